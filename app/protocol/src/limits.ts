@@ -1,0 +1,56 @@
+/** Limits of protocol v1. Server, web client and load test read them from here, never restate them. */
+
+export const PROTOCOL_VERSION = 1;
+
+export const DEFAULT_ROOM = 'global';
+export const ANONYMOUS_AUTHOR = 'anonymous';
+
+/** Client-generated idempotency key: 1–64 of [A-Za-z0-9_-]. */
+export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const MESSAGE_ID_MAX = 64;
+/** Room names: 1–64 of [a-z0-9_-]. */
+export const ROOM_PATTERN = /^[a-z0-9_-]{1,64}$/;
+export const ROOM_MAX = 64;
+
+/** Lengths count Unicode code points, so an emoji is one character as a reader sees it. */
+export const AUTHOR_MAX = 40;
+export const TEXT_MAX = 2000;
+
+export const HISTORY_LIMIT_DEFAULT = 50;
+export const HISTORY_LIMIT_MAX = 200;
+
+/** `seq` is a zero-padded decimal so that string order is numeric order. */
+export const SEQ_WIDTH = 20;
+export const SEQ_PATTERN = /^[0-9]{1,20}$/;
+
+/** The only uploads accepted, with the extension the server gives their key. */
+export const IMAGE_TYPES = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+} as const;
+export type ImageContentType = keyof typeof IMAGE_TYPES;
+export const IMAGE_CONTENT_TYPES = Object.keys(IMAGE_TYPES) as ImageContentType[];
+export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+export const FILENAME_MAX = 255;
+
+/** Keys the server issues: `rooms/<room>/<ULID>.<ext>`; never derived from the uploader's filename. */
+export const IMAGE_KEY_PATTERN = /^rooms\/([a-z0-9_-]{1,64})\/([0-9A-HJKMNP-TV-Z]{26})\.(png|jpg|gif|webp)$/;
+
+export const ERROR_CODES = ['invalid', 'too_large', 'rate_limited', 'unavailable', 'not_found', 'internal'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Compare two `seq` values (numeric strings, possibly of different widths). */
+export function compareSeq(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function formatSeq(n: number | bigint): string {
+  return n.toString().padStart(SEQ_WIDTH, '0');
+}
+
+export function imageKeyRoom(key: string): string | undefined {
+  return IMAGE_KEY_PATTERN.exec(key)?.[1];
+}
