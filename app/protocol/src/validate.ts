@@ -12,7 +12,7 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): Parse
     issue !== undefined &&
     ((issue.code === 'too_big' && issue.origin === 'string') ||
       (issue.code === 'custom' && (issue.params as { tooLarge?: boolean } | undefined)?.tooLarge === true));
-  const path = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  const message = issue ? (issue.message.includes(':') ? issue.message : `${path}${issue.message}`) : 'invalid input';
+  const path = issue?.path.join('.') ?? '';
+  const message = !issue ? 'invalid input' : path && !issue.message.startsWith(`${path}:`) ? `${path}: ${issue.message}` : issue.message;
   return { ok: false, error: { code: tooLarge ? 'too_large' : 'invalid', message } };
 }

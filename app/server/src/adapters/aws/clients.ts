@@ -1,0 +1,15 @@
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsSettings } from '../../config';
+
+/**
+ * Client settings shared by the SDK clients. Timeouts are explicit: the SDK's default is to wait forever, and a
+ * backend that hangs must turn into an `unavailable` answer, not a stuck socket handler.
+ */
+export function clientConfig(aws: AwsSettings, requestTimeoutMs: number) {
+  return {
+    region: aws.region,
+    ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: Math.min(2000, requestTimeoutMs), requestTimeout: requestTimeoutMs }),
+  };
+}

@@ -1,0 +1,95 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { HistoryPage, MessageStore, SequencedMessage } from '../../ports';
+import { backoffDelay, sleep } from '../../util/backoff';
+
+const MAX_WRITE_BATCH = 25;
+
+/**
+ * History in DynamoDB: one item per message, partition key `room`, sort key `seq` (zero-padded, so string order is
+ * message order). The newest page is one Query read backwards.
+ */
+export class DynamoStore implements MessageStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  /** BatchWriteItem, 25 at a time: one request for a whole received batch instead of one per message. */
+  async putAll(messages: SequencedMessage[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += MAX_WRITE_BATCH) {
+      let requests = messages.slice(i, i + MAX_WRITE_BATCH).map((m) => ({
+        PutRequest: { Item: { room: m.room, seq: m.seq, id: m.id, author: m.author, text: m.text, imageKey: m.imageKey, sentAt: m.sentAt } },
+      }));
+      for (let attempt = 1; requests.length > 0; attempt++) {
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        if (requests.length === 0) break;
+        // Throttled: DynamoDB hands back what it did not write; wait a little and send only those.
+        if (attempt >= 8) throw new Error(`DynamoDB left ${requests.length} writes unprocessed after ${attempt} attempts`);
+        await sleep(backoffDelay(attempt, 50, 1000));
+      }
+    }
+  }
+
+  async page(room: string, limit: number, before?: string): Promise<HistoryPage> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: before === undefined ? '#room = :room' : '#room = :room AND #seq < :before',
+        ExpressionAttributeNames: before === undefined ? { '#room': 'room' } : { '#room': 'room', '#seq': 'seq' },
+        ExpressionAttributeValues: before === undefined ? { ':room': room } : { ':room': room, ':before': before },
+        ScanIndexForward: false,
+        // One more than asked tells whether an older page exists, without an empty last page.
+        Limit: limit + 1,
+        ConsistentRead: true,
+      }),
+    );
+    const items = out.Items ?? [];
+    const messages = items.slice(0, limit).map((i) => ({
+      id: String(i['id']),
+      room: String(i['room']),
+      author: String(i['author']),
+      seq: String(i['seq']),
+      sentAt: String(i['sentAt']),
+      ...(i['text'] !== undefined ? { text: String(i['text']) } : {}),
+      ...(i['imageKey'] !== undefined ? { imageKey: String(i['imageKey']) } : {}),
+    }));
+    return { messages, more: items.length > limit };
+  }
+
+  async ping(): Promise<void> {
+    await this.client.send(new DescribeTableCommand({ TableName: this.tableName }));
+  }
+
+  /** Embedded mode owns its table; in aws mode the infra stacks create it. */
+  async ensureTable(): Promise<void> {
+    try {
+      await this.ping();
+    } catch (err) {
+      if (!(err instanceof ResourceNotFoundException || (err as Error).name === 'ResourceNotFoundException')) throw err;
+      await this.client.send(
+        new CreateTableCommand({
+          TableName: this.tableName,
+          AttributeDefinitions: [
+            { AttributeName: 'room', AttributeType: 'S' },
+            { AttributeName: 'seq', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'room', KeyType: 'HASH' },
+            { AttributeName: 'seq', KeyType: 'RANGE' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    this.doc.destroy();
+  }
+}

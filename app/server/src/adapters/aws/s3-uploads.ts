@@ -1,0 +1,70 @@
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ImageContentType, UploadUrlResponse } from '@chat/protocol';
+import type { AwsSettings } from '../../config';
+import type { ImageResponse, UploadStore } from '../../ports';
+import { clientConfig } from './clients';
+
+const UPLOAD_EXPIRES_S = 300;
+const IMAGE_URL_EXPIRES_S = 3600;
+
+/**
+ * The bucket stays private: browsers upload with a presigned POST, whose policy makes S3 itself refuse a body over
+ * the cap or of another type, and read through a short-lived presigned GET the server redirects to.
+ */
+export class S3Uploads implements UploadStore {
+  private readonly client: S3Client;
+
+  constructor(
+    private readonly aws: AwsSettings,
+    timeoutMs: number,
+  ) {
+    this.client = new S3Client({ ...clientConfig(aws, timeoutMs), forcePathStyle: aws.endpoint !== undefined });
+  }
+
+  async createUpload(key: string, contentType: ImageContentType, maxBytes: number): Promise<UploadUrlResponse> {
+    const { url, fields } = await createPresignedPost(this.client, {
+      Bucket: this.aws.uploadsBucket,
+      Key: key,
+      Conditions: [
+        ['content-length-range', 1, maxBytes],
+        ['eq', '$Content-Type', contentType],
+      ],
+      Fields: { 'Content-Type': contentType },
+      Expires: UPLOAD_EXPIRES_S,
+    });
+    return { method: 'POST', url, fields, key, expiresIn: UPLOAD_EXPIRES_S, maxBytes };
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.aws.uploadsBucket, Key: key }));
+      return true;
+    } catch (err) {
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404) return false;
+      throw err;
+    }
+  }
+
+  async image(key: string): Promise<ImageResponse> {
+    const url = await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.aws.uploadsBucket, Key: key }), {
+      expiresIn: IMAGE_URL_EXPIRES_S,
+    });
+    return { kind: 'redirect', url };
+  }
+
+  origins(): string[] {
+    if (this.aws.endpoint) return [new URL(this.aws.endpoint).origin];
+    return [`https://${this.aws.uploadsBucket}.s3.${this.aws.region}.amazonaws.com`, `https://s3.${this.aws.region}.amazonaws.com`];
+  }
+
+  async ping(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.aws.uploadsBucket }));
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+}

@@ -1,0 +1,125 @@
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { AwsSettings } from '../../config';
+import type { AcceptedMessage, Delivery, MessageQueue } from '../../ports';
+import { clientConfig } from './clients';
+import { decodeMessage, encodeMessage } from '../message-codec';
+
+const MAX_BATCH = 10;
+
+/** SQS FIFO: the room is the message group (order per room, rooms in parallel); the client's id is the dedup id. */
+export class SqsQueue implements MessageQueue {
+  private readonly client: SQSClient;
+  /** Long polls hold a request open for up to 20 s, so they get their own client and timeout. */
+  private readonly pollClient: SQSClient;
+
+  constructor(
+    private readonly aws: AwsSettings,
+    timeoutMs: number,
+    private readonly waitSeconds: number,
+    private readonly onPoison: (body: string) => void,
+  ) {
+    this.client = new SQSClient(clientConfig(aws, timeoutMs));
+    this.pollClient = new SQSClient(clientConfig(aws, (waitSeconds + 10) * 1000));
+  }
+
+  /**
+   * Sends made in the same turn of the event loop go out together, up to ten per SendMessageBatch: under load that
+   * is a tenth of the requests (and of the SQS bill), and alone a message waits for nothing.
+   */
+  send(message: AcceptedMessage): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.outbox.push({ message, resolve, reject });
+      if (this.outbox.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private readonly outbox: { message: AcceptedMessage; resolve: () => void; reject: (err: Error) => void }[] = [];
+
+  private flush(): void {
+    const all = this.outbox.splice(0);
+    for (let i = 0; i < all.length; i += MAX_BATCH) {
+      const chunk = all.slice(i, i + MAX_BATCH);
+      this.client
+        .send(
+          new SendMessageBatchCommand({
+            QueueUrl: this.aws.queueUrl,
+            Entries: chunk.map(({ message }, n) => ({
+              Id: String(n),
+              MessageBody: encodeMessage(message),
+              MessageGroupId: message.room,
+              MessageDeduplicationId: message.id,
+            })),
+          }),
+        )
+        .then(
+          (out) => {
+            const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
+            chunk.forEach((entry, n) => {
+              const f = failed.get(String(n));
+              if (f) entry.reject(new Error(`SQS refused message ${entry.message.id}: ${f.Code} ${f.Message ?? ''}`));
+              else entry.resolve();
+            });
+          },
+          (err: Error) => chunk.forEach((entry) => entry.reject(err)),
+        );
+    }
+  }
+
+  async receive(signal: AbortSignal): Promise<Delivery[]> {
+    if (signal.aborted) return [];
+    let out;
+    try {
+      out = await this.pollClient.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.aws.queueUrl,
+          MaxNumberOfMessages: MAX_BATCH,
+          WaitTimeSeconds: this.waitSeconds,
+        }),
+        { abortSignal: signal },
+      );
+    } catch (err) {
+      if (signal.aborted) return [];
+      throw err;
+    }
+    const deliveries: Delivery[] = [];
+    const poison: string[] = [];
+    for (const m of out.Messages ?? []) {
+      const message = decodeMessage(m.Body ?? '');
+      if (message) deliveries.push({ message, receipt: m.ReceiptHandle! });
+      else {
+        this.onPoison(m.Body ?? '');
+        poison.push(m.ReceiptHandle!);
+      }
+    }
+    // A body we cannot read would block its group forever: drop it (the DLQ catches what fails elsewhere).
+    if (poison.length > 0) await this.delete(poison);
+    return deliveries;
+  }
+
+  async delete(receipts: string[]): Promise<void> {
+    for (let i = 0; i < receipts.length; i += MAX_BATCH) {
+      const chunk = receipts.slice(i, i + MAX_BATCH);
+      await this.client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.aws.queueUrl,
+          Entries: chunk.map((ReceiptHandle, n) => ({ Id: String(n), ReceiptHandle })),
+        }),
+      );
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.aws.queueUrl, AttributeNames: ['QueueArn'] }));
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+    this.pollClient.destroy();
+  }
+}

@@ -1,0 +1,146 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import express from 'express';
+import { IMAGE_KEY_PATTERN, IMAGE_TYPES, type ImageContentType, type UploadUrlResponse } from '@chat/protocol';
+import type { ImageResponse, UploadStore } from '../../ports';
+import { looksLike } from './image-signature';
+
+const UPLOAD_EXPIRES_S = 300;
+
+class UploadRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: 'invalid' | 'too_large',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Uploads as files under `dir`, written through a signed PUT that this server checks itself. It plays the part of
+ * S3's presigned POST, including the size cap, which an in-process S3 emulator such as s3rver does not enforce.
+ */
+export class FileUploads implements UploadStore {
+  /** Signing key for upload URLs; per process, since URLs live five minutes. */
+  private readonly secret = crypto.randomBytes(32);
+
+  constructor(private readonly dir: string) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+
+  async createUpload(key: string, contentType: ImageContentType, maxBytes: number): Promise<UploadUrlResponse> {
+    const expires = Math.floor(Date.now() / 1000) + UPLOAD_EXPIRES_S;
+    const sig = this.sign(key, contentType, maxBytes, expires);
+    const query = new URLSearchParams({ max: String(maxBytes), expires: String(expires), sig });
+    return {
+      method: 'PUT',
+      url: `/uploads/${key}?${query}`,
+      headers: { 'Content-Type': contentType },
+      key,
+      expiresIn: UPLOAD_EXPIRES_S,
+      maxBytes,
+    };
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return fs.promises.stat(this.filePath(key)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+  }
+
+  async image(key: string): Promise<ImageResponse> {
+    const match = IMAGE_KEY_PATTERN.exec(key);
+    if (!match || !(await this.exists(key))) return { kind: 'missing' };
+    const contentType = (Object.keys(IMAGE_TYPES) as ImageContentType[]).find((t) => IMAGE_TYPES[t] === match[3])!;
+    return { kind: 'file', path: this.filePath(key), contentType };
+  }
+
+  origins(): string[] {
+    return [];
+  }
+
+  async ping(): Promise<void> {
+    await fs.promises.access(this.dir, fs.constants.W_OK);
+  }
+
+  async close(): Promise<void> {}
+
+  /** `PUT /uploads/<key>?max&expires&sig`: the signed, capped write. */
+  routes(): express.Router {
+    const router = express.Router();
+    router.put('/uploads/*key', async (req, res) => {
+      const key = (req.params as { key: string[] }).key.join('/');
+      try {
+        await this.receive(key, req);
+        res.status(201).json({ key });
+      } catch (err) {
+        if (err instanceof UploadRefused) {
+          res.status(err.status).json({ error: { code: err.code, message: err.message } });
+          // Stop reading a body we have refused, but let the answer reach the client first.
+          req.unpipe();
+          req.resume();
+          return;
+        }
+        throw err;
+      }
+    });
+    return router;
+  }
+
+  private async receive(key: string, req: express.Request): Promise<void> {
+    const q = req.query as Record<string, unknown>;
+    const max = Number(q['max']);
+    const expires = Number(q['expires']);
+    const sig = typeof q['sig'] === 'string' ? q['sig'] : '';
+    const contentType = req.headers['content-type'] as ImageContentType | undefined;
+    if (!IMAGE_KEY_PATTERN.test(key) || !contentType || !(contentType in IMAGE_TYPES)) {
+      throw new UploadRefused(400, 'invalid', 'not an upload URL this server issued');
+    }
+    const expected = this.sign(key, contentType, max, expires);
+    if (sig.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) {
+      throw new UploadRefused(403, 'invalid', 'upload signature does not match (wrong URL, key or Content-Type)');
+    }
+    if (expires < Date.now() / 1000) throw new UploadRefused(403, 'invalid', 'upload URL has expired');
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > max) {
+      throw new UploadRefused(413, 'too_large', `upload is ${declared} bytes; the limit is ${max}`);
+    }
+    if (await this.exists(key)) throw new UploadRefused(409, 'invalid', 'this key was already uploaded');
+
+    const target = this.filePath(key);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${crypto.randomBytes(6).toString('hex')}.part`;
+    let size = 0;
+    let head = Buffer.alloc(0);
+    const guard = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (head.length < 12) head = Buffer.concat([head, chunk.subarray(0, 12 - head.length)]);
+        if (size > max) return done(new UploadRefused(413, 'too_large', `upload is over the limit of ${max} bytes`));
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(req, guard, fs.createWriteStream(temp, { flags: 'wx' }));
+      if (size === 0) throw new UploadRefused(400, 'invalid', 'upload is empty');
+      if (!looksLike(contentType, head)) throw new UploadRefused(400, 'invalid', `upload is not a ${contentType} image`);
+      await fs.promises.rename(temp, target);
+    } finally {
+      await fs.promises.rm(temp, { force: true });
+    }
+  }
+
+  private sign(key: string, contentType: string, max: number, expires: number): string {
+    return crypto.createHmac('sha256', this.secret).update(`${key}\n${contentType}\n${max}\n${expires}`).digest('base64url');
+  }
+
+  private filePath(key: string): string {
+    // Keys match IMAGE_KEY_PATTERN before they get here, so they cannot climb out of `dir`.
+    return path.join(this.dir, ...key.split('/'));
+  }
+}

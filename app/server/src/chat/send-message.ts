@@ -1,0 +1,64 @@
+import { ulid } from 'ulid';
+import {
+  ANONYMOUS_AUTHOR,
+  DEFAULT_ROOM,
+  imageKeyRoom,
+  parseWith,
+  sendMessageSchema,
+  type SendAck,
+} from '@chat/protocol';
+import type { Logger } from '../logger';
+import type { AcceptedMessage, MessageQueue, UploadStore } from '../ports';
+import { withTimeout } from '../util/timeout';
+import type { Sequencer } from './sequencer';
+
+const fail = (code: 'invalid' | 'unavailable', message: string): SendAck => ({ ok: false, error: { code, message } });
+
+/**
+ * `sendMessage`: validate, queue (deduplicated by id), and answer once the message is stored with its seq.
+ * Everything after validation shares one deadline, so a backend that hangs yields `unavailable`, never silence.
+ */
+export class SendMessage {
+  constructor(
+    private readonly queue: MessageQueue,
+    private readonly uploads: UploadStore,
+    private readonly sequencer: Sequencer,
+    private readonly timeoutMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  async execute(input: unknown): Promise<SendAck> {
+    // The seed's client sends a bare string: text from anonymous in global, with an id we make up.
+    const candidate = typeof input === 'string' ? { id: ulid(), room: DEFAULT_ROOM, author: ANONYMOUS_AUTHOR, text: input } : input;
+    const parsed = parseWith(sendMessageSchema, candidate);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
+    const { id, room, author, text, image } = parsed.value;
+    const deadline = Date.now() + this.timeoutMs;
+    const left = () => Math.max(1, deadline - Date.now());
+
+    try {
+      if (image) {
+        if (imageKeyRoom(image.key) !== room) return fail('invalid', 'image.key: issued for another room');
+        if (!(await withTimeout(this.uploads.exists(image.key), left(), 'uploads'))) {
+          return fail('invalid', 'image.key: nothing was uploaded under this key');
+        }
+      }
+      const seen = await withTimeout(this.sequencer.known(room, id), left(), 'history');
+      if (seen !== undefined) return { ok: true, id, seq: seen };
+
+      const accepted: AcceptedMessage = { id, room, author, ...(text !== undefined ? { text } : { imageKey: image!.key }) };
+      const stored = this.sequencer.waitFor(room, id, left());
+      stored.done.catch(() => {});
+      try {
+        await withTimeout(this.queue.send(accepted), left(), 'queue');
+      } catch (err) {
+        stored.cancel();
+        throw err;
+      }
+      return { ok: true, id, seq: await stored.done };
+    } catch (err) {
+      this.log.warn({ err, id, room }, 'sendMessage failed: backend unavailable');
+      return fail('unavailable', 'the chat backend is not answering; retry with the same id');
+    }
+  }
+}

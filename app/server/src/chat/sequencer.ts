@@ -1,0 +1,190 @@
+import { formatSeq } from '@chat/protocol';
+import type { Logger } from '../logger';
+import type { Delivery, MessageQueue, MessageStore, SequencedMessage } from '../ports';
+import { backoffDelay, sleep } from '../util/backoff';
+import { TimeoutError } from '../util/timeout';
+
+/** How many of a room's latest ids are kept to recognise a retry or a redelivery. */
+const RECENT_IDS_PER_ROOM = 1000;
+
+interface Known {
+  seq: string;
+  /** Broadcast by this process; a message found only in the store may never have reached the sockets. */
+  broadcast: boolean;
+}
+
+interface RoomLedger {
+  last: bigint;
+  ids: Map<string, Known>;
+}
+
+class Stopped extends Error {}
+
+/**
+ * The queue's single consumer. It gives each message its room's next `seq`, stores it, then broadcasts it, so
+ * every socket sees a room in the order history returns. It runs as a loop, not a timer: long-poll, handle,
+ * delete, and poll again at once; when a backend fails it backs off with jitter and tries again.
+ */
+export class Sequencer {
+  private readonly ledgers = new Map<string, Promise<RoomLedger>>();
+  private readonly waiters = new Map<string, Set<(seq: string) => void>>();
+  private readonly stopping = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly queue: MessageQueue,
+    private readonly store: MessageStore,
+    private readonly broadcast: (message: SequencedMessage) => void,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+  }
+
+  /** The seq a message id already has in this room, once it is stored. */
+  async known(room: string, id: string): Promise<string | undefined> {
+    return (await this.ledger(room)).ids.get(id)?.seq;
+  }
+
+  /** Resolves with the message's seq once it is stored and broadcast; rejects after `ms`. */
+  waitFor(room: string, id: string, ms: number): { done: Promise<string>; cancel: () => void } {
+    const key = `${room}\n${id}`;
+    let resolveFn!: (seq: string) => void;
+    let timer: NodeJS.Timeout | undefined;
+    const cancel = () => {
+      clearTimeout(timer);
+      const set = this.waiters.get(key);
+      set?.delete(resolveFn);
+      if (set?.size === 0) this.waiters.delete(key);
+    };
+    const done = new Promise<string>((resolve, reject) => {
+      resolveFn = (seq) => {
+        cancel();
+        resolve(seq);
+      };
+      timer = setTimeout(() => {
+        cancel();
+        reject(new TimeoutError(`message ${id} was not stored within ${ms} ms`));
+      }, ms);
+      let set = this.waiters.get(key);
+      if (!set) this.waiters.set(key, (set = new Set()));
+      set.add(resolveFn);
+    });
+    return { done, cancel };
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.stopping.signal;
+    let failures = 0;
+    while (!signal.aborted) {
+      let batch: Delivery[];
+      try {
+        batch = await this.queue.receive(signal);
+        failures = 0;
+      } catch (err) {
+        failures++;
+        this.log.warn({ err, failures }, 'queue receive failed; backing off');
+        await sleep(backoffDelay(failures), signal);
+        continue;
+      }
+      if (batch.length === 0) continue;
+      this.log.trace({ size: batch.length }, "received batch");
+      try {
+        await Promise.all([...groupByRoom(batch)].map(([room, deliveries]) => this.sequenceRoom(room, deliveries)));
+      } catch (err) {
+        if (err instanceof Stopped) return;
+        throw err;
+      }
+      // Not deleting is safe (a redelivery is recognised by id), so a failed delete is only logged.
+      await this.queue.delete(batch.map((d) => d.receipt)).catch((err) => this.log.warn({ err }, 'queue delete failed'));
+    }
+  }
+
+  private async sequenceRoom(room: string, deliveries: Delivery[]): Promise<void> {
+    const ledger = await this.retry(() => this.ledger(room), 'load room');
+    const fresh: SequencedMessage[] = [];
+    const repeats: { id: string; known: Known }[] = [];
+    const claimed = new Set<string>();
+    for (const { message } of deliveries) {
+      const known = ledger.ids.get(message.id);
+      if (known) repeats.push({ id: message.id, known });
+      else if (!claimed.has(message.id)) {
+        claimed.add(message.id);
+        fresh.push({ ...message, seq: formatSeq(++ledger.last), sentAt: new Date().toISOString() });
+      }
+    }
+
+    if (fresh.length > 0) await this.retry(() => this.store.putAll(fresh), 'store messages');
+
+    for (const m of fresh) {
+      remember(ledger, m.id, { seq: m.seq, broadcast: true });
+      this.broadcast(m);
+      this.log.debug({ id: m.id, room, seq: m.seq }, 'message delivered');
+      this.settle(room, m.id, m.seq);
+    }
+    for (const { id, known } of repeats) {
+      // Found only in the store: this process may have crashed between storing and broadcasting it.
+      if (!known.broadcast) {
+        const page = await this.retry(() => this.store.page(room, 1, formatSeq(BigInt(known.seq) + 1n)), 'reload message');
+        const stored = page.messages[0];
+        if (stored?.id === id) this.broadcast(stored);
+        known.broadcast = true;
+      }
+      this.settle(room, id, known.seq);
+    }
+  }
+
+  private settle(room: string, id: string, seq: string): void {
+    const set = this.waiters.get(`${room}\n${id}`);
+    if (set) for (const resolve of [...set]) resolve(seq);
+  }
+
+  private ledger(room: string): Promise<RoomLedger> {
+    let ledger = this.ledgers.get(room);
+    if (!ledger) {
+      ledger = this.store.page(room, RECENT_IDS_PER_ROOM).then((page) => {
+        const ids = new Map<string, Known>();
+        for (const m of [...page.messages].reverse()) ids.set(m.id, { seq: m.seq, broadcast: false });
+        return { last: BigInt(page.messages[0]?.seq ?? '0'), ids };
+      });
+      this.ledgers.set(room, ledger);
+      // A failed load is forgotten, so the next message tries again.
+      ledger.catch(() => this.ledgers.delete(room));
+    }
+    return ledger;
+  }
+
+  /** Try until it works or the server stops: the queue holds the messages meanwhile, and senders time out on their own. */
+  private async retry<T>(fn: () => Promise<T>, what: string): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.stopping.signal.aborted) throw new Stopped();
+      try {
+        return await fn();
+      } catch (err) {
+        this.log.warn({ err, attempt }, `${what} failed; retrying`);
+        await sleep(backoffDelay(attempt, 100, 2000), this.stopping.signal);
+      }
+    }
+  }
+}
+
+function groupByRoom(batch: Delivery[]): Map<string, Delivery[]> {
+  const rooms = new Map<string, Delivery[]>();
+  for (const d of batch) {
+    const list = rooms.get(d.message.room);
+    if (list) list.push(d);
+    else rooms.set(d.message.room, [d]);
+  }
+  return rooms;
+}
+
+function remember(ledger: RoomLedger, id: string, known: Known): void {
+  ledger.ids.set(id, known);
+  if (ledger.ids.size > RECENT_IDS_PER_ROOM) ledger.ids.delete(ledger.ids.keys().next().value!);
+}

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '@chat/protocol';
+
+/** Every setting the server reads, validated in this one place. A bad or missing value stops startup naming it. */
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+const intSetting = (name: string, def: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`))
+    .optional()
+    .transform((v) => v ?? def);
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const envSchema = z.object({
+  PORT: intSetting('PORT', 3000, 0, 65535),
+  HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
+  DATA_DIR: optionalText.transform((v) => path.resolve(v ?? path.join(REPO_ROOT, '.data'))),
+  WEB_DIR: optionalText.transform((v) => path.resolve(v ?? path.join(REPO_ROOT, 'app/web/dist/browser'))),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  QUEUE_URL: optionalText.pipe(z.url({ message: 'QUEUE_URL must be a URL' }).optional()),
+  TABLE_NAME: optionalText,
+  UPLOADS_BUCKET: optionalText,
+  AWS_REGION: optionalText,
+  AWS_ENDPOINT_URL: optionalText.pipe(z.url({ message: 'AWS_ENDPOINT_URL must be a URL' }).optional()),
+  CORS_ORIGINS: optionalText.transform((v, ctx) => {
+    const origins = (v ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    for (const o of origins) {
+      if (!/^https?:\/\/[^/]+$/.test(o)) {
+        ctx.addIssue({ code: 'custom', message: `CORS_ORIGINS: "${o}" is not an origin like https://example.com` });
+      }
+    }
+    return origins;
+  }),
+  PUBLIC_URL: optionalText.pipe(z.url({ message: 'PUBLIC_URL must be a URL' }).optional()),
+  MAX_UPLOAD_BYTES: intSetting('MAX_UPLOAD_BYTES', DEFAULT_MAX_UPLOAD_BYTES, 1, 50 * 1024 * 1024),
+  RATE_LIMIT_POINTS: intSetting('RATE_LIMIT_POINTS', 30, 1, 100_000),
+  RATE_LIMIT_WINDOW_SECONDS: intSetting('RATE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  BACKEND_TIMEOUT_MS: intSetting('BACKEND_TIMEOUT_MS', 5000, 100, 60_000),
+  SQS_WAIT_SECONDS: intSetting('SQS_WAIT_SECONDS', 20, 0, 20),
+});
+
+type Env = z.output<typeof envSchema>;
+
+export interface AwsSettings {
+  queueUrl: string;
+  tableName: string;
+  uploadsBucket: string;
+  region: string;
+  endpoint: string | undefined;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  webDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  corsOrigins: string[];
+  publicUrl: string | undefined;
+  maxUploadBytes: number;
+  rateLimit: { points: number; windowSeconds: number };
+  backendTimeoutMs: number;
+  sqsWaitSeconds: number;
+  /** Present in aws mode; absent means embedded mode. */
+  aws: AwsSettings | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '');
+      return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const awsNames = ['QUEUE_URL', 'TABLE_NAME', 'UPLOADS_BUCKET'] as const;
+  const given = awsNames.filter((n) => e[n] !== undefined);
+  let aws: AwsSettings | undefined;
+  if (given.length > 0) {
+    const missing = awsNames.filter((n) => e[n] === undefined);
+    if (!e.AWS_REGION) missing.push('AWS_REGION' as never);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Invalid configuration:\n  aws mode (${given.join(', ')} set) also needs ${missing.join(', ')}; unset all of them for embedded mode`,
+      );
+    }
+    if (!e.QUEUE_URL!.endsWith('.fifo')) {
+      throw new ConfigError('Invalid configuration:\n  QUEUE_URL must name a FIFO queue (ending in .fifo)');
+    }
+    aws = {
+      queueUrl: e.QUEUE_URL!,
+      tableName: e.TABLE_NAME!,
+      uploadsBucket: e.UPLOADS_BUCKET!,
+      region: e.AWS_REGION!,
+      endpoint: e.AWS_ENDPOINT_URL,
+    };
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    webDir: e.WEB_DIR,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: e.CORS_ORIGINS,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    rateLimit: { points: e.RATE_LIMIT_POINTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+    backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
+    sqsWaitSeconds: e.SQS_WAIT_SECONDS,
+    aws,
+  };
+}

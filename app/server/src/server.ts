@@ -1,0 +1,75 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { SOCKET_PATH } from '@chat/protocol';
+import { loadConfig, type Config } from './config';
+import { createLogger, type Logger } from './logger';
+import { createBackends } from './backends';
+import { Sequencer } from './chat/sequencer';
+import { SendMessage } from './chat/send-message';
+import { toWire } from './chat/wire';
+import { createHttpApp } from './transport/http';
+import { attachSocketHandlers, type ChatServer } from './transport/socket';
+
+/** Socket.IO frames above this are protocol abuse (a message is at most a few KB): the socket is dropped. */
+const MAX_FRAME_BYTES = 64 * 1024;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  config: Config;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/** Wire config → backends → sequencer → HTTP and Socket.IO on one port. */
+export async function startServer(env: Record<string, string | undefined> = process.env, log?: Logger): Promise<RunningServer> {
+  const config = loadConfig(env);
+  const logger = log ?? createLogger(config.logLevel);
+  const backends = await createBackends(config, logger);
+
+  const app = createHttpApp(config, backends, logger);
+  const httpServer = http.createServer(app);
+  const io: ChatServer = new Server(httpServer, {
+    path: SOCKET_PATH,
+    maxHttpBufferSize: MAX_FRAME_BYTES,
+    cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins } : undefined,
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true },
+  });
+
+  const sequencer = new Sequencer(
+    backends.queue,
+    backends.store,
+    (m) => io.to(m.room).emit('newMessage', toWire(m, config.publicUrl)),
+    logger,
+  );
+  attachSocketHandlers(io, new SendMessage(backends.queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger);
+  sequencer.start();
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, mode: backends.mode }, 'chat server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    config,
+    log: logger,
+    close: () =>
+      (closing ??= (async () => {
+        // Stop taking work first, then let the consumer finish its batch, then release the backends.
+        await new Promise<void>((resolve) => {
+          io.close(() => resolve());
+          httpServer.closeAllConnections();
+        });
+        await sequencer.stop();
+        await backends.close();
+        logger.info('chat server stopped');
+      })()),
+  };
+}

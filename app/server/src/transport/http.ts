@@ -1,0 +1,130 @@
+import express, { type ErrorRequestHandler, type Response } from 'express';
+import helmet from 'helmet';
+import cors from 'cors';
+import { IMAGE_CONTENT_TYPES, IMAGE_KEY_PATTERN, PROTOCOL_VERSION, type ErrorBody, type WebConfig } from '@chat/protocol';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { Backends } from '../ports';
+import { readHistory } from '../chat/history';
+import { createUploadUrl } from '../chat/upload-url';
+import { TimeoutError, withTimeout } from '../util/timeout';
+import { serveWeb } from './web';
+
+const READY_TIMEOUT_MS = 2000;
+
+const status = (e: ErrorBody) => (e.code === 'too_large' ? 413 : e.code === 'unavailable' ? 503 : e.code === 'not_found' ? 404 : 400);
+const sendError = (res: Response, error: ErrorBody) => res.status(status(error)).json({ error });
+
+/** The HTTP half of the protocol, plus health, images and the web app. */
+export function createHttpApp(config: Config, backends: Backends, log: Logger): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'img-src': ["'self'", 'data:', 'blob:', ...backends.uploads.origins()],
+          'connect-src': ["'self'", ...backends.uploads.origins(), ...config.corsOrigins],
+        },
+      },
+      // Images may be shown by the web app on another origin (the S3 website calling the EC2 API).
+      crossOriginResourcePolicy: { policy: config.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
+    }),
+  );
+  // No CORS headers unless origins are configured: same origin only by default.
+  if (config.corsOrigins.length > 0) app.use(cors({ origin: config.corsOrigins, maxAge: 600 }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const checks = { queue: backends.queue, store: backends.store, uploads: backends.uploads };
+    const results = await Promise.all(
+      Object.entries(checks).map(([name, port]) =>
+        withTimeout(port.ping(), READY_TIMEOUT_MS, name).then(
+          () => [name, 'ok'] as const,
+          (err: Error) => [name, err instanceof TimeoutError ? 'timeout' : err.name || 'error'] as const,
+        ),
+      ),
+    );
+    const ok = results.every(([, r]) => r === 'ok');
+    res.status(ok ? 200 : 503).set('Cache-Control', 'no-store').json({ ok, mode: backends.mode, checks: Object.fromEntries(results) });
+  });
+
+  app.get('/history', async (req, res, next) => {
+    try {
+      const result = await readHistory(backends.store, req.query, config.publicUrl, config.backendTimeoutMs);
+      if (!result.ok) return void sendError(res, result.error);
+      res.set('Cache-Control', 'no-store').json(result.value);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.get('/upload-url', async (req, res, next) => {
+    try {
+      const result = await createUploadUrl(backends.uploads, req.query, config.maxUploadBytes, config.backendTimeoutMs);
+      if (!result.ok) return void sendError(res, result.error);
+      res.set('Cache-Control', 'no-store').json(result.value);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.get('/images/*key', async (req, res, next) => {
+    const key = (req.params as { key: string[] }).key.join('/');
+    if (!IMAGE_KEY_PATTERN.test(key)) return void sendError(res, { code: 'not_found', message: 'no such image' });
+    try {
+      const image = await withTimeout(backends.uploads.image(key), config.backendTimeoutMs, 'uploads');
+      if (image.kind === 'missing') return void sendError(res, { code: 'not_found', message: 'no such image' });
+      if (image.kind === 'redirect') {
+        res.set('Cache-Control', 'private, max-age=300').redirect(302, image.url);
+        return;
+      }
+      // Keys are never reused, so an image never changes. The CSP sandbox keeps a hostile file inert.
+      res.set({
+        'Content-Type': image.contentType,
+        'Cache-Control': 'public, max-age=31536000, immutable',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+      });
+      res.sendFile(image.path);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  if (backends.routes) app.use(backends.routes);
+
+  app.get('/config.json', (_req, res) => {
+    const body: WebConfig = {
+      apiUrl: '',
+      maxUploadBytes: config.maxUploadBytes,
+      imageTypes: IMAGE_CONTENT_TYPES,
+      protocolVersion: PROTOCOL_VERSION,
+    };
+    res.set('Cache-Control', 'no-cache').json(body);
+  });
+
+  serveWeb(app, config.webDir);
+
+  app.use((_req, res) => {
+    sendError(res, { code: 'not_found', message: 'not found' });
+  });
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    if (err instanceof TimeoutError) {
+      log.warn({ err, path: req.path }, 'backend timeout');
+      return void sendError(res, { code: 'unavailable', message: 'the chat backend is not answering; try again' });
+    }
+    const status = (err as { status?: number }).status;
+    if (status && status >= 400 && status < 500) return void sendError(res, { code: 'invalid', message: (err as Error).message });
+    log.error({ err, path: req.path }, 'request failed');
+    if (res.headersSent) return;
+    // A backend error (throttling, network) is the backend's unavailability, not the client's fault.
+    sendError(res, { code: 'unavailable', message: 'the chat backend failed; try again' });
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,148 @@
+import { compareSeq, type ChatMessage, type HistoryResponse } from '@chat/protocol';
+import type { RunningServer } from '../src';
+import { TestBackend, MODES } from './support/backends';
+import { ChatClient, ids } from './support/chat-client';
+
+async function history(url: string, query: string): Promise<HistoryResponse> {
+  const res = await fetch(`${url}/history?${query}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as HistoryResponse;
+}
+
+/** Every message of a room, oldest → newest, by walking `before` back from the newest page. */
+async function fullHistory(url: string, room: string, limit = 200): Promise<ChatMessage[]> {
+  const pages: ChatMessage[][] = [];
+  let before: string | null = null;
+  do {
+    const page: HistoryResponse = await history(url, `room=${room}&limit=${limit}${before ? `&before=${before}` : ''}`);
+    pages.unshift(page.messages);
+    before = page.nextBefore;
+  } while (before);
+  return pages.flat();
+}
+
+describe.each(MODES)('chat in %s mode', (mode) => {
+  const backend = new TestBackend(mode);
+  let server: RunningServer;
+  const clients: ChatClient[] = [];
+  const connect = async (room?: string) => {
+    const c = await ChatClient.connect(server.url);
+    clients.push(c);
+    if (room) expect(await c.join(room)).toEqual({ ok: true, room });
+    return c;
+  };
+
+  beforeAll(() => backend.setup());
+  afterAll(() => backend.teardown());
+  beforeEach(async () => {
+    server = await backend.start(await backend.env());
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await server.close();
+  });
+
+  test('20 clients × 25 messages at once: all acked, delivered once each, one order everywhere, equal to history', async () => {
+    const members = await Promise.all(Array.from({ length: 20 }, () => connect('crowd')));
+    // moto answers one request at a time, a few hundred messages a second: the burst takes it a while.
+    const ackWithin = mode === 'moto' ? 90_000 : 15_000;
+    const acks = await Promise.all(
+      members.flatMap((c, ci) =>
+        Array.from({ length: 25 }, (_, mi) =>
+          c.send({ id: `c${ci}-m${mi}`, room: 'crowd', author: `user${ci}`, text: `hello ${mi} from ${ci}` }, ackWithin),
+        ),
+      ),
+    );
+    expect(acks.filter((a) => !a.ok)).toEqual([]);
+    await Promise.all(members.map((c) => c.waitFor((r) => r.length >= 500, 60_000)));
+
+    const order = ids(members[0]!.received);
+    expect(new Set(order).size).toBe(500);
+    for (const c of members) expect(ids(c.received)).toEqual(order);
+    const seqs = members[0]!.received.map((m) => m.seq);
+    for (let i = 1; i < seqs.length; i++) expect(compareSeq(seqs[i - 1]!, seqs[i]!)).toBeLessThan(0);
+    // Each ack names the seq the message was delivered with.
+    const seqById = new Map(members[0]!.received.map((m) => [m.id, m.seq]));
+    for (const a of acks) if (a.ok) expect(seqById.get(a.id)).toBe(a.seq);
+
+    const stored = await fullHistory(server.url, 'crowd');
+    expect(ids(stored)).toEqual(order);
+    expect(stored).toEqual(members[0]!.received);
+  }, 120_000);
+
+  test('a retried id is one message, also when sent twice at once and after a reconnect', async () => {
+    const watcher = await connect();
+    const sender = await connect();
+    const msg = { id: 'retry-1', author: 'ann', text: 'only once' };
+    const [a1, a2] = await Promise.all([sender.send(msg), sender.send(msg)]);
+    expect(a1).toMatchObject({ ok: true, id: 'retry-1' });
+    expect(a2).toEqual(a1);
+
+    sender.close();
+    const again = await connect();
+    expect(await again.send(msg)).toEqual(a1);
+    await again.send({ id: 'after', author: 'ann', text: 'next' });
+    await watcher.waitFor((r) => r.some((m) => m.id === 'after'));
+    expect(ids(watcher.received)).toEqual(['retry-1', 'after']);
+    expect(ids((await history(server.url, 'room=global')).messages)).toEqual(['retry-1', 'after']);
+  });
+
+  test('paging walks back without gaps or overlap', async () => {
+    const c = await connect('pages');
+    for (let i = 0; i < 23; i++) expect((await c.send({ id: `p${i}`, room: 'pages', author: 'pat', text: `#${i}` })).ok).toBe(true);
+    const newest = await history(server.url, 'room=pages&limit=5');
+    expect(ids(newest.messages)).toEqual(['p18', 'p19', 'p20', 'p21', 'p22']);
+    const walked = await fullHistory(server.url, 'pages', 5);
+    expect(ids(walked)).toEqual(Array.from({ length: 23 }, (_, i) => `p${i}`));
+    // Exactly one full page left: no empty page after it.
+    const two = await history(server.url, `room=pages&limit=3&before=${walked[3]!.seq}`);
+    expect(ids(two.messages)).toEqual(['p0', 'p1', 'p2']);
+    expect(two.nextBefore).toBeNull();
+    // An unpadded seq is the same position.
+    const unpadded = await history(server.url, `room=pages&limit=2&before=${Number(walked[3]!.seq)}`);
+    expect(ids(unpadded.messages)).toEqual(['p1', 'p2']);
+  });
+
+  test('rooms are isolated', async () => {
+    const inA = await connect('room-a');
+    const inB = await connect('room-b');
+    await inB.socket.timeout(5000).emitWithAck('leave', 'global');
+    await inA.send({ id: 'to-a', room: 'room-a', author: 'al', text: 'for a' });
+    await inB.send({ id: 'to-b', room: 'room-b', author: 'bo', text: 'for b' });
+    await inA.waitFor((r) => r.some((m) => m.id === 'to-a'));
+    await inB.waitFor((r) => r.some((m) => m.id === 'to-b'));
+    expect(ids(inA.received)).toEqual(['to-a']);
+    expect(ids(inB.received)).toEqual(['to-b']);
+    expect(ids((await history(server.url, 'room=room-a')).messages)).toEqual(['to-a']);
+    expect(ids((await history(server.url, 'room=room-b')).messages)).toEqual(['to-b']);
+    expect((await history(server.url, 'room=global')).messages).toEqual([]);
+  });
+
+  test("the seed's bare string is text from anonymous in global", async () => {
+    const c = await connect();
+    const ack = await c.send('olá mundo');
+    expect(ack.ok).toBe(true);
+    await c.waitFor((r) => r.length === 1);
+    expect(c.received[0]).toMatchObject({ room: 'global', author: 'anonymous', text: 'olá mundo' });
+    expect(c.received[0]!.id).toBe(ack.ok && ack.id);
+    expect(new Date(c.received[0]!.sentAt).toISOString()).toBe(c.received[0]!.sentAt);
+  });
+
+  test('restart: history survives and new messages continue the order', async () => {
+    const env = await backend.env();
+    let s = await backend.start(env);
+    let c = await ChatClient.connect(s.url);
+    const first = await c.send({ id: 'before-restart', author: 'rita', text: 'one' });
+    c.close();
+    await s.close();
+
+    s = await backend.start(env);
+    c = await ChatClient.connect(s.url);
+    expect(await c.send({ id: 'before-restart', author: 'rita', text: 'one' })).toEqual(first);
+    const second = await c.send({ id: 'after-restart', author: 'rita', text: 'two' });
+    expect(second.ok && first.ok && compareSeq(second.seq, first.seq)).toBeGreaterThan(0);
+    expect(ids((await history(s.url, 'room=global')).messages)).toEqual(['before-restart', 'after-restart']);
+    c.close();
+    await s.close();
+  });
+});

@@ -1,0 +1,60 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ChatMessage, ClientToServerEvents, JoinAck, SendAck, SendMessageInput, ServerToClientEvents } from '@chat/protocol';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A test chat client: a real socket.io-client that records every message it receives. */
+export class ChatClient {
+  readonly received: ChatMessage[] = [];
+  readonly socket: ClientSocket;
+  private listeners: (() => void)[] = [];
+
+  constructor(url: string, opts: { reconnection?: boolean } = {}) {
+    this.socket = io(url, { transports: ['websocket'], reconnection: opts.reconnection ?? false, forceNew: true });
+    this.socket.on('newMessage', (m) => {
+      this.received.push(m);
+      for (const l of this.listeners) l();
+    });
+  }
+
+  static async connect(url: string, opts: { reconnection?: boolean } = {}): Promise<ChatClient> {
+    const c = new ChatClient(url, opts);
+    await new Promise<void>((resolve, reject) => {
+      c.socket.once('connect', () => resolve());
+      c.socket.once('connect_error', reject);
+    });
+    return c;
+  }
+
+  send(msg: SendMessageInput | string, timeoutMs = 15_000): Promise<SendAck> {
+    return this.socket.timeout(timeoutMs).emitWithAck('sendMessage', msg);
+  }
+
+  join(room: string): Promise<JoinAck> {
+    return this.socket.timeout(5000).emitWithAck('join', room);
+  }
+
+  /** Resolves once `predicate` holds over what was received, or rejects after `ms`. */
+  waitFor(predicate: (received: ChatMessage[]) => boolean, ms = 15_000): Promise<void> {
+    if (predicate(this.received)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners = this.listeners.filter((l) => l !== check);
+        reject(new Error(`timed out with ${this.received.length} messages received`));
+      }, ms);
+      const check = () => {
+        if (!predicate(this.received)) return;
+        clearTimeout(timer);
+        this.listeners = this.listeners.filter((l) => l !== check);
+        resolve();
+      };
+      this.listeners.push(check);
+    });
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+export const ids = (messages: ChatMessage[]) => messages.map((m) => m.id);
