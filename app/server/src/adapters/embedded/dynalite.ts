@@ -29,7 +29,7 @@ export async function startDynalite(dir: string, timeoutMs: number): Promise<Emb
     // dynalite checks that a signature is present, not whose it is.
     credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
     maxAttempts: 2,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: timeoutMs }),
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: timeoutMs, throwOnRequestTimeout: true }),
   });
   return {
     client,

@@ -1,0 +1,73 @@
+import {
+  compareSeq,
+  formatSeq,
+  historyQuerySchema,
+  imageKeyRoom,
+  parseWith,
+  sendMessageSchema,
+  uploadUrlQuerySchema,
+} from './index';
+
+describe('sendMessage schema', () => {
+  const base = { id: 'a1', author: 'ann', text: 'hi' };
+
+  test('room defaults to global', () => {
+    expect(parseWith(sendMessageSchema, base)).toEqual({ ok: true, value: { ...base, room: 'global' } });
+  });
+
+  test('author is trimmed; lengths count characters, not UTF-16 units', () => {
+    expect(parseWith(sendMessageSchema, { ...base, author: '  ann  ' })).toMatchObject({ value: { author: 'ann' } });
+    expect(parseWith(sendMessageSchema, { ...base, author: '🙂'.repeat(40) }).ok).toBe(true);
+    expect(parseWith(sendMessageSchema, { ...base, author: '🙂'.repeat(41) })).toMatchObject({ error: { code: 'too_large' } });
+  });
+
+  test.each([
+    [{ ...base, id: '' }, 'invalid', /^id:/],
+    [{ ...base, id: 'x'.repeat(65) }, 'too_large', /^id:/],
+    [{ ...base, text: 'x'.repeat(2001) }, 'too_large', /^text:/],
+    [{ ...base, room: 'UPPER' }, 'invalid', /^room:/],
+    [{ id: 'a', author: 'ann' }, 'invalid', /exactly one/],
+    [{ ...base, extra: 1 }, 'invalid', /extra|Unrecognized/i],
+    [{ ...base, author: undefined }, 'invalid', /^author:/],
+  ])('%j → %s', (input, code, message) => {
+    const r = parseWith(sendMessageSchema, input);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe(code);
+      expect(r.error.message).toMatch(message);
+    }
+  });
+});
+
+describe('HTTP query schemas', () => {
+  test('history: defaults, limits and seq shape', () => {
+    expect(parseWith(historyQuerySchema, {})).toEqual({ ok: true, value: { room: 'global', limit: 50 } });
+    expect(parseWith(historyQuerySchema, { limit: '200', before: '0042' })).toMatchObject({ value: { limit: 200, before: '0042' } });
+    expect(parseWith(historyQuerySchema, { limit: '201' }).ok).toBe(false);
+    expect(parseWith(historyQuerySchema, { limit: ['1', '2'] }).ok).toBe(false);
+  });
+
+  test('upload-url: image types only, size a positive integer', () => {
+    expect(parseWith(uploadUrlQuerySchema, { filename: 'a.webp', contentType: 'image/webp', size: '10' }).ok).toBe(true);
+    expect(parseWith(uploadUrlQuerySchema, { filename: 'a.svg', contentType: 'image/svg+xml', size: '10' }).ok).toBe(false);
+    expect(parseWith(uploadUrlQuerySchema, { filename: 'a.png', contentType: 'image/png', size: '-1' }).ok).toBe(false);
+  });
+});
+
+describe('seq', () => {
+  test('formatted seqs sort as strings in numeric order', () => {
+    const seqs = [1, 9, 10, 99, 100, 12345678901234].map(formatSeq);
+    expect([...seqs].sort()).toEqual(seqs);
+  });
+
+  test('compareSeq orders seqs of any width numerically', () => {
+    expect(compareSeq('9', '10')).toBeLessThan(0);
+    expect(compareSeq('00000000000000000010', '00000000000000000009')).toBeGreaterThan(0);
+    expect(compareSeq('5', '5')).toBe(0);
+  });
+
+  test('imageKeyRoom reads the room out of an issued key only', () => {
+    expect(imageKeyRoom('rooms/cats/01ARZ3NDEKTSV4RRFFQ69G5FAV.png')).toBe('cats');
+    expect(imageKeyRoom('rooms/cats/../x.png')).toBeUndefined();
+  });
+});

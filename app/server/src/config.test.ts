@@ -1,0 +1,31 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  test('no settings: embedded mode on 127.0.0.1:3000 with safe defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', aws: undefined, corsOrigins: [], maxUploadBytes: 5 * 1024 * 1024 });
+  });
+
+  test('all aws settings: aws mode', () => {
+    const c = loadConfig({
+      QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/chat.fifo',
+      TABLE_NAME: 't',
+      UPLOADS_BUCKET: 'b',
+      AWS_REGION: 'eu-west-1',
+    });
+    expect(c.aws).toEqual({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/chat.fifo', tableName: 't', uploadsBucket: 'b', region: 'eu-west-1', endpoint: undefined });
+  });
+
+  test.each([
+    [{ PORT: 'eighty' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be at most 65535/],
+    [{ QUEUE_URL: 'https://sqs.x/1/q.fifo' }, /also needs TABLE_NAME, UPLOADS_BUCKET, AWS_REGION/],
+    [{ QUEUE_URL: 'https://sqs.x/1/q', TABLE_NAME: 't', UPLOADS_BUCKET: 'b', AWS_REGION: 'r' }, /FIFO/],
+    [{ CORS_ORIGINS: 'https://ok.example, not-an-origin' }, /CORS_ORIGINS: "not-an-origin"/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ MAX_UPLOAD_BYTES: '0' }, /MAX_UPLOAD_BYTES must be at least 1/],
+  ])('%j stops startup naming the setting', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,122 @@
+import type { UploadUrlResponse } from '@chat/protocol';
+import type { RunningServer } from '../src';
+import { TestBackend, MODES } from './support/backends';
+import { ChatClient } from './support/chat-client';
+import { PNG_1X1, pngOfSize } from './support/images';
+
+async function uploadUrl(base: string, query: string) {
+  const res = await fetch(`${base}/upload-url?${query}`);
+  return { status: res.status, body: (await res.json()) as UploadUrlResponse & { error?: { code: string } } };
+}
+
+/** Upload as a browser would: a PUT with the given headers, or a multipart POST with the fields then the file. */
+async function upload(base: string, target: UploadUrlResponse, body: Buffer, contentType = 'image/png'): Promise<Response> {
+  const url = new URL(target.url, base);
+  if (target.method === 'PUT') {
+    return fetch(url, { method: 'PUT', headers: target.headers, body });
+  }
+  const form = new FormData();
+  for (const [k, v] of Object.entries(target.fields ?? {})) form.append(k, v);
+  form.append('file', new Blob([body], { type: contentType }), 'cat.png');
+  return fetch(url, { method: 'POST', body: form });
+}
+
+describe.each(MODES)('uploads in %s mode', (mode) => {
+  const backend = new TestBackend(mode);
+  let server: RunningServer;
+  beforeAll(async () => {
+    await backend.setup();
+    server = await backend.start(await backend.env({ MAX_UPLOAD_BYTES: '1000' }));
+  });
+  afterAll(() => backend.teardown());
+
+  test('the server picks the key; the filename never becomes a path', async () => {
+    const { status, body } = await uploadUrl(server.url, 'filename=../../etc/passwd%00.png&contentType=image/png&size=10&room=cats');
+    expect(status).toBe(200);
+    expect(body.key).toMatch(/^rooms\/cats\/[0-9A-HJKMNP-TV-Z]{26}\.png$/);
+    expect(JSON.stringify(body)).not.toContain('passwd');
+    expect(body.method).toBe(mode === 'moto' ? 'POST' : 'PUT');
+  });
+
+  test.each([
+    ['contentType=text/html&filename=x.html&size=10', 400, 'invalid'],
+    ['contentType=image/svg%2Bxml&filename=x.svg&size=10', 400, 'invalid'],
+    ['contentType=image/png&filename=x.png&size=1001', 413, 'too_large'],
+    ['contentType=image/png&filename=x.png&size=0', 400, 'invalid'],
+    ['contentType=image/png&size=10', 400, 'invalid'],
+    ['contentType=image/png&filename=x.png&size=10&room=..', 400, 'invalid'],
+  ])('GET /upload-url?%s → %i %s', async (query, status, code) => {
+    const res = await uploadUrl(server.url, query);
+    expect(res.status).toBe(status);
+    expect(res.body.error?.code).toBe(code);
+  });
+
+  test('an uploaded image can be sent, and its imageUrl serves the bytes', async () => {
+    const { body: target } = await uploadUrl(server.url, 'filename=cat.png&contentType=image/png&size=' + PNG_1X1.length);
+    const put = await upload(server.url, target, PNG_1X1);
+    expect(put.status).toBeLessThan(300);
+
+    const client = await ChatClient.connect(server.url);
+    const ack = await client.send({ id: 'img-1', author: 'ann', image: { key: target.key } });
+    expect(ack).toMatchObject({ ok: true });
+    await client.waitFor((r) => r.length === 1);
+    const message = client.received[0]!;
+    expect(message.text).toBeUndefined();
+    expect(message.imageUrl).toBe(`/images/${target.key}`);
+    const image = await fetch(new URL(message.imageUrl!, server.url));
+    expect(image.status).toBe(200);
+    expect(Buffer.from(await image.arrayBuffer())).toEqual(PNG_1X1);
+    client.close();
+  });
+
+  test('the size cap is part of what the storage checks', async () => {
+    const { body: target } = await uploadUrl(server.url, 'filename=big.png&contentType=image/png&size=900');
+    if (mode === 'embedded') {
+      // The storage itself refuses the body, whatever size was declared when asking for the URL.
+      const res = await upload(server.url, target, pngOfSize(5000));
+      expect(res.status).toBe(413);
+      expect(await (await fetch(`${server.url}/images/${target.key}`)).status).toBe(404);
+    } else {
+      // moto does not evaluate POST policies; S3 does. Check the signed policy carries the cap and the type.
+      const policy = JSON.parse(Buffer.from(target.fields!['Policy']!, 'base64').toString('utf8')) as { conditions: unknown[] };
+      expect(policy.conditions).toContainEqual(['content-length-range', 1, 1000]);
+      expect(policy.conditions).toContainEqual(['eq', '$Content-Type', 'image/png']);
+      expect(policy.conditions).toContainEqual({ key: target.key });
+    }
+  });
+
+  if (mode === 'embedded') {
+    test('the storage refuses a body that is not the declared image type', async () => {
+      const { body: target } = await uploadUrl(server.url, 'filename=x.png&contentType=image/png&size=30');
+      const res = await upload(server.url, target, Buffer.from('<html><script>alert(1)</script></html>'));
+      expect(res.status).toBe(400);
+    });
+
+    test('a tampered or re-typed upload URL is refused', async () => {
+      const { body: target } = await uploadUrl(server.url, 'filename=x.png&contentType=image/png&size=30');
+      const forged = { ...target, url: target.url.replace(/max=\d+/, 'max=999999') };
+      expect((await upload(server.url, forged, PNG_1X1)).status).toBe(403);
+      const retyped = { ...target, headers: { 'Content-Type': 'image/gif' } };
+      expect((await upload(server.url, retyped, PNG_1X1)).status).toBe(403);
+      expect((await upload(server.url, target, PNG_1X1)).status).toBe(201);
+      expect((await upload(server.url, target, PNG_1X1)).status).toBe(409);
+    });
+
+    test('images are served inert: their own type, nosniff, a sandboxing CSP', async () => {
+      const { body: target } = await uploadUrl(server.url, 'filename=x.png&contentType=image/png&size=70');
+      await upload(server.url, target, PNG_1X1);
+      const res = await fetch(`${server.url}/images/${target.key}`);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toContain('sandbox');
+    });
+  } else {
+    test('imageUrl redirects to a short-lived presigned GET of the private object', async () => {
+      const { body: target } = await uploadUrl(server.url, 'filename=cat.png&contentType=image/png&size=70');
+      expect((await upload(server.url, target, PNG_1X1)).status).toBeLessThan(300);
+      const res = await fetch(`${server.url}/images/${target.key}`, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toMatch(/X-Amz-Signature=/);
+    });
+  }
+});

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// `npm test`: every test on a fresh machine. Set-up (dependencies, Python tools, builds), then the runners, then
+// one closing line `N passed, N failed` counted from what the runners report.
+import fs from 'node:fs';
+import path from 'node:path';
+import { requireNode24 } from './lib/node-version.mjs';
+requireNode24();
+
+const { ROOT, run, runCapture } = await import('./lib/run.mjs');
+const { ensureInstalled, ensureBuilt } = await import('./lib/build.mjs');
+const { ensurePythonVenv } = await import('./lib/python-venv.mjs');
+
+const results = path.join(ROOT, 'test-results');
+fs.mkdirSync(results, { recursive: true });
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const problems = [];
+
+function finish() {
+  const line = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
+  fs.writeFileSync(path.join(results, 'summary.txt'), line + '\n');
+  if (problems.length) console.log(`\nProblems:\n- ${problems.join('\n- ')}`);
+  console.log(`\n${line}`);
+  process.exit(totals.failed > 0 || problems.length > 0 ? 1 : 0);
+}
+
+try {
+  await ensureInstalled();
+  process.env.CHAT_VENV = await ensurePythonVenv();
+  process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
+  await ensureBuilt();
+  const extraBuilds = ['loadtest', 'deploy', 'infra'].filter((w) => {
+    const pkg = path.join(ROOT, w, 'package.json');
+    return fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).scripts?.build;
+  });
+  for (const w of extraBuilds) {
+    if ((await run('npm', ['run', 'build', '-w', w, '--silent'])) !== 0) throw new Error(`${w} build failed`);
+  }
+  if ((await run('npx', ['tsc', '-b', 'app/protocol', 'app/server', 'app/server/test'])) !== 0) throw new Error('type check failed');
+} catch (err) {
+  problems.push(`set-up: ${err.message}`);
+  finish();
+}
+
+// 1. jest: protocol, server, infra, load test, pipeline and the browser end-to-end tests, one run.
+const jestJson = path.join(results, 'jest.json');
+fs.rmSync(jestJson, { force: true });
+await run('npx', ['jest', '--ci', '--json', `--outputFile=${jestJson}`, ...process.argv.slice(2)]);
+if (fs.existsSync(jestJson)) {
+  const r = JSON.parse(fs.readFileSync(jestJson, 'utf8'));
+  totals.passed += r.numPassedTests;
+  totals.failed += r.numFailedTests;
+  totals.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  // A suite that fails to load has no failed test of its own: count it, so it cannot pass silently.
+  totals.failed += r.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
+  if (r.numTotalTests === 0) problems.push('jest ran no test');
+} else problems.push('jest wrote no results');
+
+// 2. The Angular app's unit tests, with its CLI's runner.
+const webPkg = path.join(ROOT, 'app/web/package.json');
+if (fs.existsSync(webPkg) && JSON.parse(fs.readFileSync(webPkg, 'utf8')).scripts?.test) {
+  const { code, out } = await runCapture('npm', ['run', 'test', '-w', 'app/web', '--silent']);
+  // Vitest's summary: "Tests  12 passed | 1 failed (13)".
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  const summary = plain.match(/Tests\s+([^\n(]*)\(\d+\)/);
+  if (summary) {
+    totals.passed += Number(summary[1].match(/(\d+) passed/)?.[1] ?? 0);
+    totals.failed += Number(summary[1].match(/(\d+) failed/)?.[1] ?? 0);
+    totals.skipped += Number(summary[1].match(/(\d+) skipped/)?.[1] ?? 0);
+    if (code !== 0 && !/failed/.test(summary[1])) problems.push(`web unit tests exited ${code}`);
+  } else problems.push(`web unit tests printed no summary (exit ${code})`);
+}
+
+finish();
