@@ -78,38 +78,35 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+const AWS_MODE_SETTINGS = ['QUEUE_URL', 'TABLE_NAME', 'UPLOADS_BUCKET'] as const;
+
+/** aws mode needs all of its settings; a partial set is a mistake worth naming, not a silent fall back to embedded. */
+function awsModeProblems(env: Record<string, string | undefined>): string[] {
+  const set = (n: string) => (env[n] ?? '').trim() !== '';
+  const given = AWS_MODE_SETTINGS.filter(set);
+  if (given.length === 0) return [];
+  const missing = [...AWS_MODE_SETTINGS, 'AWS_REGION'].filter((n) => !set(n));
+  const problems = missing.length
+    ? [`aws mode (${given.join(', ')} set) also needs ${missing.join(', ')}; unset all of them for embedded mode`]
+    : [];
+  if (set('QUEUE_URL') && !env['QUEUE_URL']!.trim().endsWith('.fifo')) problems.push('QUEUE_URL must name a FIFO queue (ending in .fifo)');
+  return problems;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const name = String(i.path[0] ?? '');
-      return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
-    });
-    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '');
+        return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
+      });
+  problems.push(...awsModeProblems(env));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
-  const awsNames = ['QUEUE_URL', 'TABLE_NAME', 'UPLOADS_BUCKET'] as const;
-  const given = awsNames.filter((n) => e[n] !== undefined);
-  let aws: AwsSettings | undefined;
-  if (given.length > 0) {
-    const missing = awsNames.filter((n) => e[n] === undefined);
-    if (!e.AWS_REGION) missing.push('AWS_REGION' as never);
-    if (missing.length > 0) {
-      throw new ConfigError(
-        `Invalid configuration:\n  aws mode (${given.join(', ')} set) also needs ${missing.join(', ')}; unset all of them for embedded mode`,
-      );
-    }
-    if (!e.QUEUE_URL!.endsWith('.fifo')) {
-      throw new ConfigError('Invalid configuration:\n  QUEUE_URL must name a FIFO queue (ending in .fifo)');
-    }
-    aws = {
-      queueUrl: e.QUEUE_URL!,
-      tableName: e.TABLE_NAME!,
-      uploadsBucket: e.UPLOADS_BUCKET!,
-      region: e.AWS_REGION!,
-      endpoint: e.AWS_ENDPOINT_URL,
-    };
-  }
+  const aws: AwsSettings | undefined = e.QUEUE_URL
+    ? { queueUrl: e.QUEUE_URL, tableName: e.TABLE_NAME!, uploadsBucket: e.UPLOADS_BUCKET!, region: e.AWS_REGION!, endpoint: e.AWS_ENDPOINT_URL }
+    : undefined;
   return {
     port: e.PORT,
     host: e.HOST,

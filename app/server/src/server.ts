@@ -9,6 +9,7 @@ import { Sequencer } from './chat/sequencer';
 import { SendMessage } from './chat/send-message';
 import { toWire } from './chat/wire';
 import { createHttpApp } from './transport/http';
+import { originAllowed } from './transport/origin';
 import { attachSocketHandlers, type ChatServer } from './transport/socket';
 
 /** Socket.IO frames above this are protocol abuse (a message is at most a few KB): the socket is dropped. */
@@ -34,6 +35,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     path: SOCKET_PATH,
     maxHttpBufferSize: MAX_FRAME_BYTES,
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins } : undefined,
+    allowRequest: (req, callback) => callback(null, originAllowed(req, config.corsOrigins)),
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true },
   });
 

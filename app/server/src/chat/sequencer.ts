@@ -6,6 +6,8 @@ import { TimeoutError } from '../util/timeout';
 
 /** How many of a room's latest ids are kept to recognise a retry or a redelivery. */
 const RECENT_IDS_PER_ROOM = 1000;
+/** Rooms whose ledger stays in memory; a room used again after eviction reloads it from the store. */
+const MAX_LEDGERS = 5000;
 
 interface Known {
   seq: string;
@@ -107,7 +109,8 @@ export class Sequencer {
   }
 
   private async sequenceRoom(room: string, deliveries: Delivery[]): Promise<void> {
-    const ledger = await this.retry(() => this.ledger(room), 'load room');
+    let held!: Promise<RoomLedger>;
+    const ledger = await this.retry(() => (held = this.ledger(room)), 'load room');
     const fresh: SequencedMessage[] = [];
     const repeats: { id: string; known: Known }[] = [];
     const claimed = new Set<string>();
@@ -121,6 +124,8 @@ export class Sequencer {
     }
 
     if (fresh.length > 0) await this.retry(() => this.store.putAll(fresh), 'store messages');
+    // Evicted and reloaded while we wrote, the cached ledger may predate these writes: drop it, reload later.
+    if (this.ledgers.get(room) !== held) this.ledgers.delete(room);
 
     for (const m of fresh) {
       remember(ledger, m.id, { seq: m.seq, broadcast: true });
@@ -147,7 +152,12 @@ export class Sequencer {
 
   private ledger(room: string): Promise<RoomLedger> {
     let ledger = this.ledgers.get(room);
-    if (!ledger) {
+    if (ledger) {
+      // Map order is recency order: move this room to the end.
+      this.ledgers.delete(room);
+      this.ledgers.set(room, ledger);
+    } else {
+      if (this.ledgers.size >= MAX_LEDGERS) this.ledgers.delete(this.ledgers.keys().next().value!);
       ledger = this.store.page(room, RECENT_IDS_PER_ROOM).then((page) => {
         const ids = new Map<string, Known>();
         for (const m of [...page.messages].reverse()) ids.set(m.id, { seq: m.seq, broadcast: false });
