@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Response } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
 import { IMAGE_CONTENT_TYPES, IMAGE_KEY_PATTERN, PROTOCOL_VERSION, type ErrorBody, type WebConfig } from '@chat/protocol';
@@ -14,6 +14,21 @@ const READY_TIMEOUT_MS = 2000;
 
 const status = (e: ErrorBody) => (e.code === 'too_large' ? 413 : e.code === 'unavailable' ? 503 : e.code === 'not_found' ? 404 : 400);
 const sendError = (res: Response, error: ErrorBody) => res.status(status(error)).json({ error });
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
+
+/** A use case's outcome as an HTTP answer: its value, or its error with the matching status; never cached. */
+const answer =
+  <T>(useCase: (query: unknown) => Promise<Outcome<T>>): RequestHandler =>
+  async (req, res, next) => {
+    try {
+      const result = await useCase(req.query);
+      if (!result.ok) return void sendError(res, result.error);
+      res.set('Cache-Control', 'no-store').json(result.value);
+    } catch (err) {
+      next(err);
+    }
+  };
 
 /** The HTTP half of the protocol, plus health, images and the web app. */
 export function createHttpApp(config: Config, backends: Backends, log: Logger): express.Express {
@@ -53,25 +68,8 @@ export function createHttpApp(config: Config, backends: Backends, log: Logger): 
     res.status(ok ? 200 : 503).set('Cache-Control', 'no-store').json({ ok, mode: backends.mode, checks: Object.fromEntries(results) });
   });
 
-  app.get('/history', async (req, res, next) => {
-    try {
-      const result = await readHistory(backends.store, req.query, config.publicUrl, config.backendTimeoutMs);
-      if (!result.ok) return void sendError(res, result.error);
-      res.set('Cache-Control', 'no-store').json(result.value);
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  app.get('/upload-url', async (req, res, next) => {
-    try {
-      const result = await createUploadUrl(backends.uploads, req.query, config.maxUploadBytes, config.backendTimeoutMs);
-      if (!result.ok) return void sendError(res, result.error);
-      res.set('Cache-Control', 'no-store').json(result.value);
-    } catch (err) {
-      next(err);
-    }
-  });
+  app.get('/history', answer((query) => readHistory(backends.store, query, config.publicUrl, config.backendTimeoutMs)));
+  app.get('/upload-url', answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)));
 
   app.get('/images/*key', async (req, res, next) => {
     const key = (req.params as { key: string[] }).key.join('/');

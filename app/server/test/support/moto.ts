@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { historyTableInput } from '../../src';
 
 const REPO = path.resolve(__dirname, '../../../..');
 
@@ -109,20 +110,7 @@ export async function createResources(endpoint: string, name: string): Promise<A
       Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'false', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' },
     }),
   );
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [
-        { AttributeName: 'room', AttributeType: 'S' },
-        { AttributeName: 'seq', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'room', KeyType: 'HASH' },
-        { AttributeName: 'seq', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await ddb.send(new CreateTableCommand(historyTableInput(name)));
   await s3.send(new CreateBucketCommand({ Bucket: name }));
   sqs.destroy();
   ddb.destroy();

@@ -1,9 +1,25 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { HistoryPage, MessageStore, SequencedMessage } from '../../ports';
 import { backoffDelay, sleep } from '../../util/backoff';
 
 const MAX_WRITE_BATCH = 25;
+
+/** The history table's shape; the infra stack declares the same keys. */
+export function historyTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [
+      { AttributeName: 'room', AttributeType: 'S' },
+      { AttributeName: 'seq', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'room', KeyType: 'HASH' },
+      { AttributeName: 'seq', KeyType: 'RANGE' },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
 
 /**
  * History in DynamoDB: one item per message, partition key `room`, sort key `seq` (zero-padded, so string order is
@@ -72,20 +88,7 @@ export class DynamoStore implements MessageStore {
       await this.ping();
     } catch (err) {
       if (!(err instanceof ResourceNotFoundException || (err as Error).name === 'ResourceNotFoundException')) throw err;
-      await this.client.send(
-        new CreateTableCommand({
-          TableName: this.tableName,
-          AttributeDefinitions: [
-            { AttributeName: 'room', AttributeType: 'S' },
-            { AttributeName: 'seq', AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: 'room', KeyType: 'HASH' },
-            { AttributeName: 'seq', KeyType: 'RANGE' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
+      await this.client.send(new CreateTableCommand(historyTableInput(this.tableName)));
     }
   }
 
