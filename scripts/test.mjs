@@ -35,7 +35,15 @@ try {
   for (const w of extraBuilds) {
     if ((await run('npm', ['run', 'build', '-w', w, '--silent'])) !== 0) throw new Error(`${w} build failed`);
   }
-  if ((await run('npx', ['tsc', '-b', 'app/protocol', 'app/server', 'app/server/test'])) !== 0) throw new Error('type check failed');
+  // Type checks of everything swc strips types from in jest: sources and tests.
+  const typechecks = [
+    ['tsc', '-b', 'app/protocol', 'app/server', 'app/server/test'],
+    ['tsc', '-p', 'app/web/e2e/tsconfig.json', '--noEmit'],
+    ...['infra', 'deploy', 'loadtest'].filter((w) => fs.existsSync(path.join(ROOT, w, 'tsconfig.test.json'))).map((w) => ['tsc', '-p', `${w}/tsconfig.test.json`, '--noEmit']),
+  ];
+  for (const args of typechecks) {
+    if ((await run('npx', args)) !== 0) throw new Error(`type check failed: ${args.join(' ')}`);
+  }
 } catch (err) {
   problems.push(`set-up: ${err.message}`);
   finish();

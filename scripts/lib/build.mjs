@@ -16,7 +16,14 @@ export async function ensureBuilt({ web = true } = {}) {
   if ((await run('npm', ['run', 'build', '-w', 'app/protocol', '-w', 'app/server', '--silent'])) !== 0) throw new Error('server build failed');
   if (!web || !fs.existsSync(path.join(ROOT, 'app/web/angular.json'))) return;
   const built = mtime('app/web/dist/browser/index.html');
-  const sources = newestMtime('app/web/src', 'app/web/angular.json', 'app/web/package.json', 'app/protocol/src');
+  const sources = newestMtime(
+    'app/web/src',
+    'app/web/angular.json',
+    'app/web/package.json',
+    'app/web/tsconfig.json',
+    'app/web/tsconfig.app.json',
+    'app/protocol/src',
+  );
   if (built >= sources) return;
   console.log('Building the web app…');
   if ((await run('npm', ['run', 'build', '-w', 'app/web', '--silent'])) !== 0) throw new Error('web build failed');

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { io } from 'socket.io-client';
 import type { RunningServer } from '../src';
 import { TestBackend } from './support/backends';
@@ -49,5 +52,43 @@ describe('origins and headers', () => {
     const res = await fetch(`${closed.url}/readyz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, mode: 'embedded', checks: { queue: 'ok', store: 'ok', uploads: 'ok' } });
+  });
+});
+
+describe('web app serving', () => {
+  const backend = new TestBackend('embedded');
+  let server: RunningServer;
+  beforeAll(async () => {
+    await backend.setup();
+    // A stand-in build: an index page and a hashed bundle, big enough to be worth compressing.
+    const web = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-web-'));
+    fs.writeFileSync(path.join(web, 'index.html'), `<!doctype html><title>chat</title>${'<!-- padding -->'.repeat(200)}`);
+    fs.writeFileSync(path.join(web, 'main-ABCD1234.js'), `console.log(${JSON.stringify('x'.repeat(5000))});`);
+    server = await backend.start(await backend.env({ WEB_DIR: web }));
+  });
+  afterAll(() => backend.teardown());
+
+  test('the app is served compressed; hashed files are immutable, index.html revalidated, routes fall back to it', async () => {
+    const gzip = { 'Accept-Encoding': 'gzip', Accept: 'text/html' };
+    const page = await fetch(`${server.url}/r/global`, { headers: gzip });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-encoding')).toBe('gzip');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(await page.text()).toContain('<title>chat</title>');
+    const bundle = await fetch(`${server.url}/main-ABCD1234.js`, { headers: gzip });
+    expect(bundle.headers.get('content-encoding')).toBe('gzip');
+    expect(bundle.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+
+  test('config.json tells the web app its limits and is never cached', async () => {
+    const res = await fetch(`${server.url}/config.json`);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(await res.json()).toEqual({ apiUrl: '', maxUploadBytes: 5242880, imageTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'], protocolVersion: 1 });
+  });
+
+  test('unknown API paths answer JSON 404, not the app', async () => {
+    const res = await fetch(`${server.url}/history/nope`, { headers: { Accept: 'text/html' } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
   });
 });

@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
+import compression from 'compression';
 import cors from 'cors';
 import { IMAGE_CONTENT_TYPES, IMAGE_KEY_PATTERN, PROTOCOL_VERSION, type ErrorBody, type WebConfig } from '@chat/protocol';
 import type { Config } from '../config';
@@ -47,6 +48,8 @@ export function createHttpApp(config: Config, backends: Backends, log: Logger): 
       crossOriginResourcePolicy: { policy: config.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
     }),
   );
+  // The web app's bundle is ~400 kB raw, ~120 kB gzipped; Socket.IO has its own per-message compression.
+  app.use(compression());
   // No CORS headers unless origins are configured: same origin only by default.
   if (config.corsOrigins.length > 0) app.use(cors({ origin: config.corsOrigins, maxAge: 600 }));
 

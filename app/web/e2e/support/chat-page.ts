@@ -1,0 +1,39 @@
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+
+/** Opens the app at `path` as a person called `name`: answers the name prompt, waits for the connection. */
+export async function openChat(context: BrowserContext, baseUrl: string, name: string, path = '/'): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[${name}] page error:`, err));
+  if (process.env['E2E_CONSOLE']) page.on('console', (m) => m.type() === 'error' && console.warn(`[${name}] console: ${m.text()}`));
+  await page.goto(baseUrl + path);
+  // The app shows either the name prompt (a newcomer) or the message box (a known name).
+  await page.locator('#name-input, #composer-text').first().waitFor();
+  const nameInput = page.getByLabel('Choose a display name to start chatting');
+  if ((await nameInput.count()) > 0) {
+    await nameInput.fill(name);
+    await page.getByRole('button', { name: 'Save' }).click();
+  }
+  await page.getByLabel(/^Message to #/).waitFor();
+  await connected(page);
+  return page;
+}
+
+export async function connected(page: Page): Promise<void> {
+  await page.locator('[data-status=connecting], [data-status=reconnecting], [data-status=offline]').waitFor({ state: 'detached' });
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+  const box = page.getByLabel(/^Message to #/);
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** Message bubbles (not day separators), optionally only those whose text contains `text`. */
+export function messages(page: Page, text?: string): Locator {
+  const all = page.locator('.messages article.msg');
+  return text === undefined ? all : all.filter({ has: page.locator('.msg-text', { hasText: text }) });
+}
+
+export async function texts(page: Page): Promise<string[]> {
+  return page.locator('.messages article.msg .msg-text').allTextContents();
+}

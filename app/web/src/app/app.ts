@@ -1,0 +1,42 @@
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { RouterOutlet } from '@angular/router';
+import { ConnectionBanner } from './connection/connection-banner';
+import { IdentityForm } from './identity/identity-form';
+import { IdentityStore } from './identity/identity-store';
+import { RoomPicker } from './rooms/room-picker';
+import { ChatStore } from './chat/chat-store';
+
+@Component({
+  selector: 'app-root',
+  imports: [RouterOutlet, ConnectionBanner, IdentityForm, RoomPicker],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <a class="skip-link" href="#composer-text">Skip to message box</a>
+    <header class="app-header">
+      <h1 class="brand">Chat @if (chat.activeRoom(); as room) {<span class="room-name">#{{ room }}</span>}</h1>
+      <app-room-picker [current]="chat.activeRoom()" />
+      @if (identity.name(); as name) {
+        <div class="me">
+          <span class="me-name" title="Your display name">{{ name }}</span>
+          <button type="button" class="link-button" (click)="editingName.set(!editingName())" [attr.aria-expanded]="editingName()" aria-controls="name-panel">
+            Change name
+          </button>
+        </div>
+      }
+    </header>
+    @if (editingName() && identity.name()) {
+      <div id="name-panel" class="name-panel">
+        <app-identity-form [cancellable]="true" (done)="editingName.set(false)" />
+      </div>
+    }
+    <app-connection-banner />
+    <main class="app-main">
+      <router-outlet />
+    </main>
+  `,
+})
+export class App {
+  protected readonly identity = inject(IdentityStore);
+  protected readonly chat = inject(ChatStore);
+  protected readonly editingName = signal(false);
+}

@@ -1,0 +1,76 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import { Router } from '@angular/router';
+import { DEFAULT_ROOM } from '@chat/protocol';
+import { Composer } from '../composer/composer';
+import { IdentityForm } from '../identity/identity-form';
+import { IdentityStore } from '../identity/identity-store';
+import { normalizeRoom } from '../rooms/room-name';
+import { ChatStore } from './chat-store';
+import { MessageList } from './message-list';
+
+/** The page of one room (`/r/<room>`): its messages, and the composer or, for a newcomer, the name form. */
+@Component({
+  selector: 'app-chat-page',
+  imports: [MessageList, Composer, IdentityForm],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: {
+    class: 'chat-page',
+    '[class.dragging]': 'dragging()',
+    '(dragover)': 'onDragOver($event)',
+    '(dragleave)': 'dragging.set(false)',
+    '(drop)': 'onDrop($event)',
+  },
+  template: `
+    @if (store(); as room) {
+      <app-message-list [store]="room" />
+      @if (identity.name()) {
+        <app-composer [room]="room.name" />
+      } @else {
+        <div class="composer-slot"><app-identity-form /></div>
+      }
+    }
+    @if (dragging()) {
+      <div class="drop-hint" aria-hidden="true">Drop an image to send it</div>
+    }
+  `,
+})
+export class ChatPage {
+  private readonly chat = inject(ChatStore);
+  private readonly router = inject(Router);
+  protected readonly identity = inject(IdentityStore);
+  /** From the route (`withComponentInputBinding`). */
+  readonly room = input<string>(DEFAULT_ROOM);
+  private readonly normalized = computed(() => normalizeRoom(this.room() ?? DEFAULT_ROOM));
+  protected readonly store = computed(() => {
+    const n = this.normalized();
+    return n.ok && n.room === this.room() ? this.chat.room(n.room) : null;
+  });
+  protected readonly dragging = signal(false);
+  private readonly composer = viewChild(Composer);
+
+  constructor() {
+    effect(() => {
+      const n = this.normalized();
+      // A hand-typed URL like /r/Team%20Chat goes to the room it means; nonsense goes home.
+      if (!n.ok) void this.router.navigate(['/r', DEFAULT_ROOM], { replaceUrl: true });
+      else if (n.room !== this.room()) void this.router.navigate(['/r', n.room], { replaceUrl: true });
+      // Only the room drives this effect, not the store signals that entering reads.
+      else untracked(() => void this.chat.enter(n.room));
+    });
+  }
+
+  protected onDragOver(event: DragEvent): void {
+    if (!event.dataTransfer?.types.includes('Files') || !this.composer()) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    this.dragging.set(true);
+  }
+
+  protected onDrop(event: DragEvent): void {
+    this.dragging.set(false);
+    const files = event.dataTransfer?.files;
+    if (!files?.length || !this.composer()) return;
+    event.preventDefault();
+    this.composer()!.addFiles(files);
+  }
+}

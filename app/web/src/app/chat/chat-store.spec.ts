@@ -1,0 +1,163 @@
+import { TestBed } from '@angular/core/testing';
+import { formatSeq, type ChatMessage } from '@chat/protocol';
+import { FETCH } from '../config/fetch';
+import { ChatSocket } from '../connection/chat-socket';
+import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { fakeFetch } from '../testing/fake-fetch';
+import { ChatStore } from './chat-store';
+
+const msg = (id: string, seq: number, room = 'global'): ChatMessage => ({
+  id,
+  room,
+  author: 'bob',
+  text: `text ${id}`,
+  sentAt: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
+  seq: formatSeq(seq),
+});
+
+/** The history server of these tests: `seqs` per room, pages newest first like the real one. */
+function historyServer(rooms: Record<string, ChatMessage[]>) {
+  return fakeFetch((url) => {
+    const all = rooms[url.searchParams.get('room') ?? 'global'] ?? [];
+    const before = url.searchParams.get('before');
+    const limit = Number(url.searchParams.get('limit') ?? 50);
+    const older = before ? all.filter((m) => m.seq < before) : all;
+    const page = older.slice(-limit);
+    return { body: { messages: page, nextBefore: older.length > page.length ? page[0]!.seq : null } };
+  });
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+function setup(rooms: Record<string, ChatMessage[]> = {}) {
+  const socket = new FakeChatSocket();
+  const net = historyServer(rooms);
+  TestBed.configureTestingModule({
+    providers: [
+      { provide: ChatSocket, useValue: socket },
+      { provide: FETCH, useValue: net.fetch },
+    ],
+  });
+  return { store: TestBed.inject(ChatStore), socket, net, rooms };
+}
+
+describe('ChatStore', () => {
+  it('opens a room on its newest page, then merges live messages by seq without duplicates', async () => {
+    const history = Array.from({ length: 60 }, (_, i) => msg(`m${i + 1}`, i + 1));
+    const { store, socket } = setup({ global: history });
+    await store.enter('global');
+    const room = store.room('global');
+    expect(socket.joined).toEqual(['global']);
+    expect(room.messages().map((m) => m.id)).toEqual(history.slice(10).map((m) => m.id));
+    expect(room.nextBefore()).toBe(formatSeq(11));
+
+    socket.deliver(msg('m62', 62));
+    socket.deliver(msg('m61', 61));
+    socket.deliver(msg('m62', 62));
+    expect(room.messages().slice(-3).map((m) => m.id)).toEqual(['m60', 'm61', 'm62']);
+
+    await store.loadOlder('global');
+    expect(room.messages()).toHaveLength(62);
+    expect(room.messages()[0]!.id).toBe('m1');
+    expect(room.nextBefore()).toBeNull();
+  });
+
+  it('ignores messages of rooms other than the open one', async () => {
+    const { store, socket } = setup({ global: [msg('g1', 1)], other: [msg('o1', 1, 'other')] });
+    await store.enter('other');
+    socket.deliver(msg('g2', 2, 'global'));
+    expect(store.room('other').messages().map((m) => m.id)).toEqual(['o1']);
+    expect(store.room('global').messages()).toEqual([]);
+  });
+
+  it('shows a send as pending at once, then sent on the ack', async () => {
+    const { store, socket } = setup();
+    await store.enter('global');
+    const o = store.sendText('global', 'ann', 'hello');
+    const room = store.room('global');
+    expect(room.entries().map((e) => [e.text, e.outgoing?.status])).toEqual([['hello', 'pending']]);
+    expect(socket.sent[0]!.message).toEqual({ id: o.id, room: 'global', author: 'ann', text: 'hello' });
+
+    socket.sent[0]!.reply({ ok: true, id: o.id, seq: formatSeq(1) });
+    await flush();
+    expect(room.findOutgoing(o.id)?.status).toBe('sent');
+
+    socket.deliver({ ...msg(o.id, 1), author: 'ann', text: 'hello' });
+    expect(room.entries()).toHaveLength(1);
+    expect(room.entries()[0]!.sentAt).toBeDefined();
+  });
+
+  it('marks a refused send failed with the reason, and a retry reuses the same id', async () => {
+    const { store, socket } = setup();
+    await store.enter('global');
+    const o = store.sendText('global', 'ann', 'too fast');
+    socket.sent[0]!.reply({ ok: false, error: { code: 'rate_limited', message: 'slow down' } });
+    await flush();
+    const room = store.room('global');
+    expect(room.findOutgoing(o.id)?.status).toBe('failed');
+    expect(room.findOutgoing(o.id)?.error).toMatch(/Too many messages/);
+
+    store.retry('global', o.id);
+    expect(room.findOutgoing(o.id)?.status).toBe('pending');
+    expect(socket.sent).toHaveLength(2);
+    expect(socket.sent[1]!.message.id).toBe(o.id);
+    socket.sent[1]!.reply({ ok: true, id: o.id, seq: formatSeq(7) });
+    await flush();
+    expect(room.findOutgoing(o.id)?.status).toBe('sent');
+    expect(room.outgoing()).toHaveLength(1);
+  });
+
+  it('fails at once while offline instead of queueing', async () => {
+    const { store, socket } = setup();
+    await store.enter('global');
+    socket.connected = false;
+    const o = store.sendText('global', 'ann', 'anyone?');
+    await flush();
+    expect(store.room('global').findOutgoing(o.id)).toMatchObject({ status: 'failed', error: 'You are offline' });
+    expect(socket.sent).toHaveLength(0);
+  });
+
+  it('treats a message seen back from the server as sent even if its ack was lost', async () => {
+    const { store, socket } = setup();
+    await store.enter('global');
+    const o = store.sendText('global', 'ann', 'hi');
+    socket.sent[0]!.reply({ ok: false, error: { code: 'unavailable', message: 'No answer from the server' } });
+    await flush();
+    socket.deliver({ ...msg(o.id, 3), author: 'ann', text: 'hi' });
+    const room = store.room('global');
+    expect(room.findOutgoing(o.id)?.status).toBe('sent');
+    store.retry('global', o.id);
+    expect(socket.sent).toHaveLength(1);
+  });
+
+  it('after a reconnect without recovery, rejoins and catches up from history, walking back to the last seq', async () => {
+    const all = Array.from({ length: 5 }, (_, i) => msg(`m${i + 1}`, i + 1));
+    const { store, socket, rooms } = setup({ global: all });
+    await store.enter('global');
+    // 450 messages arrive while this tab is away: more than one catch-up page.
+    for (let i = 6; i <= 455; i++) rooms['global']!.push(msg(`m${i}`, i));
+    socket.reconnect(false);
+    await vi.waitFor(() => expect(store.room('global').messages()).toHaveLength(455));
+    const ids = store.room('global').messages().map((m) => m.id);
+    expect(new Set(ids).size).toBe(455);
+    expect(ids.at(-1)).toBe('m455');
+    expect(socket.joined).toEqual(['global', 'global']);
+  });
+
+  it('does nothing extra after a recovered reconnect (Socket.IO replayed the missed events)', async () => {
+    const { store, socket, net } = setup({ global: [msg('a', 1)] });
+    await store.enter('global');
+    const calls = net.calls.length;
+    socket.reconnect(true);
+    await flush();
+    expect(net.calls.length).toBe(calls);
+  });
+
+  it('leaves the previous room when switching', async () => {
+    const { store, socket } = setup();
+    await store.enter('global');
+    await store.enter('team');
+    expect(socket.left).toEqual(['global']);
+    expect(store.activeRoom()).toBe('team');
+  });
+});

@@ -1,0 +1,188 @@
+import { Injectable, inject, signal } from '@angular/core';
+import { HISTORY_LIMIT_MAX, compareSeq, type ErrorBody, type SendMessageInput } from '@chat/protocol';
+import { ChatSocket } from '../connection/chat-socket';
+import { RuntimeConfig } from '../config/runtime-config';
+import { UploadClient } from '../composer/upload-client';
+import { checkImage } from '../composer/image-check';
+import { HistoryClient } from './history-client';
+import { newMessageId } from './message-id';
+import { RoomStore, type Outgoing } from './room-store';
+
+/** How far a catch-up walks back before it settles for the newest pages. */
+const CATCH_UP_MAX_PAGES = 10;
+
+/**
+ * Rooms, their messages and this tab's sends. Only the open room is joined, so other rooms' stores
+ * stay gap-free up to where they were left and a catch-up on return fills the rest.
+ */
+@Injectable({ providedIn: 'root' })
+export class ChatStore {
+  private readonly socket = inject(ChatSocket);
+  private readonly history = inject(HistoryClient);
+  private readonly uploads = inject(UploadClient);
+  private readonly config = inject(RuntimeConfig);
+  private readonly rooms = new Map<string, RoomStore>();
+  private readonly catchUps = new Map<string, Promise<void>>();
+
+  readonly activeRoom = signal<string | null>(null);
+
+  constructor() {
+    this.socket.onMessage((m) => {
+      if (m.room === this.activeRoom()) this.rooms.get(m.room)?.merge([m]);
+    });
+    this.socket.onConnect((recovered) => {
+      const room = this.activeRoom();
+      if (!room || recovered) return;
+      // A new session: the server forgot our rooms and we may have missed messages.
+      const known = this.room(room).lastSeq();
+      void this.socket.join(room).then(() => this.catchUp(room, known));
+    });
+  }
+
+  room(name: string): RoomStore {
+    let store = this.rooms.get(name);
+    if (!store) this.rooms.set(name, (store = new RoomStore(name)));
+    return store;
+  }
+
+  async enter(name: string): Promise<void> {
+    const previous = this.activeRoom();
+    if (previous === name) return;
+    const store = this.room(name);
+    const known = store.lastSeq();
+    this.activeRoom.set(name);
+    if (previous) void this.socket.leave(previous);
+    await this.socket.join(name);
+    if (this.activeRoom() === name) await this.catchUp(name, known);
+  }
+
+  /** Bring a room up to date: the newest page, then older ones until they meet what we already had. */
+  catchUp(name: string, known = this.room(name).lastSeq()): Promise<void> {
+    const running = this.catchUps.get(name);
+    if (running) return running.then(() => this.catchUp(name, known));
+    const job = this.runCatchUp(name, known).finally(() => this.catchUps.delete(name));
+    this.catchUps.set(name, job);
+    return job;
+  }
+
+  private async runCatchUp(name: string, known: string | undefined): Promise<void> {
+    const store = this.room(name);
+    if (!store.loaded) store.phase.set('loading');
+    try {
+      let before: string | undefined;
+      for (let pages = 0; pages < CATCH_UP_MAX_PAGES; pages++) {
+        const page = await this.history.page(name, known ? { before, limit: HISTORY_LIMIT_MAX } : {});
+        // Older messages than those we had belong to "load older", which keeps its own place (nextBefore).
+        store.merge(known ? page.messages.filter((m) => compareSeq(m.seq, known) > 0) : page.messages);
+        if (!store.loaded) {
+          store.loaded = true;
+          store.nextBefore.set(page.nextBefore);
+        }
+        const oldest = page.messages[0];
+        if (!known || !page.nextBefore || !oldest || compareSeq(oldest.seq, known) <= 0) break;
+        before = page.nextBefore;
+      }
+      store.loadError.set(null);
+      store.phase.set('ready');
+    } catch (err) {
+      store.loadError.set((err as Error).message);
+      if (!store.loaded) store.phase.set('error');
+    }
+  }
+
+  async loadOlder(name: string): Promise<void> {
+    const store = this.room(name);
+    const before = store.nextBefore();
+    if (!before || store.loadingOlder()) return;
+    store.loadingOlder.set(true);
+    try {
+      const page = await this.history.page(name, { before });
+      store.merge(page.messages);
+      store.nextBefore.set(page.nextBefore);
+      store.loadError.set(null);
+    } catch (err) {
+      store.loadError.set((err as Error).message);
+    } finally {
+      store.loadingOlder.set(false);
+    }
+  }
+
+  sendText(room: string, author: string, text: string): Outgoing {
+    const o: Outgoing = { id: newMessageId(), room, author, text, status: 'pending', progress: null, error: null };
+    this.room(room).addOutgoing(o);
+    void this.transmit(o);
+    return o;
+  }
+
+  /** Returns the reason when the file is refused before any upload. */
+  sendImage(room: string, author: string, file: File): string | null {
+    const problem = checkImage(file, this.config.config());
+    if (problem) return problem;
+    const o: Outgoing = {
+      id: newMessageId(),
+      room,
+      author,
+      image: { file, previewUrl: URL.createObjectURL(file), uploaded: false },
+      status: 'uploading',
+      progress: 0,
+      error: null,
+    };
+    this.room(room).addOutgoing(o);
+    void this.uploadThenTransmit(o);
+    return null;
+  }
+
+  /** Sends the very same message again, same `id`: the server stores it at most once. */
+  retry(room: string, id: string): void {
+    const o = this.room(room).findOutgoing(id);
+    if (!o || o.status !== 'failed') return;
+    if (o.image && !o.image.uploaded) void this.uploadThenTransmit(o);
+    else void this.transmit(o);
+  }
+
+  private async uploadThenTransmit(o: Outgoing): Promise<void> {
+    const store = this.room(o.room);
+    const image = o.image!;
+    store.patchOutgoing(o.id, { status: 'uploading', progress: 0, error: null });
+    try {
+      const target = await this.uploads.target(image.file, o.room);
+      await this.uploads.send(target, image.file, (progress) => store.patchOutgoing(o.id, { progress }));
+      image.key = target.key;
+      image.uploaded = true;
+    } catch (err) {
+      store.patchOutgoing(o.id, { status: 'failed', progress: null, error: (err as Error).message });
+      return;
+    }
+    await this.transmit(store.findOutgoing(o.id) ?? o);
+  }
+
+  private async transmit(o: Outgoing): Promise<void> {
+    const store = this.room(o.room);
+    if (store.isStored(o.id)) {
+      store.patchOutgoing(o.id, { status: 'sent', error: null, progress: null });
+      return;
+    }
+    store.patchOutgoing(o.id, { status: 'pending', error: null, progress: null });
+    const message: SendMessageInput = o.image?.key
+      ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key } }
+      : { id: o.id, room: o.room, author: o.author, text: o.text };
+    const ack = await this.socket.send(message);
+    if (ack.ok) store.patchOutgoing(o.id, { status: 'sent', seq: ack.seq, error: null });
+    else store.patchOutgoing(o.id, { status: 'failed', error: describeFailure(ack.error) });
+  }
+}
+
+export function describeFailure(error: ErrorBody): string {
+  switch (error.code) {
+    case 'rate_limited':
+      return 'Too many messages: wait a moment, then retry';
+    case 'too_large':
+      return `Too long: ${error.message}`;
+    case 'unavailable':
+      return error.message || 'The server is unavailable';
+    case 'invalid':
+      return `Not accepted: ${error.message}`;
+    default:
+      return error.message || 'Not sent';
+  }
+}

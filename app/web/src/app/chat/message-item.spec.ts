@@ -1,0 +1,62 @@
+import { TestBed } from '@angular/core/testing';
+import { ChatSocket } from '../connection/chat-socket';
+import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { MessageItem } from './message-item';
+import type { Entry } from './room-store';
+
+async function render(entry: Entry) {
+  TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: new FakeChatSocket() }] });
+  const fixture = TestBed.createComponent(MessageItem);
+  fixture.componentRef.setInput('entry', entry);
+  await fixture.whenStable();
+  return fixture.nativeElement as HTMLElement;
+}
+
+describe('MessageItem', () => {
+  it('shows user HTML as text, never as markup', async () => {
+    const text = '<b>x</b> <img src=x onerror="window.hacked=1">';
+    const el = await render({ id: 'a', author: '<i>eve</i>', text, sentAt: '2026-01-01T12:00:00.000Z' });
+    expect(el.querySelector('.msg-text')!.textContent).toBe(text);
+    expect(el.querySelector('.msg-author')!.textContent).toBe('<i>eve</i>');
+    expect(el.querySelector('b, i, .msg-text img')).toBeNull();
+  });
+
+  it('makes http(s) links clickable, opening safely in a new tab', async () => {
+    const el = await render({ id: 'a', author: 'ann', text: 'look https://example.com/x now', sentAt: '2026-01-01T12:00:00.000Z' });
+    const link = el.querySelector<HTMLAnchorElement>('.msg-text a')!;
+    expect(link.href).toBe('https://example.com/x');
+    expect(link.rel).toContain('noopener');
+    expect(link.target).toBe('_blank');
+    expect(el.querySelector('.msg-text')!.textContent).toBe('look https://example.com/x now');
+  });
+
+  it('shows a thumbnail that links to the full image, resolved against the API', async () => {
+    const el = await render({ id: 'a', author: 'ann', imageUrl: '/images/rooms/global/x.png', sentAt: '2026-01-01T12:00:00.000Z' });
+    const link = el.querySelector<HTMLAnchorElement>('.msg-image')!;
+    expect(link.href).toBe(`${location.origin}/images/rooms/global/x.png`);
+    expect(link.querySelector('img')!.getAttribute('alt')).toBe('Image from ann');
+  });
+
+  it('offers a retry with the reason when a send failed', async () => {
+    const el = await render({
+      id: 'a',
+      author: 'ann',
+      text: 'hi',
+      outgoing: { id: 'a', room: 'global', author: 'ann', text: 'hi', status: 'failed', progress: null, error: 'You are offline' },
+    });
+    expect(el.querySelector('.msg-status.failed')!.textContent).toContain('You are offline');
+    expect(el.querySelector('button.retry')).not.toBeNull();
+    expect(el.querySelector('.msg')!.getAttribute('data-status')).toBe('failed');
+  });
+
+  it('marks a sent message quietly, and a pending one as sending', async () => {
+    const outgoing = { id: 'a', room: 'global', author: 'ann', text: 'hi', progress: null, error: null };
+    let el = await render({ id: 'a', author: 'ann', text: 'hi', sentAt: '2026-01-01T12:00:00.000Z', outgoing: { ...outgoing, status: 'sent' } });
+    expect(el.querySelector('.msg-sent')!.textContent).toContain('Sent');
+    expect(el.querySelector('.msg-status')).toBeNull();
+    TestBed.resetTestingModule();
+    el = await render({ id: 'a', author: 'ann', text: 'hi', outgoing: { ...outgoing, status: 'pending' } });
+    expect(el.querySelector('.msg-status')!.textContent).toContain('Sending');
+    expect(el.querySelector('.msg-sent')).toBeNull();
+  });
+});

@@ -1,0 +1,162 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  afterNextRender,
+  afterRenderEffect,
+  computed,
+  inject,
+  input,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { IdentityStore } from '../identity/identity-store';
+import { ChatStore } from './chat-store';
+import { MessageItem } from './message-item';
+import type { Entry, RoomStore } from './room-store';
+import { dayKey, dayLabel } from './time-format';
+
+type Row = { kind: 'day'; key: string; label: string } | { kind: 'msg'; key: string; entry: Entry };
+
+/** Within this many pixels of the bottom the reader counts as following the conversation. */
+const BOTTOM_SLACK = 48;
+const TOP_TRIGGER = 120;
+
+@Component({
+  selector: 'app-message-list',
+  imports: [MessageItem],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    @let room = store();
+    <div class="scroller" #scroller (scroll)="onScroll()" tabindex="0" [attr.aria-label]="'Conversation in #' + room.name">
+      <div class="list-top">
+        @if (room.nextBefore()) {
+          <button type="button" class="secondary older" (click)="loadOlder()" [disabled]="room.loadingOlder()">
+            {{ room.loadingOlder() ? 'Loading older messages…' : 'Load older messages' }}
+          </button>
+        } @else if (room.phase() === 'ready' && room.messages().length > 0) {
+          <p class="hint">This is the start of #{{ room.name }}.</p>
+        }
+        @if (room.phase() === 'loading') {
+          <p class="hint">Loading messages…</p>
+        } @else if (room.phase() === 'error') {
+          <p class="field-error" role="alert">
+            {{ room.loadError() }}
+            <button type="button" class="secondary" (click)="reload()">Try again</button>
+          </p>
+        } @else if (room.phase() === 'ready' && rows().length === 0) {
+          <p class="hint empty">No messages in #{{ room.name }} yet. Say hello!</p>
+        }
+      </div>
+      <div role="log" aria-live="polite" aria-relevant="additions" [attr.aria-label]="'Messages in #' + room.name">
+      <ol class="messages">
+        @for (row of rows(); track row.key) {
+          @if (row.kind === 'day') {
+            <li class="day-separator" role="separator" [attr.aria-label]="row.label"><span>{{ row.label }}</span></li>
+          } @else {
+            <li><app-message-item [entry]="row.entry" [myName]="identity.name()" /></li>
+          }
+        }
+      </ol>
+      </div>
+    </div>
+    @if (unseen() > 0) {
+      <button type="button" class="new-marker" (click)="scrollToBottom()">
+        {{ unseen() }} new {{ unseen() === 1 ? 'message' : 'messages' }} <span aria-hidden="true">↓</span>
+      </button>
+    }
+  `,
+  host: { class: 'message-list' },
+})
+export class MessageList {
+  private readonly chat = inject(ChatStore);
+  protected readonly identity = inject(IdentityStore);
+  readonly store = input.required<RoomStore>();
+  private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
+
+  protected readonly unseen = signal(0);
+  protected readonly rows = computed<Row[]>(() => {
+    const rows: Row[] = [];
+    let day: string | undefined;
+    for (const entry of this.store().entries()) {
+      if (entry.sentAt) {
+        const key = dayKey(entry.sentAt);
+        if (key !== day) rows.push({ kind: 'day', key: `day-${key}`, label: dayLabel(entry.sentAt) });
+        day = key;
+      }
+      rows.push({ kind: 'msg', key: entry.id, entry });
+    }
+    return rows;
+  });
+
+  private atBottom = true;
+  private shown: { room?: string; first?: string; last?: string; count: number } = { count: 0 };
+  /** Scroll geometry saved when older messages were asked for, to keep the reader's place when they arrive. */
+  private anchor: { height: number; top: number } | null = null;
+
+  constructor() {
+    afterRenderEffect(() => {
+      const store = this.store();
+      const entries = store.entries();
+      const el = this.scroller().nativeElement;
+      const first = entries[0]?.id;
+      const last = entries.at(-1)?.id;
+      const prev = this.shown;
+      this.shown = { room: store.name, first, last, count: entries.length };
+      if (prev.room !== store.name) {
+        this.anchor = null;
+        this.unseen.set(0);
+        this.stickToBottom(el);
+        return;
+      }
+      if (this.anchor && first !== prev.first) {
+        el.scrollTop = this.anchor.top + (el.scrollHeight - this.anchor.height);
+        this.anchor = null;
+      }
+      if (last !== prev.last && entries.length > prev.count) {
+        const mine = !!entries.at(-1)?.outgoing;
+        if (this.atBottom || mine || prev.count === 0) this.stickToBottom(el);
+        else this.unseen.update((n) => n + (entries.length - prev.count));
+      }
+    });
+    afterNextRender(() => {
+      // Images load after layout; keep a reader who follows the bottom at the bottom.
+      this.scroller().nativeElement.addEventListener(
+        'load',
+        () => {
+          if (this.atBottom) this.stickToBottom(this.scroller().nativeElement);
+        },
+        true,
+      );
+    });
+  }
+
+  protected onScroll(): void {
+    const el = this.scroller().nativeElement;
+    this.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
+    if (this.atBottom) this.unseen.set(0);
+    if (el.scrollTop < TOP_TRIGGER && el.scrollHeight > el.clientHeight) this.loadOlder();
+  }
+
+  protected loadOlder(): void {
+    const store = this.store();
+    if (!store.nextBefore() || store.loadingOlder()) return;
+    const el = this.scroller().nativeElement;
+    this.anchor = { height: el.scrollHeight, top: el.scrollTop };
+    void this.chat.loadOlder(store.name);
+  }
+
+  protected reload(): void {
+    void this.chat.catchUp(this.store().name);
+  }
+
+  protected scrollToBottom(): void {
+    this.stickToBottom(this.scroller().nativeElement);
+    this.unseen.set(0);
+  }
+
+  private stickToBottom(el: HTMLElement): void {
+    el.scrollTop = el.scrollHeight;
+    this.atBottom = true;
+  }
+}

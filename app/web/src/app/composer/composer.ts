@@ -1,0 +1,114 @@
+import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, input, signal, viewChild } from '@angular/core';
+import { TEXT_MAX, parseWith, textSchema } from '@chat/protocol';
+import { ChatStore } from '../chat/chat-store';
+import { codePointLength } from '../chat/code-points';
+import { RuntimeConfig } from '../config/runtime-config';
+import { IdentityStore } from '../identity/identity-store';
+
+/** Shown once the text gets near the limit, so the count is there before it matters. */
+const COUNT_FROM = Math.floor(TEXT_MAX * 0.8);
+
+@Component({
+  selector: 'app-composer',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { class: 'composer-slot' },
+  template: `
+    <form class="composer" (submit)="$event.preventDefault(); send()" novalidate>
+      @if (error(); as message) {
+        <p class="field-error" role="alert" id="composer-error">
+          {{ message }}
+          <button type="button" class="link-button" (click)="error.set(null)" aria-label="Dismiss">×</button>
+        </p>
+      }
+      <div class="composer-row">
+        <input #file type="file" class="visually-hidden" tabindex="-1" aria-hidden="true" [attr.accept]="accept()" multiple (change)="onPicked(file)" />
+        <button type="button" class="icon-button" (click)="file.click()" aria-label="Attach an image" title="Attach an image (or paste / drop one)">
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M16.5 6.5v9.25a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10a1.5 1.5 0 0 1-3 0V6.5H9V15a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v10.75a6 6 0 0 0 12 0V6.5z"/></svg>
+        </button>
+        <label for="composer-text" class="visually-hidden">Message to #{{ room() }}</label>
+        <textarea
+          #box
+          id="composer-text"
+          rows="1"
+          [placeholder]="'Message #' + room()"
+          [value]="text()"
+          (input)="text.set(box.value)"
+          (keydown)="onKey($event)"
+          (paste)="onPaste($event)"
+          [attr.aria-invalid]="over() ? true : null"
+          aria-describedby="composer-meta"
+        ></textarea>
+        <button type="submit" class="send" [disabled]="!canSend()">Send</button>
+      </div>
+      <p class="composer-meta" id="composer-meta">
+        <span class="hint">Enter to send · Shift+Enter for a new line</span>
+        @if (length() >= countFrom) {
+          <span class="count" [class.over]="over()">{{ length() }} / {{ max }}</span>
+        }
+      </p>
+    </form>
+  `,
+})
+export class Composer {
+  private readonly chat = inject(ChatStore);
+  private readonly identity = inject(IdentityStore);
+  private readonly config = inject(RuntimeConfig);
+  readonly room = input.required<string>();
+  private readonly box = viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
+
+  protected readonly max = TEXT_MAX;
+  protected readonly countFrom = COUNT_FROM;
+  protected readonly text = signal('');
+  protected readonly error = signal<string | null>(null);
+  protected readonly length = computed(() => codePointLength(this.text().trim()));
+  protected readonly over = computed(() => this.length() > TEXT_MAX);
+  protected readonly canSend = computed(() => this.length() > 0 && !this.over());
+  protected readonly accept = computed(() => this.config.config().imageTypes.join(','));
+
+  protected onKey(event: KeyboardEvent): void {
+    // isComposing: Enter that confirms an IME candidate is not a send.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      this.send();
+    }
+  }
+
+  send(): void {
+    const author = this.identity.name();
+    const text = this.text().trim();
+    if (!author || !text) return;
+    const parsed = parseWith(textSchema, text);
+    if (!parsed.ok) {
+      this.error.set(parsed.error.message.replace(/^text: /, 'Message: '));
+      return;
+    }
+    this.chat.sendText(this.room(), author, text);
+    this.text.set('');
+    this.error.set(null);
+    this.box().nativeElement.focus();
+  }
+
+  addFiles(files: FileList | readonly File[]): void {
+    const author = this.identity.name();
+    if (!author) return;
+    const problems: string[] = [];
+    for (const file of Array.from(files)) {
+      const problem = this.chat.sendImage(this.room(), author, file);
+      if (problem) problems.push(problem);
+    }
+    this.error.set(problems.length ? problems.join(' ') : null);
+  }
+
+  protected onPicked(input: HTMLInputElement): void {
+    if (input.files?.length) this.addFiles(input.files);
+    input.value = '';
+    this.box().nativeElement.focus();
+  }
+
+  protected onPaste(event: ClipboardEvent): void {
+    const files = Array.from(event.clipboardData?.files ?? []);
+    if (files.length === 0) return;
+    event.preventDefault();
+    this.addFiles(files);
+  }
+}

@@ -1,0 +1,77 @@
+import { TestBed } from '@angular/core/testing';
+import type { UploadUrlResponse } from '@chat/protocol';
+import { UploadClient, XHR_FACTORY } from './upload-client';
+
+/** Records what the client does with an XMLHttpRequest and lets the test finish it. */
+class RecordingXhr {
+  static last: RecordingXhr;
+  method = '';
+  url = '';
+  headers: Record<string, string> = {};
+  body: unknown;
+  status = 0;
+  upload: { onprogress: ((e: { lengthComputable: boolean; loaded: number; total: number }) => void) | null } = { onprogress: null };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  ontimeout: (() => void) | null = null;
+  constructor() {
+    RecordingXhr.last = this;
+  }
+  open(method: string, url: string) {
+    this.method = method;
+    this.url = url;
+  }
+  setRequestHeader(name: string, value: string) {
+    this.headers[name] = value;
+  }
+  send(body: unknown) {
+    this.body = body;
+  }
+}
+
+function setup() {
+  TestBed.configureTestingModule({ providers: [{ provide: XHR_FACTORY, useValue: () => new RecordingXhr() as unknown as XMLHttpRequest }] });
+  return TestBed.inject(UploadClient);
+}
+
+const file = new File([new Uint8Array([137, 80, 78, 71])], 'cat.png', { type: 'image/png' });
+const base = { key: 'rooms/global/01J00000000000000000000000.png', expiresIn: 300, maxBytes: 1000 };
+
+describe('UploadClient', () => {
+  it('POSTs a presigned form: every policy field first, the file last as `file`, with progress', async () => {
+    const client = setup();
+    const target: UploadUrlResponse = { ...base, method: 'POST', url: 'https://bucket.s3.amazonaws.com/', fields: { key: base.key, Policy: 'p', 'Content-Type': 'image/png' } };
+    const progress: number[] = [];
+    const done = client.send(target, file, (f) => progress.push(f));
+    const xhr = RecordingXhr.last;
+    expect([xhr.method, xhr.url]).toEqual(['POST', 'https://bucket.s3.amazonaws.com/']);
+    const form = xhr.body as FormData;
+    expect([...form.keys()]).toEqual(['key', 'Policy', 'Content-Type', 'file']);
+    expect((form.get('file') as File).name).toBe('cat.png');
+    xhr.upload.onprogress!({ lengthComputable: true, loaded: 2, total: 4 });
+    xhr.status = 204;
+    xhr.onload!();
+    await done;
+    expect(progress).toEqual([0.5, 1]);
+  });
+
+  it('PUTs the raw file with the given headers to a URL relative to the API', async () => {
+    const client = setup();
+    const done = client.send({ ...base, method: 'PUT', url: '/uploads/abc?sig=1', headers: { 'Content-Type': 'image/png' } }, file, () => {});
+    const xhr = RecordingXhr.last;
+    expect([xhr.method, xhr.url]).toEqual(['PUT', `${location.origin}/uploads/abc?sig=1`]);
+    expect(xhr.headers).toEqual({ 'Content-Type': 'image/png' });
+    expect(xhr.body).toBe(file);
+    xhr.status = 200;
+    xhr.onload!();
+    await done;
+  });
+
+  it('rejects with a readable reason when the storage refuses', async () => {
+    const client = setup();
+    const done = client.send({ ...base, method: 'PUT', url: '/uploads/abc', headers: {} }, file, () => {});
+    RecordingXhr.last.status = 403;
+    RecordingXhr.last.onload!();
+    await expect(done).rejects.toThrow('Upload failed (HTTP 403)');
+  });
+});

@@ -1,0 +1,128 @@
+import { Injectable, inject, signal } from '@angular/core';
+import { io, type Socket } from 'socket.io-client';
+import {
+  SOCKET_PATH,
+  type ChatMessage,
+  type ClientToServerEvents,
+  type JoinAck,
+  type SendAck,
+  type SendMessageInput,
+  type ServerToClientEvents,
+} from '@chat/protocol';
+import { RuntimeConfig } from '../config/runtime-config';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** How long a send waits for its ack before it is shown as failed (a retry keeps the id, so it stays safe). */
+export const ACK_TIMEOUT_MS = 10_000;
+
+type ChatIo = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * The one Socket.IO connection of the page. It reports its state as a signal and never queues a
+ * send while disconnected: a message the user cannot see leave must show as failed, not linger.
+ */
+@Injectable({ providedIn: 'root' })
+export class ChatSocket {
+  private readonly config = inject(RuntimeConfig);
+  private socket?: ChatIo;
+  private readonly messageListeners = new Set<(m: ChatMessage) => void>();
+  private readonly connectListeners = new Set<(recovered: boolean) => void>();
+  private everConnected = false;
+
+  readonly status = signal<ConnectionStatus>('connecting');
+
+  start(): void {
+    if (this.socket) return;
+    const socket: ChatIo = io(this.config.socketOrigin(), {
+      path: SOCKET_PATH,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+    });
+    this.socket = socket;
+    socket.on('connect', () => {
+      this.status.set('connected');
+      const recovered = this.everConnected && socket.recovered;
+      this.everConnected = true;
+      for (const fn of this.connectListeners) fn(recovered);
+    });
+    socket.on('disconnect', (reason) => {
+      if (this.status() === 'offline') return;
+      this.status.set('reconnecting');
+      // The manager retries by itself except after a server-side disconnect (e.g. the server shutting down).
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
+    });
+    socket.on('connect_error', () => {
+      if (this.status() !== 'offline') this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
+    });
+    socket.on('newMessage', (m) => {
+      for (const fn of this.messageListeners) fn(m);
+    });
+
+    // The browser knows about a lost network long before a heartbeat would: say so at once, and
+    // reconnect as soon as it is back.
+    globalThis.addEventListener?.('offline', () => {
+      this.status.set('offline');
+      socket.disconnect();
+    });
+    globalThis.addEventListener?.('online', () => {
+      this.status.set('reconnecting');
+      socket.connect();
+    });
+    if (globalThis.navigator && globalThis.navigator.onLine === false) this.status.set('offline');
+  }
+
+  get connected(): boolean {
+    return this.socket?.connected ?? false;
+  }
+
+  onMessage(fn: (m: ChatMessage) => void): () => void {
+    this.messageListeners.add(fn);
+    return () => this.messageListeners.delete(fn);
+  }
+
+  /** `recovered` is true when Socket.IO restored the session (missed events replayed, rooms kept). */
+  onConnect(fn: (recovered: boolean) => void): () => void {
+    this.connectListeners.add(fn);
+    return () => this.connectListeners.delete(fn);
+  }
+
+  send(message: SendMessageInput): Promise<SendAck> {
+    const socket = this.socket;
+    if (!socket?.connected) {
+      return Promise.resolve(failure('unavailable', this.status() === 'offline' ? 'You are offline' : 'Not connected to the server'));
+    }
+    return new Promise((resolve) => {
+      untyped(socket).timeout(ACK_TIMEOUT_MS).emit('sendMessage', message, (err: Error | null, ack?: SendAck) => {
+        resolve(err || !ack ? failure('unavailable', 'No answer from the server') : ack);
+      });
+    });
+  }
+
+  join(room: string): Promise<JoinAck> {
+    return this.call('join', room);
+  }
+
+  leave(room: string): Promise<JoinAck> {
+    return this.call('leave', room);
+  }
+
+  private call(event: 'join' | 'leave', room: string): Promise<JoinAck> {
+    const socket = this.socket;
+    if (!socket?.connected) return Promise.resolve(failure('unavailable', 'Not connected to the server'));
+    return new Promise((resolve) => {
+      untyped(socket).timeout(ACK_TIMEOUT_MS).emit(event, room, (err: Error | null, ack?: JoinAck) => {
+        resolve(err || !ack ? failure('unavailable', 'No answer from the server') : ack);
+      });
+    });
+  }
+}
+
+/** The event maps declare the ack optional, which socket.io's typings cannot combine with `timeout()`. */
+function untyped(socket: ChatIo): Socket {
+  return socket as unknown as Socket;
+}
+
+function failure(code: 'unavailable', message: string): { ok: false; error: { code: 'unavailable'; message: string } } {
+  return { ok: false, error: { code, message } };
+}

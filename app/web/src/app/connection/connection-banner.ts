@@ -1,0 +1,30 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { RuntimeConfig } from '../config/runtime-config';
+import { ChatSocket } from './chat-socket';
+
+@Component({
+  selector: 'app-connection-banner',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div role="status" aria-live="polite" class="banner-slot">
+      @switch (socket.status()) {
+        @case ('connecting') {
+          <p class="banner banner-info" data-status="connecting">Connecting to the chat…</p>
+        }
+        @case ('reconnecting') {
+          <p class="banner banner-warn" data-status="reconnecting">Connection lost, reconnecting… Messages sent now will fail and can be retried.</p>
+        }
+        @case ('offline') {
+          <p class="banner banner-warn" data-status="offline">You are offline. The chat catches up when the network is back.</p>
+        }
+      }
+      @if (config.problem(); as problem) {
+        <p class="banner banner-info">{{ problem }}</p>
+      }
+    </div>
+  `,
+})
+export class ConnectionBanner {
+  protected readonly socket = inject(ChatSocket);
+  protected readonly config = inject(RuntimeConfig);
+}

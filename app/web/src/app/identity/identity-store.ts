@@ -1,0 +1,34 @@
+import { Injectable, signal } from '@angular/core';
+import { authorSchema, parseWith } from '@chat/protocol';
+
+const KEY = 'chat.displayName';
+
+/** The display name, asked once and kept in localStorage; validated by the protocol's own `author` rule. */
+@Injectable({ providedIn: 'root' })
+export class IdentityStore {
+  readonly name = signal<string | null>(read());
+
+  /** Returns a message for the user when the name is not acceptable. */
+  set(raw: string): string | null {
+    const parsed = parseWith(authorSchema, raw);
+    if (!parsed.ok) return parsed.error.message.replace(/^author: /, 'Name: ');
+    this.name.set(parsed.value);
+    try {
+      localStorage.setItem(KEY, parsed.value);
+    } catch {
+      /* private mode: the name lasts for this page only */
+    }
+    return null;
+  }
+}
+
+function read(): string | null {
+  try {
+    const stored = globalThis.localStorage?.getItem(KEY);
+    if (stored == null) return null;
+    const parsed = parseWith(authorSchema, stored);
+    return parsed.ok ? parsed.value : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,47 @@
+import { ChangeDetectionStrategy, Component, inject, input, linkedSignal, signal } from '@angular/core';
+import { Router } from '@angular/router';
+import { normalizeRoom } from './room-name';
+
+@Component({
+  selector: 'app-room-picker',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <form class="room-picker" role="search" (submit)="$event.preventDefault(); go()" novalidate>
+      <label for="room-input" class="visually-hidden">Room name</label>
+      <input
+        #field
+        id="room-input"
+        name="room"
+        placeholder="Go to room…"
+        autocapitalize="none"
+        autocomplete="off"
+        spellcheck="false"
+        [value]="draft()"
+        (input)="draft.set(field.value); error.set(null)"
+        [attr.aria-invalid]="error() ? true : null"
+        [attr.aria-describedby]="error() ? 'room-error' : null"
+      />
+      <button type="submit">Join</button>
+      @if (error(); as message) {
+        <p id="room-error" class="field-error" role="alert">{{ message }}</p>
+      }
+    </form>
+  `,
+})
+export class RoomPicker {
+  private readonly router = inject(Router);
+  readonly current = input<string | null>(null);
+  /** Emptied whenever the room changes, ready for the next one. */
+  protected readonly draft = linkedSignal<string | null, string>({ source: () => this.current(), computation: () => '' });
+  protected readonly error = signal<string | null>(null);
+
+  protected go(): void {
+    const result = normalizeRoom(this.draft());
+    if (!result.ok) {
+      this.error.set(result.error);
+      return;
+    }
+    this.draft.set('');
+    void this.router.navigate(['/r', result.room]);
+  }
+}

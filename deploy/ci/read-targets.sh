@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Prints where the deploy goes, as `key=value` lines for $GITHUB_OUTPUT, read from SSM Parameter Store
+# where the infra stacks write them (nothing about the deployment is stored in GitHub but the role and region).
+#
+#   SSM_PREFIX (default /chat/prod) + /artifact-bucket /instance-id /site-bucket /distribution-id /api-url /site-url
+#
+# distribution-id is `none` when the site has no CloudFront distribution (an SSM String cannot be empty).
+set -euo pipefail
+
+prefix="${SSM_PREFIX:-/chat/prod}"
+prefix="${prefix%/}"
+names=(artifact-bucket instance-id site-bucket distribution-id api-url site-url)
+paths=("${names[@]/#/$prefix/}")
+
+json="$(aws ssm get-parameters --names "${paths[@]}" --output json)"
+missing="$(jq -r '.InvalidParameters // [] | join(" ")' <<<"$json")"
+if [[ -n "$missing" ]]; then
+  echo "read-targets: missing SSM parameters: $missing (deploy the infra stacks first)" >&2
+  exit 1
+fi
+
+for name in "${names[@]}"; do
+  value="$(jq -r --arg n "$prefix/$name" '.Parameters[] | select(.Name == $n) | .Value' <<<"$json")"
+  case "$name" in
+    api-url | site-url)
+      value="${value%/}"
+      [[ "$value" =~ ^https?://[^[:space:]]+$ ]] || { echo "read-targets: $prefix/$name is not a URL: '$value'" >&2; exit 1; }
+      ;;
+    *)
+      [[ "$value" =~ ^[A-Za-z0-9._-]+$ ]] || { echo "read-targets: $prefix/$name looks wrong: '$value'" >&2; exit 1; }
+      ;;
+  esac
+  echo "${name//-/_}=$value"
+done

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runner side of a server release: upload the bundle and release.sh under the commit SHA, then have the
+# instance run release.sh through SSM Run Command (no SSH, no open port) and wait for its verdict.
+#
+#   ship-server.sh <dir with server.tgz and release.sh>
+#   env: SHA, ARTIFACT_BUCKET, INSTANCE_ID, AWS_REGION; SHIP_TIMEOUT seconds (600)
+#
+# Exit status: 0 released; 1 failed (the instance log is printed; release.sh exit 2 means it rolled back).
+set -euo pipefail
+
+dir="${1:?usage: ship-server.sh <bundle dir>}"
+: "${SHA:?}" "${ARTIFACT_BUCKET:?}" "${INSTANCE_ID:?}" "${AWS_REGION:?}"
+timeout="${SHIP_TIMEOUT:-600}"
+key="releases/$SHA"
+
+aws s3 cp --only-show-errors "$dir/server.tgz" "s3://$ARTIFACT_BUCKET/$key/server.tgz"
+aws s3 cp --only-show-errors "$dir/release.sh" "s3://$ARTIFACT_BUCKET/$key/release.sh"
+
+# The release script travels with the bundle, so the instance always runs the version this commit tested.
+script="$(cat <<SCRIPT
+set -eu
+export AWS_DEFAULT_REGION='$AWS_REGION' CHAT_ARTIFACT_BUCKET='$ARTIFACT_BUCKET'
+tmp="\$(mktemp)"
+trap 'rm -f "\$tmp"' EXIT
+aws s3 cp --only-show-errors 's3://$ARTIFACT_BUCKET/$key/release.sh' "\$tmp"
+bash "\$tmp" '$SHA'
+SCRIPT
+)"
+params="$(jq -cn --arg script "$script" --arg t "$timeout" '{commands: [$script], executionTimeout: [$t]}')"
+
+command_id="$(aws ssm send-command \
+  --document-name AWS-RunShellScript \
+  --instance-ids "$INSTANCE_ID" \
+  --comment "chat release ${SHA:0:12}" \
+  --timeout-seconds 60 \
+  --parameters "$params" \
+  --query Command.CommandId --output text)"
+echo "ship-server: SSM command $command_id on $INSTANCE_ID" >&2
+
+deadline=$((SECONDS + timeout + 60))
+status=Pending
+while ((SECONDS < deadline)); do
+  sleep 3
+  # Right after send-command the invocation may not exist yet.
+  invocation="$(aws ssm get-command-invocation --command-id "$command_id" --instance-id "$INSTANCE_ID" --output json 2>/dev/null)" || continue
+  status="$(jq -r .Status <<<"$invocation")"
+  case "$status" in Pending | InProgress | Delayed) continue ;; esac
+  break
+done
+
+if [[ -n "${invocation:-}" ]]; then
+  jq -r '.StandardOutputContent // empty' <<<"$invocation"
+  jq -r '.StandardErrorContent // empty' <<<"$invocation" >&2
+fi
+if [[ "$status" == Success ]]; then
+  echo "ship-server: released $SHA" >&2
+  exit 0
+fi
+code="$(jq -r '.ResponseCode // empty' <<<"${invocation:-null}")"
+case "$code" in
+  2) echo "ship-server: $SHA failed its health check; the instance rolled back to the previous release" >&2 ;;
+  3) echo "ship-server: $SHA failed and the instance has no ready release: act now (see deploy/README.md)" >&2 ;;
+  *) echo "ship-server: release command ended with status $status (code ${code:-none})" >&2 ;;
+esac
+exit 1

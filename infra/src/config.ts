@@ -1,0 +1,182 @@
+/**
+ * The one place that decides how the stacks look. Every setting has a default that synthesizes without an AWS
+ * account; `deploy` additionally insists on the settings only a human can provide (see `requireDeploySettings`).
+ */
+
+export type DynamoBilling = 'provisioned' | 'on-demand';
+
+export interface InfraConfig {
+  /** AWS region of every stack (Budgets is global and ignores it). */
+  region: string;
+  /** Prefix of every resource name; also the tag `Project`. */
+  prefix: string;
+  /** `owner/repo` whose main branch may assume the deploy role. */
+  githubRepo: string;
+  /** Branch allowed to deploy. */
+  githubBranch: string;
+  /**
+   * GitHub environment of the deploy job (deploy.yml runs in `production`): GitHub then puts `environment:<name>` in
+   * the token's subject instead of the branch, so the trust names the environment, and that environment's
+   * deployment branches are limited to main in GitHub. `none` trusts the branch itself.
+   */
+  githubEnvironment?: string;
+  /** SSM Parameter Store prefix under which the ci stack writes the deploy targets the workflow reads. */
+  ssmPrefix: string;
+  /** Whether the ci stack creates the account's GitHub OIDC provider (an account holds at most one per URL). */
+  createOidcProvider: boolean;
+  alertEmail: string;
+  /** Monthly budget in USD; an e-mail also goes out at the first cent actually spent. */
+  budgetUsd: number;
+  instanceType: 't3.micro' | 't2.micro';
+  /**
+   * Port the server listens on. 3000, the server's own default and the port deploy/release.sh checks /readyz on;
+   * below 1024 the unit grants CAP_NET_BIND_SERVICE to its unprivileged user.
+   */
+  appPort: number;
+  /** CloudFront in front of site and API: HTTPS end to end, the site bucket stays private. */
+  cloudfront: boolean;
+  dynamoBilling: DynamoBilling;
+  /** Provisioned capacity per direction; 25 each is the always-free allowance across all tables. */
+  dynamoCapacity: number;
+  pointInTimeRecovery: boolean;
+  deletionProtection: boolean;
+  /** Days after which uploaded images expire; 0 keeps them (history links to them). */
+  uploadExpiryDays: number;
+  /** Node.js release installed on the instance: `latest-v24.x` (resolved at first boot) or a pinned 24.x.y. */
+  nodeVersion: string;
+  /** Remote state: when set, every stack keeps its state in this S3 bucket instead of local files. */
+  stateBucket?: string;
+  stateRegion?: string;
+}
+
+export const DEFAULTS: InfraConfig = {
+  region: 'us-east-1',
+  prefix: 'chat',
+  githubRepo: 'example/realtime-chat',
+  githubBranch: 'main',
+  githubEnvironment: 'production',
+  ssmPrefix: '/chat/prod',
+  createOidcProvider: true,
+  alertEmail: 'alerts@example.com',
+  budgetUsd: 5,
+  instanceType: 't3.micro',
+  appPort: 3000,
+  cloudfront: false,
+  dynamoBilling: 'provisioned',
+  dynamoCapacity: 5,
+  pointInTimeRecovery: false,
+  deletionProtection: false,
+  uploadExpiryDays: 0,
+  nodeVersion: 'latest-v24.x',
+};
+
+/** Environment variable → setting. Kept explicit so the README table and the code cannot drift apart silently. */
+export const ENV_NAMES = {
+  region: 'CHAT_REGION',
+  prefix: 'CHAT_PREFIX',
+  githubRepo: 'CHAT_GITHUB_REPO',
+  githubBranch: 'CHAT_GITHUB_BRANCH',
+  githubEnvironment: 'CHAT_GITHUB_ENVIRONMENT',
+  ssmPrefix: 'CHAT_SSM_PREFIX',
+  createOidcProvider: 'CHAT_CREATE_OIDC_PROVIDER',
+  alertEmail: 'CHAT_ALERT_EMAIL',
+  budgetUsd: 'CHAT_BUDGET_USD',
+  instanceType: 'CHAT_INSTANCE_TYPE',
+  appPort: 'CHAT_APP_PORT',
+  cloudfront: 'CHAT_CLOUDFRONT',
+  dynamoBilling: 'CHAT_DYNAMO_BILLING',
+  dynamoCapacity: 'CHAT_DYNAMO_CAPACITY',
+  pointInTimeRecovery: 'CHAT_PITR',
+  deletionProtection: 'CHAT_DELETION_PROTECTION',
+  uploadExpiryDays: 'CHAT_UPLOAD_EXPIRY_DAYS',
+  nodeVersion: 'CHAT_NODE_VERSION',
+  stateBucket: 'CHAT_STATE_BUCKET',
+  stateRegion: 'CHAT_STATE_REGION',
+} as const satisfies Record<keyof InfraConfig, string>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid infra configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const PREFIX = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
+// GitHub: owner 1–39 of [A-Za-z0-9-]; repository names also allow `.` and `_`.
+const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const BRANCH = /^[A-Za-z0-9._/-]{1,100}$/;
+const ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
+const SSM_PREFIX = /^(\/[A-Za-z0-9_.-]+)+$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const NODE_VERSION = /^(24\.\d+\.\d+|latest-v24\.x)$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Validates a complete configuration; throws a ConfigError listing every problem at once. */
+export function validateConfig(c: InfraConfig): InfraConfig {
+  const p: string[] = [];
+  if (!REGION.test(c.region)) p.push(`region "${c.region}" is not an AWS region name like us-east-1`);
+  // Bucket names embed prefix + account id + region and must stay within 63 characters.
+  if (!PREFIX.test(c.prefix)) p.push(`prefix "${c.prefix}" must be 3–16 of [a-z0-9-], start with a letter, not end with "-"`);
+  if (!REPO.test(c.githubRepo)) p.push(`githubRepo "${c.githubRepo}" must look like owner/repo`);
+  if (!BRANCH.test(c.githubBranch) || c.githubBranch.includes('*')) p.push(`githubBranch "${c.githubBranch}" is not a plain branch name`);
+  if (c.githubEnvironment !== undefined && !ENVIRONMENT.test(c.githubEnvironment)) p.push(`githubEnvironment "${c.githubEnvironment}" is not a GitHub environment name`);
+  if (!SSM_PREFIX.test(c.ssmPrefix) || c.ssmPrefix.toLowerCase().startsWith('/aws') || c.ssmPrefix.toLowerCase().startsWith('/ssm')) p.push(`ssmPrefix "${c.ssmPrefix}" must be a parameter path like /chat/prod`);
+  if (!EMAIL.test(c.alertEmail)) p.push(`alertEmail "${c.alertEmail}" is not an e-mail address`);
+  if (!(Number.isFinite(c.budgetUsd) && c.budgetUsd >= 1 && c.budgetUsd <= 10000)) p.push(`budgetUsd ${c.budgetUsd} must be between 1 and 10000`);
+  if (c.instanceType !== 't3.micro' && c.instanceType !== 't2.micro') p.push(`instanceType "${String(c.instanceType)}" must be t3.micro or t2.micro (free tier)`);
+  if (!(Number.isInteger(c.appPort) && c.appPort >= 1 && c.appPort <= 65535) || c.appPort === 22) p.push(`appPort ${c.appPort} must be a TCP port other than 22`);
+  if (c.dynamoBilling !== 'provisioned' && c.dynamoBilling !== 'on-demand') p.push(`dynamoBilling "${String(c.dynamoBilling)}" must be provisioned or on-demand`);
+  if (!(Number.isInteger(c.dynamoCapacity) && c.dynamoCapacity >= 1 && c.dynamoCapacity <= 25)) p.push(`dynamoCapacity ${c.dynamoCapacity} must be 1–25 (the free allowance is 25 per direction)`);
+  if (!(Number.isInteger(c.uploadExpiryDays) && c.uploadExpiryDays >= 0 && c.uploadExpiryDays <= 3650)) p.push(`uploadExpiryDays ${c.uploadExpiryDays} must be 0 (keep) to 3650`);
+  if (!NODE_VERSION.test(c.nodeVersion)) p.push(`nodeVersion "${c.nodeVersion}" must be latest-v24.x or a Node 24 release like 24.11.1`);
+  if (c.stateBucket !== undefined && !BUCKET.test(c.stateBucket)) p.push(`stateBucket "${c.stateBucket}" is not an S3 bucket name`);
+  if (c.stateRegion !== undefined && !REGION.test(c.stateRegion)) p.push(`stateRegion "${c.stateRegion}" is not an AWS region name`);
+  if (p.length > 0) throw new ConfigError(p);
+  return c;
+}
+
+function parseBool(name: string, v: string, problems: string[]): boolean {
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  problems.push(`${name}="${v}" must be true or false`);
+  return false;
+}
+
+function parseNumber(name: string, v: string, problems: string[]): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) problems.push(`${name}="${v}" must be a number`);
+  return n;
+}
+
+/** Reads the configuration from environment variables (names in ENV_NAMES) over the defaults, then validates. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<InfraConfig> = {}): InfraConfig {
+  const problems: string[] = [];
+  const c: InfraConfig = { ...DEFAULTS };
+  const get = (key: keyof InfraConfig): string | undefined => {
+    const v = env[ENV_NAMES[key]];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  for (const key of Object.keys(ENV_NAMES) as (keyof InfraConfig)[]) {
+    const v = get(key);
+    if (v === undefined) continue;
+    const name = ENV_NAMES[key];
+    const d = DEFAULTS[key];
+    if (typeof d === 'boolean') (c as unknown as Record<string, unknown>)[key] = parseBool(name, v, problems);
+    else if (typeof d === 'number') (c as unknown as Record<string, unknown>)[key] = parseNumber(name, v, problems);
+    else (c as unknown as Record<string, unknown>)[key] = v;
+  }
+  if (c.githubEnvironment === 'none') delete c.githubEnvironment;
+  // AWS_REGION is what AWS tooling already exports; honour it when CHAT_REGION is not given.
+  if (get('region') === undefined && env.AWS_REGION) c.region = env.AWS_REGION;
+  if (problems.length > 0) throw new ConfigError(problems);
+  return validateConfig({ ...c, ...overrides });
+}
+
+/** Settings that have placeholders for synth but must be real before anything is created in an account. */
+export function requireDeploySettings(c: InfraConfig): void {
+  const p: string[] = [];
+  if (c.githubRepo === DEFAULTS.githubRepo) p.push(`set ${ENV_NAMES.githubRepo}=owner/repo (the repository whose ${c.githubBranch} branch deploys)`);
+  if (c.alertEmail === DEFAULTS.alertEmail) p.push(`set ${ENV_NAMES.alertEmail}=you@example.org (budget alerts go there)`);
+  if (p.length > 0) throw new ConfigError(p);
+}

@@ -1,0 +1,28 @@
+/** cdktf app entry: `npm run synth` runs this to write every stack to cdktf.out (no AWS, no terraform). */
+import * as path from 'node:path';
+import { App } from 'cdktf';
+import { buildStacks } from './app';
+import { ConfigError, loadConfig } from './config';
+
+/** Synthesizes all stacks; returns the process exit code (2: the configuration is invalid, nothing written). */
+export function synthMain(env: Record<string, string | undefined>, log: (line: string) => void = console.error): number {
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      log(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  // The cdktf CLI passes its output directory in CDKTF_OUTDIR; on our own we write next to the app.
+  const outdir = env.CDKTF_OUTDIR ?? path.resolve(__dirname, '..', 'cdktf.out');
+  const app = new App({ outdir });
+  buildStacks(app, config);
+  app.synth();
+  log(`Synthesized ${app.node.children.length} stacks to ${outdir}`);
+  return 0;
+}
+
+if (require.main === module) process.exitCode = synthMain(process.env);

@@ -1,0 +1,39 @@
+/**
+ * Resource names derived from the configuration. Bucket names must be globally unique, so they embed the
+ * account id and region; the compute stack needs the site bucket's website origin before the web stack exists
+ * (the server's CORS setting), which is why these are pure functions rather than attributes.
+ */
+
+export const STACK_ORDER = ['data', 'compute', 'web', 'ci', 'budget'] as const;
+export type StackName = (typeof STACK_ORDER)[number];
+
+export function stackId(prefix: string, stack: StackName): string {
+  return `${prefix}-${stack}`;
+}
+
+export const queueName = (prefix: string) => `${prefix}-messages.fifo`;
+export const deadLetterQueueName = (prefix: string) => `${prefix}-messages-dlq.fifo`;
+export const tableName = (prefix: string) => `${prefix}-history`;
+
+export const bucketName = (prefix: string, role: 'uploads' | 'site' | 'artifacts', accountId: string, region: string) =>
+  `${prefix}-${role}-${accountId}-${region}`;
+
+// Regions launched before 2014 use a dash before the region in website endpoints; later ones use a dot.
+const DASH_WEBSITE_REGIONS = new Set([
+  'us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1',
+  'sa-east-1', 'us-gov-west-1',
+]);
+
+export function websiteHost(bucket: string, region: string): string {
+  const sep = DASH_WEBSITE_REGIONS.has(region) ? '-' : '.';
+  return `${bucket}.s3-website${sep}${region}.amazonaws.com`;
+}
+
+/** Paths the server answers; with CloudFront they are routed to the instance, everything else to the site. */
+export const API_PATHS = ['/socket.io/*', '/history*', '/upload-url*', '/images/*', '/healthz', '/readyz', '/config.json'] as const;
+
+/** Layout on the instance shared with the deploy pipeline's helper: releases/<sha>, `current` a symlink to one. */
+export const APP_ROOT = '/opt/chat';
+export const SERVER_MAIN = `${APP_ROOT}/current/app/server/dist/main.js`;
+export const SERVICE_NAME = 'chat.service';
+export const SERVICE_USER = 'chat';

@@ -1,0 +1,186 @@
+import type { Construct } from 'constructs';
+import { Fn } from 'cdktf';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { DataAwsEc2InstanceTypeOfferings } from '@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings';
+import { DataAwsEc2ManagedPrefixList } from '@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { BaseStack } from '../base-stack';
+import type { InfraConfig } from '../config';
+import { skipCheck } from '../checkov';
+import { bucketName, websiteHost } from '../names';
+import { policyDocument } from '../policy';
+import { PrivateBucket } from '../private-bucket';
+import { renderUserData } from '../user-data';
+import type { DataStack } from './data';
+
+const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+/** The one server: replaceable at any time, its settings come from the data stack. */
+export class ComputeStack extends BaseStack {
+  readonly instance: Instance;
+  readonly eip: Eip;
+  readonly artifacts: PrivateBucket;
+  readonly securityGroup: SecurityGroup;
+  readonly instanceRole: IamRole;
+  readonly dataPolicy: IamRolePolicy;
+
+  constructor(scope: Construct, config: InfraConfig, data: DataStack) {
+    super(scope, 'compute', config);
+
+    this.artifacts = new PrivateBucket(this, 'artifacts', {
+      bucket: bucketName(config.prefix, 'artifacts', this.accountId, config.region),
+      // Old release bundles are only useful for a quick rollback.
+      expireDays: 30,
+      expirePrefix: '',
+      noVersioningReason: 'Release bundles are keyed by commit sha and rebuilt from git; they expire after 30 days.',
+    });
+
+    // A VPC of our own: no dependency on the account still having its default VPC, and no NAT (one public subnet).
+    const azs = new DataAwsEc2InstanceTypeOfferings(this, 'instance-type-azs', {
+      locationType: 'availability-zone',
+      filter: [{ name: 'instance-type', values: [config.instanceType] }],
+    });
+    const vpc = new Vpc(this, 'vpc', { cidrBlock: '10.42.0.0/16', enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${config.prefix}-vpc` } });
+    skipCheck(vpc, 'CKV2_AWS_11', 'VPC flow logs bill CloudWatch Logs ingestion outside the free tier; the only inbound path is one security-group port.');
+    new DefaultSecurityGroup(this, 'default-security-group', { vpcId: vpc.id });
+    const subnet = new Subnet(this, 'public-subnet', {
+      vpcId: vpc.id,
+      cidrBlock: '10.42.1.0/24',
+      availabilityZone: Fn.element(azs.locations, 0),
+      // The instance gets its public address from the Elastic IP, never implicitly.
+      mapPublicIpOnLaunch: false,
+      tags: { Name: `${config.prefix}-public` },
+    });
+    const igw = new InternetGateway(this, 'internet-gateway', { vpcId: vpc.id });
+    const routes = new RouteTable(this, 'public-routes', {
+      vpcId: vpc.id,
+      route: [{ cidrBlock: '0.0.0.0/0', gatewayId: igw.id }],
+    });
+    const routed = new RouteTableAssociation(this, 'public-routes-subnet', { subnetId: subnet.id, routeTableId: routes.id });
+
+    // Only the app's HTTP port; with CloudFront only CloudFront's origin-facing addresses. Never 22: Session Manager.
+    const cloudfrontOrigins = config.cloudfront
+      ? new DataAwsEc2ManagedPrefixList(this, 'cloudfront-origin-facing', { name: 'com.amazonaws.global.cloudfront.origin-facing' })
+      : undefined;
+    this.securityGroup = new SecurityGroup(this, 'app-security-group', {
+      name: `${config.prefix}-app`,
+      description: 'Chat server HTTP port only; administration through SSM Session Manager',
+      vpcId: vpc.id,
+      ingress: [
+        {
+          description: 'Chat HTTP and Socket.IO',
+          protocol: 'tcp',
+          fromPort: config.appPort,
+          toPort: config.appPort,
+          ...(cloudfrontOrigins ? { prefixListIds: [cloudfrontOrigins.id] } : { cidrBlocks: ['0.0.0.0/0'] }),
+        },
+      ],
+      egress: [
+        // AWS APIs, SSM, package repositories and nodejs.org are all HTTPS; DNS and NTP use the VPC's link-local services.
+        { description: 'HTTPS out', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'] },
+      ],
+    });
+
+    this.instanceRole = new IamRole(this, 'instance-role', {
+      name: `${config.prefix}-instance`,
+      assumeRolePolicy: policyDocument({
+        Effect: 'Allow',
+        Principal: { Service: 'ec2.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      }),
+    });
+    // Exactly the calls the server's adapters make, on exactly its queue, table and bucket.
+    this.dataPolicy = new IamRolePolicy(this, 'instance-data-access', {
+      name: 'chat-server-data',
+      role: this.instanceRole.id,
+      policy: policyDocument(
+        {
+          Sid: 'Queue',
+          Effect: 'Allow',
+          Action: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          Resource: data.queue.arn,
+        },
+        {
+          Sid: 'History',
+          Effect: 'Allow',
+          Action: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
+          Resource: data.table.arn,
+        },
+        {
+          Sid: 'UploadObjects',
+          Effect: 'Allow',
+          Action: ['s3:PutObject', 's3:GetObject'],
+          Resource: `${data.uploads.bucket.arn}/rooms/*`,
+        },
+        { Sid: 'UploadsBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: data.uploads.bucket.arn },
+        // The pipeline's SSM command runs deploy/release.sh on the instance, which fetches releases/<sha>/ with this role.
+        { Sid: 'ReleaseBundles', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.artifacts.bucket.arn}/releases/*` },
+      ),
+    });
+    for (const [id, arn] of [
+      ['ssm-core', 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'],
+      ['cloudwatch-agent', 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy'],
+    ] as const) {
+      new IamRolePolicyAttachment(this, `instance-${id}`, { role: this.instanceRole.name, policyArn: arn });
+    }
+    const profile = new IamInstanceProfile(this, 'instance-profile', { name: `${config.prefix}-instance`, role: this.instanceRole.name });
+
+    const siteOrigin = `http://${websiteHost(bucketName(config.prefix, 'site', this.accountId, config.region), config.region)}`;
+    const ami = new DataAwsSsmParameter(this, 'al2023-ami', { name: AL2023_AMI_PARAMETER });
+    this.instance = new Instance(this, 'server', {
+      ami: ami.value,
+      instanceType: config.instanceType,
+      subnetId: subnet.id,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      iamInstanceProfile: profile.name,
+      ebsOptimized: true,
+      // Standard credits: a t3 in "unlimited" mode bills surplus CPU, which a free-tier account must never see.
+      creditSpecification: { cpuCredits: 'standard' },
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      rootBlockDevice: { volumeType: 'gp3', volumeSize: 8, encrypted: true, deleteOnTermination: true },
+      userData: renderUserData({
+        nodeVersion: config.nodeVersion,
+        port: config.appPort,
+        environment: {
+          HOST: '0.0.0.0',
+          PORT: String(config.appPort),
+          AWS_REGION: config.region,
+          QUEUE_URL: data.queue.url,
+          TABLE_NAME: data.table.name,
+          UPLOADS_BUCKET: data.uploads.bucket.bucket,
+          // With CloudFront the site and API share one origin; without it the site is the bucket's website endpoint.
+          ...(config.cloudfront ? {} : { CORS_ORIGINS: siteOrigin }),
+          DATA_DIR: '/var/lib/chat',
+          LOG_LEVEL: 'info',
+        },
+      }),
+      // New settings mean a new instance (user data runs once); the pipeline then ships the release again.
+      userDataReplaceOnChange: true,
+      tags: { Name: `${config.prefix}-server` },
+      // User data downloads Node on first boot: the subnet must already route to the internet.
+      dependsOn: [routed, igw],
+      lifecycle: { ignoreChanges: ['ami'] },
+    });
+    skipCheck(this.instance, 'CKV_AWS_126', 'Detailed (1-minute) monitoring is billed per metric; basic 5-minute metrics are free.');
+
+    this.eip = new Eip(this, 'address', { domain: 'vpc', instance: this.instance.id, tags: { Name: `${config.prefix}-server` } });
+
+    const apiPort = config.appPort === 80 ? '' : `:${config.appPort}`;
+    this.output('INSTANCE_ID', this.instance.id, 'EC2 instance the pipeline sends its SSM deploy command to');
+    this.output('INSTANCE_URL', `http://${this.eip.publicDns}${apiPort}`, 'The server reached directly (Elastic IP)');
+    this.output('PUBLIC_IP', this.eip.publicIp, 'Elastic IP of the server');
+    this.output('ARTIFACT_BUCKET', this.artifacts.bucket.bucket, 'Private bucket the pipeline uploads release bundles to');
+  }
+}

@@ -1,0 +1,190 @@
+import type { Construct } from 'constructs';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketWebsiteConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-website-configuration';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
+import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
+import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
+import { BaseStack } from '../base-stack';
+import type { InfraConfig } from '../config';
+import { skipCheck } from '../checkov';
+import { API_PATHS, bucketName } from '../names';
+import { policyDocument } from '../policy';
+import { PrivateBucket } from '../private-bucket';
+import type { DataStack } from './data';
+import type { ComputeStack } from './compute';
+
+// AWS managed CloudFront policies (stable ids, the same in every account).
+const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
+
+/** What the browser loads: the Angular build, and (flag) one HTTPS origin for site, API and socket. */
+export class WebStack extends BaseStack {
+  readonly siteBucket: S3Bucket;
+  readonly distribution?: CloudfrontDistribution;
+  readonly siteUrl: string;
+  readonly apiUrl: string;
+
+  constructor(scope: Construct, config: InfraConfig, data: DataStack, compute: ComputeStack) {
+    super(scope, 'web', config);
+    const name = bucketName(config.prefix, 'site', this.accountId, config.region);
+
+    if (config.cloudfront) {
+      const site = new PrivateBucket(this, 'site', {
+        bucket: name,
+        expireDays: 0,
+        expirePrefix: '',
+        noVersioningReason: 'The site is rebuilt from git on every deploy; old builds have no value.',
+      });
+      this.siteBucket = site.bucket;
+      const oac = new CloudfrontOriginAccessControl(this, 'site-access', {
+        name: `${config.prefix}-site`,
+        originAccessControlOriginType: 's3',
+        signingBehavior: 'always',
+        signingProtocol: 'sigv4',
+      });
+      // The server sets its own headers (helmet); override: false keeps them and fills in only what is missing,
+      // except HSTS, which belongs to the HTTPS edge (the instance speaks plain HTTP behind it).
+      const headers = new CloudfrontResponseHeadersPolicy(this, 'security-headers', {
+        name: `${config.prefix}-security-headers`,
+        securityHeadersConfig: {
+          strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: true, preload: true, override: true },
+          contentTypeOptions: { override: false },
+          frameOptions: { frameOption: 'DENY', override: false },
+          referrerPolicy: { referrerPolicy: 'strict-origin-when-cross-origin', override: false },
+        },
+      });
+      const api = {
+        targetOriginId: 'server',
+        viewerProtocolPolicy: 'redirect-to-https',
+        allowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'],
+        cachedMethods: ['GET', 'HEAD'],
+        cachePolicyId: CACHING_DISABLED,
+        // Forwards Host, Origin, query and cookies: Socket.IO's handshake and the same-origin checks see the viewer's request.
+        originRequestPolicyId: ALL_VIEWER,
+        responseHeadersPolicyId: headers.id,
+        compress: true,
+      };
+      this.distribution = new CloudfrontDistribution(this, 'distribution', {
+        enabled: true,
+        comment: `${config.prefix} chat: site and API`,
+        defaultRootObject: 'index.html',
+        isIpv6Enabled: true,
+        httpVersion: 'http2and3',
+        priceClass: 'PriceClass_100',
+        origin: [
+          { originId: 'site', domainName: this.siteBucket.bucketRegionalDomainName, originAccessControlId: oac.id },
+          {
+            originId: 'server',
+            domainName: compute.eip.publicDns,
+            customOriginConfig: {
+              httpPort: config.appPort,
+              httpsPort: 443,
+              // The instance serves plain HTTP; TLS ends at CloudFront and the security group admits only CloudFront.
+              originProtocolPolicy: 'http-only',
+              originSslProtocols: ['TLSv1.2'],
+              // Socket.IO long-polling holds requests open up to its ping interval.
+              originReadTimeout: 60,
+              originKeepaliveTimeout: 60,
+            },
+          },
+        ],
+        defaultCacheBehavior: {
+          targetOriginId: 'site',
+          viewerProtocolPolicy: 'redirect-to-https',
+          allowedMethods: ['GET', 'HEAD'],
+          cachedMethods: ['GET', 'HEAD'],
+          cachePolicyId: CACHING_OPTIMIZED,
+          responseHeadersPolicyId: headers.id,
+          compress: true,
+        },
+        orderedCacheBehavior: API_PATHS.map((pathPattern) => ({ ...api, pathPattern })),
+        // Client-side routes are not objects: S3 (through OAC) answers 403, the app's router takes over.
+        customErrorResponse: [{ errorCode: 403, responseCode: 200, responsePagePath: '/index.html', errorCachingMinTtl: 10 }],
+        restrictions: { geoRestriction: { restrictionType: 'none' } },
+        viewerCertificate: { cloudfrontDefaultCertificate: true },
+      });
+      const d = this.distribution;
+      skipCheck(d, 'CKV_AWS_68', 'AWS WAF costs $5/month per web ACL plus rules, outside the free tier; the server rate-limits per socket.');
+      skipCheck(d, 'CKV2_AWS_47', 'No WAF (see CKV_AWS_68); the server is Node, not a Java/Log4j stack.');
+      skipCheck(d, 'CKV_AWS_86', 'Standard logging needs an ACL-enabled log bucket and its storage; CloudFront metrics are free.');
+      skipCheck(d, 'CKV_AWS_174', 'The default *.cloudfront.net certificate (no custom domain) fixes the minimum protocol; a custom domain brings TLSv1.2_2021.');
+      skipCheck(d, 'CKV2_AWS_42', 'No custom domain in the kit; the default CloudFront certificate serves HTTPS.');
+      skipCheck(d, 'CKV_AWS_310', 'One instance in one region: there is no second origin to fail over to.');
+      skipCheck(d, 'CKV_AWS_374', 'A chat open to everyone: no country is excluded.');
+      const distributionArn = d.arn;
+      site.grant({
+        Sid: 'CloudFrontReadsObjects',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Resource: `${this.siteBucket.arn}/*`,
+        Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
+      });
+      this.siteUrl = `https://${this.distribution.domainName}`;
+      this.apiUrl = this.siteUrl;
+    } else {
+      // The only public thing in the kit: anonymous read of objects, nothing else (no list, no write, no ACLs).
+      this.siteBucket = new S3Bucket(this, 'site', { bucket: name, forceDestroy: false });
+      const b = this.siteBucket;
+      const publicSite = 'Static website hosting for the Angular build: anonymous read of objects is the purpose (CHAT_CLOUDFRONT=true keeps it private).';
+      skipCheck(b, 'CKV2_AWS_6', publicSite);
+      skipCheck(b, 'CKV_AWS_18', 'Access logging needs a second bucket and its storage; the site holds only the public build.');
+      skipCheck(b, 'CKV_AWS_144', 'Cross-region replication doubles storage; the build is reproducible from git.');
+      skipCheck(b, 'CKV2_AWS_62', 'Nothing consumes events of the site bucket; the pipeline syncs it.');
+      skipCheck(b, 'CKV_AWS_145', 'S3 website endpoints cannot serve SSE-KMS objects anonymously; SSE-S3 (AES-256) encrypts at rest.');
+      skipCheck(b, 'CKV_AWS_21', 'The site is rebuilt from git on every deploy; old builds have no value.');
+      new S3BucketOwnershipControls(this, 'site-ownership', { bucket: b.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+      // ACLs stay blocked; only the bucket policy below may grant public read.
+      const bpa = new S3BucketPublicAccessBlock(this, 'site-public-access-block', {
+        bucket: b.id,
+        blockPublicAcls: true,
+        ignorePublicAcls: true,
+        blockPublicPolicy: false,
+        restrictPublicBuckets: false,
+      });
+      skipCheck(bpa, 'CKV_AWS_54', publicSite);
+      skipCheck(bpa, 'CKV_AWS_56', publicSite);
+      new S3BucketServerSideEncryptionConfiguration(this, 'site-encryption', {
+        bucket: b.id,
+        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+      });
+      const website = new S3BucketWebsiteConfiguration(this, 'site-website', {
+        bucket: b.id,
+        indexDocument: { suffix: 'index.html' },
+        // The Angular router owns every other path.
+        errorDocument: { key: 'index.html' },
+      });
+      new S3BucketLifecycleConfiguration(this, 'site-lifecycle', {
+        bucket: b.id,
+        rule: [{ id: 'abort-incomplete-multipart', status: 'Enabled', filter: [{ prefix: '' }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] }],
+      });
+      // No TLS-only deny here: S3 website endpoints speak plain HTTP only.
+      const sitePolicy = new S3BucketPolicy(this, 'site-policy', {
+        bucket: b.id,
+        dependsOn: [bpa],
+        policy: policyDocument({ Sid: 'PublicReadObjects', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${b.arn}/*` }),
+      });
+      skipCheck(sitePolicy, 'CKV_AWS_70', publicSite);
+      this.siteUrl = `http://${website.websiteEndpoint}`;
+      this.apiUrl = `http://${compute.eip.publicDns}${config.appPort === 80 ? '' : `:${config.appPort}`}`;
+    }
+
+    // Browsers upload straight to S3 with the presigned POST; only the site's origin may, and only that method.
+    new S3BucketCorsConfiguration(this, 'uploads-cors', {
+      bucket: data.uploads.bucket.id,
+      corsRule: [{ allowedOrigins: [this.siteUrl], allowedMethods: ['POST'], allowedHeaders: ['*'], maxAgeSeconds: 3600 }],
+    });
+
+    this.output('SITE_URL', this.siteUrl, 'Where the chat is: open this in a browser');
+    this.output('API_URL', this.apiUrl, 'Base URL the browser uses for HTTP and Socket.IO');
+    this.output('SITE_BUCKET', this.siteBucket.bucket, 'Bucket the pipeline syncs the Angular build into');
+    this.output('DISTRIBUTION_ID', this.distribution?.id ?? '', 'CloudFront distribution to invalidate after a site deploy (empty without CloudFront)');
+  }
+}

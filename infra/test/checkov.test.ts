@@ -1,0 +1,43 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findCheckov, formatScan, scanStacks, type StackScan } from '../src/checkov-scan';
+import { STACK_ORDER } from '../src/names';
+import { synthToDir } from './helpers';
+
+/**
+ * checkov (from the test set-up's virtual environment) on every stack's cdk.tf.json: no failed check except the
+ * ones skipped on the resource in code with a reason, and no skip left that no longer matches a failure.
+ * Two configurations cover both shapes of the web stack and every option of the data stack.
+ */
+const CONFIGURATIONS = {
+  default: {},
+  'all options': { cloudfront: true, pointInTimeRecovery: true, deletionProtection: true, dynamoBilling: 'on-demand', uploadExpiryDays: 90 },
+} as const;
+
+describe.each(Object.entries(CONFIGURATIONS))('checkov, %s configuration', (_name, overrides) => {
+  let scans: StackScan[];
+
+  beforeAll(() => {
+    const checkov = findCheckov();
+    const { outdir } = synthToDir(overrides);
+    try {
+      scans = scanStacks(path.join(outdir, 'stacks'), checkov);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+    // The counts for the record (README / closing note), with every skip's reason.
+    console.log(`checkov (${_name}):\n${formatScan(scans)}`);
+  });
+
+  test('scans every stack', () => {
+    expect(scans.map((s) => s.stack).sort()).toEqual(STACK_ORDER.map((n) => `chat-${n}`).sort());
+    for (const s of scans) expect(s.passed).toBeGreaterThan(0);
+  });
+
+  test.each(STACK_ORDER)('%s: zero failed checks; every skip has a reason and is still needed', (name) => {
+    const scan = scans.find((s) => s.stack === `chat-${name}`)!;
+    expect(scan.failed).toEqual([]);
+    expect(scan.unusedSkips).toEqual([]);
+    for (const k of scan.skipped) expect(k.reason.length).toBeGreaterThan(20);
+  });
+});

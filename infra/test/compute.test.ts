@@ -1,0 +1,189 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { STACK_ORDER } from '../src/names';
+import { asList, only, parse, resources, statements, synthAll } from './helpers';
+
+type Rule = { from_port: number; to_port: number; protocol: string; cidr_blocks?: string[]; prefix_list_ids?: string[] };
+
+/** Every ingress rule in a stack, inline or as separate rule resources. */
+function ingressRules(json: string): Rule[] {
+  const inline = resources(json, 'aws_security_group').flatMap((sg) => (sg.ingress as Rule[] | undefined) ?? []);
+  const separate = resources(json, 'aws_security_group_rule').filter((r) => r.type === 'ingress') as unknown as Rule[];
+  const vpcRules = resources(json, 'aws_vpc_security_group_ingress_rule').map((r) => ({
+    from_port: r.from_port as number,
+    to_port: r.to_port as number,
+    protocol: r.ip_protocol as string,
+  }));
+  return [...inline, ...separate, ...vpcRules];
+}
+
+function renderedUserData(json: string): string {
+  return String(only(json, 'aws_instance').user_data);
+}
+
+describe('compute stack', () => {
+  const { json } = synthAll();
+  const compute = json.compute;
+
+  test('one free-tier instance (t3.micro) with standard CPU credits', () => {
+    expect(resources(compute, 'aws_instance')).toHaveLength(1);
+    expect(compute).toHaveResourceWithProperties(Instance, { instance_type: 't3.micro', credit_specification: { cpu_credits: 'standard' } });
+    expect(synthAll({ instanceType: 't2.micro' }).json.compute).toHaveResourceWithProperties(Instance, { instance_type: 't2.micro' });
+  });
+
+  test('the AMI comes from the Amazon Linux 2023 SSM public parameter', () => {
+    expect(compute).toHaveDataSourceWithProperties(DataAwsSsmParameter, {
+      name: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+    });
+    expect(compute).toHaveResourceWithProperties(Instance, { ami: '${data.aws_ssm_parameter.al2023-ami.value}' });
+  });
+
+  test('IMDSv2 is required', () => {
+    expect(compute).toHaveResourceWithProperties(Instance, {
+      metadata_options: expect.objectContaining({ http_tokens: 'required', http_endpoint: 'enabled' }),
+    });
+  });
+
+  test('the root volume is encrypted gp3', () => {
+    expect(compute).toHaveResourceWithProperties(Instance, {
+      root_block_device: expect.objectContaining({ volume_type: 'gp3', encrypted: true }),
+    });
+  });
+
+  test('the security group opens only the app port, and no stack opens port 22 anywhere', () => {
+    expect(ingressRules(compute)).toEqual([expect.objectContaining({ from_port: 3000, to_port: 3000, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] })]);
+    expect(ingressRules(synthAll({ appPort: 80 }).json.compute)).toEqual([expect.objectContaining({ from_port: 80, to_port: 80 })]);
+    for (const cloudfront of [false, true]) {
+      const all = synthAll({ cloudfront }).json;
+      for (const name of STACK_ORDER) {
+        for (const r of ingressRules(all[name])) {
+          expect(r.protocol).not.toBe('-1');
+          expect(r.from_port <= 22 && 22 <= r.to_port).toBe(false);
+        }
+      }
+    }
+  });
+
+  test('with CloudFront the app port admits only CloudFront origin-facing addresses', () => {
+    const cf = synthAll({ cloudfront: true }).json.compute;
+    const [rule] = ingressRules(cf);
+    expect(rule?.cidr_blocks ?? null).toBeNull();
+    expect(rule?.prefix_list_ids).toEqual(['${data.aws_ec2_managed_prefix_list.cloudfront-origin-facing.id}']);
+  });
+
+  test('the instance role may do exactly the server actions, on exactly the queue, table and bucket ARNs', () => {
+    const policy = resources(compute, 'aws_iam_role_policy').find((p) => p.name === 'chat-server-data')!;
+    const byAction = new Map<string, string[]>();
+    for (const s of statements(policy.policy)) {
+      expect(s.Effect).toBe('Allow');
+      for (const a of asList(s.Action)) byAction.set(a, [...(byAction.get(a) ?? []), ...asList(s.Resource)]);
+    }
+    expect([...byAction.keys()].sort()).toEqual(
+      [
+        'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:Query',
+        's3:GetObject', 's3:ListBucket', 's3:PutObject',
+        'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage',
+      ].sort(),
+    );
+    const remote = (key: string) => expect.stringMatching(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.[^}]*${key}[^}]*\\}`));
+    for (const a of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) {
+      expect(byAction.get(a)).toEqual([remote('aws_sqs_queuequeuearn')]);
+    }
+    for (const a of ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DescribeTable']) {
+      expect(byAction.get(a)).toEqual([remote('aws_dynamodb_tablehistoryarn')]);
+    }
+    expect(byAction.get('s3:ListBucket')).toEqual([remote('uploads_bucket')]);
+    expect(byAction.get('s3:PutObject')).toEqual([expect.stringMatching(/uploads_bucket.*\/rooms\/\*$/)]);
+    expect(byAction.get('s3:GetObject')).toEqual([
+      expect.stringMatching(/uploads_bucket.*\/rooms\/\*$/),
+      '${aws_s3_bucket.artifacts_bucket_A41425E9.arn}/releases/*',
+    ]);
+    for (const resourcesOfAction of byAction.values()) {
+      for (const r of resourcesOfAction) expect(r).not.toMatch(/^\*$|^arn:aws:[a-z0-9]+:\*/);
+    }
+  });
+
+  test('the instance role also has SSM managed instance core and the CloudWatch agent policy', () => {
+    expect(compute).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
+    expect(compute).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy' });
+    expect(resources(compute, 'aws_iam_role_policy_attachment')).toHaveLength(2);
+  });
+
+  test('the instance boots only once its subnet routes to the internet (user data downloads Node)', () => {
+    const instance = only(compute, 'aws_instance');
+    expect(instance.depends_on).toEqual(expect.arrayContaining(['aws_route_table_association.public-routes-subnet', 'aws_internet_gateway.internet-gateway']));
+  });
+
+  test('an Elastic IP is attached to the instance', () => {
+    expect(compute).toHaveResourceWithProperties(Eip, { domain: 'vpc', instance: '${aws_instance.server.id}' });
+  });
+
+  test('the deploy-artifacts bucket is private', () => {
+    expect(compute).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    const policy = statements(only(compute, 'aws_s3_bucket_policy').policy);
+    expect(policy.map((s) => s.Effect)).toEqual(['Deny']);
+  });
+
+  test('user data is valid shell (bash -n)', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chat-userdata-')), 'user-data.sh');
+    for (const overrides of [{}, { cloudfront: true }, { appPort: 80 }, { nodeVersion: '24.11.1' }]) {
+      fs.writeFileSync(file, renderedUserData(synthAll(overrides).json.compute));
+      expect(() => execFileSync('bash', ['-n', file], { stdio: 'pipe' })).not.toThrow();
+    }
+    // The only terraform interpolations are the settings: a stray one would be a shell variable terraform ate.
+    const interpolations = renderedUserData(compute).match(/\$\{[^}]*\}/g) ?? [];
+    expect(interpolations.every((i) => i.startsWith('${data.terraform_remote_state.') || i.startsWith('${data.aws_caller_identity.'))).toBe(true);
+  });
+
+  test('user data installs Node 24 from nodejs.org with a verified checksum', () => {
+    const ud = renderedUserData(compute);
+    expect(ud).toMatch(/^#!\/bin\/bash\n/);
+    expect(ud).toContain("NODE_VERSION='latest-v24.x'");
+    expect(ud).toContain('NODE_BASE="https://nodejs.org/dist/$NODE_VERSION"');
+    expect(ud).toContain('curl -fsSLO --retry 10 --retry-all-errors "$NODE_BASE/$NODE_TARBALL"');
+    expect(ud).toContain('sha256sum -c -');
+    expect(synthAll({ nodeVersion: '24.11.1' }).json.compute).toContain("NODE_VERSION='24.11.1'");
+  });
+
+  test('user data runs the server as chat.service with restart, an unprivileged user and its settings from the stacks', () => {
+    const ud = renderedUserData(compute);
+    expect(ud).toContain('cat > /etc/systemd/system/chat.service');
+    expect(ud).toContain('ExecStart=/usr/local/bin/node /opt/chat/current/app/server/dist/main.js');
+    expect(ud).toContain('Restart=always');
+    expect(ud).toContain('User=chat');
+    // Port 3000 needs no privilege at all; port 80 gets exactly the bind capability.
+    expect(ud).not.toContain('AmbientCapabilities');
+    expect(ud).toContain('CapabilityBoundingSet=\n');
+    const ud80 = renderedUserData(synthAll({ appPort: 80 }).json.compute);
+    expect(ud80).toContain('Environment="PORT=80"');
+    expect(ud80).toContain('AmbientCapabilities=CAP_NET_BIND_SERVICE\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE\n');
+    expect(ud).toContain('install -d -o root -g root -m 0755 /opt/chat /opt/chat/releases');
+    expect(ud).toContain('Environment="HOST=0.0.0.0"');
+    expect(ud).toContain('Environment="PORT=3000"');
+    expect(ud).toContain('Environment="AWS_REGION=us-east-1"');
+    expect(ud).toMatch(/Environment="QUEUE_URL=\$\{data\.terraform_remote_state\.[^}]*aws_sqs_queuequeueurl[^}]*\}"/);
+    expect(ud).toMatch(/Environment="TABLE_NAME=\$\{data\.terraform_remote_state\.[^}]*aws_dynamodb_tablehistoryname[^}]*\}"/);
+    expect(ud).toMatch(/Environment="UPLOADS_BUCKET=\$\{data\.terraform_remote_state\.[^}]*uploads_bucket[^}]*bucket[^}]*\}"/);
+    expect(ud).toMatch(/Environment="CORS_ORIGINS=http:\/\/chat-site-\$\{data\.aws_caller_identity\.account\.account_id\}-us-east-1\.s3-website-us-east-1\.amazonaws\.com"/);
+    expect(compute).toHaveResourceWithProperties(Instance, { user_data_replace_on_change: true });
+  });
+
+  test('outputs: instance id, instance URL and artifact bucket', () => {
+    const out = parse(compute).output!;
+    expect(out.INSTANCE_ID!.value).toBe('${aws_instance.server.id}');
+    expect(out.INSTANCE_URL!.value).toBe('http://${aws_eip.address.public_dns}:3000');
+    expect(out.ARTIFACT_BUCKET!.value).toBe('${aws_s3_bucket.artifacts_bucket_A41425E9.bucket}');
+  });
+});

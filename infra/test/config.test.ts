@@ -1,0 +1,67 @@
+import { ConfigError, DEFAULTS, ENV_NAMES, loadConfig, requireDeploySettings, validateConfig } from '../src/config';
+import { websiteHost } from '../src/names';
+
+describe('configuration', () => {
+  test('defaults are valid and synthesize without any environment', () => {
+    expect(loadConfig({})).toEqual(DEFAULTS);
+  });
+
+  test('environment variables override defaults, typed', () => {
+    const c = loadConfig({
+      CHAT_REGION: 'eu-central-1',
+      CHAT_PREFIX: 'mychat',
+      CHAT_GITHUB_REPO: 'me/chat',
+      CHAT_ALERT_EMAIL: 'me@example.org',
+      CHAT_BUDGET_USD: '2',
+      CHAT_CLOUDFRONT: 'true',
+      CHAT_PITR: 'yes',
+      CHAT_DYNAMO_BILLING: 'on-demand',
+      CHAT_UPLOAD_EXPIRY_DAYS: '14',
+    });
+    expect(c).toMatchObject({
+      region: 'eu-central-1', prefix: 'mychat', githubRepo: 'me/chat', alertEmail: 'me@example.org', budgetUsd: 2,
+      cloudfront: true, pointInTimeRecovery: true, dynamoBilling: 'on-demand', uploadExpiryDays: 14,
+    });
+  });
+
+  test('AWS_REGION is used when CHAT_REGION is not set', () => {
+    expect(loadConfig({ AWS_REGION: 'eu-west-1' }).region).toBe('eu-west-1');
+    expect(loadConfig({ AWS_REGION: 'eu-west-1', CHAT_REGION: 'us-west-2' }).region).toBe('us-west-2');
+  });
+
+  test('every problem is reported at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ CHAT_REGION: 'mars', CHAT_GITHUB_REPO: 'no-slash', CHAT_CLOUDFRONT: 'maybe', CHAT_INSTANCE_TYPE: 'm5.large' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.join('\n')).toMatch(/CHAT_CLOUDFRONT="maybe"/);
+    expect(() => validateConfig({ ...DEFAULTS, region: 'mars', githubRepo: 'no-slash', instanceType: 'm5.large' as never })).toThrow(
+      /region "mars"[\s\S]*githubRepo "no-slash"[\s\S]*instanceType "m5.large"/,
+    );
+  });
+
+  test.each([
+    ['prefix', { prefix: 'Chat_Prod' }],
+    ['a budget below 1 USD', { budgetUsd: 0 }],
+    ['SSH as the app port', { appPort: 22 }],
+    ['capacity beyond the free allowance', { dynamoCapacity: 26 }],
+    ['a Node version other than 24', { nodeVersion: '22.11.0' }],
+    ['a wildcard branch', { githubBranch: '*' }],
+  ])('rejects %s', (_what, bad) => {
+    expect(() => validateConfig({ ...DEFAULTS, ...bad })).toThrow(ConfigError);
+  });
+
+  test('deploy insists on a real repository and alert e-mail', () => {
+    expect(() => requireDeploySettings(DEFAULTS)).toThrow(new RegExp(`${ENV_NAMES.githubRepo}[\\s\\S]*${ENV_NAMES.alertEmail}`));
+    expect(() => requireDeploySettings({ ...DEFAULTS, githubRepo: 'me/chat', alertEmail: 'me@example.org' })).not.toThrow();
+  });
+
+  test('website endpoints use the region’s separator', () => {
+    expect(websiteHost('b', 'us-east-1')).toBe('b.s3-website-us-east-1.amazonaws.com');
+    expect(websiteHost('b', 'eu-central-1')).toBe('b.s3-website.eu-central-1.amazonaws.com');
+  });
+});

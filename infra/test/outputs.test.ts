@@ -1,0 +1,28 @@
+import { BUCKET_OUTPUTS, flattenOutputs, PIPELINE_VALUES, SERVER_SETTINGS } from '../src/outputs';
+import { STACK_ORDER } from '../src/names';
+import { parse, synthAll } from './helpers';
+
+describe('outputs', () => {
+  test('every name the server, the pipeline and destroy read is an output of some stack, in every configuration', () => {
+    for (const cloudfront of [false, true]) {
+      const { json } = synthAll({ cloudfront });
+      const names = STACK_ORDER.flatMap((s) => Object.keys(parse(json[s]).output ?? {}));
+      for (const n of [...SERVER_SETTINGS, ...PIPELINE_VALUES, ...BUCKET_OUTPUTS]) expect(names).toContain(n);
+      // One name, one meaning: no output name appears in two stacks (the flat map would silently drop one).
+      const visible = names.filter((n) => !n.startsWith('cross-stack-output-'));
+      expect(new Set(visible).size).toBe(visible.length);
+    }
+  });
+
+  test('flattening keeps named outputs and drops cdktf’s cross-stack plumbing', () => {
+    expect(
+      flattenOutputs({
+        'chat-data': {
+          QUEUE_URL: { value: 'https://sqs.us-east-1.amazonaws.com/1/chat-messages.fifo' },
+          'cross-stack-output-aws_sqs_queuequeuearn': { value: 'arn', sensitive: true },
+        },
+        'chat-web': { SITE_URL: { value: 'http://site' }, DISTRIBUTION_ID: { value: '' } },
+      }),
+    ).toEqual({ QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/chat-messages.fifo', SITE_URL: 'http://site', DISTRIBUTION_ID: '' });
+  });
+});
