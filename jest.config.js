@@ -9,5 +9,6 @@ module.exports = {
     '<rootDir>/app/web/e2e',
     '<rootDir>/infra',
     '<rootDir>/deploy',
+    '<rootDir>/loadtest',
   ],
 };

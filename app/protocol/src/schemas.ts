@@ -90,7 +90,8 @@ export type JoinAck = { ok: true; room: string } | { ok: false; error: ErrorBody
 /** Query strings arrive as strings, or arrays when a name repeats: take only single values. */
 const queryString = z.string();
 
-export const historyQuerySchema = z.strictObject({
+/** Unknown query parameters (a cache-buster, a tracking tag) are ignored, as HTTP APIs usually do. */
+export const historyQuerySchema = z.object({
   room: roomSchema.default(DEFAULT_ROOM),
   limit: queryString
     .regex(/^[0-9]{1,4}$/, 'limit: an integer')
@@ -108,7 +109,7 @@ export interface HistoryResponse {
   nextBefore: string | null;
 }
 
-export const uploadUrlQuerySchema = z.strictObject({
+export const uploadUrlQuerySchema = z.object({
   filename: queryString.min(1, 'filename: required').max(FILENAME_MAX, `filename: at most ${FILENAME_MAX} characters`),
   contentType: z.enum(IMAGE_CONTENT_TYPES, { message: `contentType: one of ${IMAGE_CONTENT_TYPES.join(', ')}` }),
   size: queryString

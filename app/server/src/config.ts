@@ -45,7 +45,7 @@ const envSchema = z.object({
   RATE_LIMIT_POINTS: intSetting('RATE_LIMIT_POINTS', 30, 1, 100_000),
   RATE_LIMIT_WINDOW_SECONDS: intSetting('RATE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
   BACKEND_TIMEOUT_MS: intSetting('BACKEND_TIMEOUT_MS', 5000, 100, 60_000),
-  SQS_WAIT_SECONDS: intSetting('SQS_WAIT_SECONDS', 20, 0, 20),
+  SQS_WAIT_SECONDS: intSetting('SQS_WAIT_SECONDS', 20, 1, 20),
 });
 
 type Env = z.output<typeof envSchema>;

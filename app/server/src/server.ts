@@ -36,7 +36,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
     maxHttpBufferSize: MAX_FRAME_BYTES,
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins } : undefined,
     allowRequest: (req, callback) => callback(null, originAllowed(req, config.corsOrigins)),
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true },
+    // Every broadcast is buffered this long for recovery, so keep it short; a client away longer catches up from history.
+    connectionStateRecovery: { maxDisconnectionDuration: 30 * 1000, skipMiddlewares: true },
   });
 
   const sequencer = new Sequencer(
@@ -46,12 +47,16 @@ export async function startServer(env: Record<string, string | undefined> = proc
     logger,
   );
   attachSocketHandlers(io, new SendMessage(backends.queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    await backends.close();
+    throw err;
+  }
   sequencer.start();
-
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
-  });
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, mode: backends.mode }, 'chat server listening');

@@ -103,6 +103,32 @@ describe.each(MODES)('chat in %s mode', (mode) => {
     expect(ids(unpadded.messages)).toEqual(['p1', 'p2']);
   });
 
+  test('dedup is per room, as SQS FIFO with messageGroup scope: the same id in two rooms is two messages', async () => {
+    const c = await connect('room-x');
+    await c.join('room-y');
+    const x = await c.send({ id: 'same-id', room: 'room-x', author: 'al', text: 'in x' });
+    const y = await c.send({ id: 'same-id', room: 'room-y', author: 'al', text: 'in y' });
+    expect(x).toEqual({ ok: true, id: 'same-id', seq: expect.any(String) });
+    expect(y).toMatchObject({ ok: true, id: 'same-id' });
+    await c.waitFor((r) => r.length === 2);
+    expect(c.received.map((m) => m.room).sort()).toEqual(['room-x', 'room-y']);
+  });
+
+  test('a page is cut at DynamoDB’s 1 MB as well as at limit, and nextBefore still walks on', async () => {
+    const s = await backend.start(await backend.env({ RATE_LIMIT_POINTS: '1000' }));
+    const c = await ChatClient.connect(s.url);
+    const text = '漢'.repeat(2000); // 6 KB each in UTF-8: 200 of them are over 1 MB
+    const acks = await Promise.all(Array.from({ length: 201 }, (_, i) => c.send({ id: `big${i}`, room: 'big', author: 'bo', text }, 60_000)));
+    expect(acks.every((a) => a.ok)).toBe(true);
+    const newest = await history(s.url, 'room=big&limit=200');
+    expect(newest.nextBefore).not.toBeNull();
+    const all = await fullHistory(s.url, 'big', 200);
+    expect(ids(all)).toEqual(Array.from({ length: 201 }, (_, i) => `big${i}`).sort((a, b) => ids(all).indexOf(a) - ids(all).indexOf(b)));
+    expect(new Set(ids(all)).size).toBe(201);
+    c.close();
+    await s.close();
+  }, 120_000);
+
   test('rooms are isolated', async () => {
     const inA = await connect('room-a');
     const inB = await connect('room-b');

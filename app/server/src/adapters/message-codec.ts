@@ -1,13 +1,17 @@
 import { z } from 'zod';
+import { authorSchema, imageKeySchema, messageIdSchema, roomSchema, textSchema } from '@chat/protocol';
 import type { AcceptedMessage } from '../ports';
 
-/** The queue carries accepted messages as JSON; what comes back is checked, since a queue can hold anything. */
+/**
+ * The queue carries accepted messages as JSON; what comes back is checked with the protocol's own rules, since a
+ * queue can hold anything (another producer, an older format), and a body the store would refuse must not block it.
+ */
 const acceptedSchema = z.object({
-  id: z.string(),
-  room: z.string(),
-  author: z.string(),
-  text: z.string().optional(),
-  imageKey: z.string().optional(),
+  id: messageIdSchema,
+  room: roomSchema,
+  author: authorSchema,
+  text: textSchema.optional(),
+  imageKey: imageKeySchema.optional(),
 });
 
 export function encodeMessage(m: AcceptedMessage): string {

@@ -43,13 +43,16 @@ export class SendMessage {
           return fail('invalid', 'image.key: nothing was uploaded under this key');
         }
       }
-      const seen = await withTimeout(this.sequencer.known(room, id), left(), 'history');
-      if (seen !== undefined) return { ok: true, id, seq: seen };
-
-      const accepted: AcceptedMessage = { id, room, author, ...(text !== undefined ? { text } : { imageKey: image!.key }) };
+      // Wait first, then look: a copy stored between the look and the wait would otherwise settle no one.
       const stored = this.sequencer.waitFor(room, id, left());
       stored.done.catch(() => {});
       try {
+        const seen = await withTimeout(this.sequencer.known(room, id), left(), 'history');
+        if (seen !== undefined) {
+          stored.cancel();
+          return { ok: true, id, seq: seen };
+        }
+        const accepted: AcceptedMessage = { id, room, author, ...(text !== undefined ? { text } : { imageKey: image!.key }) };
         await withTimeout(this.queue.send(accepted), left(), 'queue');
       } catch (err) {
         stored.cancel();

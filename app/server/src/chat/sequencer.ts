@@ -5,22 +5,20 @@ import { backoffDelay, sleep } from '../util/backoff';
 import { TimeoutError } from '../util/timeout';
 
 /** How many of a room's latest ids are kept to recognise a retry or a redelivery. */
-const RECENT_IDS_PER_ROOM = 1000;
+const RECENT_IDS_PER_ROOM = 200;
 /** Rooms whose ledger stays in memory; a room used again after eviction reloads it from the store. */
-const MAX_LEDGERS = 5000;
-
-interface Known {
-  seq: string;
-  /** Broadcast by this process; a message found only in the store may never have reached the sockets. */
-  broadcast: boolean;
-}
+const MAX_LEDGERS = 2000;
+/** A write the backend refuses as malformed is tried this often before its messages are left to the dead-letter queue. */
+const CLIENT_FAULT_ATTEMPTS = 3;
 
 interface RoomLedger {
   last: bigint;
-  ids: Map<string, Known>;
+  /** id → seq of the room's recent messages, oldest first. */
+  ids: Map<string, string>;
 }
 
 class Stopped extends Error {}
+class GaveUp extends Error {}
 
 /**
  * The queue's single consumer. It gives each message its room's next `seq`, stores it, then broadcasts it, so
@@ -51,7 +49,7 @@ export class Sequencer {
 
   /** The seq a message id already has in this room, once it is stored. */
   async known(room: string, id: string): Promise<string | undefined> {
-    return (await this.ledger(room)).ids.get(id)?.seq;
+    return (await this.ledger(room)).ids.get(id);
   }
 
   /** Resolves with the message's seq once it is stored and broadcast; rejects after `ms`. */
@@ -74,6 +72,7 @@ export class Sequencer {
         cancel();
         reject(new TimeoutError(`message ${id} was not stored within ${ms} ms`));
       }, ms);
+      timer.unref();
       let set = this.waiters.get(key);
       if (!set) this.waiters.set(key, (set = new Set()));
       set.add(resolveFn);
@@ -96,15 +95,26 @@ export class Sequencer {
         continue;
       }
       if (batch.length === 0) continue;
-      this.log.trace({ size: batch.length }, "received batch");
+      const done: string[] = [];
       try {
-        await Promise.all([...groupByRoom(batch)].map(([room, deliveries]) => this.sequenceRoom(room, deliveries)));
+        await Promise.all(
+          [...groupByRoom(batch)].map(async ([room, deliveries]) => {
+            try {
+              await this.sequenceRoom(room, deliveries);
+              done.push(...deliveries.map((d) => d.receipt));
+            } catch (err) {
+              if (!(err instanceof GaveUp)) throw err;
+              // Left in the queue: redelivered, and after the queue's maxReceiveCount moved to its dead-letter queue.
+              this.log.error({ err, room, ids: deliveries.map((d) => d.message.id) }, 'messages refused by the store; left for the dead-letter queue');
+            }
+          }),
+        );
       } catch (err) {
         if (err instanceof Stopped) return;
         throw err;
       }
       // Not deleting is safe (a redelivery is recognised by id), so a failed delete is only logged.
-      await this.queue.delete(batch.map((d) => d.receipt)).catch((err) => this.log.warn({ err }, 'queue delete failed'));
+      if (done.length > 0) await this.queue.delete(done).catch((err) => this.log.warn({ err }, 'queue delete failed'));
     }
   }
 
@@ -112,11 +122,13 @@ export class Sequencer {
     let held!: Promise<RoomLedger>;
     const ledger = await this.retry(() => (held = this.ledger(room)), 'load room');
     const fresh: SequencedMessage[] = [];
-    const repeats: { id: string; known: Known }[] = [];
+    const repeats: { id: string; seq: string }[] = [];
     const claimed = new Set<string>();
     for (const { message } of deliveries) {
-      const known = ledger.ids.get(message.id);
-      if (known) repeats.push({ id: message.id, known });
+      const seq = ledger.ids.get(message.id);
+      // Already stored: a retry or a redelivery. It was broadcast when it was stored; clients that were away catch
+      // up from history, so it is never broadcast again (that would be a duplicate, out of order).
+      if (seq) repeats.push({ id: message.id, seq });
       else if (!claimed.has(message.id)) {
         claimed.add(message.id);
         fresh.push({ ...message, seq: formatSeq(++ledger.last), sentAt: new Date().toISOString() });
@@ -128,21 +140,12 @@ export class Sequencer {
     if (this.ledgers.get(room) !== held) this.ledgers.delete(room);
 
     for (const m of fresh) {
-      remember(ledger, m.id, { seq: m.seq, broadcast: true });
+      remember(ledger, m.id, m.seq);
       this.broadcast(m);
       this.log.debug({ id: m.id, room, seq: m.seq }, 'message delivered');
       this.settle(room, m.id, m.seq);
     }
-    for (const { id, known } of repeats) {
-      // Found only in the store: this process may have crashed between storing and broadcasting it.
-      if (!known.broadcast) {
-        const page = await this.retry(() => this.store.page(room, 1, formatSeq(BigInt(known.seq) + 1n)), 'reload message');
-        const stored = page.messages[0];
-        if (stored?.id === id) this.broadcast(stored);
-        known.broadcast = true;
-      }
-      this.settle(room, id, known.seq);
-    }
+    for (const { id, seq } of repeats) this.settle(room, id, seq);
   }
 
   private settle(room: string, id: string, seq: string): void {
@@ -159,8 +162,8 @@ export class Sequencer {
     } else {
       if (this.ledgers.size >= MAX_LEDGERS) this.ledgers.delete(this.ledgers.keys().next().value!);
       ledger = this.store.page(room, RECENT_IDS_PER_ROOM).then((page) => {
-        const ids = new Map<string, Known>();
-        for (const m of [...page.messages].reverse()) ids.set(m.id, { seq: m.seq, broadcast: false });
+        const ids = new Map<string, string>();
+        for (const m of [...page.messages].reverse()) ids.set(m.id, m.seq);
         return { last: BigInt(page.messages[0]?.seq ?? '0'), ids };
       });
       this.ledgers.set(room, ledger);
@@ -170,18 +173,30 @@ export class Sequencer {
     return ledger;
   }
 
-  /** Try until it works or the server stops: the queue holds the messages meanwhile, and senders time out on their own. */
+  /**
+   * Try until it works or the server stops: the queue holds the messages meanwhile, and senders time out on their
+   * own. An error the backend blames on the request itself will not heal by waiting: after a few tries, give up.
+   */
   private async retry<T>(fn: () => Promise<T>, what: string): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (this.stopping.signal.aborted) throw new Stopped();
       try {
         return await fn();
       } catch (err) {
+        if (refusedAsMalformed(err) && attempt >= CLIENT_FAULT_ATTEMPTS) {
+          throw new GaveUp(`${what}: ${(err as Error).message}`);
+        }
         this.log.warn({ err, attempt }, `${what} failed; retrying`);
         await sleep(backoffDelay(attempt, 100, 2000), this.stopping.signal);
       }
     }
   }
+}
+
+/** The backend blames the request (not throttling, which passes): retrying the same write cannot succeed. */
+function refusedAsMalformed(err: unknown): boolean {
+  const e = err as { $fault?: string; name?: string };
+  return e.$fault === 'client' && !/Throttl|ProvisionedThroughput|RequestLimit|LimitExceeded/.test(e.name ?? '');
 }
 
 function groupByRoom(batch: Delivery[]): Map<string, Delivery[]> {
@@ -194,7 +209,7 @@ function groupByRoom(batch: Delivery[]): Map<string, Delivery[]> {
   return rooms;
 }
 
-function remember(ledger: RoomLedger, id: string, known: Known): void {
-  ledger.ids.set(id, known);
+function remember(ledger: RoomLedger, id: string, seq: string): void {
+  ledger.ids.set(id, seq);
   if (ledger.ids.size > RECENT_IDS_PER_ROOM) ledger.ids.delete(ledger.ids.keys().next().value!);
 }

@@ -40,6 +40,8 @@ export function createHttpApp(config: Config, backends: Backends, log: Logger): 
     helmet({
       contentSecurityPolicy: {
         directives: {
+          // Only where the site really is https: on plain http (a LAN address) the upgrade would break its own assets.
+          'upgrade-insecure-requests': config.publicUrl?.startsWith('https:') ? [] : null,
           'img-src': ["'self'", 'data:', 'blob:', ...backends.uploads.origins()],
           'connect-src': ["'self'", ...backends.uploads.origins(), ...config.corsOrigins],
         },
@@ -115,14 +117,17 @@ export function createHttpApp(config: Config, backends: Backends, log: Logger): 
   });
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    if (res.headersSent || req.destroyed) return void res.end();
     if (err instanceof TimeoutError) {
       log.warn({ err, path: req.path }, 'backend timeout');
       return void sendError(res, { code: 'unavailable', message: 'the chat backend is not answering; try again' });
     }
-    const status = (err as { status?: number }).status;
-    if (status && status >= 400 && status < 500) return void sendError(res, { code: 'invalid', message: (err as Error).message });
+    // Errors Express and its middleware raise for the request itself (bad JSON, a file gone) keep their status.
+    const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return void res.status(status).json({ error: { code: status === 404 ? 'not_found' : 'invalid', message: (err as Error).message } });
+    }
     log.error({ err, path: req.path }, 'request failed');
-    if (res.headersSent) return;
     // A backend error (throttling, network) is the backend's unavailability, not the client's fault.
     sendError(res, { code: 'unavailable', message: 'the chat backend failed; try again' });
   };

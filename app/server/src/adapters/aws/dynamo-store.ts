@@ -75,7 +75,8 @@ export class DynamoStore implements MessageStore {
       ...(i['text'] !== undefined ? { text: String(i['text']) } : {}),
       ...(i['imageKey'] !== undefined ? { imageKey: String(i['imageKey']) } : {}),
     }));
-    return { messages, more: items.length > limit };
+    // DynamoDB also stops a Query at 1 MB, before `Limit`: then there is more even with fewer items.
+    return { messages, more: items.length > limit || out.LastEvaluatedKey !== undefined };
   }
 
   async ping(): Promise<void> {
@@ -89,6 +90,13 @@ export class DynamoStore implements MessageStore {
     } catch (err) {
       if (!(err instanceof ResourceNotFoundException || (err as Error).name === 'ResourceNotFoundException')) throw err;
       await this.client.send(new CreateTableCommand(historyTableInput(this.tableName)));
+    }
+    // A new table is CREATING for a moment and refuses reads and writes until ACTIVE.
+    for (let attempt = 1; ; attempt++) {
+      const { Table } = await this.client.send(new DescribeTableCommand({ TableName: this.tableName }));
+      if (Table?.TableStatus === 'ACTIVE') return;
+      if (attempt > 500) throw new Error(`table ${this.tableName} is still ${Table?.TableStatus} after 10 s`);
+      await sleep(20);
     }
   }
 

@@ -98,19 +98,20 @@ export class SqsQueue implements MessageQueue {
       }
     }
     // A body we cannot read would block its group forever: drop it (the DLQ catches what fails elsewhere).
-    if (poison.length > 0) await this.delete(poison);
+    if (poison.length > 0) await this.delete(poison).catch((err: Error) => this.onPoison(`(delete failed: ${err.message})`));
     return deliveries;
   }
 
   async delete(receipts: string[]): Promise<void> {
     for (let i = 0; i < receipts.length; i += MAX_BATCH) {
       const chunk = receipts.slice(i, i + MAX_BATCH);
-      await this.client.send(
+      const out = await this.client.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.aws.queueUrl,
           Entries: chunk.map((ReceiptHandle, n) => ({ Id: String(n), ReceiptHandle })),
         }),
       );
+      if (out.Failed?.length) throw new Error(`SQS did not delete ${out.Failed.length} messages: ${out.Failed[0]!.Code}`);
     }
   }
 

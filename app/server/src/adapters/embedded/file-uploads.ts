@@ -98,11 +98,12 @@ export class FileUploads implements UploadStore {
     const expires = Number(q['expires']);
     const sig = typeof q['sig'] === 'string' ? q['sig'] : '';
     const contentType = req.headers['content-type'] as ImageContentType | undefined;
-    if (!IMAGE_KEY_PATTERN.test(key) || !contentType || !(contentType in IMAGE_TYPES)) {
+    if (!IMAGE_KEY_PATTERN.test(key) || !contentType || !Object.hasOwn(IMAGE_TYPES, contentType)) {
       throw new UploadRefused(400, 'invalid', 'not an upload URL this server issued');
     }
-    const expected = this.sign(key, contentType, max, expires);
-    if (sig.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) {
+    const given = Buffer.from(sig);
+    const expected = Buffer.from(this.sign(key, contentType, max, expires));
+    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
       throw new UploadRefused(403, 'invalid', 'upload signature does not match (wrong URL, key or Content-Type)');
     }
     if (expires < Date.now() / 1000) throw new UploadRefused(403, 'invalid', 'upload URL has expired');
@@ -129,7 +130,11 @@ export class FileUploads implements UploadStore {
       await pipeline(req, guard, fs.createWriteStream(temp, { flags: 'wx' }));
       if (size === 0) throw new UploadRefused(400, 'invalid', 'upload is empty');
       if (!looksLike(contentType, head)) throw new UploadRefused(400, 'invalid', `upload is not a ${contentType} image`);
-      await fs.promises.rename(temp, target);
+      // link, not rename: two uploads racing on one URL must not replace an image that is served as immutable.
+      await fs.promises.link(temp, target).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'EEXIST') throw new UploadRefused(409, 'invalid', 'this key was already uploaded');
+        throw err;
+      });
     } finally {
       await fs.promises.rm(temp, { force: true });
     }

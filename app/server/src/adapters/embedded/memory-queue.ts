@@ -4,8 +4,8 @@ const DEDUP_WINDOW_MS = 5 * 60 * 1000;
 const MAX_BATCH = 10;
 
 /**
- * SQS FIFO semantics in process: one FIFO line (so each room keeps its order), a message id seen in the last five
- * minutes is accepted but not queued again, and a received message stays in flight until deleted.
+ * SQS FIFO semantics in process: one FIFO line (so each room keeps its order), a message id seen in its room in the
+ * last five minutes is accepted but not queued again, and a received message stays in flight until deleted.
  */
 export class MemoryQueue implements MessageQueue {
   private readonly ready: Delivery[] = [];
@@ -23,8 +23,10 @@ export class MemoryQueue implements MessageQueue {
       if (expiry > now) break;
       this.seen.delete(id);
     }
-    if (this.seen.has(message.id)) return;
-    this.seen.set(message.id, now + DEDUP_WINDOW_MS);
+    // Per room, as SQS FIFO with deduplication scope `messageGroup`.
+    const key = `${message.room}\n${message.id}`;
+    if (this.seen.has(key)) return;
+    this.seen.set(key, now + DEDUP_WINDOW_MS);
     this.ready.push({ message, receipt: String(this.nextReceipt++) });
     this.wake?.();
   }

@@ -1,0 +1,36 @@
+import { parseArgs, perUserRate, UsageError } from './args';
+
+describe('parseArgs', () => {
+  it('defaults to the latency profile against a local embedded server, with the floor', () => {
+    expect(parseArgs([])).toMatchObject({ scenario: 'latency', users: 100, rate: 50, duration: 60, backend: 'embedded', floor: true });
+  });
+
+  it('reads every option, in both --flag value and --flag=value forms', () => {
+    const o = parseArgs(['--target=https://chat.example.com/x', '--scenario', 'rooms', '--users', '20', '--rate=7.5', '--duration', '5', '--no-floor', '--rooms', '4', '--p99', '40']);
+    expect(o).toMatchObject({ target: 'https://chat.example.com', scenario: 'rooms', users: 20, rate: 7.5, duration: 5, floor: false, rooms: 4, p99: 40 });
+  });
+
+  it('gives fanout a total rate its few senders can send', () => {
+    expect(parseArgs(['--scenario', 'fanout']).rate).toBe(20);
+    expect(parseArgs(['--scenario', 'fanout', '--rate', '5']).rate).toBe(5);
+  });
+
+  it.each([
+    [['--users', '0']],
+    [['--users', '2.5']],
+    [['--rate', 'fast']],
+    [['--scenario', 'soak']],
+    [['--backend', 'dynamo']],
+    [['--target', 'ftp://x']],
+    [['--target', 'not a url']],
+    [['--target', 'http://x', '--backend', 'moto']],
+    [['--bogus']],
+  ])('rejects %j', (argv) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+  });
+
+  it('computes what each sender sends per second', () => {
+    expect(perUserRate({ scenario: 'latency', users: 100, rate: 50, senders: 10 })).toBe(0.5);
+    expect(perUserRate({ scenario: 'fanout', users: 100, rate: 20, senders: 10 })).toBe(2);
+  });
+});

@@ -1,0 +1,205 @@
+/**
+ * `npm run loadtest`: start what is to be measured (the floor, and a local chat server unless --target is given),
+ * run the same Artillery scenario against each in turn, stop everything, then print and write the report.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs, perUserRate, USAGE, UsageError, type CliOptions } from './args';
+import { runArtillery } from './artillery';
+import { LOADTEST_DIR, REPO_ROOT } from './paths';
+import { vuCount } from './plan';
+import { startMoto, type MotoBackend } from './moto';
+import { writeReport } from './report';
+import { startChildServer, type ChildServer } from './servers';
+import { RunStats, type StatsData } from './stats';
+import { formatSummary, integrityFailures, type RunResult } from './summary';
+import { readVars, type RunVars } from './vars';
+
+/** The server's default per-connection limit (RATE_LIMIT_POINTS per RATE_LIMIT_WINDOW_SECONDS). */
+const DEFAULT_LIMIT_PER_S = 30 / 10;
+/** Settings that would switch a local chat server into aws mode or elsewhere; the harness chooses them itself. */
+const SERVER_ENV = ['QUEUE_URL', 'TABLE_NAME', 'UPLOADS_BUCKET', 'AWS_ENDPOINT_URL', 'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'CORS_ORIGINS'];
+
+export interface LoadtestResult {
+  passed: boolean;
+  failures: string[];
+  runs: RunResult[];
+  dir: string;
+  files: { summary: string; html: string; png?: string; artillery: string[] };
+}
+
+type Log = (line: string) => void;
+
+export async function runLoadtest(o: CliOptions, log: Log = console.log): Promise<LoadtestResult> {
+  const started = new Date();
+  const stamp = started.toISOString().replace(/[:.]/g, '-').replace('Z', '');
+  const dir = resolve(o.outDir ?? join(LOADTEST_DIR, 'reports'), `${stamp}-${o.scenario}`);
+  mkdirSync(dir, { recursive: true });
+  const scenarioFile = join(LOADTEST_DIR, 'scenarios', `${o.scenario}.yml`);
+  const vars: RunVars = readVars({
+    scenario: o.scenario,
+    users: o.users,
+    rate: o.rate,
+    duration: o.duration,
+    senders: o.senders,
+    rooms: o.rooms,
+    floodRate: o.floodRate,
+    ramp: Math.max(1, Math.ceil(o.users / 50)),
+    roomPrefix: `lt${Date.now().toString(36)}`,
+  });
+  const perUser = perUserRate(o);
+  if (perUser > DEFAULT_LIMIT_PER_S) {
+    log(`warning: each user sends ${perUser.toFixed(2)} msg/s, above the server's default limit of ${DEFAULT_LIMIT_PER_S}/s: expect rate_limited failures (raise --users or lower --rate)`);
+  }
+
+  const profileDir = o.profile ? join(dir, 'profile') : undefined;
+  const targets: Array<{ label: string; start: () => Promise<{ url: string; stop: () => Promise<number | undefined> }> }> = [];
+  if (o.floor) targets.push({ label: 'floor', start: () => startChildServer('floor', {}, join(dir, 'floor.server.log')) });
+  if (o.target) {
+    const url = o.target;
+    targets.push({ label: 'target', start: async () => ({ url, stop: async () => undefined }) });
+  } else if (o.backend === 'moto') {
+    targets.push({
+      label: 'moto',
+      start: async () => {
+        const moto: MotoBackend = await startMoto(REPO_ROOT, join(dir, 'moto.log'));
+        try {
+          const server = await startChildServer('chat', chatEnv(moto.env), join(dir, 'moto.server.log'), profileDir);
+          return { url: server.url, stop: async () => (await server.stop().finally(() => moto.stop())) };
+        } catch (err) {
+          await moto.stop();
+          throw err;
+        }
+      },
+    });
+  } else {
+    targets.push({ label: 'embedded', start: () => startChildServer('chat', chatEnv({}), join(dir, 'embedded.server.log'), profileDir) });
+  }
+
+  const runs: RunResult[] = [];
+  const artilleryFiles: string[] = [];
+  for (const t of targets) {
+    log(`${t.label}: starting`);
+    const server = await t.start();
+    const statsDir = join(dir, `${t.label}.stats`);
+    let cpuMs: number | undefined;
+    const wallStart = Date.now();
+    let run;
+    try {
+      log(`${t.label}: ${o.scenario}, ${vuCount(o)} users, ${o.rate} msg/s for ${o.duration} s against ${server.url}`);
+      run = await runArtillery({ scenarioFile, target: server.url, vars, p99Ms: o.p99, outDir: dir, label: t.label, statsDir, verbose: o.verbose });
+    } finally {
+      cpuMs = await server.stop();
+    }
+    const wallMs = Date.now() - wallStart;
+    artilleryFiles.push(run.outputFile);
+    const stats = loadStats(statsDir);
+    runs.push({
+      label: t.label,
+      target: server.url,
+      stats,
+      durationS: vars.duration,
+      ...(cpuMs !== undefined ? { serverCpuMs: cpuMs, serverWallMs: wallMs } : {}),
+      artilleryExitCode: run.exitCode,
+      checks: run.checks,
+    });
+    log(`${t.label}: done (artillery exit ${run.exitCode}${run.checks.some((c) => c.startsWith('fail')) ? ', ensure failed' : ''})`);
+  }
+
+  const failures = runs.flatMap((r) => [
+    ...integrityFailures(r),
+    ...r.checks.filter((c) => c.startsWith('fail')).map((c) => `${r.label}: ${c}`),
+    ...(r.artilleryExitCode !== 0 && !r.checks.some((c) => c.startsWith('fail')) ? [`${r.label}: artillery exited with ${r.artilleryExitCode}`] : []),
+  ]);
+  const passed = failures.length === 0;
+  const summary = formatSummary(runs);
+  const summaryFile = join(dir, 'summary.md');
+  const argv = process.argv.slice(2);
+  const command = argv.length ? `npm run loadtest -- ${argv.join(' ')}` : 'npm run loadtest';
+  writeFileSync(
+    summaryFile,
+    `# Load test ${stamp} (${o.scenario})\n\n\`${command}\`\n\n${machine()}\n\n${summary}\n\n${passed ? 'PASS' : `FAIL\n\n${failures.map((f) => `- ${f}`).join('\n')}`}\n`,
+  );
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ options: o, vars, passed, failures, runs: runs.map((r) => ({ ...r, stats: r.stats.toJSON() })) }, null, 1));
+  const html = join(dir, 'report.html');
+  const png = join(dir, 'report.png');
+  const rendered = await writeReport(html, png, runs, {
+    title: `Chat load test: ${o.scenario}`,
+    command,
+    scenario: o.scenario,
+    startedAt: started,
+    machine: machine(),
+    settings: { users: o.users, rate: `${o.rate} msg/s`, duration: `${o.duration} s`, ...(o.scenario === 'fanout' ? { senders: o.senders } : {}), ...(o.scenario === 'rooms' ? { rooms: o.rooms } : {}), ...(o.scenario === 'flood' ? { 'flood rate': `${o.floodRate} msg/s` } : {}) },
+    passed,
+    failures,
+  }).catch((err: Error) => {
+    log(`warning: PNG rendering failed: ${err.message}`);
+    return { png: false };
+  });
+
+  log('');
+  log(summary);
+  log('');
+  const rel = (p: string) => relative(process.cwd(), p) || p;
+  log(`report: ${rel(html)}${rendered.png ? `, ${rel(png)}` : ' (no PNG: no Chromium found; set CHROMIUM_PATH)'}`);
+  log(`artillery JSON: ${artilleryFiles.map(rel).join(', ')}`);
+  log(passed ? 'PASS' : `FAIL\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+  return { passed, failures, runs, dir, files: { summary: summaryFile, html, ...(rendered.png ? { png } : {}), artillery: artilleryFiles } };
+}
+
+/** A local chat server: loopback only, quiet logs, its own throw-away data directory. */
+function chatEnv(extra: Record<string, string>): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const k of SERVER_ENV) delete env[k];
+  const data = mkdtempSync(join(os.tmpdir(), 'chat-loadtest-'));
+  process.once('exit', () => rmSync(data, { recursive: true, force: true }));
+  return { ...env, LOG_LEVEL: process.env.LOADTEST_SERVER_LOG_LEVEL ?? 'warn', DATA_DIR: data, ...extra, PORT: '0', HOST: '127.0.0.1' };
+}
+
+function loadStats(statsDir: string): RunStats {
+  let files: string[] = [];
+  try {
+    files = readdirSync(statsDir).filter((f) => f.endsWith('.json'));
+  } catch {
+    // Artillery failed before any user finished: an empty result, reported as a failure.
+  }
+  const datas = files.map((f) => JSON.parse(readFileSync(join(statsDir, f), 'utf8')) as StatsData);
+  const base = new RunStats(Math.min(Date.now(), ...datas.map((d) => d.startedAt)));
+  for (const d of datas) base.mergeData(d);
+  return base;
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.type()} ${os.release()}`;
+}
+
+async function main(): Promise<void> {
+  let o: CliOptions;
+  try {
+    o = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (o.help) {
+    console.log(USAGE);
+    return;
+  }
+  // Ctrl-C: exit through 'exit' so the child servers, moto and Artillery are killed too.
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
+  const result = await runLoadtest(o);
+  process.exit(result.passed ? 0 : 1);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,130 @@
+/** The end-of-run summary: latency quantiles per metric, throughput and integrity counts, ratios to the floor. */
+import { INTEGRITY_COUNTERS, LATENCY_METRICS, RunStats } from './stats';
+
+export interface RunResult {
+  /** 'floor', 'embedded', 'moto' or 'target' */
+  label: string;
+  target: string;
+  stats: RunStats;
+  /** seconds of the send window */
+  durationS: number;
+  /** CPU time of the server process, when the harness started it */
+  serverCpuMs?: number;
+  /** wall time the server process ran, for its CPU share */
+  serverWallMs?: number;
+  artilleryExitCode: number;
+  checks: string[];
+}
+
+export interface MetricRow {
+  run: string;
+  metric: string;
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  floorP50?: number;
+  floorP99?: number;
+}
+
+export interface RunRow {
+  run: string;
+  msgsPerS: number;
+  deliveriesPerS: number;
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  failed: number;
+  /** flood scenario: the flooder's sends refused as rate_limited (expected) */
+  floodRefused: number;
+  serverCpuPct?: number;
+}
+
+export function metricRows(runs: RunResult[]): MetricRow[] {
+  const floor = runs.find((r) => r.label === 'floor');
+  const rows: MetricRow[] = [];
+  for (const run of runs) {
+    for (const metric of LATENCY_METRICS) {
+      const h = run.stats.histograms.get(metric);
+      if (!h || h.count === 0) continue;
+      const row: MetricRow = {
+        run: run.label,
+        metric,
+        count: h.count,
+        p50: h.quantile(0.5),
+        p95: h.quantile(0.95),
+        p99: h.quantile(0.99),
+        max: h.max,
+      };
+      const f = floor?.stats.histograms.get(metric);
+      if (floor && run !== floor && f && f.count > 0) {
+        row.floorP50 = row.p50 / f.quantile(0.5);
+        row.floorP99 = row.p99 / f.quantile(0.99);
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+export function runRows(runs: RunResult[]): RunRow[] {
+  return runs.map((r) => {
+    const c = (k: string) => r.stats.counters.get(k) ?? 0;
+    return {
+      run: r.label,
+      msgsPerS: c('chat.acked') / r.durationS,
+      deliveriesPerS: c('chat.received') / r.durationS,
+      lost: c('chat.lost'),
+      duplicated: c('chat.duplicated'),
+      outOfOrder: c('chat.out_of_order'),
+      failed: c('chat.send_failed'),
+      floodRefused: c('chat.flood.rejected.rate_limited'),
+      ...(r.serverCpuMs !== undefined && r.serverWallMs ? { serverCpuPct: (r.serverCpuMs / r.serverWallMs) * 100 } : {}),
+    };
+  });
+}
+
+/** Integrity failures of a run, as readable reasons; empty when the run is clean. */
+export function integrityFailures(run: RunResult): string[] {
+  const out: string[] = [];
+  for (const k of INTEGRITY_COUNTERS) {
+    const n = run.stats.counters.get(k) ?? 0;
+    if (n > 0) out.push(`${run.label}: ${k} = ${n}`);
+  }
+  if ((run.stats.counters.get('chat.acked') ?? 0) === 0) out.push(`${run.label}: no message was acknowledged`);
+  return out;
+}
+
+const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)) : '–');
+const ratio = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '' : `${v.toFixed(2)}×`);
+
+export function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+export function formatSummary(runs: RunResult[]): string {
+  const latency = markdownTable(
+    ['run', 'metric', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'p50 ÷ floor', 'p99 ÷ floor'],
+    metricRows(runs).map((r) => [r.run, r.metric, String(r.count), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), ratio(r.floorP50), ratio(r.floorP99)]),
+  );
+  const rows = runRows(runs);
+  const flood = runs.some((r) => r.stats.counters.has('chat.flood.sent'));
+  const totals = markdownTable(
+    ['run', 'msgs/s', 'deliveries/s', 'lost', 'duplicated', 'out-of-order', 'failed sends', ...(flood ? ['flooder refused'] : []), 'server CPU'],
+    rows.map((r) => [
+      r.run,
+      r.msgsPerS.toFixed(1),
+      r.deliveriesPerS.toFixed(0),
+      String(r.lost),
+      String(r.duplicated),
+      String(r.outOfOrder),
+      String(r.failed),
+      ...(flood ? [String(r.floodRefused)] : []),
+      r.serverCpuPct === undefined ? '' : `${r.serverCpuPct.toFixed(0)}%`,
+    ]),
+  );
+  return `${latency}\n\n${totals}`;
+}
