@@ -177,6 +177,11 @@ describe('compute stack', () => {
     expect(ud).toMatch(/Environment="TABLE_NAME=\$\{data\.terraform_remote_state\.[^}]*aws_dynamodb_tablehistoryname[^}]*\}"/);
     expect(ud).toMatch(/Environment="UPLOADS_BUCKET=\$\{data\.terraform_remote_state\.[^}]*uploads_bucket[^}]*bucket[^}]*\}"/);
     expect(ud).toMatch(/Environment="CORS_ORIGINS=http:\/\/chat-site-\$\{data\.aws_caller_identity\.account\.account_id\}-us-east-1\.s3-website-us-east-1\.amazonaws\.com"/);
+    expect(ud).not.toContain('TRUST_PROXY');
+    // Behind CloudFront: one origin for site and API, and the client address from its X-Forwarded-For hop.
+    const udCf = renderedUserData(synthAll({ cloudfront: true }).json.compute);
+    expect(udCf).toContain('Environment="TRUST_PROXY=1"');
+    expect(udCf).not.toContain('CORS_ORIGINS');
     expect(compute).toHaveResourceWithProperties(Instance, { user_data_replace_on_change: true });
   });
 

@@ -44,6 +44,8 @@ const envSchema = z.object({
   MAX_UPLOAD_BYTES: intSetting('MAX_UPLOAD_BYTES', DEFAULT_MAX_UPLOAD_BYTES, 1, 50 * 1024 * 1024),
   RATE_LIMIT_POINTS: intSetting('RATE_LIMIT_POINTS', 30, 1, 100_000),
   RATE_LIMIT_WINDOW_SECONDS: intSetting('RATE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  HTTP_RATE_LIMIT_PER_MINUTE: intSetting('HTTP_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+  TRUST_PROXY: intSetting('TRUST_PROXY', 0, 0, 10),
   BACKEND_TIMEOUT_MS: intSetting('BACKEND_TIMEOUT_MS', 5000, 100, 60_000),
   SQS_WAIT_SECONDS: intSetting('SQS_WAIT_SECONDS', 20, 1, 20),
 });
@@ -68,6 +70,10 @@ export interface Config {
   publicUrl: string | undefined;
   maxUploadBytes: number;
   rateLimit: { points: number; windowSeconds: number };
+  /** Requests per client address per minute to the HTTP API (history, upload URLs, uploads). */
+  httpRateLimitPerMinute: number;
+  /** Proxy hops in front of the server (CloudFront, a load balancer) whose X-Forwarded-For is trusted for the client address. */
+  trustProxy: number;
   backendTimeoutMs: number;
   sqsWaitSeconds: number;
   /** Present in aws mode; absent means embedded mode. */
@@ -117,6 +123,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     rateLimit: { points: e.RATE_LIMIT_POINTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+    httpRateLimitPerMinute: e.HTTP_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
     backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
     sqsWaitSeconds: e.SQS_WAIT_SECONDS,
     aws,

@@ -141,3 +141,25 @@ describe('flood', () => {
     polite.close();
   });
 });
+
+describe('HTTP rate limit', () => {
+  const backend = new TestBackend('embedded');
+  let server: RunningServer;
+  beforeAll(async () => {
+    await backend.setup();
+    server = await backend.start(await backend.env({ HTTP_RATE_LIMIT_PER_MINUTE: '5' }));
+  });
+  afterAll(() => backend.teardown());
+
+  test('past the limit a client gets 429 rate_limited with Retry-After; health checks are never limited', async () => {
+    const statuses = [];
+    for (let i = 0; i < 7; i++) statuses.push((await fetch(`${server.url}/history`)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const res = await fetch(`${server.url}/upload-url?filename=a.png&contentType=image/png&size=10`);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+});

@@ -162,6 +162,8 @@ export class ComputeStack extends BaseStack {
           UPLOADS_BUCKET: data.uploads.bucket.bucket,
           // With CloudFront the site and API share one origin; without it the site is the bucket's website endpoint.
           ...(config.cloudfront ? {} : { CORS_ORIGINS: siteOrigin }),
+          // Behind CloudFront the client's address is the last X-Forwarded-For hop (for the per-client rate limits).
+          ...(config.cloudfront ? { TRUST_PROXY: '1' } : {}),
           DATA_DIR: '/var/lib/chat',
           LOG_LEVEL: 'info',
         },

@@ -10,10 +10,12 @@ import { readHistory } from '../chat/history';
 import { createUploadUrl } from '../chat/upload-url';
 import { TimeoutError, withTimeout } from '../util/timeout';
 import { serveWeb } from './web';
+import { httpRateLimit } from './http-rate-limit';
 
 const READY_TIMEOUT_MS = 2000;
 
-const status = (e: ErrorBody) => (e.code === 'too_large' ? 413 : e.code === 'unavailable' ? 503 : e.code === 'not_found' ? 404 : 400);
+const status = (e: ErrorBody) =>
+  e.code === 'too_large' ? 413 : e.code === 'unavailable' ? 503 : e.code === 'not_found' ? 404 : e.code === 'rate_limited' ? 429 : 400;
 const sendError = (res: Response, error: ErrorBody) => res.status(status(error)).json({ error });
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
@@ -36,6 +38,7 @@ export function createHttpApp(config: Config, backends: Backends, log: Logger): 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', config.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -72,6 +75,9 @@ export function createHttpApp(config: Config, backends: Backends, log: Logger): 
     const ok = results.every(([, r]) => r === 'ok');
     res.status(ok ? 200 : 503).set('Cache-Control', 'no-store').json({ ok, mode: backends.mode, checks: Object.fromEntries(results) });
   });
+
+  const limited = httpRateLimit(config.httpRateLimitPerMinute);
+  app.use(['/history', '/upload-url', '/uploads'], limited);
 
   app.get('/history', answer((query) => readHistory(backends.store, query, config.publicUrl, config.backendTimeoutMs)));
   app.get('/upload-url', answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)));
