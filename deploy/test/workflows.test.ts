@@ -30,6 +30,7 @@ interface Workflow {
   on: Record<string, unknown>;
   permissions?: Record<string, string> | string;
   concurrency?: { group: string; 'cancel-in-progress'?: unknown };
+  defaults?: { run?: { shell?: string } };
   jobs: Record<string, Job>;
 }
 
@@ -101,6 +102,10 @@ describe.each(workflowFiles.map((f) => [path.basename(f), f]))('%s', (_name, fil
     expect(wf.permissions === undefined).toBe(false);
     const top = typeof wf.permissions === 'object' ? wf.permissions : {};
     for (const [scope, level] of Object.entries(top)) expect([scope, level]).toEqual([scope, 'read']);
+  });
+
+  test('steps run in bash with pipefail, so a command piped into tee still fails its step', () => {
+    expect(wf.defaults?.run?.shell).toBe('bash');
   });
 
   test('every job has a timeout', () => {
