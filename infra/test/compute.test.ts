@@ -87,7 +87,7 @@ describe('compute stack', () => {
     }
     expect([...byAction.keys()].sort()).toEqual(
       [
-        'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:Query',
+        'dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:Query',
         's3:GetObject', 's3:ListBucket', 's3:PutObject',
         'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage',
       ].sort(),
@@ -96,7 +96,7 @@ describe('compute stack', () => {
     for (const a of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) {
       expect(byAction.get(a)).toEqual([remote('aws_sqs_queuequeuearn')]);
     }
-    for (const a of ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DescribeTable']) {
+    for (const a of ['dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:DescribeTable']) {
       expect(byAction.get(a)).toEqual([remote('aws_dynamodb_tablehistoryarn')]);
     }
     expect(byAction.get('s3:ListBucket')).toEqual([remote('uploads_bucket')]);

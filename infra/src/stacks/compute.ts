@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { SERVER_IAM_ACTIONS } from '@chat/server/iam';
 import { Fn } from 'cdktf';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { DataAwsEc2InstanceTypeOfferings } from '@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings';
@@ -101,7 +102,8 @@ export class ComputeStack extends BaseStack {
         Action: 'sts:AssumeRole',
       }),
     });
-    // Exactly the calls the server's adapters make, on exactly its queue, table and bucket.
+    // Exactly the calls the server's adapters make (the server declares and tests that list), on exactly its
+    // queue, table and bucket.
     this.dataPolicy = new IamRolePolicy(this, 'instance-data-access', {
       name: 'chat-server-data',
       role: this.instanceRole.id,
@@ -109,22 +111,22 @@ export class ComputeStack extends BaseStack {
         {
           Sid: 'Queue',
           Effect: 'Allow',
-          Action: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          Action: [...SERVER_IAM_ACTIONS.queue],
           Resource: data.queue.arn,
         },
         {
           Sid: 'History',
           Effect: 'Allow',
-          Action: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
+          Action: [...SERVER_IAM_ACTIONS.table],
           Resource: data.table.arn,
         },
         {
           Sid: 'UploadObjects',
           Effect: 'Allow',
-          Action: ['s3:PutObject', 's3:GetObject'],
+          Action: [...SERVER_IAM_ACTIONS.uploadObjects],
           Resource: `${data.uploads.bucket.arn}/rooms/*`,
         },
-        { Sid: 'UploadsBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: data.uploads.bucket.arn },
+        { Sid: 'UploadsBucket', Effect: 'Allow', Action: [...SERVER_IAM_ACTIONS.uploadsBucket], Resource: data.uploads.bucket.arn },
         // The pipeline's SSM command runs deploy/release.sh on the instance, which fetches releases/<sha>/ with this role.
         { Sid: 'ReleaseBundles', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.artifacts.bucket.arn}/releases/*` },
       ),

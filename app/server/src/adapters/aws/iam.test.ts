@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SERVER_IAM_ACTIONS } from './iam';
+
+/** The IAM action each SDK call of the adapters needs; a call missing here fails the test until it is added. */
+const ACTION_OF: Record<string, string | null> = {
+  SendMessageBatchCommand: 'sqs:SendMessage',
+  ReceiveMessageCommand: 'sqs:ReceiveMessage',
+  DeleteMessageBatchCommand: 'sqs:DeleteMessage',
+  GetQueueAttributesCommand: 'sqs:GetQueueAttributes',
+  BatchWriteCommand: 'dynamodb:BatchWriteItem',
+  QueryCommand: 'dynamodb:Query',
+  DescribeTableCommand: 'dynamodb:DescribeTable',
+  // Only embedded mode creates its table (ensureTable); in aws mode the stack does.
+  CreateTableCommand: null,
+  HeadObjectCommand: 's3:GetObject',
+  GetObjectCommand: 's3:GetObject',
+  HeadBucketCommand: 's3:ListBucket',
+  createPresignedPost: 's3:PutObject',
+};
+
+test('the actions granted to the server are exactly those its aws adapters use', () => {
+  const dir = __dirname;
+  const used = new Set<string>();
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
+    const source = fs.readFileSync(path.join(dir, file), 'utf8');
+    for (const [, call] of source.matchAll(/\bnew (\w+Command)\(|\b(createPresignedPost)\(/g).map((m) => [m[0], m[1] ?? m[2]])) {
+      expect(Object.keys(ACTION_OF)).toContain(call);
+      const action = ACTION_OF[call!];
+      if (action) used.add(action);
+    }
+  }
+  expect([...used].sort()).toEqual(Object.values(SERVER_IAM_ACTIONS).flat().sort());
+});
