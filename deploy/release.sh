@@ -14,7 +14,7 @@
 #                          (default s3://$CHAT_ARTIFACT_BUCKET/releases/<sha>/server.tgz)
 #   CHAT_ARTIFACT_BUCKET   artifact bucket, used only for the default CHAT_BUNDLE
 #   CHAT_RESTART_CMD       systemctl restart chat
-#   CHAT_READY_URL         http://127.0.0.1:3000/readyz
+#   CHAT_READY_URL         http://127.0.0.1:<the unit's PORT, else 3000>/readyz
 #   CHAT_READY_TIMEOUT     seconds to wait for /readyz after a restart (90)
 #   CHAT_KEEP_RELEASES     releases kept on disk, current and previous included (5)
 #
@@ -31,7 +31,13 @@ sha="${1:-}"
 
 home="${CHAT_HOME:-/opt/chat}"
 restart_cmd="${CHAT_RESTART_CMD:-systemctl restart chat}"
-ready_url="${CHAT_READY_URL:-http://127.0.0.1:3000/readyz}"
+# The port the service was configured with (its unit's Environment=PORT=…), so a stack with another app port
+# checks the right one; 3000, the server's default, when there is no such unit (a test, a hand-run).
+unit_port() {
+  command -v systemctl >/dev/null 2>&1 || return 0
+  systemctl show chat --property=Environment --value 2>/dev/null | tr ' ' '\n' | sed -n 's/^PORT=\([0-9]\{1,5\}\)$/\1/p' | head -n 1
+}
+ready_url="${CHAT_READY_URL:-http://127.0.0.1:$(unit_port | grep . || echo 3000)/readyz}"
 ready_timeout="${CHAT_READY_TIMEOUT:-90}"
 keep="${CHAT_KEEP_RELEASES:-5}"
 [[ "$keep" =~ ^[0-9]+$ && "$keep" -ge 2 ]] || die "CHAT_KEEP_RELEASES must be 2 or more: rollback needs the previous release"

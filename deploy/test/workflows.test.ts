@@ -22,6 +22,7 @@ interface Step {
 }
 interface Job {
   'timeout-minutes'?: number;
+  concurrency?: { group: string; 'cancel-in-progress'?: unknown };
   permissions?: Record<string, string> | string;
   environment?: string | { name: string };
   steps?: Step[];
@@ -139,9 +140,13 @@ describe('deploy.yml', () => {
     });
   });
 
-  test('deploys never overlap nor cancel each other', () => {
-    expect(wf.concurrency).toEqual({ group: 'deploy-production', 'cancel-in-progress': false });
+  test('releases never overlap nor cancel each other, and a run that deploys nothing never joins the group', () => {
+    expect(wf.jobs.release!.concurrency).toEqual({ group: 'deploy-production', 'cancel-in-progress': false });
+    // Workflow-level concurrency would apply before the build job's `if`, so a skipped run could cancel a queued deploy.
+    expect(wf.concurrency).toBeUndefined();
   });
+
+
 
   test('the job with AWS credentials runs in the production environment with the repository variables', () => {
     const release = wf.jobs.release!;

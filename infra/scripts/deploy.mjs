@@ -24,7 +24,7 @@ if (cdktf) {
 
 const outputs = collectOutputs(tf, ids);
 fs.writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
-console.log(`\n${describeOutputs(outputs)}\n\n(all outputs: ${outputsFile.replace(`${infraDir}/`, 'infra/')})`);
+console.log(`\n${describeOutputs(outputs, { repo: config.githubRepo, branch: config.githubBranch, environment: config.githubEnvironment })}\n\n(all outputs: ${outputsFile.replace(`${infraDir}/`, 'infra/')})`);
 console.log('\nThe site fills in when the deploy workflow runs on the main branch (set the variables above in GitHub).');
 console.log(`Budget alerts go to ${config.alertEmail}: confirm the AWS Budgets e-mail subscription if asked.`);
 console.log(`\nChat site: ${outputs.SITE_URL ?? '(no SITE_URL output: did the web stack deploy?)'}`);

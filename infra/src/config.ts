@@ -167,6 +167,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     else (c as unknown as Record<string, unknown>)[key] = v;
   }
   if (c.githubEnvironment === 'none') delete c.githubEnvironment;
+  // Two deployments in one account (two prefixes) must not write the same parameters.
+  if (get('ssmPrefix') === undefined && overrides.ssmPrefix === undefined) c.ssmPrefix = `/${overrides.prefix ?? c.prefix}/prod`;
   // AWS_REGION is what AWS tooling already exports; honour it when CHAT_REGION is not given.
   if (get('region') === undefined && env.AWS_REGION) c.region = env.AWS_REGION;
   if (problems.length > 0) throw new ConfigError(problems);

@@ -166,6 +166,9 @@ describe('compute stack', () => {
     // Port 3000 needs no privilege at all; port 80 gets exactly the bind capability.
     expect(ud).not.toContain('AmbientCapabilities');
     expect(ud).toContain('CapabilityBoundingSet=\n');
+    // t2.micro refuses the EBS-optimized flag at launch; t3 has it at no cost.
+    expect(resources(synthAll({ instanceType: 't2.micro' }).json.compute, 'aws_instance')[0]!.ebs_optimized).toBeUndefined();
+    expect(resources(compute, 'aws_instance')[0]!.ebs_optimized).toBe(true);
     const ud80 = renderedUserData(synthAll({ appPort: 80 }).json.compute);
     expect(ud80).toContain('Environment="PORT=80"');
     expect(ud80).toContain('AmbientCapabilities=CAP_NET_BIND_SERVICE\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE\n');

@@ -65,3 +65,11 @@ describe('configuration', () => {
     expect(websiteHost('b', 'eu-central-1')).toBe('b.s3-website.eu-central-1.amazonaws.com');
   });
 });
+
+describe('names that follow the prefix', () => {
+  test('the SSM prefix of the deploy targets is /<prefix>/prod unless set', () => {
+    expect(loadConfig({}).ssmPrefix).toBe('/chat/prod');
+    expect(loadConfig({ CHAT_PREFIX: 'demo' }).ssmPrefix).toBe('/demo/prod');
+    expect(loadConfig({ CHAT_PREFIX: 'demo', CHAT_SSM_PREFIX: '/x/y' }).ssmPrefix).toBe('/x/y');
+  });
+});

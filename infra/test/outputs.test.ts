@@ -1,4 +1,4 @@
-import { BUCKET_OUTPUTS, flattenOutputs, PIPELINE_VALUES, SERVER_SETTINGS } from '../src/outputs';
+import { BUCKET_OUTPUTS, describeOutputs, flattenOutputs, PIPELINE_VALUES, SERVER_SETTINGS } from '../src/outputs';
 import { STACK_ORDER } from '../src/names';
 import { parse, synthAll } from './helpers';
 
@@ -24,5 +24,22 @@ describe('outputs', () => {
         'chat-web': { SITE_URL: { value: 'http://site' }, DISTRIBUTION_ID: { value: '' } },
       }),
     ).toEqual({ QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/chat-messages.fifo', SITE_URL: 'http://site', DISTRIBUTION_ID: '' });
+  });
+});
+
+describe('what deploy prints at the end', () => {
+  const flat = { AWS_REGION: 'eu-west-1', DEPLOY_ROLE_ARN: 'arn:aws:iam::1:role/chat-deploy', SSM_PREFIX: '/chat/prod' };
+
+  test('the two repository variables, and the branch rule of the environment the deploy role trusts', () => {
+    const text = describeOutputs(flat, { repo: 'octo/chat', branch: 'main', environment: 'production' });
+    expect(text).toContain('gh variable set AWS_REGION --body eu-west-1');
+    expect(text).toContain('gh variable set AWS_DEPLOY_ROLE_ARN --body arn:aws:iam::1:role/chat-deploy');
+    expect(text).not.toContain('SSM_PREFIX --body');
+    expect(text).toContain("gh api -X PUT repos/octo/chat/environments/production -F 'deployment_branch_policy[protected_branches]=false'");
+    expect(text).toContain('gh api -X POST repos/octo/chat/environments/production/deployment-branch-policies -f name=main');
+  });
+
+  test('another prefix: the workflow is told where its targets are', () => {
+    expect(describeOutputs({ ...flat, SSM_PREFIX: '/demo/prod' })).toContain('gh variable set SSM_PREFIX --body /demo/prod');
   });
 });

@@ -147,7 +147,8 @@ export class ComputeStack extends BaseStack {
       subnetId: subnet.id,
       vpcSecurityGroupIds: [this.securityGroup.id],
       iamInstanceProfile: profile.name,
-      ebsOptimized: true,
+      // t3 is EBS-optimized at no cost; t2.micro refuses the flag at launch.
+      ebsOptimized: config.instanceType === 't3.micro' ? true : undefined,
       // Standard credits: a t3 in "unlimited" mode bills surplus CPU, which a free-tier account must never see.
       creditSpecification: { cpuCredits: 'standard' },
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },

@@ -11,7 +11,8 @@ import { ChatStore } from './chat/chat-store';
   imports: [RouterOutlet, ConnectionBanner, IdentityForm, RoomPicker],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <a class="skip-link" href="#composer-text">Skip to message box</a>
+    <!-- A button, not href="#composer-text": with <base href="/"> a fragment link loads the app's root. -->
+    <button type="button" class="skip-link" (click)="skipToComposer()">Skip to message box</button>
     <header class="app-header">
       <h1 class="brand">Chat @if (chat.activeRoom(); as room) {<span class="room-name">#{{ room }}</span>}</h1>
       <app-room-picker [current]="chat.activeRoom()" />
@@ -39,4 +40,8 @@ export class App {
   protected readonly identity = inject(IdentityStore);
   protected readonly chat = inject(ChatStore);
   protected readonly editingName = signal(false);
+
+  protected skipToComposer(): void {
+    globalThis.document?.getElementById('composer-text')?.focus();
+  }
 }

@@ -4,7 +4,8 @@ import { FETCH } from '../config/fetch';
 import { ChatSocket } from '../connection/chat-socket';
 import { FakeChatSocket } from '../testing/fake-chat-socket';
 import { fakeFetch } from '../testing/fake-fetch';
-import { ChatStore } from './chat-store';
+import { UploadClient } from '../composer/upload-client';
+import { ChatStore, JOIN_RETRY_MS } from './chat-store';
 
 const msg = (id: string, seq: number, room = 'global'): ChatMessage => ({
   id,
@@ -125,7 +126,7 @@ describe('ChatStore', () => {
     await flush();
     socket.deliver({ ...msg(o.id, 3), author: 'ann', text: 'hi' });
     const room = store.room('global');
-    expect(room.findOutgoing(o.id)?.status).toBe('sent');
+    expect(room.entries().map((e) => [e.id, e.outgoing?.status])).toEqual([[o.id, 'sent']]);
     store.retry('global', o.id);
     expect(socket.sent).toHaveLength(1);
   });
@@ -144,13 +145,15 @@ describe('ChatStore', () => {
     expect(socket.joined).toEqual(['global', 'global']);
   });
 
-  it('does nothing extra after a recovered reconnect (Socket.IO replayed the missed events)', async () => {
+  it('does nothing extra after a recovered reconnect in the same room (Socket.IO replayed the missed events)', async () => {
     const { store, socket, net } = setup({ global: [msg('a', 1)] });
     await store.enter('global');
     const calls = net.calls.length;
+    const joins = socket.joined.length;
     socket.reconnect(true);
     await flush();
     expect(net.calls.length).toBe(calls);
+    expect(socket.joined.length).toBe(joins);
   });
 
   it('leaves the previous room when switching', async () => {
@@ -159,5 +162,95 @@ describe('ChatStore', () => {
     await store.enter('team');
     expect(socket.left).toEqual(['global']);
     expect(store.activeRoom()).toBe('team');
+    expect([...socket.rooms]).toEqual(['team']);
+  });
+
+  it('leaves the default room the server puts every new session in, on enter and on each new session', async () => {
+    const { store, socket } = setup();
+    await store.enter('team');
+    expect([...socket.rooms]).toEqual(['team']);
+    socket.reconnect(false);
+    await vi.waitFor(() => expect([...socket.rooms]).toEqual(['team']));
+    expect(socket.left).toEqual(['global', 'global']);
+  });
+
+  it('joins the room switched to while offline when a restored session comes back, and catches it up', async () => {
+    const { store, socket, rooms } = setup({ a: [msg('a1', 1, 'a')], b: [msg('b1', 1, 'b')] });
+    await store.enter('a');
+    socket.disconnect();
+    await store.enter('b');
+    rooms['b']!.push(msg('b2', 2, 'b'));
+    socket.reconnect(true);
+    await vi.waitFor(() => expect([...socket.rooms]).toEqual(['b']));
+    expect(socket.joined).toContain('b');
+    await vi.waitFor(() => expect(store.room('b').messages().map((m) => m.id)).toEqual(['b1', 'b2']));
+    socket.deliver(msg('b3', 3, 'b'));
+    expect(store.room('b').messages().map((m) => m.id)).toEqual(['b1', 'b2', 'b3']);
+  });
+
+  it('says so when a join is refused, and tries again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { store, socket } = setup();
+      socket.refuseJoin = { code: 'unavailable', message: 'busy' };
+      await store.enter('team');
+      expect(store.joinProblem()).toMatch(/#team: busy/);
+      expect([...socket.rooms]).toEqual([]);
+      socket.refuseJoin = null;
+      await vi.advanceTimersByTimeAsync(JOIN_RETRY_MS);
+      expect([...socket.rooms]).toEqual(['team']);
+      expect(store.joinProblem()).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps older messages reachable on returning to a room that was empty', async () => {
+    const { store, rooms } = setup({ empty: [] });
+    await store.enter('empty');
+    await store.enter('global');
+    rooms['empty'] = Array.from({ length: 60 }, (_, i) => msg(`e${i + 1}`, i + 1, 'empty'));
+    await store.enter('empty');
+    expect(store.room('empty').messages()).toHaveLength(50);
+    expect(store.room('empty').nextBefore()).toBe(formatSeq(11));
+  });
+
+  it('after missing more than a catch-up can walk back, keeps the newest pages gap-free and loads older from there', async () => {
+    const all = Array.from({ length: 5 }, (_, i) => msg(`m${i + 1}`, i + 1));
+    const { store, socket, rooms } = setup({ global: all });
+    await store.enter('global');
+    for (let i = 6; i <= 2105; i++) rooms['global']!.push(msg(`m${i}`, i));
+    socket.reconnect(false);
+    const room = store.room('global');
+    await vi.waitFor(() => expect(room.nextBefore()).not.toBeNull());
+    expect(room.messages()).toHaveLength(2000);
+    expect(room.messages()[0]!.id).toBe('m106');
+    while (room.nextBefore()) await store.loadOlder('global');
+    expect(room.messages().map((m) => m.id)).toEqual(rooms['global']!.map((m) => m.id));
+  });
+
+  it('drops an image\'s File once uploaded and the whole send once the server has it', async () => {
+    const revoke = vi.fn();
+    vi.stubGlobal('URL', Object.assign(class extends URL {}, { createObjectURL: () => 'blob:preview', revokeObjectURL: revoke }));
+    try {
+      const { store, socket } = setup();
+      const uploads = TestBed.inject(UploadClient);
+      vi.spyOn(uploads, 'target').mockResolvedValue({ method: 'PUT', url: '/uploads/k', key: 'rooms/global/k.png', headers: {}, expiresIn: 300, maxBytes: 1000 });
+      vi.spyOn(uploads, 'send').mockResolvedValue();
+      await store.enter('global');
+      const file = new File([new Uint8Array([137, 80, 78, 71])], 'cat.png', { type: 'image/png' });
+      expect(store.sendImage('global', 'ann', file)).toBeNull();
+      await vi.waitFor(() => expect(socket.sent).toHaveLength(1));
+      const room = store.room('global');
+      const id = socket.sent[0]!.message.id;
+      expect(room.findOutgoing(id)?.image).toEqual({ previewUrl: 'blob:preview', key: 'rooms/global/k.png', uploaded: true });
+      socket.sent[0]!.reply({ ok: true, id, seq: formatSeq(1) });
+      socket.deliver({ ...msg(id, 1), author: 'ann', text: undefined, imageUrl: '/images/rooms/global/k.png' });
+      expect(room.outgoing()).toEqual([]);
+      expect(revoke).toHaveBeenCalledWith('blob:preview');
+      expect(room.entries().map((e) => [e.id, e.outgoing?.status])).toEqual([[id, 'sent']]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

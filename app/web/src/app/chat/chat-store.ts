@@ -1,5 +1,5 @@
-import { Injectable, inject, signal } from '@angular/core';
-import { HISTORY_LIMIT_MAX, compareSeq, type ErrorBody, type SendMessageInput } from '@chat/protocol';
+import { DestroyRef, Injectable, inject, signal } from '@angular/core';
+import { DEFAULT_ROOM, HISTORY_LIMIT_MAX, compareSeq, type ChatMessage, type ErrorBody, type SendMessageInput } from '@chat/protocol';
 import { ChatSocket } from '../connection/chat-socket';
 import { RuntimeConfig } from '../config/runtime-config';
 import { UploadClient } from '../composer/upload-client';
@@ -10,6 +10,8 @@ import { RoomStore, type Outgoing } from './room-store';
 
 /** How far a catch-up walks back before it settles for the newest pages. */
 const CATCH_UP_MAX_PAGES = 10;
+/** A refused join while connected is tried again after this long (a reconnect tries at once). */
+export const JOIN_RETRY_MS = 3000;
 
 /**
  * Rooms, their messages and this tab's sends. Only the open room is joined, so other rooms' stores
@@ -25,18 +27,35 @@ export class ChatStore {
   private readonly catchUps = new Map<string, Promise<void>>();
 
   readonly activeRoom = signal<string | null>(null);
+  /** Why the open room receives no live messages, for the status banner. */
+  readonly joinProblem = signal<string | null>(null);
+
+  /** The room whose join the server acknowledged in this session. */
+  private joined: string | null = null;
+  /** Rooms the server may still have this socket in: every session starts in the default room. */
+  private readonly serverRooms = new Set<string>([DEFAULT_ROOM]);
+  /** Joins and leaves run one at a time, so a quick room switch cannot leave a stale room joined. */
+  private syncing: Promise<boolean> = Promise.resolve(false);
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     this.socket.onMessage((m) => {
-      if (m.room === this.activeRoom()) this.rooms.get(m.room)?.merge([m]);
+      if (m.room === this.activeRoom()) this.rooms.get(m.room)?.receive(m);
     });
     this.socket.onConnect((recovered) => {
+      if (!recovered) {
+        // A new session: the server forgot our rooms (but put us in the default one).
+        this.joined = null;
+        this.serverRooms.clear();
+        this.serverRooms.add(DEFAULT_ROOM);
+      }
       const room = this.activeRoom();
-      if (!room || recovered) return;
-      // A new session: the server forgot our rooms and we may have missed messages.
-      const known = this.room(room).lastSeq();
-      void this.socket.join(room).then(() => this.catchUp(room, known));
+      // A restored session in the same room got the missed events replayed; anything else may have a gap.
+      const unchanged = recovered && this.joined === room;
+      const known = room ? this.room(room).lastSeq() : undefined;
+      void this.syncRooms().then(() => (room && !unchanged && this.activeRoom() === room ? this.catchUp(room, known) : undefined));
     });
+    inject(DestroyRef).onDestroy(() => clearTimeout(this.retryTimer));
   }
 
   room(name: string): RoomStore {
@@ -51,9 +70,44 @@ export class ChatStore {
     const store = this.room(name);
     const known = store.lastSeq();
     this.activeRoom.set(name);
-    if (previous) void this.socket.leave(previous);
-    await this.socket.join(name);
+    // History comes over HTTP, so the room fills even when the join has to wait for a reconnect.
+    await this.syncRooms();
     if (this.activeRoom() === name) await this.catchUp(name, known);
+  }
+
+  /** Leaves every room but the open one and joins that; true when it was newly joined. */
+  private syncRooms(): Promise<boolean> {
+    this.syncing = this.syncing.then(() => this.runSync());
+    return this.syncing;
+  }
+
+  private async runSync(): Promise<boolean> {
+    const room = this.activeRoom();
+    if (!room) return false;
+    for (const other of [...this.serverRooms]) {
+      if (other === room) continue;
+      // Left only once the server says so; a failed leave is tried again on the next connect.
+      if ((await this.socket.leave(other)).ok) this.serverRooms.delete(other);
+    }
+    if (this.joined === room) return false;
+    this.joined = null;
+    const ack = await this.socket.join(room);
+    if (ack.ok) {
+      this.joined = room;
+      this.serverRooms.add(room);
+      if (this.activeRoom() === room) this.joinProblem.set(null);
+      return true;
+    }
+    // Offline, the banner already says so and the reconnect joins; a refusal while connected is retried.
+    if (!this.socket.connected) return false;
+    this.joinProblem.set(`Not receiving new messages in #${room}: ${ack.error.message || 'could not join'}. Retrying…`);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      const active = this.activeRoom();
+      const known = active ? this.room(active).lastSeq() : undefined;
+      void this.syncRooms().then((joined) => (joined && active && this.activeRoom() === active ? this.catchUp(active, known) : undefined));
+    }, JOIN_RETRY_MS);
+    return false;
   }
 
   /** Bring a room up to date: the newest page, then older ones until they meet what we already had. */
@@ -70,17 +124,27 @@ export class ChatStore {
     if (!store.loaded) store.phase.set('loading');
     try {
       let before: string | undefined;
-      for (let pages = 0; pages < CATCH_UP_MAX_PAGES; pages++) {
+      let met = false;
+      const fetched: ChatMessage[] = [];
+      for (let pages = 0; pages < CATCH_UP_MAX_PAGES && !met; pages++) {
         const page = await this.history.page(name, known ? { before, limit: HISTORY_LIMIT_MAX } : {});
         // Older messages than those we had belong to "load older", which keeps its own place (nextBefore).
         store.merge(known ? page.messages.filter((m) => compareSeq(m.seq, known) > 0) : page.messages);
-        if (!store.loaded) {
+        // An empty room had no place to load older from yet: this first page sets it.
+        if (!store.loaded || !known) {
           store.loaded = true;
           store.nextBefore.set(page.nextBefore);
         }
+        fetched.unshift(...page.messages);
         const oldest = page.messages[0];
-        if (!known || !page.nextBefore || !oldest || compareSeq(oldest.seq, known) <= 0) break;
-        before = page.nextBefore;
+        met = !known || !page.nextBefore || !oldest || compareSeq(oldest.seq, known) <= 0;
+        before = page.nextBefore ?? undefined;
+      }
+      if (!met) {
+        // Too far behind to walk back to what we had: keep the newest pages, gap-free, and let
+        // "load older" continue from the oldest of them.
+        store.replace(fetched);
+        store.nextBefore.set(before ?? null);
       }
       store.loadError.set(null);
       store.phase.set('ready');
@@ -143,12 +207,13 @@ export class ChatStore {
   private async uploadThenTransmit(o: Outgoing): Promise<void> {
     const store = this.room(o.room);
     const image = o.image!;
+    const file = image.file!;
     store.patchOutgoing(o.id, { status: 'uploading', progress: 0, error: null });
     try {
-      const target = await this.uploads.target(image.file, o.room);
-      await this.uploads.send(target, image.file, (progress) => store.patchOutgoing(o.id, { progress }));
-      image.key = target.key;
-      image.uploaded = true;
+      const target = await this.uploads.target(file, o.room);
+      await this.uploads.send(target, file, (progress) => store.patchOutgoing(o.id, { progress }));
+      // The bytes are on the server now: drop the File so a long session does not hold every image sent.
+      store.patchOutgoing(o.id, { image: { previewUrl: image.previewUrl, key: target.key, uploaded: true } });
     } catch (err) {
       store.patchOutgoing(o.id, { status: 'failed', progress: null, error: (err as Error).message });
       return;

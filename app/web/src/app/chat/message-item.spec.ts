@@ -1,11 +1,22 @@
 import { TestBed } from '@angular/core/testing';
+import { PROTOCOL_VERSION } from '@chat/protocol';
+import { FETCH } from '../config/fetch';
+import { RuntimeConfig } from '../config/runtime-config';
+import { fakeFetch } from '../testing/fake-fetch';
 import { ChatSocket } from '../connection/chat-socket';
 import { FakeChatSocket } from '../testing/fake-chat-socket';
 import { MessageItem } from './message-item';
 import type { Entry } from './room-store';
 
-async function render(entry: Entry) {
-  TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: new FakeChatSocket() }] });
+async function render(entry: Entry, apiUrl = '') {
+  const net = fakeFetch(() => ({ body: { apiUrl, maxUploadBytes: 1000, imageTypes: ['image/png'], protocolVersion: PROTOCOL_VERSION } }));
+  TestBed.configureTestingModule({
+    providers: [
+      { provide: ChatSocket, useValue: new FakeChatSocket() },
+      { provide: FETCH, useValue: net.fetch },
+    ],
+  });
+  await TestBed.inject(RuntimeConfig).load('http://localhost/config.json');
   const fixture = TestBed.createComponent(MessageItem);
   fixture.componentRef.setInput('entry', entry);
   await fixture.whenStable();
@@ -30,10 +41,12 @@ describe('MessageItem', () => {
     expect(el.querySelector('.msg-text')!.textContent).toBe('look https://example.com/x now');
   });
 
-  it('shows a thumbnail that links to the full image, resolved against the API', async () => {
-    const el = await render({ id: 'a', author: 'ann', imageUrl: '/images/rooms/global/x.png', sentAt: '2026-01-01T12:00:00.000Z' });
+  it('shows a thumbnail that links to the full image, resolved against the API on its own origin', async () => {
+    const entry = { id: 'a', author: 'ann', imageUrl: '/images/rooms/global/x.png', sentAt: '2026-01-01T12:00:00.000Z' };
+    const el = await render(entry, 'https://api.example.com');
     const link = el.querySelector<HTMLAnchorElement>('.msg-image')!;
-    expect(link.href).toBe(`${location.origin}/images/rooms/global/x.png`);
+    expect(link.href).toBe('https://api.example.com/images/rooms/global/x.png');
+    expect(link.querySelector('img')!.src).toBe('https://api.example.com/images/rooms/global/x.png');
     expect(link.querySelector('img')!.getAttribute('alt')).toBe('Image from ann');
   });
 

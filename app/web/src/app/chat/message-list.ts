@@ -39,16 +39,18 @@ const TOP_TRIGGER = 120;
         }
         @if (room.phase() === 'loading') {
           <p class="hint">Loading messages…</p>
-        } @else if (room.phase() === 'error') {
+        } @else if (room.loadError(); as error) {
+          <!-- Also after the first load: a failed catch-up leaves a gap the reader must know about. -->
           <p class="field-error" role="alert">
-            {{ room.loadError() }}
+            {{ error }}
             <button type="button" class="secondary" (click)="reload()">Try again</button>
           </p>
         } @else if (room.phase() === 'ready' && rows().length === 0) {
           <p class="hint empty">No messages in #{{ room.name }} yet. Say hello!</p>
         }
       </div>
-      <div role="log" aria-live="polite" aria-relevant="additions" [attr.aria-label]="'Messages in #' + room.name">
+      <!-- Not live itself: history pages merge in here too and would be read out whole. -->
+      <div role="log" aria-live="off" [attr.aria-label]="'Messages in #' + room.name">
       <ol class="messages">
         @for (row of rows(); track row.key) {
           @if (row.kind === 'day') {
@@ -60,6 +62,11 @@ const TOP_TRIGGER = 120;
       </ol>
       </div>
     </div>
+    <p class="visually-hidden" aria-live="polite" aria-atomic="true">
+      @if (room.live(); as m) {
+        {{ m.author }}: {{ m.text ?? 'sent an image' }}
+      }
+    </p>
     @if (unseen() > 0) {
       <button type="button" class="new-marker" (click)="scrollToBottom()">
         {{ unseen() }} new {{ unseen() === 1 ? 'message' : 'messages' }} <span aria-hidden="true">↓</span>
@@ -90,7 +97,8 @@ export class MessageList {
   });
 
   private atBottom = true;
-  private shown: { room?: string; first?: string; last?: string; count: number } = { count: 0 };
+  /** What the last render showed; growth is judged on stored messages, as own unsent ones stay last. */
+  private shown: { room?: string; first?: string; last?: string; count: number; sending: number } = { count: 0, sending: 0 };
   /** Scroll geometry saved when older messages were asked for, to keep the reader's place when they arrive. */
   private anchor: { height: number; top: number } | null = null;
 
@@ -98,11 +106,13 @@ export class MessageList {
     afterRenderEffect(() => {
       const store = this.store();
       const entries = store.entries();
+      const stored = store.messages();
+      const sending = store.outgoing().length;
       const el = this.scroller().nativeElement;
       const first = entries[0]?.id;
-      const last = entries.at(-1)?.id;
+      const last = stored.at(-1)?.id;
       const prev = this.shown;
-      this.shown = { room: store.name, first, last, count: entries.length };
+      this.shown = { room: store.name, first, last, count: stored.length, sending };
       if (prev.room !== store.name) {
         this.anchor = null;
         this.unseen.set(0);
@@ -113,10 +123,13 @@ export class MessageList {
         el.scrollTop = this.anchor.top + (el.scrollHeight - this.anchor.height);
         this.anchor = null;
       }
-      if (last !== prev.last && entries.length > prev.count) {
-        const mine = !!entries.at(-1)?.outgoing;
+      if (sending > prev.sending) {
+        // The reader just sent something: show it.
+        this.stickToBottom(el);
+      } else if (last !== prev.last && stored.length > prev.count) {
+        const mine = !!entries.find((e) => e.id === last)?.outgoing;
         if (this.atBottom || mine || prev.count === 0) this.stickToBottom(el);
-        else this.unseen.update((n) => n + (entries.length - prev.count));
+        else this.unseen.update((n) => n + (stored.length - prev.count));
       }
     });
     afterNextRender(() => {

@@ -10,7 +10,8 @@ export interface Outgoing {
   room: string;
   author: string;
   text?: string;
-  image?: { file: File; previewUrl: string; key?: string; uploaded: boolean };
+  /** `file` is dropped once uploaded. */
+  image?: { file?: File; previewUrl: string; key?: string; uploaded: boolean };
   status: OutgoingStatus;
   /** 0..1 while uploading. */
   progress: number | null;
@@ -38,15 +39,23 @@ export class RoomStore {
   readonly phase = signal<RoomPhase>('loading');
   readonly loadError = signal<string | null>(null);
   readonly loadingOlder = signal(false);
+  /** The latest message that arrived live (not from history), for the screen-reader announcement. */
+  readonly live = signal<ChatMessage | null>(null);
   /** Whether the first page was ever loaded: older pages only make sense after it. */
   loaded = false;
+  /**
+   * Own messages the server stored: their Outgoing is dropped (it may hold an image) and only the id
+   * is kept, so they still show as sent. Changes only together with `outgoing`, which entries reads.
+   */
+  private readonly sentIds = new Set<string>();
 
   readonly entries = computed<Entry[]>(() => {
     const own = new Map(this.outgoing().map((o) => [o.id, o]));
     const seen = new Set<string>();
     const list: Entry[] = this.messages().map((m) => {
       seen.add(m.id);
-      return { id: m.id, author: m.author, text: m.text, imageUrl: m.imageUrl, sentAt: m.sentAt, outgoing: own.get(m.id) };
+      const outgoing = own.get(m.id) ?? (this.sentIds.has(m.id) ? sentMark(m) : undefined);
+      return { id: m.id, author: m.author, text: m.text, imageUrl: m.imageUrl, sentAt: m.sentAt, outgoing };
     });
     for (const o of this.outgoing()) {
       if (!seen.has(o.id)) list.push({ id: o.id, author: o.author, text: o.text, imageUrl: o.image?.previewUrl, outgoing: o });
@@ -64,15 +73,27 @@ export class RoomStore {
     this.messages.update((current) => mergeMessages(current, incoming));
     // A message seen back from the server was stored, whatever happened to its ack.
     const ids = new Set(incoming.map((m) => m.id));
-    for (const o of this.outgoing()) {
+    const stored = this.outgoing().filter((o) => ids.has(o.id));
+    if (stored.length === 0) return;
+    for (const o of stored) {
       // The view now shows the server's copy of the image; the local preview is no longer needed.
-      if (ids.has(o.id) && o.image) URL.revokeObjectURL(o.image.previewUrl);
+      if (o.image) URL.revokeObjectURL(o.image.previewUrl);
+      this.sentIds.add(o.id);
     }
-    if (this.outgoing().some((o) => ids.has(o.id) && o.status !== 'sent')) {
-      this.outgoing.update((list) =>
-        list.map((o) => (ids.has(o.id) && o.status !== 'sent' ? { ...o, status: 'sent', error: null, progress: null } : o)),
-      );
-    }
+    this.outgoing.update((list) => list.filter((o) => !ids.has(o.id)));
+  }
+
+  /** A message pushed by the server as it happened. */
+  receive(m: ChatMessage): void {
+    const fresh = !this.isStored(m.id);
+    this.merge([m]);
+    if (fresh) this.live.set(m);
+  }
+
+  /** Starts over from `messages` (a contiguous run), e.g. when a catch-up could not reach what we had. */
+  replace(messages: readonly ChatMessage[]): void {
+    this.messages.set([]);
+    this.merge(messages);
   }
 
   addOutgoing(o: Outgoing): void {
@@ -99,4 +120,8 @@ export class RoomStore {
   isStored(id: string): boolean {
     return this.messages().some((m) => m.id === id);
   }
+}
+
+function sentMark(m: ChatMessage): Outgoing {
+  return { id: m.id, room: m.room, author: m.author, text: m.text, status: 'sent', progress: null, error: null, seq: m.seq };
 }

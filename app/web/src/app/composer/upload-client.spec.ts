@@ -1,5 +1,8 @@
 import { TestBed } from '@angular/core/testing';
-import type { UploadUrlResponse } from '@chat/protocol';
+import { PROTOCOL_VERSION, type UploadUrlResponse } from '@chat/protocol';
+import { FETCH } from '../config/fetch';
+import { RuntimeConfig } from '../config/runtime-config';
+import { fakeFetch } from '../testing/fake-fetch';
 import { UploadClient, XHR_FACTORY } from './upload-client';
 
 /** Records what the client does with an XMLHttpRequest and lets the test finish it. */
@@ -14,6 +17,7 @@ class RecordingXhr {
   onload: (() => void) | null = null;
   onerror: (() => void) | null = null;
   ontimeout: (() => void) | null = null;
+  timeout = 0;
   constructor() {
     RecordingXhr.last = this;
   }
@@ -29,8 +33,14 @@ class RecordingXhr {
   }
 }
 
-function setup() {
-  TestBed.configureTestingModule({ providers: [{ provide: XHR_FACTORY, useValue: () => new RecordingXhr() as unknown as XMLHttpRequest }] });
+function setup(apiUrl = '') {
+  const net = fakeFetch(() => ({ body: { apiUrl, maxUploadBytes: 1000, imageTypes: ['image/png'], protocolVersion: PROTOCOL_VERSION } }));
+  TestBed.configureTestingModule({
+    providers: [
+      { provide: XHR_FACTORY, useValue: () => new RecordingXhr() as unknown as XMLHttpRequest },
+      { provide: FETCH, useValue: net.fetch },
+    ],
+  });
   return TestBed.inject(UploadClient);
 }
 
@@ -55,11 +65,12 @@ describe('UploadClient', () => {
     expect(progress).toEqual([0.5, 1]);
   });
 
-  it('PUTs the raw file with the given headers to a URL relative to the API', async () => {
-    const client = setup();
+  it('PUTs the raw file with the given headers to a URL relative to the API, which may be on another origin', async () => {
+    const client = setup('http://api.example.com:3000');
+    await TestBed.inject(RuntimeConfig).load('http://localhost/config.json');
     const done = client.send({ ...base, method: 'PUT', url: '/uploads/abc?sig=1', headers: { 'Content-Type': 'image/png' } }, file, () => {});
     const xhr = RecordingXhr.last;
-    expect([xhr.method, xhr.url]).toEqual(['PUT', `${location.origin}/uploads/abc?sig=1`]);
+    expect([xhr.method, xhr.url]).toEqual(['PUT', 'http://api.example.com:3000/uploads/abc?sig=1']);
     expect(xhr.headers).toEqual({ 'Content-Type': 'image/png' });
     expect(xhr.body).toBe(file);
     xhr.status = 200;
@@ -73,5 +84,13 @@ describe('UploadClient', () => {
     RecordingXhr.last.status = 403;
     RecordingXhr.last.onload!();
     await expect(done).rejects.toThrow('Upload failed (HTTP 403)');
+  });
+
+  it('gives up on a stalled upload with a reason, so a retry is offered', async () => {
+    const client = setup();
+    const done = client.send({ ...base, expiresIn: 600, method: 'PUT', url: '/uploads/abc', headers: {} }, file, () => {});
+    expect(RecordingXhr.last.timeout).toBe(600_000);
+    RecordingXhr.last.ontimeout!();
+    await expect(done).rejects.toThrow('Upload timed out');
   });
 });

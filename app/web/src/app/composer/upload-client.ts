@@ -6,6 +6,9 @@ import { errorMessage } from '../config/http-error';
 
 export class UploadError extends Error {}
 
+/** The shortest time an upload may take, even when its URL expires sooner (slow links, big images). */
+export const UPLOAD_TIMEOUT_MIN_MS = 60_000;
+
 /** The upload's network boundary, like FETCH for the rest. */
 export const XHR_FACTORY = new InjectionToken<() => XMLHttpRequest>('XHR_FACTORY', {
   providedIn: 'root',
@@ -38,6 +41,8 @@ export class UploadClient {
     return new Promise((resolve, reject) => {
       const xhr = this.xhr();
       xhr.open(target.method, this.config.resolve(target.url));
+      // Without a limit a stalled upload spins for ever and the Retry button never appears.
+      xhr.timeout = Math.max(target.expiresIn * 1000, UPLOAD_TIMEOUT_MIN_MS);
       let body: XMLHttpRequestBodyInit;
       if (target.method === 'POST') {
         const form = new FormData();

@@ -53,4 +53,13 @@ describe('RuntimeConfig', () => {
     await config.load('http://localhost/config.json');
     expect(config.problem()).toMatch(/reload/);
   });
+
+  it('refuses an apiUrl with a path, which neither the socket nor the server URLs could honour', async () => {
+    const { config } = setup(() => ({
+      body: { apiUrl: 'https://example.com/api/', maxUploadBytes: 1000, imageTypes: ['image/png'], protocolVersion: PROTOCOL_VERSION },
+    }));
+    expect(await config.load('http://localhost/config.json')).toEqual(DEFAULT_CONFIG);
+    expect(config.problem()).toMatch(/apiUrl must be an origin without a path/);
+    expect(config.resolve('/history?room=a')).toBe(`${location.origin}/history?room=a`);
+  });
 });

@@ -42,7 +42,13 @@ export class RuntimeConfig {
       if (parsed.value.protocolVersion !== PROTOCOL_VERSION) {
         this.problem.set(`The server speaks protocol v${parsed.value.protocolVersion}, this page v${PROTOCOL_VERSION}: reload to update.`);
       }
-      this.current.set({ ...parsed.value, apiUrl: parsed.value.apiUrl.replace(/\/+$/, '') });
+      const apiUrl = parsed.value.apiUrl.replace(/\/+$/, '');
+      // The API lives at an origin's root: Socket.IO connects to the origin alone and the server's
+      // URLs (`/images/...`, `/uploads/...`) are root-relative, so a path prefix could never work.
+      if (apiUrl && new URL(apiUrl, globalThis.location?.href ?? 'http://localhost/').pathname !== '/') {
+        return this.fallback(`config.json apiUrl must be an origin without a path, not "${parsed.value.apiUrl}"`);
+      }
+      this.current.set({ ...parsed.value, apiUrl });
     } catch (err) {
       return this.fallback(`config.json could not be read (${(err as Error).message})`);
     }
@@ -62,8 +68,7 @@ export class RuntimeConfig {
   private apiBase(): string {
     const api = this.current().apiUrl;
     const page = globalThis.location?.href ?? 'http://localhost/';
-    // A trailing slash keeps a path prefix in apiUrl when joining relative paths to it.
-    return api ? new URL(api.endsWith('/') ? api : `${api}/`, page).toString() : new URL('/', page).toString();
+    return new URL(api || '/', page).toString();
   }
 
   private fallback(problem: string | null): WebConfig {

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChatStore } from '../chat/chat-store';
 import { RuntimeConfig } from '../config/runtime-config';
 import { ChatSocket } from './chat-socket';
 
@@ -18,6 +19,9 @@ import { ChatSocket } from './chat-socket';
           <p class="banner banner-warn" data-status="offline">You are offline. The chat catches up when the network is back.</p>
         }
       }
+      @if (chat.joinProblem(); as problem) {
+        <p class="banner banner-warn" data-status="join-failed">{{ problem }}</p>
+      }
       @if (config.problem(); as problem) {
         <p class="banner banner-info">{{ problem }}</p>
       }
@@ -27,4 +31,5 @@ import { ChatSocket } from './chat-socket';
 export class ConnectionBanner {
   protected readonly socket = inject(ChatSocket);
   protected readonly config = inject(RuntimeConfig);
+  protected readonly chat = inject(ChatStore);
 }

@@ -1,0 +1,101 @@
+import { TestBed } from '@angular/core/testing';
+import { formatSeq, type ChatMessage } from '@chat/protocol';
+import { FETCH } from '../config/fetch';
+import { ChatSocket } from '../connection/chat-socket';
+import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { fakeFetch } from '../testing/fake-fetch';
+import { ChatStore } from './chat-store';
+import { MessageList } from './message-list';
+
+const msg = (id: string, seq: number): ChatMessage => ({
+  id,
+  room: 'global',
+  author: 'bob',
+  text: `text ${id}`,
+  sentAt: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
+  seq: formatSeq(seq),
+});
+
+async function setup(history: ChatMessage[]) {
+  const socket = new FakeChatSocket();
+  let failing = false;
+  const net = fakeFetch(() => (failing ? { status: 503, body: { error: { code: 'unavailable', message: 'History is down' } } } : { body: { messages: history, nextBefore: null } }));
+  TestBed.configureTestingModule({
+    providers: [
+      { provide: ChatSocket, useValue: socket },
+      { provide: FETCH, useValue: net.fetch },
+    ],
+  });
+  const chat = TestBed.inject(ChatStore);
+  await chat.enter('global');
+  const fixture = TestBed.createComponent(MessageList);
+  fixture.componentRef.setInput('store', chat.room('global'));
+  await fixture.whenStable();
+  const el = fixture.nativeElement as HTMLElement;
+  return { chat, socket, el, fixture, setFailing: (f: boolean) => (failing = f) };
+}
+
+/** jsdom has no layout: give the scroller a geometry and say where the reader is. */
+function scrollTo(el: HTMLElement, top: number) {
+  const scroller = el.querySelector<HTMLElement>('.scroller')!;
+  Object.defineProperty(scroller, 'scrollHeight', { configurable: true, value: 2000 });
+  Object.defineProperty(scroller, 'clientHeight', { configurable: true, value: 400 });
+  scroller.scrollTop = top;
+  scroller.dispatchEvent(new Event('scroll'));
+  return scroller;
+}
+
+describe('MessageList', () => {
+  it('shows a failed catch-up after the first load, with a working Try again', async () => {
+    const { socket, el, fixture, setFailing } = await setup([msg('m1', 1)]);
+    setFailing(true);
+    socket.reconnect(false);
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(el.querySelector('[role=alert]')?.textContent).toContain('History is down');
+    });
+    setFailing(false);
+    el.querySelector<HTMLButtonElement>('[role=alert] button')!.click();
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(el.querySelector('[role=alert]')).toBeNull();
+    });
+  });
+
+  it('counts new messages for a reader scrolled up even while an own unsent message is last', async () => {
+    const { chat, socket, el, fixture } = await setup([msg('m1', 1), msg('m2', 2)]);
+    socket.disconnect();
+    chat.sendText('global', 'ann', 'stuck');
+    await fixture.whenStable();
+    socket.reconnect(true);
+    scrollTo(el, 100);
+    socket.deliver(msg('m3', 3));
+    await fixture.whenStable();
+    expect(el.querySelector('.new-marker')?.textContent).toContain('1 new message');
+  });
+
+  it('follows new messages at the bottom even while an own unsent message is last', async () => {
+    const { chat, socket, el, fixture } = await setup([msg('m1', 1)]);
+    socket.disconnect();
+    chat.sendText('global', 'ann', 'stuck');
+    await fixture.whenStable();
+    socket.reconnect(true);
+    const scroller = scrollTo(el, 1600);
+    Object.defineProperty(scroller, 'scrollHeight', { configurable: true, value: 2100 });
+    socket.deliver(msg('m2', 2));
+    await fixture.whenStable();
+    expect(scroller.scrollTop).toBe(2100);
+    expect(el.querySelector('.new-marker')).toBeNull();
+  });
+
+  it('announces live messages only, not history pages', async () => {
+    const { socket, el, fixture } = await setup([msg('m1', 1), msg('m2', 2)]);
+    const log = el.querySelector('[role=log]')!;
+    expect(log.getAttribute('aria-live')).toBe('off');
+    const announcer = el.querySelector('[aria-live=polite]')!;
+    expect(announcer.textContent!.trim()).toBe('');
+    socket.deliver(msg('m3', 3));
+    await fixture.whenStable();
+    expect(announcer.textContent!.trim()).toBe('bob: text m3');
+  });
+});
