@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newContext, saveScreenshots } from './support/browser';
-import { connected, messages, openChat, send, texts } from './support/chat-page';
+import { connected, messages, openChat, send, socketFrames, texts } from './support/chat-page';
 import { makePng } from './support/png';
 import { startChat, tempDataDir, type ChatServer } from './support/server';
 
@@ -204,7 +204,12 @@ test('going offline and back catches up on what was missed, without duplicates',
 
 test('rooms do not leak into each other', async () => {
   const ann = await person('Ann', '/r/alpha');
-  const bob = await person('Bob', '/r/beta');
+  // Bob's socket traffic shows which rooms the server still sends him, whatever his view filters.
+  const bobContext = await newContext(browser);
+  contexts.push(bobContext);
+  const frames = socketFrames(bobContext);
+  const bob = await openChat(bobContext, server.url, 'Bob', '/r/beta');
+  pages.push(bob);
   await send(ann, 'only in alpha');
   await send(bob, 'only in beta');
   await ann.locator('article.msg[data-status=sent]', { hasText: 'only in alpha' }).waitFor();
@@ -222,8 +227,31 @@ test('rooms do not leak into each other', async () => {
   expect(await texts(ann)).toEqual(['only in alpha', 'alpha again']);
   expect(await texts(bob)).toEqual(['only in alpha', 'alpha again']);
 
+  // The capture sees the WebSocket: alpha's live message reached Bob through it.
+  expect(frames.received.some((f) => f.includes('"newMessage"') && f.includes('alpha again'))).toBe(true);
+
   // And back: beta still has only its own message, and alpha's later message did not follow Bob there.
   await bob.goBack();
   await messages(bob, 'only in beta').waitFor();
   expect(await texts(bob)).toEqual(['only in beta']);
+  // The server confirmed that Bob left alpha…
+  await waitFor(() => {
+    const leave = frames.sent.map((f) => /^42(\d+)\["leave","alpha"\]$/.exec(f)).find((m) => m);
+    return !!leave && frames.received.includes(`43${leave[1]}[{"ok":true,"room":"alpha"}]`);
+  });
+  // …so a later alpha message is neither shown to him nor even sent to him.
+  await send(ann, 'alpha after bob left');
+  await ann.locator('article.msg[data-status=sent]', { hasText: 'alpha after bob left' }).waitFor();
+  await send(bob, 'beta after');
+  await messages(bob, 'beta after').waitFor();
+  expect(await texts(bob)).toEqual(['only in beta', 'beta after']);
+  expect(frames.received.filter((f) => f.includes('alpha after bob left'))).toEqual([]);
 });
+
+async function waitFor(ok: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

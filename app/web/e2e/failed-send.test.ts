@@ -42,6 +42,9 @@ test('a send while the server is down shows failed; its retry after the restart 
   // Same port and data: the page reconnects by itself and finds the earlier history.
   server = await startChat(dataDir, first.port);
   await connected(page);
+  // The retry must resend this very message (same id), which the server then stores once.
+  const id = await failed.getAttribute('data-id');
+  expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
   await failed.getByRole('button', { name: 'Retry' }).click();
   await page.locator('article.msg[data-status=sent]', { hasText: 'sent while down' }).waitFor();
   // A second retry click is impossible (no button once sent), and the server has it once.
@@ -50,6 +53,8 @@ test('a send while the server is down shows failed; its retry after the restart 
   const res = await fetch(`${server.url}/history?room=retry`);
   const body = (await res.json()) as { messages: { text?: string; id: string }[] };
   expect(body.messages.map((m) => m.text)).toEqual(['kept', 'sent while down']);
+  expect(body.messages.filter((m) => m.id === id)).toHaveLength(1);
+  expect(body.messages[1]!.id).toBe(id);
 
   // Another tab (a fresh load) sees the same single copy.
   const other = await context.newPage();

@@ -37,3 +37,18 @@ export function messages(page: Page, text?: string): Locator {
 export async function texts(page: Page): Promise<string[]> {
   return page.locator('.messages article.msg .msg-text').allTextContents();
 }
+
+/**
+ * Socket.IO frames of the context's pages, as text (e.g. `42["newMessage",{...}]`, `43<id>[ack]`). Set it up
+ * before the page opens. Only the WebSocket transport is seen, not the first HTTP long-polling requests.
+ */
+export function socketFrames(context: BrowserContext): { sent: string[]; received: string[] } {
+  const frames = { sent: [] as string[], received: [] as string[] };
+  context.on('page', (page) =>
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (f) => frames.sent.push(String(f.payload)));
+      ws.on('framereceived', (f) => frames.received.push(String(f.payload)));
+    }),
+  );
+  return frames;
+}

@@ -95,11 +95,14 @@ export class ChatStore {
     if (ack.ok) {
       this.joined = room;
       this.serverRooms.add(room);
-      if (this.activeRoom() === room) this.joinProblem.set(null);
+      this.joinProblem.set(null);
       return true;
     }
-    // Offline, the banner already says so and the reconnect joins; a refusal while connected is retried.
-    if (!this.socket.connected) return false;
+    // Offline, the connection banner already says so and the reconnect joins; a refusal while connected is retried.
+    if (!this.socket.connected) {
+      this.joinProblem.set(null);
+      return false;
+    }
     this.joinProblem.set(`Not receiving new messages in #${room}: ${ack.error.message || 'could not join'}. Retrying…`);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {

@@ -127,7 +127,8 @@ export class MessageList {
         // The reader just sent something: show it.
         this.stickToBottom(el);
       } else if (last !== prev.last && stored.length > prev.count) {
-        const mine = !!entries.find((e) => e.id === last)?.outgoing;
+        // Stored messages lead the entries, in order.
+        const mine = !!entries[stored.length - 1]?.outgoing;
         if (this.atBottom || mine || prev.count === 0) this.stickToBottom(el);
         else this.unseen.update((n) => n + (stored.length - prev.count));
       }

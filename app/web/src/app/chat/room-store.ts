@@ -85,9 +85,10 @@ export class RoomStore {
 
   /** A message pushed by the server as it happened. */
   receive(m: ChatMessage): void {
-    const fresh = !this.isStored(m.id);
+    // Own messages are already on screen (and were typed by the reader): no need to read them out.
+    const announce = !this.isStored(m.id) && !this.findOutgoing(m.id);
     this.merge([m]);
-    if (fresh) this.live.set(m);
+    if (announce) this.live.set(m);
   }
 
   /** Starts over from `messages` (a contiguous run), e.g. when a catch-up could not reach what we had. */
