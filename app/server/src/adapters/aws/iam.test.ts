@@ -24,9 +24,10 @@ test('the actions granted to the server are exactly those its aws adapters use',
   const used = new Set<string>();
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
     const source = fs.readFileSync(path.join(dir, file), 'utf8');
-    for (const [, call] of source.matchAll(/\bnew (\w+Command)\(|\b(createPresignedPost)\(/g).map((m) => [m[0], m[1] ?? m[2]])) {
+    for (const match of source.matchAll(/\bnew (\w+Command)\(|\b(createPresignedPost)\(/g)) {
+      const call = (match[1] ?? match[2])!;
       expect(Object.keys(ACTION_OF)).toContain(call);
-      const action = ACTION_OF[call!];
+      const action = ACTION_OF[call];
       if (action) used.add(action);
     }
   }
