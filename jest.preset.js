@@ -12,7 +12,10 @@ module.exports = (dir, overrides = {}) => ({
     ],
   },
   // Tests import the protocol's source, so a change there needs no rebuild.
-  moduleNameMapper: { '^@chat/protocol$': path.join(__dirname, 'app/protocol/src/index.ts') },
+  moduleNameMapper: {
+    '^@chat/protocol$': path.join(__dirname, 'app/protocol/src/index.ts'),
+    '^@chat/local-aws$': path.join(__dirname, 'tools/local-aws/src/index.ts'),
+  },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   ...overrides,

@@ -37,7 +37,7 @@ try {
   }
   // Type checks of everything swc strips types from in jest: sources and tests.
   const typechecks = [
-    ['tsc', '-b', 'app/protocol', 'app/server', 'app/server/test'],
+    ['tsc', '-b', 'app/protocol', 'app/server', 'tools/local-aws', 'app/server/test'],
     ['tsc', '-p', 'app/web/e2e/tsconfig.json', '--noEmit'],
     ...['infra', 'deploy', 'loadtest'].filter((w) => fs.existsSync(path.join(ROOT, w, 'tsconfig.test.json'))).map((w) => ['tsc', '-p', `${w}/tsconfig.test.json`, '--noEmit']),
   ];

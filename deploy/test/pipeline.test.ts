@@ -7,15 +7,14 @@
  * What moto cannot do is run the command on an instance: the test runs the command text SSM holds,
  * as the SSM agent would. A broken bundle is then rolled back.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { runSmoke } from '../smoke';
-import { REPO_ROOT, build, ensureAwsCli, venvBin } from './tools';
+import { freePort, startMoto, type Moto } from '@chat/local-aws';
+import { REPO_ROOT, build, ensureAwsCli } from './tools';
 
 const run = promisify(execFile);
 const DEPLOY = path.join(REPO_ROOT, 'deploy');
@@ -28,7 +27,7 @@ let work: string;
 let home: string;
 let out: string;
 let chatPort: number;
-let moto: ChildProcess;
+let moto: Moto;
 let awsEnv: NodeJS.ProcessEnv;
 let entries: string[];
 let instanceId: string;
@@ -36,17 +35,6 @@ let distributionId: string;
 const ARTIFACTS = 'chat-artifacts-test';
 const SITE = 'chat-site-test';
 const SITE_URL = 'https://d111111abcdef8.cloudfront.net';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = http.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function aws<T = unknown>(...args: string[]): Promise<T> {
   const { stdout } = await run('aws', [...args, '--output', 'json'], { env: awsEnv, maxBuffer: 16 * 1024 * 1024 });
@@ -81,19 +69,6 @@ const instanceEnv = (): NodeJS.ProcessEnv => ({
   LOG_LEVEL: 'warn',
 });
 
-async function waitForMoto(url: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(1000) });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new Error(`moto server did not start at ${url}`);
-}
-
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'chat-pipeline-test-'));
   home = path.join(work, 'opt-chat');
@@ -102,15 +77,12 @@ beforeAll(async () => {
   chatPort = await freePort();
 
   // AWS stand-in.
-  const motoServer = venvBin('moto_server');
-  if (!motoServer) throw new Error('moto_server not found: run the test set-up (it creates .venv), or set CHAT_VENV');
-  const motoPort = await freePort();
-  moto = spawn(motoServer, ['-H', '127.0.0.1', '-p', String(motoPort)], { stdio: 'ignore' });
+  moto = await startMoto();
   const awsDir = ensureAwsCli();
   awsEnv = {
     PATH: awsDir ? `${awsDir}:${process.env.PATH}` : process.env.PATH,
     HOME: process.env.HOME,
-    AWS_ENDPOINT_URL: `http://127.0.0.1:${motoPort}`,
+    AWS_ENDPOINT_URL: moto.endpoint,
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_REGION: 'us-east-1',
@@ -133,7 +105,6 @@ beforeAll(async () => {
   entries = stdout.split('\n');
 
   // What the infra stacks create and write to SSM.
-  await waitForMoto(awsEnv.AWS_ENDPOINT_URL!);
   await aws('s3api', 'create-bucket', '--bucket', ARTIFACTS);
   await aws('s3api', 'create-bucket', '--bucket', SITE);
   instanceId = (
@@ -164,8 +135,8 @@ afterAll(() => {
   } catch {
     // not started or already stopped
   }
-  moto?.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });
+  return moto?.stop();
 });
 
 const has = (p: string): boolean => entries.some((e) => e.endsWith(` ${p}`) || e.includes(` ${p} -> `));

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@chat/local-aws';
 
 const RELEASE_SH = path.resolve(__dirname, '../release.sh');
 const RESTART = path.resolve(__dirname, 'fixtures/restart-service.sh');
@@ -84,17 +85,6 @@ async function serving(): Promise<string> {
 const current = (): string => readlinkSync(path.join(home, 'current'));
 const releaseDirs = (): string[] => readdirSync(path.join(home, 'releases')).filter((n) => !n.startsWith('.')).sort();
 const servicePid = (): string => readFileSync(path.join(home, 'service.pid'), 'utf8').trim();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = http.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port: p } = s.address() as AddressInfo;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
-}
 
 const A = 'aaaaaaa1';
 const B = 'bbbbbbb2';

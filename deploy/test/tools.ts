@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { venvTool } from '@chat/local-aws';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 const TOOLS = path.join(REPO_ROOT, '.tools');
@@ -30,16 +31,12 @@ export function ensureActionlint(): string {
   return bin;
 }
 
-/** A program of the Python environment the test set-up makes (CHAT_VENV, default `<repo>/.venv`). */
-export function venvBin(name: string): string | undefined {
-  return [process.env.CHAT_VENV, path.join(REPO_ROOT, '.venv'), '/tmp/boot/venv']
-    .filter((v): v is string => !!v)
-    .map((venv) => path.join(venv, 'bin', name))
-    .find((p) => existsSync(p));
-}
-
 function python(): string {
-  return venvBin('python') ?? 'python3';
+  try {
+    return venvTool('python');
+  } catch {
+    return 'python3';
+  }
 }
 
 /**

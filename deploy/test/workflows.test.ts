@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT, ensureActionlint, ensureShellcheck, venvBin } from './tools';
+import { venvTool } from '@chat/local-aws';
+import { REPO_ROOT, ensureActionlint, ensureShellcheck } from './tools';
 
 const WORKFLOWS = path.join(REPO_ROOT, '.github/workflows');
 const workflowFiles = readdirSync(WORKFLOWS)
@@ -74,8 +75,7 @@ test('the deploy scripts pass ShellCheck', () => {
 });
 
 test("checkov's GitHub Actions checks pass", () => {
-  const checkov = venvBin('checkov');
-  expect(checkov).toBeDefined(); // the test set-up installs checkov into its venv
+  const checkov = venvTool('checkov'); // the test set-up installs checkov into its venv
   // --skip-download: offline, no guideline or policy fetch from the vendor's platform.
   const result = spawnSync(
     checkov!,

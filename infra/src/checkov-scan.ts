@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { venvTool } from '@chat/local-aws';
 import type { CheckovSkip } from './checkov';
 
 export interface Finding {
@@ -27,23 +28,8 @@ export interface StackScan {
   unusedSkips: { resource: string; id: string }[];
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
-/** A tool from the test set-up's virtual environment: CHAT_VENV, else <repo>/.venv, else the machine's boot venv. */
-export function findVenvTool(name: string, env: Record<string, string | undefined> = process.env): string {
-  const candidates = [
-    ...(env.CHAT_VENV ? [path.join(env.CHAT_VENV, 'bin', name)] : []),
-    path.join(REPO_ROOT, '.venv', 'bin', name),
-    '/tmp/boot/venv/bin/' + name,
-  ];
-  const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) {
-    throw new Error(`${name} not found (looked in ${candidates.join(', ')}); the test set-up installs it into the repo's .venv`);
-  }
-  return found;
-}
-
-export const findCheckov = (env: Record<string, string | undefined> = process.env) => findVenvTool('checkov', env);
+/** checkov from the test set-up's virtual environment (CHAT_VENV, else <repo>/.venv). */
+export const findCheckov = (env: Record<string, string | undefined> = process.env) => venvTool('checkov', env);
 
 interface CheckovRecord {
   check_id: string;

@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -8,59 +6,23 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { findVenvTool } from '../src/checkov-scan';
+import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '@chat/local-aws';
 import { emptyBucket } from '../src/empty-bucket';
 
 /** destroy's bucket emptying, against a real S3-compatible server (moto, from the test set-up's venv). */
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      await fetch(url);
-      return;
-    } catch (e) {
-      if (Date.now() > until) throw new Error(`moto did not start at ${url}: ${String(e)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 describe('emptyBucket (destroy)', () => {
-  let moto: ChildProcess;
+  let moto: Moto;
   let s3: S3Client;
 
   beforeAll(async () => {
-    const port = await freePort();
-    moto = spawn(findVenvTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    const endpoint = `http://127.0.0.1:${port}`;
-    await waitForHttp(endpoint, 20000);
-    s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
+    moto = await startMoto();
+    s3 = new S3Client({ region: MOTO_REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: MOTO_CREDENTIALS });
   });
 
   afterAll(async () => {
     s3?.destroy();
-    if (moto && moto.exitCode === null) {
-      const exited = new Promise((r) => moto.once('exit', r));
-      moto.kill('SIGTERM');
-      await exited;
-    }
+    await moto?.stop();
   });
 
   test('removes every object, old version and delete marker, across pages', async () => {

@@ -7,9 +7,9 @@ import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs, perUserRate, USAGE, UsageError, type CliOptions } from './args';
 import { runArtillery } from './artillery';
-import { LOADTEST_DIR, REPO_ROOT } from './paths';
+import { LOADTEST_DIR } from './paths';
 import { vuCount } from './plan';
-import { startMoto, type MotoBackend } from './moto';
+import { startMotoBackend, type MotoBackend } from './moto';
 import { writeReport } from './report';
 import { startChildServer, type ChildServer } from './servers';
 import { RunStats, type StatsData } from './stats';
@@ -63,7 +63,7 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
     targets.push({
       label: 'moto',
       start: async () => {
-        const moto: MotoBackend = await startMoto(REPO_ROOT, join(dir, 'moto.log'));
+        const moto: MotoBackend = await startMotoBackend(join(dir, 'moto.log'));
         try {
           const server = await startChildServer('chat', chatEnv(moto.env), join(dir, 'moto.server.log'), profileDir);
           return { url: server.url, stop: async () => (await server.stop().finally(() => moto.stop())) };

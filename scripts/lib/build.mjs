@@ -13,7 +13,9 @@ export async function ensureInstalled() {
 
 /** Build the protocol and server (incremental tsc) and the web app when its sources are newer than its build. */
 export async function ensureBuilt({ web = true } = {}) {
-  if ((await run('npm', ['run', 'build', '-w', 'app/protocol', '-w', 'app/server', '--silent'])) !== 0) throw new Error('server build failed');
+  if ((await run('npm', ['run', 'build', '-w', 'app/protocol', '-w', 'app/server', '-w', 'tools/local-aws', '--silent'])) !== 0) {
+    throw new Error('server build failed');
+  }
   if (!web || !fs.existsSync(path.join(ROOT, 'app/web/angular.json'))) return;
   const built = mtime('app/web/dist/browser/index.html');
   const sources = newestMtime(

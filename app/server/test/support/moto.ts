@@ -1,90 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { historyTableInput } from '../../src';
 
-const REPO = path.resolve(__dirname, '../../../..');
+import { MOTO_CREDENTIALS, MOTO_REGION } from '@chat/local-aws';
 
-/** The moto server binary from the test set-up's virtual environment. */
-export function motoBinary(): string {
-  const venvs = [process.env['CHAT_VENV'], path.join(REPO, '.venv'), '/tmp/boot/venv'].filter(Boolean) as string[];
-  for (const venv of venvs) {
-    const bin = path.join(venv, 'bin', 'moto_server');
-    if (fs.existsSync(bin)) return bin;
-  }
-  throw new Error(`moto_server not found in ${venvs.join(', ')}: run \`npm test\` (its set-up creates .venv) or scripts/setup-python.sh`);
-}
+export { startMoto, type Moto } from '@chat/local-aws';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const sock = net.connect(port, '127.0.0.1', () => {
-        sock.destroy();
-        resolve(true);
-      });
-      sock.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`moto did not listen on ${port} within ${ms} ms`);
-}
-
-export interface Moto {
-  endpoint: string;
-  /** Freeze the process: every call hangs, the way an unreachable backend behaves. */
-  pause(): void;
-  resume(): void;
-  stop(): Promise<void>;
-}
-
-export async function startMoto(): Promise<Moto> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(motoBinary(), ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
-  try {
-    await waitForPort(port, 30_000);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${stderr}`);
-  }
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    pause: () => child.kill('SIGSTOP'),
-    resume: () => child.kill('SIGCONT'),
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGCONT');
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-export const TEST_REGION = 'us-east-1';
+export const TEST_REGION = MOTO_REGION;
 
 /** Credentials moto accepts; set before any SDK client reads the environment. */
 export function useFakeCredentials(): void {
-  process.env['AWS_ACCESS_KEY_ID'] = 'testing';
-  process.env['AWS_SECRET_ACCESS_KEY'] = 'testing';
+  process.env['AWS_ACCESS_KEY_ID'] = MOTO_CREDENTIALS.accessKeyId;
+  process.env['AWS_SECRET_ACCESS_KEY'] = MOTO_CREDENTIALS.secretAccessKey;
   delete process.env['AWS_PROFILE'];
   delete process.env['AWS_SESSION_TOKEN'];
 }

@@ -1,0 +1,3 @@
+export { REPO_ROOT, venvTool } from './venv';
+export { freePort, waitForPort } from './ports';
+export { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from './moto';

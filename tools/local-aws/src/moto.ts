@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { freePort, waitForPort } from './ports';
+import { venvTool } from './venv';
+
+export interface Moto {
+  /** `http://127.0.0.1:<port>`: the AWS_ENDPOINT_URL for SQS, DynamoDB and S3 alike. */
+  endpoint: string;
+  port: number;
+  /** Freeze the process: every call hangs, the way an unreachable backend behaves. */
+  pause(): void;
+  resume(): void;
+  stop(): Promise<void>;
+}
+
+/** Credentials moto accepts (it checks that requests are signed, not by whom). */
+export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
+export const MOTO_REGION = 'us-east-1';
+
+/**
+ * moto server from the test set-up's .venv on a free loopback port, stopped by `stop()` or, at the latest, when
+ * this process exits. `logFile` keeps its output; otherwise the last lines go into a start-up error.
+ */
+export async function startMoto(opts: { logFile?: string } = {}): Promise<Moto> {
+  const port = await freePort();
+  const child = spawn(venvTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  const log = opts.logFile ? fs.createWriteStream(opts.logFile) : undefined;
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (d: Buffer) => {
+      log?.write(d);
+      tail = (tail + d.toString()).slice(-2000);
+    });
+  }
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT');
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(force);
+    }
+    log?.end();
+  };
+  try {
+    await waitForPort(port, 30_000, () => child.exitCode !== null);
+  } catch (err) {
+    await stop();
+    throw new Error(`moto server did not start: ${(err as Error).message}\n${tail}`);
+  }
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    stop,
+  };
+}
