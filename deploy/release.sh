@@ -13,7 +13,7 @@
 #   CHAT_BUNDLE            where the bundle is: s3://..., http(s)://..., file://... or a local path
 #                          (default s3://$CHAT_ARTIFACT_BUCKET/releases/<sha>/server.tgz)
 #   CHAT_ARTIFACT_BUCKET   artifact bucket, used only for the default CHAT_BUNDLE
-#   CHAT_RESTART_CMD       systemctl restart chat
+#   CHAT_RESTART_CMD       systemctl reset-failed chat; systemctl restart chat
 #   CHAT_READY_URL         http://127.0.0.1:<the unit's PORT, else 3000>/readyz
 #   CHAT_READY_TIMEOUT     seconds to wait for /readyz after a restart (90)
 #   CHAT_KEEP_RELEASES     releases kept on disk, current and previous included (5)
@@ -30,7 +30,9 @@ sha="${1:-}"
 [[ "$sha" =~ ^[0-9a-f]{7,40}$ ]] || die "usage: release.sh <commit sha> (got '${sha}')"
 
 home="${CHAT_HOME:-/opt/chat}"
-restart_cmd="${CHAT_RESTART_CMD:-systemctl restart chat}"
+# reset-failed first: a release that crash-looped into systemd's start limit would otherwise make the rollback's
+# own restart be refused.
+restart_cmd="${CHAT_RESTART_CMD:-systemctl reset-failed chat 2>/dev/null; systemctl restart chat}"
 # The port the service was configured with (its unit's Environment=PORT=…), so a stack with another app port
 # checks the right one; 3000, the server's default, when there is no such unit (a test, a hand-run).
 unit_port() {
