@@ -1,8 +1,8 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DOCUMENT, computed, inject, input } from '@angular/core';
 import { RuntimeConfig } from '../config/runtime-config';
 import { ChatStore } from './chat-store';
 import { linkify } from './linkify';
-import type { Entry } from './room-store';
+import type { Entry, Outgoing } from './room-store';
 import { timeLabel } from './time-format';
 
 @Component({
@@ -41,7 +41,7 @@ import { timeLabel } from './time-format';
           @case ('failed') {
             <p class="msg-status failed" role="alert">
               Not sent: {{ o.error }}
-              <button type="button" class="retry" (click)="chat.retry(o.room, o.id)">Retry</button>
+              <button type="button" class="retry" (click)="retry(o)">Retry</button>
             </p>
           }
         }
@@ -51,11 +51,15 @@ import { timeLabel } from './time-format';
 })
 export class MessageItem {
   private readonly config = inject(RuntimeConfig);
-  protected readonly chat = inject(ChatStore);
+  private readonly chat = inject(ChatStore);
+  private readonly document = inject(DOCUMENT);
   readonly entry = input.required<Entry>();
-  readonly myName = input<string | null>(null);
 
-  protected readonly own = computed(() => !!this.entry().outgoing || this.entry().author === this.myName());
+  /**
+   * Own means sent from this tab (the store keeps those ids and marks their entries with `outgoing`):
+   * names are not unique, so anyone else using the same display name is not "me".
+   */
+  protected readonly own = computed(() => !!this.entry().outgoing);
   protected readonly parts = computed(() => linkify(this.entry().text ?? ''));
   protected readonly time = computed(() => (this.entry().sentAt ? timeLabel(this.entry().sentAt!) : ''));
   protected readonly fullTime = computed(() => (this.entry().sentAt ? new Date(this.entry().sentAt!).toLocaleString() : ''));
@@ -64,4 +68,11 @@ export class MessageItem {
     const url = this.entry().imageUrl;
     return url ? this.config.resolve(url) : null;
   });
+
+  protected retry(o: Outgoing): void {
+    this.chat.retry(o.room, o.id);
+    // The Retry button goes away with the failed state; without this, focus would fall back to the
+    // page and a keyboard user would lose their place. The message box is where they continue.
+    this.document.getElementById('composer-text')?.focus();
+  }
 }

@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { formatSeq, type ChatMessage } from '@chat/protocol';
 import { FETCH } from '../config/fetch';
 import { ChatSocket } from '../connection/chat-socket';
+import { IdentityStore } from '../identity/identity-store';
 import { FakeChatSocket } from '../testing/fake-chat-socket';
 import { fakeFetch } from '../testing/fake-fetch';
 import { ChatStore } from './chat-store';
@@ -26,6 +27,8 @@ async function setup(history: ChatMessage[]) {
       { provide: FETCH, useValue: net.fetch },
     ],
   });
+  localStorage.clear();
+  expect(TestBed.inject(IdentityStore).set('ann')).toBeNull();
   const chat = TestBed.inject(ChatStore);
   await chat.enter('global');
   const fixture = TestBed.createComponent(MessageList);
@@ -97,5 +100,41 @@ describe('MessageList', () => {
     socket.deliver(msg('m3', 3));
     await fixture.whenStable();
     expect(announcer.textContent!.trim()).toBe('bob: text m3');
+  });
+
+  it('styles as own only what this tab sent, not everything under the same name', async () => {
+    const { chat, socket, el, fixture } = await setup([{ ...msg('other-ann', 1), author: 'ann' }]);
+    chat.sendText('global', 'ann', 'mine');
+    await fixture.whenStable();
+    const [own] = chat.room('global').outgoing();
+    socket.sent[0]!.reply({ ok: true, id: own!.id, seq: formatSeq(2) });
+    socket.deliver({ ...msg(own!.id, 2), author: 'ann', text: 'mine' });
+    await fixture.whenStable();
+    expect(el.querySelector('.msg[data-id="other-ann"]')!.classList).not.toContain('own');
+    expect(el.querySelector(`.msg[data-id="${own!.id}"]`)!.classList).toContain('own');
+  });
+
+  it('moves focus to the message box after Retry, as the button goes away', async () => {
+    const { chat, socket, el, fixture } = await setup([]);
+    const box = document.createElement('textarea');
+    box.id = 'composer-text';
+    document.body.append(box);
+    try {
+      socket.disconnect();
+      chat.sendText('global', 'ann', 'stuck');
+      await vi.waitFor(async () => {
+        await fixture.whenStable();
+        expect(el.querySelector('button.retry')).not.toBeNull();
+      });
+      socket.reconnect(true);
+      const retry = el.querySelector<HTMLButtonElement>('button.retry')!;
+      retry.focus();
+      retry.click();
+      await fixture.whenStable();
+      expect(el.querySelector('button.retry')).toBeNull();
+      expect(document.activeElement).toBe(box);
+    } finally {
+      box.remove();
+    }
   });
 });

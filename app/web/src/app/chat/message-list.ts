@@ -10,7 +10,6 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import { IdentityStore } from '../identity/identity-store';
 import { ChatStore } from './chat-store';
 import { MessageItem } from './message-item';
 import type { Entry, RoomStore } from './room-store';
@@ -56,7 +55,7 @@ const TOP_TRIGGER = 120;
           @if (row.kind === 'day') {
             <li class="day-separator" role="separator" [attr.aria-label]="row.label"><span>{{ row.label }}</span></li>
           } @else {
-            <li><app-message-item [entry]="row.entry" [myName]="identity.name()" /></li>
+            <li><app-message-item [entry]="row.entry" /></li>
           }
         }
       </ol>
@@ -77,7 +76,6 @@ const TOP_TRIGGER = 120;
 })
 export class MessageList {
   private readonly chat = inject(ChatStore);
-  protected readonly identity = inject(IdentityStore);
   readonly store = input.required<RoomStore>();
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
 

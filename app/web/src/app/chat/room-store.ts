@@ -1,6 +1,7 @@
 import { computed, signal } from '@angular/core';
 import type { ChatMessage } from '@chat/protocol';
 import { mergeMessages } from './message-merge';
+import { loadSentIds, saveSentIds } from './sent-ids';
 
 export type OutgoingStatus = 'uploading' | 'pending' | 'sent' | 'failed';
 
@@ -41,11 +42,17 @@ export class RoomStore {
   readonly loadingOlder = signal(false);
   /** The latest message that arrived live (not from history), for the screen-reader announcement. */
   readonly live = signal<ChatMessage | null>(null);
+  /**
+   * Unsent text typed for this room. It lives here, not in the composer, because the composer stays
+   * alive across room changes and a shared draft could be sent to the wrong room.
+   */
+  readonly draft = signal('');
   /** Whether the first page was ever loaded: older pages only make sense after it. */
   loaded = false;
   /**
    * Own messages the server stored: their Outgoing is dropped (it may hold an image) and only the id
-   * is kept, so they still show as sent. Changes only together with `outgoing`, which entries reads.
+   * is kept, so they still show as sent, also after a reload (sent-ids.ts). Changes only together with
+   * `outgoing`, which entries reads.
    */
   private readonly sentIds = new Set<string>();
 
@@ -63,7 +70,9 @@ export class RoomStore {
     return list;
   });
 
-  constructor(readonly name: string) {}
+  constructor(readonly name: string) {
+    for (const id of loadSentIds(name)) this.sentIds.add(id);
+  }
 
   lastSeq(): string | undefined {
     return this.messages().at(-1)?.seq;
@@ -80,6 +89,7 @@ export class RoomStore {
       if (o.image) URL.revokeObjectURL(o.image.previewUrl);
       this.sentIds.add(o.id);
     }
+    saveSentIds(this.name, this.sentIds);
     this.outgoing.update((list) => list.filter((o) => !ids.has(o.id)));
   }
 

@@ -27,7 +27,11 @@ async function setup() {
     await fixture.whenStable();
     return event;
   };
-  return { el, box, type, key, socket, store: TestBed.inject(ChatStore) };
+  const enterRoom = async (room: string) => {
+    fixture.componentRef.setInput('room', room);
+    await fixture.whenStable();
+  };
+  return { el, box, type, key, enterRoom, socket, store: TestBed.inject(ChatStore) };
 }
 
 describe('Composer', () => {
@@ -69,5 +73,23 @@ describe('Composer', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(el.querySelector('[role=alert]')?.textContent).toMatch(/not an image/);
     expect(socket.sent).toHaveLength(0);
+  });
+
+  it('keeps a draft per room, so Enter never posts one room\'s draft in another', async () => {
+    const { box, type, key, enterRoom, socket } = await setup();
+    await type('for global only');
+    await enterRoom('random');
+    expect(box.value).toBe('');
+    await key({});
+    expect(socket.sent).toHaveLength(0);
+    await type('for random');
+    await enterRoom('global');
+    expect(box.value).toBe('for global only');
+    await enterRoom('random');
+    expect(box.value).toBe('for random');
+    await key({});
+    expect(socket.sent.map((s) => s.message)).toMatchObject([{ room: 'random', text: 'for random' }]);
+    await enterRoom('global');
+    expect(box.value).toBe('for global only');
   });
 });

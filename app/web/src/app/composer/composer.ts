@@ -32,7 +32,7 @@ const COUNT_FROM = Math.floor(TEXT_MAX * 0.8);
           rows="1"
           [placeholder]="'Message #' + room()"
           [value]="text()"
-          (input)="text.set(box.value)"
+          (input)="draft().set(box.value)"
           (keydown)="onKey($event)"
           (paste)="onPaste($event)"
           [attr.aria-invalid]="over() ? true : null"
@@ -58,7 +58,9 @@ export class Composer {
 
   protected readonly max = TEXT_MAX;
   protected readonly countFrom = COUNT_FROM;
-  protected readonly text = signal('');
+  /** Each room keeps its own draft: switching rooms shows that room's, switching back restores this one. */
+  protected readonly draft = computed(() => this.chat.room(this.room()).draft);
+  protected readonly text = computed(() => this.draft()());
   protected readonly error = signal<string | null>(null);
   protected readonly length = computed(() => codePointLength(this.text().trim()));
   protected readonly over = computed(() => this.length() > TEXT_MAX);
@@ -75,15 +77,18 @@ export class Composer {
 
   send(): void {
     const author = this.identity.name();
-    const text = this.text().trim();
+    // Read once: the draft cleared below must be the one of the room the message goes to.
+    const room = this.room();
+    const draft = this.draft();
+    const text = draft().trim();
     if (!author || !text) return;
     const parsed = parseWith(textSchema, text);
     if (!parsed.ok) {
       this.error.set(parsed.error.message.replace(/^text: /, 'Message: '));
       return;
     }
-    this.chat.sendText(this.room(), author, text);
-    this.text.set('');
+    this.chat.sendText(room, author, text);
+    draft.set('');
     this.error.set(null);
     this.box().nativeElement.focus();
   }
