@@ -9,6 +9,7 @@ import { Sequencer } from './chat/sequencer';
 import { SendMessage } from './chat/send-message';
 import { toWire } from './chat/wire';
 import { createHttpApp } from './transport/http';
+import { hostAllowed } from './transport/loopback-host';
 import { originAllowed } from './transport/origin';
 import { attachSocketHandlers, type ChatServer } from './transport/socket';
 
@@ -35,7 +36,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     path: SOCKET_PATH,
     maxHttpBufferSize: MAX_FRAME_BYTES,
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins } : undefined,
-    allowRequest: (req, callback) => callback(null, originAllowed(req, config.corsOrigins)),
+    allowRequest: (req, callback) => callback(null, hostAllowed(config.host, req) && originAllowed(req, config.corsOrigins)),
     // Every broadcast is buffered this long for recovery, so keep it short; a client away longer catches up from history.
     connectionStateRecovery: { maxDisconnectionDuration: 30 * 1000, skipMiddlewares: true },
   });

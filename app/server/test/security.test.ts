@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { io } from 'socket.io-client';
@@ -90,5 +91,39 @@ describe('web app serving', () => {
     const res = await fetch(`${server.url}/history/nope`, { headers: { Accept: 'text/html' } });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+});
+
+describe('DNS rebinding on the loopback server', () => {
+  const backend = new TestBackend('embedded');
+  let server: RunningServer;
+  beforeAll(async () => {
+    await backend.setup();
+    server = await backend.start(await backend.env());
+  });
+  afterAll(() => backend.teardown());
+
+  const get = (host: string) =>
+    new Promise<number>((resolve, reject) => {
+      // fetch cannot set Host; a raw request can, as a rebinding page's browser would.
+      const req = http.request(`${server.url}/history`, { headers: { Host: host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  test('requests addressed to another name are refused; loopback names are served', async () => {
+    expect(await get('evil.example:3000')).toBe(421);
+    expect(await get(new URL(server.url).host)).toBe(200);
+    expect(await get(`localhost:${server.port}`)).toBe(200);
+    const socket = io(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { Host: 'evil.example' } });
+    const connected = await new Promise<boolean>((resolve) => {
+      socket.once('connect', () => resolve(true));
+      socket.once('connect_error', () => resolve(false));
+    });
+    socket.close();
+    expect(connected).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { readHistory } from '../chat/history';
 import { createUploadUrl } from '../chat/upload-url';
 import { TimeoutError, withTimeout } from '../util/timeout';
 import { serveWeb } from './web';
+import { hostAllowed } from './loopback-host';
 import { httpRateLimit } from './http-rate-limit';
 
 const READY_TIMEOUT_MS = 2000;
@@ -39,6 +40,10 @@ export function createHttpApp(config: Config, backends: Backends, log: Logger): 
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', config.trustProxy);
+  app.use((req, res, next) => {
+    if (hostAllowed(config.host, req)) return next();
+    res.status(421).json({ error: { code: 'invalid', message: 'this server answers only to its loopback address' } });
+  });
   app.use(
     helmet({
       contentSecurityPolicy: {
