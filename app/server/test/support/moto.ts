@@ -1,9 +1,5 @@
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { createChatResources, MOTO_CREDENTIALS, MOTO_REGION, type ChatResources } from '@chat/local-aws';
 import { historyTableInput } from '../../src';
-
-import { MOTO_CREDENTIALS, MOTO_REGION } from '@chat/local-aws';
 
 export { startMoto, type Moto } from '@chat/local-aws';
 
@@ -17,31 +13,8 @@ export function useFakeCredentials(): void {
   delete process.env['AWS_SESSION_TOKEN'];
 }
 
-export interface AwsResources {
-  QUEUE_URL: string;
-  TABLE_NAME: string;
-  UPLOADS_BUCKET: string;
-  AWS_REGION: string;
-  AWS_ENDPOINT_URL: string;
-}
-
 /** A fresh queue, table and bucket, named uniquely so tests sharing one moto never see each other's data. */
-export async function createResources(endpoint: string, name: string): Promise<AwsResources> {
+export async function createResources(endpoint: string, name: string): Promise<ChatResources> {
   useFakeCredentials();
-  const cfg = { region: TEST_REGION, endpoint };
-  const sqs = new SQSClient(cfg);
-  const ddb = new DynamoDBClient(cfg);
-  const s3 = new S3Client({ ...cfg, forcePathStyle: true });
-  const q = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: `${name}.fifo`,
-      Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'false', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' },
-    }),
-  );
-  await ddb.send(new CreateTableCommand(historyTableInput(name)));
-  await s3.send(new CreateBucketCommand({ Bucket: name }));
-  sqs.destroy();
-  ddb.destroy();
-  s3.destroy();
-  return { QUEUE_URL: q.QueueUrl!, TABLE_NAME: name, UPLOADS_BUCKET: name, AWS_REGION: TEST_REGION, AWS_ENDPOINT_URL: endpoint };
+  return createChatResources(endpoint, name, historyTableInput);
 }
