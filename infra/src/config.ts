@@ -29,7 +29,7 @@ export interface InfraConfig {
   budgetUsd: number;
   instanceType: 't3.micro' | 't2.micro';
   /**
-   * Port the server listens on. 3000, the server's own default and the port deploy/release.sh checks /readyz on;
+   * Port the server listens on. 3000, the server's own default and the port release/release.sh checks /readyz on;
    * below 1024 the unit grants CAP_NET_BIND_SERVICE to its unprivileged user.
    */
   appPort: number;

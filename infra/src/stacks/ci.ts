@@ -22,7 +22,7 @@ export function githubSubject(config: InfraConfig): string {
 
 /**
  * What GitHub Actions may do: read its deploy targets, ship a release to the instance and the site to its bucket,
- * nothing else. The targets live in SSM Parameter Store (the contract in deploy/README.md), so the only values
+ * nothing else. The targets live in SSM Parameter Store (the contract in release/README.md), so the only values
  * stored in GitHub are the role ARN and the region.
  */
 export class CiStack extends BaseStack {
@@ -79,7 +79,7 @@ export class CiStack extends BaseStack {
     const statements: Statement[] = [
       { Sid: 'ReadDeployTargets', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: this.targets.map((p) => p.arn) },
       { Sid: 'PutReleaseBundles', Effect: 'Allow', Action: 's3:PutObject', Resource: `${compute.artifacts.bucket.arn}/releases/*` },
-      // `aws s3 sync` without --delete: list and put (deploy/ci/publish-site.sh never deletes, old chunks stay loadable).
+      // `aws s3 sync` without --delete: list and put (release/ci/publish-site.sh never deletes, old chunks stay loadable).
       { Sid: 'ListSite', Effect: 'Allow', Action: 's3:ListBucket', Resource: web.siteBucket.arn },
       { Sid: 'SyncSite', Effect: 'Allow', Action: 's3:PutObject', Resource: `${web.siteBucket.arn}/*` },
       {

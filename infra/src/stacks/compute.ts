@@ -127,7 +127,7 @@ export class ComputeStack extends BaseStack {
           Resource: `${data.uploads.bucket.arn}/rooms/*`,
         },
         { Sid: 'UploadsBucket', Effect: 'Allow', Action: [...SERVER_IAM_ACTIONS.uploadsBucket], Resource: data.uploads.bucket.arn },
-        // The pipeline's SSM command runs deploy/release.sh on the instance, which fetches releases/<sha>/ with this role.
+        // The pipeline's SSM command runs release/release.sh on the instance, which fetches releases/<sha>/ with this role.
         { Sid: 'ReleaseBundles', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.artifacts.bucket.arn}/releases/*` },
       ),
     });

@@ -17,7 +17,7 @@ import { freePort, startMoto, type Moto } from '@chat/local-aws';
 import { REPO_ROOT, build, ensureAwsCli } from './tools';
 
 const run = promisify(execFile);
-const DEPLOY = path.join(REPO_ROOT, 'deploy');
+const DEPLOY = path.join(REPO_ROOT, 'release');
 const RESTART = path.join(DEPLOY, 'test/fixtures/restart-service.sh');
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const BROKEN = 'badbadbadbadbadbadbadbadbadbadbadbadbad0';

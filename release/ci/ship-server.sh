@@ -59,7 +59,7 @@ fi
 code="$(jq -r '.ResponseCode // empty' <<<"${invocation:-null}")"
 case "$code" in
   2) echo "ship-server: $SHA failed its health check; the instance rolled back to the previous release" >&2 ;;
-  3) echo "ship-server: $SHA failed and the instance has no ready release: act now (see deploy/README.md)" >&2 ;;
+  3) echo "ship-server: $SHA failed and the instance has no ready release: act now (see release/README.md)" >&2 ;;
   *) echo "ship-server: release command ended with status $status (code ${code:-none})" >&2 ;;
 esac
 exit 1
