@@ -41,6 +41,8 @@ export class CiStack extends BaseStack {
       'distribution-id': web.distribution?.id ?? 'none',
       'api-url': web.apiUrl,
       'site-url': web.siteUrl,
+      // The release pointer's name (names.releaseParameterName): ship-server.sh sets it after a healthy release.
+      'release-parameter': compute.releaseParameter.name,
     };
     this.targets = Object.entries(targetValues).map(([name, value]) => {
       const p = new SsmParameter(this, `target-${name}`, {
@@ -88,6 +90,8 @@ export class CiStack extends BaseStack {
         Action: 'ssm:SendCommand',
         Resource: [`arn:aws:ssm:${config.region}::document/AWS-RunShellScript`, instanceArn],
       },
+      // After a healthy release: the pointer a new or replaced instance serves from.
+      { Sid: 'SetReleasePointer', Effect: 'Allow', Action: 'ssm:PutParameter', Resource: compute.releaseParameter.arn },
       // GetCommandInvocation has no resource-level permissions; it only reads the result of a command sent above.
       { Sid: 'ReadDeployCommand', Effect: 'Allow', Action: 'ssm:GetCommandInvocation', Resource: '*' },
     ];
