@@ -1,6 +1,6 @@
 /**
  * The one place that decides how the stacks look. Every setting has a default that synthesizes without an AWS
- * account; `deploy` additionally insists on the settings only a human can provide (see `requireDeploySettings`).
+ * account; `deploy`'s preflight (preflight.ts) insists on the settings only a human can provide (the alert e-mail).
  */
 
 import { NODE_CHECKSUMS, pinnedNodeVersion } from './node-release';
@@ -12,7 +12,7 @@ export interface InfraConfig {
   region: string;
   /** Prefix of every resource name; also the tag `Project`. */
   prefix: string;
-  /** `owner/repo` whose main branch may assume the deploy role. */
+  /** `owner/repo` whose main branch may assume the deploy role; unset (the placeholder), deploy skips the ci stack. */
   githubRepo: string;
   /** Branch allowed to deploy. */
   githubBranch: string;
@@ -181,12 +181,4 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (get('region') === undefined && env.AWS_REGION) c.region = env.AWS_REGION;
   if (problems.length > 0) throw new ConfigError(problems);
   return validateConfig({ ...c, ...overrides });
-}
-
-/** Settings that have placeholders for synth but must be real before anything is created in an account. */
-export function requireDeploySettings(c: InfraConfig): void {
-  const p: string[] = [];
-  if (c.githubRepo === DEFAULTS.githubRepo) p.push(`set ${ENV_NAMES.githubRepo}=owner/repo (the repository whose ${c.githubBranch} branch deploys)`);
-  if (c.alertEmail === DEFAULTS.alertEmail) p.push(`set ${ENV_NAMES.alertEmail}=you@example.org (budget alerts go there)`);
-  if (p.length > 0) throw new ConfigError(p);
 }

@@ -1,5 +1,5 @@
 import { nodeRelease, pinnedNodeVersion } from '../src/node-release';
-import { ConfigError, DEFAULTS, ENV_NAMES, loadConfig, requireDeploySettings, validateConfig } from '../src/config';
+import { ConfigError, DEFAULTS, ENV_NAMES, loadConfig, validateConfig } from '../src/config';
 import { websiteHost } from '../src/names';
 
 describe('configuration', () => {
@@ -62,10 +62,6 @@ describe('configuration', () => {
     expect(DEFAULTS.nodeVersion).toBe(pinnedNodeVersion());
   });
 
-  test('deploy insists on a real repository and alert e-mail', () => {
-    expect(() => requireDeploySettings(DEFAULTS)).toThrow(new RegExp(`${ENV_NAMES.githubRepo}[\\s\\S]*${ENV_NAMES.alertEmail}`));
-    expect(() => requireDeploySettings({ ...DEFAULTS, githubRepo: 'me/chat', alertEmail: 'me@example.org' })).not.toThrow();
-  });
 
   test('website endpoints use the region’s separator', () => {
     expect(websiteHost('b', 'us-east-1')).toBe('b.s3-website-us-east-1.amazonaws.com');
