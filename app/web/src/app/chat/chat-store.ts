@@ -271,11 +271,9 @@ export class ChatStore {
     }
     store.patchOutgoing(o.id, { status: 'pending', error: null, progress: null });
     // deleteKey: the server keeps its hash, so that only this browser can delete the message later.
-    const message = (
-      o.image?.key
-        ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key }, deleteKey: deleteKey() }
-        : { id: o.id, room: o.room, author: o.author, text: o.text, deleteKey: deleteKey() }
-    ) as unknown as SendMessageInput; // TODO(12s): deleteKey in the protocol type
+    const message: SendMessageInput = o.image?.key
+      ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key }, deleteKey: deleteKey() }
+      : { id: o.id, room: o.room, author: o.author, text: o.text, deleteKey: deleteKey() };
     const ack = await this.socket.send(message);
     if (ack.ok) store.patchOutgoing(o.id, { status: 'sent', seq: ack.seq, error: null });
     else store.patchOutgoing(o.id, { status: 'failed', error: describeFailure(ack.error) });
@@ -283,7 +281,7 @@ export class ChatStore {
 }
 
 /** Why a delete was refused, for the person who asked. */
-export function describeDeleteFailure(error: { code: string; message: string }): string {
+export function describeDeleteFailure(error: ErrorBody): string {
   switch (error.code) {
     case 'forbidden':
       return 'Only the sender can delete this message';

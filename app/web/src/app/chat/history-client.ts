@@ -19,10 +19,7 @@ export class HistoryClient {
     const messages: ChatMessage[] = [];
     for (const m of Array.isArray(body.messages) ? body.messages : []) {
       const parsed = chatMessageSchema.safeParse(m);
-      if (!parsed.success) continue;
-      // A deleted row (protocol addition): kept as such, whatever the schema strips.
-      const deletedAt = (m as { deletedAt?: unknown }).deletedAt;
-      messages.push(typeof deletedAt === 'string' ? ({ ...parsed.data, text: undefined, imageUrl: undefined, deletedAt } as ChatMessage) : parsed.data);
+      if (parsed.success) messages.push(parsed.data);
     }
     return { messages, nextBefore: typeof body.nextBefore === 'string' ? body.nextBefore : null };
   }

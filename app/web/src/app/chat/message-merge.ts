@@ -26,5 +26,5 @@ export function mergeMessages(current: readonly ChatMessage[], incoming: readonl
 
 /** A row the author or a moderator deleted (protocol addition `deletedAt`). */
 export function isDeleted(m: ChatMessage): boolean {
-  return typeof (m as { deletedAt?: unknown }).deletedAt === 'string';
+  return typeof m.deletedAt === 'string';
 }

@@ -66,7 +66,7 @@ export class RoomStore {
     const list: Entry[] = this.messages().map((m) => {
       seen.add(m.id);
       const outgoing = own.get(m.id) ?? (this.sentIds.has(m.id) ? sentMark(m) : undefined);
-      const deletedAt = (m as { deletedAt?: string }).deletedAt;
+      const deletedAt = m.deletedAt;
       return deletedAt
         ? { id: m.id, seq: m.seq, author: m.author, sentAt: m.sentAt, deletedAt, outgoing }
         : { id: m.id, seq: m.seq, author: m.author, text: m.text, imageUrl: m.imageUrl, sentAt: m.sentAt, outgoing };
@@ -145,7 +145,7 @@ export class RoomStore {
     const m = this.messages().find((x) => x.id === id);
     if (!m) return;
     const { text: _text, imageUrl: _imageUrl, ...rest } = m;
-    this.merge([{ ...rest, deletedAt } as ChatMessage]);
+    this.merge([{ ...rest, deletedAt }]);
   }
 
   isStored(id: string): boolean {

@@ -4,6 +4,12 @@ import {
   SOCKET_PATH,
   type ChatMessage,
   type ClientToServerEvents,
+  type DeleteAck,
+  type IdentifyAck,
+  type MessageDeletedEvent,
+  type PresenceAck,
+  type PresenceEvent,
+  type TypingEvent,
   type JoinAck,
   type SendAck,
   type SendMessageInput,
@@ -12,7 +18,6 @@ import {
 import { RuntimeConfig } from '../config/runtime-config';
 import { clientId } from '../identity/browser-identity';
 import { IdentityStore } from '../identity/identity-store';
-import type { DeleteAck, IdentifyAck, MessageDeletedEvent, PresenceAck, PresenceEvent, TypingEvent } from './chat-basics-events';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 

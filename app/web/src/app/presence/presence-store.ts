@@ -1,6 +1,6 @@
 import { Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
+import type { PresenceEvent, PresenceMember } from '@chat/protocol';
 import { ChatSocket } from '../connection/chat-socket';
-import type { PresenceEvent, PresenceMember } from '../connection/chat-basics-events';
 import { ChatStore } from '../chat/chat-store';
 
 export interface RoomPresence {

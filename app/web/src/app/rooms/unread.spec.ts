@@ -12,7 +12,7 @@ import { fakeFetch } from '../testing/fake-fetch';
 import { RoomListStore } from './room-list-store';
 import { UnreadStore } from './unread-store';
 
-const msg = (id: string, seq: number, room = 'global', extra: Partial<ChatMessage> & { deletedAt?: string } = {}): ChatMessage => ({
+const msg = (id: string, seq: number, room = 'global', extra: Partial<ChatMessage> = {}): ChatMessage => ({
   id,
   room,
   author: 'bob',

@@ -1,7 +1,18 @@
 import { signal } from '@angular/core';
-import { DEFAULT_ROOM, type ChatMessage, type ErrorBody, type JoinAck, type SendAck, type SendMessageInput } from '@chat/protocol';
+import {
+  DEFAULT_ROOM,
+  type ChatMessage,
+  type DeleteAck,
+  type ErrorBody,
+  type JoinAck,
+  type MessageDeletedEvent,
+  type PresenceAck,
+  type PresenceEvent,
+  type SendAck,
+  type SendMessageInput,
+  type TypingEvent,
+} from '@chat/protocol';
 import type { ConnectionStatus } from '../connection/chat-socket';
-import type { DeleteAck, MessageDeletedEvent, PresenceAck, PresenceEvent, TypingEvent } from '../connection/chat-basics-events';
 
 /** Stands in for the Socket.IO connection at the network boundary; tests decide every ack. */
 export class FakeChatSocket {

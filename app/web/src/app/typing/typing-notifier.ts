@@ -1,12 +1,10 @@
 import { Injectable, inject } from '@angular/core';
+import { TYPING_THROTTLE_MS } from '@chat/protocol';
 import { ChatSocket } from '../connection/chat-socket';
-
-/** While someone keeps typing, one `typing: true` per this long (receivers expire an entry after ~5 s). */
-export const TYPING_REPEAT_MS = 2000;
 
 /**
  * Tells the room this person is typing, throttled: `typing: true` at the first keystroke and then at most
- * every TYPING_REPEAT_MS; `typing: false` once the box is emptied, the message is sent, the box loses focus
+ * every TYPING_THROTTLE_MS; `typing: false` once the box is emptied, the message is sent, the box loses focus
  * or the room changes.
  */
 @Injectable({ providedIn: 'root' })
@@ -18,7 +16,7 @@ export class TypingNotifier {
     if (text.trim() === '') return this.stop();
     if (this.active && this.active.room !== room) this.stop();
     const now = Date.now();
-    if (this.active && now - this.active.sentAt < TYPING_REPEAT_MS) return;
+    if (this.active && now - this.active.sentAt < TYPING_THROTTLE_MS) return;
     this.active = { room, sentAt: now };
     this.socket.typing(room, true);
   }

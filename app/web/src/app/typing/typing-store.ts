@@ -1,17 +1,14 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
+import { TYPING_EXPIRE_MS, type TypingEvent } from '@chat/protocol';
 import { ChatStore } from '../chat/chat-store';
 import { ChatSocket } from '../connection/chat-socket';
-import type { TypingEvent } from '../connection/chat-basics-events';
 import { typingLabel } from './typing-label';
-
-/** An entry goes away this long after its last `typing` event (senders repeat theirs every ~2 s). */
-export const TYPING_EXPIRY_MS = 5000;
 
 type Typists = ReadonlyMap<string, string>; // clientId → author
 
 /**
  * Who else is typing, per room, from the server's `typing` events. Never stored: an entry ends on
- * `typing: false`, on that person's message, or when nothing was heard from them for TYPING_EXPIRY_MS.
+ * `typing: false`, on that person's message, or when nothing was heard from them for TYPING_EXPIRE_MS.
  */
 @Injectable({ providedIn: 'root' })
 export class TypingStore {
@@ -42,7 +39,7 @@ export class TypingStore {
     if (!e.typing) return this.remove(e.room, e.clientId);
     const key = timerKey(e.room, e.clientId);
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => this.remove(e.room, e.clientId), TYPING_EXPIRY_MS));
+    this.timers.set(key, setTimeout(() => this.remove(e.room, e.clientId), TYPING_EXPIRE_MS));
     this.byRoom.update((map) => {
       const typists = new Map(map.get(e.room));
       typists.set(e.clientId, e.author);

@@ -1,11 +1,11 @@
 import { TestBed } from '@angular/core/testing';
-import { formatSeq } from '@chat/protocol';
+import { TYPING_EXPIRE_MS, TYPING_THROTTLE_MS, formatSeq } from '@chat/protocol';
 import { ChatStore } from '../chat/chat-store';
 import { ChatSocket } from '../connection/chat-socket';
 import { FakeChatSocket } from '../testing/fake-chat-socket';
 import { typingLabel } from './typing-label';
-import { TYPING_REPEAT_MS, TypingNotifier } from './typing-notifier';
-import { TYPING_EXPIRY_MS, TypingStore } from './typing-store';
+import { TypingNotifier } from './typing-notifier';
+import { TypingStore } from './typing-store';
 
 function setup() {
   localStorage.clear();
@@ -37,9 +37,9 @@ describe('TypingStore', () => {
     socket.emitTyping(ann);
     socket.emitTyping({ ...bo, room: 'elsewhere' });
     expect(typing.label()).toBe('Ann is typing…');
-    vi.advanceTimersByTime(TYPING_EXPIRY_MS - 1000);
+    vi.advanceTimersByTime(TYPING_EXPIRE_MS - 1000);
     socket.emitTyping(ann); // still typing: the clock starts again
-    vi.advanceTimersByTime(TYPING_EXPIRY_MS - 1000);
+    vi.advanceTimersByTime(TYPING_EXPIRE_MS - 1000);
     expect(typing.names()).toEqual(['Ann']);
     vi.advanceTimersByTime(1000);
     expect(typing.names()).toEqual([]);
@@ -73,7 +73,7 @@ describe('TypingNotifier', () => {
     const { socket, notifier } = setup();
     notifier.input('global', 'h');
     notifier.input('global', 'he');
-    vi.advanceTimersByTime(TYPING_REPEAT_MS - 1);
+    vi.advanceTimersByTime(TYPING_THROTTLE_MS - 1);
     notifier.input('global', 'hel');
     expect(socket.typingSent).toEqual([{ room: 'global', typing: true }]);
     vi.advanceTimersByTime(1);
