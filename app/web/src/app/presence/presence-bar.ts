@@ -15,17 +15,7 @@ const SHOWN = 4;
       <p class="presence" id="presence">
         <span class="presence-dot" aria-hidden="true"></span>
         <span class="presence-count">{{ p.count }} online</span>
-        @if (names().length) {
-          <span aria-hidden="true">:</span>
-          <span class="presence-names">
-            @for (n of names(); track n.key) {
-              <span class="presence-name" [class.me]="n.me" [attr.data-client-id]="n.key">{{ n.label }}</span>{{ $last ? '' : ', ' }}
-            }
-            @if (more() > 0) {
-              <span class="presence-more">+{{ more() }} more</span>
-            }
-          </span>
-        }
+        @if (names().length) {<span aria-hidden="true">: </span><span class="presence-names">@for (n of names(); track n.key) {<span class="presence-name" [class.is-me]="n.me">{{ n.label }}</span>@if (!$last) {, }}@if (more() > 0) {, <span class="presence-more">+{{ more() }} more</span>}</span>}
       </p>
     }
   `,
