@@ -3,19 +3,12 @@ import { formatSeq, type ChatMessage } from '@chat/protocol';
 import { FETCH } from '../config/fetch';
 import { ChatSocket } from '../connection/chat-socket';
 import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { msg } from '../testing/chat-message';
 import { fakeFetch } from '../testing/fake-fetch';
 import { UploadClient } from '../composer/upload-client';
 import { ChatStore, JOIN_RETRY_MS } from './chat-store';
 import { deleteKey } from '../identity/browser-identity';
 
-const msg = (id: string, seq: number, room = 'global'): ChatMessage => ({
-  id,
-  room,
-  author: 'bob',
-  text: `text ${id}`,
-  sentAt: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
-  seq: formatSeq(seq),
-});
 
 /** The history server of these tests: `seqs` per room, pages newest first like the real one. */
 function historyServer(rooms: Record<string, ChatMessage[]>) {

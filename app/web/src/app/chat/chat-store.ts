@@ -284,7 +284,7 @@ export class ChatStore {
 export function describeDeleteFailure(error: ErrorBody): string {
   switch (error.code) {
     case 'forbidden':
-      return 'Only the sender can delete this message';
+      return 'Only the browser that sent this message can delete it';
     case 'not_found':
       return 'That message no longer exists';
     case 'rate_limited':

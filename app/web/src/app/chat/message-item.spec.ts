@@ -104,7 +104,7 @@ describe('MessageItem', () => {
     await fixture.whenStable();
     expect(socket.deletes.map((d) => d.body)).toEqual([{ room: 'global', seq, deleteKey: deleteKey() }]);
     socket.deletes[0]!.reply({ ok: false, error: { code: 'forbidden', message: 'not yours' } });
-    await vi.waitFor(() => expect(el.querySelector('[role=alert]')?.textContent).toContain('Only the sender can delete'));
+    await vi.waitFor(() => expect(el.querySelector('[role=alert]')?.textContent).toContain('Only the browser that sent this message can delete it'));
     expect(room.messages()[0]!.deletedAt).toBeUndefined();
   });
 

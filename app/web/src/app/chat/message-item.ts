@@ -20,7 +20,7 @@ import { timeLabel } from './time-format';
           <span class="msg-sent" title="Sent"><span aria-hidden="true">✓</span><span class="visually-hidden">Sent</span></span>
         }
         @if (canDelete() && !confirming()) {
-          <button #deleteButton type="button" class="link-button msg-delete" (click)="askDelete()" aria-label="Delete this message">Delete</button>
+          <button #deleteButton type="button" class="link-button msg-delete" (click)="askDelete()" [attr.aria-label]="deleteLabel()">Delete</button>
         }
       </header>
       @if (e.deletedAt) {
@@ -86,6 +86,12 @@ export class MessageItem {
   protected readonly canDelete = computed(() => {
     const e = this.entry();
     return !!e.outgoing && e.outgoing.status === 'sent' && !!e.seq && !e.deletedAt;
+  });
+  /** Names the message, so that a list of Delete buttons can be told apart by ear. */
+  protected readonly deleteLabel = computed(() => {
+    const text = this.entry().text;
+    const what = text === undefined ? 'image' : text.length > 40 ? `${text.slice(0, 40)}…` : text;
+    return `Delete this message: ${what}`;
   });
   protected readonly parts = computed(() => linkify(this.entry().text ?? ''));
   protected readonly time = computed(() => (this.entry().sentAt ? timeLabel(this.entry().sentAt!) : ''));

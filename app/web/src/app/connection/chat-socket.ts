@@ -16,6 +16,7 @@ import {
   type ServerToClientEvents,
 } from '@chat/protocol';
 import { RuntimeConfig } from '../config/runtime-config';
+import { Listeners } from './listeners';
 import { clientId } from '../identity/browser-identity';
 import { IdentityStore } from '../identity/identity-store';
 
@@ -34,13 +35,13 @@ type ChatIo = Socket<ServerToClientEvents, ClientToServerEvents>;
 export class ChatSocket {
   private readonly config = inject(RuntimeConfig);
   private socket?: ChatIo;
-  private readonly messageListeners = new Set<(m: ChatMessage) => void>();
-  private readonly connectListeners = new Set<(recovered: boolean) => void>();
+  private readonly messageListeners = new Listeners<ChatMessage>();
+  private readonly connectListeners = new Listeners<boolean>();
   private everConnected = false;
   private readonly identity = inject(IdentityStore);
-  private readonly presenceListeners = new Set<(e: PresenceEvent) => void>();
-  private readonly typingListeners = new Set<(e: TypingEvent) => void>();
-  private readonly deletedListeners = new Set<(e: MessageDeletedEvent) => void>();
+  private readonly presenceListeners = new Listeners<PresenceEvent>();
+  private readonly typingListeners = new Listeners<TypingEvent>();
+  private readonly deletedListeners = new Listeners<MessageDeletedEvent>();
 
   readonly status = signal<ConnectionStatus>('connecting');
   /** This browser's identity in presence and typing (the same in every tab). */
@@ -70,7 +71,7 @@ export class ChatSocket {
       this.status.set('connected');
       const recovered = this.everConnected && socket.recovered;
       this.everConnected = true;
-      for (const fn of this.connectListeners) fn(recovered);
+      this.connectListeners.emit(recovered);
     });
     socket.on('disconnect', (reason) => {
       if (this.status() === 'offline') return;
@@ -82,12 +83,12 @@ export class ChatSocket {
       if (this.status() !== 'offline') this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
     });
     socket.on('newMessage', (m) => {
-      for (const fn of this.messageListeners) fn(m);
+      this.messageListeners.emit(m);
     });
     const raw = untyped(socket);
-    raw.on('presence', (e: PresenceEvent) => this.presenceListeners.forEach((fn) => fn(e)));
-    raw.on('typing', (e: TypingEvent) => this.typingListeners.forEach((fn) => fn(e)));
-    raw.on('messageDeleted', (e: MessageDeletedEvent) => this.deletedListeners.forEach((fn) => fn(e)));
+    raw.on('presence', (e: PresenceEvent) => this.presenceListeners.emit(e));
+    raw.on('typing', (e: TypingEvent) => this.typingListeners.emit(e));
+    raw.on('messageDeleted', (e: MessageDeletedEvent) => this.deletedListeners.emit(e));
 
     // The browser knows about a lost network long before a heartbeat would: say so at once, and
     // reconnect as soon as it is back.
@@ -107,29 +108,24 @@ export class ChatSocket {
   }
 
   onMessage(fn: (m: ChatMessage) => void): () => void {
-    this.messageListeners.add(fn);
-    return () => this.messageListeners.delete(fn);
+    return this.messageListeners.add(fn);
   }
 
   /** `recovered` is true when Socket.IO restored the session (missed events replayed, rooms kept). */
   onConnect(fn: (recovered: boolean) => void): () => void {
-    this.connectListeners.add(fn);
-    return () => this.connectListeners.delete(fn);
+    return this.connectListeners.add(fn);
   }
 
   onPresence(fn: (e: PresenceEvent) => void): () => void {
-    this.presenceListeners.add(fn);
-    return () => this.presenceListeners.delete(fn);
+    return this.presenceListeners.add(fn);
   }
 
   onTyping(fn: (e: TypingEvent) => void): () => void {
-    this.typingListeners.add(fn);
-    return () => this.typingListeners.delete(fn);
+    return this.typingListeners.add(fn);
   }
 
   onDeleted(fn: (e: MessageDeletedEvent) => void): () => void {
-    this.deletedListeners.add(fn);
-    return () => this.deletedListeners.delete(fn);
+    return this.deletedListeners.add(fn);
   }
 
   /** Fire and forget: a lost typing hint is harmless, so it is never buffered while disconnected. */

@@ -82,6 +82,8 @@ export class UnreadStore {
         .map(async (room) => {
           try {
             const page = await this.history.page(room, { limit: UNREAD_PAGE });
+            // Opened meanwhile: it is being read.
+            if (room === this.chat.activeRoom() && this.page.visible()) return;
             const fresh = page.messages.filter((m) => this.counts(m));
             for (const m of fresh) this.add(room, m.id);
             if (page.nextBefore && fresh.length === page.messages.length && fresh.length > 0) this.overflow.update((s) => new Set(s).add(room));

@@ -8,19 +8,11 @@ import { ChatSocket } from '../connection/chat-socket';
 import { PageVisibility } from '../notifications/page-visibility';
 import { UnreadTitleStrategy } from '../notifications/unread-title';
 import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { msg } from '../testing/chat-message';
 import { fakeFetch } from '../testing/fake-fetch';
 import { RoomListStore } from './room-list-store';
 import { UnreadStore } from './unread-store';
 
-const msg = (id: string, seq: number, room = 'global', extra: Partial<ChatMessage> = {}): ChatMessage => ({
-  id,
-  room,
-  author: 'bob',
-  text: `text ${id}`,
-  sentAt: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
-  seq: formatSeq(seq),
-  ...extra,
-});
 
 function setup(history: Record<string, ChatMessage[]> = {}, storage: Record<string, unknown> = {}) {
   localStorage.clear();
@@ -129,5 +121,17 @@ describe('RoomListStore', () => {
     list.remove('global');
     list.remove('team');
     expect(JSON.parse(localStorage.getItem('chat.rooms')!)).toEqual(['global', 'ops']);
+  });
+});
+
+describe('UnreadStore after being away', () => {
+  it('does not count a room that was opened while its history was on the way', async () => {
+    const { chat, unread } = setup({ team: [msg('t1', 1, 'team'), msg('t2', 2, 'team')] }, { 'chat.rooms': ['global', 'team'], 'chat.lastRead': { team: formatSeq(1) } });
+    chat.activeRoom.set('global');
+    const counting = unread.countFromHistory();
+    chat.activeRoom.set('team');
+    TestBed.tick();
+    await counting;
+    expect(unread.total()).toBe(0);
   });
 });

@@ -13,6 +13,7 @@ import {
   type TypingEvent,
 } from '@chat/protocol';
 import type { ConnectionStatus } from '../connection/chat-socket';
+import { Listeners } from '../connection/listeners';
 
 /** Stands in for the Socket.IO connection at the network boundary; tests decide every ack. */
 export class FakeChatSocket {
@@ -32,37 +33,32 @@ export class FakeChatSocket {
   readonly deletes: { body: { room: string; seq: string; deleteKey: string }; reply: (ack: DeleteAck) => void }[] = [];
   /** What `getPresence` answers, per room (unanswered rooms get `not_found`). */
   presence = new Map<string, PresenceEvent>();
-  private readonly messageListeners = new Set<(m: ChatMessage) => void>();
-  private readonly presenceListeners = new Set<(e: PresenceEvent) => void>();
-  private readonly typingListeners = new Set<(e: TypingEvent) => void>();
-  private readonly deletedListeners = new Set<(e: MessageDeletedEvent) => void>();
-  private readonly connectListeners = new Set<(recovered: boolean) => void>();
+  private readonly messageListeners = new Listeners<ChatMessage>();
+  private readonly presenceListeners = new Listeners<PresenceEvent>();
+  private readonly typingListeners = new Listeners<TypingEvent>();
+  private readonly deletedListeners = new Listeners<MessageDeletedEvent>();
+  private readonly connectListeners = new Listeners<boolean>();
 
   start(): void {}
 
   onMessage(fn: (m: ChatMessage) => void): () => void {
-    this.messageListeners.add(fn);
-    return () => this.messageListeners.delete(fn);
+    return this.messageListeners.add(fn);
   }
 
   onConnect(fn: (recovered: boolean) => void): () => void {
-    this.connectListeners.add(fn);
-    return () => this.connectListeners.delete(fn);
+    return this.connectListeners.add(fn);
   }
 
   onPresence(fn: (e: PresenceEvent) => void): () => void {
-    this.presenceListeners.add(fn);
-    return () => this.presenceListeners.delete(fn);
+    return this.presenceListeners.add(fn);
   }
 
   onTyping(fn: (e: TypingEvent) => void): () => void {
-    this.typingListeners.add(fn);
-    return () => this.typingListeners.delete(fn);
+    return this.typingListeners.add(fn);
   }
 
   onDeleted(fn: (e: MessageDeletedEvent) => void): () => void {
-    this.deletedListeners.add(fn);
-    return () => this.deletedListeners.delete(fn);
+    return this.deletedListeners.add(fn);
   }
 
   typing(room: string, typing: boolean): void {
@@ -81,15 +77,15 @@ export class FakeChatSocket {
   }
 
   emitPresence(e: PresenceEvent): void {
-    for (const fn of this.presenceListeners) fn(e);
+    this.presenceListeners.emit(e);
   }
 
   emitTyping(e: TypingEvent): void {
-    for (const fn of this.typingListeners) fn(e);
+    this.typingListeners.emit(e);
   }
 
   emitDeleted(e: MessageDeletedEvent): void {
-    for (const fn of this.deletedListeners) fn(e);
+    this.deletedListeners.emit(e);
   }
 
   send(message: SendMessageInput): Promise<SendAck> {
@@ -113,7 +109,7 @@ export class FakeChatSocket {
   }
 
   deliver(m: ChatMessage): void {
-    for (const fn of this.messageListeners) fn(m);
+    this.messageListeners.emit(m);
   }
 
   disconnect(): void {
@@ -124,7 +120,7 @@ export class FakeChatSocket {
   reconnect(recovered: boolean): void {
     this.connected = true;
     if (!recovered) this.rooms = new Set([DEFAULT_ROOM]);
-    for (const fn of this.connectListeners) fn(recovered);
+    this.connectListeners.emit(recovered);
   }
 }
 
