@@ -1,5 +1,4 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 import { App } from './app';
 import { ChatStore } from './chat/chat-store';
 import { ChatSocket } from './connection/chat-socket';
@@ -7,7 +6,7 @@ import { FakeChatSocket } from './testing/fake-chat-socket';
 
 describe('App', () => {
   it('skips to the message box by focusing it, without navigating (the page has <base href="/">)', async () => {
-    TestBed.configureTestingModule({ providers: [provideRouter([]), { provide: ChatSocket, useValue: new FakeChatSocket() }] });
+    TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: new FakeChatSocket() }] });
     const fixture = TestBed.createComponent(App);
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
@@ -27,10 +26,13 @@ describe('App', () => {
   it('shows a refused join in the status banner', async () => {
     const socket = new FakeChatSocket();
     socket.refuseJoin = { code: 'unavailable', message: 'busy' };
-    TestBed.configureTestingModule({ providers: [provideRouter([]), { provide: ChatSocket, useValue: socket }] });
+    TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: socket }] });
+    history.replaceState(null, '', '/r/team');
     const fixture = TestBed.createComponent(App);
+    await fixture.whenStable();
     await TestBed.inject(ChatStore).enter('team');
     await fixture.whenStable();
+    history.replaceState(null, '', '/');
     expect((fixture.nativeElement as HTMLElement).querySelector('[role=status] [data-status=join-failed]')?.textContent).toMatch(
       /Not receiving new messages in #team: busy/,
     );

@@ -1,14 +1,14 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { RouterOutlet } from '@angular/router';
 import { ConnectionBanner } from './connection/connection-banner';
 import { IdentityForm } from './identity/identity-form';
 import { IdentityStore } from './identity/identity-store';
 import { RoomPicker } from './rooms/room-picker';
 import { ChatStore } from './chat/chat-store';
+import { ChatPage } from './chat/chat-page';
 
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet, ConnectionBanner, IdentityForm, RoomPicker],
+  imports: [ChatPage, ConnectionBanner, IdentityForm, RoomPicker],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <!-- A button, not href="#composer-text": with <base href="/"> a fragment link loads the app's root. -->
@@ -32,7 +32,7 @@ import { ChatStore } from './chat/chat-store';
     }
     <app-connection-banner />
     <main class="app-main">
-      <router-outlet />
+      <app-chat-page />
     </main>
   `,
 })

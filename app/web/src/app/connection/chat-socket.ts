@@ -1,5 +1,5 @@
 import { Injectable, inject, signal } from '@angular/core';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket, io as ioFunction } from 'socket.io-client';
 import {
   SOCKET_PATH,
   type ChatMessage,
@@ -32,8 +32,33 @@ export class ChatSocket {
 
   readonly status = signal<ConnectionStatus>('connecting');
 
+  private starting = false;
+
+  /**
+   * socket.io-client is a chunk of its own, fetched while the first screen renders: the page paints without
+   * waiting for it, and a send before it connects fails at once like any send while disconnected.
+   */
   start(): void {
-    if (this.socket) return;
+    if (this.starting) return;
+    this.starting = true;
+    // The browser knows about a lost network long before a heartbeat would: say so at once, and
+    // reconnect as soon as it is back.
+    globalThis.addEventListener?.('offline', () => {
+      this.status.set('offline');
+      this.socket?.disconnect();
+    });
+    globalThis.addEventListener?.('online', () => {
+      this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
+      this.socket?.connect();
+    });
+    if (globalThis.navigator && globalThis.navigator.onLine === false) this.status.set('offline');
+    import('socket.io-client').then(
+      ({ io }) => this.connect(io),
+      (err: Error) => console.error('the connection code could not be loaded; reload the page', err),
+    );
+  }
+
+  private connect(io: typeof ioFunction): void {
     const socket: ChatIo = io(this.config.socketOrigin(), {
       path: SOCKET_PATH,
       reconnectionDelay: 500,
@@ -58,18 +83,6 @@ export class ChatSocket {
     socket.on('newMessage', (m) => {
       for (const fn of this.messageListeners) fn(m);
     });
-
-    // The browser knows about a lost network long before a heartbeat would: say so at once, and
-    // reconnect as soon as it is back.
-    globalThis.addEventListener?.('offline', () => {
-      this.status.set('offline');
-      socket.disconnect();
-    });
-    globalThis.addEventListener?.('online', () => {
-      this.status.set('reconnecting');
-      socket.connect();
-    });
-    if (globalThis.navigator && globalThis.navigator.onLine === false) this.status.set('offline');
   }
 
   get connected(): boolean {
