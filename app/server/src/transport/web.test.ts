@@ -30,7 +30,7 @@ describe('serving the web build', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await res.text()).toContain('User-agent: *');
-    expect(res.headers.get('cache-control')).toBe('public, max-age=86400');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
   });
 
   test('a missing file is a 404, even when the client accepts HTML; app routes still get index.html', async () => {
@@ -53,9 +53,9 @@ describe('serving the web build', () => {
     ['chunk-EGDUX52C.js', 'public, max-age=31536000, immutable'],
     ['styles-BUQBL6UZ.css', 'public, max-age=31536000, immutable'],
     ['index.html', 'no-cache'],
-    ['robots.txt', 'public, max-age=86400'],
-    ['icons/icon-192.png', 'public, max-age=86400'],
-    ['favicon.ico', 'public, max-age=86400'],
+    ['robots.txt', 'public, max-age=300'],
+    ['icons/icon-192.png', 'public, max-age=300'],
+    ['favicon.ico', 'public, max-age=300'],
   ])('%s: %s', (file, expected) => {
     expect(webCacheControl(file)).toBe(expected);
   });

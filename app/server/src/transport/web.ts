@@ -13,8 +13,8 @@ export function webCacheControl(file: string): string {
   const name = path.basename(file);
   if (HASHED.test(name)) return 'public, max-age=31536000, immutable';
   if (name === 'index.html') return 'no-cache';
-  // Stable names (robots.txt, favicon.ico, the manifest and its icons): a day, then revalidated.
-  return 'public, max-age=86400';
+  // Stable names (robots.txt, favicon.ico, the manifest, icons): briefly, as the S3 site does (publish-site.sh).
+  return 'public, max-age=300';
 }
 
 /**

@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, afterNextRender, inject, signal } from '@angular/core';
+import { ChatSocket } from './connection/chat-socket';
 import { ConnectionBanner } from './connection/connection-banner';
 import { IdentityForm } from './identity/identity-form';
 import { IdentityStore } from './identity/identity-store';
@@ -40,6 +41,11 @@ export class App {
   protected readonly identity = inject(IdentityStore);
   protected readonly chat = inject(ChatStore);
   protected readonly editingName = signal(false);
+
+  constructor() {
+    const socket = inject(ChatSocket);
+    afterNextRender(() => socket.start());
+  }
 
   protected skipToComposer(): void {
     globalThis.document?.getElementById('composer-text')?.focus();
