@@ -58,6 +58,7 @@ const CHAT_MESSAGE_FIELDS: Record<keyof ChatMessage, 'required' | 'optional'> = 
   imageUrl: 'optional',
   sentAt: 'required',
   seq: 'required',
+  deletedAt: 'optional',
 };
 
 /** A message from `newMessage` or `/history`, with only its known fields; undefined when it is not one. */

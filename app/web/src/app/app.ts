@@ -6,10 +6,13 @@ import { IdentityStore } from './identity/identity-store';
 import { RoomPicker } from './rooms/room-picker';
 import { ChatStore } from './chat/chat-store';
 import { ChatPage } from './chat/chat-page';
+import { RoomList } from './rooms/room-list';
+import { NotifyToggle } from './notifications/notify-toggle';
+import { UnreadTitle } from './notifications/unread-title';
 
 @Component({
   selector: 'app-root',
-  imports: [ChatPage, ConnectionBanner, IdentityForm, RoomPicker],
+  imports: [ChatPage, ConnectionBanner, IdentityForm, RoomPicker, RoomList, NotifyToggle],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <!-- A button, not href="#composer-text": with <base href="/"> a fragment link loads the app's root. -->
@@ -25,7 +28,9 @@ import { ChatPage } from './chat/chat-page';
           </button>
         </div>
       }
+      <app-notify-toggle />
     </header>
+    <app-room-list [current]="chat.activeRoom()" />
     @if (editingName() && identity.name()) {
       <div id="name-panel" class="name-panel">
         <app-identity-form [cancellable]="true" (done)="editingName.set(false)" />
@@ -45,6 +50,7 @@ export class App {
   constructor() {
     const socket = inject(ChatSocket);
     afterNextRender(() => socket.start());
+    inject(UnreadTitle);
   }
 
   protected skipToComposer(): void {

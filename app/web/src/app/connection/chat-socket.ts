@@ -1,15 +1,23 @@
-import { Injectable, inject, signal } from '@angular/core';
+import { Injectable, effect, inject, signal, untracked } from '@angular/core';
 import type { Socket, io as ioFunction } from 'socket.io-client';
 import {
   SOCKET_PATH,
   type ChatMessage,
   type ClientToServerEvents,
+  type DeleteAck,
+  type IdentifyAck,
+  type MessageDeletedEvent,
+  type PresenceAck,
+  type PresenceEvent,
+  type TypingEvent,
   type JoinAck,
   type SendAck,
   type SendMessageInput,
   type ServerToClientEvents,
 } from '@chat/protocol';
 import { RuntimeConfig } from '../config/runtime-config';
+import { clientId } from '../identity/browser-identity';
+import { IdentityStore } from '../identity/identity-store';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -29,8 +37,24 @@ export class ChatSocket {
   private readonly messageListeners = new Set<(m: ChatMessage) => void>();
   private readonly connectListeners = new Set<(recovered: boolean) => void>();
   private everConnected = false;
+  private readonly identity = inject(IdentityStore);
+  private readonly presenceListeners = new Set<(e: PresenceEvent) => void>();
+  private readonly typingListeners = new Set<(e: TypingEvent) => void>();
+  private readonly deletedListeners = new Set<(e: MessageDeletedEvent) => void>();
 
   readonly status = signal<ConnectionStatus>('connecting');
+  /** This browser's identity in presence and typing (the same in every tab). */
+  readonly clientId = clientId();
+
+  constructor() {
+    // A new name reaches the others at once; a reconnect sends it in the handshake anyway.
+    effect(() => {
+      const author = this.identity.name();
+      untracked(() => {
+        if (author && this.connected) void this.call('identify', { clientId: this.clientId, author });
+      });
+    });
+  }
 
   private starting = false;
 
@@ -63,6 +87,8 @@ export class ChatSocket {
       path: SOCKET_PATH,
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
+      // A function, so that every (re)connect carries the current name.
+      auth: (cb) => cb({ clientId: this.clientId, ...(this.identity.name() ? { author: this.identity.name()! } : {}) }),
     });
     this.socket = socket;
     socket.on('connect', () => {
@@ -83,6 +109,10 @@ export class ChatSocket {
     socket.on('newMessage', (m) => {
       for (const fn of this.messageListeners) fn(m);
     });
+    const raw = untyped(socket);
+    raw.on('presence', (e: PresenceEvent) => this.presenceListeners.forEach((fn) => fn(e)));
+    raw.on('typing', (e: TypingEvent) => this.typingListeners.forEach((fn) => fn(e)));
+    raw.on('messageDeleted', (e: MessageDeletedEvent) => this.deletedListeners.forEach((fn) => fn(e)));
   }
 
   get connected(): boolean {
@@ -98,6 +128,34 @@ export class ChatSocket {
   onConnect(fn: (recovered: boolean) => void): () => void {
     this.connectListeners.add(fn);
     return () => this.connectListeners.delete(fn);
+  }
+
+  onPresence(fn: (e: PresenceEvent) => void): () => void {
+    this.presenceListeners.add(fn);
+    return () => this.presenceListeners.delete(fn);
+  }
+
+  onTyping(fn: (e: TypingEvent) => void): () => void {
+    this.typingListeners.add(fn);
+    return () => this.typingListeners.delete(fn);
+  }
+
+  onDeleted(fn: (e: MessageDeletedEvent) => void): () => void {
+    this.deletedListeners.add(fn);
+    return () => this.deletedListeners.delete(fn);
+  }
+
+  /** Fire and forget: a lost typing hint is harmless, so it is never buffered while disconnected. */
+  typing(room: string, typing: boolean): void {
+    if (this.socket?.connected) untyped(this.socket).emit('typing', { room, typing });
+  }
+
+  getPresence(room: string): Promise<PresenceAck> {
+    return this.call('getPresence', room);
+  }
+
+  deleteMessage(room: string, seq: string, deleteKey: string): Promise<DeleteAck> {
+    return this.call('deleteMessage', { room, seq, deleteKey });
   }
 
   send(message: SendMessageInput): Promise<SendAck> {
@@ -120,11 +178,15 @@ export class ChatSocket {
     return this.call('leave', room);
   }
 
-  private call(event: 'join' | 'leave', room: string): Promise<JoinAck> {
+  private call(event: 'join' | 'leave', room: string): Promise<JoinAck>;
+  private call(event: 'getPresence', room: string): Promise<PresenceAck>;
+  private call(event: 'identify', body: { clientId: string; author: string }): Promise<IdentifyAck>;
+  private call(event: 'deleteMessage', body: { room: string; seq: string; deleteKey: string }): Promise<DeleteAck>;
+  private call<A>(event: string, body: unknown): Promise<A | ReturnType<typeof failure>> {
     const socket = this.socket;
     if (!socket?.connected) return Promise.resolve(failure('unavailable', 'Not connected to the server'));
     return new Promise((resolve) => {
-      untyped(socket).timeout(ACK_TIMEOUT_MS).emit(event, room, (err: Error | null, ack?: JoinAck) => {
+      untyped(socket).timeout(ACK_TIMEOUT_MS).emit(event, body, (err: Error | null, ack?: A) => {
         resolve(err || !ack ? failure('unavailable', 'No answer from the server') : ack);
       });
     });

@@ -1,4 +1,4 @@
-import { Injectable, effect, signal } from '@angular/core';
+import { Injectable, signal } from '@angular/core';
 import { DEFAULT_ROOM } from '@chat/protocol';
 
 /**
@@ -14,9 +14,6 @@ export class RoomUrl {
   constructor() {
     this.read();
     globalThis.addEventListener?.('popstate', () => this.read());
-    effect(() => {
-      if (globalThis.document) document.title = `#${this.current()} · Chat`;
-    });
   }
 
   /** Opens a room: a new history entry, or with `replace` the current one (a corrected or refused URL). */

@@ -1,5 +1,17 @@
 import { signal } from '@angular/core';
-import { DEFAULT_ROOM, type ChatMessage, type ErrorBody, type JoinAck, type SendAck, type SendMessageInput } from '@chat/protocol';
+import {
+  DEFAULT_ROOM,
+  type ChatMessage,
+  type DeleteAck,
+  type ErrorBody,
+  type JoinAck,
+  type MessageDeletedEvent,
+  type PresenceAck,
+  type PresenceEvent,
+  type SendAck,
+  type SendMessageInput,
+  type TypingEvent,
+} from '@chat/protocol';
 import type { ConnectionStatus } from '../connection/chat-socket';
 
 /** Stands in for the Socket.IO connection at the network boundary; tests decide every ack. */
@@ -14,7 +26,16 @@ export class FakeChatSocket {
   rooms = new Set<string>([DEFAULT_ROOM]);
   /** When set, the server refuses joins with this error. */
   refuseJoin: ErrorBody | null = null;
+  readonly clientId = 'this-browser';
+  /** `typing` events sent, in order. */
+  readonly typingSent: { room: string; typing: boolean }[] = [];
+  readonly deletes: { body: { room: string; seq: string; deleteKey: string }; reply: (ack: DeleteAck) => void }[] = [];
+  /** What `getPresence` answers, per room (unanswered rooms get `not_found`). */
+  presence = new Map<string, PresenceEvent>();
   private readonly messageListeners = new Set<(m: ChatMessage) => void>();
+  private readonly presenceListeners = new Set<(e: PresenceEvent) => void>();
+  private readonly typingListeners = new Set<(e: TypingEvent) => void>();
+  private readonly deletedListeners = new Set<(e: MessageDeletedEvent) => void>();
   private readonly connectListeners = new Set<(recovered: boolean) => void>();
 
   start(): void {}
@@ -27,6 +48,48 @@ export class FakeChatSocket {
   onConnect(fn: (recovered: boolean) => void): () => void {
     this.connectListeners.add(fn);
     return () => this.connectListeners.delete(fn);
+  }
+
+  onPresence(fn: (e: PresenceEvent) => void): () => void {
+    this.presenceListeners.add(fn);
+    return () => this.presenceListeners.delete(fn);
+  }
+
+  onTyping(fn: (e: TypingEvent) => void): () => void {
+    this.typingListeners.add(fn);
+    return () => this.typingListeners.delete(fn);
+  }
+
+  onDeleted(fn: (e: MessageDeletedEvent) => void): () => void {
+    this.deletedListeners.add(fn);
+    return () => this.deletedListeners.delete(fn);
+  }
+
+  typing(room: string, typing: boolean): void {
+    if (this.connected) this.typingSent.push({ room, typing });
+  }
+
+  getPresence(room: string): Promise<PresenceAck> {
+    if (!this.connected) return Promise.resolve(offline());
+    const p = this.presence.get(room);
+    return Promise.resolve(p ? { ok: true, ...p } : { ok: false, error: { code: 'not_found', message: 'no presence' } });
+  }
+
+  deleteMessage(room: string, seq: string, deleteKey: string): Promise<DeleteAck> {
+    if (!this.connected) return Promise.resolve(offline());
+    return new Promise((reply) => this.deletes.push({ body: { room, seq, deleteKey }, reply }));
+  }
+
+  emitPresence(e: PresenceEvent): void {
+    for (const fn of this.presenceListeners) fn(e);
+  }
+
+  emitTyping(e: TypingEvent): void {
+    for (const fn of this.typingListeners) fn(e);
+  }
+
+  emitDeleted(e: MessageDeletedEvent): void {
+    for (const fn of this.deletedListeners) fn(e);
   }
 
   send(message: SendMessageInput): Promise<SendAck> {
@@ -65,6 +128,6 @@ export class FakeChatSocket {
   }
 }
 
-function offline(): JoinAck {
+function offline(): { ok: false; error: ErrorBody } {
   return { ok: false, error: { code: 'unavailable', message: 'Not connected to the server' } };
 }
