@@ -9,8 +9,8 @@ export class ChatClient {
   readonly socket: ClientSocket;
   private listeners: (() => void)[] = [];
 
-  constructor(url: string, opts: { reconnection?: boolean } = {}) {
-    this.socket = io(url, { transports: ['websocket'], reconnection: opts.reconnection ?? false, forceNew: true });
+  constructor(url: string, opts: { reconnection?: boolean; extraHeaders?: Record<string, string> } = {}) {
+    this.socket = io(url, { transports: ['websocket'], reconnection: opts.reconnection ?? false, forceNew: true, ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}) });
     this.socket.on('newMessage', (m) => {
       this.received.push(m);
       for (const l of this.listeners) l();
