@@ -38,7 +38,10 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
   const store = new DynamoStore(dynamo.client, EMBEDDED_TABLE);
   await store.ensureTable();
   const queue = new MemoryQueue(config.sqsWaitSeconds * 1000);
-  const uploads = new FileUploads(path.join(config.dataDir, 'uploads'));
+  const uploads = new FileUploads(path.join(config.dataDir, 'uploads'), {
+    pendingMs: config.pendingUploadHours * 3600 * 1000,
+    quotaBytes: config.uploadsQuotaBytes,
+  });
   return {
     mode: 'embedded',
     queue,
@@ -46,7 +49,7 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     uploads,
     routes: uploads.routes(),
     close: async () => {
-      await queue.close();
+      await Promise.all([queue.close(), uploads.close()]);
       await dynamo.close();
     },
   };

@@ -63,6 +63,11 @@ export interface UploadStore {
   /** A URL the browser uploads to directly; the storage itself refuses a body over `maxBytes`. */
   createUpload(key: string, contentType: ImageContentType, maxBytes: number): Promise<UploadUrlResponse>;
   exists(key: string): Promise<boolean>;
+  /**
+   * Keep an uploaded image for good because a message uses it: until then it is pending and expires. False when
+   * nothing was uploaded under `key`; claiming again is a no-op (a retried send).
+   */
+  claim(key: string): Promise<boolean>;
   image(key: string): Promise<ImageResponse>;
   /** Origins the browser contacts for uploads and images, for the Content-Security-Policy. */
   origins(): string[];

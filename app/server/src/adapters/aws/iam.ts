@@ -7,8 +7,16 @@ export const SERVER_IAM_ACTIONS = {
   /** SendMessageBatch is authorised as SendMessage, DeleteMessageBatch as DeleteMessage. */
   queue: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
   table: ['dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
-  /** Presigned POST (PutObject), presigned GET and HeadObject (GetObject) on the objects under rooms/. */
+  /** Images sent in a message, under rooms/: CopyObject's target (PutObject), presigned GET and HeadObject (GetObject). */
   uploadObjects: ['s3:PutObject', 's3:GetObject'],
+  /** Uploads not yet sent, under PENDING_UPLOAD_PREFIX: presigned POST, CopyObject's source and its HeadObject, DeleteObject once copied. */
+  pendingUploadObjects: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
   /** HeadBucket, for /readyz. */
   uploadsBucket: ['s3:ListBucket'],
 } as const;
+
+/**
+ * Browsers upload under this prefix; sending the image in a message moves it to its key under rooms/. The data
+ * stack expires this prefix after a day, so an image uploaded and never sent cannot pile up on the bill.
+ */
+export const PENDING_UPLOAD_PREFIX = 'pending/';
