@@ -1,4 +1,6 @@
 import { APP_ROOT, SERVER_MAIN, SERVICE_NAME, SERVICE_USER } from './names';
+import { SERVER_LOG_FILE } from './boot/cloudwatch-agent';
+import { SERVICE_HARDENING } from './boot/service-hardening';
 
 export interface UserDataSettings {
   nodeVersion: string;
@@ -6,6 +8,8 @@ export interface UserDataSettings {
   port: number;
   /** Server settings, written as Environment= lines of the unit (values may be terraform interpolations). */
   environment: Record<string, string>;
+  /** Shell steps run after the unit is written and before it starts (e.g. boot/cloudwatch-agent.ts). */
+  bootSteps?: string[];
 }
 
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -95,11 +99,17 @@ StateDirectory=chat
 ProtectSystem=strict
 ProtectHome=true
 PrivateTmp=true
+# JSON log lines to a file the CloudWatch agent ships (boot/cloudwatch-agent.ts); systemd's own lines stay in journald.
+LogsDirectory=chat
+StandardOutput=append:${SERVER_LOG_FILE}
+StandardError=append:${SERVER_LOG_FILE}
+${SERVICE_HARDENING}
 
 [Install]
 WantedBy=multi-user.target
 UNIT
 
+${(s.bootSteps ?? []).join('\n')}
 systemctl daemon-reload
 systemctl enable ${SERVICE_NAME}
 systemctl start ${SERVICE_NAME} || true
