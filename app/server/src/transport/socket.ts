@@ -15,6 +15,7 @@ import type { SendMessage } from '../chat/send-message';
 import type { ChatMetrics } from '../metrics';
 import { keyedLimit, type AddressLimits } from './abuse-limits';
 import { clientAddress } from './client-address';
+import { withAck } from './socket-args';
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -22,8 +23,6 @@ type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 /** A socket may be in this many rooms at once, so joins cannot grow the server's memory without end. */
 const MAX_ROOMS_PER_SOCKET = 50;
 
-const noop = () => {};
-const ackOf = <T>(ack: unknown): ((r: T) => void) => (typeof ack === 'function' ? (ack as (r: T) => void) : noop);
 
 /** Socket handlers: the socket half of the protocol. Every input is validated and answered; nothing else is trusted. */
 export function attachSocketHandlers(
@@ -57,8 +56,7 @@ export function attachSocketHandlers(
     // Recovery skips middlewares: a recovered socket held its slot before, so it takes one back unconditionally.
     else socket.once('disconnect', limits.readmitSocket(address));
 
-    socket.on('sendMessage', async (payload: unknown, ack?: unknown) => {
-      const answer = ackOf<SendAck>(ack);
+    socket.on('sendMessage', withAck<SendAck>(async (payload, answer) => {
       const done = metrics.ackTimer();
       const reply = (r: SendAck) => (done(r), answer(r));
       try {
@@ -71,10 +69,9 @@ export function attachSocketHandlers(
         return reply({ ok: false, error: { code: 'rate_limited', message: `at most ${config.abuse.addressMessagePoints} messages per ${config.rateLimit.windowSeconds} s from one address` } });
       }
       reply(await send.execute(payload));
-    });
+    }));
 
-    socket.on('join', async (room: unknown, ack?: unknown) => {
-      const reply = ackOf<JoinAck>(ack);
+    socket.on('join', withAck<JoinAck>(async (room, reply) => {
       const parsed = parseWith(roomSchema, room);
       if (!parsed.ok) return reply({ ok: false, error: parsed.error });
       if (!(await joins(socket.id)).ok) {
@@ -85,15 +82,14 @@ export function attachSocketHandlers(
       }
       void socket.join(parsed.value);
       reply({ ok: true, room: parsed.value });
-    });
+    }));
 
-    socket.on('leave', (room: unknown, ack?: unknown) => {
-      const reply = ackOf<JoinAck>(ack);
+    socket.on('leave', withAck<JoinAck>((room, reply) => {
       const parsed = parseWith(roomSchema, room);
       if (!parsed.ok) return reply({ ok: false, error: parsed.error });
       void socket.leave(parsed.value);
       reply({ ok: true, room: parsed.value });
-    });
+    }));
 
     socket.on('disconnect', (reason) => {
       log.debug({ socket: socket.id, reason }, 'socket disconnected');
