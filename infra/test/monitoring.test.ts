@@ -2,7 +2,11 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
-import { PUBLISHED_METRICS } from '../src/boot/cloudwatch-agent';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PUBLISHED_METRICS, cloudWatchAgentBootStep, cloudWatchAgentConfig, prometheusScrapeConfig } from '../src/boot/cloudwatch-agent';
 import { STACK_ORDER } from '../src/names';
 import { only, resources, synthAll } from './helpers';
 
@@ -10,7 +14,7 @@ const userData = (json: string) => String(only(json, 'aws_instance').user_data);
 
 /** The text between `cat > <file> <<'TAG'` and `TAG` in the boot script. */
 function heredoc(script: string, file: string): string {
-  const m = new RegExp(`cat > ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} <<'(\\w+)'\\n([\\s\\S]*?)\\n\\1\\n`).exec(script);
+  const m = new RegExp(`cat > "\\$ROOT${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}" <<'(\\w+)'\\n([\\s\\S]*?)\\n\\1\\n`).exec(script);
   if (!m) throw new Error(`no heredoc for ${file}`);
   return m[2]!;
 }
@@ -87,7 +91,8 @@ describe('monitoring (compute stack)', () => {
   test('the boot script installs the CloudWatch agent with the log group, and scrapes the server\'s /metrics on loopback', () => {
     const ud = userData(compute);
     expect(ud).toContain('dnf install -y amazon-cloudwatch-agent logrotate');
-    expect(ud).toContain('/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json');
+    expect(ud).toContain('/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:$1"');
+    expect(ud).toContain('  step_unit\n  step_cloudwatch_agent\n  step_release\n');
     const agent = JSON.parse(heredoc(ud, '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json')) as {
       agent: { run_as_user: string };
       logs: { logs_collected: { files: { collect_list: { file_path: string; log_group_name: string }[] } }; metrics_collected: { prometheus: { log_group_name: string; prometheus_config_path: string; emf_processor: { metric_namespace: string; metric_declaration: { metric_selectors: string[] }[] } } } };
@@ -104,9 +109,36 @@ describe('monitoring (compute stack)', () => {
     expect(heredoc(userData(synthAll({ appPort: 80 }).json.compute), prom.prometheus_config_path)).toContain("- targets: ['127.0.0.1:80']");
     // The unit writes the log file the agent tails, and it is rotated.
     expect(ud).toContain('StandardOutput=append:/var/log/chat/server.log');
-    expect(ud).toContain('cat > /etc/logrotate.d/chat');
+    expect(ud).toContain('cat > "$ROOT/etc/logrotate.d/chat"');
     // The agent starts after its log groups exist (it may not create them).
     expect(only(compute, 'aws_instance').depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_cloudwatch_log_group\.monitoring_server-logs/)]));
+  });
+
+  test('the agent step, run with its OS seam replaced, writes a valid configuration and starts the agent with it', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-agent-step-'));
+    try {
+      const step = cloudWatchAgentBootStep({ logGroup: '/chat/server', metricsLogGroup: '/chat/metrics', port: 3000 });
+      const script = [
+        'set -euo pipefail',
+        `ROOT='${root}'`,
+        'log() { echo "$*" >&2; }',
+        'retry() { shift; "$@"; }',
+        step.os,
+        // The seam a test replaces: no dnf, no real agent.
+        'os_install_cloudwatch_agent() { echo installed >> "$ROOT/calls"; }',
+        'os_start_cloudwatch_agent() { echo "started $1" >> "$ROOT/calls"; }',
+        `step_${step.name}() {\n${step.body}\n}`,
+        `step_${step.name}`,
+      ].join('\n');
+      execFileSync('bash', ['-c', script], { stdio: 'pipe' });
+      const config = path.join(root, 'opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json');
+      expect(fs.readFileSync(path.join(root, 'calls'), 'utf8')).toBe(`installed\nstarted ${config}\n`);
+      expect(JSON.parse(fs.readFileSync(config, 'utf8'))).toEqual(cloudWatchAgentConfig({ logGroup: '/chat/server', metricsLogGroup: '/chat/metrics', port: 3000 }));
+      expect(fs.readFileSync(path.join(root, 'opt/aws/amazon-cloudwatch-agent/etc/prometheus.yaml'), 'utf8')).toBe(prometheusScrapeConfig(3000));
+      expect(fs.readFileSync(path.join(root, 'etc/logrotate.d/chat'), 'utf8')).toMatch(/^\/var\/log\/chat\/server\.log \{\n[\s\S]*copytruncate\n\}\n$/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('the service is sandboxed, and a configuration error (exit 78) is not restarted in a loop', () => {

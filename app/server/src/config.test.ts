@@ -6,6 +6,11 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', aws: undefined, corsOrigins: [], maxUploadBytes: 5 * 1024 * 1024 });
   });
 
+  test('ADMIN_TOKEN: unset disables moderation; set, it is kept as given (trimmed)', () => {
+    expect(loadConfig({}).adminToken).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: ' x'.padEnd(40, 'y') + ' ' }).adminToken).toBe('x'.padEnd(39, 'y'));
+  });
+
   test('all aws settings: aws mode', () => {
     const c = loadConfig({
       QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/chat.fifo',
@@ -45,6 +50,8 @@ describe('loadConfig', () => {
     [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16 characters/],
     [{ PENDING_UPLOAD_HOURS: '0' }, /PENDING_UPLOAD_HOURS must be at least 1/],
     [{ UPLOADS_QUOTA_BYTES: '1000' }, /UPLOADS_QUOTA_BYTES must be at least 1048576/],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16/],
+    [{ ADMIN_TOKEN: 'sixteen chars and spaces' }, /ADMIN_TOKEN must be printable ASCII/],
   ])('%j stops startup naming the setting', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

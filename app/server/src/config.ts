@@ -65,6 +65,15 @@ const envSchema = z.object({
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()),
   PENDING_UPLOAD_HOURS: intSetting('PENDING_UPLOAD_HOURS', 24, 1, 24 * 30),
   UPLOADS_QUOTA_BYTES: intSetting('UPLOADS_QUOTA_BYTES', 1024 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER),
+  // Issue 12: moderator deletes; unset disables them.
+  ADMIN_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .min(16, 'ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -base64 32)')
+      .max(512, 'ADMIN_TOKEN must be at most 512 characters')
+      .regex(/^[\x21-\x7e]+$/, 'ADMIN_TOKEN must be printable ASCII without spaces (it travels in an HTTP header)')
+      .optional(),
+  ),
 });
 
 function isAddressOrSubnet(a: string): boolean {
@@ -121,6 +130,8 @@ export interface Config {
   uploadsQuotaBytes: number;
   /** Present in aws mode; absent means embedded mode. */
   aws: AwsSettings | undefined;
+  /** Bearer token for moderator deletes (`DELETE /messages/:room/:seq`); undefined disables the route. */
+  adminToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -182,5 +193,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pendingUploadHours: e.PENDING_UPLOAD_HOURS,
     uploadsQuotaBytes: e.UPLOADS_QUOTA_BYTES,
     aws,
+    adminToken: e.ADMIN_TOKEN,
   };
 }

@@ -5,6 +5,8 @@
  * which terraform would read as an interpolation.
  */
 
+import type { BootStep } from '../user-data';
+
 /** CloudWatch namespace of the server's own metrics (the dashboard and alarms read them there). */
 export const SERVER_METRICS_NAMESPACE = 'Chat';
 /** The job label of the scrape: the single dimension every published server metric has. */
@@ -118,20 +120,31 @@ const LOGROTATE = `${SERVER_LOG_FILE} {
 }
 `;
 
-/** The boot step: install the agent (Amazon Linux 2023 package) and logrotate, write the configuration, start. */
-export function cloudWatchAgentBootStep(s: AgentSettings): string {
+/**
+ * The boot step (user-data.ts runs it after the unit is written): install the agent (Amazon Linux 2023's package)
+ * and logrotate, write the agent's and the scrape's configuration and the rotation, start the agent. Paths carry
+ * the boot script's $ROOT, and the two os_* functions are what a test run outside EC2 replaces.
+ */
+export function cloudWatchAgentBootStep(s: AgentSettings): BootStep {
   const config = JSON.stringify(cloudWatchAgentConfig(s), null, 2);
   if (config.includes('${') || config.includes('%{')) throw new Error('agent configuration may not contain terraform template sequences');
-  return `# CloudWatch agent: the server's log file to CloudWatch Logs, its /metrics scraped into CloudWatch metrics.
-dnf install -y amazon-cloudwatch-agent logrotate
-install -d -m 0755 ${AGENT_DIR}/etc
-cat > ${PROMETHEUS_CONFIG} <<'PROMETHEUS'
+  return {
+    name: 'cloudwatch_agent',
+    os: [
+      'os_install_cloudwatch_agent() { retry 5 dnf install -y amazon-cloudwatch-agent logrotate; }',
+      `os_start_cloudwatch_agent() { ${AGENT_DIR}/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:$1"; }`,
+    ].join('\n'),
+    body: `  # The server's log file to CloudWatch Logs, its /metrics scraped into CloudWatch metrics.
+  os_install_cloudwatch_agent
+  mkdir -p "$ROOT${AGENT_DIR}/etc" "$ROOT/etc/logrotate.d"
+  cat > "$ROOT${PROMETHEUS_CONFIG}" <<'PROMETHEUS'
 ${prometheusScrapeConfig(s.port)}PROMETHEUS
-cat > ${AGENT_CONFIG} <<'AGENT'
+  cat > "$ROOT${AGENT_CONFIG}" <<'AGENT'
 ${config}
 AGENT
-cat > /etc/logrotate.d/chat <<'LOGROTATE'
+  cat > "$ROOT/etc/logrotate.d/chat" <<'LOGROTATE'
 ${LOGROTATE}LOGROTATE
-${AGENT_DIR}/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${AGENT_CONFIG}
-`;
+  os_start_cloudwatch_agent "$ROOT${AGENT_CONFIG}"
+  log "cloudwatch agent: logs to ${s.logGroup}, metrics from 127.0.0.1:${s.port}/metrics"`,
+  };
 }

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import compression from 'compression';
 import cors from 'cors';
@@ -12,15 +12,15 @@ import type { ChatMetrics } from '../metrics';
 import { TimeoutError, withTimeout } from '../util/timeout';
 import { serveWeb } from './web';
 import { hostAllowed } from './loopback-host';
-import { httpRateLimit } from './http-rate-limit';
+import { limitedBy } from './http-rate-limit';
 import { keyedLimit, type AddressLimits } from './abuse-limits';
 import { clientAddress } from './client-address';
 import { metricsRoute } from './metrics-route';
 import { readinessCheck } from './ready-check';
+import { sendError } from './http-error';
+import { moderatorRoutes } from './moderation';
+import type { DeleteMessage } from '../chat/delete-message';
 
-const status = (e: ErrorBody) =>
-  e.code === 'too_large' ? 413 : e.code === 'unavailable' ? 503 : e.code === 'not_found' ? 404 : e.code === 'rate_limited' ? 429 : 400;
-const sendError = (res: Response, error: ErrorBody) => res.status(status(error)).json({ error });
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 
@@ -42,7 +42,8 @@ export function createHttpApp(
   config: Config,
   backends: Backends,
   log: Logger,
-  ops: { limits: AddressLimits; metrics: ChatMetrics },
+  /** Issue 12: the delete use case, for the moderator route. Issue 13: per-address limits and metrics. */
+  chat: { deletes?: DeleteMessage; limits: AddressLimits; metrics: ChatMetrics },
 ): express.Express {
   const app = express();
   const addressOf = (req: express.Request) => clientAddress(req, config.trustProxy);
@@ -86,16 +87,18 @@ export function createHttpApp(
     }
   });
 
-  app.get('/metrics', metricsRoute(ops.metrics, config.metricsToken));
+  app.get('/metrics', metricsRoute(chat.metrics, config.metricsToken));
 
   const perMinute = keyedLimit(config.httpRateLimitPerMinute, 60);
-  const requests = (a: string) => (ops.limits.exempt(a) ? Promise.resolve({ ok: true } as const) : perMinute(a));
-  app.use(['/history', '/upload-url', '/uploads'], httpRateLimit(requests, addressOf, `${config.httpRateLimitPerMinute} requests per minute`));
+  const requests = (a: string) => (chat.limits.exempt(a) ? Promise.resolve({ ok: true } as const) : perMinute(a));
+  app.use(['/history', '/upload-url', '/uploads'], limitedBy(requests, addressOf, `${config.httpRateLimitPerMinute} requests per minute`));
   // Each upload URL lets a client store up to MAX_UPLOAD_BYTES: far fewer of those than reads.
-  app.use('/upload-url', httpRateLimit((a) => ops.limits.uploadUrl(a), addressOf, `${config.abuse.uploadUrlsPerHour} upload URLs per hour`));
+  app.use('/upload-url', limitedBy((a) => chat.limits.uploadUrl(a), addressOf, `${config.abuse.uploadUrlsPerHour} upload URLs per hour`));
 
   app.get('/history', answer((query) => readHistory(backends.store, query, config.publicUrl, config.backendTimeoutMs)));
   app.get('/upload-url', answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)));
+
+  if (chat.deletes) app.use(moderatorRoutes(config, chat.deletes));
 
   app.get('/images/*key', async (req, res, next) => {
     const key = (req.params as { key: string[] }).key.join('/');

@@ -11,6 +11,9 @@ const ACTION_OF: Record<string, string | null> = {
   BatchWriteCommand: 'dynamodb:BatchWriteItem',
   QueryCommand: 'dynamodb:Query',
   DescribeTableCommand: 'dynamodb:DescribeTable',
+  GetCommand: 'dynamodb:GetItem',
+  UpdateCommand: 'dynamodb:UpdateItem',
+  DeleteObjectCommand: 's3:DeleteObject',
   // Only embedded mode creates its table (ensureTable); in aws mode the stack does.
   CreateTableCommand: null,
   HeadObjectCommand: 's3:GetObject',
@@ -18,7 +21,6 @@ const ACTION_OF: Record<string, string | null> = {
   HeadBucketCommand: 's3:ListBucket',
   // CopyObject also reads its source (s3:GetObject, granted on the pending prefix).
   CopyObjectCommand: 's3:PutObject',
-  DeleteObjectCommand: 's3:DeleteObject',
   createPresignedPost: 's3:PutObject',
 };
 

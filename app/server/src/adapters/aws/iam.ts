@@ -6,9 +6,10 @@
 export const SERVER_IAM_ACTIONS = {
   /** SendMessageBatch is authorised as SendMessage, DeleteMessageBatch as DeleteMessage. */
   queue: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-  table: ['dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
-  /** Images sent in a message, under rooms/: CopyObject's target (PutObject), presigned GET and HeadObject (GetObject). */
-  uploadObjects: ['s3:PutObject', 's3:GetObject'],
+  /** GetItem and UpdateItem: deleting a message (issue 12). */
+  table: ['dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  /** Images sent in a message, under rooms/: CopyObject's target (PutObject), presigned GET and HeadObject (GetObject); DeleteObject for a deleted message's image. */
+  uploadObjects: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
   /** Uploads not yet sent, under PENDING_UPLOAD_PREFIX: presigned POST, CopyObject's source and its HeadObject, DeleteObject once copied. */
   pendingUploadObjects: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
   /** HeadBucket, for /readyz. */

@@ -77,6 +77,11 @@ export class S3Uploads implements UploadStore {
     return { kind: 'redirect', url };
   }
 
+  async remove(key: string): Promise<void> {
+    // S3 answers 204 whether or not the object was there.
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.aws.uploadsBucket, Key: key }));
+  }
+
   origins(): string[] {
     if (this.aws.endpoint) return [new URL(this.aws.endpoint).origin];
     return [`https://${this.aws.uploadsBucket}.s3.${this.aws.region}.amazonaws.com`, `https://s3.${this.aws.region}.amazonaws.com`];

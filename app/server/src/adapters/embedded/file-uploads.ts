@@ -107,6 +107,13 @@ export class FileUploads implements UploadStore {
     return { kind: 'file', path: this.filePath(key), contentType };
   }
 
+  async remove(key: string): Promise<void> {
+    if (!IMAGE_KEY_PATTERN.test(key)) return;
+    const size = await fs.promises.stat(this.filePath(key)).then((st) => st.size, () => 0);
+    await fs.promises.rm(this.filePath(key), { force: true });
+    this.used -= size;
+  }
+
   origins(): string[] {
     return [];
   }
