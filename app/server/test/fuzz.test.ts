@@ -20,7 +20,7 @@ const EVENTS = ['sendMessage', 'join', 'leave', 'identify', 'typing', 'getPresen
 const ROUTES = ['/history', '/upload-url', '/images/rooms/global/x.png', '/uploads/rooms/global/x.png', '/config.json', '/healthz', '/readyz', '/metrics', '/messages/global/1', '/'];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 /** Events whose handler always acks (when the client asks for one). */
-const ANSWERED = ['sendMessage', 'join', 'leave'];
+const ANSWERED = ['sendMessage', 'join', 'leave', 'identify', 'getPresence', 'typing', 'deleteMessage'];
 
 const isRefusal = (v: unknown) => {
   const e = (v as { ok?: unknown; error?: { code?: unknown; message?: unknown } } | null)?.error;
