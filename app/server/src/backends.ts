@@ -40,7 +40,10 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
   const store = new SqliteStore(sqliteFile(config.dataDir), config.idempotencySeconds);
   const deletes = new SqliteDeletes(sqliteFile(config.dataDir));
   const queue = new MemoryQueue({ waitMs: config.sqsWaitSeconds * 1000 });
-  const uploads = new FileUploads(path.join(config.dataDir, 'uploads'));
+  const uploads = new FileUploads(path.join(config.dataDir, 'uploads'), {
+    pendingMs: config.pendingUploadHours * 3600 * 1000,
+    quotaBytes: config.uploadsQuotaBytes,
+  });
   return {
     mode: 'embedded',
     queue,
@@ -49,7 +52,7 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     uploads,
     routes: uploads.routes(),
     close: async () => {
-      await queue.close();
+      await Promise.all([queue.close(), uploads.close()]);
       await deletes.close();
       await store.close();
     },

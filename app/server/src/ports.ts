@@ -112,6 +112,11 @@ export interface UploadStore {
   /** A URL the browser uploads to directly; the storage itself refuses a body over `maxBytes`. */
   createUpload(key: string, contentType: ImageContentType, maxBytes: number): Promise<UploadUrlResponse>;
   exists(key: string): Promise<boolean>;
+  /**
+   * Keep an uploaded image for good because a message uses it: until then it is pending and expires. False when
+   * nothing was uploaded under `key`; claiming again is a no-op (a retried send).
+   */
+  claim(key: string): Promise<boolean>;
   image(key: string): Promise<ImageResponse>;
   /** Remove an uploaded object (a deleted message's image); removing what is not there is no error. */
   remove(key: string): Promise<void>;

@@ -40,7 +40,7 @@ export class SendMessage {
     try {
       if (image) {
         if (imageKeyRoom(image.key) !== room) return fail('invalid', 'image.key: issued for another room');
-        if (!(await withTimeout(this.uploads.exists(image.key), left(), 'uploads'))) {
+        if (!(await withTimeout(this.uploads.claim(image.key), left(), 'uploads'))) {
           return fail('invalid', 'image.key: nothing was uploaded under this key');
         }
       }

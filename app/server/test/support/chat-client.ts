@@ -10,8 +10,14 @@ export class ChatClient {
   private listeners: (() => void)[] = [];
 
   /** Without `auth` it is a protocol-v1 client: it sends only v1 events and no handshake auth. */
-  constructor(url: string, opts: { reconnection?: boolean; auth?: HandshakeAuth } = {}) {
-    this.socket = io(url, { transports: ['websocket'], reconnection: opts.reconnection ?? false, forceNew: true, ...(opts.auth ? { auth: opts.auth } : {}) });
+  constructor(url: string, opts: { reconnection?: boolean; auth?: HandshakeAuth; extraHeaders?: Record<string, string> } = {}) {
+    this.socket = io(url, {
+      transports: ['websocket'],
+      reconnection: opts.reconnection ?? false,
+      forceNew: true,
+      ...(opts.auth ? { auth: opts.auth } : {}),
+      ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
+    });
     this.socket.on('newMessage', (m) => {
       this.received.push(m);
       for (const l of this.listeners) l();
