@@ -34,7 +34,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
 
   // Deletes are broadcast through `io`, which needs the HTTP server the app runs in: bound late.
   const deletes = new DeleteMessage(backends.deletes, backends.uploads, (d) => io.to(d.room).emit('messageDeleted', d), config.backendTimeoutMs, logger);
-  const app = createHttpApp(config, backends, logger, deletes);
+  const app = createHttpApp(config, backends, logger, { deletes });
   const httpServer = http.createServer(app);
   const io: ChatServer = new Server(httpServer, {
     path: SOCKET_PATH,

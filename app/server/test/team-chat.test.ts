@@ -7,7 +7,9 @@ import type {
   PresenceEvent,
   TypingEvent,
 } from '@chat/protocol';
-import type { RunningServer } from '../src';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { startServer, type RunningServer } from '../src';
 import { TestBackend, MODES } from './support/backends';
 import { ChatClient, ids } from './support/chat-client';
 import { PNG_1X1 } from './support/images';
@@ -349,6 +351,33 @@ describe.each(MODES)('presence, typing and deletes in %s mode', (mode) => {
       expect((await history(server.url, room)).map((m) => m.text)).toEqual(['mine']);
       expect(await emit(ann.c, 'deleteMessage', { room, seq, deleteKey: key })).toEqual({ ok: true, room, seq });
     });
+  });
+});
+
+describe('secrets stay out of the logs', () => {
+  const backend = new TestBackend('embedded');
+  afterAll(() => backend.teardown());
+
+  test('at trace level, neither a delete key, its hash nor a tried token appears in any log line', async () => {
+    await backend.setup();
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
+    const s = await startServer(await backend.env({ ADMIN_TOKEN }), pino({ level: 'trace' }, sink));
+    try {
+      const key = newKey();
+      const c = await ChatClient.connect(s.url, { auth: { clientId: 'log-c', author: 'Lou' } });
+      const ack = await c.send({ id: 'logged', author: 'Lou', text: 'x', deleteKey: key });
+      const seq = ack.ok ? ack.seq : '';
+      await c.socket.timeout(5000).emitWithAck('deleteMessage', { room: 'global', seq, deleteKey: newKey() });
+      expect(await c.socket.timeout(5000).emitWithAck('deleteMessage', { room: 'global', seq, deleteKey: key })).toMatchObject({ ok: true });
+      await fetch(`${s.url}/messages/global/${seq}`, { method: 'DELETE', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+      c.close();
+      const all = lines.join('');
+      expect(all).toContain('message deleted');
+      for (const secret of [key, crypto.createHash('sha256').update(key).digest('hex'), ADMIN_TOKEN]) expect(all).not.toContain(secret);
+    } finally {
+      await s.close();
+    }
   });
 });
 

@@ -35,7 +35,13 @@ const answer =
   };
 
 /** The HTTP half of the protocol, plus health, images and the web app. */
-export function createHttpApp(config: Config, backends: Backends, log: Logger, deletes?: DeleteMessage): express.Express {
+export function createHttpApp(
+  config: Config,
+  backends: Backends,
+  log: Logger,
+  /** Issue 12: the delete use case, for the moderator route. */
+  chat: { deletes?: DeleteMessage } = {},
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -87,7 +93,7 @@ export function createHttpApp(config: Config, backends: Backends, log: Logger, d
   app.get('/history', answer((query) => readHistory(backends.store, query, config.publicUrl, config.backendTimeoutMs)));
   app.get('/upload-url', answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)));
 
-  if (deletes) app.use(moderatorRoutes(config, deletes));
+  if (chat.deletes) app.use(moderatorRoutes(config, chat.deletes));
 
   app.get('/images/*key', async (req, res, next) => {
     const key = (req.params as { key: string[] }).key.join('/');
