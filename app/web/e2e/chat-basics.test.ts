@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DeleteAck, HistoryResponse } from '@chat/protocol';
+import { axeViolations } from './support/axe';
 import { launchBrowser, newContext, saveScreenshots } from './support/browser';
 import { messages, openChat, roomChip, send, setHidden, socketFrames, texts, waitForPresence, waitForTitle } from './support/chat-page';
 import { startChat, tempDataDir, type ChatServer } from './support/server';
@@ -165,6 +166,8 @@ test('unread rooms: counts while elsewhere and after being away, the "New messag
   await waitForTitle(bob, '#unread-a · Chat');
   expect(await roomChip(bob, 'unread-a').locator('.unread-badge').count()).toBe(0);
   expect(await bob.locator('.messages > li').evaluateAll((lis) => lis.map((li) => (li.classList.contains('new-divider') ? '--new--' : li.querySelector('.msg-text')?.textContent ?? '')))).toEqual(['', 'read by Bob', '--new--', 'one', 'two', 'three']);
+  // The room list, the presence line and the New messages line pass axe's WCAG A/AA rules.
+  expect(await axeViolations(bob)).toEqual([]);
 
   // Away (tab closed), then back in another room: the count comes from history.
   await bob.getByLabel('Room name').fill('unread-b');
@@ -255,7 +258,12 @@ test('delete: only the author is offered it; it shows live and after a reload; a
 
   // Ann deletes: asked first, then gone for everyone at once.
   await annMsg(ann).getByRole('button', { name: 'Delete this message' }).click();
-  await ann.getByRole('group', { name: 'Confirm delete' }).getByRole('button', { name: 'Delete' }).click();
+  const confirm = ann.getByRole('group', { name: 'Confirm delete' });
+  // Focus is on the confirming button, for a keyboard user; the open confirmation passes axe too.
+  await confirm.waitFor();
+  expect(await ann.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Delete');
+  expect(await axeViolations(ann)).toEqual([]);
+  await confirm.getByRole('button', { name: 'Delete' }).click();
   for (const page of [ann, bob, cy]) {
     await page.locator('article.msg.deleted .msg-deleted', { hasText: 'Message deleted' }).waitFor();
     expect(await texts(page)).toEqual(['Bob stays']);
