@@ -28,6 +28,17 @@ describe('summary', () => {
     expect(runRows([embedded])[0]).toMatchObject({ msgsPerS: 10, deliveriesPerS: 30, lost: 0, duplicated: 0, outOfOrder: 0 });
   });
 
+  it('states server CPU over the send window, per message and per delivery, and against the floor', () => {
+    const [f, e] = runRows([
+      { ...floor, sendCpuMs: 500, serverCpuMs: 9000, serverWallMs: 20000 },
+      { ...embedded, sendCpuMs: 1500 },
+    ]);
+    // 10 s window; 100 messages, 300 deliveries.
+    expect(f).toMatchObject({ serverCpuPct: 5, cpuMsPerMsg: 5 });
+    expect(e).toMatchObject({ serverCpuPct: 15, cpuMsPerMsg: 15, cpuUsPerDelivery: 5000 });
+    expect(formatSummary([{ ...floor, sendCpuMs: 500 }, { ...embedded, sendCpuMs: 1500 }])).toMatch(/\| embedded .*\| 15\.0% +\| 15\.000 +\| 5000\.0 +\| 3\.00× +\|/);
+  });
+
   it('fails a run with lost, duplicated or out-of-order messages, or with nothing acknowledged', () => {
     expect(integrityFailures(embedded)).toEqual([]);
     const bad = run('embedded', [1], { 'chat.lost': 2, 'chat.duplicated': 1, 'chat.out_of_order': 3 });
