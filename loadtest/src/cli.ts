@@ -161,7 +161,7 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
 }
 
 /** A local chat server: loopback only, quiet logs, its own throw-away data directory. */
-function chatEnv(extra: Record<string, string>): Record<string, string | undefined> {
+export function chatEnv(extra: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const k of SERVER_ENV) delete env[k];
   const data = mkdtempSync(join(os.tmpdir(), 'chat-loadtest-'));

@@ -12,6 +12,7 @@ export type ServeMessage =
   | { type: 'ready'; url: string }
   | { type: 'cpu'; at: number; cpuMs: number }
   | { type: 'stopped'; cpuMs: number }
+  | { type: 'memory'; memory: NodeJS.MemoryUsage }
   | { type: 'failed'; error: string };
 
 /** Often enough to place the send window within a few % of a 30 s run; rare enough to cost nothing measurable. */
@@ -55,6 +56,13 @@ async function main(): Promise<void> {
   };
   process.on('message', (m) => {
     if (m === 'stop') void stop();
+    // socket-memory.ts: memory after a full collection (the child runs with --expose-gc), so garbage is not counted.
+    if (m === 'memory') {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      gc?.();
+      send({ type: 'memory', memory: process.memoryUsage() });
+    }
   });
   // Never outlive the harness: a killed parent closes the IPC channel.
   process.on('disconnect', () => void stop());

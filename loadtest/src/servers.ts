@@ -11,6 +11,8 @@ export interface ChildServer {
   stop(): Promise<number | undefined>;
   /** The server's CPU time since ready, sampled as it ran (see cpuBetween). */
   cpuSamples: CpuSample[];
+  /** The server's memory after a full GC (needs `execArgv: ['--expose-gc']`, else it includes garbage). */
+  memory(): Promise<NodeJS.MemoryUsage>;
 }
 
 export interface CpuSample {
@@ -38,10 +40,16 @@ export function cpuBetween(samples: CpuSample[], from: number, to: number): numb
 const STARTUP_TIMEOUT_MS = 60_000;
 
 /** `profileDir`: write a V8 CPU profile of the server there (open it in Chrome DevTools or speedscope). */
-export function startChildServer(kind: 'chat' | 'floor', env: Record<string, string | undefined>, logFile: string, profileDir?: string): Promise<ChildServer> {
+export function startChildServer(
+  kind: 'chat' | 'floor',
+  env: Record<string, string | undefined>,
+  logFile: string,
+  profileDir?: string,
+  execArgv: string[] = [],
+): Promise<ChildServer> {
   const log = createWriteStream(logFile);
   const child: ChildProcess = fork(join(DIST_DIR, 'serve.js'), [kind], {
-    execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    execArgv: [...execArgv, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     env: { ...env, PORT: env.PORT ?? '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -80,6 +88,16 @@ export function startChildServer(kind: 'chat' | 'floor', env: Record<string, str
       resolve({
         url: m.url,
         cpuSamples,
+        memory: () =>
+          new Promise<NodeJS.MemoryUsage>((resolveMemory) => {
+            const onMemory = (r: ServeMessage) => {
+              if (r.type !== 'memory') return;
+              child.off('message', onMemory);
+              resolveMemory(r.memory);
+            };
+            child.on('message', onMemory);
+            child.send('memory');
+          }),
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) {
             child.send('stop');

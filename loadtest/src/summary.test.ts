@@ -6,6 +6,7 @@ import { formatSummary, integrityFailures, metricRows, runRows, type RunResult }
 function run(label: string, e2e: number[], counters: Record<string, number> = {}): RunResult {
   const stats = new RunStats(0);
   e2e.forEach((v, i) => stats.record('chat.e2e_ms', Math.floor(i / 10), v));
+  stats.count('chat.sent', e2e.length);
   stats.count('chat.acked', e2e.length);
   stats.count('chat.received', e2e.length * 3);
   for (const [k, n] of Object.entries(counters)) stats.count(k, n);
