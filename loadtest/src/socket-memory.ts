@@ -17,6 +17,8 @@ import { startChildServer, type ChildServer } from './servers';
 export interface SocketMemory {
   label: string;
   sockets: number;
+  /** the server's RSS with no socket, bytes */
+  baseRss: number;
   /** bytes per socket */
   rss: number;
   heapUsed: number;
@@ -57,6 +59,7 @@ export async function measureSocketMemory(label: string, server: ChildServer, n:
   return {
     label,
     sockets: n,
+    baseRss: before.rss,
     rss: (after.rss - before.rss) / n,
     heapUsed: (after.heapUsed - before.heapUsed) / n,
     total: (total(after) - total(before)) / n,
@@ -98,8 +101,8 @@ async function main(): Promise<void> {
   const kb = (b: number) => (b / 1024).toFixed(1);
   console.log(
     markdownTable(
-      ['server', 'idle sockets', 'RSS KB/socket', 'heap KB/socket', 'heap+external KB/socket'],
-      results.map((r) => [r.label, String(r.sockets), kb(r.rss), kb(r.heapUsed), kb(r.total)]),
+      ['server', 'RSS with no socket MB', 'idle sockets', 'RSS KB/socket', 'heap KB/socket', 'heap+external KB/socket'],
+      results.map((r) => [r.label, (r.baseRss / 2 ** 20).toFixed(0), String(r.sockets), kb(r.rss), kb(r.heapUsed), kb(r.total)]),
     ),
   );
   process.exit(0);
