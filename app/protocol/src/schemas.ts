@@ -19,14 +19,7 @@ import {
   SEQ_PATTERN,
   TEXT_MAX,
 } from './limits';
-
-const codePoints = (s: string): number => {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-};
-// C0/C1 controls other than tab and newlines have no place in a chat line or a name.
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+import { CONTROL_CHARS, codePoints } from './checks';
 
 export const messageIdSchema = z
   .string()

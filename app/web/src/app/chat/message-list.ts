@@ -55,9 +55,10 @@ const TOP_TRIGGER = 120;
       <ol class="messages">
         @for (row of rows(); track row.key) {
           @if (row.kind === 'day') {
-            <li class="day-separator" role="separator" [attr.aria-label]="row.label"><span>{{ row.label }}</span></li>
+            <!-- A plain item: an <ol> may hold only list items, and a role="separator" <li> is not one. -->
+            <li class="day-separator"><span>{{ row.label }}</span></li>
           } @else if (row.kind === 'new') {
-            <li class="new-divider" role="separator" aria-label="New messages"><span>New messages</span></li>
+            <li class="new-divider"><span>New messages</span></li>
           } @else {
             <li><app-message-item [entry]="row.entry" /></li>
           }

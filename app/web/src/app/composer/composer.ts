@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, input, signal, viewChild } from '@angular/core';
-import { TEXT_MAX, parseWith, textSchema } from '@chat/protocol';
+import { TEXT_MAX, checkText } from '@chat/protocol';
 import { ChatStore } from '../chat/chat-store';
 import { codePointLength } from '../chat/code-points';
 import { RuntimeConfig } from '../config/runtime-config';
@@ -98,7 +98,7 @@ export class Composer {
     const draft = this.draft();
     const text = draft().trim();
     if (!author || !text) return;
-    const parsed = parseWith(textSchema, text);
+    const parsed = checkText(text);
     if (!parsed.ok) {
       this.error.set(parsed.error.message.replace(/^text: /, 'Message: '));
       return;

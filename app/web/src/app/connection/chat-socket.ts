@@ -1,5 +1,5 @@
 import { Injectable, effect, inject, signal, untracked } from '@angular/core';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket, io as ioFunction } from 'socket.io-client';
 import {
   SOCKET_PATH,
   type ChatMessage,
@@ -57,8 +57,33 @@ export class ChatSocket {
     });
   }
 
+  private starting = false;
+
+  /**
+   * socket.io-client is a chunk of its own, fetched while the first screen renders: the page paints without
+   * waiting for it, and a send before it connects fails at once like any send while disconnected.
+   */
   start(): void {
-    if (this.socket) return;
+    if (this.starting) return;
+    this.starting = true;
+    // The browser knows about a lost network long before a heartbeat would: say so at once, and
+    // reconnect as soon as it is back.
+    globalThis.addEventListener?.('offline', () => {
+      this.status.set('offline');
+      this.socket?.disconnect();
+    });
+    globalThis.addEventListener?.('online', () => {
+      this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
+      this.socket?.connect();
+    });
+    if (globalThis.navigator && globalThis.navigator.onLine === false) this.status.set('offline');
+    import('socket.io-client').then(
+      ({ io }) => this.connect(io),
+      (err: Error) => console.error('the connection code could not be loaded; reload the page', err),
+    );
+  }
+
+  private connect(io: typeof ioFunction): void {
     const socket: ChatIo = io(this.config.socketOrigin(), {
       path: SOCKET_PATH,
       reconnectionDelay: 500,
@@ -89,18 +114,6 @@ export class ChatSocket {
     raw.on('presence', (e: PresenceEvent) => this.presenceListeners.emit(e));
     raw.on('typing', (e: TypingEvent) => this.typingListeners.emit(e));
     raw.on('messageDeleted', (e: MessageDeletedEvent) => this.deletedListeners.emit(e));
-
-    // The browser knows about a lost network long before a heartbeat would: say so at once, and
-    // reconnect as soon as it is back.
-    globalThis.addEventListener?.('offline', () => {
-      this.status.set('offline');
-      socket.disconnect();
-    });
-    globalThis.addEventListener?.('online', () => {
-      this.status.set('reconnecting');
-      socket.connect();
-    });
-    if (globalThis.navigator && globalThis.navigator.onLine === false) this.status.set('offline');
   }
 
   get connected(): boolean {

@@ -1,5 +1,4 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 import { formatSeq, type ChatMessage } from '@chat/protocol';
 import { ChatSocket } from '../connection/chat-socket';
 import { FakeChatSocket } from '../testing/fake-chat-socket';
@@ -27,7 +26,7 @@ function stubNotifications(answer: NotificationPermission) {
 function setup() {
   localStorage.clear();
   const socket = new FakeChatSocket();
-  TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: socket }, provideRouter([])] });
+  TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: socket }] });
   return { socket, notifier: TestBed.inject(DesktopNotifier), page: TestBed.inject(PageVisibility) };
 }
 

@@ -1,9 +1,9 @@
 import { DOCUMENT, Injectable, inject, signal } from '@angular/core';
-import { Router } from '@angular/router';
 import type { ChatMessage } from '@chat/protocol';
 import { ChatStore } from '../chat/chat-store';
 import { isDeleted } from '../chat/message-merge';
 import { ChatSocket } from '../connection/chat-socket';
+import { RoomUrl } from '../rooms/room-url';
 import { PageVisibility } from './page-visibility';
 
 const KEY = 'chat.notifications';
@@ -16,7 +16,7 @@ export type NotifyState = 'unsupported' | 'off' | 'on' | 'denied';
 @Injectable({ providedIn: 'root' })
 export class DesktopNotifier {
   private readonly document = inject(DOCUMENT);
-  private readonly router = inject(Router);
+  private readonly url = inject(RoomUrl);
   private readonly chat = inject(ChatStore);
   private readonly page = inject(PageVisibility);
   readonly state = signal<NotifyState>(initialState());
@@ -53,7 +53,7 @@ export class DesktopNotifier {
       const n = new api(`${m.author} in #${m.room}`, { body: m.text ?? 'sent an image', tag: `chat-${m.room}` });
       n.onclick = () => {
         this.document.defaultView?.focus();
-        void this.router.navigate(['/r', m.room]);
+        this.url.go(m.room);
         n.close();
       };
     } catch {

@@ -1,23 +1,19 @@
-import { DOCUMENT, Injectable, effect, inject, signal } from '@angular/core';
-import { TitleStrategy, type RouterStateSnapshot } from '@angular/router';
+import { DOCUMENT, Injectable, effect, inject } from '@angular/core';
+import { RoomUrl } from '../rooms/room-url';
 import { UnreadStore } from '../rooms/unread-store';
 
-/** The route's title (`#global · Chat`), prefixed with the unread total: `(3) #global · Chat`. */
-@Injectable()
-export class UnreadTitleStrategy extends TitleStrategy {
+/** The tab's title: the room as the URL names it (`#global · Chat`), prefixed with the unread total: `(3) #global · Chat`. */
+@Injectable({ providedIn: 'root' })
+export class UnreadTitle {
   private readonly document = inject(DOCUMENT);
   private readonly unread = inject(UnreadStore);
-  private readonly base = signal('Chat');
+  private readonly url = inject(RoomUrl);
 
   constructor() {
-    super();
     effect(() => {
       const total = this.unread.total();
-      this.document.title = total > 0 ? `(${total}) ${this.base()}` : this.base();
+      const base = `#${this.url.room()} · Chat`;
+      this.document.title = total > 0 ? `(${total}) ${base}` : base;
     });
-  }
-
-  override updateTitle(snapshot: RouterStateSnapshot): void {
-    this.base.set(this.buildTitle(snapshot) ?? 'Chat');
   }
 }

@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
-import { Router } from '@angular/router';
 import { DEFAULT_ROOM } from '@chat/protocol';
 import { ChatStore } from '../chat/chat-store';
 import { RoomListStore } from './room-list-store';
+import { RoomUrl } from './room-url';
 import { UnreadStore } from './unread-store';
 
 /** The rooms this browser joined, each with its unread count; the open one marked, others a click away. */
@@ -36,19 +36,19 @@ export class RoomList {
   protected readonly list = inject(RoomListStore);
   protected readonly unread = inject(UnreadStore);
   private readonly chat = inject(ChatStore);
-  private readonly router = inject(Router);
+  private readonly url = inject(RoomUrl);
   readonly current = input<string | null>(null);
   protected readonly defaultRoom = DEFAULT_ROOM;
 
   protected open(event: MouseEvent, room: string): void {
     if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    void this.router.navigate(['/r', room]);
+    this.url.go(room);
   }
 
   protected async leave(room: string): Promise<void> {
     this.unread.clear(room);
-    if (room === this.current()) await this.router.navigate(['/r', DEFAULT_ROOM]);
+    if (room === this.current()) this.url.go(DEFAULT_ROOM);
     await this.chat.forget(room);
     // Its button is gone: keep a keyboard user in the list.
     globalThis.document?.querySelector<HTMLElement>('.room-list a[aria-current=page], .room-list a')?.focus();

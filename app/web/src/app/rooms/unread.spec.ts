@@ -1,12 +1,10 @@
 import { TestBed } from '@angular/core/testing';
-import { Router, TitleStrategy, provideRouter } from '@angular/router';
 import { formatSeq, type ChatMessage } from '@chat/protocol';
-import { routes } from '../app.routes';
 import { ChatStore } from '../chat/chat-store';
 import { FETCH } from '../config/fetch';
 import { ChatSocket } from '../connection/chat-socket';
 import { PageVisibility } from '../notifications/page-visibility';
-import { UnreadTitleStrategy } from '../notifications/unread-title';
+import { UnreadTitle } from '../notifications/unread-title';
 import { FakeChatSocket } from '../testing/fake-chat-socket';
 import { msg } from '../testing/chat-message';
 import { fakeFetch } from '../testing/fake-fetch';
@@ -26,8 +24,6 @@ function setup(history: Record<string, ChatMessage[]> = {}, storage: Record<stri
     providers: [
       { provide: ChatSocket, useValue: socket },
       { provide: FETCH, useValue: net.fetch },
-      provideRouter(routes),
-      { provide: TitleStrategy, useClass: UnreadTitleStrategy },
     ],
   });
   const chat = TestBed.inject(ChatStore);
@@ -98,7 +94,8 @@ describe('UnreadStore', () => {
 
   it('puts the unread total in the tab title', async () => {
     const { socket, chat } = setup();
-    await TestBed.inject(Router).navigateByUrl('/r/global');
+    history.replaceState(null, '', '/r/global');
+    TestBed.inject(UnreadTitle);
     await chat.enter('global');
     TestBed.inject(RoomListStore).add('team');
     TestBed.tick();
