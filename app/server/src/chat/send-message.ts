@@ -3,8 +3,6 @@ import {
   ANONYMOUS_AUTHOR,
   DEFAULT_ROOM,
   imageKeyRoom,
-  parseWith,
-  sendMessageSchema,
   type SendAck,
 } from '@chat/protocol';
 import type { Logger } from '../logger';
@@ -12,6 +10,7 @@ import type { AcceptedMessage, MessageQueue, UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
 import type { Sequencer } from './sequencer';
 import { hashDeleteKey } from './delete-key';
+import { parseSendMessage } from './send-message-input';
 
 const fail = (code: 'invalid' | 'unavailable', message: string): SendAck => ({ ok: false, error: { code, message } });
 
@@ -31,7 +30,7 @@ export class SendMessage {
   async execute(input: unknown): Promise<SendAck> {
     // The seed's client sends a bare string: text from anonymous in global, with an id we make up.
     const candidate = typeof input === 'string' ? { id: ulid(), room: DEFAULT_ROOM, author: ANONYMOUS_AUTHOR, text: input } : input;
-    const parsed = parseWith(sendMessageSchema, candidate);
+    const parsed = parseSendMessage(candidate);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const { id, room, author, text, image, deleteKey } = parsed.value;
     const deadline = Date.now() + this.timeoutMs;
