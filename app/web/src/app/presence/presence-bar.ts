@@ -17,6 +17,9 @@ const SHOWN = 4;
         <span class="presence-count">{{ p.count }} online</span>
         @if (names().length) {<span aria-hidden="true">: </span><span class="presence-names">@for (n of names(); track n.key) {<span class="presence-name" [class.is-me]="n.me">{{ n.label }}</span>@if (!$last) {, }}@if (more() > 0) {, <span class="presence-more">+{{ more() }} more</span>}</span>}
       </p>
+    } @else {
+      <!-- Holds the line until the first presence arrives (after the socket connects), so the list does not shift. -->
+      <p class="presence-placeholder" aria-hidden="true">&nbsp;</p>
     }
   `,
 })
