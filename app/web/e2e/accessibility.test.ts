@@ -153,3 +153,17 @@ test('keyboard only: every control is a Tab stop, in reading order, with a visib
   // Focus is not lost with the Retry button: it moves to the message box.
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('composer-text');
 });
+
+test('installable: Chromium reads the manifest without errors and has no objection but the test profile', async () => {
+  const page = await open({ width: 390, height: 844 }, 'light', '/');
+  await page.locator('#name-input, #composer-text').first().waitFor();
+  const cdp = await page.context().newCDPSession(page);
+  const manifest = await cdp.send('Page.getAppManifest');
+  expect(manifest.url).toBe(`${server.url}/manifest.webmanifest`);
+  expect(manifest.errors).toEqual([]);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  // Playwright's contexts are incognito-like, which alone stops an install; anything else would be ours.
+  expect(installabilityErrors.map((e) => e.errorId)).toEqual(['in-incognito']);
+  expect(await page.locator('meta[name=description]').getAttribute('content')).toBeTruthy();
+  expect(await page.locator('meta[name=theme-color]').getAttribute('content')).toBe('#2563eb');
+});
