@@ -49,6 +49,8 @@ const envSchema = z.object({
   TRUST_PROXY: intSetting('TRUST_PROXY', 0, 0, 10),
   BACKEND_TIMEOUT_MS: intSetting('BACKEND_TIMEOUT_MS', 5000, 100, 60_000),
   SQS_WAIT_SECONDS: intSetting('SQS_WAIT_SECONDS', 20, 1, 20),
+  // The protocol promises at least 24 hours; longer costs only storage (one small id record per message).
+  IDEMPOTENCY_WINDOW_HOURS: intSetting('IDEMPOTENCY_WINDOW_HOURS', 24, 24, 24 * 365),
   // Operations (issue 13): per-address abuse limits, readiness cache, metrics, pending uploads.
   SOCKETS_PER_ADDRESS: intSetting('SOCKETS_PER_ADDRESS', 40, 1, 100_000),
   ADDRESS_RATE_LIMIT_POINTS: intSetting('ADDRESS_RATE_LIMIT_POINTS', 60, 1, 1_000_000),
@@ -110,6 +112,8 @@ export interface Config {
   trustProxy: number;
   backendTimeoutMs: number;
   sqsWaitSeconds: number;
+  /** How long a message id is recognised as a retry (its id record's lifetime). */
+  idempotencySeconds: number;
   /** Per client address and per socket limits against floods (transport/abuse-limits.ts). */
   abuse: {
     socketsPerAddress: number;
@@ -181,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
     sqsWaitSeconds: e.SQS_WAIT_SECONDS,
+    idempotencySeconds: e.IDEMPOTENCY_WINDOW_HOURS * 3600,
     abuse: {
       socketsPerAddress: e.SOCKETS_PER_ADDRESS,
       addressMessagePoints: e.ADDRESS_RATE_LIMIT_POINTS,

@@ -3,8 +3,6 @@ import {
   ANONYMOUS_AUTHOR,
   DEFAULT_ROOM,
   imageKeyRoom,
-  parseWith,
-  sendMessageSchema,
   type SendAck,
 } from '@chat/protocol';
 import type { Logger } from '../logger';
@@ -12,6 +10,7 @@ import type { AcceptedMessage, MessageQueue, UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
 import type { Sequencer } from './sequencer';
 import { hashDeleteKey } from './delete-key';
+import { parseSendMessage } from './send-message-input';
 
 const fail = (code: 'invalid' | 'unavailable', message: string): SendAck => ({ ok: false, error: { code, message } });
 
@@ -31,7 +30,7 @@ export class SendMessage {
   async execute(input: unknown): Promise<SendAck> {
     // The seed's client sends a bare string: text from anonymous in global, with an id we make up.
     const candidate = typeof input === 'string' ? { id: ulid(), room: DEFAULT_ROOM, author: ANONYMOUS_AUTHOR, text: input } : input;
-    const parsed = parseWith(sendMessageSchema, candidate);
+    const parsed = parseSendMessage(candidate);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const { id, room, author, text, image, deleteKey } = parsed.value;
     const deadline = Date.now() + this.timeoutMs;
@@ -47,20 +46,33 @@ export class SendMessage {
       // Wait first, then look: a copy stored between the look and the wait would otherwise settle no one.
       const stored = this.sequencer.waitFor(room, id, left());
       stored.done.catch(() => {});
+      const cached = this.sequencer.cached(room, id);
+      if (cached !== undefined) {
+        stored.cancel();
+        return { ok: true, id, seq: cached };
+      }
+      // Queue it and ask the store at once, side by side: a new message loses no time to the look-up, and a retry of
+      // one stored long ago, before a restart or by another server (which the queue may drop as a duplicate) is
+      // answered from its id record with its first seq.
+      const accepted: AcceptedMessage = {
+        id,
+        room,
+        author,
+        ...(text !== undefined ? { text } : { imageKey: image!.key }),
+        ...(deleteKey !== undefined ? { deleteHash: hashDeleteKey(deleteKey) } : {}),
+      };
+      const queued = withTimeout(this.queue.send(accepted), left(), 'queue');
+      queued.catch(() => {});
+      const earlier = await withTimeout(this.sequencer.known(room, id), left(), 'history').catch((err: unknown) => {
+        this.log.debug({ err, id, room }, 'id look-up failed; waiting for the queue');
+        return undefined;
+      });
+      if (earlier !== undefined) {
+        stored.cancel();
+        return { ok: true, id, seq: earlier };
+      }
       try {
-        const seen = await withTimeout(this.sequencer.known(room, id), left(), 'history');
-        if (seen !== undefined) {
-          stored.cancel();
-          return { ok: true, id, seq: seen };
-        }
-        const accepted: AcceptedMessage = {
-          id,
-          room,
-          author,
-          ...(text !== undefined ? { text } : { imageKey: image!.key }),
-          ...(deleteKey !== undefined ? { deleteHash: hashDeleteKey(deleteKey) } : {}),
-        };
-        await withTimeout(this.queue.send(accepted), left(), 'queue');
+        await queued;
       } catch (err) {
         stored.cancel();
         throw err;
