@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +10,7 @@ import { PUBLISHED_METRICS, cloudWatchAgentBootStep, cloudWatchAgentConfig, prom
 import { STACK_ORDER } from '../src/names';
 import { only, resources, synthAll } from './helpers';
 
+const SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze';
 const userData = (json: string) => String(only(json, 'aws_instance').user_data);
 
 /** The text between `cat > <file> <<'TAG'` and `TAG` in the boot script. */
@@ -152,6 +153,22 @@ describe('monitoring (compute stack)', () => {
     }
     // V8 compiles code at run time: this one would kill the server.
     expect(ud).not.toContain('MemoryDenyWriteExecute');
+  });
+
+  // systemd 252 here (Debian 12) is Amazon Linux 2023's version: every directive must be one it knows.
+  (fs.existsSync(SYSTEMD_ANALYZE) ? test : test.skip)('systemd-analyze verify accepts the unit (no unknown or malformed directive)', () => {
+    const unit = /<<'UNIT'\n([\s\S]*?)\nUNIT\n/.exec(userData(compute))![1]!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-unit-'));
+    const file = path.join(dir, 'chat.service');
+    try {
+      // What only exists on the instance: the release's entry point and the service user.
+      fs.writeFileSync(file, unit.replace(/^ExecStart=.*$/m, 'ExecStart=/bin/true').replace(/^ConditionPathExists=.*$/m, '').replace(/^(User|Group)=chat$/gm, '$1=daemon'));
+      const r = spawnSync(SYSTEMD_ANALYZE, ['verify', file], { encoding: 'utf8' });
+      expect(r.stderr.split('\n').filter((l) => l.trim() !== '')).toEqual([]);
+      expect(r.status).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

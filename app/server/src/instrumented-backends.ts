@@ -1,4 +1,4 @@
-import type { Backends, Delivery, SequencedMessage } from './ports';
+import type { AppendResult, Backends, Delivery, SequencedMessage } from './ports';
 import type { Backend, ChatMetrics } from './metrics';
 
 const isAbort = (err: unknown) => (err as { name?: string } | undefined)?.name === 'AbortError';
@@ -33,12 +33,13 @@ function instrument<T extends object>(
 
 /** The backends with metrics at their edge; hand these to the Sequencer, use cases and routes. */
 export function instrumentBackends<B extends Backends>(backends: B, metrics: ChatMetrics): B {
-  const putAll = (result: Promise<unknown>, args: unknown[]) => {
+  // append(room, messages): all or nothing; a conflict (another writer got there first) stores nothing.
+  const append = (result: Promise<unknown>, args: unknown[]) => {
     const end = metrics.storeSeconds.startTimer();
     result.then(
-      () => {
+      (r) => {
         end();
-        metrics.stored.inc((args[0] as SequencedMessage[]).length);
+        if ((r as AppendResult).ok) metrics.stored.inc((args[1] as SequencedMessage[]).length);
       },
       () => end(),
     );
@@ -49,7 +50,7 @@ export function instrumentBackends<B extends Backends>(backends: B, metrics: Cha
   return {
     ...backends,
     queue: instrument(backends.queue, 'queue', metrics, { receive }),
-    store: instrument(backends.store, 'store', metrics, { putAll }),
+    store: instrument(backends.store, 'store', metrics, { append }),
     uploads: instrument(backends.uploads, 'uploads', metrics),
   };
 }

@@ -18,7 +18,7 @@ export class ChatMetrics {
   readonly ackSeconds = new Histogram({ name: 'chat_ack_seconds', help: 'sendMessage received to ack sent', labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   /** The same latency as quantiles over the last minute: CloudWatch's agent publishes a summary's p99 as is. */
   readonly ackQuantiles = new Summary({ name: 'chat_ack_latency_seconds', help: 'sendMessage ack latency quantiles over the last 60 s', percentiles: [0.5, 0.99], maxAgeSeconds: 60, ageBuckets: 6, registers: [this.registry] });
-  readonly storeSeconds = new Histogram({ name: 'chat_store_seconds', help: 'History store write (putAll) duration', buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly storeSeconds = new Histogram({ name: 'chat_store_seconds', help: 'History store write (append) duration', buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly receiveBatch = new Histogram({ name: 'chat_queue_receive_batch_size', help: 'Messages per queue receive', buckets: [0, 1, 2, 5, 10, 20, 50, 100], registers: [this.registry] });
   readonly backendErrors = new Counter({ name: 'chat_backend_errors_total', help: 'Failed backend calls, by backend', labelNames: ['backend'], registers: [this.registry] });
   readonly socketsRefused = new Counter({ name: 'chat_sockets_refused_total', help: 'Socket handshakes refused by a per-address limit', registers: [this.registry] });
