@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeletePublicAccessBlockCommand, PutPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { GetParameterCommand, ListCommandsCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
@@ -62,6 +62,13 @@ beforeAll(async () => {
 
   // What the stacks create, on moto, and the outputs the terraform stand-in answers with.
   for (const Bucket of [ARTIFACTS, SITE]) await s3.send(new CreateBucketCommand({ Bucket }));
+  // The web stack's website-mode policy: anonymous read of the site's objects (the live check reads them so).
+  await s3.send(
+    new PutBucketPolicyCommand({
+      Bucket: SITE,
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'PublicReadObjects', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${SITE}/*` }] }),
+    }),
+  );
   await ssm.send(new PutParameterCommand({ Name: POINTER, Type: 'String', Value: 'none' }));
   const ec2 = new EC2Client({ ...aws, endpoint: moto.endpoint });
   const instanceId = (await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12345678', MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }))).Instances![0]!.InstanceId!;
