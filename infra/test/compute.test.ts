@@ -88,8 +88,8 @@ describe('compute stack', () => {
     }
     expect([...byAction.keys()].sort()).toEqual(
       [
-        'dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:Query',
-        's3:GetObject', 's3:ListBucket', 's3:PutObject', 'ssm:GetParameter',
+        'dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+        's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'ssm:GetParameter',
         'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage',
       ].sort(),
     );
@@ -97,12 +97,13 @@ describe('compute stack', () => {
     for (const a of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) {
       expect(byAction.get(a)).toEqual([remote('aws_sqs_queuequeuearn')]);
     }
-    for (const a of ['dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:DescribeTable']) {
+    for (const a of ['dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:UpdateItem']) {
       expect(byAction.get(a)).toEqual([remote('aws_dynamodb_tablehistoryarn')]);
     }
     expect(byAction.get('s3:ListBucket')).toEqual([remote('uploads_bucket')]);
     expect(byAction.get('s3:PutObject')).toEqual([expect.stringMatching(/uploads_bucket.*\/rooms\/\*$/)]);
     expect(byAction.get('ssm:GetParameter')).toEqual(['${aws_ssm_parameter.release-pointer.arn}']);
+    expect(byAction.get('s3:DeleteObject')).toEqual([expect.stringMatching(/uploads_bucket.*\/rooms\/\*$/)]);
     expect(byAction.get('s3:GetObject')).toEqual([
       expect.stringMatching(/uploads_bucket.*\/rooms\/\*$/),
       '${aws_s3_bucket.artifacts_bucket_A41425E9.arn}/releases/*',

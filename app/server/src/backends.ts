@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 import type { Backends } from './ports';
 import { clientConfig } from './adapters/aws/clients';
 import { DynamoStore } from './adapters/aws/dynamo-store';
+import { DynamoDeletes } from './adapters/aws/dynamo-deletes';
 import { S3Uploads } from './adapters/aws/s3-uploads';
 import { SqsQueue } from './adapters/aws/sqs-queue';
 import { dynaliteDir, startDynalite } from './adapters/embedded/dynalite';
@@ -21,12 +22,14 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     const queue = new SqsQueue(aws, t, config.sqsWaitSeconds, (body) =>
       log.error({ body: body.slice(0, 200) }, 'dropped an unreadable queue message'),
     );
-    const store = new DynamoStore(new DynamoDBClient(clientConfig(aws, t)), aws.tableName);
+    const dynamo = new DynamoDBClient(clientConfig(aws, t));
+    const store = new DynamoStore(dynamo, aws.tableName);
     const uploads = new S3Uploads(aws, t);
     return {
       mode: 'aws',
       queue,
       store,
+      deletes: new DynamoDeletes(dynamo, aws.tableName),
       uploads,
       close: async () => {
         await Promise.all([queue.close(), store.close(), uploads.close()]);
@@ -43,6 +46,7 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     mode: 'embedded',
     queue,
     store,
+    deletes: new DynamoDeletes(dynamo.client, EMBEDDED_TABLE),
     uploads,
     routes: uploads.routes(),
     close: async () => {

@@ -48,6 +48,15 @@ const envSchema = z.object({
   TRUST_PROXY: intSetting('TRUST_PROXY', 0, 0, 10),
   BACKEND_TIMEOUT_MS: intSetting('BACKEND_TIMEOUT_MS', 5000, 100, 60_000),
   SQS_WAIT_SECONDS: intSetting('SQS_WAIT_SECONDS', 20, 1, 20),
+  // Issue 12: moderator deletes; unset disables them.
+  ADMIN_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .min(16, 'ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -base64 32)')
+      .max(512, 'ADMIN_TOKEN must be at most 512 characters')
+      .regex(/^[\x21-\x7e]+$/, 'ADMIN_TOKEN must be printable ASCII without spaces (it travels in an HTTP header)')
+      .optional(),
+  ),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -78,6 +87,8 @@ export interface Config {
   sqsWaitSeconds: number;
   /** Present in aws mode; absent means embedded mode. */
   aws: AwsSettings | undefined;
+  /** Bearer token for moderator deletes (`DELETE /messages/:room/:seq`); undefined disables the route. */
+  adminToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -128,5 +139,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
     sqsWaitSeconds: e.SQS_WAIT_SECONDS,
     aws,
+    adminToken: e.ADMIN_TOKEN,
   };
 }

@@ -21,6 +21,21 @@ export function historyTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
+/** A history item as a message; what is absent stays absent. */
+export function messageOfItem(i: Record<string, unknown>): SequencedMessage {
+  return {
+    id: String(i['id']),
+    room: String(i['room']),
+    author: String(i['author']),
+    seq: String(i['seq']),
+    sentAt: String(i['sentAt']),
+    ...(i['text'] !== undefined ? { text: String(i['text']) } : {}),
+    ...(i['imageKey'] !== undefined ? { imageKey: String(i['imageKey']) } : {}),
+    ...(i['deleteHash'] !== undefined ? { deleteHash: String(i['deleteHash']) } : {}),
+    ...(i['deletedAt'] !== undefined ? { deletedAt: String(i['deletedAt']) } : {}),
+  };
+}
+
 /**
  * History in DynamoDB: one item per message, partition key `room`, sort key `seq` (zero-padded, so string order is
  * message order). The newest page is one Query read backwards.
@@ -39,7 +54,7 @@ export class DynamoStore implements MessageStore {
   async putAll(messages: SequencedMessage[]): Promise<void> {
     for (let i = 0; i < messages.length; i += MAX_WRITE_BATCH) {
       let requests = messages.slice(i, i + MAX_WRITE_BATCH).map((m) => ({
-        PutRequest: { Item: { room: m.room, seq: m.seq, id: m.id, author: m.author, text: m.text, imageKey: m.imageKey, sentAt: m.sentAt } },
+        PutRequest: { Item: { room: m.room, seq: m.seq, id: m.id, author: m.author, text: m.text, imageKey: m.imageKey, sentAt: m.sentAt, deleteHash: m.deleteHash } },
       }));
       for (let attempt = 1; requests.length > 0; attempt++) {
         const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
@@ -66,15 +81,7 @@ export class DynamoStore implements MessageStore {
       }),
     );
     const items = out.Items ?? [];
-    const messages = items.slice(0, limit).map((i) => ({
-      id: String(i['id']),
-      room: String(i['room']),
-      author: String(i['author']),
-      seq: String(i['seq']),
-      sentAt: String(i['sentAt']),
-      ...(i['text'] !== undefined ? { text: String(i['text']) } : {}),
-      ...(i['imageKey'] !== undefined ? { imageKey: String(i['imageKey']) } : {}),
-    }));
+    const messages = items.slice(0, limit).map(messageOfItem);
     // DynamoDB also stops a Query at 1 MB, before `Limit`: then there is more even with fewer items.
     return { messages, more: items.length > limit || out.LastEvaluatedKey !== undefined };
   }

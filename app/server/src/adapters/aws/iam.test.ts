@@ -11,6 +11,9 @@ const ACTION_OF: Record<string, string | null> = {
   BatchWriteCommand: 'dynamodb:BatchWriteItem',
   QueryCommand: 'dynamodb:Query',
   DescribeTableCommand: 'dynamodb:DescribeTable',
+  GetCommand: 'dynamodb:GetItem',
+  UpdateCommand: 'dynamodb:UpdateItem',
+  DeleteObjectCommand: 's3:DeleteObject',
   // Only embedded mode creates its table (ensureTable); in aws mode the stack does.
   CreateTableCommand: null,
   HeadObjectCommand: 's3:GetObject',

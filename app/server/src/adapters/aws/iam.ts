@@ -6,9 +6,10 @@
 export const SERVER_IAM_ACTIONS = {
   /** SendMessageBatch is authorised as SendMessage, DeleteMessageBatch as DeleteMessage. */
   queue: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-  table: ['dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
-  /** Presigned POST (PutObject), presigned GET and HeadObject (GetObject) on the objects under rooms/. */
-  uploadObjects: ['s3:PutObject', 's3:GetObject'],
+  /** GetItem and UpdateItem: deleting a message (issue 12). */
+  table: ['dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  /** Presigned POST (PutObject), presigned GET and HeadObject (GetObject) on the objects under rooms/; DeleteObject for a deleted message's image. */
+  uploadObjects: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
   /** HeadBucket, for /readyz. */
   uploadsBucket: ['s3:ListBucket'],
 } as const;
