@@ -23,20 +23,13 @@ if (check) {
   process.exit(0);
 }
 
-const step = stepper(7);
+const step = stepper(6);
 const require = createRequire(import.meta.url);
 const siteDir = path.resolve(repoRoot, process.env.CHAT_SITE_DIR || 'app/web/dist/browser');
 const out = path.join(infraDir, '.release');
 
 step('Build the server and the web app');
 run('npm', ['run', 'build', '-w', 'app/protocol', '-w', 'app/server', '-w', 'app/web', '-w', 'release'], { cwd: repoRoot });
-
-step('Bundle the server (the pipeline\'s release/bundle.sh)');
-const sha = releaseSha();
-fs.rmSync(out, { recursive: true, force: true });
-fs.mkdirSync(out, { recursive: true });
-run('bash', [path.join(repoRoot, 'release/bundle.sh'), path.join(out, 'server.tgz')], { cwd: repoRoot, env: { ...process.env, RELEASE_SHA: sha } });
-fs.copyFileSync(path.join(repoRoot, 'release/release.sh'), path.join(out, 'release.sh'));
 
 step(`Apply ${ids.join(', ')} with ${tf}`);
 const cdktf = cdktfCli();
@@ -55,13 +48,18 @@ for (const name of ['ARTIFACT_BUCKET', 'INSTANCE_ID', 'RELEASE_PARAMETER', 'SITE
   if (!outputs[name]) fail(`The stacks have no ${name} output: did every stack apply? (${outputsFile})`);
 }
 
-step(`Ship release ${sha.slice(0, 12)} to ${outputs.INSTANCE_ID}`);
+const sha = releaseSha();
+step(`Bundle and ship release ${sha.slice(0, 12)} to ${outputs.INSTANCE_ID} (the pipeline's release/bundle.sh and release/ci/ship-server.sh)`);
 const { ssm } = awsClients(config.region);
 const live = (await ssm.send(new GetParameterCommand({ Name: outputs.RELEASE_PARAMETER }))).Parameter?.Value;
 const releaseEnv = { ...process.env, AWS_REGION: config.region, AWS_DEFAULT_REGION: config.region, AWS_PAGER: '' };
 if (live === sha) {
   console.log(`Release ${sha.slice(0, 12)} is already live (${outputs.RELEASE_PARAMETER}): not shipped again.`);
 } else {
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  run('bash', [path.join(repoRoot, 'release/bundle.sh'), path.join(out, 'server.tgz')], { cwd: repoRoot, env: { ...process.env, RELEASE_SHA: sha } });
+  fs.copyFileSync(path.join(repoRoot, 'release/release.sh'), path.join(out, 'release.sh'));
   run('bash', [path.join(repoRoot, 'release/ci/ship-server.sh'), out], {
     cwd: repoRoot,
     env: { ...releaseEnv, SHA: sha, ARTIFACT_BUCKET: outputs.ARTIFACT_BUCKET, INSTANCE_ID: outputs.INSTANCE_ID, RELEASE_PARAMETER: outputs.RELEASE_PARAMETER },

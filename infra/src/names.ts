@@ -47,6 +47,11 @@ export const SERVICE_USER = 'chat';
  */
 export const releaseParameterName = (ssmPrefix: string) => `${ssmPrefix}/release`;
 export const NO_RELEASE = 'none';
+/**
+ * Release files carry this tag from upload until they become the current release, and again once another one
+ * replaces them; the artifact bucket expires only tagged files, so the release a new instance needs never expires.
+ */
+export const SUPERSEDED_TAG = { key: 'chat-release', value: 'superseded' } as const;
 /** Where a release's files are in the artifact bucket (ship-server.sh uploads there, the instance fetches). */
 export const releaseKey = (sha: string, file: 'server.tgz' | 'release.sh') => `releases/${sha}/${file}`;
 

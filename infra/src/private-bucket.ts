@@ -17,6 +17,8 @@ export interface PrivateBucketProps {
   /** Days after which objects under `expirePrefix` are deleted; 0 keeps them. */
   expireDays: number;
   expirePrefix: string;
+  /** Expire only objects carrying this tag (instead of every object under the prefix). */
+  expireTag?: { key: string; value: string };
   /** Why objects in this bucket need no version history. */
   noVersioningReason: string;
   /** Further prefixes whose objects expire after their own number of days (e.g. uploads never sent). */
@@ -76,7 +78,7 @@ export class PrivateBucket extends Construct {
       rules.push({
         id: 'expire-old-objects',
         status: 'Enabled',
-        filter: [{ prefix: props.expirePrefix }],
+        filter: [props.expireTag ? { tag: [props.expireTag] } : { prefix: props.expirePrefix }],
         expiration: [{ days: props.expireDays }],
       });
     }

@@ -62,7 +62,7 @@ describe('ci stack', () => {
     const grants = policy.flatMap((s) => asList(s.Action).map((a) => [a, asList(s.Resource)] as const));
     expect(policy.every((s) => s.Effect === 'Allow')).toBe(true);
     expect(grants.map(([a]) => a).sort()).toEqual(
-      ['ssm:GetParameters', 's3:PutObject', 's3:ListBucket', 's3:PutObject', 'ssm:SendCommand', 'ssm:GetCommandInvocation', 'ssm:PutParameter'].sort(),
+      ['ssm:GetParameters', 's3:PutObject', 's3:ListBucket', 's3:PutObject', 'ssm:SendCommand', 'ssm:GetCommandInvocation', 'ssm:GetParameter', 'ssm:PutParameter', 's3:PutObjectTagging', 's3:DeleteObjectTagging'].sort(),
     );
     const byAction = (a: string) => grants.filter(([x]) => x === a).flatMap(([, r]) => r);
     expect(byAction('ssm:GetParameters')).toHaveLength(7);

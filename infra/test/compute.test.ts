@@ -177,6 +177,13 @@ describe('compute stack', () => {
     expect(parse(compute).output!.RELEASE_PARAMETER!.value).toBe('${aws_ssm_parameter.release-pointer.name}');
   });
 
+  test('only superseded release bundles expire: the current one stays for a replacement instance', () => {
+    const rules = resources(compute, 'aws_s3_bucket_lifecycle_configuration').flatMap((r) => r.rule as { id: string; filter: unknown[]; expiration?: unknown }[]);
+    expect(rules.filter((r) => r.expiration)).toEqual([
+      expect.objectContaining({ filter: [{ tag: [{ key: 'chat-release', value: 'superseded' }] }], expiration: [{ days: 30 }] }),
+    ]);
+  });
+
   test('the deploy-artifacts bucket is private', () => {
     expect(compute).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
       block_public_acls: true,

@@ -9,9 +9,14 @@ const FIXTURES = path.join(__dirname, 'fixtures');
 
 /** deploy.mjs and destroy.mjs load infra/dist (npm run deploy builds it first); tsc -b, serialized across jest workers. */
 export function buildInfra(...more: string[]): void {
+  buildProjects('infra/tsconfig.json', ...more);
+}
+
+/** `tsc -b` of the given projects (paths from the repository root), one build at a time across jest workers. */
+export function buildProjects(...projects: string[]): void {
   const lock = path.join(REPO_ROOT, '.tools', '.build.lock');
   fs.mkdirSync(path.dirname(lock), { recursive: true });
-  execFileSync('flock', [lock, process.execPath, path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'infra/tsconfig.json', ...more], {
+  execFileSync('flock', [lock, process.execPath, path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-b', ...projects], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -16,8 +16,23 @@ timeout="${SHIP_TIMEOUT:-600}"
 register_timeout="${SHIP_REGISTER_TIMEOUT:-600}"
 key="releases/$SHA"
 
+# Release files are tagged superseded (the artifact bucket expires only those, infra/src/names.ts SUPERSEDED_TAG)
+# until they become the current release, so a release that fails its health check expires too.
+superseded='TagSet=[{Key=chat-release,Value=superseded}]'
+tag_release() { # <sha> superseded|current
+  local f
+  for f in server.tgz release.sh; do
+    if [[ "$2" == current ]]; then
+      aws s3api delete-object-tagging --bucket "$ARTIFACT_BUCKET" --key "releases/$1/$f" >/dev/null
+    else
+      aws s3api put-object-tagging --bucket "$ARTIFACT_BUCKET" --key "releases/$1/$f" --tagging "$superseded" >/dev/null
+    fi
+  done
+}
+
 aws s3 cp --only-show-errors "$dir/server.tgz" "s3://$ARTIFACT_BUCKET/$key/server.tgz"
 aws s3 cp --only-show-errors "$dir/release.sh" "s3://$ARTIFACT_BUCKET/$key/release.sh"
+tag_release "$SHA" superseded
 
 # The release script travels with the bundle, so the instance always runs the version this commit tested.
 script="$(cat <<SCRIPT
@@ -70,7 +85,12 @@ if [[ -n "${invocation:-}" ]]; then
   jq -r '.StandardErrorContent // empty' <<<"$invocation" >&2
 fi
 if [[ "$status" == Success ]]; then
+  previous="$(aws ssm get-parameter --name "$RELEASE_PARAMETER" --query Parameter.Value --output text 2>/dev/null || echo none)"
   aws ssm put-parameter --name "$RELEASE_PARAMETER" --type String --value "$SHA" --overwrite >/dev/null
+  tag_release "$SHA" current
+  if [[ "$previous" =~ ^[0-9a-f]{7,40}$ && "$previous" != "$SHA" ]]; then
+    tag_release "$previous" superseded || echo "ship-server: could not tag $previous superseded (it will not expire)" >&2
+  fi
   echo "ship-server: released $SHA ($RELEASE_PARAMETER = $SHA)" >&2
   exit 0
 fi

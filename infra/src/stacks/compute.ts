@@ -22,7 +22,7 @@ import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { BaseStack } from '../base-stack';
 import type { InfraConfig } from '../config';
 import { skipCheck } from '../checkov';
-import { NO_RELEASE, bucketName, instanceArchitecture, releaseParameterName, websiteHost } from '../names';
+import { NO_RELEASE, SUPERSEDED_TAG, bucketName, instanceArchitecture, releaseParameterName, websiteHost } from '../names';
 import { nodeRelease } from '../node-release';
 import { policyDocument } from '../policy';
 import { PrivateBucket } from '../private-bucket';
@@ -53,10 +53,11 @@ export class ComputeStack extends BaseStack {
 
     this.artifacts = new PrivateBucket(this, 'artifacts', {
       bucket: bucketName(config.prefix, 'artifacts', this.accountId, config.region),
-      // Old release bundles are only useful for a quick rollback.
+      // Old release bundles are only useful for a quick rollback; the current one (untagged) never expires.
       expireDays: 30,
       expirePrefix: '',
-      noVersioningReason: 'Release bundles are keyed by commit sha and rebuilt from git; they expire after 30 days.',
+      expireTag: SUPERSEDED_TAG,
+      noVersioningReason: 'Release bundles are keyed by commit sha and rebuilt from git; superseded ones expire after 30 days.',
     });
 
     // A VPC of our own: no dependency on the account still having its default VPC, and no NAT (one public subnet).

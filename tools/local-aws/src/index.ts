@@ -2,3 +2,4 @@ export { REPO_ROOT, venvTool } from './venv';
 export { freePort, waitForPort } from './ports';
 export { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from './moto';
 export { createChatResources, type ChatResourceOptions, type ChatResources } from './chat-resources';
+export { awsCliDir, ensureAwsCli } from './aws-cli';
