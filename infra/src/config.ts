@@ -48,6 +48,8 @@ export interface InfraConfig {
   deletionProtection: boolean;
   /** Days after which uploaded images expire; 0 keeps them (history links to them). */
   uploadExpiryDays: number;
+  /** Days CloudWatch Logs keeps the server's log lines (one of CloudWatch's retention values). */
+  logRetentionDays: number;
   /** Node.js release installed on the instance: the repository's .nvmrc, or another 24.x.y with pinned checksums. */
   nodeVersion: string;
   /** Remote state: when set, every stack keeps its state in this S3 bucket instead of local files. */
@@ -73,6 +75,7 @@ export const DEFAULTS: InfraConfig = {
   pointInTimeRecovery: false,
   deletionProtection: false,
   uploadExpiryDays: 0,
+  logRetentionDays: 14,
   nodeVersion: pinnedNodeVersion(),
 };
 
@@ -95,6 +98,7 @@ export const ENV_NAMES = {
   pointInTimeRecovery: 'CHAT_PITR',
   deletionProtection: 'CHAT_DELETION_PROTECTION',
   uploadExpiryDays: 'CHAT_UPLOAD_EXPIRY_DAYS',
+  logRetentionDays: 'CHAT_LOG_RETENTION_DAYS',
   nodeVersion: 'CHAT_NODE_VERSION',
   stateBucket: 'CHAT_STATE_BUCKET',
   stateRegion: 'CHAT_STATE_REGION',
@@ -117,6 +121,8 @@ const SSM_PREFIX = /^(\/[A-Za-z0-9_.-]+)+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** The values CloudWatch Logs accepts as a retention, up to a year (longer is possible but never free). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365] as const;
 
 /** Validates a complete configuration; throws a ConfigError listing every problem at once. */
 export function validateConfig(c: InfraConfig): InfraConfig {
@@ -135,6 +141,7 @@ export function validateConfig(c: InfraConfig): InfraConfig {
   if (c.dynamoBilling !== 'provisioned' && c.dynamoBilling !== 'on-demand') p.push(`dynamoBilling "${String(c.dynamoBilling)}" must be provisioned or on-demand`);
   if (!(Number.isInteger(c.dynamoCapacity) && c.dynamoCapacity >= 1 && c.dynamoCapacity <= 25)) p.push(`dynamoCapacity ${c.dynamoCapacity} must be 1–25 (the free allowance is 25 per direction)`);
   if (!(Number.isInteger(c.uploadExpiryDays) && c.uploadExpiryDays >= 0 && c.uploadExpiryDays <= 3650)) p.push(`uploadExpiryDays ${c.uploadExpiryDays} must be 0 (keep) to 3650`);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(c.logRetentionDays)) p.push(`logRetentionDays ${c.logRetentionDays} must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
   if (!/^24\./.test(c.nodeVersion) || !NODE_CHECKSUMS[c.nodeVersion]) {
     p.push(`nodeVersion "${c.nodeVersion}" must be a Node 24 release with checksums pinned in infra/src/node-release.ts (${Object.keys(NODE_CHECKSUMS).join(', ')})`);
   }

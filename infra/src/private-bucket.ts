@@ -19,6 +19,8 @@ export interface PrivateBucketProps {
   expirePrefix: string;
   /** Why objects in this bucket need no version history. */
   noVersioningReason: string;
+  /** Further prefixes whose objects expire after their own number of days (e.g. uploads never sent). */
+  alsoExpire?: { id: string; prefix: string; days: number }[];
 }
 
 /**
@@ -77,6 +79,9 @@ export class PrivateBucket extends Construct {
         filter: [{ prefix: props.expirePrefix }],
         expiration: [{ days: props.expireDays }],
       });
+    }
+    for (const e of props.alsoExpire ?? []) {
+      rules.push({ id: e.id, status: 'Enabled', filter: [{ prefix: e.prefix }], expiration: [{ days: e.days }] });
     }
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket: b.id, rule: rules });
   }

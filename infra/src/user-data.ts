@@ -1,5 +1,17 @@
 import { APP_ROOT, NO_RELEASE, SERVER_MAIN, SERVICE_NAME, SERVICE_USER, releaseKey } from './names';
 import type { NodeRelease } from './node-release';
+import { SERVER_LOG_FILE } from './boot/cloudwatch-agent';
+import { SERVICE_HARDENING } from './boot/service-hardening';
+
+/** A boot step another module contributes: its os_* functions (a test may replace them) and its body. */
+export interface BootStep {
+  /** The step is the shell function step_<name>. */
+  name: string;
+  /** Shell defining the step's os_* functions (what touches the real system: packages, services). */
+  os: string;
+  /** The step function's body. */
+  body: string;
+}
 
 export interface UserDataSettings {
   /** The pinned Node release (version and tarball checksums); see node-release.ts. */
@@ -8,6 +20,8 @@ export interface UserDataSettings {
   port: number;
   /** Server settings, written as Environment= lines of the unit (values may be terraform interpolations). */
   environment: Record<string, string>;
+  /** Further named steps (boot/*.ts): OS seams, a step function each, run after the unit and before the release. */
+  bootSteps?: BootStep[];
   region: string;
   /** Bucket holding releases/<sha>/{server.tgz,release.sh} (may be a terraform interpolation). */
   artifactBucket: string;
@@ -47,6 +61,8 @@ export function renderUserData(s: UserDataSettings): string {
     .map(([k, v]) => `Environment="${k}=${v}"`)
     .join('\n');
   const releaseSh = releaseKey('$sha', 'release.sh');
+  const extra = s.bootSteps ?? [];
+  for (const st of extra) if (!/^[a-z][a-z0-9_]*$/.test(st.name)) throw new Error(`bad boot step name ${st.name}`);
   return `#!/bin/bash
 # Boot script of a chat instance (runs once, as root, on its first boot). Steps below, run in order by main.
 set -euo pipefail
@@ -82,6 +98,7 @@ os_add_user() { id -u ${SERVICE_USER} >/dev/null 2>&1 || useradd --system --home
 os_enable_service() { systemctl daemon-reload && systemctl enable ${SERVICE_NAME}; }
 # What release.sh runs to (re)start the service.
 os_restart_command() { echo 'systemctl reset-failed chat 2>/dev/null; systemctl restart chat'; }
+${extra.map((st) => st.os).join('\n')}
 CHAT_BOOT_OS="$(printenv CHAT_BOOT_OS || true)"
 if [ -n "$CHAT_BOOT_OS" ]; then
   # shellcheck source=/dev/null
@@ -154,6 +171,11 @@ StateDirectory=chat
 ProtectSystem=strict
 ProtectHome=true
 PrivateTmp=true
+# JSON log lines to a file the CloudWatch agent ships (boot/cloudwatch-agent.ts); systemd's own lines stay in journald.
+LogsDirectory=chat
+StandardOutput=append:${SERVER_LOG_FILE}
+StandardError=append:${SERVER_LOG_FILE}
+${SERVICE_HARDENING}
 
 [Install]
 WantedBy=multi-user.target
@@ -161,6 +183,7 @@ UNIT
   os_enable_service
 }
 
+${extra.map((st) => `step_${st.name}() {\n${st.body}\n}\n`).join('\n')}
 # The release the pointer names, with the same release.sh the pipeline runs (fetch, unpack, switch, start, /readyz).
 step_release() {
   local sha work
@@ -184,7 +207,7 @@ main() {
   step_service_user
   step_layout
   step_unit
-  step_release
+${extra.map((st) => `  step_${st.name}\n`).join('')}  step_release
   log "done"
 }
 

@@ -25,6 +25,18 @@ function ingressRules(json: string): Rule[] {
   return [...inline, ...separate, ...vpcRules];
 }
 
+/** Whether the release pipeline ships through SSM Run Command (what AmazonSSMManagedInstanceCore is kept for). */
+function pipelineUsesRunCommand(): boolean {
+  const root = path.resolve(__dirname, '../..');
+  const dirs = ['.github/workflows', 'deploy', 'deploy/ci', 'release', 'release/ci', 'infra/scripts'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+  return dirs.some((d) =>
+    fs.readdirSync(d).some((f) => {
+      const file = path.join(d, f);
+      return fs.statSync(file).isFile() && fs.readFileSync(file, 'utf8').includes('send-command');
+    }),
+  );
+}
+
 function renderedUserData(json: string): string {
   return String(only(json, 'aws_instance').user_data);
 }
@@ -88,35 +100,52 @@ describe('compute stack', () => {
     }
     expect([...byAction.keys()].sort()).toEqual(
       [
-        'dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+        'dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
         's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'ssm:GetParameter',
-        'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage',
+        'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage',
       ].sort(),
     );
     const remote = (key: string) => expect.stringMatching(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.[^}]*${key}[^}]*\\}`));
-    for (const a of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) {
+    for (const a of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes']) {
       expect(byAction.get(a)).toEqual([remote('aws_sqs_queuequeuearn')]);
     }
-    for (const a of ['dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:UpdateItem']) {
+    for (const a of ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:UpdateItem']) {
       expect(byAction.get(a)).toEqual([remote('aws_dynamodb_tablehistoryarn')]);
     }
     expect(byAction.get('s3:ListBucket')).toEqual([remote('uploads_bucket')]);
-    expect(byAction.get('s3:PutObject')).toEqual([expect.stringMatching(/uploads_bucket.*\/rooms\/\*$/)]);
+    const rooms = expect.stringMatching(/uploads_bucket.*\/rooms\/\*$/);
+    const pending = expect.stringMatching(/uploads_bucket.*\/pending\/\*$/);
+    expect(byAction.get('s3:PutObject')).toEqual([rooms, pending]);
     expect(byAction.get('ssm:GetParameter')).toEqual(['${aws_ssm_parameter.release-pointer.arn}']);
-    expect(byAction.get('s3:DeleteObject')).toEqual([expect.stringMatching(/uploads_bucket.*\/rooms\/\*$/)]);
-    expect(byAction.get('s3:GetObject')).toEqual([
-      expect.stringMatching(/uploads_bucket.*\/rooms\/\*$/),
-      '${aws_s3_bucket.artifacts_bucket_A41425E9.arn}/releases/*',
-    ]);
+    // A deleted message's image, and a pending upload once a message has claimed it.
+    expect(byAction.get('s3:DeleteObject')).toEqual([rooms, pending]);
+    expect(byAction.get('s3:GetObject')).toEqual([rooms, pending, '${aws_s3_bucket.artifacts_bucket_A41425E9.arn}/releases/*']);
     for (const resourcesOfAction of byAction.values()) {
       for (const r of resourcesOfAction) expect(r).not.toMatch(/^\*$|^arn:aws:[a-z0-9]+:\*/);
     }
   });
 
-  test('the instance role also has SSM managed instance core and the CloudWatch agent policy', () => {
-    expect(compute).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
-    expect(compute).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy' });
-    expect(resources(compute, 'aws_iam_role_policy_attachment')).toHaveLength(2);
+  test('no unused managed policy: only SSM core (Session Manager, the pipeline\'s Run Command); the CloudWatch agent gets its least set inline', () => {
+    const attached = resources(compute, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
+    expect(attached).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore']);
+    // SSM core is used: the release is shipped through SSM Run Command.
+    expect(pipelineUsesRunCommand()).toBe(true);
+    // CloudWatchAgentServerPolicy would also allow creating any log group, reading SSM parameters, X-Ray, EC2 describes.
+    expect(compute).not.toContain('CloudWatchAgentServerPolicy');
+    const agent = resources(compute, 'aws_iam_role_policy').find((p) => p.name === 'cloudwatch-agent')!;
+    const [logs, metrics] = statements(agent.policy);
+    expect(asList(logs!.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
+    const group = (name: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_log_group\\.monitoring_${name}_[0-9A-F]+\\.arn\\}$`));
+    const streams = (name: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_log_group\\.monitoring_${name}_[0-9A-F]+\\.arn\\}:\\*$`));
+    expect(asList(logs!.Resource)).toEqual([group('server-logs'), streams('server-logs'), group('metrics-logs'), streams('metrics-logs')]);
+    expect(metrics).toEqual({
+      Sid: 'AgentMetrics',
+      Effect: 'Allow',
+      Action: 'cloudwatch:PutMetricData',
+      Resource: '*',
+      Condition: { StringEquals: { 'cloudwatch:namespace': ['Chat', 'Chat/Host'] } },
+    });
+    expect(statements(agent.policy)).toHaveLength(2);
   });
 
   test('the instance boots only once its subnet routes to the internet (user data downloads Node)', () => {

@@ -166,7 +166,10 @@ export function chatEnv(extra: Record<string, string>): Record<string, string | 
   for (const k of SERVER_ENV) delete env[k];
   const data = mkdtempSync(join(os.tmpdir(), 'chat-loadtest-'));
   process.once('exit', () => rmSync(data, { recursive: true, force: true }));
-  return { ...env, LOG_LEVEL: process.env.LOADTEST_SERVER_LOG_LEVEL ?? 'warn', DATA_DIR: data, ...extra, PORT: '0', HOST: '127.0.0.1' };
+  // Every virtual user comes from this one host: exempt it from the per-address limits (sockets, messages per
+  // address), which would otherwise see one client with hundreds of sockets. Per-socket limits still apply.
+  const exempt = { ABUSE_EXEMPT_ADDRESSES: '127.0.0.1,::1' };
+  return { ...env, LOG_LEVEL: process.env.LOADTEST_SERVER_LOG_LEVEL ?? 'warn', DATA_DIR: data, ...exempt, ...extra, PORT: '0', HOST: '127.0.0.1' };
 }
 
 function safeList(dir: string): string[] {

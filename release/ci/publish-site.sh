@@ -30,7 +30,10 @@ not_hashed=(--exclude '*-????????.js' --exclude '*-????????.css' --exclude 'medi
 aws s3 sync "$dir" "$s3" --only-show-errors --exclude '*' "${hashed[@]}" \
   --cache-control 'public, max-age=31536000, immutable'
 aws s3 sync "$dir" "$s3" --only-show-errors "${not_hashed[@]}" --exclude index.html --exclude config.json \
-  --cache-control 'public, max-age=300'
+  --exclude manifest.webmanifest --cache-control 'public, max-age=300'
+# The CLI's type guess for .webmanifest depends on the machine's mime tables; browsers want this one.
+[[ ! -f "$dir/manifest.webmanifest" ]] || aws s3 cp --only-show-errors "$dir/manifest.webmanifest" "$s3/manifest.webmanifest" \
+  --cache-control 'public, max-age=300' --content-type 'application/manifest+json'
 # Entry points last, so they never point at a file that is not there yet.
 aws s3 cp --only-show-errors "$dir/config.json" "$s3/config.json" \
   --cache-control 'no-cache' --content-type 'application/json'

@@ -221,6 +221,8 @@ test('publish-site.sh writes config.json from the released server and uploads wi
     'styles-QWERTY12.css': 'body{}',
     'media/font-ABCDEFGH.woff2': 'x',
     'favicon.ico': 'x',
+    'robots.txt': 'User-agent: *',
+    'manifest.webmanifest': '{"name":"Chat"}',
   };
   for (const [name, body] of Object.entries(files)) writeFileSync(path.join(site, name), body);
 
@@ -241,6 +243,10 @@ test('publish-site.sh writes config.json from the released server and uploads wi
   expect(await cacheOf('styles-QWERTY12.css')).toBe(immutable);
   expect(await cacheOf('media/font-ABCDEFGH.woff2')).toBe(immutable);
   expect(await cacheOf('favicon.ico')).toBe('public, max-age=300');
+  expect(await cacheOf('robots.txt')).toBe('public, max-age=300');
+  expect(await cacheOf('manifest.webmanifest')).toBe('public, max-age=300');
+  const manifest = await aws<{ ContentType?: string }>('s3api', 'head-object', '--bucket', SITE, '--key', 'manifest.webmanifest');
+  expect(manifest.ContentType).toBe('application/manifest+json');
   expect(await cacheOf('index.html')).toBe('no-cache');
   expect(await cacheOf('config.json')).toBe('no-cache');
 

@@ -17,6 +17,7 @@ const workflowFiles = readdirSync(WORKFLOWS)
   .map((f) => path.join(WORKFLOWS, f));
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -159,6 +160,26 @@ describe('deploy.yml', () => {
     });
     // Nothing from the npm registry runs where the OIDC token can be minted.
     expect(release.steps!.some((s) => /\bnpm\b/.test(s.run ?? ''))).toBe(false);
+  });
+
+  test('an explicit guard refuses any branch but main, before the build and before AWS credentials', () => {
+    for (const job of ['build', 'release']) {
+      const steps = wf.jobs[job]!.steps!;
+      const guard = steps.findIndex((st) => st.name === 'Refuse to deploy from any branch but main');
+      expect([job, guard]).toEqual([job, 0]);
+    }
+    const guard = wf.jobs.build!.steps![0]!;
+    expect(wf.jobs.release!.steps![0]).toEqual(guard);
+    const run = (env: Record<string, string>) =>
+      spawnSync('bash', ['-eo', 'pipefail', '-c', guard.run!], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', REPO: 'octo/chat', ...env } });
+    const push = (branch: string, repo = 'octo/chat') => run({ EVENT: 'workflow_run', RUN_BRANCH: branch, RUN_REPO: repo, DISPATCH_REF: 'refs/heads/main' });
+    expect(push('main').status).toBe(0);
+    expect(push('feature').status).toBe(1);
+    expect(push('feature').stdout).toContain('::error::deploys run only from main, not from feature');
+    expect(push('main', 'fork/chat').status).toBe(1);
+    expect(run({ EVENT: 'workflow_dispatch', DISPATCH_REF: 'refs/heads/main' }).status).toBe(0);
+    expect(run({ EVENT: 'workflow_dispatch', DISPATCH_REF: 'refs/heads/release-test' }).status).toBe(1);
+    expect(run({ EVENT: 'workflow_dispatch', DISPATCH_REF: 'refs/tags/main' }).status).toBe(1);
   });
 
   test('the scripts it calls exist in the repo', () => {

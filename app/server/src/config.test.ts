@@ -21,6 +21,17 @@ describe('loadConfig', () => {
     expect(c.aws).toEqual({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/chat.fifo', tableName: 't', uploadsBucket: 'b', region: 'eu-west-1', endpoint: undefined });
   });
 
+  test('operations settings: limits per address on, no exemption, a readiness cache, metrics on loopback only', () => {
+    expect(loadConfig({})).toMatchObject({
+      abuse: { socketsPerAddress: 40, addressMessagePoints: 60, joinsPerMinute: 120, uploadUrlsPerHour: 120, exempt: [] },
+      readyCacheMs: 5000,
+      metricsToken: undefined,
+      pendingUploadHours: 24,
+      uploadsQuotaBytes: 1024 * 1024 * 1024,
+    });
+    expect(loadConfig({ ABUSE_EXEMPT_ADDRESSES: '127.0.0.1, ::1 ,10.1.0.0/16' }).abuse.exempt).toEqual(['127.0.0.1', '::1', '10.1.0.0/16']);
+  });
+
   test.each([
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be at most 65535/],
@@ -29,6 +40,16 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'https://ok.example, not-an-origin' }, /CORS_ORIGINS: "not-an-origin"/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ MAX_UPLOAD_BYTES: '0' }, /MAX_UPLOAD_BYTES must be at least 1/],
+    [{ SOCKETS_PER_ADDRESS: '0' }, /SOCKETS_PER_ADDRESS must be at least 1/],
+    [{ ADDRESS_RATE_LIMIT_POINTS: 'lots' }, /ADDRESS_RATE_LIMIT_POINTS must be a whole number/],
+    [{ JOINS_PER_MINUTE: '0' }, /JOINS_PER_MINUTE must be at least 1/],
+    [{ UPLOAD_URLS_PER_HOUR: '-1' }, /UPLOAD_URLS_PER_HOUR must be a whole number/],
+    [{ ABUSE_EXEMPT_ADDRESSES: '127.0.0.1, example.com' }, /ABUSE_EXEMPT_ADDRESSES: "example.com" is not an IP address or CIDR/],
+    [{ ABUSE_EXEMPT_ADDRESSES: '10.0.0.0/33' }, /ABUSE_EXEMPT_ADDRESSES: "10.0.0.0\/33"/],
+    [{ READY_CACHE_MS: '600000' }, /READY_CACHE_MS must be at most 300000/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16 characters/],
+    [{ PENDING_UPLOAD_HOURS: '0' }, /PENDING_UPLOAD_HOURS must be at least 1/],
+    [{ UPLOADS_QUOTA_BYTES: '1000' }, /UPLOADS_QUOTA_BYTES must be at least 1048576/],
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16/],
     [{ ADMIN_TOKEN: 'sixteen chars and spaces' }, /ADMIN_TOKEN must be printable ASCII/],
   ])('%j stops startup naming the setting', (env, message) => {

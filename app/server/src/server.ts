@@ -13,6 +13,9 @@ import { createHttpApp } from './transport/http';
 import { hostAllowed } from './transport/loopback-host';
 import { originAllowed } from './transport/origin';
 import { attachSocketHandlers, type ChatServer } from './transport/socket';
+import { ChatMetrics } from './metrics';
+import { instrumentBackends } from './instrumented-backends';
+import { AddressLimits } from './transport/abuse-limits';
 import { attachTeamChatHandlers } from './transport/team-socket';
 
 /** Socket.IO frames above this are protocol abuse (a message is at most a few KB): the socket is dropped. */
@@ -30,11 +33,23 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string | undefined> = process.env, log?: Logger): Promise<RunningServer> {
   const config = loadConfig(env);
   const logger = log ?? createLogger(config.logLevel);
-  const backends = await createBackends(config, logger);
+  const raw = await createBackends(config, logger);
+  // Operations (issue 13): metrics at the ports' edge, per-address limits shared by HTTP and sockets.
+  const live: { io?: ChatServer } = {};
+  const metrics = new ChatMetrics({
+    sockets: () => live.io?.of('/').sockets.size ?? 0,
+    // Socket.IO keeps a room per socket id as well; only the chat's rooms count.
+    rooms: () => {
+      const nsp = live.io?.of('/');
+      return nsp ? [...nsp.adapter.rooms.keys()].filter((r) => !nsp.sockets.has(r)).length : 0;
+    },
+  });
+  const backends = instrumentBackends(raw, metrics);
+  const limits = new AddressLimits(config);
 
   // Deletes are broadcast through `io`, which needs the HTTP server the app runs in: bound late.
   const deletes = new DeleteMessage(backends.deletes, backends.uploads, (d) => io.to(d.room).emit('messageDeleted', d), config.backendTimeoutMs, logger);
-  const app = createHttpApp(config, backends, logger, { deletes });
+  const app = createHttpApp(config, backends, logger, { deletes, limits, metrics });
   const httpServer = http.createServer(app);
   const io: ChatServer = new Server(httpServer, {
     path: SOCKET_PATH,
@@ -45,13 +60,18 @@ export async function startServer(env: Record<string, string | undefined> = proc
     connectionStateRecovery: { maxDisconnectionDuration: 30 * 1000, skipMiddlewares: true },
   });
 
+  live.io = io;
+
   const sequencer = new Sequencer(
     backends.queue,
     backends.store,
-    (m) => io.to(m.room).emit('newMessage', toWire(m, config.publicUrl)),
+    (m) => {
+      io.to(m.room).emit('newMessage', toWire(m, config.publicUrl));
+      metrics.broadcast.inc();
+    },
     logger,
   );
-  attachSocketHandlers(io, new SendMessage(backends.queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger);
+  attachSocketHandlers(io, new SendMessage(backends.queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger, { limits, metrics });
   const teamChat = attachTeamChatHandlers(io, deletes, logger);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -96,3 +96,74 @@ describe.each([
     await connected(page);
   });
 });
+
+/** Where Tab goes from the top of the page, with whether each stop shows a focus ring. */
+async function tabStops(page: Page, max = 60): Promise<{ name: string; ring: boolean }[]> {
+  // A click on the page's margin puts the start of sequential focus navigation at the top of the document.
+  await page.mouse.click(2, 2);
+  const stops: { name: string; ring: boolean; key: string }[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const stop = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const label = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? '';
+      const style = getComputedStyle(el);
+      const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+      const key = `${el.tagName}#${el.id}|${label}|${el.getBoundingClientRect().top}`;
+      return { name: label.replace(/\s+/g, ' ').trim(), ring, key };
+    });
+    if (!stop || stops.some((s) => s.key === stop.key)) break; // back at the start: one full round
+    stops.push(stop);
+  }
+  return stops.map(({ name, ring }) => ({ name, ring }));
+}
+
+test('keyboard only: every control is a Tab stop, in reading order, with a visible focus ring; Retry works from the keyboard', async () => {
+  const room = 'a11y-keyboard';
+  const page = await open({ width: 1200, height: 800 }, 'light', `/r/${room}`);
+  await page.getByLabel('Choose a display name to start chatting').fill('Ann');
+  await page.keyboard.press('Enter');
+  await page.getByLabel(/^Message to #/).waitFor();
+  await connected(page);
+  await otherPerson(room, ['see https://example.com/kbd']);
+  await messages(page, 'see https://example.com/kbd').waitFor();
+  await page.context().setOffline(true);
+  await page.locator('[data-status=offline]').waitFor();
+  await send(page, 'typed offline');
+  await messages(page, 'typed offline').and(page.locator('[data-status=failed]')).waitFor();
+
+  const stops = await tabStops(page);
+  const names = stops.map((s) => s.name);
+  expect(stops.filter((s) => !s.ring)).toEqual([]);
+  expect(names[0]).toBe('Skip to message box');
+  // Header, room list, conversation (its links, the failed message's Retry), then the composer: the order on screen.
+  const order = ['Skip to message box', 'Room name', 'Join', 'Change name', `#${room}`, `Conversation in #${room}`, 'https://example.com/kbd', 'Retry', 'Attach an image', `Message to #${room}`];
+  const at = order.map((want) => names.findIndex((n) => n === want || n.startsWith(want)));
+  expect({ names, at: at.map((i, k) => [order[k], i]) }).toEqual({ names, at: at.map((_i, k) => [order[k], expect.any(Number)]) });
+  expect(at.every((i) => i >= 0)).toBe(true);
+  expect([...at].sort((a, b) => a - b)).toEqual(at);
+
+  await page.context().setOffline(false);
+  await connected(page);
+  const retry = page.getByRole('button', { name: 'Retry' });
+  await retry.focus();
+  await page.keyboard.press('Enter');
+  await messages(page, 'typed offline').and(page.locator('[data-status=sent]')).waitFor();
+  // Focus is not lost with the Retry button: it moves to the message box.
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('composer-text');
+});
+
+test('installable: Chromium reads the manifest without errors and has no objection but the test profile', async () => {
+  const page = await open({ width: 390, height: 844 }, 'light', '/');
+  await page.locator('#name-input, #composer-text').first().waitFor();
+  const cdp = await page.context().newCDPSession(page);
+  const manifest = await cdp.send('Page.getAppManifest');
+  expect(manifest.url).toBe(`${server.url}/manifest.webmanifest`);
+  expect(manifest.errors).toEqual([]);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  // Playwright's contexts are incognito-like, which alone stops an install; anything else would be ours.
+  expect(installabilityErrors.map((e) => e.errorId)).toEqual(['in-incognito']);
+  expect(await page.locator('meta[name=description]').getAttribute('content')).toBeTruthy();
+  expect(await page.locator('meta[name=theme-color]').getAttribute('content')).toBe('#2563eb');
+});

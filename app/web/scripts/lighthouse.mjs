@@ -39,6 +39,8 @@ for (let i = 1; i <= runs; i++) {
     CLS: r.audits['cumulative-layout-shift'].numericValue,
     'JS kB (transferred)': scripts.reduce((n, x) => n + x.transferSize, 0) / 1000,
     'JS kB (raw)': scripts.reduce((n, x) => n + (x.resourceSize ?? 0), 0) / 1000,
+    // Lighthouse's own CPU speed probe: ~1000+ on a quiet laptop; far lower on a loaded box, where TBT balloons.
+    benchmarkIndex: r.environment.benchmarkIndex,
   };
   const failed = Object.values(r.categories).flatMap((c) =>
     c.auditRefs.filter((a) => a.weight > 0 && r.audits[a.id].score !== null && r.audits[a.id].score < 1).map((a) => `${c.id}/${a.id}`),

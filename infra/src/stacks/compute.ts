@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
-import { SERVER_IAM_ACTIONS } from '@chat/server/iam';
-import { Fn } from 'cdktf';
+import { PENDING_UPLOAD_PREFIX, SERVER_IAM_ACTIONS } from '@chat/server/iam';
+import { Fn, Lazy } from 'cdktf';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { DataAwsEc2InstanceTypeOfferings } from '@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings';
 import { DataAwsEc2ManagedPrefixList } from '@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list';
@@ -27,6 +27,9 @@ import { nodeRelease } from '../node-release';
 import { policyDocument } from '../policy';
 import { PrivateBucket } from '../private-bucket';
 import { renderUserData } from '../user-data';
+import { cloudWatchAgentBootStep } from '../boot/cloudwatch-agent';
+import { Monitoring, logGroupNames } from '../monitoring/monitoring';
+import { agentPolicyStatements } from '../monitoring/agent-policy';
 import type { DataStack } from './data';
 
 /** Amazon Linux 2023's public SSM parameter for the instance type's architecture. */
@@ -42,6 +45,8 @@ export class ComputeStack extends BaseStack {
   readonly securityGroup: SecurityGroup;
   readonly instanceRole: IamRole;
   readonly dataPolicy: IamRolePolicy;
+  readonly agentPolicy: IamRolePolicy;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, config: InfraConfig, data: DataStack) {
     super(scope, 'compute', config);
@@ -143,6 +148,12 @@ export class ComputeStack extends BaseStack {
           Action: [...SERVER_IAM_ACTIONS.uploadObjects],
           Resource: `${data.uploads.bucket.arn}/rooms/*`,
         },
+        {
+          Sid: 'PendingUploads',
+          Effect: 'Allow',
+          Action: [...SERVER_IAM_ACTIONS.pendingUploadObjects],
+          Resource: `${data.uploads.bucket.arn}/${PENDING_UPLOAD_PREFIX}*`,
+        },
         { Sid: 'UploadsBucket', Effect: 'Allow', Action: [...SERVER_IAM_ACTIONS.uploadsBucket], Resource: data.uploads.bucket.arn },
         // The pipeline's SSM command runs release/release.sh on the instance, which fetches releases/<sha>/ with this role.
         { Sid: 'ReleaseBundles', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.artifacts.bucket.arn}/releases/*` },
@@ -150,12 +161,16 @@ export class ComputeStack extends BaseStack {
         { Sid: 'ReleasePointer', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: this.releaseParameter.arn },
       ),
     });
-    for (const [id, arn] of [
-      ['ssm-core', 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'],
-      ['cloudwatch-agent', 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy'],
-    ] as const) {
-      new IamRolePolicyAttachment(this, `instance-${id}`, { role: this.instanceRole.name, policyArn: arn });
-    }
+    // Session Manager (no SSH) and the pipeline's SSM Run Command need the SSM agent's managed policy. The CloudWatch
+    // agent gets only what it does (below), not CloudWatchAgentServerPolicy, which also grants creating any log
+    // group, reading SSM parameters, X-Ray and EC2 descriptions.
+    new IamRolePolicyAttachment(this, 'instance-ssm-core', { role: this.instanceRole.name, policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
+    this.monitoring = new Monitoring(this, 'monitoring', { config, instanceId: Lazy.stringValue({ produce: () => this.instance.id }) });
+    this.agentPolicy = new IamRolePolicy(this, 'instance-cloudwatch-agent', {
+      name: 'cloudwatch-agent',
+      role: this.instanceRole.id,
+      policy: policyDocument(...agentPolicyStatements([this.monitoring.serverLogs.arn, this.monitoring.metricsLogs.arn])),
+    });
     const profile = new IamInstanceProfile(this, 'instance-profile', { name: `${config.prefix}-instance`, role: this.instanceRole.name });
 
     const siteOrigin = `http://${websiteHost(bucketName(config.prefix, 'site', this.accountId, config.region), config.region)}`;
@@ -200,12 +215,17 @@ export class ComputeStack extends BaseStack {
           DATA_DIR: '/var/lib/chat',
           LOG_LEVEL: 'info',
         },
+        bootSteps: [
+          // Plain names, not references: user data interpolates only the server's settings (dependsOn below orders them).
+          cloudWatchAgentBootStep({ ...logGroupNames(config.prefix), port: config.appPort }),
+        ],
       }),
       // New settings mean a new instance (user data runs once); it serves the pointer's release by itself.
       userDataReplaceOnChange: true,
       tags: { Name: `${config.prefix}-server` },
       // User data downloads Node on first boot: the subnet must already route to the internet, the address be there.
-      dependsOn: [routed, igw, this.eip],
+      // The agent it starts writes into the log groups, which it may not create itself.
+      dependsOn: [routed, igw, this.eip, this.monitoring.serverLogs, this.monitoring.metricsLogs],
       lifecycle: { ignoreChanges: ['ami'] },
     });
     skipCheck(this.instance, 'CKV_AWS_126', 'Detailed (1-minute) monitoring is billed per metric; basic 5-minute metrics are free.');

@@ -8,15 +8,18 @@ import type { Logger } from '../logger';
 import type { Backends } from '../ports';
 import { readHistory } from '../chat/history';
 import { createUploadUrl } from '../chat/upload-url';
+import type { ChatMetrics } from '../metrics';
 import { TimeoutError, withTimeout } from '../util/timeout';
 import { serveWeb } from './web';
 import { hostAllowed } from './loopback-host';
-import { httpRateLimit } from './http-rate-limit';
+import { limitedBy } from './http-rate-limit';
+import { keyedLimit, type AddressLimits } from './abuse-limits';
+import { clientAddress } from './client-address';
+import { metricsRoute } from './metrics-route';
+import { readinessCheck } from './ready-check';
 import { sendError } from './http-error';
 import { moderatorRoutes } from './moderation';
 import type { DeleteMessage } from '../chat/delete-message';
-
-const READY_TIMEOUT_MS = 2000;
 
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
@@ -39,10 +42,11 @@ export function createHttpApp(
   config: Config,
   backends: Backends,
   log: Logger,
-  /** Issue 12: the delete use case, for the moderator route. */
-  chat: { deletes?: DeleteMessage } = {},
+  /** Issue 12: the delete use case, for the moderator route. Issue 13: per-address limits and metrics. */
+  chat: { deletes?: DeleteMessage; limits: AddressLimits; metrics: ChatMetrics },
 ): express.Express {
   const app = express();
+  const addressOf = (req: express.Request) => clientAddress(req, config.trustProxy);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', config.trustProxy);
@@ -73,22 +77,23 @@ export function createHttpApp(
     res.json({ ok: true });
   });
 
-  app.get('/readyz', async (_req, res) => {
-    const checks = { queue: backends.queue, store: backends.store, uploads: backends.uploads };
-    const results = await Promise.all(
-      Object.entries(checks).map(([name, port]) =>
-        withTimeout(port.ping(), READY_TIMEOUT_MS, name).then(
-          () => [name, 'ok'] as const,
-          (err: Error) => [name, err instanceof TimeoutError ? 'timeout' : err.name || 'error'] as const,
-        ),
-      ),
-    );
-    const ok = results.every(([, r]) => r === 'ok');
-    res.status(ok ? 200 : 503).set('Cache-Control', 'no-store').json({ ok, mode: backends.mode, checks: Object.fromEntries(results) });
+  const readiness = readinessCheck(backends, config.readyCacheMs);
+  app.get('/readyz', async (_req, res, next) => {
+    try {
+      const r = await readiness();
+      res.status(r.ok ? 200 : 503).set('Cache-Control', 'no-store').json(r);
+    } catch (err) {
+      next(err);
+    }
   });
 
-  const limited = httpRateLimit(config.httpRateLimitPerMinute);
-  app.use(['/history', '/upload-url', '/uploads'], limited);
+  app.get('/metrics', metricsRoute(chat.metrics, config.metricsToken));
+
+  const perMinute = keyedLimit(config.httpRateLimitPerMinute, 60);
+  const requests = (a: string) => (chat.limits.exempt(a) ? Promise.resolve({ ok: true } as const) : perMinute(a));
+  app.use(['/history', '/upload-url', '/uploads'], limitedBy(requests, addressOf, `${config.httpRateLimitPerMinute} requests per minute`));
+  // Each upload URL lets a client store up to MAX_UPLOAD_BYTES: far fewer of those than reads.
+  app.use('/upload-url', limitedBy((a) => chat.limits.uploadUrl(a), addressOf, `${config.abuse.uploadUrlsPerHour} upload URLs per hour`));
 
   app.get('/history', answer((query) => readHistory(backends.store, query, config.publicUrl, config.backendTimeoutMs)));
   app.get('/upload-url', answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)));

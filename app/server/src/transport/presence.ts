@@ -11,25 +11,42 @@ const COALESCE_MS = 150;
  * once an adapter spans several), never from a list of our own that could drift from the truth.
  */
 export class Presence {
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** Per room with an update coming: its timer, or `running` while computed, or `dirty` if it changed meanwhile. */
+  private readonly pending = new Map<string, NodeJS.Timeout | 'running' | 'dirty'>();
+  private closed = false;
 
   constructor(
     private readonly io: ChatServer,
     private readonly log: Logger,
   ) {}
 
-  /** Someone listed came, went or changed name in `room`: broadcast its presence shortly, once per window. */
+  /**
+   * Someone listed came, went or changed name in `room`: broadcast its presence shortly, once per window. One
+   * computation per room at a time, so a slow one can never be emitted after a newer one.
+   */
   changed(room: string): void {
-    if (this.pending.has(room)) return;
-    const timer = setTimeout(() => {
-      this.pending.delete(room);
-      this.snapshot(room).then(
-        (presence) => this.io.to(room).emit('presence', presence),
-        (err: unknown) => this.log.warn({ err, room }, 'presence not computed'),
-      );
-    }, COALESCE_MS);
+    const state = this.pending.get(room);
+    if (state === undefined) this.schedule(room);
+    else if (state === 'running') this.pending.set(room, 'dirty');
+  }
+
+  private schedule(room: string): void {
+    if (this.closed) return;
+    const timer = setTimeout(() => void this.run(room), COALESCE_MS);
     timer.unref();
     this.pending.set(room, timer);
+  }
+
+  private async run(room: string): Promise<void> {
+    this.pending.set(room, 'running');
+    try {
+      const presence = await this.snapshot(room);
+      if (!this.closed) this.io.to(room).emit('presence', presence);
+    } catch (err) {
+      this.log.warn({ err, room }, 'presence not computed');
+    }
+    if (this.pending.get(room) === 'dirty') this.schedule(room);
+    else this.pending.delete(room);
   }
 
   async snapshot(room: string): Promise<PresenceEvent> {
@@ -48,7 +65,8 @@ export class Presence {
   }
 
   close(): void {
-    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.closed = true;
+    for (const state of this.pending.values()) if (typeof state !== 'string') clearTimeout(state);
     this.pending.clear();
   }
 }

@@ -16,7 +16,8 @@ import type { DeleteMessage } from '../chat/delete-message';
 import { handshakeIdentity, isListed, type SocketData } from './identity';
 import { Presence } from './presence';
 import { TypingRelay } from './typing';
-import { ackOf, type ChatServer, type ChatSocket } from './socket';
+import type { ChatServer, ChatSocket } from './socket';
+import { withAck } from './socket-args';
 
 /** Per socket. A client sends `typing` at most every 2 s while typing, plus a stop: this leaves room for a few rooms. */
 const TYPING_LIMIT = { points: 10, duration: 5 };
@@ -59,8 +60,7 @@ export function attachTeamChatHandlers(io: ChatServer, deletes: DeleteMessage, l
     // A recovered session got its rooms back before its identity: the rooms' presence is recomputed now.
     if (socket.recovered && isListed(data)) for (const room of socket.rooms) if (room !== socket.id) presence.changed(room);
 
-    socket.on('identify', async (payload: unknown, ack?: unknown) => {
-      const reply = ackOf<IdentifyAck>(ack);
+    socket.on('identify', withAck<IdentifyAck>(async (payload, reply) => {
       const parsed = parseWith(identifySchema, payload);
       if (!parsed.ok) return reply({ ok: false, error: parsed.error });
       if (!(await consumed(presenceLimiter, socket.id))) return reply({ ok: false, error: limitedError('identify/getPresence', PRESENCE_LIMIT) });
@@ -68,10 +68,9 @@ export function attachTeamChatHandlers(io: ChatServer, deletes: DeleteMessage, l
       Object.assign(data, { clientId: parsed.value.clientId, author: parsed.value.author, identifiedAt: Date.now() });
       for (const room of socket.rooms) if (room !== socket.id) presence.changed(room);
       reply({ ok: true });
-    });
+    }));
 
-    socket.on('getPresence', async (room: unknown, ack?: unknown) => {
-      const reply = ackOf<PresenceAck>(ack);
+    socket.on('getPresence', withAck<PresenceAck>(async (room, reply) => {
       const parsed = parseWith(roomSchema, room);
       if (!parsed.ok) return reply({ ok: false, error: parsed.error });
       if (!socket.rooms.has(parsed.value)) return reply({ ok: false, error: { code: 'invalid', message: `room: join ${parsed.value} first` } });
@@ -82,10 +81,9 @@ export function attachTeamChatHandlers(io: ChatServer, deletes: DeleteMessage, l
         log.warn({ err, room: parsed.value }, 'getPresence failed');
         reply({ ok: false, error: { code: 'unavailable', message: 'presence could not be read; try again' } });
       }
-    });
+    }));
 
-    socket.on('typing', async (payload: unknown, ack?: unknown) => {
-      const reply = ackOf<TypingAck>(ack);
+    socket.on('typing', withAck<TypingAck>(async (payload, reply) => {
       const parsed = parseWith(typingInputSchema, payload);
       if (!parsed.ok) return reply({ ok: false, error: parsed.error });
       const { room, typing: isTyping } = parsed.value;
@@ -94,7 +92,7 @@ export function attachTeamChatHandlers(io: ChatServer, deletes: DeleteMessage, l
       if (!(await consumed(typingLimiter, socket.id))) return reply({ ok: false, error: limitedError('typing events', TYPING_LIMIT) });
       typing.relay(socket.id, room, isTyping, data);
       reply({ ok: true });
-    });
+    }));
 
     // Sending is the end of typing; the send itself is handled (and answered) by the v1 handler.
     socket.on('sendMessage', (payload: unknown) => {
@@ -102,11 +100,10 @@ export function attachTeamChatHandlers(io: ChatServer, deletes: DeleteMessage, l
       if (typeof room === 'string') typing.stopped(socket.id, room, data);
     });
 
-    socket.on('deleteMessage', async (payload: unknown, ack?: unknown) => {
-      const reply = ackOf<DeleteAck>(ack);
+    socket.on('deleteMessage', withAck<DeleteAck>(async (payload, reply) => {
       if (!(await consumed(deleteLimiter, socket.id))) return reply({ ok: false, error: limitedError('deletes', DELETE_LIMIT) });
       reply(await deletes.byAuthor(payload));
-    });
+    }));
 
     socket.on('disconnect', () => typing.forget(socket.id));
   });

@@ -10,8 +10,14 @@ export class ChatClient {
   private listeners: (() => void)[] = [];
 
   /** Without `auth` it is a protocol-v1 client: it sends only v1 events and no handshake auth. */
-  constructor(url: string, opts: { reconnection?: boolean; auth?: HandshakeAuth } = {}) {
-    this.socket = io(url, { transports: ['websocket'], reconnection: opts.reconnection ?? false, forceNew: true, ...(opts.auth ? { auth: opts.auth } : {}) });
+  constructor(url: string, opts: { reconnection?: boolean; auth?: HandshakeAuth; extraHeaders?: Record<string, string> } = {}) {
+    this.socket = io(url, {
+      transports: ['websocket'],
+      reconnection: opts.reconnection ?? false,
+      forceNew: true,
+      ...(opts.auth ? { auth: opts.auth } : {}),
+      ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
+    });
     this.socket.on('newMessage', (m) => {
       this.received.push(m);
       for (const l of this.listeners) l();
@@ -36,6 +42,25 @@ export class ChatClient {
 
   send(msg: SendMessageInput | string, timeoutMs = 15_000): Promise<SendAck> {
     return this.socket.timeout(timeoutMs).emitWithAck('sendMessage', msg);
+  }
+
+  /**
+   * Send as a real client does: on `unavailable` (or no ack in time) send again with the same id, until acked or
+   * `attempts` run out. Returns the final ack and how many sends it took.
+   */
+  async sendUntilAcked(msg: SendMessageInput, opts: { attempts?: number; timeoutMs?: number } = {}): Promise<SendAck & { attempts: number }> {
+    const attempts = opts.attempts ?? 20;
+    let last: SendAck = { ok: false, error: { code: 'unavailable', message: 'not sent' } };
+    for (let n = 1; n <= attempts; n++) {
+      try {
+        last = await this.send(msg, opts.timeoutMs ?? 65_000);
+      } catch {
+        continue; // no ack in time: the same as unavailable
+      }
+      if (last.ok || last.error.code !== 'unavailable') return { ...last, attempts: n };
+      await new Promise((r) => setTimeout(r, 200 * n));
+    }
+    return { ...last, attempts };
   }
 
   join(room: string): Promise<JoinAck> {

@@ -46,4 +46,8 @@ export class DynamoDeletes implements MessageDeletes {
       return row ? { before: row, after: row } : undefined;
     }
   }
+
+  async close(): Promise<void> {
+    this.doc.destroy();
+  }
 }

@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   ElementRef,
   afterNextRender,
   afterRenderEffect,
@@ -82,6 +83,7 @@ const TOP_TRIGGER = 120;
 export class MessageList {
   private readonly chat = inject(ChatStore);
   private readonly unread = inject(UnreadStore);
+  private readonly destroyRef = inject(DestroyRef);
   readonly store = input.required<RoomStore>();
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
 
@@ -145,14 +147,19 @@ export class MessageList {
       }
     });
     afterNextRender(() => {
+      const el = this.scroller().nativeElement;
+      const follow = () => {
+        if (this.atBottom) this.stickToBottom(el);
+      };
       // Images load after layout; keep a reader who follows the bottom at the bottom.
-      this.scroller().nativeElement.addEventListener(
-        'load',
-        () => {
-          if (this.atBottom) this.stickToBottom(this.scroller().nativeElement);
-        },
-        true,
-      );
+      el.addEventListener('load', follow, true);
+      // So does a change of the list's own height (the presence or typing line, a growing message box, a
+      // phone's keyboard): scrollTop stays put while the bottom moves.
+      if (typeof ResizeObserver !== 'undefined') {
+        const observer = new ResizeObserver(follow);
+        observer.observe(el);
+        this.destroyRef.onDestroy(() => observer.disconnect());
+      }
     });
   }
 
