@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 import type { Backends } from './ports';
 import { clientConfig } from './adapters/aws/clients';
 import { DynamoStore } from './adapters/aws/dynamo-store';
+import { DynamoDeletes } from './adapters/aws/dynamo-deletes';
 import { S3Uploads } from './adapters/aws/s3-uploads';
 import { SqsQueue } from './adapters/aws/sqs-queue';
 import { FileUploads } from './adapters/embedded/file-uploads';
@@ -19,12 +20,14 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     const queue = new SqsQueue(aws, t, config.sqsWaitSeconds, (body) =>
       log.error({ body: body.slice(0, 200) }, 'dropped an unreadable queue message'),
     );
-    const store = new DynamoStore(new DynamoDBClient(clientConfig(aws, t)), aws.tableName, config.idempotencySeconds);
+    const dynamo = new DynamoDBClient(clientConfig(aws, t));
+    const store = new DynamoStore(dynamo, aws.tableName, config.idempotencySeconds);
     const uploads = new S3Uploads(aws, t);
     return {
       mode: 'aws',
       queue,
       store,
+      deletes: new DynamoDeletes(dynamo, aws.tableName),
       uploads,
       close: async () => {
         await Promise.all([queue.close(), store.close(), uploads.close()]);
@@ -39,6 +42,8 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     mode: 'embedded',
     queue,
     store,
+    // One SQLite database holds history and serves deletes.
+    deletes: store,
     uploads,
     routes: uploads.routes(),
     close: async () => {

@@ -6,6 +6,11 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', aws: undefined, corsOrigins: [], maxUploadBytes: 5 * 1024 * 1024 });
   });
 
+  test('ADMIN_TOKEN: unset disables moderation; set, it is kept as given (trimmed)', () => {
+    expect(loadConfig({}).adminToken).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: ' x'.padEnd(40, 'y') + ' ' }).adminToken).toBe('x'.padEnd(39, 'y'));
+  });
+
   test('all aws settings: aws mode', () => {
     const c = loadConfig({
       QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/chat.fifo',
@@ -24,6 +29,8 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'https://ok.example, not-an-origin' }, /CORS_ORIGINS: "not-an-origin"/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ MAX_UPLOAD_BYTES: '0' }, /MAX_UPLOAD_BYTES must be at least 1/],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16/],
+    [{ ADMIN_TOKEN: 'sixteen chars and spaces' }, /ADMIN_TOKEN must be printable ASCII/],
   ])('%j stops startup naming the setting', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

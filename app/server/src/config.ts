@@ -31,6 +31,7 @@ const envSchema = z.object({
   UPLOADS_BUCKET: optionalText,
   AWS_REGION: optionalText,
   AWS_ENDPOINT_URL: optionalText.pipe(z.url({ message: 'AWS_ENDPOINT_URL must be a URL' }).optional()),
+  DEAD_LETTER_QUEUE_URL: optionalText.pipe(z.url({ message: 'DEAD_LETTER_QUEUE_URL must be a URL' }).optional()),
   CORS_ORIGINS: optionalText.transform((v, ctx) => {
     const origins = (v ?? '').split(',').map((o) => o.trim()).filter(Boolean);
     for (const o of origins) {
@@ -50,6 +51,15 @@ const envSchema = z.object({
   SQS_WAIT_SECONDS: intSetting('SQS_WAIT_SECONDS', 20, 1, 20),
   // The protocol promises at least 24 hours; longer costs only storage (one small id record per message).
   IDEMPOTENCY_WINDOW_HOURS: intSetting('IDEMPOTENCY_WINDOW_HOURS', 24, 24, 24 * 365),
+  // Issue 12: moderator deletes; unset disables them.
+  ADMIN_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .min(16, 'ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -base64 32)')
+      .max(512, 'ADMIN_TOKEN must be at most 512 characters')
+      .regex(/^[\x21-\x7e]+$/, 'ADMIN_TOKEN must be printable ASCII without spaces (it travels in an HTTP header)')
+      .optional(),
+  ),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -60,6 +70,8 @@ export interface AwsSettings {
   uploadsBucket: string;
   region: string;
   endpoint: string | undefined;
+  /** Only `npm run redrive` reads it; the server never touches the dead-letter queue. */
+  deadLetterQueueUrl?: string | undefined;
 }
 
 export interface Config {
@@ -82,6 +94,8 @@ export interface Config {
   idempotencySeconds: number;
   /** Present in aws mode; absent means embedded mode. */
   aws: AwsSettings | undefined;
+  /** Bearer token for moderator deletes (`DELETE /messages/:room/:seq`); undefined disables the route. */
+  adminToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -115,7 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
   const aws: AwsSettings | undefined = e.QUEUE_URL
-    ? { queueUrl: e.QUEUE_URL, tableName: e.TABLE_NAME!, uploadsBucket: e.UPLOADS_BUCKET!, region: e.AWS_REGION!, endpoint: e.AWS_ENDPOINT_URL }
+    ? { queueUrl: e.QUEUE_URL, tableName: e.TABLE_NAME!, uploadsBucket: e.UPLOADS_BUCKET!, region: e.AWS_REGION!, endpoint: e.AWS_ENDPOINT_URL, deadLetterQueueUrl: e.DEAD_LETTER_QUEUE_URL }
     : undefined;
   return {
     port: e.PORT,
@@ -133,5 +147,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqsWaitSeconds: e.SQS_WAIT_SECONDS,
     idempotencySeconds: e.IDEMPOTENCY_WINDOW_HOURS * 3600,
     aws,
+    adminToken: e.ADMIN_TOKEN,
   };
 }

@@ -7,11 +7,13 @@ import { createLogger, type Logger } from './logger';
 import { createBackends } from './backends';
 import { Sequencer } from './chat/sequencer';
 import { SendMessage } from './chat/send-message';
+import { DeleteMessage } from './chat/delete-message';
 import { toWire } from './chat/wire';
 import { createHttpApp } from './transport/http';
 import { hostAllowed } from './transport/loopback-host';
 import { originAllowed } from './transport/origin';
 import { attachSocketHandlers, type ChatServer } from './transport/socket';
+import { attachTeamChatHandlers } from './transport/team-socket';
 
 /** Socket.IO frames above this are protocol abuse (a message is at most a few KB): the socket is dropped. */
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -30,7 +32,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const logger = log ?? createLogger(config.logLevel);
   const backends = await createBackends(config, logger);
 
-  const app = createHttpApp(config, backends, logger);
+  // Deletes are broadcast through `io`, which needs the HTTP server the app runs in: bound late.
+  const deletes = new DeleteMessage(backends.deletes, backends.uploads, (d) => io.to(d.room).emit('messageDeleted', d), config.backendTimeoutMs, logger);
+  const app = createHttpApp(config, backends, logger, { deletes });
   const httpServer = http.createServer(app);
   const io: ChatServer = new Server(httpServer, {
     path: SOCKET_PATH,
@@ -48,6 +52,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     logger,
   );
   attachSocketHandlers(io, new SendMessage(backends.queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger);
+  const teamChat = attachTeamChatHandlers(io, deletes, logger);
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -71,6 +76,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     close: () =>
       (closing ??= (async () => {
         // Stop taking work first, then let the consumer finish its batch, then release the backends.
+        teamChat.close();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());
           httpServer.closeAllConnections();

@@ -22,7 +22,7 @@ export function githubSubject(config: InfraConfig): string {
 
 /**
  * What GitHub Actions may do: read its deploy targets, ship a release to the instance and the site to its bucket,
- * nothing else. The targets live in SSM Parameter Store (the contract in deploy/README.md), so the only values
+ * nothing else. The targets live in SSM Parameter Store (the contract in release/README.md), so the only values
  * stored in GitHub are the role ARN and the region.
  */
 export class CiStack extends BaseStack {
@@ -41,6 +41,8 @@ export class CiStack extends BaseStack {
       'distribution-id': web.distribution?.id ?? 'none',
       'api-url': web.apiUrl,
       'site-url': web.siteUrl,
+      // The release pointer's name (names.releaseParameterName): ship-server.sh sets it after a healthy release.
+      'release-parameter': compute.releaseParameter.name,
     };
     this.targets = Object.entries(targetValues).map(([name, value]) => {
       const p = new SsmParameter(this, `target-${name}`, {
@@ -79,7 +81,7 @@ export class CiStack extends BaseStack {
     const statements: Statement[] = [
       { Sid: 'ReadDeployTargets', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: this.targets.map((p) => p.arn) },
       { Sid: 'PutReleaseBundles', Effect: 'Allow', Action: 's3:PutObject', Resource: `${compute.artifacts.bucket.arn}/releases/*` },
-      // `aws s3 sync` without --delete: list and put (deploy/ci/publish-site.sh never deletes, old chunks stay loadable).
+      // `aws s3 sync` without --delete: list and put (release/ci/publish-site.sh never deletes, old chunks stay loadable).
       { Sid: 'ListSite', Effect: 'Allow', Action: 's3:ListBucket', Resource: web.siteBucket.arn },
       { Sid: 'SyncSite', Effect: 'Allow', Action: 's3:PutObject', Resource: `${web.siteBucket.arn}/*` },
       {
@@ -88,6 +90,8 @@ export class CiStack extends BaseStack {
         Action: 'ssm:SendCommand',
         Resource: [`arn:aws:ssm:${config.region}::document/AWS-RunShellScript`, instanceArn],
       },
+      // After a healthy release: the pointer a new or replaced instance serves from.
+      { Sid: 'SetReleasePointer', Effect: 'Allow', Action: 'ssm:PutParameter', Resource: compute.releaseParameter.arn },
       // GetCommandInvocation has no resource-level permissions; it only reads the result of a command sent above.
       { Sid: 'ReadDeployCommand', Effect: 'Allow', Action: 'ssm:GetCommandInvocation', Resource: '*' },
     ];

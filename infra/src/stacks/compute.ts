@@ -17,21 +17,27 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { NetworkInterface } from '@cdktf/provider-aws/lib/network-interface';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { BaseStack } from '../base-stack';
 import type { InfraConfig } from '../config';
 import { skipCheck } from '../checkov';
-import { bucketName, websiteHost } from '../names';
+import { NO_RELEASE, bucketName, instanceArchitecture, releaseParameterName, websiteHost } from '../names';
+import { nodeRelease } from '../node-release';
 import { policyDocument } from '../policy';
 import { PrivateBucket } from '../private-bucket';
 import { renderUserData } from '../user-data';
 import type { DataStack } from './data';
 
-const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+/** Amazon Linux 2023's public SSM parameter for the instance type's architecture. */
+export const al2023AmiParameter = (arch: 'x86_64' | 'arm64') => `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`;
 
 /** The one server: replaceable at any time, its settings come from the data stack. */
 export class ComputeStack extends BaseStack {
   readonly instance: Instance;
   readonly eip: Eip;
+  /** The release pointer (names.releaseParameterName): what every instance serves. */
+  readonly releaseParameter: SsmParameter;
   readonly artifacts: PrivateBucket;
   readonly securityGroup: SecurityGroup;
   readonly instanceRole: IamRole;
@@ -59,8 +65,9 @@ export class ComputeStack extends BaseStack {
     const subnet = new Subnet(this, 'public-subnet', {
       vpcId: vpc.id,
       cidrBlock: '10.42.1.0/24',
-      availabilityZone: Fn.element(azs.locations, 0),
-      // The instance gets its public address from the Elastic IP, never implicitly.
+      // The alphabetically first zone that offers the type: the same zone on every plan, whatever order AWS lists.
+      availabilityZone: Fn.element(Fn.sort(azs.locations), 0),
+      // The instance gets its public address from the Elastic IP (on its network interface before it boots), never implicitly.
       mapPublicIpOnLaunch: false,
       tags: { Name: `${config.prefix}-public` },
     });
@@ -93,6 +100,16 @@ export class ComputeStack extends BaseStack {
         { description: 'HTTPS out', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'] },
       ],
     });
+
+    // Created with `none`; ship-server.sh sets it after each healthy release, so terraform leaves the value alone.
+    this.releaseParameter = new SsmParameter(this, 'release-pointer', {
+      name: releaseParameterName(config.ssmPrefix),
+      type: 'String',
+      value: NO_RELEASE,
+      description: 'Commit SHA of the release every chat instance serves (set by release/ci/ship-server.sh)',
+      lifecycle: { ignoreChanges: ['value'] },
+    });
+    skipCheck(this.releaseParameter, 'CKV2_AWS_34', 'A commit SHA, not a secret; the boot script reads it without decryption.');
 
     this.instanceRole = new IamRole(this, 'instance-role', {
       name: `${config.prefix}-instance`,
@@ -127,8 +144,10 @@ export class ComputeStack extends BaseStack {
           Resource: `${data.uploads.bucket.arn}/rooms/*`,
         },
         { Sid: 'UploadsBucket', Effect: 'Allow', Action: [...SERVER_IAM_ACTIONS.uploadsBucket], Resource: data.uploads.bucket.arn },
-        // The pipeline's SSM command runs deploy/release.sh on the instance, which fetches releases/<sha>/ with this role.
+        // The pipeline's SSM command runs release/release.sh on the instance, which fetches releases/<sha>/ with this role.
         { Sid: 'ReleaseBundles', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.artifacts.bucket.arn}/releases/*` },
+        // The boot script reads which release to serve.
+        { Sid: 'ReleasePointer', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: this.releaseParameter.arn },
       ),
     });
     for (const [id, arn] of [
@@ -140,22 +159,33 @@ export class ComputeStack extends BaseStack {
     const profile = new IamInstanceProfile(this, 'instance-profile', { name: `${config.prefix}-instance`, role: this.instanceRole.name });
 
     const siteOrigin = `http://${websiteHost(bucketName(config.prefix, 'site', this.accountId, config.region), config.region)}`;
-    const ami = new DataAwsSsmParameter(this, 'al2023-ami', { name: AL2023_AMI_PARAMETER });
+    const arch = instanceArchitecture(config.instanceType);
+    const ami = new DataAwsSsmParameter(this, 'al2023-ami', { name: al2023AmiParameter(arch) });
+    // The network interface and its Elastic IP exist before the instance: the first boot's downloads have a public
+    // address from the first second, and a replacement instance takes over the same address.
+    const eni = new NetworkInterface(this, 'server-interface', {
+      subnetId: subnet.id,
+      securityGroups: [this.securityGroup.id],
+      tags: { Name: `${config.prefix}-server` },
+    });
+    this.eip = new Eip(this, 'address', { domain: 'vpc', networkInterface: eni.id, tags: { Name: `${config.prefix}-server` }, dependsOn: [igw] });
     this.instance = new Instance(this, 'server', {
       ami: ami.value,
       instanceType: config.instanceType,
-      subnetId: subnet.id,
-      vpcSecurityGroupIds: [this.securityGroup.id],
+      primaryNetworkInterface: { networkInterfaceId: eni.id },
       iamInstanceProfile: profile.name,
-      // t3 is EBS-optimized at no cost; t2.micro refuses the flag at launch.
-      ebsOptimized: config.instanceType === 't3.micro' ? true : undefined,
+      // t3/t4g are EBS-optimized at no cost; t2 refuses the flag at launch.
+      ebsOptimized: config.instanceType.startsWith('t2.') ? undefined : true,
       // Standard credits: a t3 in "unlimited" mode bills surplus CPU, which a free-tier account must never see.
       creditSpecification: { cpuCredits: 'standard' },
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
       rootBlockDevice: { volumeType: 'gp3', volumeSize: 8, encrypted: true, deleteOnTermination: true },
       userData: renderUserData({
-        nodeVersion: config.nodeVersion,
+        node: nodeRelease(config.nodeVersion),
         port: config.appPort,
+        region: config.region,
+        artifactBucket: this.artifacts.bucket.bucket,
+        releaseParameter: releaseParameterName(config.ssmPrefix),
         environment: {
           HOST: '0.0.0.0',
           PORT: String(config.appPort),
@@ -171,21 +201,21 @@ export class ComputeStack extends BaseStack {
           LOG_LEVEL: 'info',
         },
       }),
-      // New settings mean a new instance (user data runs once); the pipeline then ships the release again.
+      // New settings mean a new instance (user data runs once); it serves the pointer's release by itself.
       userDataReplaceOnChange: true,
       tags: { Name: `${config.prefix}-server` },
-      // User data downloads Node on first boot: the subnet must already route to the internet.
-      dependsOn: [routed, igw],
+      // User data downloads Node on first boot: the subnet must already route to the internet, the address be there.
+      dependsOn: [routed, igw, this.eip],
       lifecycle: { ignoreChanges: ['ami'] },
     });
     skipCheck(this.instance, 'CKV_AWS_126', 'Detailed (1-minute) monitoring is billed per metric; basic 5-minute metrics are free.');
 
-    this.eip = new Eip(this, 'address', { domain: 'vpc', instance: this.instance.id, tags: { Name: `${config.prefix}-server` } });
 
     const apiPort = config.appPort === 80 ? '' : `:${config.appPort}`;
     this.output('INSTANCE_ID', this.instance.id, 'EC2 instance the pipeline sends its SSM deploy command to');
     this.output('INSTANCE_URL', `http://${this.eip.publicDns}${apiPort}`, 'The server reached directly (Elastic IP)');
     this.output('PUBLIC_IP', this.eip.publicIp, 'Elastic IP of the server');
     this.output('ARTIFACT_BUCKET', this.artifacts.bucket.bucket, 'Private bucket the pipeline uploads release bundles to');
+    this.output('RELEASE_PARAMETER', this.releaseParameter.name, 'SSM parameter naming the release every instance serves');
   }
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import type { AcceptedMessage, MessageQueue, UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
 import type { Sequencer } from './sequencer';
+import { hashDeleteKey } from './delete-key';
 
 const fail = (code: 'invalid' | 'unavailable', message: string): SendAck => ({ ok: false, error: { code, message } });
 
@@ -32,7 +33,7 @@ export class SendMessage {
     const candidate = typeof input === 'string' ? { id: ulid(), room: DEFAULT_ROOM, author: ANONYMOUS_AUTHOR, text: input } : input;
     const parsed = parseWith(sendMessageSchema, candidate);
     if (!parsed.ok) return { ok: false, error: parsed.error };
-    const { id, room, author, text, image } = parsed.value;
+    const { id, room, author, text, image, deleteKey } = parsed.value;
     const deadline = Date.now() + this.timeoutMs;
     const left = () => Math.max(1, deadline - Date.now());
 
@@ -54,7 +55,13 @@ export class SendMessage {
       // Queue it and ask the store at once, side by side: a new message loses no time to the look-up, and a retry of
       // one stored long ago, before a restart or by another server (which the queue may drop as a duplicate) is
       // answered from its id record with its first seq.
-      const accepted: AcceptedMessage = { id, room, author, ...(text !== undefined ? { text } : { imageKey: image!.key }) };
+      const accepted: AcceptedMessage = {
+        id,
+        room,
+        author,
+        ...(text !== undefined ? { text } : { imageKey: image!.key }),
+        ...(deleteKey !== undefined ? { deleteHash: hashDeleteKey(deleteKey) } : {}),
+      };
       const queued = withTimeout(this.queue.send(accepted), left(), 'queue');
       queued.catch(() => {});
       const earlier = await withTimeout(this.sequencer.known(room, id), left(), 'history').catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import compression from 'compression';
 import cors from 'cors';
@@ -12,12 +12,12 @@ import { TimeoutError, withTimeout } from '../util/timeout';
 import { serveWeb } from './web';
 import { hostAllowed } from './loopback-host';
 import { httpRateLimit } from './http-rate-limit';
+import { sendError } from './http-error';
+import { moderatorRoutes } from './moderation';
+import type { DeleteMessage } from '../chat/delete-message';
 
 const READY_TIMEOUT_MS = 2000;
 
-const status = (e: ErrorBody) =>
-  e.code === 'too_large' ? 413 : e.code === 'unavailable' ? 503 : e.code === 'not_found' ? 404 : e.code === 'rate_limited' ? 429 : 400;
-const sendError = (res: Response, error: ErrorBody) => res.status(status(error)).json({ error });
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 
@@ -35,7 +35,13 @@ const answer =
   };
 
 /** The HTTP half of the protocol, plus health, images and the web app. */
-export function createHttpApp(config: Config, backends: Backends, log: Logger): express.Express {
+export function createHttpApp(
+  config: Config,
+  backends: Backends,
+  log: Logger,
+  /** Issue 12: the delete use case, for the moderator route. */
+  chat: { deletes?: DeleteMessage } = {},
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -86,6 +92,8 @@ export function createHttpApp(config: Config, backends: Backends, log: Logger): 
 
   app.get('/history', answer((query) => readHistory(backends.store, query, config.publicUrl, config.backendTimeoutMs)));
   app.get('/upload-url', answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)));
+
+  if (chat.deletes) app.use(moderatorRoutes(config, chat.deletes));
 
   app.get('/images/*key', async (req, res, next) => {
     const key = (req.params as { key: string[] }).key.join('/');

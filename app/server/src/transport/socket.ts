@@ -1,4 +1,4 @@
-import type { Server, Socket } from 'socket.io';
+import type { DefaultEventsMap, Server, Socket } from 'socket.io';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import {
   DEFAULT_ROOM,
@@ -12,15 +12,16 @@ import {
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { SendMessage } from '../chat/send-message';
+import type { SocketData } from './identity';
 
-export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents>;
-type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, SocketData>;
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, SocketData>;
 
 /** A socket may be in this many rooms at once, so joins cannot grow the server's memory without end. */
 const MAX_ROOMS_PER_SOCKET = 50;
 
 const noop = () => {};
-const ackOf = <T>(ack: unknown): ((r: T) => void) => (typeof ack === 'function' ? (ack as (r: T) => void) : noop);
+export const ackOf = <T>(ack: unknown): ((r: T) => void) => (typeof ack === 'function' ? (ack as (r: T) => void) : noop);
 
 /** Socket handlers: the socket half of the protocol. Every input is validated and answered; nothing else is trusted. */
 export function attachSocketHandlers(io: ChatServer, send: SendMessage, config: Config, log: Logger): void {

@@ -5,10 +5,12 @@ import { IdentityForm } from './identity/identity-form';
 import { IdentityStore } from './identity/identity-store';
 import { RoomPicker } from './rooms/room-picker';
 import { ChatStore } from './chat/chat-store';
+import { RoomList } from './rooms/room-list';
+import { NotifyToggle } from './notifications/notify-toggle';
 
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet, ConnectionBanner, IdentityForm, RoomPicker],
+  imports: [RouterOutlet, ConnectionBanner, IdentityForm, RoomPicker, RoomList, NotifyToggle],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <!-- A button, not href="#composer-text": with <base href="/"> a fragment link loads the app's root. -->
@@ -24,7 +26,9 @@ import { ChatStore } from './chat/chat-store';
           </button>
         </div>
       }
+      <app-notify-toggle />
     </header>
+    <app-room-list [current]="chat.activeRoom()" />
     @if (editingName() && identity.name()) {
       <div id="name-panel" class="name-panel">
         <app-identity-form [cancellable]="true" (done)="editingName.set(false)" />

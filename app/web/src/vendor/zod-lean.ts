@@ -10,5 +10,5 @@ import en from 'zod/v4/locales/en.js';
 
 config(en());
 
-export { string, number, object, strictObject, array, enum, ZodType } from 'zod/v4';
+export { string, number, boolean, object, strictObject, array, enum, ZodType } from 'zod/v4';
 export type { input, output, infer } from 'zod/v4';

@@ -1,31 +1,26 @@
 import { createHash } from 'node:crypto';
-import { DescribeTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { UnwritableMessage, type AppendResult, type HistoryPage, type MessageStore, type SequencedMessage } from '../../ports';
 import { backoffDelay, sleep } from '../../util/backoff';
+import { ID_PREFIX, ID_RECORD_TTL_ATTRIBUTE } from './table-shape';
 
-/**
- * Sort keys of id records: `id#<id>` in the room's partition. Message seqs are zero-padded digits, which sort before
- * `i`, so every history query bounds `seq` below this prefix and never sees an id record.
- */
-const ID_PREFIX = 'id#';
-/** The id records' TTL attribute (epoch seconds); the data stack enables TTL on it. */
-export const ID_RECORD_TTL_ATTRIBUTE = 'expiresAt';
+export { historyTableInput } from './table-shape';
+
 const MAX_GET_BATCH = 100;
 
-/** The history table's shape; the infra stack declares the same keys. */
-export function historyTableInput(tableName: string): CreateTableCommandInput {
+/** A history item as a message; what is absent stays absent. */
+export function messageOfItem(i: Record<string, unknown>): SequencedMessage {
   return {
-    TableName: tableName,
-    AttributeDefinitions: [
-      { AttributeName: 'room', AttributeType: 'S' },
-      { AttributeName: 'seq', AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: 'room', KeyType: 'HASH' },
-      { AttributeName: 'seq', KeyType: 'RANGE' },
-    ],
-    BillingMode: 'PAY_PER_REQUEST',
+    id: String(i['id']),
+    room: String(i['room']),
+    author: String(i['author']),
+    seq: String(i['seq']),
+    sentAt: String(i['sentAt']),
+    ...(i['text'] !== undefined ? { text: String(i['text']) } : {}),
+    ...(i['imageKey'] !== undefined ? { imageKey: String(i['imageKey']) } : {}),
+    ...(i['deleteHash'] !== undefined ? { deleteHash: String(i['deleteHash']) } : {}),
+    ...(i['deletedAt'] !== undefined ? { deletedAt: String(i['deletedAt']) } : {}),
   };
 }
 
@@ -94,7 +89,7 @@ export class DynamoStore implements MessageStore {
   async append(room: string, messages: SequencedMessage[]): Promise<AppendResult> {
     if (messages.length === 0) return { ok: true };
     const items = messages.flatMap((m) => [
-      { room, seq: m.seq, id: m.id, author: m.author, text: m.text, imageKey: m.imageKey, sentAt: m.sentAt },
+      { room, seq: m.seq, id: m.id, author: m.author, text: m.text, imageKey: m.imageKey, sentAt: m.sentAt, deleteHash: m.deleteHash },
       // Derived from sentAt, not the clock: a retried call sends identical items, as its request token requires.
       { room, seq: ID_PREFIX + m.id, msgSeq: m.seq, [ID_RECORD_TTL_ATTRIBUTE]: Math.floor(Date.parse(m.sentAt) / 1000) + this.idempotencySeconds },
     ]);
@@ -156,15 +151,7 @@ export class DynamoStore implements MessageStore {
       }),
     );
     const items = out.Items ?? [];
-    const messages = items.slice(0, limit).map((i) => ({
-      id: String(i['id']),
-      room: String(i['room']),
-      author: String(i['author']),
-      seq: String(i['seq']),
-      sentAt: String(i['sentAt']),
-      ...(i['text'] !== undefined ? { text: String(i['text']) } : {}),
-      ...(i['imageKey'] !== undefined ? { imageKey: String(i['imageKey']) } : {}),
-    }));
+    const messages = items.slice(0, limit).map(messageOfItem);
     // DynamoDB also stops a Query at 1 MB, before `Limit`: then there is more even with fewer items.
     return { messages, more: items.length > limit || out.LastEvaluatedKey !== undefined };
   }

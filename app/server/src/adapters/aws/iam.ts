@@ -6,10 +6,10 @@
 export const SERVER_IAM_ACTIONS = {
   /** SendMessageBatch is authorised as SendMessage, DeleteMessageBatch as DeleteMessage, ChangeMessageVisibilityBatch as ChangeMessageVisibility. */
   queue: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
-  /** TransactWriteItems is authorised as the PutItem of each item it holds. */
-  table: ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
-  /** Presigned POST (PutObject), presigned GET and HeadObject (GetObject) on the objects under rooms/. */
-  uploadObjects: ['s3:PutObject', 's3:GetObject'],
+  /** TransactWriteItems is authorised as the PutItem of each item it holds; GetItem and UpdateItem: deleting a message (issue 12). */
+  table: ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  /** Presigned POST (PutObject), presigned GET and HeadObject (GetObject) on the objects under rooms/; DeleteObject for a deleted message's image. */
+  uploadObjects: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
   /** HeadBucket, for /readyz. */
   uploadsBucket: ['s3:ListBucket'],
 } as const;

@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ImageContentType, UploadUrlResponse } from '@chat/protocol';
@@ -53,6 +53,11 @@ export class S3Uploads implements UploadStore {
       expiresIn: IMAGE_URL_EXPIRES_S,
     });
     return { kind: 'redirect', url };
+  }
+
+  async remove(key: string): Promise<void> {
+    // S3 answers 204 whether or not the object was there.
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.aws.uploadsBucket, Key: key }));
   }
 
   origins(): string[] {

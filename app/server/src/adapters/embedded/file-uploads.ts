@@ -60,6 +60,11 @@ export class FileUploads implements UploadStore {
     return { kind: 'file', path: this.filePath(key), contentType };
   }
 
+  async remove(key: string): Promise<void> {
+    if (!IMAGE_KEY_PATTERN.test(key)) return;
+    await fs.promises.rm(this.filePath(key), { force: true });
+  }
+
   origins(): string[] {
     return [];
   }

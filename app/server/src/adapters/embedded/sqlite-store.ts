@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { UnwritableMessage, type AppendResult, type HistoryPage, type MessageStore, type SequencedMessage } from '../../ports';
+import { UnwritableMessage, type AppendResult, type HistoryPage, type MessageDeletes, type MessageStore, type SequencedMessage } from '../../ports';
 
 /** DynamoDB's item limit: embedded mode refuses what aws mode would, so a message behaves the same in both. */
 const MAX_ITEM_BYTES = 400 * 1024;
@@ -16,6 +16,8 @@ interface Row {
   text: string | null;
   image_key: string | null;
   sent_at: string;
+  delete_hash: string | null;
+  deleted_at: string | null;
 }
 
 /**
@@ -23,9 +25,9 @@ interface Row {
  * store: a message row (room, seq) and its id record (room, id) are inserted in one transaction, each only if
  * absent; id records expire after the idempotency window. WAL, so readers never wait for the writer.
  */
-export class SqliteStore implements MessageStore {
+export class SqliteStore implements MessageStore, MessageDeletes {
   private readonly db: DatabaseSync;
-  private readonly q: Record<'head' | 'seqTaken' | 'idSeq' | 'insertRow' | 'insertId' | 'page' | 'pageBefore' | 'prune', StatementSync>;
+  private readonly q: Record<'head' | 'seqTaken' | 'idSeq' | 'insertRow' | 'insertId' | 'page' | 'pageBefore' | 'prune' | 'find' | 'markDeleted', StatementSync>;
   private lastPrune = 0;
 
   constructor(
@@ -40,7 +42,7 @@ export class SqliteStore implements MessageStore {
       PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS messages (
         room TEXT NOT NULL, seq TEXT NOT NULL, id TEXT NOT NULL, author TEXT NOT NULL,
-        text TEXT, image_key TEXT, sent_at TEXT NOT NULL,
+        text TEXT, image_key TEXT, sent_at TEXT NOT NULL, delete_hash TEXT, deleted_at TEXT,
         PRIMARY KEY (room, seq)
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS message_ids (
@@ -49,16 +51,19 @@ export class SqliteStore implements MessageStore {
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS message_ids_expiry ON message_ids (expires_at);
     `);
-    const cols = 'room, seq, id, author, text, image_key, sent_at';
+    const cols = 'room, seq, id, author, text, image_key, sent_at, delete_hash, deleted_at';
     this.q = {
       head: this.db.prepare('SELECT seq FROM messages WHERE room = ? ORDER BY seq DESC LIMIT 1'),
       seqTaken: this.db.prepare('SELECT 1 AS x FROM messages WHERE room = ? AND seq = ?'),
       idSeq: this.db.prepare('SELECT seq FROM message_ids WHERE room = ? AND id = ?'),
-      insertRow: this.db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      insertRow: this.db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`),
       insertId: this.db.prepare('INSERT INTO message_ids (room, id, seq, expires_at) VALUES (?, ?, ?, ?)'),
       page: this.db.prepare(`SELECT ${cols} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?`),
       pageBefore: this.db.prepare(`SELECT ${cols} FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
       prune: this.db.prepare('DELETE FROM message_ids WHERE expires_at < ?'),
+      find: this.db.prepare(`SELECT ${cols} FROM messages WHERE room = ? AND seq = ?`),
+      // Only a row not deleted yet: two deletes at once change it once.
+      markDeleted: this.db.prepare('UPDATE messages SET deleted_at = ?, text = NULL, image_key = NULL WHERE room = ? AND seq = ? AND deleted_at IS NULL'),
     };
   }
 
@@ -88,7 +93,7 @@ export class SqliteStore implements MessageStore {
         const known = this.q.idSeq.get(room, m.id) as { seq: string } | undefined;
         if (known) return this.rollback({ ok: false, conflict: { kind: 'id_known', id: m.id, seq: known.seq } });
         if (this.q.seqTaken.get(room, m.seq)) return this.rollback({ ok: false, conflict: { kind: 'seq_taken', seq: m.seq } });
-        this.q.insertRow.run(room, m.seq, m.id, m.author, m.text ?? null, m.imageKey ?? null, m.sentAt);
+        this.q.insertRow.run(room, m.seq, m.id, m.author, m.text ?? null, m.imageKey ?? null, m.sentAt, m.deleteHash ?? null);
         this.q.insertId.run(room, m.id, m.seq, Math.floor(Date.parse(m.sentAt) / 1000) + this.idempotencySeconds);
       }
       this.db.exec('COMMIT');
@@ -113,16 +118,27 @@ export class SqliteStore implements MessageStore {
 
   async page(room: string, limit: number, before?: string): Promise<HistoryPage> {
     const rows = (before === undefined ? this.q.page.all(room, limit + 1) : this.q.pageBefore.all(room, before, limit + 1)) as unknown as Row[];
-    const messages = rows.slice(0, limit).map((r) => ({
-      id: r.id,
-      room: r.room,
-      author: r.author,
-      seq: r.seq,
-      sentAt: r.sent_at,
-      ...(r.text !== null ? { text: r.text } : {}),
-      ...(r.image_key !== null ? { imageKey: r.image_key } : {}),
-    }));
+    const messages = rows.slice(0, limit).map(messageOfRow);
     return { messages, more: rows.length > limit };
+  }
+
+  async find(room: string, seq: string): Promise<SequencedMessage | undefined> {
+    return this.row(room, seq);
+  }
+
+  async markDeleted(room: string, seq: string, deletedAt: string): Promise<{ before: SequencedMessage; after: SequencedMessage } | undefined> {
+    // No await between the read and the update: two deletes at once change the row once.
+    const before = this.row(room, seq);
+    if (!before) return undefined;
+    if (before.deletedAt !== undefined) return { before, after: before };
+    this.q.markDeleted.run(deletedAt, room, seq);
+    const { text: _text, imageKey: _imageKey, ...kept } = before;
+    return { before, after: { ...kept, deletedAt } };
+  }
+
+  private row(room: string, seq: string): SequencedMessage | undefined {
+    const row = this.q.find.get(room, seq) as unknown as Row | undefined;
+    return row ? messageOfRow(row) : undefined;
   }
 
   async ping(): Promise<void> {
@@ -132,6 +148,20 @@ export class SqliteStore implements MessageStore {
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
   }
+}
+
+function messageOfRow(r: Row): SequencedMessage {
+  return {
+    id: r.id,
+    room: r.room,
+    author: r.author,
+    seq: r.seq,
+    sentAt: r.sent_at,
+    ...(r.text !== null ? { text: r.text } : {}),
+    ...(r.image_key !== null ? { imageKey: r.image_key } : {}),
+    ...(r.delete_hash !== null ? { deleteHash: r.delete_hash } : {}),
+    ...(r.deleted_at !== null ? { deletedAt: r.deleted_at } : {}),
+  };
 }
 
 export const sqliteFile = (dataDir: string) => path.join(dataDir, 'history.sqlite');

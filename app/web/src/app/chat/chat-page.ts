@@ -7,11 +7,13 @@ import { IdentityStore } from '../identity/identity-store';
 import { normalizeRoom } from '../rooms/room-name';
 import { ChatStore } from './chat-store';
 import { MessageList } from './message-list';
+import { PresenceBar } from '../presence/presence-bar';
+import { TypingIndicator } from '../typing/typing-indicator';
 
 /** The page of one room (`/r/<room>`): its messages, and the composer or, for a newcomer, the name form. */
 @Component({
   selector: 'app-chat-page',
-  imports: [MessageList, Composer, IdentityForm],
+  imports: [MessageList, Composer, IdentityForm, PresenceBar, TypingIndicator],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: {
     class: 'chat-page',
@@ -22,7 +24,9 @@ import { MessageList } from './message-list';
   },
   template: `
     @if (store(); as room) {
+      <app-presence-bar />
       <app-message-list [store]="room" />
+      <app-typing-indicator />
       @if (identity.name()) {
         <app-composer [room]="room.name" />
       } @else {

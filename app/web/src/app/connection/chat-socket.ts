@@ -1,15 +1,24 @@
-import { Injectable, inject, signal } from '@angular/core';
+import { Injectable, effect, inject, signal, untracked } from '@angular/core';
 import { io, type Socket } from 'socket.io-client';
 import {
   SOCKET_PATH,
   type ChatMessage,
   type ClientToServerEvents,
+  type DeleteAck,
+  type IdentifyAck,
+  type MessageDeletedEvent,
+  type PresenceAck,
+  type PresenceEvent,
+  type TypingEvent,
   type JoinAck,
   type SendAck,
   type SendMessageInput,
   type ServerToClientEvents,
 } from '@chat/protocol';
 import { RuntimeConfig } from '../config/runtime-config';
+import { Listeners } from './listeners';
+import { clientId } from '../identity/browser-identity';
+import { IdentityStore } from '../identity/identity-store';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -26,11 +35,27 @@ type ChatIo = Socket<ServerToClientEvents, ClientToServerEvents>;
 export class ChatSocket {
   private readonly config = inject(RuntimeConfig);
   private socket?: ChatIo;
-  private readonly messageListeners = new Set<(m: ChatMessage) => void>();
-  private readonly connectListeners = new Set<(recovered: boolean) => void>();
+  private readonly messageListeners = new Listeners<ChatMessage>();
+  private readonly connectListeners = new Listeners<boolean>();
   private everConnected = false;
+  private readonly identity = inject(IdentityStore);
+  private readonly presenceListeners = new Listeners<PresenceEvent>();
+  private readonly typingListeners = new Listeners<TypingEvent>();
+  private readonly deletedListeners = new Listeners<MessageDeletedEvent>();
 
   readonly status = signal<ConnectionStatus>('connecting');
+  /** This browser's identity in presence and typing (the same in every tab). */
+  readonly clientId = clientId();
+
+  constructor() {
+    // A new name reaches the others at once; a reconnect sends it in the handshake anyway.
+    effect(() => {
+      const author = this.identity.name();
+      untracked(() => {
+        if (author && this.connected) void this.call('identify', { clientId: this.clientId, author });
+      });
+    });
+  }
 
   start(): void {
     if (this.socket) return;
@@ -38,13 +63,15 @@ export class ChatSocket {
       path: SOCKET_PATH,
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
+      // A function, so that every (re)connect carries the current name.
+      auth: (cb) => cb({ clientId: this.clientId, ...(this.identity.name() ? { author: this.identity.name()! } : {}) }),
     });
     this.socket = socket;
     socket.on('connect', () => {
       this.status.set('connected');
       const recovered = this.everConnected && socket.recovered;
       this.everConnected = true;
-      for (const fn of this.connectListeners) fn(recovered);
+      this.connectListeners.emit(recovered);
     });
     socket.on('disconnect', (reason) => {
       if (this.status() === 'offline') return;
@@ -56,8 +83,12 @@ export class ChatSocket {
       if (this.status() !== 'offline') this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
     });
     socket.on('newMessage', (m) => {
-      for (const fn of this.messageListeners) fn(m);
+      this.messageListeners.emit(m);
     });
+    const raw = untyped(socket);
+    raw.on('presence', (e: PresenceEvent) => this.presenceListeners.emit(e));
+    raw.on('typing', (e: TypingEvent) => this.typingListeners.emit(e));
+    raw.on('messageDeleted', (e: MessageDeletedEvent) => this.deletedListeners.emit(e));
 
     // The browser knows about a lost network long before a heartbeat would: say so at once, and
     // reconnect as soon as it is back.
@@ -77,14 +108,37 @@ export class ChatSocket {
   }
 
   onMessage(fn: (m: ChatMessage) => void): () => void {
-    this.messageListeners.add(fn);
-    return () => this.messageListeners.delete(fn);
+    return this.messageListeners.add(fn);
   }
 
   /** `recovered` is true when Socket.IO restored the session (missed events replayed, rooms kept). */
   onConnect(fn: (recovered: boolean) => void): () => void {
-    this.connectListeners.add(fn);
-    return () => this.connectListeners.delete(fn);
+    return this.connectListeners.add(fn);
+  }
+
+  onPresence(fn: (e: PresenceEvent) => void): () => void {
+    return this.presenceListeners.add(fn);
+  }
+
+  onTyping(fn: (e: TypingEvent) => void): () => void {
+    return this.typingListeners.add(fn);
+  }
+
+  onDeleted(fn: (e: MessageDeletedEvent) => void): () => void {
+    return this.deletedListeners.add(fn);
+  }
+
+  /** Fire and forget: a lost typing hint is harmless, so it is never buffered while disconnected. */
+  typing(room: string, typing: boolean): void {
+    if (this.socket?.connected) untyped(this.socket).emit('typing', { room, typing });
+  }
+
+  getPresence(room: string): Promise<PresenceAck> {
+    return this.call('getPresence', room);
+  }
+
+  deleteMessage(room: string, seq: string, deleteKey: string): Promise<DeleteAck> {
+    return this.call('deleteMessage', { room, seq, deleteKey });
   }
 
   send(message: SendMessageInput): Promise<SendAck> {
@@ -107,11 +161,15 @@ export class ChatSocket {
     return this.call('leave', room);
   }
 
-  private call(event: 'join' | 'leave', room: string): Promise<JoinAck> {
+  private call(event: 'join' | 'leave', room: string): Promise<JoinAck>;
+  private call(event: 'getPresence', room: string): Promise<PresenceAck>;
+  private call(event: 'identify', body: { clientId: string; author: string }): Promise<IdentifyAck>;
+  private call(event: 'deleteMessage', body: { room: string; seq: string; deleteKey: string }): Promise<DeleteAck>;
+  private call<A>(event: string, body: unknown): Promise<A | ReturnType<typeof failure>> {
     const socket = this.socket;
     if (!socket?.connected) return Promise.resolve(failure('unavailable', 'Not connected to the server'));
     return new Promise((resolve) => {
-      untyped(socket).timeout(ACK_TIMEOUT_MS).emit(event, room, (err: Error | null, ack?: JoinAck) => {
+      untyped(socket).timeout(ACK_TIMEOUT_MS).emit(event, body, (err: Error | null, ack?: A) => {
         resolve(err || !ack ? failure('unavailable', 'No answer from the server') : ack);
       });
     });

@@ -60,14 +60,14 @@ test('actionlint, with ShellCheck on every run block, reports nothing', () => {
 });
 
 test('the deploy scripts pass ShellCheck', () => {
-  const dirs = ['deploy', 'deploy/ci', 'deploy/test/fixtures'].map((d) => path.join(REPO_ROOT, d));
+  const dirs = ['release', 'release/ci', 'release/test/fixtures'].map((d) => path.join(REPO_ROOT, d));
   const scripts = dirs.flatMap((d) =>
     readdirSync(d)
       .filter((f) => f.endsWith('.sh'))
       .map((f) => path.join(d, f)),
   );
   expect(scripts.map((s) => path.relative(REPO_ROOT, s))).toEqual(
-    expect.arrayContaining(['deploy/release.sh', 'deploy/bundle.sh', 'deploy/ci/ship-server.sh']),
+    expect.arrayContaining(['release/release.sh', 'release/bundle.sh', 'release/ci/ship-server.sh']),
   );
   const result = spawnSync(shellcheck, ['--severity=style', ...scripts], { encoding: 'utf8' });
   expect(result.stdout + result.stderr).toBe('');
@@ -163,7 +163,7 @@ describe('deploy.yml', () => {
 
   test('the scripts it calls exist in the repo', () => {
     const runs = Object.values(wf.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? ''));
-    const scripts = runs.flatMap((r) => [...r.matchAll(/\b(deploy\/[\w./-]+\.sh)\b/g)].map((m) => m[1]!));
+    const scripts = runs.flatMap((r) => [...r.matchAll(/\b(release\/[\w./-]+\.sh)\b/g)].map((m) => m[1]!));
     expect(scripts.length).toBeGreaterThanOrEqual(4);
     for (const s of scripts) expect(() => readFileSync(path.join(REPO_ROOT, s))).not.toThrow();
   });

@@ -2,7 +2,7 @@
  * Post-deploy smoke test through a public URL, speaking protocol v1 like any client:
  * join a room, send one text message, receive it back as `newMessage`, find it in `GET /history`.
  *
- *   node deploy/dist/smoke.js <base-url> [--room smoke] [--timeout 20000]
+ *   node release/dist/smoke.js <base-url> [--room smoke] [--timeout 20000]
  *
  * Exits 0 and prints a JSON line on success; exits 1 with the reason otherwise. It uses its own room so
  * that people in `global` never see deploy traffic.

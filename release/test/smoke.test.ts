@@ -1,6 +1,6 @@
 /**
  * The smoke test against the real chat server in embedded mode: as a function, and as the compiled
- * CLI the Deploy workflow runs (`npm run build -w deploy` then `node deploy/dist/smoke.js <url>`).
+ * CLI the Deploy workflow runs (`npm run build -w release` then `node release/dist/smoke.js <url>`).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -49,9 +49,9 @@ test('a message goes out, comes back as newMessage, and is in /history', async (
 }, 60_000);
 
 describe('the CLI the workflow runs', () => {
-  const cli = path.join(REPO_ROOT, 'deploy/dist/smoke.js');
+  const cli = path.join(REPO_ROOT, 'release/dist/smoke.js');
 
-  beforeAll(() => build('deploy/tsconfig.json'), 120_000);
+  beforeAll(() => build('release/tsconfig.json'), 120_000);
 
   test('passes against the chat server and prints the result', async () => {
     const { stdout } = await run(process.execPath, [cli, server.url, '--timeout', '20000']);

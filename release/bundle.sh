@@ -3,7 +3,7 @@
 #   app/protocol/{package.json,dist}  app/server/{package.json,dist}  package.json  release.json
 #   node_modules/  (production dependencies of @chat/server only, @chat/protocol linked to app/protocol)
 #
-#   deploy/bundle.sh <out.tgz>
+#   release/bundle.sh <out.tgz>
 #
 # Needs app/protocol and app/server built first (`npm run build -w app/protocol -w app/server`).
 # The dependencies come from the root lock file through `npm ci`, so the bundle has exactly the

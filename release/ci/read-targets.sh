@@ -3,13 +3,14 @@
 # where the infra stacks write them (nothing about the deployment is stored in GitHub but the role and region).
 #
 #   SSM_PREFIX (default /chat/prod) + /artifact-bucket /instance-id /site-bucket /distribution-id /api-url /site-url
+#   /release-parameter (the name of the release pointer, infra/src/names.ts releaseParameterName)
 #
 # distribution-id is `none` when the site has no CloudFront distribution (an SSM String cannot be empty).
 set -euo pipefail
 
 prefix="${SSM_PREFIX:-/chat/prod}"
 prefix="${prefix%/}"
-names=(artifact-bucket instance-id site-bucket distribution-id api-url site-url)
+names=(artifact-bucket instance-id site-bucket distribution-id api-url site-url release-parameter)
 paths=("${names[@]/#/$prefix/}")
 
 json="$(aws ssm get-parameters --names "${paths[@]}" --output json)"
@@ -25,6 +26,9 @@ for name in "${names[@]}"; do
     api-url | site-url)
       value="${value%/}"
       [[ "$value" =~ ^https?://[^[:space:]]+$ ]] || { echo "read-targets: $prefix/$name is not a URL: '$value'" >&2; exit 1; }
+      ;;
+    release-parameter)
+      [[ "$value" =~ ^(/[A-Za-z0-9_.-]+)+$ ]] || { echo "read-targets: $prefix/$name is not a parameter name: '$value'" >&2; exit 1; }
       ;;
     *)
       [[ "$value" =~ ^[A-Za-z0-9._-]+$ ]] || { echo "read-targets: $prefix/$name looks wrong: '$value'" >&2; exit 1; }

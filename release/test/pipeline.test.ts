@@ -17,7 +17,7 @@ import { freePort, startMoto, type Moto } from '@chat/local-aws';
 import { REPO_ROOT, build, ensureAwsCli } from './tools';
 
 const run = promisify(execFile);
-const DEPLOY = path.join(REPO_ROOT, 'deploy');
+const DEPLOY = path.join(REPO_ROOT, 'release');
 const RESTART = path.join(DEPLOY, 'test/fixtures/restart-service.sh');
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const BROKEN = 'badbadbadbadbadbadbadbadbadbadbadbadbad0';
@@ -122,6 +122,7 @@ beforeAll(async () => {
     'distribution-id': distributionId,
     'api-url': `http://127.0.0.1:${chatPort}`,
     'site-url': SITE_URL,
+    'release-parameter': `${PREFIX}/release`,
   };
   for (const [name, value] of Object.entries(params)) {
     // JSON input: AWS CLI v1 would fetch an http:// value given as --value.
@@ -166,6 +167,7 @@ test('read-targets.sh reads every target from SSM as step outputs', async () => 
     `distribution_id=${distributionId}`,
     `api_url=http://127.0.0.1:${chatPort}`,
     `site_url=${SITE_URL}`,
+    `release_parameter=${PREFIX}/release`,
   ]);
 }, 120_000);
 
@@ -182,8 +184,11 @@ test('ship-server.sh uploads the release under its SHA and sends the instance th
     SHA,
     ARTIFACT_BUCKET: ARTIFACTS,
     INSTANCE_ID: instanceId,
+    RELEASE_PARAMETER: `${PREFIX}/release`,
   });
   expect(r.stderr).toContain(`released ${SHA}`);
+  // The pointer a new or replaced instance serves from now names this release.
+  expect((await aws<{ Parameter: { Value: string } }>('ssm', 'get-parameter', '--name', `${PREFIX}/release`)).Parameter.Value).toBe(SHA);
   expect(r.code).toBe(0);
   for (const key of [`releases/${SHA}/server.tgz`, `releases/${SHA}/release.sh`]) {
     await expect(aws('s3api', 'head-object', '--bucket', ARTIFACTS, '--key', key)).resolves.toBeDefined();
