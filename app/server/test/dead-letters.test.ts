@@ -65,9 +65,9 @@ describe('dead letters and redrive (moto)', () => {
 
       refuse = false;
       const again = seq.waitFor('r', 'stored', 60_000);
+      const back = seq.waitFor('r', 'poison', 60_000);
       expect(await redriveDeadLetters(sqs, r.DEAD_LETTER_QUEUE_URL, r.QUEUE_URL)).toEqual({ moved: 2 });
       expect(await again.done).toBe(formatSeq(3));
-      const back = seq.waitFor('r', 'poison', 60_000);
       expect(await back.done).toBe(formatSeq(4));
       expect((await store.page('r', 10)).messages.reverse().map((m) => m.id)).toEqual(['before', 'after', 'stored', 'poison']);
       expect(await dlqCount(sqs, r.DEAD_LETTER_QUEUE_URL)).toBe(0);
