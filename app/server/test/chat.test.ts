@@ -1,25 +1,9 @@
-import { compareSeq, type ChatMessage, type HistoryResponse } from '@chat/protocol';
+import { compareSeq } from '@chat/protocol';
 import type { RunningServer } from '../src';
 import { TestBackend, MODES } from './support/backends';
 import { ChatClient, ids } from './support/chat-client';
+import { fullHistory, history } from './support/history';
 
-async function history(url: string, query: string): Promise<HistoryResponse> {
-  const res = await fetch(`${url}/history?${query}`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as HistoryResponse;
-}
-
-/** Every message of a room, oldest → newest, by walking `before` back from the newest page. */
-async function fullHistory(url: string, room: string, limit = 200): Promise<ChatMessage[]> {
-  const pages: ChatMessage[][] = [];
-  let before: string | null = null;
-  do {
-    const page: HistoryResponse = await history(url, `room=${room}&limit=${limit}${before ? `&before=${before}` : ''}`);
-    pages.unshift(page.messages);
-    before = page.nextBefore;
-  } while (before);
-  return pages.flat();
-}
 
 describe.each(MODES)('chat in %s mode', (mode) => {
   const backend = new TestBackend(mode);

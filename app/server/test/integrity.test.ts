@@ -1,20 +1,8 @@
-import type { ChatMessage, HistoryResponse, SendMessageInput } from '@chat/protocol';
+import type { SendMessageInput } from '@chat/protocol';
 import type { RunningServer } from '../src';
 import { MODES, TestBackend } from './support/backends';
 import { ChatClient } from './support/chat-client';
-
-/** Every message of a room, oldest → newest, by walking `before` back from the newest page. */
-async function fullHistory(url: string, room: string): Promise<ChatMessage[]> {
-  const pages: ChatMessage[][] = [];
-  let before: string | null = null;
-  do {
-    const res = await fetch(`${url}/history?room=${room}&limit=200${before ? `&before=${before}` : ''}`);
-    const page = (await res.json()) as HistoryResponse;
-    pages.unshift(page.messages);
-    before = page.nextBefore;
-  } while (before);
-  return pages.flat();
-}
+import { fullHistory } from './support/history';
 
 /**
  * Invariants 1–3 across late retries, restarts and a second server on the same queue and table (aws mode on moto),
