@@ -174,15 +174,10 @@ export class ChatSocket {
   }
 
   send(message: SendMessageInput): Promise<SendAck> {
-    const socket = this.socket;
-    if (!socket?.connected) {
+    if (!this.socket?.connected) {
       return Promise.resolve(failure('unavailable', this.status() === 'offline' ? 'You are offline' : 'Not connected to the server'));
     }
-    return new Promise((resolve) => {
-      untyped(socket).timeout(ACK_TIMEOUT_MS).emit('sendMessage', message, (err: Error | null, ack?: SendAck) => {
-        resolve(err || !ack ? failure('unavailable', 'No answer from the server') : ack);
-      });
-    });
+    return this.call('sendMessage', message);
   }
 
   join(room: string): Promise<JoinAck> {
@@ -197,6 +192,7 @@ export class ChatSocket {
   private call(event: 'getPresence', room: string): Promise<PresenceAck>;
   private call(event: 'identify', body: { clientId: string; author: string }): Promise<IdentifyAck>;
   private call(event: 'deleteMessage', body: { room: string; seq: string; deleteKey: string }): Promise<DeleteAck>;
+  private call(event: 'sendMessage', body: SendMessageInput): Promise<SendAck>;
   private call<A>(event: string, body: unknown): Promise<A | ReturnType<typeof failure>> {
     const socket = this.socket;
     if (!socket?.connected) return Promise.resolve(failure('unavailable', 'Not connected to the server'));
