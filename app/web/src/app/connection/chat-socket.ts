@@ -68,10 +68,7 @@ export class ChatSocket {
    * first room read waits for it so that it starts after the join and needs no second read to close the gap.
    */
   firstAttempt(ms: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    return Promise.race([this.firstOutcome, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() =>
-      clearTimeout(timer),
-    );
+    return Promise.race([this.firstOutcome, new Promise<void>((resolve) => setTimeout(resolve, ms))]);
   }
 
   /**
