@@ -48,6 +48,13 @@ const envSchema = z.object({
   TRUST_PROXY: intSetting('TRUST_PROXY', 0, 0, 10),
   BACKEND_TIMEOUT_MS: intSetting('BACKEND_TIMEOUT_MS', 5000, 100, 60_000),
   SQS_WAIT_SECONDS: intSetting('SQS_WAIT_SECONDS', 20, 1, 20),
+  // Scale-out: several servers on one queue, Socket.IO's Redis streams adapter between them.
+  REDIS_URL: optionalText.pipe(
+    z
+      .url({ message: 'REDIS_URL must be a URL like redis://host:6379 or rediss://host:6379 (TLS)' })
+      .refine((u) => /^rediss?:\/\//.test(u), 'REDIS_URL must start with redis:// or rediss:// (TLS)')
+      .optional(),
+  ),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -78,6 +85,8 @@ export interface Config {
   sqsWaitSeconds: number;
   /** Present in aws mode; absent means embedded mode. */
   aws: AwsSettings | undefined;
+  /** Set when several servers share the queue: their Socket.IO adapter's Redis. Absent: a single server. */
+  redisUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +117,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
       });
   problems.push(...awsModeProblems(env));
+  if ((env['REDIS_URL'] ?? '').trim() !== '' && (env['QUEUE_URL'] ?? '').trim() === '') {
+    problems.push('REDIS_URL needs aws mode: servers behind one load balancer share the SQS queue and the DynamoDB table');
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
   const aws: AwsSettings | undefined = e.QUEUE_URL
@@ -128,5 +140,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
     sqsWaitSeconds: e.SQS_WAIT_SECONDS,
     aws,
+    redisUrl: e.REDIS_URL,
   };
 }

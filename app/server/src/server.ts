@@ -12,6 +12,9 @@ import { createHttpApp } from './transport/http';
 import { hostAllowed } from './transport/loopback-host';
 import { originAllowed } from './transport/origin';
 import { attachSocketHandlers, type ChatServer } from './transport/socket';
+import { connectRedis } from './cluster/redis-link';
+import { gateQueue } from './cluster/gated-queue';
+import { relayStored } from './cluster/stored-relay';
 
 /** Socket.IO frames above this are protocol abuse (a message is at most a few KB): the socket is dropped. */
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -30,7 +33,11 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const logger = log ?? createLogger(config.logLevel);
   const backends = await createBackends(config, logger);
 
-  const app = createHttpApp(config, backends, logger);
+  // Scale-out (REDIS_URL): broadcasts, stored notices and recovery sessions go through Redis to every server.
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  const queue = redis ? gateQueue(backends.queue, redis, config.backendTimeoutMs) : backends.queue;
+
+  const app = createHttpApp(config, backends, logger, redis ? { redis } : {});
   const httpServer = http.createServer(app);
   const io: ChatServer = new Server(httpServer, {
     path: SOCKET_PATH,
@@ -39,28 +46,36 @@ export async function startServer(env: Record<string, string | undefined> = proc
     allowRequest: (req, callback) => callback(null, hostAllowed(config.host, req) && originAllowed(req, config.corsOrigins)),
     // Every broadcast is buffered this long for recovery, so keep it short; a client away longer catches up from history.
     connectionStateRecovery: { maxDisconnectionDuration: 30 * 1000, skipMiddlewares: true },
+    ...(redis ? { adapter: redis.adapter } : {}),
   });
 
+  let storedElsewhere: ((m: { room: string; id: string; seq: string }) => void) | undefined;
   const sequencer = new Sequencer(
-    backends.queue,
+    queue,
     backends.store,
-    (m) => io.to(m.room).emit('newMessage', toWire(m, config.publicUrl)),
+    (m) => {
+      io.to(m.room).emit('newMessage', toWire(m, config.publicUrl));
+      storedElsewhere?.(m);
+    },
     logger,
   );
-  attachSocketHandlers(io, new SendMessage(backends.queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger);
+  if (redis) storedElsewhere = relayStored(io as unknown as Server, (room, id, seq) => sequencer.settle(room, id, seq));
+  attachSocketHandlers(io, new SendMessage(queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger);
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => resolve());
     });
   } catch (err) {
+    io.close();
+    await redis?.close();
     await backends.close();
     throw err;
   }
   sequencer.start();
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, mode: backends.mode }, 'chat server listening');
+  logger.info({ url, mode: backends.mode, scaledOut: !!redis }, 'chat server listening');
 
   let closing: Promise<void> | undefined;
   return {
@@ -76,6 +91,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
           httpServer.closeAllConnections();
         });
         await sequencer.stop();
+        await redis?.close();
         await backends.close();
         logger.info('chat server stopped');
       })()),

@@ -148,7 +148,8 @@ export class Sequencer {
     for (const { id, seq } of repeats) this.settle(room, id, seq);
   }
 
-  private settle(room: string, id: string, seq: string): void {
+  /** Answer the senders waiting for this message; also called when another server stored it (scale-out). */
+  settle(room: string, id: string, seq: string): void {
     const set = this.waiters.get(`${room}\n${id}`);
     if (set) for (const resolve of [...set]) resolve(seq);
   }

@@ -35,7 +35,13 @@ const answer =
   };
 
 /** The HTTP half of the protocol, plus health, images and the web app. */
-export function createHttpApp(config: Config, backends: Backends, log: Logger): express.Express {
+export function createHttpApp(
+  config: Config,
+  backends: Backends,
+  log: Logger,
+  /** More dependencies /readyz checks (the servers' Redis when scaled out). */
+  extraChecks: Record<string, { ping(): Promise<void> }> = {},
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -68,7 +74,7 @@ export function createHttpApp(config: Config, backends: Backends, log: Logger): 
   });
 
   app.get('/readyz', async (_req, res) => {
-    const checks = { queue: backends.queue, store: backends.store, uploads: backends.uploads };
+    const checks = { queue: backends.queue, store: backends.store, uploads: backends.uploads, ...extraChecks };
     const results = await Promise.all(
       Object.entries(checks).map(([name, port]) =>
         withTimeout(port.ping(), READY_TIMEOUT_MS, name).then(
