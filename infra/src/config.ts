@@ -44,6 +44,11 @@ export interface InfraConfig {
   uploadExpiryDays: number;
   /** Node.js release installed on the instance: `latest-v24.x` (resolved at first boot) or a pinned 24.x.y. */
   nodeVersion: string;
+  /**
+   * Chat servers. 1 (default): exactly the single free-tier instance, no load balancer, no ElastiCache. 2 or more: an
+   * ALB, an Auto Scaling group across two AZs and ElastiCache for Valkey between the servers (billed; see README).
+   */
+  chatInstances: number;
   /** Remote state: when set, every stack keeps its state in this S3 bucket instead of local files. */
   stateBucket?: string;
   stateRegion?: string;
@@ -68,6 +73,7 @@ export const DEFAULTS: InfraConfig = {
   deletionProtection: false,
   uploadExpiryDays: 0,
   nodeVersion: 'latest-v24.x',
+  chatInstances: 1,
 };
 
 /** Environment variable → setting. Kept explicit so the README table and the code cannot drift apart silently. */
@@ -90,6 +96,7 @@ export const ENV_NAMES = {
   deletionProtection: 'CHAT_DELETION_PROTECTION',
   uploadExpiryDays: 'CHAT_UPLOAD_EXPIRY_DAYS',
   nodeVersion: 'CHAT_NODE_VERSION',
+  chatInstances: 'CHAT_INSTANCES',
   stateBucket: 'CHAT_STATE_BUCKET',
   stateRegion: 'CHAT_STATE_REGION',
 } as const satisfies Record<keyof InfraConfig, string>;
@@ -130,6 +137,7 @@ export function validateConfig(c: InfraConfig): InfraConfig {
   if (!(Number.isInteger(c.dynamoCapacity) && c.dynamoCapacity >= 1 && c.dynamoCapacity <= 25)) p.push(`dynamoCapacity ${c.dynamoCapacity} must be 1–25 (the free allowance is 25 per direction)`);
   if (!(Number.isInteger(c.uploadExpiryDays) && c.uploadExpiryDays >= 0 && c.uploadExpiryDays <= 3650)) p.push(`uploadExpiryDays ${c.uploadExpiryDays} must be 0 (keep) to 3650`);
   if (!NODE_VERSION.test(c.nodeVersion)) p.push(`nodeVersion "${c.nodeVersion}" must be latest-v24.x or a Node 24 release like 24.11.1`);
+  if (!(Number.isInteger(c.chatInstances) && c.chatInstances >= 1 && c.chatInstances <= 10)) p.push(`chatInstances ${c.chatInstances} must be 1 (one free-tier instance) to 10`);
   if (c.stateBucket !== undefined && !BUCKET.test(c.stateBucket)) p.push(`stateBucket "${c.stateBucket}" is not an S3 bucket name`);
   if (c.stateRegion !== undefined && !REGION.test(c.stateRegion)) p.push(`stateRegion "${c.stateRegion}" is not an AWS region name`);
   if (p.length > 0) throw new ConfigError(p);

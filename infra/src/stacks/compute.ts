@@ -25,13 +25,21 @@ import { policyDocument } from '../policy';
 import { PrivateBucket } from '../private-bucket';
 import { renderUserData } from '../user-data';
 import type { DataStack } from './data';
+import { ScaleOut } from '../scale-out';
 
 const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
-/** The one server: replaceable at any time, its settings come from the data stack. */
+/**
+ * The one server: replaceable at any time, its settings come from the data stack. With CHAT_INSTANCES ≥ 2 the
+ * servers are an Auto Scaling group behind a load balancer instead (`scaleOut`), and there is no single instance.
+ */
 export class ComputeStack extends BaseStack {
-  readonly instance: Instance;
-  readonly eip: Eip;
+  readonly instance: Instance | undefined;
+  readonly eip: Eip | undefined;
+  readonly scaleOut: ScaleOut | undefined;
+  /** Where the API is reached: the Elastic IP's name and the app port, or the load balancer's name and port 80. */
+  readonly apiHost: string;
+  readonly apiPort: number;
   readonly artifacts: PrivateBucket;
   readonly securityGroup: SecurityGroup;
   readonly instanceRole: IamRole;
@@ -141,19 +149,8 @@ export class ComputeStack extends BaseStack {
 
     const siteOrigin = `http://${websiteHost(bucketName(config.prefix, 'site', this.accountId, config.region), config.region)}`;
     const ami = new DataAwsSsmParameter(this, 'al2023-ami', { name: AL2023_AMI_PARAMETER });
-    this.instance = new Instance(this, 'server', {
-      ami: ami.value,
-      instanceType: config.instanceType,
-      subnetId: subnet.id,
-      vpcSecurityGroupIds: [this.securityGroup.id],
-      iamInstanceProfile: profile.name,
-      // t3 is EBS-optimized at no cost; t2.micro refuses the flag at launch.
-      ebsOptimized: config.instanceType === 't3.micro' ? true : undefined,
-      // Standard credits: a t3 in "unlimited" mode bills surplus CPU, which a free-tier account must never see.
-      creditSpecification: { cpuCredits: 'standard' },
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
-      rootBlockDevice: { volumeType: 'gp3', volumeSize: 8, encrypted: true, deleteOnTermination: true },
-      userData: renderUserData({
+    const userData = (extra: Record<string, string> = {}) =>
+      renderUserData({
         nodeVersion: config.nodeVersion,
         port: config.appPort,
         environment: {
@@ -169,8 +166,45 @@ export class ComputeStack extends BaseStack {
           ...(config.cloudfront ? { TRUST_PROXY: '1' } : {}),
           DATA_DIR: '/var/lib/chat',
           LOG_LEVEL: 'info',
+          ...extra,
         },
-      }),
+      });
+
+    if (config.chatInstances >= 2) {
+      this.scaleOut = new ScaleOut(this, 'scale-out', {
+        config,
+        vpc,
+        firstSubnetId: subnet.id,
+        routeTableId: routes.id,
+        secondAz: Fn.element(azs.locations, 1),
+        appSecurityGroup: this.securityGroup,
+        cloudfrontPrefixListId: cloudfrontOrigins?.id,
+        instanceProfileName: profile.name,
+        amiId: ami.value,
+        // The ALB adds one proxy hop (two behind CloudFront) whose X-Forwarded-For names the client.
+        userData: (redisUrl) => userData({ REDIS_URL: redisUrl, TRUST_PROXY: config.cloudfront ? '2' : '1' }),
+      });
+      this.apiHost = this.scaleOut.alb.dnsName;
+      this.apiPort = 80;
+      this.output('SERVER_GROUP', this.scaleOut.group.name, 'Auto Scaling group of the chat servers (the pipeline releases to each)');
+      this.output('LOAD_BALANCER_URL', `http://${this.scaleOut.alb.dnsName}`, 'The servers reached through the load balancer');
+      this.output('ARTIFACT_BUCKET', this.artifacts.bucket.bucket, 'Private bucket the pipeline uploads release bundles to');
+      return;
+    }
+
+    this.instance = new Instance(this, 'server', {
+      ami: ami.value,
+      instanceType: config.instanceType,
+      subnetId: subnet.id,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      iamInstanceProfile: profile.name,
+      // t3 is EBS-optimized at no cost; t2.micro refuses the flag at launch.
+      ebsOptimized: config.instanceType === 't3.micro' ? true : undefined,
+      // Standard credits: a t3 in "unlimited" mode bills surplus CPU, which a free-tier account must never see.
+      creditSpecification: { cpuCredits: 'standard' },
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      rootBlockDevice: { volumeType: 'gp3', volumeSize: 8, encrypted: true, deleteOnTermination: true },
+      userData: userData(),
       // New settings mean a new instance (user data runs once); the pipeline then ships the release again.
       userDataReplaceOnChange: true,
       tags: { Name: `${config.prefix}-server` },
@@ -184,6 +218,8 @@ export class ComputeStack extends BaseStack {
 
     const apiPort = config.appPort === 80 ? '' : `:${config.appPort}`;
     this.output('INSTANCE_ID', this.instance.id, 'EC2 instance the pipeline sends its SSM deploy command to');
+    this.apiHost = this.eip.publicDns;
+    this.apiPort = config.appPort;
     this.output('INSTANCE_URL', `http://${this.eip.publicDns}${apiPort}`, 'The server reached directly (Elastic IP)');
     this.output('PUBLIC_IP', this.eip.publicIp, 'Elastic IP of the server');
     this.output('ARTIFACT_BUCKET', this.artifacts.bucket.bucket, 'Private bucket the pipeline uploads release bundles to');
