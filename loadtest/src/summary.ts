@@ -14,6 +14,8 @@ export interface RunResult {
   serverWallMs?: number;
   artilleryExitCode: number;
   checks: string[];
+  /** Scale-out runs: servers started and how many took connections from the load balancer. */
+  servers?: { count: number; served: number; sessions: Record<string, number> };
 }
 
 export interface MetricRow {
@@ -39,6 +41,8 @@ export interface RunRow {
   /** flood scenario: the flooder's sends refused as rate_limited (expected) */
   floodRefused: number;
   serverCpuPct?: number;
+  /** "2 (2 served)" for a scale-out run */
+  servers?: string;
 }
 
 export function metricRows(runs: RunResult[]): MetricRow[] {
@@ -81,6 +85,7 @@ export function runRows(runs: RunResult[]): RunRow[] {
       failed: c('chat.send_failed'),
       floodRefused: c('chat.flood.rejected.rate_limited'),
       ...(r.serverCpuMs !== undefined && r.serverWallMs ? { serverCpuPct: (r.serverCpuMs / r.serverWallMs) * 100 } : {}),
+      ...(r.servers ? { servers: `${r.servers.count} (${r.servers.served} served)` } : {}),
     };
   });
 }
@@ -112,10 +117,12 @@ export function formatSummary(runs: RunResult[]): string {
   );
   const rows = runRows(runs);
   const flood = runs.some((r) => r.stats.counters.has('chat.flood.sent'));
+  const scaled = runs.some((r) => r.servers);
   const totals = markdownTable(
-    ['run', 'msgs/s', 'deliveries/s', 'lost', 'duplicated', 'out-of-order', 'failed sends', ...(flood ? ['flooder refused'] : []), 'server CPU'],
+    ['run', ...(scaled ? ['servers'] : []), 'msgs/s', 'deliveries/s', 'lost', 'duplicated', 'out-of-order', 'failed sends', ...(flood ? ['flooder refused'] : []), 'server CPU'],
     rows.map((r) => [
       r.run,
+      ...(scaled ? [r.servers ?? '1'] : []),
       r.msgsPerS.toFixed(1),
       r.deliveriesPerS.toFixed(0),
       String(r.lost),
