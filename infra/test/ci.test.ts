@@ -63,8 +63,10 @@ describe('ci stack', () => {
       ['ssm:GetParameters', 's3:PutObject', 's3:ListBucket', 's3:PutObject', 'ssm:SendCommand', 'ssm:GetCommandInvocation'].sort(),
     );
     const byAction = (a: string) => grants.filter(([x]) => x === a).flatMap(([, r]) => r);
-    expect(byAction('ssm:GetParameters')).toHaveLength(6);
-    for (const r of byAction('ssm:GetParameters')) expect(r).toMatch(/^\$\{aws_ssm_parameter\.target-[a-z-]+\.arn\}$/);
+    // The six targets, and server-group, which exists only with CHAT_INSTANCES ≥ 2 (read-targets.sh asks for it).
+    expect(byAction('ssm:GetParameters')).toHaveLength(7);
+    for (const r of byAction('ssm:GetParameters').slice(0, 6)) expect(r).toMatch(/^\$\{aws_ssm_parameter\.target-[a-z-]+\.arn\}$/);
+    expect(byAction('ssm:GetParameters')[6]).toMatch(/^arn:aws:ssm:us-east-1:\$\{[^}]+\}:parameter\/chat\/prod\/server-group$/);
     expect(byAction('s3:PutObject')).toEqual([
       expect.stringMatching(/artifacts_bucket.*arn\}\/releases\/\*$/),
       expect.stringMatching(/site.*arn\}\/\*$/),

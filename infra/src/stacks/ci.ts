@@ -101,7 +101,16 @@ export class CiStack extends BaseStack {
 
     const instanceArn = `arn:aws:ec2:${config.region}:${this.accountId}:instance/${compute.instance?.id ?? '*'}`;
     const statements: Statement[] = [
-      { Sid: 'ReadDeployTargets', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: this.targets.map((p) => p.arn) },
+      {
+        Sid: 'ReadDeployTargets',
+        Effect: 'Allow',
+        Action: 'ssm:GetParameters',
+        // read-targets.sh also asks for server-group, which exists only with CHAT_INSTANCES ≥ 2 (absent, it reads as none).
+        Resource: [
+          ...this.targets.map((p) => p.arn),
+          ...(compute.scaleOut ? [] : [`arn:aws:ssm:${config.region}:${this.accountId}:parameter${config.ssmPrefix}/server-group`]),
+        ],
+      },
       { Sid: 'PutReleaseBundles', Effect: 'Allow', Action: 's3:PutObject', Resource: `${compute.artifacts.bucket.arn}/releases/*` },
       // `aws s3 sync` without --delete: list and put (deploy/ci/publish-site.sh never deletes, old chunks stay loadable).
       { Sid: 'ListSite', Effect: 'Allow', Action: 's3:ListBucket', Resource: web.siteBucket.arn },
