@@ -87,16 +87,16 @@ describe('compute stack', () => {
     }
     expect([...byAction.keys()].sort()).toEqual(
       [
-        'dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:Query',
+        'dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:Query',
         's3:GetObject', 's3:ListBucket', 's3:PutObject',
-        'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage',
+        'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage',
       ].sort(),
     );
     const remote = (key: string) => expect.stringMatching(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.[^}]*${key}[^}]*\\}`));
-    for (const a of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) {
+    for (const a of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes']) {
       expect(byAction.get(a)).toEqual([remote('aws_sqs_queuequeuearn')]);
     }
-    for (const a of ['dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:DescribeTable']) {
+    for (const a of ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable']) {
       expect(byAction.get(a)).toEqual([remote('aws_dynamodb_tablehistoryarn')]);
     }
     expect(byAction.get('s3:ListBucket')).toEqual([remote('uploads_bucket')]);

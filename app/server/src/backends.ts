@@ -7,11 +7,9 @@ import { clientConfig } from './adapters/aws/clients';
 import { DynamoStore } from './adapters/aws/dynamo-store';
 import { S3Uploads } from './adapters/aws/s3-uploads';
 import { SqsQueue } from './adapters/aws/sqs-queue';
-import { dynaliteDir, startDynalite } from './adapters/embedded/dynalite';
 import { FileUploads } from './adapters/embedded/file-uploads';
 import { MemoryQueue } from './adapters/embedded/memory-queue';
-
-const EMBEDDED_TABLE = 'chat-history';
+import { SqliteStore, sqliteFile } from './adapters/embedded/sqlite-store';
 
 /** Pick the adapters for the configured mode; everything above the ports is the same in both. */
 export async function createBackends(config: Config, log: Logger): Promise<Backends & { close(): Promise<void> }> {
@@ -21,7 +19,7 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     const queue = new SqsQueue(aws, t, config.sqsWaitSeconds, (body) =>
       log.error({ body: body.slice(0, 200) }, 'dropped an unreadable queue message'),
     );
-    const store = new DynamoStore(new DynamoDBClient(clientConfig(aws, t)), aws.tableName);
+    const store = new DynamoStore(new DynamoDBClient(clientConfig(aws, t)), aws.tableName, config.idempotencySeconds);
     const uploads = new S3Uploads(aws, t);
     return {
       mode: 'aws',
@@ -34,10 +32,8 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     };
   }
 
-  const dynamo = await startDynalite(dynaliteDir(config.dataDir), t);
-  const store = new DynamoStore(dynamo.client, EMBEDDED_TABLE);
-  await store.ensureTable();
-  const queue = new MemoryQueue(config.sqsWaitSeconds * 1000);
+  const store = new SqliteStore(sqliteFile(config.dataDir), config.idempotencySeconds);
+  const queue = new MemoryQueue({ waitMs: config.sqsWaitSeconds * 1000 });
   const uploads = new FileUploads(path.join(config.dataDir, 'uploads'));
   return {
     mode: 'embedded',
@@ -47,7 +43,7 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     routes: uploads.routes(),
     close: async () => {
       await queue.close();
-      await dynamo.close();
+      await store.close();
     },
   };
 }

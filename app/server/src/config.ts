@@ -48,6 +48,8 @@ const envSchema = z.object({
   TRUST_PROXY: intSetting('TRUST_PROXY', 0, 0, 10),
   BACKEND_TIMEOUT_MS: intSetting('BACKEND_TIMEOUT_MS', 5000, 100, 60_000),
   SQS_WAIT_SECONDS: intSetting('SQS_WAIT_SECONDS', 20, 1, 20),
+  // The protocol promises at least 24 hours; longer costs only storage (one small id record per message).
+  IDEMPOTENCY_WINDOW_HOURS: intSetting('IDEMPOTENCY_WINDOW_HOURS', 24, 24, 24 * 365),
   // Scale-out: several servers on one queue, Socket.IO's Redis streams adapter between them.
   REDIS_URL: optionalText.pipe(
     z
@@ -83,6 +85,8 @@ export interface Config {
   trustProxy: number;
   backendTimeoutMs: number;
   sqsWaitSeconds: number;
+  /** How long a message id is recognised as a retry (its id record's lifetime). */
+  idempotencySeconds: number;
   /** Present in aws mode; absent means embedded mode. */
   aws: AwsSettings | undefined;
   /** Set when several servers share the queue: their Socket.IO adapter's Redis. Absent: a single server. */
@@ -139,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
     sqsWaitSeconds: e.SQS_WAIT_SECONDS,
+    idempotencySeconds: e.IDEMPOTENCY_WINDOW_HOURS * 3600,
     aws,
     redisUrl: e.REDIS_URL,
   };

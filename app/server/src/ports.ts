@@ -22,32 +22,66 @@ export interface SequencedMessage extends AcceptedMessage {
 
 export interface Delivery {
   message: AcceptedMessage;
-  /** Opaque handle to acknowledge the delivery with `delete`. */
+  /** Opaque handle to acknowledge the delivery with `delete` (or hand it back with `release`). */
   receipt: string;
 }
 
-/** FIFO per room, deduplicated by message id (SQS FIFO: group = room, dedup id = id). */
+/**
+ * SQS FIFO as the server relies on it: order per room (message group) and a group lock (no message of a group is
+ * handed out while an earlier one is in flight), deduplication by message id per group for five minutes, and a
+ * received message that is neither deleted nor kept in flight becomes visible again after the visibility timeout
+ * (after `maxReceiveCount` receives it moves to the dead-letter queue).
+ */
 export interface MessageQueue {
   send(message: AcceptedMessage): Promise<void>;
-  /** Wait for messages (long poll); resolves with none when the wait ends empty or `signal` aborts. */
-  receive(signal: AbortSignal): Promise<Delivery[]>;
+  /**
+   * Wait for messages (long poll, at most `maxWaitSeconds` when given); resolves with none when the wait ends empty
+   * or `signal` aborts.
+   */
+  receive(signal: AbortSignal, maxWaitSeconds?: number): Promise<Delivery[]>;
   delete(receipts: string[]): Promise<void>;
+  /** Hand received messages back at once (visibility 0): at shutdown, for messages received but not stored. */
+  release(receipts: string[]): Promise<void>;
+  /** Keep received messages in flight `seconds` longer: a room whose store is failing holds its place in line. */
+  extend(receipts: string[], seconds: number): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
 export interface HistoryPage {
   /** Newest first. */
   messages: SequencedMessage[];
   more: boolean;
 }
 
+/** Why an `append` wrote nothing. */
+export type AppendConflict =
+  /** Another writer already holds one of the seqs: reload the room's head and sequence again. */
+  | { kind: 'seq_taken'; seq: string }
+  /** One of the ids is already stored, at `seq`: a retry, settled with that first seq. */
+  | { kind: 'id_known'; id: string; seq: string };
+
+export type AppendResult = { ok: true } | { ok: false; conflict: AppendConflict };
+
+/** The message itself can never be written (too large, refused as invalid): retrying cannot help, it is left for the dead-letter queue. */
+export class UnwritableMessage extends Error {
+  override name = 'UnwritableMessage';
+}
+
+/**
+ * History, and the ids that make a retry recognisable. Writers never overwrite: a message's row and its id record
+ * are written together or not at all, each only if it does not exist yet, so several writers (servers, or one
+ * server after a restart) can never store two messages at one seq, nor one id twice.
+ */
 export interface MessageStore {
+  /** The room's last seq (0 when empty), from its newest row. */
+  head(room: string): Promise<bigint>;
+  /** id → seq for those of `ids` already stored in the room (remembered for at least the idempotency window). */
+  lookup(room: string, ids: string[], opts?: { consistent?: boolean }): Promise<Map<string, string>>;
   /**
-   * Write messages at their `seq`s. Writing the same message again is a no-op, so a retry after a timeout is safe.
-   * The queue's single consumer (the Sequencer) is the only writer, which is what makes its seqs unique.
+   * Write `messages` (one room, consecutive seqs in order) and their id records, all or nothing. A retry of the same
+   * call after a timeout is safe: it succeeds if the first one did, or reports `id_known` with the same seqs.
    */
-  putAll(messages: SequencedMessage[]): Promise<void>;
+  append(room: string, messages: SequencedMessage[]): Promise<AppendResult>;
   /** Newest first; `before` excludes that seq and later ones. */
   page(room: string, limit: number, before?: string): Promise<HistoryPage>;
   ping(): Promise<void>;

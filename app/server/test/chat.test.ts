@@ -35,40 +35,42 @@ describe.each(MODES)('chat in %s mode', (mode) => {
   beforeAll(() => backend.setup());
   afterAll(() => backend.teardown());
   beforeEach(async () => {
-    server = await backend.start(await backend.env());
+    // Retries count against the per-socket limit like any send; its own test is in bad-input.test.ts.
+    server = await backend.start(await backend.env({ RATE_LIMIT_POINTS: '1000' }));
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
     await server.close();
   });
 
-  test('20 clients × 25 messages at once: all acked, delivered once each, one order everywhere, equal to history', async () => {
+  test('20 clients × 25 messages at once, retrying unavailable with the same id: all acked once, one order everywhere, equal to history', async () => {
     const members = await Promise.all(Array.from({ length: 20 }, () => connect('crowd')));
-    // moto answers one request at a time, a few hundred messages a second: the burst takes it a while.
-    const ackWithin = mode === 'moto' ? 90_000 : 15_000;
+    // moto answers one request at a time: on a busy machine some sends answer unavailable, and are retried as a
+    // client would. What is asserted is integrity, never speed.
     const acks = await Promise.all(
       members.flatMap((c, ci) =>
-        Array.from({ length: 25 }, (_, mi) =>
-          c.send({ id: `c${ci}-m${mi}`, room: 'crowd', author: `user${ci}`, text: `hello ${mi} from ${ci}` }, ackWithin),
-        ),
+        Array.from({ length: 25 }, (_, mi) => c.sendUntilAcked({ id: `c${ci}-m${mi}`, room: 'crowd', author: `user${ci}`, text: `hello ${mi} from ${ci}` })),
       ),
     );
     expect(acks.filter((a) => !a.ok)).toEqual([]);
-    await Promise.all(members.map((c) => c.waitFor((r) => r.length >= 500, 60_000)));
+    const seqById = new Map(acks.map((a) => [a.ok ? a.id : '', a.ok ? a.seq : '']));
+    expect(seqById.size).toBe(500);
+    expect(new Set(seqById.values()).size).toBe(500);
+    await Promise.all(members.map((c) => c.waitFor((r) => r.length >= 500, 120_000)));
 
     const order = ids(members[0]!.received);
     expect(new Set(order).size).toBe(500);
     for (const c of members) expect(ids(c.received)).toEqual(order);
     const seqs = members[0]!.received.map((m) => m.seq);
     for (let i = 1; i < seqs.length; i++) expect(compareSeq(seqs[i - 1]!, seqs[i]!)).toBeLessThan(0);
-    // Each ack names the seq the message was delivered with.
-    const seqById = new Map(members[0]!.received.map((m) => [m.id, m.seq]));
-    for (const a of acks) if (a.ok) expect(seqById.get(a.id)).toBe(a.seq);
+    // Each ack names the seq the message was delivered with, and the seqs have no gap.
+    for (const m of members[0]!.received) expect(seqById.get(m.id)).toBe(m.seq);
+    expect(seqs.map(Number)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
 
     const stored = await fullHistory(server.url, 'crowd');
     expect(ids(stored)).toEqual(order);
     expect(stored).toEqual(members[0]!.received);
-  }, 120_000);
+  }, 600_000);
 
   test('a retried id is one message, also when sent twice at once and after a reconnect', async () => {
     const watcher = await connect();

@@ -46,14 +46,27 @@ export class SendMessage {
       // Wait first, then look: a copy stored between the look and the wait would otherwise settle no one.
       const stored = this.sequencer.waitFor(room, id, left());
       stored.done.catch(() => {});
+      const cached = this.sequencer.cached(room, id);
+      if (cached !== undefined) {
+        stored.cancel();
+        return { ok: true, id, seq: cached };
+      }
+      // Queue it and ask the store at once, side by side: a new message loses no time to the look-up, and a retry of
+      // one stored long ago, before a restart or by another server (which the queue may drop as a duplicate) is
+      // answered from its id record with its first seq.
+      const accepted: AcceptedMessage = { id, room, author, ...(text !== undefined ? { text } : { imageKey: image!.key }) };
+      const queued = withTimeout(this.queue.send(accepted), left(), 'queue');
+      queued.catch(() => {});
+      const earlier = await withTimeout(this.sequencer.known(room, id), left(), 'history').catch((err: unknown) => {
+        this.log.debug({ err, id, room }, 'id look-up failed; waiting for the queue');
+        return undefined;
+      });
+      if (earlier !== undefined) {
+        stored.cancel();
+        return { ok: true, id, seq: earlier };
+      }
       try {
-        const seen = await withTimeout(this.sequencer.known(room, id), left(), 'history');
-        if (seen !== undefined) {
-          stored.cancel();
-          return { ok: true, id, seq: seen };
-        }
-        const accepted: AcceptedMessage = { id, room, author, ...(text !== undefined ? { text } : { imageKey: image!.key }) };
-        await withTimeout(this.queue.send(accepted), left(), 'queue');
+        await queued;
       } catch (err) {
         stored.cancel();
         throw err;

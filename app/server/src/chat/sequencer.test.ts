@@ -2,57 +2,111 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { DynamoStore } from '../adapters/aws/dynamo-store';
-import { startDynalite, type EmbeddedDynamo } from '../adapters/embedded/dynalite';
 import { MemoryQueue } from '../adapters/embedded/memory-queue';
-import type { SequencedMessage } from '../ports';
+import { SqliteStore } from '../adapters/embedded/sqlite-store';
+import { UnwritableMessage, type AcceptedMessage, type MessageStore, type SequencedMessage } from '../ports';
+import { awsError, FaultyStore } from '../../test/support/faulty-store';
 import { Sequencer } from './sequencer';
 
-/** The Sequencer against a real DynamoDB API (dynalite) and the in-process queue. */
+const msg = (id: string, room = 'r'): AcceptedMessage => ({ id, room, author: 'a', text: id });
+
+/** The consume loop against the real in-process queue and a real store (SQLite), failures injected at the store port. */
 describe('Sequencer', () => {
   let dir: string;
-  let dynamo: EmbeddedDynamo;
-  let store: DynamoStore;
+  let store: SqliteStore;
   const log = pino({ level: 'silent' });
+  const running: Sequencer[] = [];
 
-  beforeEach(async () => {
+  beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-seq-'));
-    dynamo = await startDynalite(dir, 3000);
-    store = new DynamoStore(dynamo.client, 'history');
-    await store.ensureTable();
+    store = new SqliteStore(path.join(dir, 'h.sqlite'), 24 * 3600);
   });
   afterEach(async () => {
-    await dynamo.close();
+    await Promise.all(running.splice(0).map((s) => s.stop()));
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  function run(queue: MemoryQueue) {
+  function run(queue: MemoryQueue, s: MessageStore = store) {
     const seen: SequencedMessage[] = [];
-    const s = new Sequencer(queue, store, (m) => seen.push(m), log);
-    s.start();
-    return { s, seen };
+    const seq = new Sequencer(queue, s, (m) => seen.push(m), log, { retry: { baseMs: 5, capMs: 50 }, heartbeatMs: 100, visibilitySeconds: 1 });
+    seq.start();
+    running.push(seq);
+    return { s: seq, seen };
   }
+  const ids = async (room: string) => (await store.page(room, 100)).messages.reverse().map((m) => m.id);
 
   test('a message redelivered after a restart is settled with its seq and never broadcast again', async () => {
-    const first = run(new MemoryQueue(50));
+    const queue1 = new MemoryQueue({ waitMs: 50 });
+    const first = run(queue1);
     const w1 = first.s.waitFor('r', 'm1', 5000);
-    // @ts-expect-error reach the queue the sequencer consumes
-    await first.s.queue.send({ id: 'm1', room: 'r', author: 'a', text: 'one' });
+    await queue1.send(msg('m1'));
     const seq1 = await w1.done;
     await first.s.stop();
 
     // The queue hands m1 out again (its delete was lost in the crash), then m2.
-    const queue = new MemoryQueue(50);
+    const queue = new MemoryQueue({ waitMs: 50 });
     const second = run(queue);
     const again = second.s.waitFor('r', 'm1', 5000);
     const w2 = second.s.waitFor('r', 'm2', 5000);
-    await queue.send({ id: 'm1', room: 'r', author: 'a', text: 'one' });
-    await queue.send({ id: 'm2', room: 'r', author: 'a', text: 'two' });
+    await queue.send(msg('m1'));
+    await queue.send(msg('m2'));
     expect(await again.done).toBe(seq1);
-    const seq2 = await w2.done;
-    expect(seq2 > seq1).toBe(true);
+    expect((await w2.done) > seq1).toBe(true);
     expect(second.seen.map((m) => m.id)).toEqual(['m2']);
-    expect((await store.page('r', 10)).messages.map((m) => m.id)).toEqual(['m2', 'm1']);
-    await second.s.stop();
+    expect(await ids('r')).toEqual(['m1', 'm2']);
+  });
+
+  test('a room whose writes fail backs off alone, its messages kept in flight, while another room flows; then it heals in order', async () => {
+    const faulty = new FaultyStore(store);
+    let broken = true;
+    faulty.failAppend = (room) => (room === 'bad' && broken ? { error: awsError('ProvisionedThroughputExceededException') } : undefined);
+    // Visibility 1 s, two receives: without the heartbeat the stuck messages would bounce into the dead-letter queue.
+    const queue = new MemoryQueue({ waitMs: 50, visibilityMs: 1000, maxReceiveCount: 2 });
+    const { s, seen } = run(queue, faulty);
+    const bad = ['b1', 'b2'].map((id) => s.waitFor('bad', id, 30_000));
+    await queue.send(msg('b1', 'bad'));
+    await queue.send(msg('b2', 'bad'));
+    for (let i = 0; i < 20; i++) {
+      const w = s.waitFor('good', `g${i}`, 10_000);
+      await queue.send(msg(`g${i}`, 'good'));
+      await w.done;
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await ids('bad')).toEqual([]);
+    expect(await ids('good')).toHaveLength(20);
+    broken = false;
+    await Promise.all(bad.map((w) => w.done));
+    expect(await ids('bad')).toEqual(['b1', 'b2']);
+    expect(seen.filter((m) => m.room === 'bad').map((m) => m.id)).toEqual(['b1', 'b2']);
+    expect(queue.deadLetters()).toEqual([]);
+  });
+
+  test('a message the store can never write reaches the dead-letter queue; the rest of its room goes on', async () => {
+    const faulty = new FaultyStore(store);
+    faulty.failAppend = (_room, ms) => (ms.some((m) => m.id === 'huge') ? { error: new UnwritableMessage('item too large') } : undefined);
+    const queue = new MemoryQueue({ waitMs: 50, maxReceiveCount: 3 });
+    const { s } = run(queue, faulty);
+    const after = s.waitFor('r', 'after', 10_000);
+    await queue.send(msg('before'));
+    await queue.send(msg('huge'));
+    await queue.send(msg('after'));
+    await after.done;
+    while (queue.deadLetters().length === 0) await new Promise((r) => setTimeout(r, 20));
+    expect(queue.deadLetters().map((m) => m.id)).toEqual(['huge']);
+    expect(await ids('r')).toEqual(['before', 'after']);
+  });
+
+  test('at stop, messages received but not stored go back to the queue at once', async () => {
+    const faulty = new FaultyStore(store);
+    faulty.failAppend = () => ({ error: awsError('ServiceUnavailable') });
+    const queue = new MemoryQueue({ waitMs: 50, visibilityMs: 60_000 });
+    const { s } = run(queue, faulty);
+    await queue.send(msg('stuck'));
+    while (faulty.appends === 0) await new Promise((r) => setTimeout(r, 10));
+    await s.stop();
+    // Visibility is a minute: only a release makes it receivable now.
+    const again = await queue.receive(new AbortController().signal);
+    expect(again.map((d) => d.message.id)).toEqual(['stuck']);
   });
 });

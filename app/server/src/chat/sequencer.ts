@@ -1,42 +1,59 @@
-import { formatSeq } from '@chat/protocol';
 import type { Logger } from '../logger';
 import type { Delivery, MessageQueue, MessageStore, SequencedMessage } from '../ports';
 import { backoffDelay, sleep } from '../util/backoff';
-import { TimeoutError } from '../util/timeout';
+import { RoomLanes } from './sequencer-lanes';
+import { RetryPolicy, Stopped } from './sequencer-retry';
+import { RoomSequencer } from './sequencer-rooms';
+import { Waiters } from './sequencer-waiters';
 
-/** How many of a room's latest ids are kept to recognise a retry or a redelivery. */
-const RECENT_IDS_PER_ROOM = 200;
-/** Rooms whose ledger stays in memory; a room used again after eviction reloads it from the store. */
-const MAX_LEDGERS = 2000;
-/** A write the backend refuses as malformed is tried this often before its messages are left to the dead-letter queue. */
-const CLIENT_FAULT_ATTEMPTS = 3;
-
-interface RoomLedger {
-  last: bigint;
-  /** id → seq of the room's recent messages, oldest first. */
-  ids: Map<string, string>;
+export interface SequencerOptions {
+  /** Received messages held at once (all rooms); the loop waits for a room to finish before receiving more. */
+  maxHeld?: number;
+  /** How often messages held longer than this are kept in flight, and by how much (the queue's visibility timeout). */
+  heartbeatMs?: number;
+  visibilitySeconds?: number;
+  retry?: { baseMs?: number; capMs?: number };
+  /** How long the loop lets a batch's rooms finish before it receives again (see `run`). */
+  settleMs?: number;
 }
 
-class Stopped extends Error {}
-class GaveUp extends Error {}
+/** While messages are held (a room retrying), receives wait at most this long, so a healed room is picked up soon. */
+const HELD_WAIT_SECONDS = 1;
 
 /**
- * The queue's single consumer. It gives each message its room's next `seq`, stores it, then broadcasts it, so
- * every socket sees a room in the order history returns. It runs as a loop, not a timer: long-poll, handle,
- * delete, and poll again at once; when a backend fails it backs off with jitter and tries again.
+ * The queue's consumer: receives, hands each room's messages to that room's lane (sequenced and stored in queue
+ * order), then broadcasts, settles the senders and deletes them from the queue. It never waits for every room
+ * before receiving again, so a room whose store keeps failing backs off alone — its messages kept in flight by a
+ * heartbeat — while other rooms flow. At stop, what was received but not stored is released to the queue at once.
  */
 export class Sequencer {
-  private readonly ledgers = new Map<string, Promise<RoomLedger>>();
-  private readonly waiters = new Map<string, Set<(seq: string) => void>>();
   private readonly stopping = new AbortController();
+  private readonly waiters = new Waiters();
+  private readonly rooms: RoomSequencer;
+  private readonly lanes = new RoomLanes();
+  private readonly retry: RetryPolicy;
+  /** receipt → when it was received, for every delivery not yet deleted or released. */
+  private readonly held = new Map<string, number>();
+  private readonly maxHeld: number;
+  private readonly heartbeatMs: number;
+  private readonly visibilitySeconds: number;
+  private readonly settleMs: number;
   private loop: Promise<void> | undefined;
 
   constructor(
     private readonly queue: MessageQueue,
-    private readonly store: MessageStore,
+    store: MessageStore,
     private readonly broadcast: (message: SequencedMessage) => void,
     private readonly log: Logger,
-  ) {}
+    opts: SequencerOptions = {},
+  ) {
+    this.rooms = new RoomSequencer(store);
+    this.retry = new RetryPolicy(this.stopping.signal, log, opts.retry);
+    this.maxHeld = opts.maxHeld ?? 100;
+    this.heartbeatMs = opts.heartbeatMs ?? 10_000;
+    this.visibilitySeconds = opts.visibilitySeconds ?? 30;
+    this.settleMs = opts.settleMs ?? 1000;
+  }
 
   start(): void {
     this.loop ??= this.run();
@@ -47,157 +64,111 @@ export class Sequencer {
     await this.loop;
   }
 
-  /** The seq a message id already has in this room, once it is stored. */
-  async known(room: string, id: string): Promise<string | undefined> {
-    return (await this.ledger(room)).ids.get(id);
+  /** The seq a message id has in this room if this server stored or saw it lately (no backend call). */
+  cached(room: string, id: string): string | undefined {
+    return this.rooms.cached(room, id);
   }
 
-  /** Resolves with the message's seq once it is stored and broadcast; rejects after `ms`. */
+  /** The seq a message id already has in this room, once it is stored (cache, else the store's id records). */
+  known(room: string, id: string): Promise<string | undefined> {
+    return this.rooms.known(room, id);
+  }
+
+  /** Answer the senders waiting here for a message another server stored (scale-out: its stored notice). */
+  settle(room: string, id: string, seq: string): void {
+    this.waiters.settle(room, id, seq);
+  }
+
+  /** Resolves with the message's seq once it is stored (or found stored); rejects after `ms`. */
   waitFor(room: string, id: string, ms: number): { done: Promise<string>; cancel: () => void } {
-    const key = `${room}\n${id}`;
-    let resolveFn!: (seq: string) => void;
-    let timer: NodeJS.Timeout | undefined;
-    const cancel = () => {
-      clearTimeout(timer);
-      const set = this.waiters.get(key);
-      set?.delete(resolveFn);
-      if (set?.size === 0) this.waiters.delete(key);
-    };
-    const done = new Promise<string>((resolve, reject) => {
-      resolveFn = (seq) => {
-        cancel();
-        resolve(seq);
-      };
-      timer = setTimeout(() => {
-        cancel();
-        reject(new TimeoutError(`message ${id} was not stored within ${ms} ms`));
-      }, ms);
-      timer.unref();
-      let set = this.waiters.get(key);
-      if (!set) this.waiters.set(key, (set = new Set()));
-      set.add(resolveFn);
-    });
-    return { done, cancel };
+    return this.waiters.wait(room, id, ms);
   }
 
   private async run(): Promise<void> {
     const signal = this.stopping.signal;
+    const heartbeat = setInterval(() => void this.keepInFlight(), this.heartbeatMs);
+    heartbeat.unref();
     let failures = 0;
-    while (!signal.aborted) {
-      let batch: Delivery[];
-      try {
-        batch = await this.queue.receive(signal);
-        failures = 0;
-      } catch (err) {
-        failures++;
-        this.log.warn({ err, failures }, 'queue receive failed; backing off');
-        await sleep(backoffDelay(failures), signal);
-        continue;
+    try {
+      while (!signal.aborted) {
+        if (this.held.size >= this.maxHeld) {
+          await this.lanes.whenAnySettles();
+          continue;
+        }
+        let batch: Delivery[];
+        try {
+          batch = await this.queue.receive(signal, this.held.size > 0 ? HELD_WAIT_SECONDS : undefined);
+          failures = 0;
+        } catch (err) {
+          failures++;
+          this.log.warn({ err, failures }, 'queue receive failed; backing off');
+          await sleep(backoffDelay(failures), signal);
+          continue;
+        }
+        const now = Date.now();
+        for (const d of batch) this.held.set(d.receipt, now);
+        const jobs = [...groupByRoom(batch)].map(([room, deliveries]) => this.lanes.run(room, () => this.handle(room, deliveries)));
+        // Usually a batch is stored in a few ms: let it finish (and be deleted) before polling again, so the poll
+        // does not find its rooms locked (moto, unlike SQS, does not wake a waiting poll when a group unlocks). A
+        // room still retrying after that is left to its lane, and the loop goes on without it.
+        if (jobs.length > 0) await Promise.race([Promise.all(jobs), sleep(this.settleMs, signal)]);
       }
-      if (batch.length === 0) continue;
-      const done: string[] = [];
-      try {
-        await Promise.all(
-          [...groupByRoom(batch)].map(async ([room, deliveries]) => {
-            try {
-              await this.sequenceRoom(room, deliveries);
-              done.push(...deliveries.map((d) => d.receipt));
-            } catch (err) {
-              if (!(err instanceof GaveUp)) throw err;
-              // Left in the queue: redelivered, and after the queue's maxReceiveCount moved to its dead-letter queue.
-              this.log.error({ err, room, ids: deliveries.map((d) => d.message.id) }, 'messages refused by the store; left for the dead-letter queue');
-            }
-          }),
-        );
-      } catch (err) {
-        if (err instanceof Stopped) return;
-        throw err;
-      }
-      // Not deleting is safe (a redelivery is recognised by id), so a failed delete is only logged.
-      if (done.length > 0) await this.queue.delete(done).catch((err) => this.log.warn({ err }, 'queue delete failed'));
+    } finally {
+      clearInterval(heartbeat);
+      await this.lanes.idle();
+      await this.releaseHeld();
     }
   }
 
-  private async sequenceRoom(room: string, deliveries: Delivery[]): Promise<void> {
-    let held!: Promise<RoomLedger>;
-    const ledger = await this.retry(() => (held = this.ledger(room)), 'load room');
-    const fresh: SequencedMessage[] = [];
-    const repeats: { id: string; seq: string }[] = [];
-    const claimed = new Set<string>();
-    for (const { message } of deliveries) {
-      const seq = ledger.ids.get(message.id);
-      // Already stored: a retry or a redelivery. It was broadcast when it was stored; clients that were away catch
-      // up from history, so it is never broadcast again (that would be a duplicate, out of order).
-      if (seq) repeats.push({ id: message.id, seq });
-      else if (!claimed.has(message.id)) {
-        claimed.add(message.id);
-        fresh.push({ ...message, seq: formatSeq(++ledger.last), sentAt: new Date().toISOString() });
-      }
+  /** One room's deliveries: sequence and store, then broadcast, settle and delete. */
+  private async handle(room: string, deliveries: Delivery[]): Promise<void> {
+    let result;
+    try {
+      result = await this.rooms.sequence(room, deliveries.map((d) => d.message), this.retry);
+    } catch (err) {
+      // Stopped: left held, released when the loop ends.
+      if (!(err instanceof Stopped)) this.log.error({ err, room }, 'sequencing failed; the messages return to the queue');
+      if (!(err instanceof Stopped)) await this.release(deliveries.map((d) => d.receipt));
+      return;
     }
-
-    if (fresh.length > 0) await this.retry(() => this.store.putAll(fresh), 'store messages');
-    // Evicted and reloaded while we wrote, the cached ledger may predate these writes: drop it, reload later.
-    if (this.ledgers.get(room) !== held) this.ledgers.delete(room);
-
-    for (const m of fresh) {
-      remember(ledger, m.id, m.seq);
+    for (const m of result.stored) {
       this.broadcast(m);
       this.log.debug({ id: m.id, room, seq: m.seq }, 'message delivered');
-      this.settle(room, m.id, m.seq);
+      this.waiters.settle(room, m.id, m.seq);
     }
-    for (const { id, seq } of repeats) this.settle(room, id, seq);
-  }
+    for (const { id, seq } of result.repeats) this.waiters.settle(room, id, seq);
 
-  /** Answer the senders waiting for this message; also called when another server stored it (scale-out). */
-  settle(room: string, id: string, seq: string): void {
-    const set = this.waiters.get(`${room}\n${id}`);
-    if (set) for (const resolve of [...set]) resolve(seq);
-  }
-
-  private ledger(room: string): Promise<RoomLedger> {
-    let ledger = this.ledgers.get(room);
-    if (ledger) {
-      // Map order is recency order: move this room to the end.
-      this.ledgers.delete(room);
-      this.ledgers.set(room, ledger);
-    } else {
-      if (this.ledgers.size >= MAX_LEDGERS) this.ledgers.delete(this.ledgers.keys().next().value!);
-      ledger = this.store.page(room, RECENT_IDS_PER_ROOM).then((page) => {
-        const ids = new Map<string, string>();
-        for (const m of [...page.messages].reverse()) ids.set(m.id, m.seq);
-        return { last: BigInt(page.messages[0]?.seq ?? '0'), ids };
-      });
-      this.ledgers.set(room, ledger);
-      // A failed load is forgotten, so the next message tries again.
-      ledger.catch(() => this.ledgers.delete(room));
+    const refused = new Set(result.refused.map((m) => m.id));
+    const done = deliveries.filter((d) => !refused.has(d.message.id)).map((d) => d.receipt);
+    const left = deliveries.filter((d) => refused.has(d.message.id)).map((d) => d.receipt);
+    if (left.length > 0) {
+      this.log.error({ room, ids: [...refused] }, 'messages the store can never write; left for the dead-letter queue');
+      // Back at once: each receive counts towards maxReceiveCount, so they reach the dead-letter queue quickly.
+      await this.release(left);
     }
-    return ledger;
+    // Not deleting is safe (a redelivery is recognised by id), so a failed delete is only logged. Held until then:
+    // the loop polls with a short wait while anything is held, and these rooms are locked until the delete lands.
+    if (done.length > 0) await this.queue.delete(done).catch((err) => this.log.warn({ err }, 'queue delete failed'));
+    for (const r of done) this.held.delete(r);
   }
 
-  /**
-   * Try until it works or the server stops: the queue holds the messages meanwhile, and senders time out on their
-   * own. An error the backend blames on the request itself will not heal by waiting: after a few tries, give up.
-   */
-  private async retry<T>(fn: () => Promise<T>, what: string): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      if (this.stopping.signal.aborted) throw new Stopped();
-      try {
-        return await fn();
-      } catch (err) {
-        if (refusedAsMalformed(err) && attempt >= CLIENT_FAULT_ATTEMPTS) {
-          throw new GaveUp(`${what}: ${(err as Error).message}`);
-        }
-        this.log.warn({ err, attempt }, `${what} failed; retrying`);
-        await sleep(backoffDelay(attempt, 100, 2000), this.stopping.signal);
-      }
-    }
+  private async release(receipts: string[]): Promise<void> {
+    for (const r of receipts) this.held.delete(r);
+    await this.queue.release(receipts).catch((err) => this.log.warn({ err }, 'queue release failed; the messages return after their visibility timeout'));
   }
-}
 
-/** The backend blames the request (not throttling, which passes): retrying the same write cannot succeed. */
-function refusedAsMalformed(err: unknown): boolean {
-  const e = err as { $fault?: string; name?: string };
-  return e.$fault === 'client' && !/Throttl|ProvisionedThroughput|RequestLimit|LimitExceeded/.test(e.name ?? '');
+  private async releaseHeld(): Promise<void> {
+    const receipts = [...this.held.keys()];
+    if (receipts.length > 0) await this.release(receipts);
+  }
+
+  /** Messages of a room that is still retrying stay in flight, keeping their place (and their room's order). */
+  private async keepInFlight(): Promise<void> {
+    const before = Date.now() - this.heartbeatMs;
+    const old = [...this.held].filter(([, at]) => at <= before).map(([r]) => r);
+    if (old.length === 0) return;
+    await this.queue.extend(old, this.visibilitySeconds).catch((err) => this.log.warn({ err }, 'queue visibility extension failed'));
+  }
 }
 
 function groupByRoom(batch: Delivery[]): Map<string, Delivery[]> {
@@ -208,9 +179,4 @@ function groupByRoom(batch: Delivery[]): Map<string, Delivery[]> {
     else rooms.set(d.message.room, [d]);
   }
   return rooms;
-}
-
-function remember(ledger: RoomLedger, id: string, seq: string): void {
-  ledger.ids.set(id, seq);
-  if (ledger.ids.size > RECENT_IDS_PER_ROOM) ledger.ids.delete(ledger.ids.keys().next().value!);
 }

@@ -17,18 +17,20 @@ export function gateQueue(queue: MessageQueue, redis: RedisLink, barrierMs: numb
       if (!redis.ready()) throw new RedisDown('redis is not connected: the other servers would not see this message');
       await queue.send(message);
     },
-    receive: async (signal) => {
+    receive: async (signal, maxWaitSeconds) => {
       if (!redis.ready()) {
         await redis.untilReady(PAUSE_MS, signal);
         return [];
       }
-      return queue.receive(signal);
+      return queue.receive(signal, maxWaitSeconds);
     },
     delete: async (receipts) => {
       // A failed barrier leaves the batch in SQS: redelivered later, it is recognised by id and not stored again.
       await redis.barrier(barrierMs);
       await queue.delete(receipts);
     },
+    release: (receipts) => queue.release(receipts),
+    extend: (receipts, seconds) => queue.extend(receipts, seconds),
     ping: () => queue.ping(),
     close: () => queue.close(),
   };

@@ -30,6 +30,25 @@ export class ChatClient {
     return this.socket.timeout(timeoutMs).emitWithAck('sendMessage', msg);
   }
 
+  /**
+   * Send as a real client does: on `unavailable` (or no ack in time) send again with the same id, until acked or
+   * `attempts` run out. Returns the final ack and how many sends it took.
+   */
+  async sendUntilAcked(msg: SendMessageInput, opts: { attempts?: number; timeoutMs?: number } = {}): Promise<SendAck & { attempts: number }> {
+    const attempts = opts.attempts ?? 20;
+    let last: SendAck = { ok: false, error: { code: 'unavailable', message: 'not sent' } };
+    for (let n = 1; n <= attempts; n++) {
+      try {
+        last = await this.send(msg, opts.timeoutMs ?? 65_000);
+      } catch {
+        continue; // no ack in time: the same as unavailable
+      }
+      if (last.ok || last.error.code !== 'unavailable') return { ...last, attempts: n };
+      await new Promise((r) => setTimeout(r, 200 * n));
+    }
+    return { ...last, attempts };
+  }
+
   join(room: string): Promise<JoinAck> {
     return this.socket.timeout(5000).emitWithAck('join', room);
   }

@@ -1,4 +1,4 @@
-import { createChatResources, MOTO_CREDENTIALS, MOTO_REGION, type ChatResources } from '@chat/local-aws';
+import { createChatResources, MOTO_CREDENTIALS, MOTO_REGION, type ChatResourceOptions, type ChatResources } from '@chat/local-aws';
 import { historyTableInput } from '../../src';
 
 export { startMoto, type Moto } from '@chat/local-aws';
@@ -14,7 +14,7 @@ export function useFakeCredentials(): void {
 }
 
 /** A fresh queue, table and bucket, named uniquely so tests sharing one moto never see each other's data. */
-export async function createResources(endpoint: string, name: string): Promise<ChatResources> {
+export async function createResources(endpoint: string, name: string, opts: ChatResourceOptions = {}): Promise<ChatResources> {
   useFakeCredentials();
-  return createChatResources(endpoint, name, historyTableInput);
+  return createChatResources(endpoint, name, historyTableInput, opts);
 }

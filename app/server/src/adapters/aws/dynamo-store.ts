@@ -1,9 +1,17 @@
-import { CreateTableCommand, type CreateTableCommandInput, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { HistoryPage, MessageStore, SequencedMessage } from '../../ports';
+import { createHash } from 'node:crypto';
+import { DescribeTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { UnwritableMessage, type AppendResult, type HistoryPage, type MessageStore, type SequencedMessage } from '../../ports';
 import { backoffDelay, sleep } from '../../util/backoff';
 
-const MAX_WRITE_BATCH = 25;
+/**
+ * Sort keys of id records: `id#<id>` in the room's partition. Message seqs are zero-padded digits, which sort before
+ * `i`, so every history query bounds `seq` below this prefix and never sees an id record.
+ */
+const ID_PREFIX = 'id#';
+/** The id records' TTL attribute (epoch seconds); the data stack enables TTL on it. */
+export const ID_RECORD_TTL_ATTRIBUTE = 'expiresAt';
+const MAX_GET_BATCH = 100;
 
 /** The history table's shape; the infra stack declares the same keys. */
 export function historyTableInput(tableName: string): CreateTableCommandInput {
@@ -21,9 +29,16 @@ export function historyTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
+interface CancellationReason {
+  Code?: string;
+  Message?: string;
+  Item?: Record<string, unknown>;
+}
+
 /**
- * History in DynamoDB: one item per message, partition key `room`, sort key `seq` (zero-padded, so string order is
- * message order). The newest page is one Query read backwards.
+ * History in DynamoDB, one table: a message is the item (room, seq) — zero-padded, so string order is message
+ * order — and its id record is the item (room, `id#<id>`) holding that seq, with a TTL. Both are written in one
+ * TransactWriteItems, each on condition that it does not exist: two writers can never share a seq or an id.
  */
 export class DynamoStore implements MessageStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -31,34 +46,109 @@ export class DynamoStore implements MessageStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
+    /** How long an id record is kept (its TTL). */
+    private readonly idempotencySeconds: number,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  /** BatchWriteItem, 25 at a time: one request for a whole received batch instead of one per message. */
-  async putAll(messages: SequencedMessage[]): Promise<void> {
-    for (let i = 0; i < messages.length; i += MAX_WRITE_BATCH) {
-      let requests = messages.slice(i, i + MAX_WRITE_BATCH).map((m) => ({
-        PutRequest: { Item: { room: m.room, seq: m.seq, id: m.id, author: m.author, text: m.text, imageKey: m.imageKey, sentAt: m.sentAt } },
-      }));
-      for (let attempt = 1; requests.length > 0; attempt++) {
-        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-        if (requests.length === 0) break;
-        // Throttled: DynamoDB hands back what it did not write; wait a little and send only those.
-        if (attempt >= 8) throw new Error(`DynamoDB left ${requests.length} writes unprocessed after ${attempt} attempts`);
+  async head(room: string): Promise<bigint> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#room = :room AND #seq < :ids',
+        ExpressionAttributeNames: { '#room': 'room', '#seq': 'seq' },
+        ExpressionAttributeValues: { ':room': room, ':ids': ID_PREFIX },
+        ProjectionExpression: '#seq',
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const seq = out.Items?.[0]?.['seq'];
+    return seq === undefined ? 0n : BigInt(String(seq));
+  }
+
+  async lookup(room: string, ids: string[], opts: { consistent?: boolean } = {}): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += MAX_GET_BATCH) {
+      let keys: Record<string, unknown>[] = unique.slice(i, i + MAX_GET_BATCH).map((id) => ({ room, seq: ID_PREFIX + id }));
+      for (let attempt = 1; keys.length > 0; attempt++) {
+        const out = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: opts.consistent ?? false, ProjectionExpression: '#seq, msgSeq', ExpressionAttributeNames: { '#seq': 'seq' } } },
+          }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) found.set(String(item['seq']).slice(ID_PREFIX.length), String(item['msgSeq']));
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (keys.length === 0) break;
+        // Throttled: DynamoDB hands back the keys it did not read; wait a little and ask only for those.
+        if (attempt >= 8) throw new Error(`DynamoDB left ${keys.length} reads unprocessed after ${attempt} attempts`);
         await sleep(backoffDelay(attempt, 50, 1000));
       }
     }
+    return found;
+  }
+
+  async append(room: string, messages: SequencedMessage[]): Promise<AppendResult> {
+    if (messages.length === 0) return { ok: true };
+    const items = messages.flatMap((m) => [
+      { room, seq: m.seq, id: m.id, author: m.author, text: m.text, imageKey: m.imageKey, sentAt: m.sentAt },
+      // Derived from sentAt, not the clock: a retried call sends identical items, as its request token requires.
+      { room, seq: ID_PREFIX + m.id, msgSeq: m.seq, [ID_RECORD_TTL_ATTRIBUTE]: Math.floor(Date.parse(m.sentAt) / 1000) + this.idempotencySeconds },
+    ]);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          // The same write retried after a timeout within 10 minutes is answered as the first one was.
+          ClientRequestToken: createHash('sha256').update(JSON.stringify(items)).digest('hex').slice(0, 36),
+          TransactItems: items.map((Item) => ({
+            Put: {
+              TableName: this.tableName,
+              Item,
+              ConditionExpression: 'attribute_not_exists(#seq)',
+              ExpressionAttributeNames: { '#seq': 'seq' },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          })),
+        }),
+      );
+      return { ok: true };
+    } catch (err) {
+      const e = err as { name?: string; message?: string; CancellationReasons?: CancellationReason[] };
+      if (e.name === 'IdempotentParameterMismatchException') return { ok: false, conflict: { kind: 'seq_taken', seq: messages[0]!.seq } };
+      if (e.name === 'ValidationException' && /size|length/i.test(e.message ?? '')) throw new UnwritableMessage(e.message ?? 'item too large');
+      if (e.name !== 'TransactionCanceledException' || !e.CancellationReasons) throw err;
+      return this.conflict(room, messages, e.CancellationReasons, err);
+    }
+  }
+
+  /** Which condition failed: an id already stored settles a retry, so it is reported before a taken seq. */
+  private async conflict(room: string, messages: SequencedMessage[], reasons: CancellationReason[], err: unknown): Promise<AppendResult> {
+    if (reasons.some((r) => r.Code === 'ValidationError')) throw new UnwritableMessage(reasons.find((r) => r.Code === 'ValidationError')?.Message ?? 'refused');
+    // Anything else (TransactionConflict, throttling, capacity) is transient: the caller retries.
+    if (!reasons.some((r) => r.Code === 'ConditionalCheckFailed')) throw err;
+    for (let i = 1; i < reasons.length; i += 2) {
+      if (reasons[i]?.Code !== 'ConditionalCheckFailed') continue;
+      const m = messages[(i - 1) / 2]!;
+      // The reason's Item is in DynamoDB's wire form ({ S: … }): the document client does not convert errors.
+      const old = reasons[i]!.Item?.['msgSeq'] as { S?: string } | string | undefined;
+      const seq = (typeof old === 'object' ? old.S : old) ?? (await this.lookup(room, [m.id], { consistent: true })).get(m.id);
+      if (seq !== undefined) return { ok: false, conflict: { kind: 'id_known', id: m.id, seq: String(seq) } };
+    }
+    const taken = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+    return { ok: false, conflict: { kind: 'seq_taken', seq: messages[Math.floor(taken / 2)]!.seq } };
   }
 
   async page(room: string, limit: number, before?: string): Promise<HistoryPage> {
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: before === undefined ? '#room = :room' : '#room = :room AND #seq < :before',
-        ExpressionAttributeNames: before === undefined ? { '#room': 'room' } : { '#room': 'room', '#seq': 'seq' },
-        ExpressionAttributeValues: before === undefined ? { ':room': room } : { ':room': room, ':before': before },
+        KeyConditionExpression: '#room = :room AND #seq < :before',
+        ExpressionAttributeNames: { '#room': 'room', '#seq': 'seq' },
+        // A seq is digits, below the id records' prefix.
+        ExpressionAttributeValues: { ':room': room, ':before': before ?? ID_PREFIX },
         ScanIndexForward: false,
         // One more than asked tells whether an older page exists, without an empty last page.
         Limit: limit + 1,
@@ -81,23 +171,6 @@ export class DynamoStore implements MessageStore {
 
   async ping(): Promise<void> {
     await this.client.send(new DescribeTableCommand({ TableName: this.tableName }));
-  }
-
-  /** Embedded mode owns its table; in aws mode the infra stacks create it. */
-  async ensureTable(): Promise<void> {
-    try {
-      await this.ping();
-    } catch (err) {
-      if (!(err instanceof ResourceNotFoundException || (err as Error).name === 'ResourceNotFoundException')) throw err;
-      await this.client.send(new CreateTableCommand(historyTableInput(this.tableName)));
-    }
-    // A new table is CREATING for a moment and refuses reads and writes until ACTIVE.
-    for (let attempt = 1; ; attempt++) {
-      const { Table } = await this.client.send(new DescribeTableCommand({ TableName: this.tableName }));
-      if (Table?.TableStatus === 'ACTIVE') return;
-      if (attempt > 500) throw new Error(`table ${this.tableName} is still ${Table?.TableStatus} after 10 s`);
-      await sleep(20);
-    }
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -71,7 +72,7 @@ export class SqsQueue implements MessageQueue {
     }
   }
 
-  async receive(signal: AbortSignal): Promise<Delivery[]> {
+  async receive(signal: AbortSignal, maxWaitSeconds?: number): Promise<Delivery[]> {
     if (signal.aborted) return [];
     let out;
     try {
@@ -79,7 +80,7 @@ export class SqsQueue implements MessageQueue {
         new ReceiveMessageCommand({
           QueueUrl: this.aws.queueUrl,
           MaxNumberOfMessages: MAX_BATCH,
-          WaitTimeSeconds: this.waitSeconds,
+          WaitTimeSeconds: Math.min(this.waitSeconds, maxWaitSeconds ?? this.waitSeconds),
         }),
         { abortSignal: signal },
       );
@@ -112,6 +113,27 @@ export class SqsQueue implements MessageQueue {
         }),
       );
       if (out.Failed?.length) throw new Error(`SQS did not delete ${out.Failed.length} messages: ${out.Failed[0]!.Code}`);
+    }
+  }
+
+  async release(receipts: string[]): Promise<void> {
+    await this.changeVisibility(receipts, 0);
+  }
+
+  async extend(receipts: string[], seconds: number): Promise<void> {
+    await this.changeVisibility(receipts, seconds);
+  }
+
+  private async changeVisibility(receipts: string[], seconds: number): Promise<void> {
+    for (let i = 0; i < receipts.length; i += MAX_BATCH) {
+      const chunk = receipts.slice(i, i + MAX_BATCH);
+      const out = await this.client.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.aws.queueUrl,
+          Entries: chunk.map((ReceiptHandle, n) => ({ Id: String(n), ReceiptHandle, VisibilityTimeout: seconds })),
+        }),
+      );
+      if (out.Failed?.length) throw new Error(`SQS did not change the visibility of ${out.Failed.length} messages: ${out.Failed[0]!.Code}`);
     }
   }
 

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { MOTO_CREDENTIALS, MOTO_REGION } from '@chat/local-aws';
+import { decodeMessage } from '../../src/adapters/message-codec';
+import { DynamoStore } from '../../src/adapters/aws/dynamo-store';
+import { SqsQueue } from '../../src/adapters/aws/sqs-queue';
+import { MemoryQueue } from '../../src/adapters/embedded/memory-queue';
+import { SqliteStore } from '../../src/adapters/embedded/sqlite-store';
+import type { AcceptedMessage, MessageQueue, MessageStore } from '../../src/ports';
+import { createResources, startMoto, type Moto } from '../support/moto';
+
+export type AdapterKind = 'embedded' | 'aws';
+export const ADAPTERS: AdapterKind[] = ['embedded', 'aws'];
+const DAY = 24 * 3600;
+
+/**
+ * The adapters a port's contract suite runs against, the way socket.io's adapters share one suite: the embedded one
+ * (a temp directory) and the aws one on moto (one moto per file, fresh resources per `create`).
+ */
+export class AdapterBackend {
+  private moto: Moto | undefined;
+  private dirs: string[] = [];
+  private closers: (() => Promise<void>)[] = [];
+  private counter = 0;
+
+  constructor(readonly kind: AdapterKind) {}
+
+  async setup(): Promise<void> {
+    if (this.kind === 'aws') this.moto = await startMoto();
+  }
+
+  async teardown(): Promise<void> {
+    for (const close of this.closers.splice(0).reverse()) await close().catch(() => {});
+    await this.moto?.stop();
+    for (const d of this.dirs) fs.rmSync(d, { recursive: true, force: true });
+  }
+
+  /** A fresh, empty store, and a way to open another connection to the same data (a second server, a restart). */
+  async store(): Promise<{ store: MessageStore; connect(): MessageStore }> {
+    let connect: () => MessageStore;
+    if (this.kind === 'embedded') {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-store-'));
+      this.dirs.push(dir);
+      connect = () => new SqliteStore(path.join(dir, 'history.sqlite'), DAY);
+    } else {
+      const r = await createResources(this.moto!.endpoint, this.name());
+      connect = () => new DynamoStore(new DynamoDBClient({ region: MOTO_REGION, endpoint: r.AWS_ENDPOINT_URL, credentials: MOTO_CREDENTIALS }), r.TABLE_NAME, DAY);
+    }
+    const open = () => {
+      const s = connect();
+      this.closers.push(() => s.close());
+      return s;
+    };
+    return { store: open(), connect: open };
+  }
+
+  /** A fresh queue with its dead-letter queue; `deadLetters` reads what moved there. */
+  async queue(opts: { visibilitySeconds: number; maxReceiveCount: number }): Promise<{ queue: MessageQueue; deadLetters(): Promise<AcceptedMessage[]> }> {
+    if (this.kind === 'embedded') {
+      const q = new MemoryQueue({ waitMs: 1000, visibilityMs: opts.visibilitySeconds * 1000, maxReceiveCount: opts.maxReceiveCount });
+      this.closers.push(() => q.close());
+      return { queue: q, deadLetters: async () => q.deadLetters() };
+    }
+    const r = await createResources(this.moto!.endpoint, this.name(), { visibilityTimeoutSeconds: opts.visibilitySeconds, maxReceiveCount: opts.maxReceiveCount });
+    const q = new SqsQueue({ queueUrl: r.QUEUE_URL, tableName: r.TABLE_NAME, uploadsBucket: r.UPLOADS_BUCKET, region: r.AWS_REGION, endpoint: r.AWS_ENDPOINT_URL }, 10_000, 1, () => {});
+    const sqs = new SQSClient({ region: MOTO_REGION, endpoint: r.AWS_ENDPOINT_URL, credentials: MOTO_CREDENTIALS });
+    this.closers.push(async () => {
+      sqs.destroy();
+      await q.close();
+    });
+    return {
+      queue: q,
+      deadLetters: async () => {
+        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: r.DEAD_LETTER_QUEUE_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 0 }));
+        return (out.Messages ?? []).map((m) => decodeMessage(m.Body ?? '')!);
+      },
+    };
+  }
+
+  private name(): string {
+    return `contract-${process.pid}-${Date.now()}-${this.counter++}`;
+  }
+}
