@@ -166,6 +166,8 @@ test('read-targets.sh reads every target from SSM as step outputs', async () => 
     `distribution_id=${distributionId}`,
     `api_url=http://127.0.0.1:${chatPort}`,
     `site_url=${SITE_URL}`,
+    // One server: no group (CHAT_INSTANCES ≥ 2 writes server-group and the workflow rolls through it).
+    'server_group=none',
   ]);
 }, 120_000);
 
