@@ -27,7 +27,7 @@ const IDLE_TIMEOUT_S = 60;
  * connection refused by a dead server retried on another one.
  */
 export function haproxyConfig(port: number, backends: number[], opts: { checkIntervalMs?: number; statsPort?: number } = {}): string {
-  const inter = opts.checkIntervalMs ?? 500;
+  const inter = opts.checkIntervalMs ?? 1000;
   return [
     // No maxconn: HAProxy sizes it from this process's file descriptor limit.
     'global',
@@ -39,6 +39,8 @@ export function haproxyConfig(port: number, backends: number[], opts: { checkInt
     `  timeout server ${IDLE_TIMEOUT_S}s`,
     `  timeout tunnel ${IDLE_TIMEOUT_S}s`,
     '  timeout http-request 10s',
+    // /readyz pings every backend: on a busy machine it may take seconds, which is slow, not down.
+    '  timeout check 10s',
     '  retries 3',
     '  option redispatch',
     ...(opts.statsPort ? ['frontend stats', `  bind 127.0.0.1:${opts.statsPort}`, '  stats enable', '  stats uri /stats', '  stats refresh 0'] : []),
@@ -52,7 +54,7 @@ export function haproxyConfig(port: number, backends: number[], opts: { checkInt
     '  option httpchk',
     '  http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host 127.0.0.1',
     '  http-check expect status 200',
-    `  default-server inter ${inter} fastinter ${inter} downinter ${inter} rise 1 fall 2`,
+    `  default-server inter ${inter} fastinter ${inter} downinter ${inter} rise 1 fall 3`,
     ...backends.map((p, i) => `  server s${i + 1} 127.0.0.1:${p} check cookie s${i + 1}`),
     '',
   ].join('\n');

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startHaproxy, startRedis, waitForPort, type LoadBalancer, type Redis } from '@chat/local-aws';
-import { createResources, startMoto, type Moto } from './moto';
+import { createChatResources, freePort, startHaproxy, startMoto, startRedis, waitForPort, type LoadBalancer, type Moto, type Redis } from '@chat/local-aws';
+// Not through ../../src: the servers run as their own processes, and the test needs only the table's shape.
+import { historyTableInput } from '../../src/adapters/aws/dynamo-store';
 
 const MAIN = path.resolve(__dirname, '../../dist/main.js');
 
@@ -96,9 +97,9 @@ export class Cluster {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-cluster-'));
 
   async start(opts: { servers?: number; env?: Record<string, string> } = {}): Promise<void> {
-    this.moto = await startMoto({ logFile: path.join(this.dir, 'moto.log') });
+    this.moto = await startMoto({ logFile: path.join(this.dir, 'moto.log'), atomicDynamo: true });
     this.redis = await startRedis({ logFile: path.join(this.dir, 'redis.log') });
-    const resources = await createResources(this.moto.endpoint, `cluster-${process.pid}-${Date.now()}`);
+    const resources = await createChatResources(this.moto.endpoint, `cluster-${process.pid}-${Date.now()}`, historyTableInput);
     const env: Record<string, string> = {
       ...resources,
       AWS_ACCESS_KEY_ID: 'testing',
