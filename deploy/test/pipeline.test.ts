@@ -14,7 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { runSmoke } from '../smoke';
 import { freePort, startMoto, type Moto } from '@chat/local-aws';
-import { REPO_ROOT, build, ensureAwsCli } from './tools';
+import { REPO_ROOT, awsCliEnv, build } from './tools';
 
 const run = promisify(execFile);
 const DEPLOY = path.join(REPO_ROOT, 'deploy');
@@ -78,20 +78,7 @@ beforeAll(async () => {
 
   // AWS stand-in.
   moto = await startMoto();
-  const awsDir = ensureAwsCli();
-  awsEnv = {
-    PATH: awsDir ? `${awsDir}:${process.env.PATH}` : process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_REGION: 'us-east-1',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-  };
+  awsEnv = awsCliEnv(moto.endpoint);
 
   // The workflow's build and bundle steps.
   build('app/server/tsconfig.json');

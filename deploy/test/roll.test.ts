@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startMoto, type Moto } from '@chat/local-aws';
-import { REPO_ROOT, build, ensureAwsCli } from './tools';
+import { REPO_ROOT, awsCliEnv, build } from './tools';
 
 const run = promisify(execFile);
 const DEPLOY = path.join(REPO_ROOT, 'deploy');
@@ -58,20 +58,7 @@ const ready = async (port: number) => (await fetch(`http://127.0.0.1:${port}/rea
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'chat-roll-test-'));
   moto = await startMoto();
-  const awsDir = ensureAwsCli();
-  awsEnv = {
-    PATH: awsDir ? `${awsDir}:${process.env.PATH}` : process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_REGION: 'us-east-1',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-  };
+  awsEnv = awsCliEnv(moto.endpoint);
 
   build('app/server/tsconfig.json');
   const out = path.join(work, 'out');

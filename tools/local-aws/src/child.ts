@@ -11,7 +11,11 @@ export interface Daemon {
 }
 
 export function spawnDaemon(command: string, args: string[], logFile?: string): Daemon {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return adoptDaemon(spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }), logFile);
+}
+
+/** The same for a child already spawned (with piped stdout/stderr). */
+export function adoptDaemon(child: ChildProcess, logFile?: string): Daemon {
   let tail = '';
   const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
   for (const stream of [child.stdout!, child.stderr!]) {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import { freePort, waitForPort } from './ports';
 import { venvTool } from './venv';
+import { adoptDaemon } from './child';
 
 export interface Moto {
   /** `http://127.0.0.1:<port>`: the AWS_ENDPOINT_URL for SQS, DynamoDB and S3 alike. */
@@ -50,33 +50,13 @@ export async function startMoto(opts: { logFile?: string; atomicDynamo?: boolean
         env: { ...process.env, MOTO_PORT: String(port) },
       })
     : spawn(venvTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let tail = '';
-  const log = opts.logFile ? fs.createWriteStream(opts.logFile) : undefined;
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.on('data', (d: Buffer) => {
-      log?.write(d);
-      tail = (tail + d.toString()).slice(-2000);
-    });
-  }
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    process.removeListener('exit', killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGCONT');
-      child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(force);
-    }
-    log?.end();
-  };
+  const daemon = adoptDaemon(child, opts.logFile);
+  const stop = daemon.stop;
   try {
     await waitForPort(port, 30_000, () => child.exitCode !== null);
   } catch (err) {
     await stop();
-    throw new Error(`moto server did not start: ${(err as Error).message}\n${tail}`);
+    throw new Error(`moto server did not start: ${(err as Error).message}\n${daemon.tail()}`);
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,
