@@ -8,7 +8,7 @@ module.exports = {
     '<rootDir>/app/server',
     '<rootDir>/app/web/e2e',
     '<rootDir>/infra',
-    '<rootDir>/deploy',
+    '<rootDir>/release',
     '<rootDir>/loadtest',
   ],
 };

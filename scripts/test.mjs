@@ -28,7 +28,7 @@ try {
   process.env.CHAT_VENV = await ensurePythonVenv();
   process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
   await ensureBuilt();
-  const extraBuilds = ['loadtest', 'deploy', 'infra'].filter((w) => {
+  const extraBuilds = ['loadtest', 'release', 'infra'].filter((w) => {
     const pkg = path.join(ROOT, w, 'package.json');
     return fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).scripts?.build;
   });
@@ -39,7 +39,7 @@ try {
   const typechecks = [
     ['tsc', '-b', 'app/protocol', 'app/server', 'tools/local-aws', 'app/server/test'],
     ['tsc', '-p', 'app/web/e2e/tsconfig.json', '--noEmit'],
-    ...['infra', 'deploy', 'loadtest'].filter((w) => fs.existsSync(path.join(ROOT, w, 'tsconfig.test.json'))).map((w) => ['tsc', '-p', `${w}/tsconfig.test.json`, '--noEmit']),
+    ...['infra', 'release', 'loadtest'].filter((w) => fs.existsSync(path.join(ROOT, w, 'tsconfig.test.json'))).map((w) => ['tsc', '-p', `${w}/tsconfig.test.json`, '--noEmit']),
   ];
   for (const args of typechecks) {
     if ((await run('npx', args)) !== 0) throw new Error(`type check failed: ${args.join(' ')}`);

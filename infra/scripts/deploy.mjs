@@ -1,30 +1,90 @@
-// npm run deploy: every stack in order (data, compute, web, ci, budget), then the values to use, then the site URL.
+// npm run deploy [-- --check]: preflight, then build, bundle, the stacks, the first (or next) release, the site,
+// and a wait until the chat answers through its public URL, smoke test included. --check stops after the preflight
+// and the list of what would be created. The release steps are the pipeline's own scripts (release/ci/*.sh).
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import {
-  cdktfCli, collectOutputs, configOrExit, describeOutputs, infraDir, init, outputsFile, run, stackDir, stackIds, synth, terraformBinary,
+  awsClients, cdktfCli, collectOutputs, configOrExit, describeOutputs, fail, infraDir, init, outputsFile, plannedResources, preflightOrExit,
+  releaseSha, repoRoot, run, stackDir, stackIds, stepper, synth,
 } from './lib.mjs';
 
-const config = configOrExit({ forDeploy: true });
-const tf = terraformBinary();
-const ids = stackIds(config);
-const cdktf = cdktfCli();
+const check = process.argv.slice(2).includes('--check');
+const unknown = process.argv.slice(2).filter((a) => a !== '--check');
+if (unknown.length) fail(`unknown argument ${unknown[0]} (npm run deploy [-- --check])`, 2);
 
-console.log(`Deploying ${ids.join(', ')} to ${config.region} with ${cdktf ? 'cdktf' : tf}${config.cloudfront ? ' (CloudFront on)' : ''}.`);
+const { config, terraform: tf } = await preflightOrExit(configOrExit(), 'deploy');
+const ids = stackIds(config);
+synth();
+console.log(`\n${check ? 'Would create or update' : 'Creates or updates'} (stacks in order):\n${plannedResources(stackDir, ids).map((l) => `  ${l}`).join('\n')}`);
+if (check) {
+  console.log('\nCheck passed: nothing was changed. `npm run deploy` applies the above, ships this build and prints the chat URL.');
+  process.exit(0);
+}
+
+const step = stepper(6);
+const require = createRequire(import.meta.url);
+const siteDir = path.resolve(repoRoot, process.env.CHAT_SITE_DIR || 'app/web/dist/browser');
+const out = path.join(infraDir, '.release');
+
+step('Build the server and the web app');
+run('npm', ['run', 'build', '-w', 'app/protocol', '-w', 'app/server', '-w', 'app/web', '-w', 'release'], { cwd: repoRoot });
+
+step(`Apply ${ids.join(', ')} with ${tf}`);
+const cdktf = cdktfCli();
 if (cdktf) {
   // cdktf synthesizes through cdktf.json's app command and applies the stacks in dependency order.
   run(cdktf, ['deploy', ...ids, '--auto-approve'], { env: { ...process.env, TERRAFORM_BINARY_NAME: tf } });
 } else {
-  // Without the CLI: the same synth, then terraform in each stack directory, as cdktf would run it.
-  synth();
   for (const id of ids) {
     init(tf, id);
     run(tf, [`-chdir=${stackDir(id)}`, 'apply', '-input=false', '-auto-approve']);
   }
 }
-
 const outputs = collectOutputs(tf, ids);
 fs.writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
-console.log(`\n${describeOutputs(outputs, { repo: config.githubRepo, branch: config.githubBranch, environment: config.githubEnvironment })}\n\n(all outputs: ${outputsFile.replace(`${infraDir}/`, 'infra/')})`);
-console.log('\nThe site fills in when the deploy workflow runs on the main branch (set the variables above in GitHub).');
-console.log(`Budget alerts go to ${config.alertEmail}: confirm the AWS Budgets e-mail subscription if asked.`);
-console.log(`\nChat site: ${outputs.SITE_URL ?? '(no SITE_URL output: did the web stack deploy?)'}`);
+for (const name of ['ARTIFACT_BUCKET', 'INSTANCE_ID', 'RELEASE_PARAMETER', 'SITE_BUCKET', 'API_URL', 'SITE_URL']) {
+  if (!outputs[name]) fail(`The stacks have no ${name} output: did every stack apply? (${outputsFile})`);
+}
+
+const sha = releaseSha();
+step(`Bundle and ship release ${sha.slice(0, 12)} to ${outputs.INSTANCE_ID} (the pipeline's release/bundle.sh and release/ci/ship-server.sh)`);
+const { ssm } = awsClients(config.region);
+const live = (await ssm.send(new GetParameterCommand({ Name: outputs.RELEASE_PARAMETER }))).Parameter?.Value;
+const releaseEnv = { ...process.env, AWS_REGION: config.region, AWS_DEFAULT_REGION: config.region, AWS_PAGER: '' };
+if (live === sha) {
+  console.log(`Release ${sha.slice(0, 12)} is already live (${outputs.RELEASE_PARAMETER}): not shipped again.`);
+} else {
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  run('bash', [path.join(repoRoot, 'release/bundle.sh'), path.join(out, 'server.tgz')], { cwd: repoRoot, env: { ...process.env, RELEASE_SHA: sha } });
+  fs.copyFileSync(path.join(repoRoot, 'release/release.sh'), path.join(out, 'release.sh'));
+  run('bash', [path.join(repoRoot, 'release/ci/ship-server.sh'), out], {
+    cwd: repoRoot,
+    env: { ...releaseEnv, SHA: sha, ARTIFACT_BUCKET: outputs.ARTIFACT_BUCKET, INSTANCE_ID: outputs.INSTANCE_ID, RELEASE_PARAMETER: outputs.RELEASE_PARAMETER },
+  });
+}
+
+const { waitFor200, waitUntilLive } = require(path.join(repoRoot, 'release/dist/live.js'));
+const liveTimeout = Number(process.env.CHAT_LIVE_TIMEOUT_MS || 900_000);
+const log = (l) => console.log(`  ${l}`);
+step(`Wait for the API at ${outputs.API_URL}`);
+await waitFor200([new URL('/readyz', outputs.API_URL)], Date.now() + liveTimeout, 3000, log).catch((e) => fail(`${e.message}\nThe instance logs its boot to /var/log/chat-boot.log (Session Manager: aws ssm start-session --target ${outputs.INSTANCE_ID}).`));
+
+step(`Publish the site to ${outputs.SITE_BUCKET} (the pipeline's release/ci/publish-site.sh)`);
+run('bash', [path.join(repoRoot, 'release/ci/publish-site.sh'), siteDir], {
+  cwd: repoRoot,
+  env: { ...releaseEnv, SITE_BUCKET: outputs.SITE_BUCKET, API_URL: outputs.API_URL, SITE_URL: outputs.SITE_URL, DISTRIBUTION_ID: outputs.DISTRIBUTION_ID || 'none' },
+});
+
+step('Wait until site and API answer through the public URL, then the smoke test');
+const smoke = await waitUntilLive(outputs.API_URL, outputs.SITE_URL, { timeoutMs: liveTimeout, label: sha.slice(0, 12), log }).catch((e) => fail(`Not live: ${e.message}`));
+console.log(`  smoke test passed: message ${smoke.id} came back in ${smoke.roundTripMs} ms and is in history`);
+
+if (ids.some((id) => id.endsWith('-ci'))) {
+  console.log(`\n${describeOutputs(outputs, { repo: config.githubRepo, branch: config.githubBranch, environment: config.githubEnvironment })}`);
+}
+console.log(`\nBudget alerts go to ${config.alertEmail}: confirm the AWS Budgets e-mail subscription if asked.`);
+console.log(`(all outputs: ${path.relative(repoRoot, outputsFile)})`);
+console.log(`\nChat: ${outputs.SITE_URL}`);

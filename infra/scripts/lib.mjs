@@ -1,4 +1,5 @@
-// Shared by deploy.mjs and destroy.mjs: configuration, tool discovery, per-stack terraform, outputs.
+// Shared by deploy.mjs and destroy.mjs: configuration, preflight, per-stack terraform, outputs.
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -6,10 +7,15 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export const infraDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const repoRoot = path.resolve(infraDir, '..');
 const require = createRequire(import.meta.url);
 // The compiled app (the npm script builds it first): one source of truth for names and configuration.
-export const { loadConfig, requireDeploySettings, ConfigError } = require(path.join(infraDir, 'dist', 'config.js'));
+export const { loadConfig, ConfigError, DEFAULTS } = require(path.join(infraDir, 'dist', 'config.js'));
 export const { STACK_ORDER, stackId } = require(path.join(infraDir, 'dist', 'names.js'));
+export const { awsClients } = require(path.join(infraDir, 'dist', 'aws-clients.js'));
+export const { runPreflight, formatReport } = require(path.join(infraDir, 'dist', 'preflight.js'));
+export const { plannedResources } = require(path.join(infraDir, 'dist', 'plan.js'));
+export const { findLeftovers } = require(path.join(infraDir, 'dist', 'leftovers.js'));
 export const { synthMain } = require(path.join(infraDir, 'dist', 'main.js'));
 export const { flattenOutputs, describeOutputs, BUCKET_OUTPUTS } = require(path.join(infraDir, 'dist', 'outputs.js'));
 export const { emptyBucket } = require(path.join(infraDir, 'dist', 'empty-bucket.js'));
@@ -22,11 +28,9 @@ export function fail(message, code = 1) {
   process.exit(code);
 }
 
-export function configOrExit({ forDeploy }) {
+export function configOrExit() {
   try {
-    const config = loadConfig(process.env);
-    if (forDeploy) requireDeploySettings(config);
-    return config;
+    return loadConfig(process.env);
   } catch (e) {
     if (e instanceof ConfigError) fail(e.message, 2);
     throw e;
@@ -38,12 +42,17 @@ function works(cmd, args) {
   return r.status === 0;
 }
 
-/** terraform, or OpenTofu: TERRAFORM_BINARY_NAME (the variable cdktf itself reads) wins, then whichever is installed. */
-export function terraformBinary() {
-  const candidates = [process.env.TERRAFORM_BINARY_NAME, 'terraform', 'tofu'].filter(Boolean);
-  const found = candidates.find((c) => works(c, ['version']));
-  if (!found) fail('Neither terraform (>= 1.10) nor OpenTofu (tofu >= 1.10) is on PATH: install one of them first (see infra/README.md).');
-  return found;
+/**
+ * The preflight (infra/src/preflight.ts), printed; exits before any change when a check fails. A discovered
+ * free-tier instance type becomes CHAT_INSTANCE_TYPE for the synth that follows.
+ */
+export async function preflightOrExit(config, mode) {
+  console.log(`Checking ${mode === 'deploy' ? 'whether a deploy would work' : 'before destroying'} (${config.prefix} in ${config.region}${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}):`);
+  const report = await runPreflight({ config, env: process.env, clients: awsClients(config.region), mode });
+  console.log(formatReport(report));
+  if (!report.ok) fail(`Preflight failed: nothing was changed. Fix the lines marked FAIL, then run npm run ${mode} again.`, 1);
+  if (report.instanceType && !process.env.CHAT_INSTANCE_TYPE) process.env.CHAT_INSTANCE_TYPE = report.instanceType;
+  return { ...report, config: configOrExit() };
 }
 
 /** The cdktf CLI if installed (`npm i -g cdktf-cli@0.21.0`, or in node_modules); otherwise terraform runs each stack itself. */
@@ -56,11 +65,28 @@ export function cdktfCli() {
 export function run(cmd, args, opts = {}) {
   console.log(`\n$ ${[cmd, ...args].join(' ')}`);
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: infraDir, ...opts });
-  if (r.status !== 0) fail(`${cmd} ${args[0]} failed (exit ${r.status ?? r.signal}).`);
+  if (r.status !== 0) fail(`${path.basename(cmd)} ${args[0]} failed (exit ${r.status ?? r.signal}).`);
 }
 
-export function stackIds(config) {
-  return STACK_ORDER.map((name) => stackId(config.prefix, name));
+/** Numbered steps, so the output says where a deploy is and where it stopped. */
+export function stepper(total) {
+  let n = 0;
+  return (title) => console.log(`\n[${++n}/${total}] ${title}`);
+}
+
+/** The stacks to apply: the ci stack (GitHub's deploy role) only when a repository is configured. */
+export function stackIds(config, { all = false } = {}) {
+  const names = all || config.githubRepo !== DEFAULTS.githubRepo ? STACK_ORDER : STACK_ORDER.filter((n) => n !== 'ci');
+  return names.map((name) => stackId(config.prefix, name));
+}
+
+/** The release's id: the commit, or for a tree with uncommitted changes a hash of commit + diff (same tree, same id). */
+export function releaseSha() {
+  const git = (...args) => spawnSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const head = git('rev-parse', 'HEAD').stdout.trim();
+  if (!/^[0-9a-f]{40}$/.test(head)) fail('npm run deploy ships a git commit: run it inside the repository clone.');
+  const diff = git('diff', 'HEAD', '--binary').stdout;
+  return diff ? createHash('sha1').update(head).update(diff).digest('hex') : head;
 }
 
 export function stackDir(id) {

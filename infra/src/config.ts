@@ -1,7 +1,9 @@
 /**
  * The one place that decides how the stacks look. Every setting has a default that synthesizes without an AWS
- * account; `deploy` additionally insists on the settings only a human can provide (see `requireDeploySettings`).
+ * account; `deploy`'s preflight (preflight.ts) insists on the settings only a human can provide (the alert e-mail).
  */
+
+import { NODE_CHECKSUMS, pinnedNodeVersion } from './node-release';
 
 export type DynamoBilling = 'provisioned' | 'on-demand';
 
@@ -10,7 +12,7 @@ export interface InfraConfig {
   region: string;
   /** Prefix of every resource name; also the tag `Project`. */
   prefix: string;
-  /** `owner/repo` whose main branch may assume the deploy role. */
+  /** `owner/repo` whose main branch may assume the deploy role; unset (the placeholder), deploy skips the ci stack. */
   githubRepo: string;
   /** Branch allowed to deploy. */
   githubBranch: string;
@@ -27,9 +29,13 @@ export interface InfraConfig {
   alertEmail: string;
   /** Monthly budget in USD; an e-mail also goes out at the first cent actually spent. */
   budgetUsd: number;
-  instanceType: 't3.micro' | 't2.micro';
   /**
-   * Port the server listens on. 3000, the server's own default and the port deploy/release.sh checks /readyz on;
+   * EC2 instance type. Unset, `npm run deploy` picks the first free-tier-eligible type the account and region offer
+   * (preflight); synth alone uses t3.micro. Graviton types (t4g…) get the arm64 AMI and Node tarball.
+   */
+  instanceType: string;
+  /**
+   * Port the server listens on. 3000, the server's own default and the port release/release.sh checks /readyz on;
    * below 1024 the unit grants CAP_NET_BIND_SERVICE to its unprivileged user.
    */
   appPort: number;
@@ -42,7 +48,9 @@ export interface InfraConfig {
   deletionProtection: boolean;
   /** Days after which uploaded images expire; 0 keeps them (history links to them). */
   uploadExpiryDays: number;
-  /** Node.js release installed on the instance: `latest-v24.x` (resolved at first boot) or a pinned 24.x.y. */
+  /** Days CloudWatch Logs keeps the server's log lines (one of CloudWatch's retention values). */
+  logRetentionDays: number;
+  /** Node.js release installed on the instance: the repository's .nvmrc, or another 24.x.y with pinned checksums. */
   nodeVersion: string;
   /**
    * Chat servers. 1 (default): exactly the single free-tier instance, no load balancer, no ElastiCache. 2 or more: an
@@ -72,7 +80,8 @@ export const DEFAULTS: InfraConfig = {
   pointInTimeRecovery: false,
   deletionProtection: false,
   uploadExpiryDays: 0,
-  nodeVersion: 'latest-v24.x',
+  logRetentionDays: 14,
+  nodeVersion: pinnedNodeVersion(),
   chatInstances: 1,
 };
 
@@ -95,6 +104,7 @@ export const ENV_NAMES = {
   pointInTimeRecovery: 'CHAT_PITR',
   deletionProtection: 'CHAT_DELETION_PROTECTION',
   uploadExpiryDays: 'CHAT_UPLOAD_EXPIRY_DAYS',
+  logRetentionDays: 'CHAT_LOG_RETENTION_DAYS',
   nodeVersion: 'CHAT_NODE_VERSION',
   chatInstances: 'CHAT_INSTANCES',
   stateBucket: 'CHAT_STATE_BUCKET',
@@ -116,8 +126,10 @@ const BRANCH = /^[A-Za-z0-9._/-]{1,100}$/;
 const ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
 const SSM_PREFIX = /^(\/[A-Za-z0-9_.-]+)+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const NODE_VERSION = /^(24\.\d+\.\d+|latest-v24\.x)$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** The values CloudWatch Logs accepts as a retention, up to a year (longer is possible but never free). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365] as const;
 
 /** Validates a complete configuration; throws a ConfigError listing every problem at once. */
 export function validateConfig(c: InfraConfig): InfraConfig {
@@ -131,12 +143,15 @@ export function validateConfig(c: InfraConfig): InfraConfig {
   if (!SSM_PREFIX.test(c.ssmPrefix) || c.ssmPrefix.toLowerCase().startsWith('/aws') || c.ssmPrefix.toLowerCase().startsWith('/ssm')) p.push(`ssmPrefix "${c.ssmPrefix}" must be a parameter path like /chat/prod`);
   if (!EMAIL.test(c.alertEmail)) p.push(`alertEmail "${c.alertEmail}" is not an e-mail address`);
   if (!(Number.isFinite(c.budgetUsd) && c.budgetUsd >= 1 && c.budgetUsd <= 10000)) p.push(`budgetUsd ${c.budgetUsd} must be between 1 and 10000`);
-  if (c.instanceType !== 't3.micro' && c.instanceType !== 't2.micro') p.push(`instanceType "${String(c.instanceType)}" must be t3.micro or t2.micro (free tier)`);
+  if (!INSTANCE_TYPE.test(c.instanceType)) p.push(`instanceType "${String(c.instanceType)}" is not an EC2 instance type like t3.micro`);
   if (!(Number.isInteger(c.appPort) && c.appPort >= 1 && c.appPort <= 65535) || c.appPort === 22) p.push(`appPort ${c.appPort} must be a TCP port other than 22`);
   if (c.dynamoBilling !== 'provisioned' && c.dynamoBilling !== 'on-demand') p.push(`dynamoBilling "${String(c.dynamoBilling)}" must be provisioned or on-demand`);
   if (!(Number.isInteger(c.dynamoCapacity) && c.dynamoCapacity >= 1 && c.dynamoCapacity <= 25)) p.push(`dynamoCapacity ${c.dynamoCapacity} must be 1–25 (the free allowance is 25 per direction)`);
   if (!(Number.isInteger(c.uploadExpiryDays) && c.uploadExpiryDays >= 0 && c.uploadExpiryDays <= 3650)) p.push(`uploadExpiryDays ${c.uploadExpiryDays} must be 0 (keep) to 3650`);
-  if (!NODE_VERSION.test(c.nodeVersion)) p.push(`nodeVersion "${c.nodeVersion}" must be latest-v24.x or a Node 24 release like 24.11.1`);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(c.logRetentionDays)) p.push(`logRetentionDays ${c.logRetentionDays} must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  if (!/^24\./.test(c.nodeVersion) || !NODE_CHECKSUMS[c.nodeVersion]) {
+    p.push(`nodeVersion "${c.nodeVersion}" must be a Node 24 release with checksums pinned in infra/src/node-release.ts (${Object.keys(NODE_CHECKSUMS).join(', ')})`);
+  }
   if (!(Number.isInteger(c.chatInstances) && c.chatInstances >= 1 && c.chatInstances <= 10)) p.push(`chatInstances ${c.chatInstances} must be 1 (one free-tier instance) to 10`);
   if (c.stateBucket !== undefined && !BUCKET.test(c.stateBucket)) p.push(`stateBucket "${c.stateBucket}" is not an S3 bucket name`);
   if (c.stateRegion !== undefined && !REGION.test(c.stateRegion)) p.push(`stateRegion "${c.stateRegion}" is not an AWS region name`);
@@ -181,12 +196,4 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (get('region') === undefined && env.AWS_REGION) c.region = env.AWS_REGION;
   if (problems.length > 0) throw new ConfigError(problems);
   return validateConfig({ ...c, ...overrides });
-}
-
-/** Settings that have placeholders for synth but must be real before anything is created in an account. */
-export function requireDeploySettings(c: InfraConfig): void {
-  const p: string[] = [];
-  if (c.githubRepo === DEFAULTS.githubRepo) p.push(`set ${ENV_NAMES.githubRepo}=owner/repo (the repository whose ${c.githubBranch} branch deploys)`);
-  if (c.alertEmail === DEFAULTS.alertEmail) p.push(`set ${ENV_NAMES.alertEmail}=you@example.org (budget alerts go there)`);
-  if (p.length > 0) throw new ConfigError(p);
 }

@@ -37,3 +37,26 @@ export const APP_ROOT = '/opt/chat';
 export const SERVER_MAIN = `${APP_ROOT}/current/app/server/dist/main.js`;
 export const SERVICE_NAME = 'chat.service';
 export const SERVICE_USER = 'chat';
+
+/**
+ * The release pointer, the one name every party agrees on: an SSM String parameter holding the commit SHA every
+ * instance serves (`none` before the first release). release/ci/ship-server.sh sets it once a release passed its
+ * health check (the pipeline and `npm run deploy` both ship through it); the boot script reads it, so a new or
+ * replaced instance serves the current release by itself. The ci stack also publishes the name as the deploy
+ * target `release-parameter`, which is how the shell scripts learn it.
+ */
+export const releaseParameterName = (ssmPrefix: string) => `${ssmPrefix}/release`;
+export const NO_RELEASE = 'none';
+/**
+ * Release files carry this tag from upload until they become the current release, and again once another one
+ * replaces them; the artifact bucket expires only tagged files, so the release a new instance needs never expires.
+ */
+export const SUPERSEDED_TAG = { key: 'chat-release', value: 'superseded' } as const;
+/** Where a release's files are in the artifact bucket (ship-server.sh uploads there, the instance fetches). */
+export const releaseKey = (sha: string, file: 'server.tgz' | 'release.sh') => `releases/${sha}/${file}`;
+
+/** Graviton families (a1, t4g, m7g, c6gn, …) are arm64: their AMI and Node tarball differ. */
+export function instanceArchitecture(instanceType: string): 'arm64' | 'x86_64' {
+  const family = instanceType.split('.')[0] ?? '';
+  return family === 'a1' || /^[a-z]+\d+g/.test(family) ? 'arm64' : 'x86_64';
+}

@@ -17,8 +17,12 @@ export interface PrivateBucketProps {
   /** Days after which objects under `expirePrefix` are deleted; 0 keeps them. */
   expireDays: number;
   expirePrefix: string;
+  /** Expire only objects carrying this tag (instead of every object under the prefix). */
+  expireTag?: { key: string; value: string };
   /** Why objects in this bucket need no version history. */
   noVersioningReason: string;
+  /** Further prefixes whose objects expire after their own number of days (e.g. uploads never sent). */
+  alsoExpire?: { id: string; prefix: string; days: number }[];
 }
 
 /**
@@ -74,9 +78,12 @@ export class PrivateBucket extends Construct {
       rules.push({
         id: 'expire-old-objects',
         status: 'Enabled',
-        filter: [{ prefix: props.expirePrefix }],
+        filter: [props.expireTag ? { tag: [props.expireTag] } : { prefix: props.expirePrefix }],
         expiration: [{ days: props.expireDays }],
       });
+    }
+    for (const e of props.alsoExpire ?? []) {
+      rules.push({ id: e.id, status: 'Enabled', filter: [{ prefix: e.prefix }], expiration: [{ days: e.days }] });
     }
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket: b.id, rule: rules });
   }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, TerraformLocal } from 'cdktf';
+import { Fn, TerraformLocal, type ITerraformDependable } from 'cdktf';
 import type { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import type { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SecurityGroup as Sg } from '@cdktf/provider-aws/lib/security-group';
@@ -41,6 +41,8 @@ export interface ScaleOutProps {
   amiId: string;
   /** User data for a server, given the REDIS_URL it must use. */
   userData: (redisUrl: string) => string;
+  /** What must exist before a server boots (the internet route, the log groups its agent writes to). */
+  dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -236,6 +238,7 @@ export class ScaleOut extends Construct {
       // New settings (a new template version) roll through the group one instance at a time.
       instanceRefresh: { strategy: 'Rolling', preferences: { minHealthyPercentage: 50 } },
       tag: [{ key: 'Name', value: `${config.prefix}-server`, propagateAtLaunch: true }],
+      dependsOn: p.dependsOn,
     });
   }
 }

@@ -42,8 +42,10 @@ describe('ci stack', () => {
   test('the deploy targets are written to SSM Parameter Store as the workflow reads them', () => {
     const params = Object.fromEntries(resources(ci, 'aws_ssm_parameter').map((p) => [String(p.name), p]));
     expect(Object.keys(params).sort()).toEqual(
-      ['api-url', 'artifact-bucket', 'distribution-id', 'instance-id', 'site-bucket', 'site-url'].map((n) => `/chat/prod/${n}`).sort(),
+      ['api-url', 'artifact-bucket', 'distribution-id', 'instance-id', 'release-parameter', 'site-bucket', 'site-url'].map((n) => `/chat/prod/${n}`).sort(),
     );
+    // The pointer's name, from the compute stack where the pointer is created (names.releaseParameterName).
+    expect(params['/chat/prod/release-parameter']!.value).toMatch(/^\$\{data\.terraform_remote_state\.[^}]*release-pointer[^}]*name\}$/);
     for (const p of Object.values(params)) expect(p.type).toBe('String');
     expect(params['/chat/prod/distribution-id']!.value).toBe('none');
     expect(params['/chat/prod/instance-id']!.value).toMatch(/^\$\{data\.terraform_remote_state\.[^}]*instance[^}]*\}$/);
@@ -60,13 +62,15 @@ describe('ci stack', () => {
     const grants = policy.flatMap((s) => asList(s.Action).map((a) => [a, asList(s.Resource)] as const));
     expect(policy.every((s) => s.Effect === 'Allow')).toBe(true);
     expect(grants.map(([a]) => a).sort()).toEqual(
-      ['ssm:GetParameters', 's3:PutObject', 's3:ListBucket', 's3:PutObject', 'ssm:SendCommand', 'ssm:GetCommandInvocation'].sort(),
+      ['ssm:GetParameters', 's3:PutObject', 's3:ListBucket', 's3:PutObject', 'ssm:SendCommand', 'ssm:GetCommandInvocation', 'ssm:GetParameter', 'ssm:PutParameter', 's3:PutObjectTagging', 's3:DeleteObjectTagging'].sort(),
     );
     const byAction = (a: string) => grants.filter(([x]) => x === a).flatMap(([, r]) => r);
-    // The six targets, and server-group, which exists only with CHAT_INSTANCES ≥ 2 (read-targets.sh asks for it).
-    expect(byAction('ssm:GetParameters')).toHaveLength(7);
-    for (const r of byAction('ssm:GetParameters').slice(0, 6)) expect(r).toMatch(/^\$\{aws_ssm_parameter\.target-[a-z-]+\.arn\}$/);
-    expect(byAction('ssm:GetParameters')[6]).toMatch(/^arn:aws:ssm:us-east-1:\$\{[^}]+\}:parameter\/chat\/prod\/server-group$/);
+    // The seven targets, and server-group, which exists only with CHAT_INSTANCES ≥ 2 (read-targets.sh asks for it).
+    expect(byAction('ssm:GetParameters')).toHaveLength(8);
+    // Only the release pointer may be written, after a healthy release.
+    expect(byAction('ssm:PutParameter')).toEqual([expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]*release-pointer[^}]*arn\}$/)]);
+    for (const r of byAction('ssm:GetParameters').slice(0, 7)) expect(r).toMatch(/^\$\{aws_ssm_parameter\.target-[a-z-]+\.arn\}$/);
+    expect(byAction('ssm:GetParameters')[7]).toMatch(/^arn:aws:ssm:us-east-1:\$\{[^}]+\}:parameter\/chat\/prod\/server-group$/);
     expect(byAction('s3:PutObject')).toEqual([
       expect.stringMatching(/artifacts_bucket.*arn\}\/releases\/\*$/),
       expect.stringMatching(/site.*arn\}\/\*$/),

@@ -8,6 +8,7 @@ import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { STACK_ORDER } from '../src/names';
+import { NODE_CHECKSUMS } from '../src/node-release';
 import { asList, only, parse, resources, statements, synthAll } from './helpers';
 
 type Rule = { from_port: number; to_port: number; protocol: string; cidr_blocks?: string[]; prefix_list_ids?: string[] };
@@ -22,6 +23,18 @@ function ingressRules(json: string): Rule[] {
     protocol: r.ip_protocol as string,
   }));
   return [...inline, ...separate, ...vpcRules];
+}
+
+/** Whether the release pipeline ships through SSM Run Command (what AmazonSSMManagedInstanceCore is kept for). */
+function pipelineUsesRunCommand(): boolean {
+  const root = path.resolve(__dirname, '../..');
+  const dirs = ['.github/workflows', 'deploy', 'deploy/ci', 'release', 'release/ci', 'infra/scripts'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+  return dirs.some((d) =>
+    fs.readdirSync(d).some((f) => {
+      const file = path.join(d, f);
+      return fs.statSync(file).isFile() && fs.readFileSync(file, 'utf8').includes('send-command');
+    }),
+  );
 }
 
 function renderedUserData(json: string): string {
@@ -87,8 +100,8 @@ describe('compute stack', () => {
     }
     expect([...byAction.keys()].sort()).toEqual(
       [
-        'dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:Query',
-        's3:GetObject', 's3:ListBucket', 's3:PutObject',
+        'dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+        's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'ssm:GetParameter',
         'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage',
       ].sort(),
     );
@@ -96,24 +109,43 @@ describe('compute stack', () => {
     for (const a of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes']) {
       expect(byAction.get(a)).toEqual([remote('aws_sqs_queuequeuearn')]);
     }
-    for (const a of ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable']) {
+    for (const a of ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:UpdateItem']) {
       expect(byAction.get(a)).toEqual([remote('aws_dynamodb_tablehistoryarn')]);
     }
     expect(byAction.get('s3:ListBucket')).toEqual([remote('uploads_bucket')]);
-    expect(byAction.get('s3:PutObject')).toEqual([expect.stringMatching(/uploads_bucket.*\/rooms\/\*$/)]);
-    expect(byAction.get('s3:GetObject')).toEqual([
-      expect.stringMatching(/uploads_bucket.*\/rooms\/\*$/),
-      '${aws_s3_bucket.artifacts_bucket_A41425E9.arn}/releases/*',
-    ]);
+    const rooms = expect.stringMatching(/uploads_bucket.*\/rooms\/\*$/);
+    const pending = expect.stringMatching(/uploads_bucket.*\/pending\/\*$/);
+    expect(byAction.get('s3:PutObject')).toEqual([rooms, pending]);
+    expect(byAction.get('ssm:GetParameter')).toEqual(['${aws_ssm_parameter.release-pointer.arn}']);
+    // A deleted message's image, and a pending upload once a message has claimed it.
+    expect(byAction.get('s3:DeleteObject')).toEqual([rooms, pending]);
+    expect(byAction.get('s3:GetObject')).toEqual([rooms, pending, '${aws_s3_bucket.artifacts_bucket_A41425E9.arn}/releases/*']);
     for (const resourcesOfAction of byAction.values()) {
       for (const r of resourcesOfAction) expect(r).not.toMatch(/^\*$|^arn:aws:[a-z0-9]+:\*/);
     }
   });
 
-  test('the instance role also has SSM managed instance core and the CloudWatch agent policy', () => {
-    expect(compute).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
-    expect(compute).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy' });
-    expect(resources(compute, 'aws_iam_role_policy_attachment')).toHaveLength(2);
+  test('no unused managed policy: only SSM core (Session Manager, the pipeline\'s Run Command); the CloudWatch agent gets its least set inline', () => {
+    const attached = resources(compute, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
+    expect(attached).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore']);
+    // SSM core is used: the release is shipped through SSM Run Command.
+    expect(pipelineUsesRunCommand()).toBe(true);
+    // CloudWatchAgentServerPolicy would also allow creating any log group, reading SSM parameters, X-Ray, EC2 describes.
+    expect(compute).not.toContain('CloudWatchAgentServerPolicy');
+    const agent = resources(compute, 'aws_iam_role_policy').find((p) => p.name === 'cloudwatch-agent')!;
+    const [logs, metrics] = statements(agent.policy);
+    expect(asList(logs!.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
+    const group = (name: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_log_group\\.monitoring_${name}_[0-9A-F]+\\.arn\\}$`));
+    const streams = (name: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_log_group\\.monitoring_${name}_[0-9A-F]+\\.arn\\}:\\*$`));
+    expect(asList(logs!.Resource)).toEqual([group('server-logs'), streams('server-logs'), group('metrics-logs'), streams('metrics-logs')]);
+    expect(metrics).toEqual({
+      Sid: 'AgentMetrics',
+      Effect: 'Allow',
+      Action: 'cloudwatch:PutMetricData',
+      Resource: '*',
+      Condition: { StringEquals: { 'cloudwatch:namespace': ['Chat', 'Chat/Host'] } },
+    });
+    expect(statements(agent.policy)).toHaveLength(2);
   });
 
   test('the instance boots only once its subnet routes to the internet (user data downloads Node)', () => {
@@ -121,8 +153,35 @@ describe('compute stack', () => {
     expect(instance.depends_on).toEqual(expect.arrayContaining(['aws_route_table_association.public-routes-subnet', 'aws_internet_gateway.internet-gateway']));
   });
 
-  test('an Elastic IP is attached to the instance', () => {
-    expect(compute).toHaveResourceWithProperties(Eip, { domain: 'vpc', instance: '${aws_instance.server.id}' });
+  test('the Elastic IP is on the network interface before the instance boots (network from the first second)', () => {
+    expect(compute).toHaveResourceWithProperties(Eip, { domain: 'vpc', network_interface: '${aws_network_interface.server-interface.id}' });
+    const instance = only(compute, 'aws_instance');
+    expect(instance.primary_network_interface).toEqual({ network_interface_id: '${aws_network_interface.server-interface.id}' });
+    expect(instance.depends_on).toEqual(expect.arrayContaining(['aws_eip.address']));
+    expect(only(compute, 'aws_network_interface').security_groups).toEqual(['${aws_security_group.app-security-group.id}']);
+  });
+
+  test('the subnet is in the alphabetically first zone offering the type (deterministic)', () => {
+    expect(String(only(compute, 'aws_subnet').availability_zone)).toBe('${element(sort(data.aws_ec2_instance_type_offerings.instance-type-azs.locations), 0)}');
+  });
+
+  test('a Graviton type gets the arm64 AMI; t2 gets no EBS-optimized flag', () => {
+    const arm = synthAll({ instanceType: 't4g.micro' }).json.compute;
+    expect(arm).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64' });
+    expect(arm).toHaveResourceWithProperties(Instance, { instance_type: 't4g.micro', ebs_optimized: true });
+  });
+
+  test('the release pointer starts at none, and terraform never resets it (ship-server.sh sets it)', () => {
+    const p = resources(compute, 'aws_ssm_parameter').find((r) => r.name === '/chat/prod/release')!;
+    expect(p).toMatchObject({ type: 'String', value: 'none', lifecycle: { ignore_changes: ['value'] } });
+    expect(parse(compute).output!.RELEASE_PARAMETER!.value).toBe('${aws_ssm_parameter.release-pointer.name}');
+  });
+
+  test('only superseded release bundles expire: the current one stays for a replacement instance', () => {
+    const rules = resources(compute, 'aws_s3_bucket_lifecycle_configuration').flatMap((r) => r.rule as { id: string; filter: unknown[]; expiration?: unknown }[]);
+    expect(rules.filter((r) => r.expiration)).toEqual([
+      expect.objectContaining({ filter: [{ tag: [{ key: 'chat-release', value: 'superseded' }] }], expiration: [{ days: 30 }] }),
+    ]);
   });
 
   test('the deploy-artifacts bucket is private', () => {
@@ -138,28 +197,31 @@ describe('compute stack', () => {
 
   test('user data is valid shell (bash -n)', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chat-userdata-')), 'user-data.sh');
-    for (const overrides of [{}, { cloudfront: true }, { appPort: 80 }, { nodeVersion: '24.11.1' }]) {
+    for (const overrides of [{}, { cloudfront: true }, { appPort: 80 }, { instanceType: 't4g.micro' }]) {
       fs.writeFileSync(file, renderedUserData(synthAll(overrides).json.compute));
       expect(() => execFileSync('bash', ['-n', file], { stdio: 'pipe' })).not.toThrow();
     }
     // The only terraform interpolations are the settings: a stray one would be a shell variable terraform ate.
     const interpolations = renderedUserData(compute).match(/\$\{[^}]*\}/g) ?? [];
-    expect(interpolations.every((i) => i.startsWith('${data.terraform_remote_state.') || i.startsWith('${data.aws_caller_identity.'))).toBe(true);
+    expect(interpolations.filter((i) => !i.startsWith('${data.terraform_remote_state.') && !i.startsWith('${data.aws_caller_identity.'))).toEqual([
+      '${aws_s3_bucket.artifacts_bucket_A41425E9.bucket}',
+    ]);
   });
 
-  test('user data installs Node 24 from nodejs.org with a verified checksum', () => {
+  test('user data installs the Node version .nvmrc pins, checked against the checksums pinned in the repo', () => {
     const ud = renderedUserData(compute);
+    const version = fs.readFileSync(path.join(__dirname, '../../.nvmrc'), 'utf8').trim();
     expect(ud).toMatch(/^#!\/bin\/bash\n/);
-    expect(ud).toContain("NODE_VERSION='latest-v24.x'");
-    expect(ud).toContain('NODE_BASE="https://nodejs.org/dist/$NODE_VERSION"');
-    expect(ud).toContain('curl -fsSLO --retry 10 --retry-all-errors "$NODE_BASE/$NODE_TARBALL"');
+    expect(ud).toContain(`NODE_VERSION='${version}'`);
+    expect(ud).toContain(`NODE_SHA256_X64='${NODE_CHECKSUMS[version]!.x64}'`);
+    expect(ud).toContain(`NODE_SHA256_ARM64='${NODE_CHECKSUMS[version]!.arm64}'`);
     expect(ud).toContain('sha256sum -c -');
-    expect(synthAll({ nodeVersion: '24.11.1' }).json.compute).toContain("NODE_VERSION='24.11.1'");
+    expect(ud).toContain("RELEASE_PARAMETER='/chat/prod/release'");
   });
 
   test('user data runs the server as chat.service with restart, an unprivileged user and its settings from the stacks', () => {
     const ud = renderedUserData(compute);
-    expect(ud).toContain('cat > /etc/systemd/system/chat.service');
+    expect(ud).toContain('UNIT_FILE="$ROOT/etc/systemd/system/chat.service"');
     expect(ud).toContain('ExecStart=/usr/local/bin/node /opt/chat/current/app/server/dist/main.js');
     expect(ud).toContain('Restart=always');
     expect(ud).toContain('User=chat');
@@ -168,11 +230,12 @@ describe('compute stack', () => {
     expect(ud).toContain('CapabilityBoundingSet=\n');
     // t2.micro refuses the EBS-optimized flag at launch; t3 has it at no cost.
     expect(resources(synthAll({ instanceType: 't2.micro' }).json.compute, 'aws_instance')[0]!.ebs_optimized).toBeUndefined();
+
     expect(resources(compute, 'aws_instance')[0]!.ebs_optimized).toBe(true);
     const ud80 = renderedUserData(synthAll({ appPort: 80 }).json.compute);
     expect(ud80).toContain('Environment="PORT=80"');
     expect(ud80).toContain('AmbientCapabilities=CAP_NET_BIND_SERVICE\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE\n');
-    expect(ud).toContain('install -d -o root -g root -m 0755 /opt/chat /opt/chat/releases');
+    expect(ud).toContain('APP_HOME="$ROOT/opt/chat"');
     expect(ud).toContain('Environment="HOST=0.0.0.0"');
     expect(ud).toContain('Environment="PORT=3000"');
     expect(ud).toContain('Environment="AWS_REGION=us-east-1"');

@@ -1,4 +1,5 @@
-import { ConfigError, DEFAULTS, ENV_NAMES, loadConfig, requireDeploySettings, validateConfig } from '../src/config';
+import { nodeRelease, pinnedNodeVersion } from '../src/node-release';
+import { ConfigError, DEFAULTS, ENV_NAMES, loadConfig, validateConfig } from '../src/config';
 import { websiteHost } from '../src/names';
 
 describe('configuration', () => {
@@ -39,8 +40,8 @@ describe('configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     expect(problems.join('\n')).toMatch(/CHAT_CLOUDFRONT="maybe"/);
-    expect(() => validateConfig({ ...DEFAULTS, region: 'mars', githubRepo: 'no-slash', instanceType: 'm5.large' as never })).toThrow(
-      /region "mars"[\s\S]*githubRepo "no-slash"[\s\S]*instanceType "m5.large"/,
+    expect(() => validateConfig({ ...DEFAULTS, region: 'mars', githubRepo: 'no-slash', instanceType: 'M5 large' })).toThrow(
+      /region "mars"[\s\S]*githubRepo "no-slash"[\s\S]*instanceType "M5 large"/,
     );
   });
 
@@ -50,15 +51,17 @@ describe('configuration', () => {
     ['SSH as the app port', { appPort: 22 }],
     ['capacity beyond the free allowance', { dynamoCapacity: 26 }],
     ['a Node version other than 24', { nodeVersion: '22.11.0' }],
+    ['a Node version without pinned checksums', { nodeVersion: '24.0.0' }],
     ['a wildcard branch', { githubBranch: '*' }],
   ])('rejects %s', (_what, bad) => {
     expect(() => validateConfig({ ...DEFAULTS, ...bad })).toThrow(ConfigError);
   });
 
-  test('deploy insists on a real repository and alert e-mail', () => {
-    expect(() => requireDeploySettings(DEFAULTS)).toThrow(new RegExp(`${ENV_NAMES.githubRepo}[\\s\\S]*${ENV_NAMES.alertEmail}`));
-    expect(() => requireDeploySettings({ ...DEFAULTS, githubRepo: 'me/chat', alertEmail: 'me@example.org' })).not.toThrow();
+  test('the Node version .nvmrc pins has checksums in the repo (bumping .nvmrc alone fails here)', () => {
+    expect(() => nodeRelease(pinnedNodeVersion())).not.toThrow();
+    expect(DEFAULTS.nodeVersion).toBe(pinnedNodeVersion());
   });
+
 
   test('website endpoints use the region’s separator', () => {
     expect(websiteHost('b', 'us-east-1')).toBe('b.s3-website-us-east-1.amazonaws.com');

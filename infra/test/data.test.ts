@@ -1,3 +1,4 @@
+import { PENDING_UPLOAD_PREFIX } from '@chat/server/iam';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
@@ -120,13 +121,24 @@ describe('data stack', () => {
 
   test('expiring old uploads is an option; abandoned multipart uploads are always cleaned up', () => {
     const rulesOf = (json: string) => only(json, 'aws_s3_bucket_lifecycle_configuration').rule as { id: string; expiration?: unknown }[];
-    expect(rulesOf(data).map((r) => r.id)).toEqual(['abort-incomplete-multipart']);
+    expect(rulesOf(data).map((r) => r.id)).toEqual(['abort-incomplete-multipart', 'expire-unsent-uploads']);
     const expiring = synthAll({ uploadExpiryDays: 30 }).json.data;
     expect(expiring).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
       rule: expect.arrayContaining([
         expect.objectContaining({ id: 'expire-old-objects', status: 'Enabled', filter: [{ prefix: 'rooms/' }], expiration: [{ days: 30 }] }),
       ]),
     });
+  });
+
+  test('uploads never sent in a message (still under pending/) expire after a day, whatever else is kept', () => {
+    for (const json of [data, synthAll({ uploadExpiryDays: 30 }).json.data]) {
+      expect(json).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
+        rule: expect.arrayContaining([
+          expect.objectContaining({ id: 'expire-unsent-uploads', status: 'Enabled', filter: [{ prefix: PENDING_UPLOAD_PREFIX }], expiration: [{ days: 1 }] }),
+        ]),
+      });
+    }
+    expect(PENDING_UPLOAD_PREFIX).toBe('pending/');
   });
 
   test('outputs carry the server setting names', () => {

@@ -10,8 +10,9 @@ import { runArtillery } from './artillery';
 import { LOADTEST_DIR } from './paths';
 import { vuCount } from './plan';
 import { startMotoBackend, type MotoBackend } from './moto';
+import { formatProfileSummary, summarizeProfileFile } from './profile-summary';
 import { writeReport } from './report';
-import { startChildServer, type ChildServer } from './servers';
+import { cpuBetween, startChildServer, type ChildServer, type CpuSample } from './servers';
 import { startScaledOut, withRedis, type ServedBy } from './cluster';
 import { RunStats, type StatsData } from './stats';
 import { formatSummary, integrityFailures, type RunResult } from './summary';
@@ -55,7 +56,7 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
   }
 
   const profileDir = o.profile ? join(dir, 'profile') : undefined;
-  type Started = { url: string; stop: () => Promise<number | undefined>; servedBy?: () => Promise<ServedBy> };
+  type Started = { url: string; stop: () => Promise<number | undefined>; servedBy?: () => Promise<ServedBy>; cpuSamples?: CpuSample[] };
   const targets: Array<{ label: string; start: () => Promise<Started> }> = [];
   if (o.floor) targets.push({ label: 'floor', start: () => startChildServer('floor', {}, join(dir, 'floor.server.log')) });
   if (o.target) {
@@ -68,7 +69,7 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
         const moto: MotoBackend = await startMotoBackend(join(dir, 'moto.log'));
         try {
           const server = await startChildServer('chat', chatEnv(moto.env), join(dir, 'moto.server.log'), profileDir);
-          return { url: server.url, stop: async () => (await server.stop().finally(() => moto.stop())) };
+          return { url: server.url, cpuSamples: server.cpuSamples, stop: async () => (await server.stop().finally(() => moto.stop())) };
         } catch (err) {
           await moto.stop();
           throw err;
@@ -87,7 +88,7 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
           });
           try {
             const server = await startChildServer('chat', chatEnv({ ...moto.env, REDIS_URL: redis.url }), join(dir, 'moto+redis.server.log'));
-            return { url: server.url, stop: async () => await server.stop().finally(() => Promise.all([moto.stop(), redis.stop()])) };
+            return { url: server.url, cpuSamples: server.cpuSamples, stop: async () => await server.stop().finally(() => Promise.all([moto.stop(), redis.stop()])) };
           } catch (err) {
             await Promise.all([moto.stop(), redis.stop()]);
             throw err;
@@ -133,12 +134,14 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
     const wallMs = Date.now() - wallStart;
     artilleryFiles.push(run.outputFile);
     const stats = loadStats(statsDir);
+    const sendCpuMs = server.cpuSamples ? cpuBetween(server.cpuSamples, stats.startedAt, stats.startedAt + vars.duration * 1000) : undefined;
     runs.push({
       label: t.label,
       target: server.url,
       stats,
       durationS: vars.duration,
       ...(cpuMs !== undefined ? { serverCpuMs: cpuMs, serverWallMs: wallMs } : {}),
+      ...(sendCpuMs !== undefined ? { sendCpuMs } : {}),
       artilleryExitCode: run.exitCode,
       checks: run.checks,
       ...(servedBy ? { servers: servedBy } : {}),
@@ -177,6 +180,15 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
     return { png: false };
   });
 
+  if (profileDir) {
+    // Where the chat server's time went, next to each profile (the top lines are printed too).
+    for (const f of safeList(profileDir).filter((n) => n.endsWith('.cpuprofile'))) {
+      const text = formatProfileSummary(summarizeProfileFile(join(profileDir, f), 25));
+      writeFileSync(join(profileDir, f.replace(/\.cpuprofile$/, '.txt')), `${text}\n`);
+      log(`\nprofile ${f}:\n${text.split('\n\n').slice(0, 2).join('\n\n')}`);
+    }
+  }
+
   log('');
   log(summary);
   log('');
@@ -188,12 +200,23 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
 }
 
 /** A local chat server: loopback only, quiet logs, its own throw-away data directory. */
-function chatEnv(extra: Record<string, string>): Record<string, string | undefined> {
+export function chatEnv(extra: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const k of SERVER_ENV) delete env[k];
   const data = mkdtempSync(join(os.tmpdir(), 'chat-loadtest-'));
   process.once('exit', () => rmSync(data, { recursive: true, force: true }));
-  return { ...env, LOG_LEVEL: process.env.LOADTEST_SERVER_LOG_LEVEL ?? 'warn', DATA_DIR: data, ...extra, PORT: '0', HOST: '127.0.0.1' };
+  // Every virtual user comes from this one host: exempt it from the per-address limits (sockets, messages per
+  // address), which would otherwise see one client with hundreds of sockets. Per-socket limits still apply.
+  const exempt = { ABUSE_EXEMPT_ADDRESSES: '127.0.0.1,::1' };
+  return { ...env, LOG_LEVEL: process.env.LOADTEST_SERVER_LOG_LEVEL ?? 'warn', DATA_DIR: data, ...exempt, ...extra, PORT: '0', HOST: '127.0.0.1' };
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function loadStats(statsDir: string): RunStats {

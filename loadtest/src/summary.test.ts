@@ -6,6 +6,7 @@ import { formatSummary, integrityFailures, metricRows, runRows, type RunResult }
 function run(label: string, e2e: number[], counters: Record<string, number> = {}): RunResult {
   const stats = new RunStats(0);
   e2e.forEach((v, i) => stats.record('chat.e2e_ms', Math.floor(i / 10), v));
+  stats.count('chat.sent', e2e.length);
   stats.count('chat.acked', e2e.length);
   stats.count('chat.received', e2e.length * 3);
   for (const [k, n] of Object.entries(counters)) stats.count(k, n);
@@ -26,6 +27,17 @@ describe('summary', () => {
 
   it('reports throughput over the send window', () => {
     expect(runRows([embedded])[0]).toMatchObject({ msgsPerS: 10, deliveriesPerS: 30, lost: 0, duplicated: 0, outOfOrder: 0 });
+  });
+
+  it('states server CPU over the send window, per message and per delivery, and against the floor', () => {
+    const [f, e] = runRows([
+      { ...floor, sendCpuMs: 500, serverCpuMs: 9000, serverWallMs: 20000 },
+      { ...embedded, sendCpuMs: 1500 },
+    ]);
+    // 10 s window; 100 messages, 300 deliveries.
+    expect(f).toMatchObject({ serverCpuPct: 5, cpuMsPerMsg: 5 });
+    expect(e).toMatchObject({ serverCpuPct: 15, cpuMsPerMsg: 15, cpuUsPerDelivery: 5000 });
+    expect(formatSummary([{ ...floor, sendCpuMs: 500 }, { ...embedded, sendCpuMs: 1500 }])).toMatch(/\| embedded .*\| 15\.0% +\| 15\.000 +\| 5000\.0 +\| 3\.00× +\|/);
   });
 
   it('fails a run with lost, duplicated or out-of-order messages, or with nothing acknowledged', () => {

@@ -12,6 +12,8 @@ export interface RunResult {
   serverCpuMs?: number;
   /** wall time the server process ran, for its CPU share */
   serverWallMs?: number;
+  /** CPU time of the server process during the send window alone (sampled), ms */
+  sendCpuMs?: number;
   artilleryExitCode: number;
   checks: string[];
   /** Scale-out runs: servers started and how many took connections from the load balancer. */
@@ -40,9 +42,13 @@ export interface RunRow {
   failed: number;
   /** flood scenario: the flooder's sends refused as rate_limited (expected) */
   floodRefused: number;
+  /** share of one core: over the send window when sampled, else over the whole run */
   serverCpuPct?: number;
   /** "2 (2 served)" for a scale-out run */
   servers?: string;
+  /** server CPU ms per message sent and µs per delivery, over the send window */
+  cpuMsPerMsg?: number;
+  cpuUsPerDelivery?: number;
 }
 
 export function metricRows(runs: RunResult[]): MetricRow[] {
@@ -75,6 +81,7 @@ export function metricRows(runs: RunResult[]): MetricRow[] {
 export function runRows(runs: RunResult[]): RunRow[] {
   return runs.map((r) => {
     const c = (k: string) => r.stats.counters.get(k) ?? 0;
+    const sent = c('chat.sent') + c('chat.flood.sent');
     return {
       run: r.label,
       msgsPerS: c('chat.acked') / r.durationS,
@@ -84,7 +91,16 @@ export function runRows(runs: RunResult[]): RunRow[] {
       outOfOrder: c('chat.out_of_order'),
       failed: c('chat.send_failed'),
       floodRefused: c('chat.flood.rejected.rate_limited'),
-      ...(r.serverCpuMs !== undefined && r.serverWallMs ? { serverCpuPct: (r.serverCpuMs / r.serverWallMs) * 100 } : {}),
+      ...(r.sendCpuMs !== undefined
+        ? {
+            serverCpuPct: (r.sendCpuMs / (r.durationS * 1000)) * 100,
+            // Per message the server handled (sent), acknowledged in time or not: a saturated server still did the work.
+            ...(sent > 0 ? { cpuMsPerMsg: r.sendCpuMs / sent } : {}),
+            ...(c('chat.received') > 0 ? { cpuUsPerDelivery: (r.sendCpuMs * 1000) / c('chat.received') } : {}),
+          }
+        : r.serverCpuMs !== undefined && r.serverWallMs
+          ? { serverCpuPct: (r.serverCpuMs / r.serverWallMs) * 100 }
+          : {}),
       ...(r.servers ? { servers: `${r.servers.count} (${r.servers.served} served)` } : {}),
     };
   });
@@ -116,10 +132,11 @@ export function formatSummary(runs: RunResult[]): string {
     metricRows(runs).map((r) => [r.run, r.metric, String(r.count), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), ratio(r.floorP50), ratio(r.floorP99)]),
   );
   const rows = runRows(runs);
+  const floorCpu = rows.find((r) => r.run === 'floor')?.serverCpuPct;
   const flood = runs.some((r) => r.stats.counters.has('chat.flood.sent'));
   const scaled = runs.some((r) => r.servers);
   const totals = markdownTable(
-    ['run', ...(scaled ? ['servers'] : []), 'msgs/s', 'deliveries/s', 'lost', 'duplicated', 'out-of-order', 'failed sends', ...(flood ? ['flooder refused'] : []), 'server CPU'],
+    ['run', ...(scaled ? ['servers'] : []), 'msgs/s', 'deliveries/s', 'lost', 'duplicated', 'out-of-order', 'failed sends', ...(flood ? ['flooder refused'] : []), 'server CPU', 'CPU ms/msg', 'CPU µs/delivery', 'CPU ÷ floor'],
     rows.map((r) => [
       r.run,
       ...(scaled ? [r.servers ?? '1'] : []),
@@ -130,7 +147,10 @@ export function formatSummary(runs: RunResult[]): string {
       String(r.outOfOrder),
       String(r.failed),
       ...(flood ? [String(r.floodRefused)] : []),
-      r.serverCpuPct === undefined ? '' : `${r.serverCpuPct.toFixed(0)}%`,
+      r.serverCpuPct === undefined ? '' : `${r.serverCpuPct.toFixed(1)}%`,
+      r.cpuMsPerMsg === undefined ? '' : r.cpuMsPerMsg.toFixed(3),
+      r.cpuUsPerDelivery === undefined ? '' : r.cpuUsPerDelivery.toFixed(1),
+      r.run === 'floor' || r.serverCpuPct === undefined || floorCpu === undefined ? '' : ratio(r.serverCpuPct / floorCpu),
     ]),
   );
   return `${latency}\n\n${totals}`;

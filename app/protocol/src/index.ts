@@ -1,4 +1,5 @@
 export * from './limits';
 export * from './schemas';
+export * from './checks';
 export * from './events';
 export * from './validate';

@@ -38,8 +38,31 @@ export const FILENAME_MAX = 255;
 /** Keys the server issues: `rooms/<room>/<ULID>.<ext>`; never derived from the uploader's filename. */
 export const IMAGE_KEY_PATTERN = /^rooms\/([a-z0-9_-]{1,64})\/([0-9A-HJKMNP-TV-Z]{26})\.(png|jpg|gif|webp)$/;
 
-export const ERROR_CODES = ['invalid', 'too_large', 'rate_limited', 'unavailable', 'not_found', 'internal'] as const;
+/** `forbidden` and `unauthorized` came with deletes (issue 12): additions, v1's codes are unchanged. */
+export const ERROR_CODES = ['invalid', 'too_large', 'rate_limited', 'unavailable', 'not_found', 'internal', 'forbidden', 'unauthorized'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+// ---- Additions for presence, typing and deletes (issue 12); a v1 client never sees or needs them. ----
+
+/** A browser's stable identity (random, kept in localStorage; tabs of one browser share it): 1–64 of [A-Za-z0-9_-]. */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const CLIENT_ID_MAX = 64;
+
+/**
+ * A browser's secret that proves authorship of its messages (random, kept in localStorage): 22–128 of
+ * [A-Za-z0-9_-] (22 base64url characters are 128 bits). The server keeps only its SHA-256.
+ */
+export const DELETE_KEY_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
+export const DELETE_KEY_MIN = 22;
+export const DELETE_KEY_MAX = 128;
+
+/** A `presence` event lists at most this many members (sorted by author); `count` is always the full number. */
+export const PRESENCE_MEMBERS_MAX = 100;
+
+/** Clients send `typing: true` at most once per this interval while the user types (and `typing: false` when they stop). */
+export const TYPING_THROTTLE_MS = 2000;
+/** Clients drop a typing entry this long after its last `typing` event. */
+export const TYPING_EXPIRE_MS = 5000;
 
 /** Compare two `seq` values (numeric strings, possibly of different widths). */
 export function compareSeq(a: string, b: string): number {

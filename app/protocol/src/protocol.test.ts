@@ -1,5 +1,10 @@
 import {
+  ERROR_CODES,
   compareSeq,
+  deleteMessageSchema,
+  handshakeAuthSchema,
+  identifySchema,
+  typingInputSchema,
   formatSeq,
   historyQuerySchema,
   imageKeyRoom,
@@ -69,5 +74,32 @@ describe('seq', () => {
   test('imageKeyRoom reads the room out of an issued key only', () => {
     expect(imageKeyRoom('rooms/cats/01ARZ3NDEKTSV4RRFFQ69G5FAV.png')).toBe('cats');
     expect(imageKeyRoom('rooms/cats/../x.png')).toBeUndefined();
+  });
+});
+
+describe('issue 12 additions', () => {
+  const key = 'k'.repeat(22);
+
+  test('sendMessage takes an optional deleteKey of 22-128 url-safe characters', () => {
+    const base = { id: 'a1', author: 'ann', text: 'hi' };
+    expect(parseWith(sendMessageSchema, { ...base, deleteKey: key }).ok).toBe(true);
+    expect(parseWith(sendMessageSchema, { ...base, deleteKey: 'short' })).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(parseWith(sendMessageSchema, { ...base, deleteKey: 'k'.repeat(129) })).toMatchObject({ ok: false, error: { code: 'too_large' } });
+  });
+
+  test('handshake auth: both optional, unknown keys ignored, bad values refused', () => {
+    expect(parseWith(handshakeAuthSchema, {})).toEqual({ ok: true, value: {} });
+    expect(parseWith(handshakeAuthSchema, { clientId: 'tab_1', author: ' ann ', token: 'x' })).toEqual({ ok: true, value: { clientId: 'tab_1', author: 'ann' } });
+    expect(parseWith(handshakeAuthSchema, { clientId: 'a b' })).toMatchObject({ ok: false, error: { message: /^clientId:/ } });
+  });
+
+  test('identify, typing and deleteMessage payloads', () => {
+    expect(parseWith(identifySchema, { clientId: 'c1', author: 'ann' }).ok).toBe(true);
+    expect(parseWith(identifySchema, { clientId: 'c1' }).ok).toBe(false);
+    expect(parseWith(typingInputSchema, { room: 'global', typing: true }).ok).toBe(true);
+    expect(parseWith(typingInputSchema, { room: 'global', typing: 'yes' })).toMatchObject({ ok: false, error: { message: /^typing:/ } });
+    expect(parseWith(deleteMessageSchema, { room: 'global', seq: '12', deleteKey: key }).ok).toBe(true);
+    expect(parseWith(deleteMessageSchema, { room: 'global', seq: '-1', deleteKey: key }).ok).toBe(false);
+    expect(ERROR_CODES).toEqual(expect.arrayContaining(['forbidden', 'unauthorized']));
   });
 });

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import {
   AUTHOR_MAX,
+  CLIENT_ID_MAX,
+  CLIENT_ID_PATTERN,
+  DELETE_KEY_MAX,
+  DELETE_KEY_PATTERN,
   DEFAULT_ROOM,
   ERROR_CODES,
   FILENAME_MAX,
@@ -15,14 +19,7 @@ import {
   SEQ_PATTERN,
   TEXT_MAX,
 } from './limits';
-
-const codePoints = (s: string): number => {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-};
-// C0/C1 controls other than tab and newlines have no place in a chat line or a name.
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+import { CONTROL_CHARS, codePoints } from './checks';
 
 export const messageIdSchema = z
   .string()
@@ -51,6 +48,16 @@ export const imageKeySchema = z.string().max(200).regex(IMAGE_KEY_PATTERN, 'imag
 
 export const seqSchema = z.string().regex(SEQ_PATTERN, 'seq: digits only');
 
+export const clientIdSchema = z
+  .string()
+  .max(CLIENT_ID_MAX, `clientId: at most ${CLIENT_ID_MAX} characters`)
+  .regex(CLIENT_ID_PATTERN, 'clientId: 1-64 of A-Z a-z 0-9 _ -');
+
+export const deleteKeySchema = z
+  .string()
+  .max(DELETE_KEY_MAX, `deleteKey: at most ${DELETE_KEY_MAX} characters`)
+  .regex(DELETE_KEY_PATTERN, 'deleteKey: 22-128 of A-Z a-z 0-9 _ -');
+
 /** `sendMessage` payload as the client sends it (object form). */
 export const sendMessageSchema = z
   .strictObject({
@@ -59,6 +66,8 @@ export const sendMessageSchema = z
     author: authorSchema,
     text: textSchema.optional(),
     image: z.strictObject({ key: imageKeySchema }).optional(),
+    /** Issue 12: the browser's secret for deleting this message later; only its SHA-256 is stored, never sent on. */
+    deleteKey: deleteKeySchema.optional(),
   })
   .refine((m) => (m.text === undefined) !== (m.image === undefined), {
     message: 'exactly one of text or image',
@@ -75,6 +84,8 @@ export const chatMessageSchema = z.object({
   imageUrl: z.string().optional(),
   sentAt: z.string(),
   seq: z.string(),
+  /** Issue 12: set once the message was deleted (by its author or a moderator); `text` and `imageUrl` are then absent. */
+  deletedAt: z.string().optional(),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
@@ -84,6 +95,106 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export type SendAck = { ok: true; id: string; seq: string } | { ok: false; error: ErrorBody };
 export type JoinAck = { ok: true; room: string } | { ok: false; error: ErrorBody };
+
+// ---- Presence, typing, deletes (issue 12): additions to v1. ----
+
+/**
+ * Socket.IO handshake `auth` (`io(url, { auth })`). Both are optional: a socket without both is simply not listed
+ * in presence (a v1 client sends none). A value that is present but invalid refuses the connection
+ * (`connect_error` whose `message` names the field and whose `data` is an `ErrorBody` with code `invalid`).
+ * Unknown keys are ignored.
+ */
+export const handshakeAuthSchema = z.object({
+  clientId: clientIdSchema.optional(),
+  author: authorSchema.optional(),
+});
+export type HandshakeAuth = z.input<typeof handshakeAuthSchema>;
+
+/** `identify(identity, ack?)`: set or change the socket's identity (display name); presence updates follow. */
+export const identifySchema = z.strictObject({
+  clientId: clientIdSchema,
+  author: authorSchema,
+});
+export type IdentifyInput = z.input<typeof identifySchema>;
+export type OkAck = { ok: true } | { ok: false; error: ErrorBody };
+export type IdentifyAck = OkAck;
+
+/** One person in a room: tabs of one browser (one clientId) count once. */
+export interface PresenceMember {
+  clientId: string;
+  author: string;
+}
+
+/**
+ * Server → room `presence`: who is in `room` now, sent (coalesced, a fraction of a second after the change) when a
+ * listed socket joins, leaves, identifies or disconnects. `members` is sorted by author and holds at most
+ * PRESENCE_MEMBERS_MAX entries; `count` is the number of distinct clientIds. A snapshot: replace, do not merge.
+ */
+export interface PresenceEvent {
+  room: string;
+  members: PresenceMember[];
+  count: number;
+}
+/** `getPresence(room, ack)`: the same snapshot on demand, for a room this socket is in. */
+export type PresenceAck = ({ ok: true } & PresenceEvent) | { ok: false; error: ErrorBody };
+
+/**
+ * Client → server `typing({ room, typing }, ack?)`, for a room the socket is in, from an identified socket. Send
+ * `typing: true` at most once per TYPING_THROTTLE_MS while typing, `typing: false` on stop or send. Rate-limited
+ * per socket (`rate_limited`); never stored.
+ */
+export const typingInputSchema = z.strictObject({
+  room: roomSchema,
+  typing: z.boolean({ message: 'typing: true or false' }),
+});
+export type TypingInput = z.input<typeof typingInputSchema>;
+export type TypingAck = OkAck;
+
+/**
+ * Server → the other sockets in the room `typing`. Other tabs of the same clientId receive it too: ignore your
+ * own clientId. Expire an entry TYPING_EXPIRE_MS after its last event; `typing: false` also arrives when that
+ * socket sends a message in the room, leaves it, or disconnects.
+ */
+export interface TypingEvent {
+  room: string;
+  clientId: string;
+  author: string;
+  typing: boolean;
+}
+
+/** `deleteMessage({ room, seq, deleteKey }, ack)`: the author deletes their message with the key it was sent with. */
+export const deleteMessageSchema = z.strictObject({
+  room: roomSchema,
+  seq: seqSchema,
+  deleteKey: deleteKeySchema,
+});
+export type DeleteMessageInput = z.input<typeof deleteMessageSchema>;
+/**
+ * `seq` in the answer is the stored (zero-padded) form. Codes: `invalid`, `forbidden` (not the key this message
+ * was sent with, or it was sent without one), `not_found`, `rate_limited`, `unavailable`. Deleting a deleted
+ * message again is `ok: true` (idempotent).
+ */
+export type DeleteAck = { ok: true; room: string; seq: string } | { ok: false; error: ErrorBody };
+
+/** Server → room `messageDeleted`: drop the text/image of that message (history returns it with `deletedAt` from now on). */
+export interface MessageDeletedEvent {
+  room: string;
+  seq: string;
+  id: string;
+  deletedAt: string;
+}
+
+/**
+ * Moderator `DELETE /messages/:room/:seq` with `Authorization: Bearer <ADMIN_TOKEN>` → 200 this body; errors are an
+ * `ErrorResponse`: 400 `invalid`, 401 `unauthorized` (no bearer token), 403 `forbidden` (wrong token), 404
+ * `not_found` (no such message, or moderation disabled because ADMIN_TOKEN is unset), 429 `rate_limited`,
+ * 503 `unavailable`.
+ */
+export interface ModeratorDeleteResponse {
+  ok: true;
+  room: string;
+  seq: string;
+}
 
 // ---- HTTP ----
 

@@ -5,11 +5,13 @@ import type { Logger } from './logger';
 import type { Backends } from './ports';
 import { clientConfig } from './adapters/aws/clients';
 import { DynamoStore } from './adapters/aws/dynamo-store';
+import { DynamoDeletes } from './adapters/aws/dynamo-deletes';
 import { S3Uploads } from './adapters/aws/s3-uploads';
 import { SqsQueue } from './adapters/aws/sqs-queue';
 import { FileUploads } from './adapters/embedded/file-uploads';
 import { MemoryQueue } from './adapters/embedded/memory-queue';
 import { SqliteStore, sqliteFile } from './adapters/embedded/sqlite-store';
+import { SqliteDeletes } from './adapters/embedded/sqlite-deletes';
 
 /** Pick the adapters for the configured mode; everything above the ports is the same in both. */
 export async function createBackends(config: Config, log: Logger): Promise<Backends & { close(): Promise<void> }> {
@@ -19,30 +21,39 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     const queue = new SqsQueue(aws, t, config.sqsWaitSeconds, (body) =>
       log.error({ body: body.slice(0, 200) }, 'dropped an unreadable queue message'),
     );
-    const store = new DynamoStore(new DynamoDBClient(clientConfig(aws, t)), aws.tableName, config.idempotencySeconds);
+    const dynamo = new DynamoDBClient(clientConfig(aws, t));
+    const store = new DynamoStore(dynamo, aws.tableName, config.idempotencySeconds);
+    const deletes = new DynamoDeletes(dynamo, aws.tableName);
     const uploads = new S3Uploads(aws, t);
     return {
       mode: 'aws',
       queue,
       store,
+      deletes,
       uploads,
       close: async () => {
-        await Promise.all([queue.close(), store.close(), uploads.close()]);
+        await Promise.all([queue.close(), store.close(), deletes.close(), uploads.close()]);
       },
     };
   }
 
   const store = new SqliteStore(sqliteFile(config.dataDir), config.idempotencySeconds);
+  const deletes = new SqliteDeletes(sqliteFile(config.dataDir));
   const queue = new MemoryQueue({ waitMs: config.sqsWaitSeconds * 1000 });
-  const uploads = new FileUploads(path.join(config.dataDir, 'uploads'));
+  const uploads = new FileUploads(path.join(config.dataDir, 'uploads'), {
+    pendingMs: config.pendingUploadHours * 3600 * 1000,
+    quotaBytes: config.uploadsQuotaBytes,
+  });
   return {
     mode: 'embedded',
     queue,
     store,
+    deletes,
     uploads,
     routes: uploads.routes(),
     close: async () => {
-      await queue.close();
+      await Promise.all([queue.close(), uploads.close()]);
+      await deletes.close();
       await store.close();
     },
   };

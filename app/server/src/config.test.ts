@@ -8,6 +8,11 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', aws: undefined, corsOrigins: [], maxUploadBytes: 5 * 1024 * 1024 });
   });
 
+  test('ADMIN_TOKEN: unset disables moderation; set, it is kept as given (trimmed)', () => {
+    expect(loadConfig({}).adminToken).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: ' x'.padEnd(40, 'y') + ' ' }).adminToken).toBe('x'.padEnd(39, 'y'));
+  });
+
   test('all aws settings: aws mode', () => {
     const c = loadConfig({
       QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/chat.fifo',
@@ -24,6 +29,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...AWS, REDIS_URL: 'rediss://master.chat.cache.amazonaws.com:6379' }).redisUrl).toBe('rediss://master.chat.cache.amazonaws.com:6379');
   });
 
+  test('operations settings: limits per address on, no exemption, a readiness cache, metrics on loopback only', () => {
+    expect(loadConfig({})).toMatchObject({
+      abuse: { socketsPerAddress: 40, addressMessagePoints: 60, joinsPerMinute: 120, uploadUrlsPerHour: 120, exempt: [] },
+      readyCacheMs: 5000,
+      metricsToken: undefined,
+      pendingUploadHours: 24,
+      uploadsQuotaBytes: 1024 * 1024 * 1024,
+    });
+    expect(loadConfig({ ABUSE_EXEMPT_ADDRESSES: '127.0.0.1, ::1 ,10.1.0.0/16' }).abuse.exempt).toEqual(['127.0.0.1', '::1', '10.1.0.0/16']);
+  });
+
   test.each([
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be at most 65535/],
@@ -35,6 +51,18 @@ describe('loadConfig', () => {
     [{ ...AWS, REDIS_URL: 'http://cache:6379' }, /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
     [{ ...AWS, REDIS_URL: 'not a url' }, /REDIS_URL must be a URL/],
     [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /REDIS_URL needs aws mode/],
+    [{ SOCKETS_PER_ADDRESS: '0' }, /SOCKETS_PER_ADDRESS must be at least 1/],
+    [{ ADDRESS_RATE_LIMIT_POINTS: 'lots' }, /ADDRESS_RATE_LIMIT_POINTS must be a whole number/],
+    [{ JOINS_PER_MINUTE: '0' }, /JOINS_PER_MINUTE must be at least 1/],
+    [{ UPLOAD_URLS_PER_HOUR: '-1' }, /UPLOAD_URLS_PER_HOUR must be a whole number/],
+    [{ ABUSE_EXEMPT_ADDRESSES: '127.0.0.1, example.com' }, /ABUSE_EXEMPT_ADDRESSES: "example.com" is not an IP address or CIDR/],
+    [{ ABUSE_EXEMPT_ADDRESSES: '10.0.0.0/33' }, /ABUSE_EXEMPT_ADDRESSES: "10.0.0.0\/33"/],
+    [{ READY_CACHE_MS: '600000' }, /READY_CACHE_MS must be at most 300000/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16 characters/],
+    [{ PENDING_UPLOAD_HOURS: '0' }, /PENDING_UPLOAD_HOURS must be at least 1/],
+    [{ UPLOADS_QUOTA_BYTES: '1000' }, /UPLOADS_QUOTA_BYTES must be at least 1048576/],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16/],
+    [{ ADMIN_TOKEN: 'sixteen chars and spaces' }, /ADMIN_TOKEN must be printable ASCII/],
   ])('%j stops startup naming the setting', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '@chat/protocol';
@@ -57,7 +58,40 @@ const envSchema = z.object({
       .refine((u) => /^rediss?:\/\//.test(u), 'REDIS_URL must start with redis:// or rediss:// (TLS)')
       .optional(),
   ),
+  // Operations (issue 13): per-address abuse limits, readiness cache, metrics, pending uploads.
+  SOCKETS_PER_ADDRESS: intSetting('SOCKETS_PER_ADDRESS', 40, 1, 100_000),
+  ADDRESS_RATE_LIMIT_POINTS: intSetting('ADDRESS_RATE_LIMIT_POINTS', 60, 1, 1_000_000),
+  JOINS_PER_MINUTE: intSetting('JOINS_PER_MINUTE', 120, 1, 100_000),
+  UPLOAD_URLS_PER_HOUR: intSetting('UPLOAD_URLS_PER_HOUR', 120, 1, 1_000_000),
+  ABUSE_EXEMPT_ADDRESSES: optionalText.transform((v, ctx) => {
+    const entries = (v ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+    for (const a of entries) {
+      if (!isAddressOrSubnet(a)) ctx.addIssue({ code: 'custom', message: `ABUSE_EXEMPT_ADDRESSES: "${a}" is not an IP address or CIDR like 10.0.0.0/8` });
+    }
+    return entries;
+  }),
+  READY_CACHE_MS: intSetting('READY_CACHE_MS', 5000, 0, 300_000),
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()),
+  PENDING_UPLOAD_HOURS: intSetting('PENDING_UPLOAD_HOURS', 24, 1, 24 * 30),
+  UPLOADS_QUOTA_BYTES: intSetting('UPLOADS_QUOTA_BYTES', 1024 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER),
+  // Issue 12: moderator deletes; unset disables them.
+  ADMIN_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .min(16, 'ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -base64 32)')
+      .max(512, 'ADMIN_TOKEN must be at most 512 characters')
+      .regex(/^[\x21-\x7e]+$/, 'ADMIN_TOKEN must be printable ASCII without spaces (it travels in an HTTP header)')
+      .optional(),
+  ),
 });
+
+function isAddressOrSubnet(a: string): boolean {
+  const [ip, bits, ...rest] = a.split('/');
+  const family = net.isIP(ip ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^[0-9]{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 type Env = z.output<typeof envSchema>;
 
@@ -87,10 +121,30 @@ export interface Config {
   sqsWaitSeconds: number;
   /** How long a message id is recognised as a retry (its id record's lifetime). */
   idempotencySeconds: number;
+  /** Per client address and per socket limits against floods (transport/abuse-limits.ts). */
+  abuse: {
+    socketsPerAddress: number;
+    /** Messages per address per `rateLimit.windowSeconds`, on top of the per-socket limit. */
+    addressMessagePoints: number;
+    joinsPerMinute: number;
+    uploadUrlsPerHour: number;
+    /** Addresses and CIDRs no per-address limit applies to (a load-test host); empty by default. */
+    exempt: string[];
+  };
+  /** How long /readyz reuses its last answer, so a flood of it cannot become backend calls. */
+  readyCacheMs: number;
+  /** Bearer token that opens /metrics to non-loopback clients; unset: loopback only. */
+  metricsToken: string | undefined;
+  /** Uploaded images never sent in a message are deleted after this long. */
+  pendingUploadHours: number;
+  /** Embedded mode: the most bytes the uploads directory may hold. */
+  uploadsQuotaBytes: number;
   /** Present in aws mode; absent means embedded mode. */
   aws: AwsSettings | undefined;
   /** Set when several servers share the queue: their Socket.IO adapter's Redis. Absent: a single server. */
   redisUrl: string | undefined;
+  /** Bearer token for moderator deletes (`DELETE /messages/:room/:seq`); undefined disables the route. */
+  adminToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -144,7 +198,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
     sqsWaitSeconds: e.SQS_WAIT_SECONDS,
     idempotencySeconds: e.IDEMPOTENCY_WINDOW_HOURS * 3600,
+    abuse: {
+      socketsPerAddress: e.SOCKETS_PER_ADDRESS,
+      addressMessagePoints: e.ADDRESS_RATE_LIMIT_POINTS,
+      joinsPerMinute: e.JOINS_PER_MINUTE,
+      uploadUrlsPerHour: e.UPLOAD_URLS_PER_HOUR,
+      exempt: e.ABUSE_EXEMPT_ADDRESSES,
+    },
+    readyCacheMs: e.READY_CACHE_MS,
+    metricsToken: e.METRICS_TOKEN,
+    pendingUploadHours: e.PENDING_UPLOAD_HOURS,
+    uploadsQuotaBytes: e.UPLOADS_QUOTA_BYTES,
     aws,
     redisUrl: e.REDIS_URL,
+    adminToken: e.ADMIN_TOKEN,
   };
 }

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './logger';
 import { createBackends } from './backends';
 import { Sequencer } from './chat/sequencer';
 import { SendMessage } from './chat/send-message';
+import { DeleteMessage } from './chat/delete-message';
 import { toWire } from './chat/wire';
 import { createHttpApp } from './transport/http';
 import { hostAllowed } from './transport/loopback-host';
@@ -15,6 +16,10 @@ import { attachSocketHandlers, type ChatServer } from './transport/socket';
 import { connectRedis } from './cluster/redis-link';
 import { gateQueue } from './cluster/gated-queue';
 import { relayStored } from './cluster/stored-relay';
+import { ChatMetrics } from './metrics';
+import { instrumentBackends } from './instrumented-backends';
+import { AddressLimits } from './transport/abuse-limits';
+import { attachTeamChatHandlers } from './transport/team-socket';
 
 /** Socket.IO frames above this are protocol abuse (a message is at most a few KB): the socket is dropped. */
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -31,13 +36,27 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string | undefined> = process.env, log?: Logger): Promise<RunningServer> {
   const config = loadConfig(env);
   const logger = log ?? createLogger(config.logLevel);
-  const backends = await createBackends(config, logger);
+  const raw = await createBackends(config, logger);
+  // Operations (issue 13): metrics at the ports' edge, per-address limits shared by HTTP and sockets.
+  const live: { io?: ChatServer } = {};
+  const metrics = new ChatMetrics({
+    sockets: () => live.io?.of('/').sockets.size ?? 0,
+    // Socket.IO keeps a room per socket id as well; only the chat's rooms count.
+    rooms: () => {
+      const nsp = live.io?.of('/');
+      return nsp ? [...nsp.adapter.rooms.keys()].filter((r) => !nsp.sockets.has(r)).length : 0;
+    },
+  });
+  const backends = instrumentBackends(raw, metrics);
+  const limits = new AddressLimits(config);
 
   // Scale-out (REDIS_URL): broadcasts, stored notices and recovery sessions go through Redis to every server.
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
   const queue = redis ? gateQueue(backends.queue, redis, config.backendTimeoutMs) : backends.queue;
 
-  const app = createHttpApp(config, backends, logger, redis ? { redis } : {});
+  // Deletes are broadcast through `io`, which needs the HTTP server the app runs in: bound late.
+  const deletes = new DeleteMessage(backends.deletes, backends.uploads, (d) => io.to(d.room).emit('messageDeleted', d), config.backendTimeoutMs, logger);
+  const app = createHttpApp(config, backends, logger, { deletes, limits, metrics, ...(redis ? { readyChecks: { redis } } : {}) });
   const httpServer = http.createServer(app);
   const io: ChatServer = new Server(httpServer, {
     path: SOCKET_PATH,
@@ -49,18 +68,22 @@ export async function startServer(env: Record<string, string | undefined> = proc
     ...(redis ? { adapter: redis.adapter } : {}),
   });
 
+  live.io = io;
+
   let storedElsewhere: ((m: { room: string; id: string; seq: string }) => void) | undefined;
   const sequencer = new Sequencer(
     queue,
     backends.store,
     (m) => {
       io.to(m.room).emit('newMessage', toWire(m, config.publicUrl));
+      metrics.broadcast.inc();
       storedElsewhere?.(m);
     },
     logger,
   );
   if (redis) storedElsewhere = relayStored(io as unknown as Server, (room, id, seq) => sequencer.settle(room, id, seq));
-  attachSocketHandlers(io, new SendMessage(queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger);
+  attachSocketHandlers(io, new SendMessage(queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger, { limits, metrics });
+  const teamChat = attachTeamChatHandlers(io, deletes, logger);
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -86,6 +109,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     close: () =>
       (closing ??= (async () => {
         // Stop taking work first, then let the consumer finish its batch, then release the backends.
+        teamChat.close();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());
           httpServer.closeAllConnections();

@@ -21,7 +21,8 @@ describe('backend outage (moto)', () => {
   let server: RunningServer;
   beforeAll(async () => {
     await backend.setup();
-    server = await backend.start(await backend.env({ BACKEND_TIMEOUT_MS: '2000' }));
+    // READY_CACHE_MS 0: /readyz must see the outage at once here, not a cached answer from before it.
+    server = await backend.start(await backend.env({ BACKEND_TIMEOUT_MS: '2000', READY_CACHE_MS: '0' }));
   });
   afterAll(async () => {
     backend.moto?.resume();

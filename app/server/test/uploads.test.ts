@@ -1,25 +1,11 @@
-import type { UploadUrlResponse } from '@chat/protocol';
+import fs from 'node:fs';
+import path from 'node:path';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { RunningServer } from '../src';
 import { TestBackend, MODES } from './support/backends';
 import { ChatClient } from './support/chat-client';
 import { PNG_1X1, pngOfSize } from './support/images';
-
-async function uploadUrl(base: string, query: string) {
-  const res = await fetch(`${base}/upload-url?${query}`);
-  return { status: res.status, body: (await res.json()) as UploadUrlResponse & { error?: { code: string } } };
-}
-
-/** Upload as a browser would: a PUT with the given headers, or a multipart POST with the fields then the file. */
-async function upload(base: string, target: UploadUrlResponse, body: Buffer, contentType = 'image/png'): Promise<Response> {
-  const url = new URL(target.url, base);
-  if (target.method === 'PUT') {
-    return fetch(url, { method: 'PUT', headers: target.headers, body });
-  }
-  const form = new FormData();
-  for (const [k, v] of Object.entries(target.fields ?? {})) form.append(k, v);
-  form.append('file', new Blob([body], { type: contentType }), 'cat.png');
-  return fetch(url, { method: 'POST', body: form });
-}
+import { upload, uploadUrl } from './support/uploads';
 
 describe.each(MODES)('uploads in %s mode', (mode) => {
   const backend = new TestBackend(mode);
@@ -81,7 +67,8 @@ describe.each(MODES)('uploads in %s mode', (mode) => {
       const policy = JSON.parse(Buffer.from(target.fields!['Policy']!, 'base64').toString('utf8')) as { conditions: unknown[] };
       expect(policy.conditions).toContainEqual(['content-length-range', 1, 1000]);
       expect(policy.conditions).toContainEqual(['eq', '$Content-Type', 'image/png']);
-      expect(policy.conditions).toContainEqual({ key: target.key });
+      // Uploaded as pending: only a message moves it to its key (see 'pending uploads' below).
+      expect(policy.conditions).toContainEqual({ key: `pending/${target.key}` });
     }
   });
 
@@ -108,6 +95,9 @@ describe.each(MODES)('uploads in %s mode', (mode) => {
     test('images are served inert: their own type, nosniff, a sandboxing CSP', async () => {
       const { body: target } = await uploadUrl(server.url, 'filename=x.png&contentType=image/png&size=70');
       await upload(server.url, target, PNG_1X1);
+      const client = await ChatClient.connect(server.url);
+      expect(await client.send({ id: 'inert-1', author: 'ann', image: { key: target.key } })).toMatchObject({ ok: true });
+      client.close();
       const res = await fetch(`${server.url}/images/${target.key}`);
       expect(res.headers.get('content-type')).toBe('image/png');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -122,4 +112,89 @@ describe.each(MODES)('uploads in %s mode', (mode) => {
       expect(res.headers.get('location')).toMatch(/X-Amz-Signature=/);
     });
   }
+});
+
+/** Uploads that cannot run up the bill: pending until a message uses them, expired otherwise; a disk quota. */
+describe('pending uploads', () => {
+  const backend = new TestBackend('embedded');
+  beforeAll(() => backend.setup());
+  afterAll(() => backend.teardown());
+
+  test('embedded: an image uploaded but never sent expires; a sent one stays; neither is served before it is sent', async () => {
+    const env = await backend.env({ PENDING_UPLOAD_HOURS: '1' });
+    let server = await backend.start(env);
+    const ask = async () => (await uploadUrl(server.url, `filename=a.png&contentType=image/png&size=${PNG_1X1.length}`)).body;
+    const sent = await ask();
+    const unsent = await ask();
+    expect((await upload(server.url, sent, PNG_1X1)).status).toBe(201);
+    expect((await upload(server.url, unsent, PNG_1X1)).status).toBe(201);
+    expect((await fetch(`${server.url}/images/${unsent.key}`)).status).toBe(404);
+    const client = await ChatClient.connect(server.url);
+    expect(await client.send({ id: 'kept', author: 'ann', image: { key: sent.key } })).toMatchObject({ ok: true });
+    // A retry of the same message claims the same image again: still fine.
+    expect(await client.send({ id: 'kept', author: 'ann', image: { key: sent.key } })).toMatchObject({ ok: true });
+    client.close();
+    await server.close();
+
+    // Two hours pass (file times moved back), then the server starts again and sweeps.
+    const uploads = path.join(env['DATA_DIR']!, 'uploads');
+    const old = new Date(Date.now() - 2 * 3600 * 1000);
+    const files = fs.readdirSync(uploads, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(files.length).toBe(2);
+    for (const f of files) fs.utimesSync(path.join(f.parentPath, f.name), old, old);
+    server = await backend.start(env);
+
+    expect((await fetch(`${server.url}/images/${sent.key}`)).status).toBe(200);
+    const late = await ChatClient.connect(server.url);
+    expect(await late.send({ id: 'too-late', author: 'ann', image: { key: unsent.key } })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid', message: 'image.key: nothing was uploaded under this key' },
+    });
+    late.close();
+    const left = fs.readdirSync(uploads, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(left.map((f) => f.name)).toEqual([path.basename(sent.key)]);
+  });
+
+  test('embedded: past UPLOADS_QUOTA_BYTES an upload is refused, and nothing of it is kept', async () => {
+    const server = await backend.start(await backend.env({ UPLOADS_QUOTA_BYTES: String(1024 * 1024), MAX_UPLOAD_BYTES: String(700 * 1024) }));
+    const put = async (bytes: number) => {
+      const { body } = await uploadUrl(server.url, `filename=a.png&contentType=image/png&size=${bytes}`);
+      return upload(server.url, body, pngOfSize(bytes));
+    };
+    expect((await put(600 * 1024)).status).toBe(201);
+    const full = await put(600 * 1024);
+    expect(full.status).toBe(507);
+    expect(await full.json()).toMatchObject({ error: { code: 'unavailable', message: 'upload storage is full; try again later' } });
+    expect((await put(100 * 1024)).status).toBe(201);
+  });
+});
+
+describe('pending uploads (moto)', () => {
+  const backend = new TestBackend('moto');
+  beforeAll(() => backend.setup());
+  afterAll(() => backend.teardown());
+
+  test('an upload lands under pending/; sending it moves it to its key and removes the pending copy', async () => {
+    const env = await backend.env();
+    const server = await backend.start(env);
+    const { body: target } = await uploadUrl(server.url, `filename=a.png&contentType=image/png&size=${PNG_1X1.length}`);
+    expect((await upload(server.url, target, PNG_1X1)).status).toBeLessThan(300);
+    const s3 = new S3Client({ region: env['AWS_REGION'], endpoint: env['AWS_ENDPOINT_URL'], forcePathStyle: true });
+    const has = (Key: string) =>
+      s3.send(new HeadObjectCommand({ Bucket: env['UPLOADS_BUCKET'], Key })).then(
+        (h) => h.ContentType,
+        () => undefined,
+      );
+    try {
+      expect(await has(`pending/${target.key}`)).toBe('image/png');
+      expect(await has(target.key)).toBeUndefined();
+      const client = await ChatClient.connect(server.url);
+      expect(await client.send({ id: 'moved', author: 'ann', image: { key: target.key } }, 60_000)).toMatchObject({ ok: true });
+      client.close();
+      expect(await has(target.key)).toBe('image/png');
+      expect(await has(`pending/${target.key}`)).toBeUndefined();
+    } finally {
+      s3.destroy();
+    }
+  }, 90_000);
 });

@@ -230,11 +230,18 @@ test('rooms do not leak into each other', async () => {
   // The capture sees the WebSocket: alpha's live message reached Bob through it.
   expect(frames.received.some((f) => f.includes('"newMessage"') && f.includes('alpha again'))).toBe(true);
 
-  // And back: beta still has only its own message, and alpha's later message did not follow Bob there.
+  // And back: beta still has only its own message, and alpha's later message did not follow Bob there…
   await bob.goBack();
   await messages(bob, 'only in beta').waitFor();
   expect(await texts(bob)).toEqual(['only in beta']);
-  // The server confirmed that Bob left alpha…
+  await send(ann, 'alpha while bob is in beta');
+  await ann.locator('article.msg[data-status=sent]', { hasText: 'alpha while bob is in beta' }).waitFor();
+  // …it counts as unread in alpha, which stays in his room list (joined, for that count).
+  await bob.locator('.room-chip[data-room="alpha"] .unread-badge', { hasText: '1' }).waitFor();
+  expect(await texts(bob)).toEqual(['only in beta']);
+
+  // Taking alpha off the list leaves it: the server confirms…
+  await bob.getByRole('button', { name: 'Leave #alpha' }).click();
   await waitFor(() => {
     const leave = frames.sent.map((f) => /^42(\d+)\["leave","alpha"\]$/.exec(f)).find((m) => m);
     return !!leave && frames.received.includes(`43${leave[1]}[{"ok":true,"room":"alpha"}]`);

@@ -4,7 +4,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const web = path.join(__dirname, '..');
-const sources = [path.join(web, 'src'), path.join(web, '../protocol/src'), path.join(web, 'angular.json'), path.join(web, 'tsconfig.json')];
+const sources = [path.join(web, 'src'), path.join(web, 'public'), path.join(web, '../protocol/src'), path.join(web, 'angular.json'), path.join(web, 'tsconfig.json')];
 
 function newest(p) {
   const stat = fs.statSync(p);

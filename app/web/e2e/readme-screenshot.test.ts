@@ -6,7 +6,7 @@ import { makePng } from './support/png';
 import { startChat, tempDataDir } from './support/server';
 
 /**
- * Regenerates docs/screenshot.png, the picture in the README. Not part of the normal run (the image is
+ * Regenerates docs/screenshot.png and docs/screenshot-basics.png, the pictures in the README. Not part of the normal run (the image is
  * committed; jest.config.js ignores this file unless asked):
  * `UPDATE_README_SCREENSHOT=1 npx jest --config app/web/e2e/jest.config.js readme-screenshot`.
  */
@@ -37,6 +37,49 @@ test('README screenshot', async () => {
     // The narrow layout, for a look by eye (not committed).
     await bob.setViewportSize({ width: 360, height: 640 });
     await bob.screenshot({ path: path.resolve(__dirname, '../../../test-results/web-e2e/readme-360px.png') });
+  } finally {
+    await browser.close();
+    await server.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('README screenshot of presence, typing, unread rooms and a deleted message', async () => {
+  const dataDir = tempDataDir();
+  const server = await startChat(dataDir);
+  const browser = await launchBrowser();
+  const viewport = { width: 720, height: 600 };
+  try {
+    const bobContext = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+    // Bob has been in #team before: it is in his room list.
+    const bob = await openChat(bobContext, server.url, 'Bob', '/r/team');
+    await bob.goto(server.url + '/r/global');
+    await bob.getByLabel(/^Message to #/).waitFor();
+    const annContext = await browser.newContext({ viewport });
+    const ann = await openChat(annContext, server.url, 'Ann', '/r/global');
+    const cy = await openChat(await browser.newContext({ viewport }), server.url, 'Cy', '/r/global');
+    await bob.locator('.presence-count', { hasText: '3 online' }).waitFor();
+
+    await send(ann, 'Morning! Release 1.4 is rolling out now.');
+    await messages(bob, 'Release 1.4').waitFor();
+    await send(ann, 'Oops, wrong room');
+    await ann.locator('article.msg[data-status=sent]', { hasText: 'wrong room' }).getByRole('button', { name: 'Delete this message' }).click();
+    await ann.getByRole('group', { name: 'Confirm delete' }).getByRole('button', { name: 'Delete' }).click();
+    await bob.locator('article.msg.deleted').waitFor();
+    await send(bob, 'Great, I will watch the dashboard.');
+    await messages(cy, 'dashboard').waitFor();
+
+    const annTeam = await openChat(annContext, server.url, 'Ann', '/r/team');
+    await send(annTeam, 'Standup moved to 10:30');
+    await send(annTeam, 'Notes are in the wiki');
+    await bob.locator('.room-chip[data-room="team"] .unread-badge', { hasText: '2' }).waitFor();
+
+    await cy.getByLabel(/^Message to #/).pressSequentially('Looks good so f');
+    await bob.locator('.typing', { hasText: 'Cy is typing…' }).waitFor();
+    await bob.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await bob.screenshot({ path: path.resolve(__dirname, '../../../docs/screenshot-basics.png') });
+    await bob.setViewportSize({ width: 360, height: 640 });
+    await bob.screenshot({ path: path.resolve(__dirname, '../../../test-results/web-e2e/readme-basics-360px.png') });
   } finally {
     await browser.close();
     await server.close();

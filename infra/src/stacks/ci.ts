@@ -23,13 +23,13 @@ export function githubSubject(config: InfraConfig): string {
 
 /**
  * What GitHub Actions may do: read its deploy targets, ship a release to the instance and the site to its bucket,
- * nothing else. The targets live in SSM Parameter Store (the contract in deploy/README.md), so the only values
+ * nothing else. The targets live in SSM Parameter Store (the contract in release/README.md), so the only values
  * stored in GitHub are the role ARN and the region.
  */
 /**
  * Several servers: the command may run on the instances the group tagged as chat servers (any id, since the group
  * replaces them), and the pipeline may list the group's instances and take one out of the load balancer while it
- * switches (deploy/ci/roll-release.sh).
+ * switches (release/ci/roll-release.sh).
  */
 function scaleOutDeployStatements(region: string, anyInstanceArn: string, groupArn: string): Statement[] {
   return [
@@ -65,6 +65,8 @@ export class CiStack extends BaseStack {
       'distribution-id': web.distribution?.id ?? 'none',
       'api-url': web.apiUrl,
       'site-url': web.siteUrl,
+      // The release pointer's name (names.releaseParameterName): ship-server.sh sets it after a healthy release.
+      'release-parameter': compute.releaseParameter.name,
     };
     this.targets = Object.entries(targetValues).map(([name, value]) => {
       const p = new SsmParameter(this, `target-${name}`, {
@@ -112,7 +114,9 @@ export class CiStack extends BaseStack {
         ],
       },
       { Sid: 'PutReleaseBundles', Effect: 'Allow', Action: 's3:PutObject', Resource: `${compute.artifacts.bucket.arn}/releases/*` },
-      // `aws s3 sync` without --delete: list and put (deploy/ci/publish-site.sh never deletes, old chunks stay loadable).
+      // Only superseded releases expire (names.SUPERSEDED_TAG): ship-server.sh tags and untags them.
+      { Sid: 'TagReleaseBundles', Effect: 'Allow', Action: ['s3:PutObjectTagging', 's3:DeleteObjectTagging'], Resource: `${compute.artifacts.bucket.arn}/releases/*` },
+      // `aws s3 sync` without --delete: list and put (release/ci/publish-site.sh never deletes, old chunks stay loadable).
       { Sid: 'ListSite', Effect: 'Allow', Action: 's3:ListBucket', Resource: web.siteBucket.arn },
       { Sid: 'SyncSite', Effect: 'Allow', Action: 's3:PutObject', Resource: `${web.siteBucket.arn}/*` },
       ...(compute.scaleOut
@@ -125,6 +129,8 @@ export class CiStack extends BaseStack {
               Resource: [`arn:aws:ssm:${config.region}::document/AWS-RunShellScript`, instanceArn],
             } satisfies Statement,
           ]),
+      // After a healthy release: the pointer a new or replaced instance serves from.
+      { Sid: 'SetReleasePointer', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: compute.releaseParameter.arn },
       // GetCommandInvocation has no resource-level permissions; it only reads the result of a command sent above.
       { Sid: 'ReadDeployCommand', Effect: 'Allow', Action: 'ssm:GetCommandInvocation', Resource: '*' },
     ];

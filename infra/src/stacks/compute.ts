@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
-import { SERVER_IAM_ACTIONS } from '@chat/server/iam';
-import { Fn } from 'cdktf';
+import { PENDING_UPLOAD_PREFIX, SERVER_IAM_ACTIONS } from '@chat/server/iam';
+import { Fn, Lazy } from 'cdktf';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { DataAwsEc2InstanceTypeOfferings } from '@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings';
 import { DataAwsEc2ManagedPrefixList } from '@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list';
@@ -17,17 +17,24 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { NetworkInterface } from '@cdktf/provider-aws/lib/network-interface';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { BaseStack } from '../base-stack';
 import type { InfraConfig } from '../config';
 import { skipCheck } from '../checkov';
-import { bucketName, websiteHost } from '../names';
+import { NO_RELEASE, SUPERSEDED_TAG, bucketName, instanceArchitecture, releaseParameterName, websiteHost } from '../names';
+import { nodeRelease } from '../node-release';
 import { policyDocument } from '../policy';
 import { PrivateBucket } from '../private-bucket';
 import { renderUserData } from '../user-data';
+import { cloudWatchAgentBootStep } from '../boot/cloudwatch-agent';
+import { Monitoring, logGroupNames } from '../monitoring/monitoring';
+import { agentPolicyStatements } from '../monitoring/agent-policy';
 import type { DataStack } from './data';
 import { ScaleOut } from '../scale-out';
 
-const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+/** Amazon Linux 2023's public SSM parameter for the instance type's architecture. */
+export const al2023AmiParameter = (arch: 'x86_64' | 'arm64') => `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`;
 
 /**
  * The one server: replaceable at any time, its settings come from the data stack. With CHAT_INSTANCES ≥ 2 the
@@ -40,20 +47,25 @@ export class ComputeStack extends BaseStack {
   /** Where the API is reached: the Elastic IP's name and the app port, or the load balancer's name and port 80. */
   readonly apiHost: string;
   readonly apiPort: number;
+  /** The release pointer (names.releaseParameterName): what every instance serves. */
+  readonly releaseParameter: SsmParameter;
   readonly artifacts: PrivateBucket;
   readonly securityGroup: SecurityGroup;
   readonly instanceRole: IamRole;
   readonly dataPolicy: IamRolePolicy;
+  readonly agentPolicy: IamRolePolicy;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, config: InfraConfig, data: DataStack) {
     super(scope, 'compute', config);
 
     this.artifacts = new PrivateBucket(this, 'artifacts', {
       bucket: bucketName(config.prefix, 'artifacts', this.accountId, config.region),
-      // Old release bundles are only useful for a quick rollback.
+      // Old release bundles are only useful for a quick rollback; the current one (untagged) never expires.
       expireDays: 30,
       expirePrefix: '',
-      noVersioningReason: 'Release bundles are keyed by commit sha and rebuilt from git; they expire after 30 days.',
+      expireTag: SUPERSEDED_TAG,
+      noVersioningReason: 'Release bundles are keyed by commit sha and rebuilt from git; superseded ones expire after 30 days.',
     });
 
     // A VPC of our own: no dependency on the account still having its default VPC, and no NAT (one public subnet).
@@ -67,8 +79,9 @@ export class ComputeStack extends BaseStack {
     const subnet = new Subnet(this, 'public-subnet', {
       vpcId: vpc.id,
       cidrBlock: '10.42.1.0/24',
-      availabilityZone: Fn.element(azs.locations, 0),
-      // The instance gets its public address from the Elastic IP, never implicitly.
+      // The alphabetically first zone that offers the type: the same zone on every plan, whatever order AWS lists.
+      availabilityZone: Fn.element(Fn.sort(azs.locations), 0),
+      // The instance gets its public address from the Elastic IP (on its network interface before it boots), never implicitly.
       mapPublicIpOnLaunch: false,
       tags: { Name: `${config.prefix}-public` },
     });
@@ -102,6 +115,16 @@ export class ComputeStack extends BaseStack {
       ],
     });
 
+    // Created with `none`; ship-server.sh sets it after each healthy release, so terraform leaves the value alone.
+    this.releaseParameter = new SsmParameter(this, 'release-pointer', {
+      name: releaseParameterName(config.ssmPrefix),
+      type: 'String',
+      value: NO_RELEASE,
+      description: 'Commit SHA of the release every chat instance serves (set by release/ci/ship-server.sh)',
+      lifecycle: { ignoreChanges: ['value'] },
+    });
+    skipCheck(this.releaseParameter, 'CKV2_AWS_34', 'A commit SHA, not a secret; the boot script reads it without decryption.');
+
     this.instanceRole = new IamRole(this, 'instance-role', {
       name: `${config.prefix}-instance`,
       assumeRolePolicy: policyDocument({
@@ -134,25 +157,49 @@ export class ComputeStack extends BaseStack {
           Action: [...SERVER_IAM_ACTIONS.uploadObjects],
           Resource: `${data.uploads.bucket.arn}/rooms/*`,
         },
+        {
+          Sid: 'PendingUploads',
+          Effect: 'Allow',
+          Action: [...SERVER_IAM_ACTIONS.pendingUploadObjects],
+          Resource: `${data.uploads.bucket.arn}/${PENDING_UPLOAD_PREFIX}*`,
+        },
         { Sid: 'UploadsBucket', Effect: 'Allow', Action: [...SERVER_IAM_ACTIONS.uploadsBucket], Resource: data.uploads.bucket.arn },
-        // The pipeline's SSM command runs deploy/release.sh on the instance, which fetches releases/<sha>/ with this role.
+        // The pipeline's SSM command runs release/release.sh on the instance, which fetches releases/<sha>/ with this role.
         { Sid: 'ReleaseBundles', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.artifacts.bucket.arn}/releases/*` },
+        // The boot script reads which release to serve.
+        { Sid: 'ReleasePointer', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: this.releaseParameter.arn },
       ),
     });
-    for (const [id, arn] of [
-      ['ssm-core', 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'],
-      ['cloudwatch-agent', 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy'],
-    ] as const) {
-      new IamRolePolicyAttachment(this, `instance-${id}`, { role: this.instanceRole.name, policyArn: arn });
-    }
+    // Session Manager (no SSH) and the pipeline's SSM Run Command need the SSM agent's managed policy. The CloudWatch
+    // agent gets only what it does (below), not CloudWatchAgentServerPolicy, which also grants creating any log
+    // group, reading SSM parameters, X-Ray and EC2 descriptions.
+    new IamRolePolicyAttachment(this, 'instance-ssm-core', { role: this.instanceRole.name, policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
+    // The EC2 metrics' dimension: the one instance, or (CHAT_INSTANCES ≥ 2) the whole group.
+    this.monitoring = new Monitoring(this, 'monitoring', {
+      config,
+      server: config.chatInstances >= 2
+        ? { AutoScalingGroupName: Lazy.stringValue({ produce: () => this.scaleOut!.group.name }) }
+        : { InstanceId: Lazy.stringValue({ produce: () => this.instance!.id }) },
+    });
+    this.agentPolicy = new IamRolePolicy(this, 'instance-cloudwatch-agent', {
+      name: 'cloudwatch-agent',
+      role: this.instanceRole.id,
+      policy: policyDocument(...agentPolicyStatements([this.monitoring.serverLogs.arn, this.monitoring.metricsLogs.arn])),
+    });
     const profile = new IamInstanceProfile(this, 'instance-profile', { name: `${config.prefix}-instance`, role: this.instanceRole.name });
 
     const siteOrigin = `http://${websiteHost(bucketName(config.prefix, 'site', this.accountId, config.region), config.region)}`;
-    const ami = new DataAwsSsmParameter(this, 'al2023-ami', { name: AL2023_AMI_PARAMETER });
+    const arch = instanceArchitecture(config.instanceType);
+    const ami = new DataAwsSsmParameter(this, 'al2023-ami', { name: al2023AmiParameter(arch) });
+    // One boot script for the single instance and every server of the group: it installs Node and the agent, then
+    // serves the release the pointer names, so a new or replaced instance needs nobody to ship to it.
     const userData = (extra: Record<string, string> = {}) =>
       renderUserData({
-        nodeVersion: config.nodeVersion,
+        node: nodeRelease(config.nodeVersion),
         port: config.appPort,
+        region: config.region,
+        artifactBucket: this.artifacts.bucket.bucket,
+        releaseParameter: releaseParameterName(config.ssmPrefix),
         environment: {
           HOST: '0.0.0.0',
           PORT: String(config.appPort),
@@ -168,6 +215,10 @@ export class ComputeStack extends BaseStack {
           LOG_LEVEL: 'info',
           ...extra,
         },
+        bootSteps: [
+          // Plain names, not references: user data interpolates only the server's settings (dependsOn below orders them).
+          cloudWatchAgentBootStep({ ...logGroupNames(config.prefix), port: config.appPort }),
+        ],
       });
 
     if (config.chatInstances >= 2) {
@@ -183,45 +234,55 @@ export class ComputeStack extends BaseStack {
         amiId: ami.value,
         // The ALB adds one proxy hop (two behind CloudFront) whose X-Forwarded-For names the client.
         userData: (redisUrl) => userData({ REDIS_URL: redisUrl, TRUST_PROXY: config.cloudfront ? '2' : '1' }),
+        // The agent each server starts writes into the log groups, which it may not create itself.
+        dependsOn: [routed, igw, this.monitoring.serverLogs, this.monitoring.metricsLogs],
       });
       this.apiHost = this.scaleOut.alb.dnsName;
       this.apiPort = 80;
       this.output('SERVER_GROUP', this.scaleOut.group.name, 'Auto Scaling group of the chat servers (the pipeline releases to each)');
       this.output('LOAD_BALANCER_URL', `http://${this.scaleOut.alb.dnsName}`, 'The servers reached through the load balancer');
       this.output('ARTIFACT_BUCKET', this.artifacts.bucket.bucket, 'Private bucket the pipeline uploads release bundles to');
+      this.output('RELEASE_PARAMETER', this.releaseParameter.name, 'SSM parameter naming the release every instance serves');
       return;
     }
 
+    // The network interface and its Elastic IP exist before the instance: the first boot's downloads have a public
+    // address from the first second, and a replacement instance takes over the same address.
+    const eni = new NetworkInterface(this, 'server-interface', {
+      subnetId: subnet.id,
+      securityGroups: [this.securityGroup.id],
+      tags: { Name: `${config.prefix}-server` },
+    });
+    this.eip = new Eip(this, 'address', { domain: 'vpc', networkInterface: eni.id, tags: { Name: `${config.prefix}-server` }, dependsOn: [igw] });
     this.instance = new Instance(this, 'server', {
       ami: ami.value,
       instanceType: config.instanceType,
-      subnetId: subnet.id,
-      vpcSecurityGroupIds: [this.securityGroup.id],
+      primaryNetworkInterface: { networkInterfaceId: eni.id },
       iamInstanceProfile: profile.name,
-      // t3 is EBS-optimized at no cost; t2.micro refuses the flag at launch.
-      ebsOptimized: config.instanceType === 't3.micro' ? true : undefined,
+      // t3/t4g are EBS-optimized at no cost; t2 refuses the flag at launch.
+      ebsOptimized: config.instanceType.startsWith('t2.') ? undefined : true,
       // Standard credits: a t3 in "unlimited" mode bills surplus CPU, which a free-tier account must never see.
       creditSpecification: { cpuCredits: 'standard' },
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
       rootBlockDevice: { volumeType: 'gp3', volumeSize: 8, encrypted: true, deleteOnTermination: true },
       userData: userData(),
-      // New settings mean a new instance (user data runs once); the pipeline then ships the release again.
+      // New settings mean a new instance (user data runs once); it serves the pointer's release by itself.
       userDataReplaceOnChange: true,
       tags: { Name: `${config.prefix}-server` },
-      // User data downloads Node on first boot: the subnet must already route to the internet.
-      dependsOn: [routed, igw],
+      // User data downloads Node on first boot: the subnet must already route to the internet, the address be there.
+      // The agent it starts writes into the log groups, which it may not create itself.
+      dependsOn: [routed, igw, this.eip, this.monitoring.serverLogs, this.monitoring.metricsLogs],
       lifecycle: { ignoreChanges: ['ami'] },
     });
     skipCheck(this.instance, 'CKV_AWS_126', 'Detailed (1-minute) monitoring is billed per metric; basic 5-minute metrics are free.');
 
-    this.eip = new Eip(this, 'address', { domain: 'vpc', instance: this.instance.id, tags: { Name: `${config.prefix}-server` } });
-
     const apiPort = config.appPort === 80 ? '' : `:${config.appPort}`;
-    this.output('INSTANCE_ID', this.instance.id, 'EC2 instance the pipeline sends its SSM deploy command to');
     this.apiHost = this.eip.publicDns;
     this.apiPort = config.appPort;
+    this.output('INSTANCE_ID', this.instance.id, 'EC2 instance the pipeline sends its SSM deploy command to');
     this.output('INSTANCE_URL', `http://${this.eip.publicDns}${apiPort}`, 'The server reached directly (Elastic IP)');
     this.output('PUBLIC_IP', this.eip.publicIp, 'Elastic IP of the server');
     this.output('ARTIFACT_BUCKET', this.artifacts.bucket.bucket, 'Private bucket the pipeline uploads release bundles to');
+    this.output('RELEASE_PARAMETER', this.releaseParameter.name, 'SSM parameter naming the release every instance serves');
   }
 }

@@ -7,6 +7,7 @@ import type { InfraConfig } from '../config';
 import { skipCheck } from '../checkov';
 import { bucketName, deadLetterQueueName, queueName, tableName } from '../names';
 import { PrivateBucket } from '../private-bucket';
+import { PENDING_UPLOAD_PREFIX } from '@chat/server/iam';
 
 /** The server's three backends; their lifetime is the data's, longer than any instance or site build. */
 export class DataStack extends BaseStack {
@@ -74,6 +75,8 @@ export class DataStack extends BaseStack {
       expireDays: config.uploadExpiryDays,
       expirePrefix: 'rooms/',
       noVersioningReason: 'Upload keys are server-chosen ULIDs, written once and never overwritten; versions would only add storage.',
+      // Uploaded but never sent in a message: S3 expires at day granularity, so a day is the shortest it can be.
+      alsoExpire: [{ id: 'expire-unsent-uploads', prefix: PENDING_UPLOAD_PREFIX, days: 1 }],
     });
 
     this.output('QUEUE_URL', this.queue.url, 'SQS FIFO queue the server sends to and long-polls (server setting QUEUE_URL)');

@@ -24,6 +24,32 @@ const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
 
+/** The S3 origins a browser talks to for uploads (presigned POST) and images (presigned GET redirects). */
+export function uploadOrigins(uploadsBucket: string, region: string): string[] {
+  return [`https://${uploadsBucket}.s3.${region}.amazonaws.com`, `https://s3.${region}.amazonaws.com`];
+}
+
+/**
+ * The Angular app's CSP: its own scripts only; inline styles (Angular adds component styles at run time); images
+ * and uploads from the uploads bucket; sockets and the API on the same origin; no framing, plugins or base URLs.
+ */
+export function siteContentSecurityPolicy(s3Origins: string[]): string {
+  const s3 = s3Origins.join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob: ${s3}`,
+    `connect-src 'self' ${s3}`,
+    "font-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    'upgrade-insecure-requests',
+  ].join('; ');
+}
+
 /** What the browser loads: the Angular build, and (flag) one HTTPS origin for site, API and socket. */
 export class WebStack extends BaseStack {
   readonly siteBucket: S3Bucket;
@@ -58,6 +84,11 @@ export class WebStack extends BaseStack {
           contentTypeOptions: { override: false },
           frameOptions: { frameOption: 'DENY', override: false },
           referrerPolicy: { referrerPolicy: 'strict-origin-when-cross-origin', override: false },
+          // The site's files come from S3 with no headers of their own; the server's answers keep helmet's CSP.
+          contentSecurityPolicy: { contentSecurityPolicy: siteContentSecurityPolicy(uploadOrigins(bucketName(config.prefix, 'uploads', this.accountId, config.region), config.region)), override: false },
+        },
+        customHeadersConfig: {
+          items: [{ header: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()', override: false }],
         },
       });
       const api = {

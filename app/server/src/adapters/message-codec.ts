@@ -12,18 +12,24 @@ const acceptedSchema = z.object({
   author: authorSchema,
   text: textSchema.optional(),
   imageKey: imageKeySchema.optional(),
+  deleteHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
 export function encodeMessage(m: AcceptedMessage): string {
-  return JSON.stringify({ id: m.id, room: m.room, author: m.author, text: m.text, imageKey: m.imageKey });
+  return JSON.stringify({ id: m.id, room: m.room, author: m.author, text: m.text, imageKey: m.imageKey, deleteHash: m.deleteHash });
 }
 
 export function decodeMessage(body: string): AcceptedMessage | undefined {
   try {
     const parsed = acceptedSchema.safeParse(JSON.parse(body));
     if (!parsed.success) return undefined;
-    const { text, imageKey, ...rest } = parsed.data;
-    return { ...rest, ...(text !== undefined ? { text } : {}), ...(imageKey !== undefined ? { imageKey } : {}) };
+    const { text, imageKey, deleteHash, ...rest } = parsed.data;
+    return {
+      ...rest,
+      ...(text !== undefined ? { text } : {}),
+      ...(imageKey !== undefined ? { imageKey } : {}),
+      ...(deleteHash !== undefined ? { deleteHash } : {}),
+    };
   } catch {
     return undefined;
   }

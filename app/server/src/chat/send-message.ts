@@ -3,14 +3,14 @@ import {
   ANONYMOUS_AUTHOR,
   DEFAULT_ROOM,
   imageKeyRoom,
-  parseWith,
-  sendMessageSchema,
   type SendAck,
 } from '@chat/protocol';
 import type { Logger } from '../logger';
 import type { AcceptedMessage, MessageQueue, UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
 import type { Sequencer } from './sequencer';
+import { hashDeleteKey } from './delete-key';
+import { parseSendMessage } from './send-message-input';
 
 const fail = (code: 'invalid' | 'unavailable', message: string): SendAck => ({ ok: false, error: { code, message } });
 
@@ -30,16 +30,16 @@ export class SendMessage {
   async execute(input: unknown): Promise<SendAck> {
     // The seed's client sends a bare string: text from anonymous in global, with an id we make up.
     const candidate = typeof input === 'string' ? { id: ulid(), room: DEFAULT_ROOM, author: ANONYMOUS_AUTHOR, text: input } : input;
-    const parsed = parseWith(sendMessageSchema, candidate);
+    const parsed = parseSendMessage(candidate);
     if (!parsed.ok) return { ok: false, error: parsed.error };
-    const { id, room, author, text, image } = parsed.value;
+    const { id, room, author, text, image, deleteKey } = parsed.value;
     const deadline = Date.now() + this.timeoutMs;
     const left = () => Math.max(1, deadline - Date.now());
 
     try {
       if (image) {
         if (imageKeyRoom(image.key) !== room) return fail('invalid', 'image.key: issued for another room');
-        if (!(await withTimeout(this.uploads.exists(image.key), left(), 'uploads'))) {
+        if (!(await withTimeout(this.uploads.claim(image.key), left(), 'uploads'))) {
           return fail('invalid', 'image.key: nothing was uploaded under this key');
         }
       }
@@ -54,7 +54,13 @@ export class SendMessage {
       // Queue it and ask the store at once, side by side: a new message loses no time to the look-up, and a retry of
       // one stored long ago, before a restart or by another server (which the queue may drop as a duplicate) is
       // answered from its id record with its first seq.
-      const accepted: AcceptedMessage = { id, room, author, ...(text !== undefined ? { text } : { imageKey: image!.key }) };
+      const accepted: AcceptedMessage = {
+        id,
+        room,
+        author,
+        ...(text !== undefined ? { text } : { imageKey: image!.key }),
+        ...(deleteKey !== undefined ? { deleteHash: hashDeleteKey(deleteKey) } : {}),
+      };
       const queued = withTimeout(this.queue.send(accepted), left(), 'queue');
       queued.catch(() => {});
       const earlier = await withTimeout(this.sequencer.known(room, id), left(), 'history').catch((err: unknown) => {

@@ -1,15 +1,19 @@
 import type { ChatMessage } from '@chat/protocol';
 import type { SequencedMessage } from '../ports';
 
-/** How a stored message goes out to clients: the image key becomes a URL the server answers. */
+/**
+ * How a stored message goes out to clients: the image key becomes a URL the server answers; a deleted message
+ * keeps its place (id, author, seq, sentAt) with `deletedAt` and nothing of its content. The delete hash never leaves.
+ */
 export function toWire(m: SequencedMessage, publicUrl: string | undefined): ChatMessage {
   return {
     id: m.id,
     room: m.room,
     author: m.author,
-    ...(m.text !== undefined ? { text: m.text } : {}),
-    ...(m.imageKey !== undefined ? { imageUrl: `${publicUrl ?? ''}/images/${m.imageKey}` } : {}),
+    ...(m.deletedAt === undefined && m.text !== undefined ? { text: m.text } : {}),
+    ...(m.deletedAt === undefined && m.imageKey !== undefined ? { imageUrl: `${publicUrl ?? ''}/images/${m.imageKey}` } : {}),
     sentAt: m.sentAt,
     seq: m.seq,
+    ...(m.deletedAt !== undefined ? { deletedAt: m.deletedAt } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import compression from 'compression';
 import cors from 'cors';
@@ -8,16 +8,19 @@ import type { Logger } from '../logger';
 import type { Backends } from '../ports';
 import { readHistory } from '../chat/history';
 import { createUploadUrl } from '../chat/upload-url';
+import type { ChatMetrics } from '../metrics';
 import { TimeoutError, withTimeout } from '../util/timeout';
 import { serveWeb } from './web';
 import { hostAllowed } from './loopback-host';
-import { httpRateLimit } from './http-rate-limit';
+import { limitedBy } from './http-rate-limit';
+import { keyedLimit, type AddressLimits } from './abuse-limits';
+import { clientAddress } from './client-address';
+import { metricsRoute } from './metrics-route';
+import { readinessCheck } from './ready-check';
+import { sendError } from './http-error';
+import { moderatorRoutes } from './moderation';
+import type { DeleteMessage } from '../chat/delete-message';
 
-const READY_TIMEOUT_MS = 2000;
-
-const status = (e: ErrorBody) =>
-  e.code === 'too_large' ? 413 : e.code === 'unavailable' ? 503 : e.code === 'not_found' ? 404 : e.code === 'rate_limited' ? 429 : 400;
-const sendError = (res: Response, error: ErrorBody) => res.status(status(error)).json({ error });
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 
@@ -39,10 +42,14 @@ export function createHttpApp(
   config: Config,
   backends: Backends,
   log: Logger,
-  /** More dependencies /readyz checks (the servers' Redis when scaled out). */
-  extraChecks: Record<string, { ping(): Promise<void> }> = {},
+  /**
+   * Issue 12: the delete use case, for the moderator route. Issue 13: per-address limits and metrics.
+   * Issue 10: more dependencies /readyz checks (the servers' Redis when scaled out).
+   */
+  chat: { deletes?: DeleteMessage; limits: AddressLimits; metrics: ChatMetrics; readyChecks?: Record<string, { ping(): Promise<void> }> },
 ): express.Express {
   const app = express();
+  const addressOf = (req: express.Request) => clientAddress(req, config.trustProxy);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', config.trustProxy);
@@ -73,25 +80,28 @@ export function createHttpApp(
     res.json({ ok: true });
   });
 
-  app.get('/readyz', async (_req, res) => {
-    const checks = { queue: backends.queue, store: backends.store, uploads: backends.uploads, ...extraChecks };
-    const results = await Promise.all(
-      Object.entries(checks).map(([name, port]) =>
-        withTimeout(port.ping(), READY_TIMEOUT_MS, name).then(
-          () => [name, 'ok'] as const,
-          (err: Error) => [name, err instanceof TimeoutError ? 'timeout' : err.name || 'error'] as const,
-        ),
-      ),
-    );
-    const ok = results.every(([, r]) => r === 'ok');
-    res.status(ok ? 200 : 503).set('Cache-Control', 'no-store').json({ ok, mode: backends.mode, checks: Object.fromEntries(results) });
+  const readiness = readinessCheck(backends, config.readyCacheMs, chat.readyChecks);
+  app.get('/readyz', async (_req, res, next) => {
+    try {
+      const r = await readiness();
+      res.status(r.ok ? 200 : 503).set('Cache-Control', 'no-store').json(r);
+    } catch (err) {
+      next(err);
+    }
   });
 
-  const limited = httpRateLimit(config.httpRateLimitPerMinute);
-  app.use(['/history', '/upload-url', '/uploads'], limited);
+  app.get('/metrics', metricsRoute(chat.metrics, config.metricsToken));
+
+  const perMinute = keyedLimit(config.httpRateLimitPerMinute, 60);
+  const requests = (a: string) => (chat.limits.exempt(a) ? Promise.resolve({ ok: true } as const) : perMinute(a));
+  app.use(['/history', '/upload-url', '/uploads'], limitedBy(requests, addressOf, `${config.httpRateLimitPerMinute} requests per minute`));
+  // Each upload URL lets a client store up to MAX_UPLOAD_BYTES: far fewer of those than reads.
+  app.use('/upload-url', limitedBy((a) => chat.limits.uploadUrl(a), addressOf, `${config.abuse.uploadUrlsPerHour} upload URLs per hour`));
 
   app.get('/history', answer((query) => readHistory(backends.store, query, config.publicUrl, config.backendTimeoutMs)));
   app.get('/upload-url', answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)));
+
+  if (chat.deletes) app.use(moderatorRoutes(config, chat.deletes));
 
   app.get('/images/*key', async (req, res, next) => {
     const key = (req.params as { key: string[] }).key.join('/');

@@ -3,6 +3,19 @@ import path from 'node:path';
 import express from 'express';
 
 const API_PATHS = /^\/(history|upload-url|uploads|images|healthz|readyz|socket\.io|config\.json)(\/|$)/;
+/** The build's content-hashed names (`main-QMQKELKO.js`, `chunk-EGDUX52C.js`): they never change, so cache them for good. */
+const HASHED = /[.-][A-Za-z0-9]{8,}\.(js|css|woff2?|png|svg|jpg|webp)$/;
+/** A path that names a file (`/robots.txt`, `/icons/x.png`): when it is missing it is a 404, never the app's HTML. */
+const FILE_PATH = /\/[^/]*\.[A-Za-z0-9]+$/;
+
+/** How long a file of the build may be cached: hashed ones for good, the page itself never without asking. */
+export function webCacheControl(file: string): string {
+  const name = path.basename(file);
+  if (HASHED.test(name)) return 'public, max-age=31536000, immutable';
+  if (name === 'index.html') return 'no-cache';
+  // Stable names (robots.txt, favicon.ico, the manifest, icons): briefly, as the S3 site does (publish-site.sh).
+  return 'public, max-age=300';
+}
 
 /**
  * The built web app at `/`: hashed assets cached for good, index.html always revalidated, and unknown paths (the
@@ -14,13 +27,12 @@ export function serveWeb(app: express.Express, webDir: string): void {
     express.static(webDir, {
       index: false,
       setHeaders(res, file) {
-        const hashed = /[.-][A-Za-z0-9]{8,}\.(js|css|woff2?|png|svg|jpg|webp)$/.test(path.basename(file));
-        res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader('Cache-Control', webCacheControl(file));
       },
     }),
   );
   app.get(/.*/, (req, res, next) => {
-    if (API_PATHS.test(req.path) || !req.accepts('html')) return next();
+    if (API_PATHS.test(req.path) || FILE_PATH.test(req.path) || !req.accepts('html')) return next();
     res.set('Cache-Control', 'no-cache');
     if (fs.existsSync(index)) return res.sendFile(index);
     res

@@ -6,10 +6,12 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { MOTO_CREDENTIALS, MOTO_REGION } from '@chat/local-aws';
 import { decodeMessage } from '../../src/adapters/message-codec';
 import { DynamoStore } from '../../src/adapters/aws/dynamo-store';
+import { DynamoDeletes } from '../../src/adapters/aws/dynamo-deletes';
 import { SqsQueue } from '../../src/adapters/aws/sqs-queue';
 import { MemoryQueue } from '../../src/adapters/embedded/memory-queue';
 import { SqliteStore } from '../../src/adapters/embedded/sqlite-store';
-import type { AcceptedMessage, MessageQueue, MessageStore } from '../../src/ports';
+import { SqliteDeletes } from '../../src/adapters/embedded/sqlite-deletes';
+import type { AcceptedMessage, MessageDeletes, MessageQueue, MessageStore } from '../../src/ports';
 import { createResources, startMoto, type Moto } from '../support/moto';
 
 export type AdapterKind = 'embedded' | 'aws';
@@ -38,23 +40,35 @@ export class AdapterBackend {
     for (const d of this.dirs) fs.rmSync(d, { recursive: true, force: true });
   }
 
-  /** A fresh, empty store, and a way to open another connection to the same data (a second server, a restart). */
-  async store(): Promise<{ store: MessageStore; connect(): MessageStore }> {
+  /**
+   * A fresh, empty store, and a way to open another connection to the same data (a second server, a restart);
+   * `deletes()` opens the MessageDeletes adapter over that same history (issue 12).
+   */
+  async store(): Promise<{ store: MessageStore; connect(): MessageStore; deletes(): MessageDeletes }> {
     let connect: () => MessageStore;
+    let deletes: () => MessageDeletes & { close?(): Promise<void> };
     if (this.kind === 'embedded') {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-store-'));
       this.dirs.push(dir);
       connect = () => new SqliteStore(path.join(dir, 'history.sqlite'), DAY);
+      deletes = () => new SqliteDeletes(path.join(dir, 'history.sqlite'));
     } else {
       const r = await createResources(this.moto!.endpoint, this.name());
-      connect = () => new DynamoStore(new DynamoDBClient({ region: MOTO_REGION, endpoint: r.AWS_ENDPOINT_URL, credentials: MOTO_CREDENTIALS }), r.TABLE_NAME, DAY);
+      const client = () => new DynamoDBClient({ region: MOTO_REGION, endpoint: r.AWS_ENDPOINT_URL, credentials: MOTO_CREDENTIALS });
+      connect = () => new DynamoStore(client(), r.TABLE_NAME, DAY);
+      deletes = () => new DynamoDeletes(client(), r.TABLE_NAME);
     }
     const open = () => {
       const s = connect();
       this.closers.push(() => s.close());
       return s;
     };
-    return { store: open(), connect: open };
+    const openDeletes = () => {
+      const d = deletes();
+      if (d.close) this.closers.push(() => d.close!());
+      return d;
+    };
+    return { store: open(), connect: open, deletes: openDeletes };
   }
 
   /** A fresh queue with its dead-letter queue; `deadLetters` reads what moved there. */

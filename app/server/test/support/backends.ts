@@ -28,6 +28,10 @@ export class TestBackend {
     const base: Record<string, string> = {
       PORT: '0', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', DATA_DIR: dir, // moto answers one request at a time (about 200 messages/s here): give its bursts time; the outage test sets its own.
       BACKEND_TIMEOUT_MS: this.mode === 'moto' ? '60000' : '3000',
+      // Every test client shares one loopback address: the per-address limits (abuse.test.ts) would see one
+      // client with dozens of sockets. Per-socket limits keep their defaults.
+      SOCKETS_PER_ADDRESS: '10000',
+      ADDRESS_RATE_LIMIT_POINTS: '1000000',
     };
     if (this.mode === 'moto') {
       const name = `chat-${process.pid}-${Date.now()}-${this.counter++}`;

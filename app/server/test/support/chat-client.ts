@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ChatMessage, ClientToServerEvents, JoinAck, SendAck, SendMessageInput, ServerToClientEvents } from '@chat/protocol';
+import type { ChatMessage, ClientToServerEvents, HandshakeAuth, JoinAck, SendAck, SendMessageInput, ServerToClientEvents } from '@chat/protocol';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -9,21 +9,35 @@ export class ChatClient {
   readonly socket: ClientSocket;
   private listeners: (() => void)[] = [];
 
-  constructor(url: string, opts: { reconnection?: boolean } = {}) {
-    this.socket = io(url, { transports: ['websocket'], reconnection: opts.reconnection ?? false, forceNew: true });
+  /** Without `auth` it is a protocol-v1 client: it sends only v1 events and no handshake auth. */
+  constructor(url: string, opts: { reconnection?: boolean; auth?: HandshakeAuth; extraHeaders?: Record<string, string> } = {}) {
+    this.socket = io(url, {
+      transports: ['websocket'],
+      reconnection: opts.reconnection ?? false,
+      forceNew: true,
+      ...(opts.auth ? { auth: opts.auth } : {}),
+      ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
+    });
     this.socket.on('newMessage', (m) => {
       this.received.push(m);
       for (const l of this.listeners) l();
     });
   }
 
-  static async connect(url: string, opts: { reconnection?: boolean } = {}): Promise<ChatClient> {
+  static async connect(url: string, opts: { reconnection?: boolean; auth?: HandshakeAuth } = {}): Promise<ChatClient> {
     const c = new ChatClient(url, opts);
-    await new Promise<void>((resolve, reject) => {
-      c.socket.once('connect', () => resolve());
-      c.socket.once('connect_error', reject);
-    });
-    return c;
+    return c.connected();
+  }
+
+  /** Resolves once connected (listeners added right after `new ChatClient` miss nothing). */
+  async connected(): Promise<ChatClient> {
+    if (!this.socket.connected) {
+      await new Promise<void>((resolve, reject) => {
+        this.socket.once('connect', () => resolve());
+        this.socket.once('connect_error', reject);
+      });
+    }
+    return this;
   }
 
   send(msg: SendMessageInput | string, timeoutMs = 15_000): Promise<SendAck> {

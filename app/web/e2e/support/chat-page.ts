@@ -52,3 +52,37 @@ export function socketFrames(context: BrowserContext): { sent: string[]; receive
   );
   return frames;
 }
+
+/** The open room's presence line, e.g. "2 online: Ann (you), Bob". */
+export function presence(page: Page): Locator {
+  return page.locator('.presence');
+}
+
+/** Waits until the presence line lists exactly `names` (in its order) with that count. */
+export async function waitForPresence(page: Page, names: string[]): Promise<void> {
+  await page.waitForFunction(
+    (want) => {
+      const count = document.querySelector('.presence-count')?.textContent?.trim();
+      const shown = [...document.querySelectorAll('.presence-name')].map((n) => n.textContent?.trim());
+      return count === `${want.length} online` && JSON.stringify(shown) === JSON.stringify(want);
+    },
+    names,
+  );
+}
+
+/** The room chip in the room list, and its unread badge. */
+export function roomChip(page: Page, room: string): Locator {
+  return page.locator(`.room-chip[data-room="${room}"]`);
+}
+
+export async function waitForTitle(page: Page, title: string): Promise<void> {
+  await page.waitForFunction((t) => document.title === t, title);
+}
+
+/** Makes the page look like a background tab to the app (`visibilitychange`), as switching tabs does. */
+export async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((h) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}

@@ -12,7 +12,7 @@ export function tempDataDir(): string {
 }
 
 /** The real server in embedded mode, in this process. `port` reuses a port (a restart); 0 picks a free one. */
-export function startChat(dataDir: string, port = 0): Promise<ChatServer> {
+export function startChat(dataDir: string, port = 0, env: Record<string, string> = {}): Promise<ChatServer> {
   return startServer({
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -21,5 +21,6 @@ export function startChat(dataDir: string, port = 0): Promise<ChatServer> {
     LOG_LEVEL: process.env['E2E_LOG_LEVEL'] ?? 'warn',
     // Tests type fast; the limit itself is the server's own tests' business.
     RATE_LIMIT_POINTS: '1000',
+    ...env,
   });
 }

@@ -1,18 +1,11 @@
 import { ApplicationConfig, inject, provideAppInitializer, provideBrowserGlobalErrorListeners } from '@angular/core';
-import { provideRouter, withComponentInputBinding } from '@angular/router';
-import { routes } from './app.routes';
 import { RuntimeConfig } from './config/runtime-config';
-import { ChatSocket } from './connection/chat-socket';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
-    provideRouter(routes, withComponentInputBinding()),
-    // The socket's origin comes from /config.json, so connect only once it is read.
-    provideAppInitializer(() => {
-      const config = inject(RuntimeConfig);
-      const socket = inject(ChatSocket);
-      return config.load().then(() => socket.start());
-    }),
+    // The API's origin comes from /config.json, so the app starts once it is read; the socket connects after the
+    // first render (App), off the first paint's path.
+    provideAppInitializer(() => inject(RuntimeConfig).load()),
   ],
 };

@@ -1,14 +1,18 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { RouterOutlet } from '@angular/router';
+import { ChangeDetectionStrategy, Component, afterNextRender, inject, signal } from '@angular/core';
+import { ChatSocket } from './connection/chat-socket';
 import { ConnectionBanner } from './connection/connection-banner';
 import { IdentityForm } from './identity/identity-form';
 import { IdentityStore } from './identity/identity-store';
 import { RoomPicker } from './rooms/room-picker';
 import { ChatStore } from './chat/chat-store';
+import { ChatPage } from './chat/chat-page';
+import { RoomList } from './rooms/room-list';
+import { NotifyToggle } from './notifications/notify-toggle';
+import { UnreadTitle } from './notifications/unread-title';
 
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet, ConnectionBanner, IdentityForm, RoomPicker],
+  imports: [ChatPage, ConnectionBanner, IdentityForm, RoomPicker, RoomList, NotifyToggle],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <!-- A button, not href="#composer-text": with <base href="/"> a fragment link loads the app's root. -->
@@ -24,7 +28,9 @@ import { ChatStore } from './chat/chat-store';
           </button>
         </div>
       }
+      <app-notify-toggle />
     </header>
+    <app-room-list [current]="chat.activeRoom()" />
     @if (editingName() && identity.name()) {
       <div id="name-panel" class="name-panel">
         <app-identity-form [cancellable]="true" (done)="editingName.set(false)" />
@@ -32,7 +38,7 @@ import { ChatStore } from './chat/chat-store';
     }
     <app-connection-banner />
     <main class="app-main">
-      <router-outlet />
+      <app-chat-page />
     </main>
   `,
 })
@@ -40,6 +46,12 @@ export class App {
   protected readonly identity = inject(IdentityStore);
   protected readonly chat = inject(ChatStore);
   protected readonly editingName = signal(false);
+
+  constructor() {
+    const socket = inject(ChatSocket);
+    afterNextRender(() => socket.start());
+    inject(UnreadTitle);
+  }
 
   protected skipToComposer(): void {
     globalThis.document?.getElementById('composer-text')?.focus();

@@ -29,6 +29,21 @@ export function historyTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
+/** A history item as a message; what is absent stays absent. */
+export function messageOfItem(i: Record<string, unknown>): SequencedMessage {
+  return {
+    id: String(i['id']),
+    room: String(i['room']),
+    author: String(i['author']),
+    seq: String(i['seq']),
+    sentAt: String(i['sentAt']),
+    ...(i['text'] !== undefined ? { text: String(i['text']) } : {}),
+    ...(i['imageKey'] !== undefined ? { imageKey: String(i['imageKey']) } : {}),
+    ...(i['deleteHash'] !== undefined ? { deleteHash: String(i['deleteHash']) } : {}),
+    ...(i['deletedAt'] !== undefined ? { deletedAt: String(i['deletedAt']) } : {}),
+  };
+}
+
 interface CancellationReason {
   Code?: string;
   Message?: string;
@@ -94,7 +109,7 @@ export class DynamoStore implements MessageStore {
   async append(room: string, messages: SequencedMessage[]): Promise<AppendResult> {
     if (messages.length === 0) return { ok: true };
     const items = messages.flatMap((m) => [
-      { room, seq: m.seq, id: m.id, author: m.author, text: m.text, imageKey: m.imageKey, sentAt: m.sentAt },
+      { room, seq: m.seq, id: m.id, author: m.author, text: m.text, imageKey: m.imageKey, sentAt: m.sentAt, deleteHash: m.deleteHash },
       // Derived from sentAt, not the clock: a retried call sends identical items, as its request token requires.
       { room, seq: ID_PREFIX + m.id, msgSeq: m.seq, [ID_RECORD_TTL_ATTRIBUTE]: Math.floor(Date.parse(m.sentAt) / 1000) + this.idempotencySeconds },
     ]);
@@ -156,15 +171,7 @@ export class DynamoStore implements MessageStore {
       }),
     );
     const items = out.Items ?? [];
-    const messages = items.slice(0, limit).map((i) => ({
-      id: String(i['id']),
-      room: String(i['room']),
-      author: String(i['author']),
-      seq: String(i['seq']),
-      sentAt: String(i['sentAt']),
-      ...(i['text'] !== undefined ? { text: String(i['text']) } : {}),
-      ...(i['imageKey'] !== undefined ? { imageKey: String(i['imageKey']) } : {}),
-    }));
+    const messages = items.slice(0, limit).map(messageOfItem);
     // DynamoDB also stops a Query at 1 MB, before `Limit`: then there is more even with fewer items.
     return { messages, more: items.length > limit || out.LastEvaluatedKey !== undefined };
   }

@@ -6,10 +6,18 @@
 export const SERVER_IAM_ACTIONS = {
   /** SendMessageBatch is authorised as SendMessage, DeleteMessageBatch as DeleteMessage, ChangeMessageVisibilityBatch as ChangeMessageVisibility. */
   queue: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
-  /** TransactWriteItems is authorised as the PutItem of each item it holds. */
-  table: ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
-  /** Presigned POST (PutObject), presigned GET and HeadObject (GetObject) on the objects under rooms/. */
-  uploadObjects: ['s3:PutObject', 's3:GetObject'],
+  /** TransactWriteItems is authorised as the PutItem of each item it holds; GetItem and UpdateItem delete a message (issue 12). */
+  table: ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  /** Images sent in a message, under rooms/: CopyObject's target (PutObject), presigned GET and HeadObject (GetObject); DeleteObject for a deleted message's image. */
+  uploadObjects: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+  /** Uploads not yet sent, under PENDING_UPLOAD_PREFIX: presigned POST, CopyObject's source and its HeadObject, DeleteObject once copied. */
+  pendingUploadObjects: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
   /** HeadBucket, for /readyz. */
   uploadsBucket: ['s3:ListBucket'],
 } as const;
+
+/**
+ * Browsers upload under this prefix; sending the image in a message moves it to its key under rooms/. The data
+ * stack expires this prefix after a day, so an image uploaded and never sent cannot pile up on the bill.
+ */
+export const PENDING_UPLOAD_PREFIX = 'pending/';

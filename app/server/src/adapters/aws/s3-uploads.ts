@@ -1,10 +1,11 @@
-import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ImageContentType, UploadUrlResponse } from '@chat/protocol';
 import type { AwsSettings } from '../../config';
 import type { ImageResponse, UploadStore } from '../../ports';
 import { clientConfig } from './clients';
+import { PENDING_UPLOAD_PREFIX } from './iam';
 
 const UPLOAD_EXPIRES_S = 300;
 const IMAGE_URL_EXPIRES_S = 3600;
@@ -26,7 +27,8 @@ export class S3Uploads implements UploadStore {
   async createUpload(key: string, contentType: ImageContentType, maxBytes: number): Promise<UploadUrlResponse> {
     const { url, fields } = await createPresignedPost(this.client, {
       Bucket: this.aws.uploadsBucket,
-      Key: key,
+      // Pending until a message uses it (claim); the bucket's lifecycle expires what is never sent.
+      Key: PENDING_UPLOAD_PREFIX + key,
       Conditions: [
         ['content-length-range', 1, maxBytes],
         ['eq', '$Content-Type', contentType],
@@ -38,12 +40,32 @@ export class S3Uploads implements UploadStore {
   }
 
   async exists(key: string): Promise<boolean> {
+    return this.has(key);
+  }
+
+  async claim(key: string): Promise<boolean> {
+    if (await this.has(key)) return true;
+    const pending = PENDING_UPLOAD_PREFIX + key;
+    try {
+      // Same bucket, same metadata (Content-Type); keys are never reused, so nothing is overwritten.
+      await this.client.send(
+        new CopyObjectCommand({ Bucket: this.aws.uploadsBucket, Key: key, CopySource: `${this.aws.uploadsBucket}/${pending}` }),
+      );
+    } catch (err) {
+      if (isMissing(err)) return false;
+      throw err;
+    }
+    // The pending copy would expire anyway; deleting it now just stops paying for it twice.
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.aws.uploadsBucket, Key: pending })).catch(() => {});
+    return true;
+  }
+
+  private async has(key: string): Promise<boolean> {
     try {
       await this.client.send(new HeadObjectCommand({ Bucket: this.aws.uploadsBucket, Key: key }));
       return true;
     } catch (err) {
-      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404) return false;
+      if (isMissing(err)) return false;
       throw err;
     }
   }
@@ -53,6 +75,11 @@ export class S3Uploads implements UploadStore {
       expiresIn: IMAGE_URL_EXPIRES_S,
     });
     return { kind: 'redirect', url };
+  }
+
+  async remove(key: string): Promise<void> {
+    // S3 answers 204 whether or not the object was there.
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.aws.uploadsBucket, Key: key }));
   }
 
   origins(): string[] {
@@ -67,4 +94,9 @@ export class S3Uploads implements UploadStore {
   async close(): Promise<void> {
     this.client.destroy();
   }
+}
+
+function isMissing(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
 }

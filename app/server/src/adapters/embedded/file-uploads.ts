@@ -10,10 +10,20 @@ import { looksLike } from './image-signature';
 
 const UPLOAD_EXPIRES_S = 300;
 
+/** Where uploads wait, under the uploads directory, until a message claims them. */
+const PENDING_DIR = 'pending';
+
+export interface FileUploadLimits {
+  /** A pending upload older than this is deleted. */
+  pendingMs: number;
+  /** The most bytes the uploads directory may hold; an upload past it is refused. */
+  quotaBytes: number;
+}
+
 class UploadRefused extends Error {
   constructor(
     readonly status: number,
-    readonly code: 'invalid' | 'too_large',
+    readonly code: 'invalid' | 'too_large' | 'unavailable',
     message: string,
   ) {
     super(message);
@@ -27,9 +37,36 @@ class UploadRefused extends Error {
 export class FileUploads implements UploadStore {
   /** Signing key for upload URLs; per process, since URLs live five minutes. */
   private readonly secret = crypto.randomBytes(32);
+  /** Bytes of every image file under `dir`, pending or claimed: counted once at start, then kept up to date. */
+  private used: number;
+  private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly dir: string) {
-    fs.mkdirSync(dir, { recursive: true });
+  constructor(
+    private readonly dir: string,
+    private readonly limits: FileUploadLimits = { pendingMs: 24 * 3600 * 1000, quotaBytes: Number.MAX_SAFE_INTEGER },
+  ) {
+    fs.mkdirSync(path.join(dir, PENDING_DIR), { recursive: true });
+    this.used = filesUnder(dir).reduce((sum, f) => sum + f.size, 0);
+    // The embedded counterpart of the bucket's lifecycle rule: at start, then a few times per expiry period.
+    this.sweepPending();
+    this.sweeper = setInterval(() => this.sweepPending(), Math.min(limits.pendingMs / 4, 3600 * 1000));
+    this.sweeper.unref();
+  }
+
+  /** Deletes pending uploads older than `pendingMs` (uploaded, never sent in a message). */
+  sweepPending(now = Date.now()): number {
+    let removed = 0;
+    for (const f of filesUnder(path.join(this.dir, PENDING_DIR))) {
+      if (now - f.mtimeMs < this.limits.pendingMs) continue;
+      try {
+        fs.rmSync(f.path);
+        this.used -= f.size;
+        removed++;
+      } catch {
+        // Claimed or removed meanwhile.
+      }
+    }
+    return removed;
   }
 
   async createUpload(key: string, contentType: ImageContentType, maxBytes: number): Promise<UploadUrlResponse> {
@@ -47,9 +84,19 @@ export class FileUploads implements UploadStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    return fs.promises.stat(this.filePath(key)).then(
-      (s) => s.isFile(),
-      () => false,
+    return isFile(this.filePath(key));
+  }
+
+  async claim(key: string): Promise<boolean> {
+    if (await this.exists(key)) return true;
+    const target = this.filePath(key);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    return fs.promises.rename(this.pendingPath(key), target).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return this.exists(key); // never uploaded, or claimed just now by a retry
+        throw err;
+      },
     );
   }
 
@@ -60,6 +107,13 @@ export class FileUploads implements UploadStore {
     return { kind: 'file', path: this.filePath(key), contentType };
   }
 
+  async remove(key: string): Promise<void> {
+    if (!IMAGE_KEY_PATTERN.test(key)) return;
+    const size = await fs.promises.stat(this.filePath(key)).then((st) => st.size, () => 0);
+    await fs.promises.rm(this.filePath(key), { force: true });
+    this.used -= size;
+  }
+
   origins(): string[] {
     return [];
   }
@@ -68,7 +122,9 @@ export class FileUploads implements UploadStore {
     await fs.promises.access(this.dir, fs.constants.W_OK);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+  }
 
   /** `PUT /uploads/<key>?max&expires&sig`: the signed, capped write. */
   routes(): express.Router {
@@ -111,18 +167,24 @@ export class FileUploads implements UploadStore {
     if (Number.isFinite(declared) && declared > max) {
       throw new UploadRefused(413, 'too_large', `upload is ${declared} bytes; the limit is ${max}`);
     }
-    if (await this.exists(key)) throw new UploadRefused(409, 'invalid', 'this key was already uploaded');
+    if ((await this.exists(key)) || (await isFile(this.pendingPath(key)))) throw new UploadRefused(409, 'invalid', 'this key was already uploaded');
+    const quota = this.limits.quotaBytes;
+    if (this.used + (Number.isFinite(declared) ? declared : 1) > quota) {
+      throw new UploadRefused(507, 'unavailable', 'upload storage is full; try again later');
+    }
 
-    const target = this.filePath(key);
+    const target = this.pendingPath(key);
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}.${crypto.randomBytes(6).toString('hex')}.part`;
     let size = 0;
     let head = Buffer.alloc(0);
+    const used = () => this.used;
     const guard = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
         if (head.length < 12) head = Buffer.concat([head, chunk.subarray(0, 12 - head.length)]);
         if (size > max) return done(new UploadRefused(413, 'too_large', `upload is over the limit of ${max} bytes`));
+        if (used() + size > quota) return done(new UploadRefused(507, 'unavailable', 'upload storage is full; try again later'));
         done(null, chunk);
       },
     });
@@ -135,6 +197,7 @@ export class FileUploads implements UploadStore {
         if (err.code === 'EEXIST') throw new UploadRefused(409, 'invalid', 'this key was already uploaded');
         throw err;
       });
+      this.used += size;
     } finally {
       await fs.promises.rm(temp, { force: true });
     }
@@ -148,4 +211,34 @@ export class FileUploads implements UploadStore {
     // Keys match IMAGE_KEY_PATTERN before they get here, so they cannot climb out of `dir`.
     return path.join(this.dir, ...key.split('/'));
   }
+
+  private pendingPath(key: string): string {
+    return path.join(this.dir, PENDING_DIR, ...key.split('/'));
+  }
+}
+
+const isFile = (p: string) =>
+  fs.promises.stat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+
+/** Every regular file under `dir`, recursively (the `.part` files of uploads in progress included). */
+function filesUnder(dir: string): { path: string; size: number; mtimeMs: number }[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => {
+    if (!e.isFile()) return [];
+    const p = path.join(e.parentPath, e.name);
+    try {
+      const st = fs.statSync(p);
+      return [{ path: p, size: st.size, mtimeMs: st.mtimeMs }];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -8,7 +8,7 @@ const MAX_ITEM_BYTES = 400 * 1024;
 /** Expired id records are deleted at most this often (one indexed DELETE). */
 const PRUNE_EVERY_MS = 60_000;
 
-interface Row {
+export interface Row {
   room: string;
   seq: string;
   id: string;
@@ -16,6 +16,26 @@ interface Row {
   text: string | null;
   image_key: string | null;
   sent_at: string;
+  delete_hash: string | null;
+  deleted_at: string | null;
+}
+
+/** The message columns, in the order `Row` and the inserts use. */
+export const MESSAGE_COLUMNS = 'room, seq, id, author, text, image_key, sent_at, delete_hash, deleted_at';
+
+/** A row as a message; NULL columns stay absent. */
+export function messageOfRow(r: Row): SequencedMessage {
+  return {
+    id: r.id,
+    room: r.room,
+    author: r.author,
+    seq: r.seq,
+    sentAt: r.sent_at,
+    ...(r.text !== null ? { text: r.text } : {}),
+    ...(r.image_key !== null ? { imageKey: r.image_key } : {}),
+    ...(r.delete_hash !== null ? { deleteHash: r.delete_hash } : {}),
+    ...(r.deleted_at !== null ? { deletedAt: r.deleted_at } : {}),
+  };
 }
 
 /**
@@ -40,7 +60,7 @@ export class SqliteStore implements MessageStore {
       PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS messages (
         room TEXT NOT NULL, seq TEXT NOT NULL, id TEXT NOT NULL, author TEXT NOT NULL,
-        text TEXT, image_key TEXT, sent_at TEXT NOT NULL,
+        text TEXT, image_key TEXT, sent_at TEXT NOT NULL, delete_hash TEXT, deleted_at TEXT,
         PRIMARY KEY (room, seq)
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS message_ids (
@@ -49,12 +69,15 @@ export class SqliteStore implements MessageStore {
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS message_ids_expiry ON message_ids (expires_at);
     `);
-    const cols = 'room, seq, id, author, text, image_key, sent_at';
+    // A history file from before deletes (issue 12) gains their two columns.
+    const columns = new Set((this.db.prepare('PRAGMA table_info(messages)').all() as { name: string }[]).map((c) => c.name));
+    for (const c of ['delete_hash', 'deleted_at']) if (!columns.has(c)) this.db.exec(`ALTER TABLE messages ADD COLUMN ${c} TEXT`);
+    const cols = MESSAGE_COLUMNS;
     this.q = {
       head: this.db.prepare('SELECT seq FROM messages WHERE room = ? ORDER BY seq DESC LIMIT 1'),
       seqTaken: this.db.prepare('SELECT 1 AS x FROM messages WHERE room = ? AND seq = ?'),
       idSeq: this.db.prepare('SELECT seq FROM message_ids WHERE room = ? AND id = ?'),
-      insertRow: this.db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      insertRow: this.db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`),
       insertId: this.db.prepare('INSERT INTO message_ids (room, id, seq, expires_at) VALUES (?, ?, ?, ?)'),
       page: this.db.prepare(`SELECT ${cols} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?`),
       pageBefore: this.db.prepare(`SELECT ${cols} FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
@@ -88,7 +111,7 @@ export class SqliteStore implements MessageStore {
         const known = this.q.idSeq.get(room, m.id) as { seq: string } | undefined;
         if (known) return this.rollback({ ok: false, conflict: { kind: 'id_known', id: m.id, seq: known.seq } });
         if (this.q.seqTaken.get(room, m.seq)) return this.rollback({ ok: false, conflict: { kind: 'seq_taken', seq: m.seq } });
-        this.q.insertRow.run(room, m.seq, m.id, m.author, m.text ?? null, m.imageKey ?? null, m.sentAt);
+        this.q.insertRow.run(room, m.seq, m.id, m.author, m.text ?? null, m.imageKey ?? null, m.sentAt, m.deleteHash ?? null);
         this.q.insertId.run(room, m.id, m.seq, Math.floor(Date.parse(m.sentAt) / 1000) + this.idempotencySeconds);
       }
       this.db.exec('COMMIT');
@@ -113,15 +136,7 @@ export class SqliteStore implements MessageStore {
 
   async page(room: string, limit: number, before?: string): Promise<HistoryPage> {
     const rows = (before === undefined ? this.q.page.all(room, limit + 1) : this.q.pageBefore.all(room, before, limit + 1)) as unknown as Row[];
-    const messages = rows.slice(0, limit).map((r) => ({
-      id: r.id,
-      room: r.room,
-      author: r.author,
-      seq: r.seq,
-      sentAt: r.sent_at,
-      ...(r.text !== null ? { text: r.text } : {}),
-      ...(r.image_key !== null ? { imageKey: r.image_key } : {}),
-    }));
+    const messages = rows.slice(0, limit).map(messageOfRow);
     return { messages, more: rows.length > limit };
   }
 

@@ -1,17 +1,19 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
-import { Router } from '@angular/router';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
 import { DEFAULT_ROOM } from '@chat/protocol';
 import { Composer } from '../composer/composer';
 import { IdentityForm } from '../identity/identity-form';
 import { IdentityStore } from '../identity/identity-store';
 import { normalizeRoom } from '../rooms/room-name';
+import { RoomUrl } from '../rooms/room-url';
 import { ChatStore } from './chat-store';
 import { MessageList } from './message-list';
+import { PresenceBar } from '../presence/presence-bar';
+import { TypingIndicator } from '../typing/typing-indicator';
 
 /** The page of one room (`/r/<room>`): its messages, and the composer or, for a newcomer, the name form. */
 @Component({
   selector: 'app-chat-page',
-  imports: [MessageList, Composer, IdentityForm],
+  imports: [MessageList, Composer, IdentityForm, PresenceBar, TypingIndicator],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: {
     class: 'chat-page',
@@ -22,7 +24,9 @@ import { MessageList } from './message-list';
   },
   template: `
     @if (store(); as room) {
+      <app-presence-bar />
       <app-message-list [store]="room" />
+      <app-typing-indicator />
       @if (identity.name()) {
         <app-composer [room]="room.name" />
       } @else {
@@ -36,11 +40,11 @@ import { MessageList } from './message-list';
 })
 export class ChatPage {
   private readonly chat = inject(ChatStore);
-  private readonly router = inject(Router);
+  private readonly url = inject(RoomUrl);
   protected readonly identity = inject(IdentityStore);
-  /** From the route (`withComponentInputBinding`). */
-  readonly room = input<string>(DEFAULT_ROOM);
-  private readonly normalized = computed(() => normalizeRoom(this.room() ?? DEFAULT_ROOM));
+  /** As the URL names it. */
+  private readonly room = this.url.room;
+  private readonly normalized = computed(() => normalizeRoom(this.room()));
   protected readonly store = computed(() => {
     const n = this.normalized();
     return n.ok && n.room === this.room() ? this.chat.room(n.room) : null;
@@ -52,8 +56,8 @@ export class ChatPage {
     effect(() => {
       const n = this.normalized();
       // A hand-typed URL like /r/Team%20Chat goes to the room it means; nonsense goes home.
-      if (!n.ok) void this.router.navigate(['/r', DEFAULT_ROOM], { replaceUrl: true });
-      else if (n.room !== this.room()) void this.router.navigate(['/r', n.room], { replaceUrl: true });
+      if (!n.ok) this.url.go(DEFAULT_ROOM, { replace: true });
+      else if (n.room !== this.room()) this.url.go(n.room, { replace: true });
       // Only the room drives this effect, not the store signals that entering reads.
       else untracked(() => void this.chat.enter(n.room));
     });

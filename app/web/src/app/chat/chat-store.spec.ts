@@ -3,18 +3,12 @@ import { formatSeq, type ChatMessage } from '@chat/protocol';
 import { FETCH } from '../config/fetch';
 import { ChatSocket } from '../connection/chat-socket';
 import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { msg } from '../testing/chat-message';
 import { fakeFetch } from '../testing/fake-fetch';
 import { UploadClient } from '../composer/upload-client';
 import { ChatStore, JOIN_RETRY_MS } from './chat-store';
+import { deleteKey } from '../identity/browser-identity';
 
-const msg = (id: string, seq: number, room = 'global'): ChatMessage => ({
-  id,
-  room,
-  author: 'bob',
-  text: `text ${id}`,
-  sentAt: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
-  seq: formatSeq(seq),
-});
 
 /** The history server of these tests: `seqs` per room, pages newest first like the real one. */
 function historyServer(rooms: Record<string, ChatMessage[]>) {
@@ -31,6 +25,7 @@ function historyServer(rooms: Record<string, ChatMessage[]>) {
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 function setup(rooms: Record<string, ChatMessage[]> = {}) {
+  localStorage.clear();
   const socket = new FakeChatSocket();
   const net = historyServer(rooms);
   TestBed.configureTestingModule({
@@ -77,7 +72,9 @@ describe('ChatStore', () => {
     const o = store.sendText('global', 'ann', 'hello');
     const room = store.room('global');
     expect(room.entries().map((e) => [e.text, e.outgoing?.status])).toEqual([['hello', 'pending']]);
-    expect(socket.sent[0]!.message).toEqual({ id: o.id, room: 'global', author: 'ann', text: 'hello' });
+    // With this browser's deleteKey, so that only it can delete the message later.
+    expect(socket.sent[0]!.message).toEqual({ id: o.id, room: 'global', author: 'ann', text: 'hello', deleteKey: deleteKey() });
+    expect(deleteKey()).toMatch(/^[A-Za-z0-9_-]{22,128}$/);
 
     socket.sent[0]!.reply({ ok: true, id: o.id, seq: formatSeq(1) });
     await flush();
@@ -156,22 +153,29 @@ describe('ChatStore', () => {
     expect(socket.joined.length).toBe(joins);
   });
 
-  it('leaves the previous room when switching', async () => {
+  it('stays in the listed rooms when switching (for their unread counts), and leaves a room taken off the list', async () => {
     const { store, socket } = setup();
     await store.enter('global');
     await store.enter('team');
-    expect(socket.left).toEqual(['global']);
+    expect(socket.left).toEqual([]);
     expect(store.activeRoom()).toBe('team');
-    expect([...socket.rooms]).toEqual(['team']);
+    expect([...socket.rooms].sort()).toEqual(['global', 'team']);
+    // Forgetting the open room leaves it once another one is open.
+    await store.forget('team');
+    expect([...socket.rooms].sort()).toEqual(['global', 'team']);
+    await store.enter('global');
+    expect(socket.left).toEqual(['team']);
+    expect([...socket.rooms]).toEqual(['global']);
   });
 
-  it('leaves the default room the server puts every new session in, on enter and on each new session', async () => {
+  it('joins every listed room again on each new session', async () => {
     const { store, socket } = setup();
     await store.enter('team');
-    expect([...socket.rooms]).toEqual(['team']);
+    await store.enter('other');
     socket.reconnect(false);
-    await vi.waitFor(() => expect([...socket.rooms]).toEqual(['team']));
-    expect(socket.left).toEqual(['global', 'global']);
+    await vi.waitFor(() => expect([...socket.rooms].sort()).toEqual(['global', 'other', 'team']));
+    expect(socket.joined.filter((r) => r === 'team')).toHaveLength(2);
+    expect(socket.left).toEqual([]);
   });
 
   it('joins the room switched to while offline when a restored session comes back, and catches it up', async () => {
@@ -181,7 +185,7 @@ describe('ChatStore', () => {
     await store.enter('b');
     rooms['b']!.push(msg('b2', 2, 'b'));
     socket.reconnect(true);
-    await vi.waitFor(() => expect([...socket.rooms]).toEqual(['b']));
+    await vi.waitFor(() => expect([...socket.rooms].sort()).toEqual(['a', 'b', 'global']));
     expect(socket.joined).toContain('b');
     await vi.waitFor(() => expect(store.room('b').messages().map((m) => m.id)).toEqual(['b1', 'b2']));
     socket.deliver(msg('b3', 3, 'b'));
@@ -195,10 +199,10 @@ describe('ChatStore', () => {
       socket.refuseJoin = { code: 'unavailable', message: 'busy' };
       await store.enter('team');
       expect(store.joinProblem()).toMatch(/#team: busy/);
-      expect([...socket.rooms]).toEqual([]);
+      expect([...socket.rooms]).toEqual(['global']); // where every session starts
       socket.refuseJoin = null;
       await vi.advanceTimersByTimeAsync(JOIN_RETRY_MS);
-      expect([...socket.rooms]).toEqual(['team']);
+      expect([...socket.rooms].sort()).toEqual(['global', 'team']);
       expect(store.joinProblem()).toBeNull();
     } finally {
       vi.useRealTimers();

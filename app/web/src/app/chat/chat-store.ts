@@ -7,6 +7,8 @@ import { checkImage } from '../composer/image-check';
 import { HistoryClient } from './history-client';
 import { newMessageId } from './message-id';
 import { RoomStore, type Outgoing } from './room-store';
+import { RoomListStore } from '../rooms/room-list-store';
+import { deleteKey } from '../identity/browser-identity';
 
 /** How far a catch-up walks back before it settles for the newest pages. */
 const CATCH_UP_MAX_PAGES = 10;
@@ -14,8 +16,9 @@ const CATCH_UP_MAX_PAGES = 10;
 export const JOIN_RETRY_MS = 3000;
 
 /**
- * Rooms, their messages and this tab's sends. Only the open room is joined, so other rooms' stores
- * stay gap-free up to where they were left and a catch-up on return fills the rest.
+ * Rooms, their messages and this tab's sends. Every room of the room list is joined (their live messages
+ * count as unread), but only the open room's store takes live messages, so other rooms' stores stay
+ * gap-free up to where they were left and a catch-up on return fills the rest.
  */
 @Injectable({ providedIn: 'root' })
 export class ChatStore {
@@ -23,6 +26,7 @@ export class ChatStore {
   private readonly history = inject(HistoryClient);
   private readonly uploads = inject(UploadClient);
   private readonly config = inject(RuntimeConfig);
+  private readonly roomList = inject(RoomListStore);
   private readonly rooms = new Map<string, RoomStore>();
   private readonly catchUps = new Map<string, Promise<void>>();
 
@@ -30,8 +34,8 @@ export class ChatStore {
   /** Why the open room receives no live messages, for the status banner. */
   readonly joinProblem = signal<string | null>(null);
 
-  /** The room whose join the server acknowledged in this session. */
-  private joined: string | null = null;
+  /** The rooms whose join the server acknowledged in this session. */
+  private readonly joined = new Set<string>();
   /** Rooms the server may still have this socket in: every session starts in the default room. */
   private readonly serverRooms = new Set<string>([DEFAULT_ROOM]);
   /** Joins and leaves run one at a time, so a quick room switch cannot leave a stale room joined. */
@@ -45,16 +49,18 @@ export class ChatStore {
     this.socket.onConnect((recovered) => {
       if (!recovered) {
         // A new session: the server forgot our rooms (but put us in the default one).
-        this.joined = null;
+        this.joined.clear();
         this.serverRooms.clear();
         this.serverRooms.add(DEFAULT_ROOM);
       }
       const room = this.activeRoom();
       // A restored session in the same room got the missed events replayed; anything else may have a gap.
-      const unchanged = recovered && this.joined === room;
+      const unchanged = recovered && !!room && this.joined.has(room);
       const known = room ? this.room(room).lastSeq() : undefined;
       void this.syncRooms().then(() => (room && !unchanged && this.activeRoom() === room ? this.catchUp(room, known) : undefined));
     });
+    // Deletions reach every room's store: they change no order and leave no gap.
+    this.socket.onDeleted((e) => this.rooms.get(e?.room)?.markDeleted(e.id, e.deletedAt));
     inject(DestroyRef).onDestroy(() => clearTimeout(this.retryTimer));
   }
 
@@ -70,12 +76,19 @@ export class ChatStore {
     const store = this.room(name);
     const known = store.lastSeq();
     this.activeRoom.set(name);
+    this.roomList.add(name);
     // History comes over HTTP, so the room fills even when the join has to wait for a reconnect.
     await this.syncRooms();
     if (this.activeRoom() === name) await this.catchUp(name, known);
   }
 
-  /** Leaves every room but the open one and joins that; true when it was newly joined. */
+  /** Takes a room off the room list and leaves it (unless it is still open: leaving it then does). */
+  forget(name: string): Promise<boolean> {
+    this.roomList.remove(name);
+    return this.syncRooms();
+  }
+
+  /** Leaves the rooms no longer listed and joins the listed ones and the open one; true when the open one was newly joined. */
   private syncRooms(): Promise<boolean> {
     this.syncing = this.syncing.then(() => this.runSync());
     return this.syncing;
@@ -84,33 +97,47 @@ export class ChatStore {
   private async runSync(): Promise<boolean> {
     const room = this.activeRoom();
     if (!room) return false;
+    const wanted = new Set([room, ...this.roomList.rooms()]);
     for (const other of [...this.serverRooms]) {
-      if (other === room) continue;
+      if (wanted.has(other)) continue;
       // Left only once the server says so; a failed leave is tried again on the next connect.
-      if ((await this.socket.leave(other)).ok) this.serverRooms.delete(other);
+      if ((await this.socket.leave(other)).ok) {
+        this.serverRooms.delete(other);
+        this.joined.delete(other);
+      }
     }
-    if (this.joined === room) return false;
-    this.joined = null;
-    const ack = await this.socket.join(room);
-    if (ack.ok) {
-      this.joined = room;
-      this.serverRooms.add(room);
+    let joinedOpen = false;
+    let refused: ErrorBody | null = null;
+    let failures = 0;
+    for (const name of wanted) {
+      if (this.joined.has(name)) continue;
+      const ack = await this.socket.join(name);
+      if (ack.ok) {
+        this.joined.add(name);
+        this.serverRooms.add(name);
+        if (name === room) joinedOpen = true;
+      } else {
+        failures++;
+        if (name === room) refused = ack.error;
+      }
+    }
+    if (failures === 0) {
       this.joinProblem.set(null);
-      return true;
+      return joinedOpen;
     }
     // Offline, the connection banner already says so and the reconnect joins; a refusal while connected is retried.
     if (!this.socket.connected) {
       this.joinProblem.set(null);
-      return false;
+      return joinedOpen;
     }
-    this.joinProblem.set(`Not receiving new messages in #${room}: ${ack.error.message || 'could not join'}. Retrying…`);
+    this.joinProblem.set(refused ? `Not receiving new messages in #${room}: ${refused.message || 'could not join'}. Retrying…` : null);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       const active = this.activeRoom();
       const known = active ? this.room(active).lastSeq() : undefined;
       void this.syncRooms().then((joined) => (joined && active && this.activeRoom() === active ? this.catchUp(active, known) : undefined));
     }, JOIN_RETRY_MS);
-    return false;
+    return joinedOpen;
   }
 
   /** Bring a room up to date: the newest page, then older ones until they meet what we already had. */
@@ -199,6 +226,18 @@ export class ChatStore {
     return null;
   }
 
+  /** Deletes one of this browser's own messages (proved by its deleteKey); returns the reason when refused. */
+  async deleteMessage(room: string, id: string): Promise<string | null> {
+    const store = this.room(room);
+    const m = store.messages().find((x) => x.id === id);
+    if (!m || !store.isOwn(id)) return 'Only your own messages can be deleted';
+    const ack = await this.socket.deleteMessage(room, m.seq, deleteKey());
+    if (!ack.ok) return describeDeleteFailure(ack.error);
+    // The broadcast says so too; this one shows it at once, whichever arrives first.
+    store.markDeleted(id, new Date().toISOString());
+    return null;
+  }
+
   /** Sends the very same message again, same `id`: the server stores it at most once. */
   retry(room: string, id: string): void {
     const o = this.room(room).findOutgoing(id);
@@ -231,12 +270,27 @@ export class ChatStore {
       return;
     }
     store.patchOutgoing(o.id, { status: 'pending', error: null, progress: null });
+    // deleteKey: the server keeps its hash, so that only this browser can delete the message later.
     const message: SendMessageInput = o.image?.key
-      ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key } }
-      : { id: o.id, room: o.room, author: o.author, text: o.text };
+      ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key }, deleteKey: deleteKey() }
+      : { id: o.id, room: o.room, author: o.author, text: o.text, deleteKey: deleteKey() };
     const ack = await this.socket.send(message);
     if (ack.ok) store.patchOutgoing(o.id, { status: 'sent', seq: ack.seq, error: null });
     else store.patchOutgoing(o.id, { status: 'failed', error: describeFailure(ack.error) });
+  }
+}
+
+/** Why a delete was refused, for the person who asked. */
+export function describeDeleteFailure(error: ErrorBody): string {
+  switch (error.code) {
+    case 'forbidden':
+      return 'Only the browser that sent this message can delete it';
+    case 'not_found':
+      return 'That message no longer exists';
+    case 'rate_limited':
+      return 'Too many deletes: wait a moment, then try again';
+    default:
+      return error.message || 'Could not delete the message';
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable, inject } from '@angular/core';
-import { HISTORY_LIMIT_DEFAULT, chatMessageSchema, type ChatMessage, type HistoryResponse } from '@chat/protocol';
+import { HISTORY_LIMIT_DEFAULT, readChatMessage, type ChatMessage, type HistoryResponse } from '@chat/protocol';
 import { FETCH } from '../config/fetch';
 import { errorMessage } from '../config/http-error';
 import { RuntimeConfig } from '../config/runtime-config';
@@ -18,8 +18,8 @@ export class HistoryClient {
     const body = (await res.json()) as { messages?: unknown; nextBefore?: unknown };
     const messages: ChatMessage[] = [];
     for (const m of Array.isArray(body.messages) ? body.messages : []) {
-      const parsed = chatMessageSchema.safeParse(m);
-      if (parsed.success) messages.push(parsed.data);
+      const message = readChatMessage(m);
+      if (message) messages.push(message);
     }
     return { messages, nextBefore: typeof body.nextBefore === 'string' ? body.nextBefore : null };
   }

@@ -3,9 +3,14 @@
  * S3 website is plain http and randomUUID needs a secure context.
  */
 export function newMessageId(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
+  return randomToken(16);
+}
+
+/** base64url of `bytes` random bytes: `[A-Za-z0-9_-]`, as the protocol's ids and keys want. */
+export function randomToken(bytes: number): string {
+  const raw = new Uint8Array(bytes);
+  crypto.getRandomValues(raw);
   let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
+  for (const b of raw) s += String.fromCharCode(b);
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

@@ -1,5 +1,8 @@
 import { TestBed } from '@angular/core/testing';
-import { PROTOCOL_VERSION } from '@chat/protocol';
+import { ComponentFixture } from '@angular/core/testing';
+import { PROTOCOL_VERSION, formatSeq } from '@chat/protocol';
+import { ChatStore } from './chat-store';
+import { deleteKey } from '../identity/browser-identity';
 import { FETCH } from '../config/fetch';
 import { RuntimeConfig } from '../config/runtime-config';
 import { fakeFetch } from '../testing/fake-fetch';
@@ -8,11 +11,11 @@ import { FakeChatSocket } from '../testing/fake-chat-socket';
 import { MessageItem } from './message-item';
 import type { Entry } from './room-store';
 
-async function render(entry: Entry, apiUrl = '') {
+async function render(entry: Entry, apiUrl = '', socket = new FakeChatSocket()) {
   const net = fakeFetch(() => ({ body: { apiUrl, maxUploadBytes: 1000, imageTypes: ['image/png'], protocolVersion: PROTOCOL_VERSION } }));
   TestBed.configureTestingModule({
     providers: [
-      { provide: ChatSocket, useValue: new FakeChatSocket() },
+      { provide: ChatSocket, useValue: socket },
       { provide: FETCH, useValue: net.fetch },
     ],
   });
@@ -20,7 +23,9 @@ async function render(entry: Entry, apiUrl = '') {
   const fixture = TestBed.createComponent(MessageItem);
   fixture.componentRef.setInput('entry', entry);
   await fixture.whenStable();
-  return fixture.nativeElement as HTMLElement;
+  const el = fixture.nativeElement as HTMLElement;
+  (el as HTMLElement & { fixture: typeof fixture }).fixture = fixture;
+  return el;
 }
 
 describe('MessageItem', () => {
@@ -71,5 +76,48 @@ describe('MessageItem', () => {
     el = await render({ id: 'a', author: 'ann', text: 'hi', outgoing: { ...outgoing, status: 'pending' } });
     expect(el.querySelector('.msg-status')!.textContent).toContain('Sending');
     expect(el.querySelector('.msg-sent')).toBeNull();
+  });
+
+  it('offers delete only on this browser\'s own stored messages, asks first, and sends the deleteKey', async () => {
+    localStorage.clear();
+    const socket = new FakeChatSocket();
+    const seq = formatSeq(4);
+    const stored = { id: 'own1', seq, author: 'ann', text: 'oops', sentAt: '2026-01-01T12:00:00.000Z' };
+    // Someone else's message (even under the same name): no button.
+    let el = await render({ ...stored, id: 'x' }, '', socket);
+    expect(el.querySelector('.msg-delete')).toBeNull();
+    TestBed.resetTestingModule();
+
+    el = await render({ ...stored, outgoing: { id: 'own1', room: 'global', author: 'ann', text: 'oops', status: 'sent', progress: null, error: null, seq } }, '', socket);
+    const fixture = (el as HTMLElement & { fixture: ComponentFixture<unknown> }).fixture;
+    // The store knows it as sent from here, with its seq.
+    const room = TestBed.inject(ChatStore).room('global');
+    room.merge([{ id: 'own1', room: 'global', author: 'ann', text: 'oops', sentAt: stored.sentAt, seq }]);
+    room.addOutgoing({ id: 'own1', room: 'global', author: 'ann', text: 'oops', status: 'sent', progress: null, error: null, seq });
+
+    el.querySelector<HTMLButtonElement>('.msg-delete')!.click();
+    await fixture.whenStable();
+    expect(el.querySelector('.msg-confirm')!.textContent).toContain('Delete this message for everyone?');
+    expect(document.activeElement?.textContent).toBe('Delete');
+    expect(socket.deletes).toHaveLength(0);
+    [...el.querySelectorAll<HTMLButtonElement>('.msg-confirm button')].find((b) => b.textContent === 'Delete')!.click();
+    await fixture.whenStable();
+    expect(socket.deletes.map((d) => d.body)).toEqual([{ room: 'global', seq, deleteKey: deleteKey() }]);
+    socket.deletes[0]!.reply({ ok: false, error: { code: 'forbidden', message: 'not yours' } });
+    await vi.waitFor(() => expect(el.querySelector('[role=alert]')?.textContent).toContain('Only the browser that sent this message can delete it'));
+    expect(room.messages()[0]!.deletedAt).toBeUndefined();
+  });
+
+  it('shows a deleted message as "Message deleted", without text, image or delete button', async () => {
+    const el = await render({
+      id: 'a',
+      seq: formatSeq(1),
+      author: 'ann',
+      deletedAt: '2026-01-01T12:01:00.000Z',
+      sentAt: '2026-01-01T12:00:00.000Z',
+      outgoing: { id: 'a', room: 'global', author: 'ann', status: 'sent', progress: null, error: null },
+    });
+    expect(el.querySelector('.msg-deleted')!.textContent).toBe('Message deleted');
+    expect(el.querySelector('.msg-text, .msg-image, .msg-delete')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DOCUMENT, computed, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, Injector, afterNextRender, computed, inject, input, signal, viewChild } from '@angular/core';
 import { RuntimeConfig } from '../config/runtime-config';
 import { ChatStore } from './chat-store';
 import { linkify } from './linkify';
@@ -10,7 +10,7 @@ import { timeLabel } from './time-format';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @let e = entry();
-    <article class="msg" [class.own]="own()" [attr.data-id]="e.id" [attr.data-status]="e.outgoing?.status ?? 'stored'">
+    <article class="msg" [class.own]="own()" [class.deleted]="!!e.deletedAt" [attr.data-id]="e.id" [attr.data-status]="e.outgoing?.status ?? 'stored'">
       <header class="msg-head">
         <span class="msg-author">{{ e.author }}</span>
         @if (e.sentAt) {
@@ -19,7 +19,23 @@ import { timeLabel } from './time-format';
         @if (e.outgoing?.status === 'sent') {
           <span class="msg-sent" title="Sent"><span aria-hidden="true">✓</span><span class="visually-hidden">Sent</span></span>
         }
+        @if (canDelete() && !confirming()) {
+          <button #deleteButton type="button" class="link-button msg-delete" (click)="askDelete()" [attr.aria-label]="deleteLabel()">Delete</button>
+        }
       </header>
+      @if (e.deletedAt) {
+        <p class="msg-deleted">Message deleted</p>
+      }
+      @if (confirming()) {
+        <div class="msg-confirm" role="group" aria-label="Confirm delete">
+          <span>Delete this message for everyone?</span>
+          <button #confirmButton type="button" class="danger" (click)="confirmDelete()" [disabled]="deleting()">Delete</button>
+          <button type="button" class="secondary" (click)="cancelDelete()" [disabled]="deleting()">Cancel</button>
+        </div>
+      }
+      @if (deleteError(); as message) {
+        <p class="msg-status failed" role="alert">{{ message }}</p>
+      }
       @if (e.text !== undefined) {
         <p class="msg-text">@for (part of parts(); track $index) {@if (part.kind === 'link') {<a [href]="part.href" target="_blank" rel="noopener noreferrer nofollow ugc">{{ part.text }}</a>} @else {{{ part.text }}}}</p>
       }
@@ -53,13 +69,30 @@ export class MessageItem {
   private readonly config = inject(RuntimeConfig);
   private readonly chat = inject(ChatStore);
   private readonly document = inject(DOCUMENT);
+  private readonly injector = inject(Injector);
   readonly entry = input.required<Entry>();
+  protected readonly confirming = signal(false);
+  protected readonly deleting = signal(false);
+  protected readonly deleteError = signal<string | null>(null);
+  private readonly deleteButton = viewChild<ElementRef<HTMLButtonElement>>('deleteButton');
+  private readonly confirmButton = viewChild<ElementRef<HTMLButtonElement>>('confirmButton');
 
   /**
    * Own means sent from this tab (the store keeps those ids and marks their entries with `outgoing`):
    * names are not unique, so anyone else using the same display name is not "me".
    */
   protected readonly own = computed(() => !!this.entry().outgoing);
+  /** Only this browser's own stored messages: it holds their deleteKey. Nobody else is offered the button. */
+  protected readonly canDelete = computed(() => {
+    const e = this.entry();
+    return !!e.outgoing && e.outgoing.status === 'sent' && !!e.seq && !e.deletedAt;
+  });
+  /** Names the message, so that a list of Delete buttons can be told apart by ear. */
+  protected readonly deleteLabel = computed(() => {
+    const text = this.entry().text;
+    const what = text === undefined ? 'image' : text.length > 40 ? `${text.slice(0, 40)}…` : text;
+    return `Delete this message: ${what}`;
+  });
   protected readonly parts = computed(() => linkify(this.entry().text ?? ''));
   protected readonly time = computed(() => (this.entry().sentAt ? timeLabel(this.entry().sentAt!) : ''));
   protected readonly fullTime = computed(() => (this.entry().sentAt ? new Date(this.entry().sentAt!).toLocaleString() : ''));
@@ -68,6 +101,30 @@ export class MessageItem {
     const url = this.entry().imageUrl;
     return url ? this.config.resolve(url) : null;
   });
+
+  protected askDelete(): void {
+    this.deleteError.set(null);
+    this.confirming.set(true);
+    afterNextRender(() => this.confirmButton()?.nativeElement.focus(), { injector: this.injector });
+  }
+
+  protected cancelDelete(): void {
+    this.confirming.set(false);
+    afterNextRender(() => this.deleteButton()?.nativeElement.focus(), { injector: this.injector });
+  }
+
+  protected async confirmDelete(): Promise<void> {
+    const e = this.entry();
+    if (!e.outgoing) return;
+    this.deleting.set(true);
+    const problem = await this.chat.deleteMessage(e.outgoing.room, e.id);
+    this.deleting.set(false);
+    this.confirming.set(false);
+    this.deleteError.set(problem);
+    // The buttons are gone with the message's content: continue in the message box.
+    if (!problem) this.document.getElementById('composer-text')?.focus();
+    else afterNextRender(() => this.deleteButton()?.nativeElement.focus(), { injector: this.injector });
+  }
 
   protected retry(o: Outgoing): void {
     this.chat.retry(o.room, o.id);

@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   ElementRef,
   afterNextRender,
   afterRenderEffect,
@@ -10,12 +11,14 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
+import { compareSeq } from '@chat/protocol';
+import { UnreadStore } from '../rooms/unread-store';
 import { ChatStore } from './chat-store';
 import { MessageItem } from './message-item';
 import type { Entry, RoomStore } from './room-store';
 import { dayKey, dayLabel } from './time-format';
 
-type Row = { kind: 'day'; key: string; label: string } | { kind: 'msg'; key: string; entry: Entry };
+type Row = { kind: 'day'; key: string; label: string } | { kind: 'new'; key: string } | { kind: 'msg'; key: string; entry: Entry };
 
 /** Within this many pixels of the bottom the reader counts as following the conversation. */
 const BOTTOM_SLACK = 48;
@@ -53,7 +56,10 @@ const TOP_TRIGGER = 120;
       <ol class="messages">
         @for (row of rows(); track row.key) {
           @if (row.kind === 'day') {
-            <li class="day-separator" role="separator" [attr.aria-label]="row.label"><span>{{ row.label }}</span></li>
+            <!-- A plain item: an <ol> may hold only list items, and a role="separator" <li> is not one. -->
+            <li class="day-separator"><span>{{ row.label }}</span></li>
+          } @else if (row.kind === 'new') {
+            <li class="new-divider"><span>New messages</span></li>
           } @else {
             <li><app-message-item [entry]="row.entry" /></li>
           }
@@ -76,6 +82,8 @@ const TOP_TRIGGER = 120;
 })
 export class MessageList {
   private readonly chat = inject(ChatStore);
+  private readonly unread = inject(UnreadStore);
+  private readonly destroyRef = inject(DestroyRef);
   readonly store = input.required<RoomStore>();
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
 
@@ -83,11 +91,18 @@ export class MessageList {
   protected readonly rows = computed<Row[]>(() => {
     const rows: Row[] = [];
     let day: string | undefined;
+    const divider = this.unread.divider();
+    // "New messages" goes before the first message of someone else after the last one read.
+    let after = divider?.room === this.store().name ? divider.after : undefined;
     for (const entry of this.store().entries()) {
       if (entry.sentAt) {
         const key = dayKey(entry.sentAt);
         if (key !== day) rows.push({ kind: 'day', key: `day-${key}`, label: dayLabel(entry.sentAt) });
         day = key;
+      }
+      if (after && entry.seq && !entry.outgoing && compareSeq(entry.seq, after) > 0) {
+        rows.push({ kind: 'new', key: 'new-divider' });
+        after = undefined;
       }
       rows.push({ kind: 'msg', key: entry.id, entry });
     }
@@ -132,14 +147,19 @@ export class MessageList {
       }
     });
     afterNextRender(() => {
+      const el = this.scroller().nativeElement;
+      const follow = () => {
+        if (this.atBottom) this.stickToBottom(el);
+      };
       // Images load after layout; keep a reader who follows the bottom at the bottom.
-      this.scroller().nativeElement.addEventListener(
-        'load',
-        () => {
-          if (this.atBottom) this.stickToBottom(this.scroller().nativeElement);
-        },
-        true,
-      );
+      el.addEventListener('load', follow, true);
+      // So does a change of the list's own height (the presence or typing line, a growing message box, a
+      // phone's keyboard): scrollTop stays put while the bottom moves.
+      if (typeof ResizeObserver !== 'undefined') {
+        const observer = new ResizeObserver(follow);
+        observer.observe(el);
+        this.destroyRef.onDestroy(() => observer.disconnect());
+      }
     });
   }
 

@@ -23,6 +23,10 @@ export interface Outgoing {
 /** One line of the view: a stored message, an own message not yet seen back from the server, or both. */
 export interface Entry {
   id: string;
+  /** Stored messages only. */
+  seq?: string;
+  /** Set when the message was deleted: it shows as "message deleted", without text or image. */
+  deletedAt?: string;
   author: string;
   text?: string;
   imageUrl?: string;
@@ -62,7 +66,10 @@ export class RoomStore {
     const list: Entry[] = this.messages().map((m) => {
       seen.add(m.id);
       const outgoing = own.get(m.id) ?? (this.sentIds.has(m.id) ? sentMark(m) : undefined);
-      return { id: m.id, author: m.author, text: m.text, imageUrl: m.imageUrl, sentAt: m.sentAt, outgoing };
+      const deletedAt = m.deletedAt;
+      return deletedAt
+        ? { id: m.id, seq: m.seq, author: m.author, sentAt: m.sentAt, deletedAt, outgoing }
+        : { id: m.id, seq: m.seq, author: m.author, text: m.text, imageUrl: m.imageUrl, sentAt: m.sentAt, outgoing };
     });
     for (const o of this.outgoing()) {
       if (!seen.has(o.id)) list.push({ id: o.id, author: o.author, text: o.text, imageUrl: o.image?.previewUrl, outgoing: o });
@@ -126,6 +133,19 @@ export class RoomStore {
 
   findOutgoing(id: string): Outgoing | undefined {
     return this.outgoing().find((o) => o.id === id);
+  }
+
+  /** Sent from this browser (this tab now, or any tab before: sent-ids.ts). */
+  isOwn(id: string): boolean {
+    return this.sentIds.has(id) || !!this.findOutgoing(id);
+  }
+
+  /** The server deleted a message (`messageDeleted`): it stays in its place, without its content. */
+  markDeleted(id: string, deletedAt: string): void {
+    const m = this.messages().find((x) => x.id === id);
+    if (!m) return;
+    const { text: _text, imageUrl: _imageUrl, ...rest } = m;
+    this.merge([{ ...rest, deletedAt }]);
   }
 
   isStored(id: string): boolean {

@@ -1,9 +1,10 @@
-import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, input, signal, viewChild } from '@angular/core';
-import { TEXT_MAX, parseWith, textSchema } from '@chat/protocol';
+import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, input, signal, viewChild } from '@angular/core';
+import { TEXT_MAX, checkText } from '@chat/protocol';
 import { ChatStore } from '../chat/chat-store';
 import { codePointLength } from '../chat/code-points';
 import { RuntimeConfig } from '../config/runtime-config';
 import { IdentityStore } from '../identity/identity-store';
+import { TypingNotifier } from '../typing/typing-notifier';
 
 /** Shown once the text gets near the limit, so the count is there before it matters. */
 const COUNT_FROM = Math.floor(TEXT_MAX * 0.8);
@@ -32,7 +33,8 @@ const COUNT_FROM = Math.floor(TEXT_MAX * 0.8);
           rows="1"
           [placeholder]="'Message #' + room()"
           [value]="text()"
-          (input)="draft().set(box.value)"
+          (input)="onInput(box.value)"
+          (blur)="typing.stop()"
           (keydown)="onKey($event)"
           (paste)="onPaste($event)"
           [attr.aria-invalid]="over() ? true : null"
@@ -53,6 +55,7 @@ export class Composer {
   private readonly chat = inject(ChatStore);
   private readonly identity = inject(IdentityStore);
   private readonly config = inject(RuntimeConfig);
+  protected readonly typing = inject(TypingNotifier);
   readonly room = input.required<string>();
   private readonly box = viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
 
@@ -66,6 +69,19 @@ export class Composer {
   protected readonly over = computed(() => this.length() > TEXT_MAX);
   protected readonly canSend = computed(() => this.length() > 0 && !this.over());
   protected readonly accept = computed(() => this.config.config().imageTypes.join(','));
+
+  constructor() {
+    // Another room: whatever was being typed is not being typed there.
+    effect(() => {
+      this.room();
+      this.typing.stop();
+    });
+  }
+
+  protected onInput(value: string): void {
+    this.draft().set(value);
+    this.typing.input(this.room(), value);
+  }
 
   protected onKey(event: KeyboardEvent): void {
     // isComposing: Enter that confirms an IME candidate is not a send.
@@ -82,11 +98,12 @@ export class Composer {
     const draft = this.draft();
     const text = draft().trim();
     if (!author || !text) return;
-    const parsed = parseWith(textSchema, text);
+    const parsed = checkText(text);
     if (!parsed.ok) {
       this.error.set(parsed.error.message.replace(/^text: /, 'Message: '));
       return;
     }
+    this.typing.stop();
     this.chat.sendText(room, author, text);
     draft.set('');
     this.error.set(null);

@@ -3,8 +3,7 @@ import {
   DEFAULT_MAX_UPLOAD_BYTES,
   IMAGE_CONTENT_TYPES,
   PROTOCOL_VERSION,
-  parseWith,
-  webConfigSchema,
+  readWebConfig,
   type WebConfig,
 } from '@chat/protocol';
 import { FETCH } from './fetch';
@@ -37,7 +36,7 @@ export class RuntimeConfig {
       const res = await this.fetch(url, { cache: 'no-store', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS) });
       if (res.status === 404) return this.fallback(null);
       if (!res.ok) return this.fallback(`config.json answered ${res.status}`);
-      const parsed = parseWith(webConfigSchema, await res.json());
+      const parsed = readWebConfig(await res.json());
       if (!parsed.ok) return this.fallback(`config.json is not valid: ${parsed.error.message}`);
       if (parsed.value.protocolVersion !== PROTOCOL_VERSION) {
         this.problem.set(`The server speaks protocol v${parsed.value.protocolVersion}, this page v${PROTOCOL_VERSION}: reload to update.`);

@@ -1,15 +1,24 @@
-import { Injectable, inject, signal } from '@angular/core';
-import { io, type Socket } from 'socket.io-client';
+import { Injectable, effect, inject, signal, untracked } from '@angular/core';
+import type { Socket, io as ioFunction } from 'socket.io-client';
 import {
   SOCKET_PATH,
   type ChatMessage,
   type ClientToServerEvents,
+  type DeleteAck,
+  type IdentifyAck,
+  type MessageDeletedEvent,
+  type PresenceAck,
+  type PresenceEvent,
+  type TypingEvent,
   type JoinAck,
   type SendAck,
   type SendMessageInput,
   type ServerToClientEvents,
 } from '@chat/protocol';
 import { RuntimeConfig } from '../config/runtime-config';
+import { Listeners } from './listeners';
+import { clientId } from '../identity/browser-identity';
+import { IdentityStore } from '../identity/identity-store';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -26,25 +35,68 @@ type ChatIo = Socket<ServerToClientEvents, ClientToServerEvents>;
 export class ChatSocket {
   private readonly config = inject(RuntimeConfig);
   private socket?: ChatIo;
-  private readonly messageListeners = new Set<(m: ChatMessage) => void>();
-  private readonly connectListeners = new Set<(recovered: boolean) => void>();
+  private readonly messageListeners = new Listeners<ChatMessage>();
+  private readonly connectListeners = new Listeners<boolean>();
   private everConnected = false;
+  private readonly identity = inject(IdentityStore);
+  private readonly presenceListeners = new Listeners<PresenceEvent>();
+  private readonly typingListeners = new Listeners<TypingEvent>();
+  private readonly deletedListeners = new Listeners<MessageDeletedEvent>();
 
   readonly status = signal<ConnectionStatus>('connecting');
+  /** This browser's identity in presence and typing (the same in every tab). */
+  readonly clientId = clientId();
 
+  constructor() {
+    // A new name reaches the others at once; a reconnect sends it in the handshake anyway.
+    effect(() => {
+      const author = this.identity.name();
+      untracked(() => {
+        if (author && this.connected) void this.call('identify', { clientId: this.clientId, author });
+      });
+    });
+  }
+
+  private starting = false;
+
+  /**
+   * socket.io-client is a chunk of its own, fetched while the first screen renders: the page paints without
+   * waiting for it, and a send before it connects fails at once like any send while disconnected.
+   */
   start(): void {
-    if (this.socket) return;
+    if (this.starting) return;
+    this.starting = true;
+    // The browser knows about a lost network long before a heartbeat would: say so at once, and
+    // reconnect as soon as it is back.
+    globalThis.addEventListener?.('offline', () => {
+      this.status.set('offline');
+      this.socket?.disconnect();
+    });
+    globalThis.addEventListener?.('online', () => {
+      this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
+      this.socket?.connect();
+    });
+    if (globalThis.navigator && globalThis.navigator.onLine === false) this.status.set('offline');
+    import('socket.io-client').then(
+      ({ io }) => this.connect(io),
+      (err: Error) => console.error('the connection code could not be loaded; reload the page', err),
+    );
+  }
+
+  private connect(io: typeof ioFunction): void {
     const socket: ChatIo = io(this.config.socketOrigin(), {
       path: SOCKET_PATH,
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
+      // A function, so that every (re)connect carries the current name.
+      auth: (cb) => cb({ clientId: this.clientId, ...(this.identity.name() ? { author: this.identity.name()! } : {}) }),
     });
     this.socket = socket;
     socket.on('connect', () => {
       this.status.set('connected');
       const recovered = this.everConnected && socket.recovered;
       this.everConnected = true;
-      for (const fn of this.connectListeners) fn(recovered);
+      this.connectListeners.emit(recovered);
     });
     socket.on('disconnect', (reason) => {
       if (this.status() === 'offline') return;
@@ -56,20 +108,12 @@ export class ChatSocket {
       if (this.status() !== 'offline') this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
     });
     socket.on('newMessage', (m) => {
-      for (const fn of this.messageListeners) fn(m);
+      this.messageListeners.emit(m);
     });
-
-    // The browser knows about a lost network long before a heartbeat would: say so at once, and
-    // reconnect as soon as it is back.
-    globalThis.addEventListener?.('offline', () => {
-      this.status.set('offline');
-      socket.disconnect();
-    });
-    globalThis.addEventListener?.('online', () => {
-      this.status.set('reconnecting');
-      socket.connect();
-    });
-    if (globalThis.navigator && globalThis.navigator.onLine === false) this.status.set('offline');
+    const raw = untyped(socket);
+    raw.on('presence', (e: PresenceEvent) => this.presenceListeners.emit(e));
+    raw.on('typing', (e: TypingEvent) => this.typingListeners.emit(e));
+    raw.on('messageDeleted', (e: MessageDeletedEvent) => this.deletedListeners.emit(e));
   }
 
   get connected(): boolean {
@@ -77,14 +121,37 @@ export class ChatSocket {
   }
 
   onMessage(fn: (m: ChatMessage) => void): () => void {
-    this.messageListeners.add(fn);
-    return () => this.messageListeners.delete(fn);
+    return this.messageListeners.add(fn);
   }
 
   /** `recovered` is true when Socket.IO restored the session (missed events replayed, rooms kept). */
   onConnect(fn: (recovered: boolean) => void): () => void {
-    this.connectListeners.add(fn);
-    return () => this.connectListeners.delete(fn);
+    return this.connectListeners.add(fn);
+  }
+
+  onPresence(fn: (e: PresenceEvent) => void): () => void {
+    return this.presenceListeners.add(fn);
+  }
+
+  onTyping(fn: (e: TypingEvent) => void): () => void {
+    return this.typingListeners.add(fn);
+  }
+
+  onDeleted(fn: (e: MessageDeletedEvent) => void): () => void {
+    return this.deletedListeners.add(fn);
+  }
+
+  /** Fire and forget: a lost typing hint is harmless, so it is never buffered while disconnected. */
+  typing(room: string, typing: boolean): void {
+    if (this.socket?.connected) untyped(this.socket).emit('typing', { room, typing });
+  }
+
+  getPresence(room: string): Promise<PresenceAck> {
+    return this.call('getPresence', room);
+  }
+
+  deleteMessage(room: string, seq: string, deleteKey: string): Promise<DeleteAck> {
+    return this.call('deleteMessage', { room, seq, deleteKey });
   }
 
   send(message: SendMessageInput): Promise<SendAck> {
@@ -107,11 +174,15 @@ export class ChatSocket {
     return this.call('leave', room);
   }
 
-  private call(event: 'join' | 'leave', room: string): Promise<JoinAck> {
+  private call(event: 'join' | 'leave', room: string): Promise<JoinAck>;
+  private call(event: 'getPresence', room: string): Promise<PresenceAck>;
+  private call(event: 'identify', body: { clientId: string; author: string }): Promise<IdentifyAck>;
+  private call(event: 'deleteMessage', body: { room: string; seq: string; deleteKey: string }): Promise<DeleteAck>;
+  private call<A>(event: string, body: unknown): Promise<A | ReturnType<typeof failure>> {
     const socket = this.socket;
     if (!socket?.connected) return Promise.resolve(failure('unavailable', 'Not connected to the server'));
     return new Promise((resolve) => {
-      untyped(socket).timeout(ACK_TIMEOUT_MS).emit(event, room, (err: Error | null, ack?: JoinAck) => {
+      untyped(socket).timeout(ACK_TIMEOUT_MS).emit(event, body, (err: Error | null, ack?: A) => {
         resolve(err || !ack ? failure('unavailable', 'No answer from the server') : ack);
       });
     });

@@ -10,7 +10,8 @@ import { ChatSocket } from './chat-socket';
     <div role="status" aria-live="polite" class="banner-slot">
       @switch (socket.status()) {
         @case ('connecting') {
-          <p class="banner banner-info" data-status="connecting">Connecting to the chat…</p>
+          <!-- Floats over the page: shown for a moment at start, it must not push the page down and back (layout shift). -->
+          <p class="banner banner-info banner-float" data-status="connecting">Connecting to the chat…</p>
         }
         @case ('reconnecting') {
           <p class="banner banner-warn" data-status="reconnecting">Connection lost, reconnecting… Messages sent now will fail and can be retried.</p>

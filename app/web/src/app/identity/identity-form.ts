@@ -13,7 +13,7 @@ import { IdentityStore } from './identity-store';
           #field
           id="name-input"
           name="name"
-          autocomplete="nickname"
+          autocomplete="off"
           [value]="draft()"
           (input)="draft.set(field.value); error.set(null)"
           [attr.aria-invalid]="error() ? true : null"

@@ -1,5 +1,5 @@
 import { Injectable, signal } from '@angular/core';
-import { authorSchema, parseWith } from '@chat/protocol';
+import { checkAuthor } from '@chat/protocol';
 
 const KEY = 'chat.displayName';
 
@@ -10,7 +10,7 @@ export class IdentityStore {
 
   /** Returns a message for the user when the name is not acceptable. */
   set(raw: string): string | null {
-    const parsed = parseWith(authorSchema, raw);
+    const parsed = checkAuthor(raw);
     if (!parsed.ok) return parsed.error.message.replace(/^author: /, 'Name: ');
     this.name.set(parsed.value);
     try {
@@ -26,7 +26,7 @@ function read(): string | null {
   try {
     const stored = globalThis.localStorage?.getItem(KEY);
     if (stored == null) return null;
-    const parsed = parseWith(authorSchema, stored);
+    const parsed = checkAuthor(stored);
     return parsed.ok ? parsed.value : null;
   } catch {
     return null;

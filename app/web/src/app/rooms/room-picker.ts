@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, inject, input, linkedSignal, signal } from '@angular/core';
-import { Router } from '@angular/router';
 import { normalizeRoom } from './room-name';
+import { RoomUrl } from './room-url';
 
 @Component({
   selector: 'app-room-picker',
@@ -29,7 +29,7 @@ import { normalizeRoom } from './room-name';
   `,
 })
 export class RoomPicker {
-  private readonly router = inject(Router);
+  private readonly url = inject(RoomUrl);
   readonly current = input<string | null>(null);
   /** Emptied whenever the room changes, ready for the next one. */
   protected readonly draft = linkedSignal<string | null, string>({ source: () => this.current(), computation: () => '' });
@@ -42,6 +42,6 @@ export class RoomPicker {
       return;
     }
     this.draft.set('');
-    void this.router.navigate(['/r', result.room]);
+    this.url.go(result.room);
   }
 }

@@ -1,6 +1,19 @@
 import { signal } from '@angular/core';
-import { DEFAULT_ROOM, type ChatMessage, type ErrorBody, type JoinAck, type SendAck, type SendMessageInput } from '@chat/protocol';
+import {
+  DEFAULT_ROOM,
+  type ChatMessage,
+  type DeleteAck,
+  type ErrorBody,
+  type JoinAck,
+  type MessageDeletedEvent,
+  type PresenceAck,
+  type PresenceEvent,
+  type SendAck,
+  type SendMessageInput,
+  type TypingEvent,
+} from '@chat/protocol';
 import type { ConnectionStatus } from '../connection/chat-socket';
+import { Listeners } from '../connection/listeners';
 
 /** Stands in for the Socket.IO connection at the network boundary; tests decide every ack. */
 export class FakeChatSocket {
@@ -14,19 +27,65 @@ export class FakeChatSocket {
   rooms = new Set<string>([DEFAULT_ROOM]);
   /** When set, the server refuses joins with this error. */
   refuseJoin: ErrorBody | null = null;
-  private readonly messageListeners = new Set<(m: ChatMessage) => void>();
-  private readonly connectListeners = new Set<(recovered: boolean) => void>();
+  readonly clientId = 'this-browser';
+  /** `typing` events sent, in order. */
+  readonly typingSent: { room: string; typing: boolean }[] = [];
+  readonly deletes: { body: { room: string; seq: string; deleteKey: string }; reply: (ack: DeleteAck) => void }[] = [];
+  /** What `getPresence` answers, per room (unanswered rooms get `not_found`). */
+  presence = new Map<string, PresenceEvent>();
+  private readonly messageListeners = new Listeners<ChatMessage>();
+  private readonly presenceListeners = new Listeners<PresenceEvent>();
+  private readonly typingListeners = new Listeners<TypingEvent>();
+  private readonly deletedListeners = new Listeners<MessageDeletedEvent>();
+  private readonly connectListeners = new Listeners<boolean>();
 
   start(): void {}
 
   onMessage(fn: (m: ChatMessage) => void): () => void {
-    this.messageListeners.add(fn);
-    return () => this.messageListeners.delete(fn);
+    return this.messageListeners.add(fn);
   }
 
   onConnect(fn: (recovered: boolean) => void): () => void {
-    this.connectListeners.add(fn);
-    return () => this.connectListeners.delete(fn);
+    return this.connectListeners.add(fn);
+  }
+
+  onPresence(fn: (e: PresenceEvent) => void): () => void {
+    return this.presenceListeners.add(fn);
+  }
+
+  onTyping(fn: (e: TypingEvent) => void): () => void {
+    return this.typingListeners.add(fn);
+  }
+
+  onDeleted(fn: (e: MessageDeletedEvent) => void): () => void {
+    return this.deletedListeners.add(fn);
+  }
+
+  typing(room: string, typing: boolean): void {
+    if (this.connected) this.typingSent.push({ room, typing });
+  }
+
+  getPresence(room: string): Promise<PresenceAck> {
+    if (!this.connected) return Promise.resolve(offline());
+    const p = this.presence.get(room);
+    return Promise.resolve(p ? { ok: true, ...p } : { ok: false, error: { code: 'not_found', message: 'no presence' } });
+  }
+
+  deleteMessage(room: string, seq: string, deleteKey: string): Promise<DeleteAck> {
+    if (!this.connected) return Promise.resolve(offline());
+    return new Promise((reply) => this.deletes.push({ body: { room, seq, deleteKey }, reply }));
+  }
+
+  emitPresence(e: PresenceEvent): void {
+    this.presenceListeners.emit(e);
+  }
+
+  emitTyping(e: TypingEvent): void {
+    this.typingListeners.emit(e);
+  }
+
+  emitDeleted(e: MessageDeletedEvent): void {
+    this.deletedListeners.emit(e);
   }
 
   send(message: SendMessageInput): Promise<SendAck> {
@@ -50,7 +109,7 @@ export class FakeChatSocket {
   }
 
   deliver(m: ChatMessage): void {
-    for (const fn of this.messageListeners) fn(m);
+    this.messageListeners.emit(m);
   }
 
   disconnect(): void {
@@ -61,10 +120,10 @@ export class FakeChatSocket {
   reconnect(recovered: boolean): void {
     this.connected = true;
     if (!recovered) this.rooms = new Set([DEFAULT_ROOM]);
-    for (const fn of this.connectListeners) fn(recovered);
+    this.connectListeners.emit(recovered);
   }
 }
 
-function offline(): JoinAck {
+function offline(): { ok: false; error: ErrorBody } {
   return { ok: false, error: { code: 'unavailable', message: 'Not connected to the server' } };
 }

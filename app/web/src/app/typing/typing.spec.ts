@@ -1,0 +1,98 @@
+import { TestBed } from '@angular/core/testing';
+import { TYPING_EXPIRE_MS, TYPING_THROTTLE_MS, formatSeq } from '@chat/protocol';
+import { ChatStore } from '../chat/chat-store';
+import { ChatSocket } from '../connection/chat-socket';
+import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { typingLabel } from './typing-label';
+import { TypingNotifier } from './typing-notifier';
+import { TypingStore } from './typing-store';
+
+function setup() {
+  localStorage.clear();
+  const socket = new FakeChatSocket();
+  TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: socket }] });
+  const chat = TestBed.inject(ChatStore);
+  chat.activeRoom.set('global');
+  return { socket, chat, typing: TestBed.inject(TypingStore), notifier: TestBed.inject(TypingNotifier) };
+}
+
+const ann = { room: 'global', clientId: 'ann-browser', author: 'Ann', typing: true };
+const bo = { room: 'global', clientId: 'bo-browser', author: 'Bo', typing: true };
+
+describe('typingLabel', () => {
+  it('names one or two people, and says "several" beyond', () => {
+    expect(typingLabel([])).toBe('');
+    expect(typingLabel(['Ann'])).toBe('Ann is typing…');
+    expect(typingLabel(['Ann', 'Bo'])).toBe('Ann and Bo are typing…');
+    expect(typingLabel(['Ann', 'Bo', 'Cy'])).toBe('Several people are typing…');
+  });
+});
+
+describe('TypingStore', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('shows who types in the open room and expires an entry 5 s after its last event', () => {
+    const { socket, typing } = setup();
+    socket.emitTyping(ann);
+    socket.emitTyping({ ...bo, room: 'elsewhere' });
+    expect(typing.label()).toBe('Ann is typing…');
+    vi.advanceTimersByTime(TYPING_EXPIRE_MS - 1000);
+    socket.emitTyping(ann); // still typing: the clock starts again
+    vi.advanceTimersByTime(TYPING_EXPIRE_MS - 1000);
+    expect(typing.names()).toEqual(['Ann']);
+    vi.advanceTimersByTime(1000);
+    expect(typing.names()).toEqual([]);
+  });
+
+  it('drops an entry on typing:false and on that person\'s message', () => {
+    const { socket, typing } = setup();
+    socket.emitTyping(ann);
+    socket.emitTyping(bo);
+    expect(typing.label()).toBe('Ann and Bo are typing…');
+    socket.emitTyping({ ...bo, typing: false });
+    expect(typing.names()).toEqual(['Ann']);
+    socket.deliver({ id: 'm1', room: 'global', author: 'Ann', text: 'hi', sentAt: new Date().toISOString(), seq: formatSeq(1) });
+    expect(typing.names()).toEqual([]);
+  });
+
+  it('ignores this browser\'s other tabs and malformed events', () => {
+    const { socket, typing } = setup();
+    socket.emitTyping({ ...ann, clientId: socket.clientId });
+    socket.emitTyping({ room: 'global' } as never);
+    socket.emitTyping(null as never);
+    expect(typing.names()).toEqual([]);
+  });
+});
+
+describe('TypingNotifier', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('sends typing:true at the first keystroke, then at most once per 2 s, and typing:false when emptied', () => {
+    const { socket, notifier } = setup();
+    notifier.input('global', 'h');
+    notifier.input('global', 'he');
+    vi.advanceTimersByTime(TYPING_THROTTLE_MS - 1);
+    notifier.input('global', 'hel');
+    expect(socket.typingSent).toEqual([{ room: 'global', typing: true }]);
+    vi.advanceTimersByTime(1);
+    notifier.input('global', 'hell');
+    expect(socket.typingSent).toHaveLength(2);
+    notifier.input('global', '  ');
+    expect(socket.typingSent.at(-1)).toEqual({ room: 'global', typing: false });
+    notifier.stop(); // nothing more to say
+    expect(socket.typingSent).toHaveLength(3);
+  });
+
+  it('stops in the old room when the typing moves to another', () => {
+    const { socket, notifier } = setup();
+    notifier.input('global', 'x');
+    notifier.input('team', 'y');
+    expect(socket.typingSent).toEqual([
+      { room: 'global', typing: true },
+      { room: 'global', typing: false },
+      { room: 'team', typing: true },
+    ]);
+  });
+});
