@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
@@ -6,6 +10,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { ConfigError, loadConfig } from '../src/config';
 import { STACK_ORDER } from '../src/names';
+import { NODE_CHECKSUMS } from '../src/node-release';
 import { ALB_IDLE_TIMEOUT_S, CACHE_NODE_TYPE } from '../src/scale-out';
 import { asList, only, parse, resources, statements, synthAll } from './helpers';
 
@@ -76,6 +81,34 @@ describe('CHAT_INSTANCES=2', () => {
     expect(userData).toContain('Environment="REDIS_URL=rediss://${aws_elasticache_replication_group.scale-out_cache_');
     expect(userData).toContain('Environment="TRUST_PROXY=1"');
     expect(String(only(compute, 'aws_launch_template').user_data)).toMatch(/^\$\{base64encode\(local\./);
+  });
+
+  test('a server the group launches serves the current release by itself: the boot script reads the release pointer', () => {
+    const userData = String(Object.values(parse(compute).locals ?? {})[0]);
+    const version = fs.readFileSync(path.join(__dirname, '../../.nvmrc'), 'utf8').trim();
+    // The single instance's boot script (issue 11): pinned Node, the release pointer, the bucket its bundles are in.
+    expect(userData).toMatch(/^#!\/bin\/bash\n/);
+    expect(userData).toContain(`NODE_SHA256_X64='${NODE_CHECKSUMS[version]!.x64}'`);
+    expect(userData).toContain("AWS_REGION='us-east-1'");
+    expect(userData).toContain("RELEASE_PARAMETER='/chat/prod/release'");
+    expect(userData).toContain("ARTIFACT_BUCKET='${aws_s3_bucket.artifacts_bucket_A41425E9.bucket}'");
+    expect(userData).toContain('aws ssm get-parameter --name "$RELEASE_PARAMETER"');
+    expect(userData).toContain('ExecStart=/usr/local/bin/node /opt/chat/current/app/server/dist/main.js');
+    expect(userData).toContain('step_cloudwatch_agent');
+    expect(userData).toMatch(/Environment="QUEUE_URL=\$\{data\.terraform_remote_state\.[^}]*aws_sqs_queuequeueurl[^}]*\}"/);
+    // The instances' role may read that pointer and the bundles (one role for the single instance and the group).
+    const policy = statements(resources(compute, 'aws_iam_role_policy').find((r) => r.name === 'chat-server-data')!.policy);
+    expect(policy).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Sid: 'ReleasePointer', Action: 'ssm:GetParameter', Resource: '${aws_ssm_parameter.release-pointer.arn}' }),
+      expect.objectContaining({ Sid: 'ReleaseBundles', Action: 's3:GetObject' }),
+    ]));
+    // A server boots once the subnet routes out and the log groups its agent writes to exist.
+    expect(only(compute, 'aws_autoscaling_group').depends_on).toEqual(
+      expect.arrayContaining(['aws_route_table_association.public-routes-subnet', 'aws_internet_gateway.internet-gateway', expect.stringMatching(/^aws_cloudwatch_log_group\./)]),
+    );
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chat-userdata-')), 'user-data.sh');
+    fs.writeFileSync(file, userData);
+    expect(() => execFileSync('bash', ['-n', file], { stdio: 'pipe' })).not.toThrow();
   });
 
   test('an internet-facing ALB with an idle timeout above the Socket.IO ping interval, HTTP listener forwarding to the servers', () => {
