@@ -76,7 +76,7 @@ export const DEFAULTS: InfraConfig = {
   appPort: 3000,
   cloudfront: false,
   dynamoBilling: 'provisioned',
-  dynamoCapacity: 5,
+  dynamoCapacity: 25,
   pointInTimeRecovery: false,
   deletionProtection: false,
   uploadExpiryDays: 0,

@@ -32,6 +32,7 @@ const envSchema = z.object({
   UPLOADS_BUCKET: optionalText,
   AWS_REGION: optionalText,
   AWS_ENDPOINT_URL: optionalText.pipe(z.url({ message: 'AWS_ENDPOINT_URL must be a URL' }).optional()),
+  DEAD_LETTER_QUEUE_URL: optionalText.pipe(z.url({ message: 'DEAD_LETTER_QUEUE_URL must be a URL' }).optional()),
   CORS_ORIGINS: optionalText.transform((v, ctx) => {
     const origins = (v ?? '').split(',').map((o) => o.trim()).filter(Boolean);
     for (const o of origins) {
@@ -101,6 +102,8 @@ export interface AwsSettings {
   uploadsBucket: string;
   region: string;
   endpoint: string | undefined;
+  /** Only `npm run redrive` reads it; the server never touches the dead-letter queue. */
+  deadLetterQueueUrl?: string | undefined;
 }
 
 export interface Config {
@@ -181,7 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
   const aws: AwsSettings | undefined = e.QUEUE_URL
-    ? { queueUrl: e.QUEUE_URL, tableName: e.TABLE_NAME!, uploadsBucket: e.UPLOADS_BUCKET!, region: e.AWS_REGION!, endpoint: e.AWS_ENDPOINT_URL }
+    ? { queueUrl: e.QUEUE_URL, tableName: e.TABLE_NAME!, uploadsBucket: e.UPLOADS_BUCKET!, region: e.AWS_REGION!, endpoint: e.AWS_ENDPOINT_URL, deadLetterQueueUrl: e.DEAD_LETTER_QUEUE_URL }
     : undefined;
   return {
     port: e.PORT,

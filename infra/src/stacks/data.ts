@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { ID_RECORD_TTL_ATTRIBUTE } from '@chat/server/table-shape';
 import { BaseStack } from '../base-stack';
 import type { InfraConfig } from '../config';
 import { skipCheck } from '../checkov';
@@ -51,13 +52,16 @@ export class DataStack extends BaseStack {
       name: tableName(config.prefix),
       billingMode: provisioned ? 'PROVISIONED' : 'PAY_PER_REQUEST',
       ...(provisioned ? { readCapacity: config.dynamoCapacity, writeCapacity: config.dynamoCapacity } : {}),
-      // Must match the server's store adapter: partition `room`, sort `seq`, both strings, no indexes.
+      // Must match the server's store adapter: partition `room`, sort `seq`, both strings, no indexes. The sort key
+      // holds a message's seq, or `id#<id>` for the id record that makes a retry recognisable.
       hashKey: 'room',
       rangeKey: 'seq',
       attribute: [
         { name: 'room', type: 'S' },
         { name: 'seq', type: 'S' },
       ],
+      // Id records expire after the server's IDEMPOTENCY_WINDOW_HOURS (DynamoDB deletes them within days, for free).
+      ttl: { attributeName: ID_RECORD_TTL_ATTRIBUTE, enabled: true },
       pointInTimeRecovery: { enabled: config.pointInTimeRecovery },
       deletionProtectionEnabled: config.deletionProtection,
     });

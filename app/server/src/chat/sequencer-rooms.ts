@@ -39,29 +39,39 @@ export class RoomSequencer {
   }
 
   /**
-   * The seq `id` already has in the room, if it is stored: from the cache, else from the store's id records. Look-ups
-   * made in the same turn of the event loop go out together, one request per room (a burst costs a few reads).
+   * The seq `id` already has in the room, if it is stored: from the cache, else from the store's id records. One
+   * look-up per room is in flight at a time; the ids asked meanwhile go together in the next (a burst of sends costs
+   * a few reads, not one each).
    */
   known(room: string, id: string): Promise<string | undefined> {
     const cached = this.cached(room, id);
     if (cached !== undefined) return Promise.resolve(cached);
     return new Promise((resolve, reject) => {
-      if (this.lookups.size === 0) setImmediate(() => this.flushLookups());
       let ids = this.lookups.get(room);
       if (!ids) this.lookups.set(room, (ids = new Map()));
       let waiting = ids.get(id);
       if (!waiting) ids.set(id, (waiting = []));
       waiting.push({ resolve, reject });
+      if (!this.lookingUp.has(room)) {
+        this.lookingUp.add(room);
+        setImmediate(() => this.lookUp(room));
+      }
     });
   }
 
   private readonly lookups = new Map<string, Map<string, { resolve: (seq: string | undefined) => void; reject: (err: unknown) => void }[]>>();
+  private readonly lookingUp = new Set<string>();
 
-  private flushLookups(): void {
-    const all = [...this.lookups];
-    this.lookups.clear();
-    for (const [room, ids] of all) {
-      this.store.lookup(room, [...ids.keys()]).then(
+  private lookUp(room: string): void {
+    const ids = this.lookups.get(room);
+    this.lookups.delete(room);
+    if (!ids) {
+      this.lookingUp.delete(room);
+      return;
+    }
+    this.store
+      .lookup(room, [...ids.keys()])
+      .then(
         (found) => {
           for (const [id, waiting] of ids) {
             const seq = found.get(id);
@@ -72,8 +82,8 @@ export class RoomSequencer {
         (err: unknown) => {
           for (const waiting of ids.values()) for (const w of waiting) w.reject(err);
         },
-      );
-    }
+      )
+      .finally(() => this.lookUp(room));
   }
 
   /** Store `messages` (one room, in queue order) after the room's last message; each backend call goes through `retry`. */

@@ -97,6 +97,26 @@ describe('Sequencer', () => {
     expect(await ids('r')).toEqual(['before', 'after']);
   });
 
+  test.each([
+    ['refused', false],
+    ['written, then its answer lost', true],
+  ])('a batch %s by the store, then a crash: after the restart no gap, no reorder, one row each', async (_what, after) => {
+    const faulty = new FaultyStore(store);
+    faulty.failAppend = () => ({ error: awsError('ServiceUnavailable'), after });
+    const queue = new MemoryQueue({ waitMs: 50, visibilityMs: 60_000 });
+    const crashed = run(queue, faulty);
+    for (const id of ['m1', 'm2', 'm3']) await queue.send(msg(id));
+    while (faulty.appends === 0) await new Promise((r) => setTimeout(r, 10));
+    await crashed.s.stop();
+
+    const restarted = run(queue);
+    const done = ['m1', 'm2', 'm3', 'm4'].map((id) => restarted.s.waitFor('r', id, 10_000));
+    await queue.send(msg('m4'));
+    const seqs = await Promise.all(done.map((w) => w.done));
+    expect(seqs.map(Number)).toEqual([1, 2, 3, 4]);
+    expect((await store.page('r', 10)).messages.reverse().map((m) => [m.id, Number(m.seq)])).toEqual([['m1', 1], ['m2', 2], ['m3', 3], ['m4', 4]]);
+  });
+
   test('at stop, messages received but not stored go back to the queue at once', async () => {
     const faulty = new FaultyStore(store);
     faulty.failAppend = () => ({ error: awsError('ServiceUnavailable') });

@@ -1,33 +1,13 @@
 import { createHash } from 'node:crypto';
-import { DescribeTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { UnwritableMessage, type AppendResult, type HistoryPage, type MessageStore, type SequencedMessage } from '../../ports';
 import { backoffDelay, sleep } from '../../util/backoff';
+import { ID_PREFIX, ID_RECORD_TTL_ATTRIBUTE } from './table-shape';
 
-/**
- * Sort keys of id records: `id#<id>` in the room's partition. Message seqs are zero-padded digits, which sort before
- * `i`, so every history query bounds `seq` below this prefix and never sees an id record.
- */
-const ID_PREFIX = 'id#';
-/** The id records' TTL attribute (epoch seconds); the data stack enables TTL on it. */
-export const ID_RECORD_TTL_ATTRIBUTE = 'expiresAt';
+export { historyTableInput } from './table-shape';
+
 const MAX_GET_BATCH = 100;
-
-/** The history table's shape; the infra stack declares the same keys. */
-export function historyTableInput(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    AttributeDefinitions: [
-      { AttributeName: 'room', AttributeType: 'S' },
-      { AttributeName: 'seq', AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: 'room', KeyType: 'HASH' },
-      { AttributeName: 'seq', KeyType: 'RANGE' },
-    ],
-    BillingMode: 'PAY_PER_REQUEST',
-  };
-}
 
 /** A history item as a message; what is absent stays absent. */
 export function messageOfItem(i: Record<string, unknown>): SequencedMessage {

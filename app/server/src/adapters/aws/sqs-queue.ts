@@ -12,6 +12,8 @@ import { clientConfig } from './clients';
 import { decodeMessage, encodeMessage } from '../message-codec';
 
 const MAX_BATCH = 10;
+/** SendMessageBatch requests on their way at once. */
+const MAX_SENDS_IN_FLIGHT = 4;
 
 /** SQS FIFO: the room is the message group (order per room, rooms in parallel); the client's id is the dedup id. */
 export class SqsQueue implements MessageQueue {
@@ -30,8 +32,9 @@ export class SqsQueue implements MessageQueue {
   }
 
   /**
-   * Sends made in the same turn of the event loop go out together, up to ten per SendMessageBatch: under load that
-   * is a tenth of the requests (and of the SQS bill), and alone a message waits for nothing.
+   * Sends go out together, up to ten per SendMessageBatch, at most MAX_SENDS_IN_FLIGHT requests at a time: the sends
+   * made while those are on their way go in the next ones. Under load that is a tenth of the requests (and of the
+   * SQS bill) and no request storm on a slow endpoint; alone, a message waits for nothing.
    */
   send(message: AcceptedMessage): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -41,11 +44,12 @@ export class SqsQueue implements MessageQueue {
   }
 
   private readonly outbox: { message: AcceptedMessage; resolve: () => void; reject: (err: Error) => void }[] = [];
+  private sending = 0;
 
   private flush(): void {
-    const all = this.outbox.splice(0);
-    for (let i = 0; i < all.length; i += MAX_BATCH) {
-      const chunk = all.slice(i, i + MAX_BATCH);
+    while (this.outbox.length > 0 && this.sending < MAX_SENDS_IN_FLIGHT) {
+      const chunk = this.outbox.splice(0, MAX_BATCH);
+      this.sending++;
       this.client
         .send(
           new SendMessageBatchCommand({
@@ -68,7 +72,11 @@ export class SqsQueue implements MessageQueue {
             });
           },
           (err: Error) => chunk.forEach((entry) => entry.reject(err)),
-        );
+        )
+        .finally(() => {
+          this.sending--;
+          this.flush();
+        });
     }
   }
 
