@@ -111,6 +111,13 @@ describe('CHAT_INSTANCES=2', () => {
     expect(() => execFileSync('bash', ['-n', file], { stdio: 'pipe' })).not.toThrow();
   });
 
+  test('the EC2 alarms and dashboard watch the group (there is no single instance id)', () => {
+    const alarms = resources(compute, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'AWS/EC2');
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const a of alarms) expect(a.dimensions).toEqual({ AutoScalingGroupName: expect.stringMatching(/^\$\{aws_autoscaling_group\.scale-out_servers-group[^}]*\.name\}$/) });
+    expect(String(only(compute, 'aws_cloudwatch_dashboard').dashboard_body)).toContain('AutoScalingGroupName');
+  });
+
   test('an internet-facing ALB with an idle timeout above the Socket.IO ping interval, HTTP listener forwarding to the servers', () => {
     expect(ALB_IDLE_TIMEOUT_S).toBeGreaterThan(25 + 20);
     expect(compute).toHaveResourceWithProperties(Lb, {
