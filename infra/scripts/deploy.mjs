@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import {
   awsClients, cdktfCli, collectOutputs, configOrExit, describeOutputs, fail, infraDir, init, outputsFile, plannedResources, preflightOrExit,
-  releaseSha, repoRoot, run, stackDir, stackIds, stepper, synth,
+  releaseSha, repoRoot, run, shipPlan, stackDir, stackIds, stepper, synth,
 } from './lib.mjs';
 
 const check = process.argv.slice(2).includes('--check');
@@ -44,12 +44,19 @@ if (cdktf) {
 }
 const outputs = collectOutputs(tf, ids);
 fs.writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
-for (const name of ['ARTIFACT_BUCKET', 'INSTANCE_ID', 'RELEASE_PARAMETER', 'SITE_BUCKET', 'API_URL', 'SITE_URL']) {
+for (const name of ['ARTIFACT_BUCKET', 'RELEASE_PARAMETER', 'SITE_BUCKET', 'API_URL', 'SITE_URL']) {
   if (!outputs[name]) fail(`The stacks have no ${name} output: did every stack apply? (${outputsFile})`);
 }
 
+let ship;
+try {
+  // One instance: ship-server.sh; several servers (CHAT_INSTANCES ≥ 2): roll-release.sh through the group.
+  ship = shipPlan(outputs);
+} catch (e) {
+  fail(`${e.message} (${outputsFile})`);
+}
 const sha = releaseSha();
-step(`Bundle and ship release ${sha.slice(0, 12)} to ${outputs.INSTANCE_ID} (the pipeline's release/bundle.sh and release/ci/ship-server.sh)`);
+step(`Bundle and ship release ${sha.slice(0, 12)} to ${ship.target} (the pipeline's release/bundle.sh and ${ship.script})`);
 const { ssm } = awsClients(config.region);
 const live = (await ssm.send(new GetParameterCommand({ Name: outputs.RELEASE_PARAMETER }))).Parameter?.Value;
 const releaseEnv = { ...process.env, AWS_REGION: config.region, AWS_DEFAULT_REGION: config.region, AWS_PAGER: '' };
@@ -60,17 +67,14 @@ if (live === sha) {
   fs.mkdirSync(out, { recursive: true });
   run('bash', [path.join(repoRoot, 'release/bundle.sh'), path.join(out, 'server.tgz')], { cwd: repoRoot, env: { ...process.env, RELEASE_SHA: sha } });
   fs.copyFileSync(path.join(repoRoot, 'release/release.sh'), path.join(out, 'release.sh'));
-  run('bash', [path.join(repoRoot, 'release/ci/ship-server.sh'), out], {
-    cwd: repoRoot,
-    env: { ...releaseEnv, SHA: sha, ARTIFACT_BUCKET: outputs.ARTIFACT_BUCKET, INSTANCE_ID: outputs.INSTANCE_ID, RELEASE_PARAMETER: outputs.RELEASE_PARAMETER },
-  });
+  run('bash', [path.join(repoRoot, ship.script), out], { cwd: repoRoot, env: { ...releaseEnv, SHA: sha, ...ship.env } });
 }
 
 const { waitFor200, waitUntilLive } = require(path.join(repoRoot, 'release/dist/live.js'));
 const liveTimeout = Number(process.env.CHAT_LIVE_TIMEOUT_MS || 900_000);
 const log = (l) => console.log(`  ${l}`);
 step(`Wait for the API at ${outputs.API_URL}`);
-await waitFor200([new URL('/readyz', outputs.API_URL)], Date.now() + liveTimeout, 3000, log).catch((e) => fail(`${e.message}\nThe instance logs its boot to /var/log/chat-boot.log (Session Manager: aws ssm start-session --target ${outputs.INSTANCE_ID}).`));
+await waitFor200([new URL('/readyz', outputs.API_URL)], Date.now() + liveTimeout, 3000, log).catch((e) => fail(`${e.message}\nThe instance logs its boot to /var/log/chat-boot.log (Session Manager: aws ssm start-session --target ${outputs.INSTANCE_ID || '<an instance of ' + outputs.SERVER_GROUP + '>'}).`));
 
 step(`Publish the site to ${outputs.SITE_BUCKET} (the pipeline's release/ci/publish-site.sh)`);
 run('bash', [path.join(repoRoot, 'release/ci/publish-site.sh'), siteDir], {

@@ -19,6 +19,7 @@ export const { findLeftovers } = require(path.join(infraDir, 'dist', 'leftovers.
 export const { synthMain } = require(path.join(infraDir, 'dist', 'main.js'));
 export const { flattenOutputs, describeOutputs, BUCKET_OUTPUTS } = require(path.join(infraDir, 'dist', 'outputs.js'));
 export const { emptyBucket } = require(path.join(infraDir, 'dist', 'empty-bucket.js'));
+export const { shipPlan } = require(path.join(infraDir, 'dist', 'ship-plan.js'));
 
 export const outdir = path.join(infraDir, 'cdktf.out');
 export const outputsFile = path.join(infraDir, 'outputs.json');

@@ -52,6 +52,11 @@ export interface InfraConfig {
   logRetentionDays: number;
   /** Node.js release installed on the instance: the repository's .nvmrc, or another 24.x.y with pinned checksums. */
   nodeVersion: string;
+  /**
+   * Chat servers. 1 (default): exactly the single free-tier instance, no load balancer, no ElastiCache. 2 or more: an
+   * ALB, an Auto Scaling group across two AZs and ElastiCache for Valkey between the servers (billed; see README).
+   */
+  chatInstances: number;
   /** Remote state: when set, every stack keeps its state in this S3 bucket instead of local files. */
   stateBucket?: string;
   stateRegion?: string;
@@ -77,6 +82,7 @@ export const DEFAULTS: InfraConfig = {
   uploadExpiryDays: 0,
   logRetentionDays: 14,
   nodeVersion: pinnedNodeVersion(),
+  chatInstances: 1,
 };
 
 /** Environment variable → setting. Kept explicit so the README table and the code cannot drift apart silently. */
@@ -100,6 +106,7 @@ export const ENV_NAMES = {
   uploadExpiryDays: 'CHAT_UPLOAD_EXPIRY_DAYS',
   logRetentionDays: 'CHAT_LOG_RETENTION_DAYS',
   nodeVersion: 'CHAT_NODE_VERSION',
+  chatInstances: 'CHAT_INSTANCES',
   stateBucket: 'CHAT_STATE_BUCKET',
   stateRegion: 'CHAT_STATE_REGION',
 } as const satisfies Record<keyof InfraConfig, string>;
@@ -145,6 +152,7 @@ export function validateConfig(c: InfraConfig): InfraConfig {
   if (!/^24\./.test(c.nodeVersion) || !NODE_CHECKSUMS[c.nodeVersion]) {
     p.push(`nodeVersion "${c.nodeVersion}" must be a Node 24 release with checksums pinned in infra/src/node-release.ts (${Object.keys(NODE_CHECKSUMS).join(', ')})`);
   }
+  if (!(Number.isInteger(c.chatInstances) && c.chatInstances >= 1 && c.chatInstances <= 10)) p.push(`chatInstances ${c.chatInstances} must be 1 (one free-tier instance) to 10`);
   if (c.stateBucket !== undefined && !BUCKET.test(c.stateBucket)) p.push(`stateBucket "${c.stateBucket}" is not an S3 bucket name`);
   if (c.stateRegion !== undefined && !REGION.test(c.stateRegion)) p.push(`stateRegion "${c.stateRegion}" is not an AWS region name`);
   if (p.length > 0) throw new ConfigError(p);

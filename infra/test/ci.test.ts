@@ -65,10 +65,12 @@ describe('ci stack', () => {
       ['ssm:GetParameters', 's3:PutObject', 's3:ListBucket', 's3:PutObject', 'ssm:SendCommand', 'ssm:GetCommandInvocation', 'ssm:GetParameter', 'ssm:PutParameter', 's3:PutObjectTagging', 's3:DeleteObjectTagging'].sort(),
     );
     const byAction = (a: string) => grants.filter(([x]) => x === a).flatMap(([, r]) => r);
-    expect(byAction('ssm:GetParameters')).toHaveLength(7);
+    // The seven targets, and server-group, which exists only with CHAT_INSTANCES ≥ 2 (read-targets.sh asks for it).
+    expect(byAction('ssm:GetParameters')).toHaveLength(8);
     // Only the release pointer may be written, after a healthy release.
     expect(byAction('ssm:PutParameter')).toEqual([expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]*release-pointer[^}]*arn\}$/)]);
-    for (const r of byAction('ssm:GetParameters')) expect(r).toMatch(/^\$\{aws_ssm_parameter\.target-[a-z-]+\.arn\}$/);
+    for (const r of byAction('ssm:GetParameters').slice(0, 7)) expect(r).toMatch(/^\$\{aws_ssm_parameter\.target-[a-z-]+\.arn\}$/);
+    expect(byAction('ssm:GetParameters')[7]).toMatch(/^arn:aws:ssm:us-east-1:\$\{[^}]+\}:parameter\/chat\/prod\/server-group$/);
     expect(byAction('s3:PutObject')).toEqual([
       expect.stringMatching(/artifacts_bucket.*arn\}\/releases\/\*$/),
       expect.stringMatching(/site.*arn\}\/\*$/),

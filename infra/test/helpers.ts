@@ -43,6 +43,7 @@ export function synthAll(overrides: Partial<InfraConfig> = {}): { stacks: ChatSt
 }
 
 type Tf = {
+  locals?: Record<string, unknown>;
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   output?: Record<string, { value: unknown }>;
 };

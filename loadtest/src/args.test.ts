@@ -10,6 +10,11 @@ describe('parseArgs', () => {
     expect(o).toMatchObject({ target: 'https://chat.example.com', scenario: 'rooms', users: 20, rate: 7.5, duration: 5, floor: false, rooms: 4, p99: 40 });
   });
 
+  it('--servers N with the moto backend', () => {
+    expect(parseArgs([]).servers).toBe(1);
+    expect(parseArgs(['--backend', 'moto', '--servers', '2'])).toMatchObject({ backend: 'moto', servers: 2 });
+  });
+
   it('gives fanout a total rate its few senders can send', () => {
     expect(parseArgs(['--scenario', 'fanout']).rate).toBe(20);
     expect(parseArgs(['--scenario', 'fanout', '--rate', '5']).rate).toBe(5);
@@ -25,6 +30,10 @@ describe('parseArgs', () => {
     [['--target', 'not a url']],
     [['--target', 'http://x', '--backend', 'moto']],
     [['--bogus']],
+    [['--servers', '2']],
+    [['--servers', '2', '--target', 'http://x']],
+    [['--servers', '0', '--backend', 'moto']],
+    [['--servers', '9', '--backend', 'moto']],
   ])('rejects %j', (argv) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
   });

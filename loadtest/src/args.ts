@@ -17,6 +17,11 @@ export interface CliOptions {
   p99: number;
   outDir?: string;
   verbose: boolean;
+  /**
+   * moto backend: with 2 or more, also run one server with Redis (the adapter's cost) and N servers behind HAProxy
+   * with Redis (scale-out), each against its own moto, in the same run.
+   */
+  servers: number;
   /** write a CPU profile of the local chat server into the report directory */
   profile: boolean;
   help: boolean;
@@ -33,6 +38,7 @@ export const USAGE = `Usage: npm run loadtest -- [options]
   --floor / --no-floor  also measure the bare Socket.IO floor server, for ratios (default on)
   --senders N           fanout: how many users send (default 10)
   --rooms N             rooms: how many rooms (default 10)
+  --servers N           with --backend moto: also 1 server with Redis, and N servers behind HAProxy + Redis (default 1)
   --flood-rate R        flood: messages/s of the flooding client (default 20)
   --p99 MS              fail when p99 of ack or e2e latency exceeds this (default 500)
   --out DIR             report directory (default loadtest/reports)
@@ -52,6 +58,7 @@ const DEFAULTS: CliOptions = {
   senders: 10,
   rooms: 10,
   floodRate: 20,
+  servers: 1,
   p99: 500,
   verbose: false,
   profile: false,
@@ -122,6 +129,10 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--rooms':
         o.rooms = positive('rooms', value(), true);
         break;
+      case '--servers':
+        o.servers = positive('servers', value(), true);
+        if (o.servers > 8) throw new UsageError('--servers is at most 8 on one machine');
+        break;
       case '--flood-rate':
         o.floodRate = positive('flood-rate', value(), false);
         break;
@@ -151,6 +162,8 @@ export function parseArgs(argv: string[]): CliOptions {
   // Senders are few in fanout, so the default total rate is what they can send within the per-connection limit.
   if (o.scenario === 'fanout' && !given.has('--rate')) o.rate = 20;
   if (o.target && o.profile) throw new UsageError('--profile profiles the local server; it cannot be combined with --target');
+  if (o.servers > 1 && (o.target || o.backend !== 'moto')) throw new UsageError('--servers needs --backend moto (the servers share one SQS queue), not --target');
+  if (o.servers > 1 && o.profile) throw new UsageError('--profile profiles one server; it cannot be combined with --servers');
   if (o.target && backendGiven) throw new UsageError('--backend starts a local server; it cannot be combined with --target');
   return o;
 }

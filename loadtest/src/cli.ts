@@ -12,7 +12,8 @@ import { vuCount } from './plan';
 import { startMotoBackend, type MotoBackend } from './moto';
 import { formatProfileSummary, summarizeProfileFile } from './profile-summary';
 import { writeReport } from './report';
-import { cpuBetween, startChildServer, type CpuSample } from './servers';
+import { cpuBetween, startChildServer, type ChildServer, type CpuSample } from './servers';
+import { startScaledOut, withRedis, type ServedBy } from './cluster';
 import { RunStats, type StatsData } from './stats';
 import { formatSummary, integrityFailures, type RunResult } from './summary';
 import { readVars, type RunVars } from './vars';
@@ -20,7 +21,7 @@ import { readVars, type RunVars } from './vars';
 /** The server's default per-connection limit (RATE_LIMIT_POINTS per RATE_LIMIT_WINDOW_SECONDS). */
 const DEFAULT_LIMIT_PER_S = 30 / 10;
 /** Settings that would switch a local chat server into aws mode or elsewhere; the harness chooses them itself. */
-const SERVER_ENV = ['QUEUE_URL', 'TABLE_NAME', 'UPLOADS_BUCKET', 'AWS_ENDPOINT_URL', 'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'CORS_ORIGINS'];
+const SERVER_ENV = ['QUEUE_URL', 'TABLE_NAME', 'UPLOADS_BUCKET', 'AWS_ENDPOINT_URL', 'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'CORS_ORIGINS', 'REDIS_URL'];
 
 export interface LoadtestResult {
   passed: boolean;
@@ -55,7 +56,8 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
   }
 
   const profileDir = o.profile ? join(dir, 'profile') : undefined;
-  const targets: Array<{ label: string; start: () => Promise<{ url: string; stop: () => Promise<number | undefined>; cpuSamples?: CpuSample[] }> }> = [];
+  type Started = { url: string; stop: () => Promise<number | undefined>; servedBy?: () => Promise<ServedBy>; cpuSamples?: CpuSample[] };
+  const targets: Array<{ label: string; start: () => Promise<Started> }> = [];
   if (o.floor) targets.push({ label: 'floor', start: () => startChildServer('floor', {}, join(dir, 'floor.server.log')) });
   if (o.target) {
     const url = o.target;
@@ -74,6 +76,39 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
         }
       },
     });
+    if (o.servers > 1) {
+      // The same scenario on one server with the adapter (its cost), then on N servers behind the LB (the gain).
+      targets.push({
+        label: 'moto+redis',
+        start: async () => {
+          const moto = await startMotoBackend(join(dir, 'moto+redis.moto.log'));
+          const redis = await withRedis(dir, 'moto+redis').catch(async (err: unknown) => {
+            await moto.stop();
+            throw err;
+          });
+          try {
+            const server = await startChildServer('chat', chatEnv({ ...moto.env, REDIS_URL: redis.url }), join(dir, 'moto+redis.server.log'));
+            return { url: server.url, cpuSamples: server.cpuSamples, stop: async () => await server.stop().finally(() => Promise.all([moto.stop(), redis.stop()])) };
+          } catch (err) {
+            await Promise.all([moto.stop(), redis.stop()]);
+            throw err;
+          }
+        },
+      });
+      targets.push({
+        label: `moto×${o.servers}`,
+        start: async () => {
+          const moto = await startMotoBackend(join(dir, `moto×${o.servers}.moto.log`));
+          try {
+            const cluster = await startScaledOut(o.servers, chatEnv(moto.env), dir, `moto×${o.servers}`);
+            return { url: cluster.url, servedBy: cluster.servedBy, stop: async () => await cluster.stop().finally(() => moto.stop()) };
+          } catch (err) {
+            await moto.stop();
+            throw err;
+          }
+        },
+      });
+    }
   } else {
     targets.push({ label: 'embedded', start: () => startChildServer('chat', chatEnv({}), join(dir, 'embedded.server.log'), profileDir) });
   }
@@ -85,14 +120,17 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
     const server = await t.start();
     const statsDir = join(dir, `${t.label}.stats`);
     let cpuMs: number | undefined;
+    let servedBy: ServedBy | undefined;
     const wallStart = Date.now();
     let run;
     try {
       log(`${t.label}: ${o.scenario}, ${vuCount(o)} users, ${o.rate} msg/s for ${o.duration} s against ${server.url}`);
       run = await runArtillery({ scenarioFile, target: server.url, vars, p99Ms: o.p99, outDir: dir, label: t.label, statsDir, verbose: o.verbose });
+      servedBy = await server.servedBy?.();
     } finally {
       cpuMs = await server.stop();
     }
+    if (servedBy) log(`${t.label}: ${servedBy.served} of ${servedBy.count} servers served (connections ${JSON.stringify(servedBy.sessions)})`);
     const wallMs = Date.now() - wallStart;
     artilleryFiles.push(run.outputFile);
     const stats = loadStats(statsDir);
@@ -106,6 +144,7 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
       ...(sendCpuMs !== undefined ? { sendCpuMs } : {}),
       artilleryExitCode: run.exitCode,
       checks: run.checks,
+      ...(servedBy ? { servers: servedBy } : {}),
     });
     log(`${t.label}: done (artillery exit ${run.exitCode}${run.checks.some((c) => c.startsWith('fail')) ? ', ensure failed' : ''})`);
   }
@@ -133,7 +172,7 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
     scenario: o.scenario,
     startedAt: started,
     machine: machine(),
-    settings: { users: o.users, rate: `${o.rate} msg/s`, duration: `${o.duration} s`, ...(o.scenario === 'fanout' ? { senders: o.senders } : {}), ...(o.scenario === 'rooms' ? { rooms: o.rooms } : {}), ...(o.scenario === 'flood' ? { 'flood rate': `${o.floodRate} msg/s` } : {}) },
+    settings: { ...(o.servers > 1 ? { servers: o.servers } : {}), users: o.users, rate: `${o.rate} msg/s`, duration: `${o.duration} s`, ...(o.scenario === 'fanout' ? { senders: o.senders } : {}), ...(o.scenario === 'rooms' ? { rooms: o.rooms } : {}), ...(o.scenario === 'flood' ? { 'flood rate': `${o.floodRate} msg/s` } : {}) },
     passed,
     failures,
   }).catch((err: Error) => {

@@ -13,7 +13,7 @@ export interface MotoBackend {
 }
 
 export async function startMotoBackend(logFile: string): Promise<MotoBackend> {
-  const moto = await startMoto({ logFile });
+  const moto = await startMoto({ logFile, atomicDynamo: true });
   try {
     const resources = await createChatResources(moto.endpoint, `chat-loadtest-${Date.now().toString(36)}`, historyTableInput);
     return {

@@ -16,6 +16,8 @@ export interface RunResult {
   sendCpuMs?: number;
   artilleryExitCode: number;
   checks: string[];
+  /** Scale-out runs: servers started and how many took connections from the load balancer. */
+  servers?: { count: number; served: number; sessions: Record<string, number> };
 }
 
 export interface MetricRow {
@@ -42,6 +44,8 @@ export interface RunRow {
   floodRefused: number;
   /** share of one core: over the send window when sampled, else over the whole run */
   serverCpuPct?: number;
+  /** "2 (2 served)" for a scale-out run */
+  servers?: string;
   /** server CPU ms per message sent and µs per delivery, over the send window */
   cpuMsPerMsg?: number;
   cpuUsPerDelivery?: number;
@@ -97,6 +101,7 @@ export function runRows(runs: RunResult[]): RunRow[] {
         : r.serverCpuMs !== undefined && r.serverWallMs
           ? { serverCpuPct: (r.serverCpuMs / r.serverWallMs) * 100 }
           : {}),
+      ...(r.servers ? { servers: `${r.servers.count} (${r.servers.served} served)` } : {}),
     };
   });
 }
@@ -129,10 +134,12 @@ export function formatSummary(runs: RunResult[]): string {
   const rows = runRows(runs);
   const floorCpu = rows.find((r) => r.run === 'floor')?.serverCpuPct;
   const flood = runs.some((r) => r.stats.counters.has('chat.flood.sent'));
+  const scaled = runs.some((r) => r.servers);
   const totals = markdownTable(
-    ['run', 'msgs/s', 'deliveries/s', 'lost', 'duplicated', 'out-of-order', 'failed sends', ...(flood ? ['flooder refused'] : []), 'server CPU', 'CPU ms/msg', 'CPU µs/delivery', 'CPU ÷ floor'],
+    ['run', ...(scaled ? ['servers'] : []), 'msgs/s', 'deliveries/s', 'lost', 'duplicated', 'out-of-order', 'failed sends', ...(flood ? ['flooder refused'] : []), 'server CPU', 'CPU ms/msg', 'CPU µs/delivery', 'CPU ÷ floor'],
     rows.map((r) => [
       r.run,
+      ...(scaled ? [r.servers ?? '1'] : []),
       r.msgsPerS.toFixed(1),
       r.deliveriesPerS.toFixed(0),
       String(r.lost),

@@ -6,6 +6,7 @@
 #   /release-parameter (the name of the release pointer, infra/src/names.ts releaseParameterName)
 #
 # distribution-id is `none` when the site has no CloudFront distribution (an SSM String cannot be empty).
+# server-group exists only with several servers (CHAT_INSTANCES ≥ 2); it is printed as `none` otherwise.
 set -euo pipefail
 
 prefix="${SSM_PREFIX:-/chat/prod}"
@@ -36,3 +37,7 @@ for name in "${names[@]}"; do
   esac
   echo "${name//-/_}=$value"
 done
+
+group="$(aws ssm get-parameters --names "$prefix/server-group" --output json | jq -r '.Parameters[0].Value // "none"')"
+[[ "$group" =~ ^[A-Za-z0-9._-]+$ ]] || { echo "read-targets: $prefix/server-group looks wrong: '$group'" >&2; exit 1; }
+echo "server_group=$group"

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { runSmoke } from '../smoke';
 import { freePort, startMoto, type Moto } from '@chat/local-aws';
-import { REPO_ROOT, build, ensureAwsCli } from './tools';
+import { REPO_ROOT, awsCliEnv, build } from './tools';
 
 const run = promisify(execFile);
 const DEPLOY = path.join(REPO_ROOT, 'release');
@@ -78,20 +78,7 @@ beforeAll(async () => {
 
   // AWS stand-in.
   moto = await startMoto();
-  const awsDir = ensureAwsCli();
-  awsEnv = {
-    PATH: awsDir ? `${awsDir}:${process.env.PATH}` : process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_REGION: 'us-east-1',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-  };
+  awsEnv = awsCliEnv(moto.endpoint);
 
   // The workflow's build and bundle steps.
   build('app/server/tsconfig.json');
@@ -146,7 +133,7 @@ test('the bundle holds the built server and protocol and their production depend
   for (const f of ['package.json', 'release.json', 'app/server/dist/main.js', 'app/server/package.json', 'app/protocol/dist/cjs/index.js']) {
     expect([f, has(f)]).toEqual([f, true]);
   }
-  for (const dep of ['node_modules/express/', 'node_modules/socket.io/', 'node_modules/@aws-sdk/client-sqs/', 'node_modules/prom-client/']) {
+  for (const dep of ['node_modules/express/', 'node_modules/socket.io/', 'node_modules/@aws-sdk/client-sqs/', 'node_modules/@aws-sdk/client-dynamodb/', 'node_modules/@socket.io/redis-streams-adapter/', 'node_modules/ioredis/', 'node_modules/prom-client/']) {
     expect([dep, has(dep)]).toEqual([dep, true]);
   }
   // @chat/protocol resolves to the bundled copy through the workspace link.
@@ -168,6 +155,8 @@ test('read-targets.sh reads every target from SSM as step outputs', async () => 
     `api_url=http://127.0.0.1:${chatPort}`,
     `site_url=${SITE_URL}`,
     `release_parameter=${PREFIX}/release`,
+    // One server: no group (CHAT_INSTANCES ≥ 2 writes server-group and the workflow rolls through it).
+    'server_group=none',
   ]);
 }, 120_000);
 

@@ -70,3 +70,21 @@ export function build(...tsconfigs: string[]): void {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
+
+/** The AWS CLI's environment against a moto endpoint: its test credentials, no profile, config or metadata lookups. */
+export function awsCliEnv(endpoint: string): NodeJS.ProcessEnv {
+  const awsDir = ensureAwsCli();
+  return {
+    PATH: awsDir ? `${awsDir}:${process.env.PATH}` : process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PAGER: '',
+  };
+}

@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from './config';
 
+const AWS = { QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/chat.fifo', TABLE_NAME: 't', UPLOADS_BUCKET: 'b', AWS_REGION: 'eu-west-1' };
+
 describe('loadConfig', () => {
   test('no settings: embedded mode on 127.0.0.1:3000 with safe defaults', () => {
     const c = loadConfig({});
@@ -21,6 +23,12 @@ describe('loadConfig', () => {
     expect(c.aws).toEqual({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/chat.fifo', tableName: 't', uploadsBucket: 'b', region: 'eu-west-1', endpoint: undefined });
   });
 
+  test('REDIS_URL (redis:// or rediss:// for TLS) selects scale-out; unset, a single server', () => {
+    expect(loadConfig(AWS).redisUrl).toBeUndefined();
+    expect(loadConfig({ ...AWS, REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(loadConfig({ ...AWS, REDIS_URL: 'rediss://master.chat.cache.amazonaws.com:6379' }).redisUrl).toBe('rediss://master.chat.cache.amazonaws.com:6379');
+  });
+
   test('operations settings: limits per address on, no exemption, a readiness cache, metrics on loopback only', () => {
     expect(loadConfig({})).toMatchObject({
       abuse: { socketsPerAddress: 40, addressMessagePoints: 60, joinsPerMinute: 120, uploadUrlsPerHour: 120, exempt: [] },
@@ -40,6 +48,9 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'https://ok.example, not-an-origin' }, /CORS_ORIGINS: "not-an-origin"/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ MAX_UPLOAD_BYTES: '0' }, /MAX_UPLOAD_BYTES must be at least 1/],
+    [{ ...AWS, REDIS_URL: 'http://cache:6379' }, /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
+    [{ ...AWS, REDIS_URL: 'not a url' }, /REDIS_URL must be a URL/],
+    [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /REDIS_URL needs aws mode/],
     [{ SOCKETS_PER_ADDRESS: '0' }, /SOCKETS_PER_ADDRESS must be at least 1/],
     [{ ADDRESS_RATE_LIMIT_POINTS: 'lots' }, /ADDRESS_RATE_LIMIT_POINTS must be a whole number/],
     [{ JOINS_PER_MINUTE: '0' }, /JOINS_PER_MINUTE must be at least 1/],

@@ -52,6 +52,13 @@ const envSchema = z.object({
   SQS_WAIT_SECONDS: intSetting('SQS_WAIT_SECONDS', 20, 1, 20),
   // The protocol promises at least 24 hours; longer costs only storage (one small id record per message).
   IDEMPOTENCY_WINDOW_HOURS: intSetting('IDEMPOTENCY_WINDOW_HOURS', 24, 24, 24 * 365),
+  // Scale-out: several servers on one queue, Socket.IO's Redis streams adapter between them.
+  REDIS_URL: optionalText.pipe(
+    z
+      .url({ message: 'REDIS_URL must be a URL like redis://host:6379 or rediss://host:6379 (TLS)' })
+      .refine((u) => /^rediss?:\/\//.test(u), 'REDIS_URL must start with redis:// or rediss:// (TLS)')
+      .optional(),
+  ),
   // Operations (issue 13): per-address abuse limits, readiness cache, metrics, pending uploads.
   SOCKETS_PER_ADDRESS: intSetting('SOCKETS_PER_ADDRESS', 40, 1, 100_000),
   ADDRESS_RATE_LIMIT_POINTS: intSetting('ADDRESS_RATE_LIMIT_POINTS', 60, 1, 1_000_000),
@@ -137,6 +144,8 @@ export interface Config {
   uploadsQuotaBytes: number;
   /** Present in aws mode; absent means embedded mode. */
   aws: AwsSettings | undefined;
+  /** Set when several servers share the queue: their Socket.IO adapter's Redis. Absent: a single server. */
+  redisUrl: string | undefined;
   /** Bearer token for moderator deletes (`DELETE /messages/:room/:seq`); undefined disables the route. */
   adminToken: string | undefined;
 }
@@ -169,6 +178,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
       });
   problems.push(...awsModeProblems(env));
+  if ((env['REDIS_URL'] ?? '').trim() !== '' && (env['QUEUE_URL'] ?? '').trim() === '') {
+    problems.push('REDIS_URL needs aws mode: servers behind one load balancer share the SQS queue and the DynamoDB table');
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
   const aws: AwsSettings | undefined = e.QUEUE_URL
@@ -201,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pendingUploadHours: e.PENDING_UPLOAD_HOURS,
     uploadsQuotaBytes: e.UPLOADS_QUOTA_BYTES,
     aws,
+    redisUrl: e.REDIS_URL,
     adminToken: e.ADMIN_TOKEN,
   };
 }

@@ -13,6 +13,9 @@ import { createHttpApp } from './transport/http';
 import { hostAllowed } from './transport/loopback-host';
 import { originAllowed } from './transport/origin';
 import { attachSocketHandlers, type ChatServer } from './transport/socket';
+import { connectRedis } from './cluster/redis-link';
+import { gateQueue } from './cluster/gated-queue';
+import { relayStored } from './cluster/stored-relay';
 import { ChatMetrics } from './metrics';
 import { instrumentBackends } from './instrumented-backends';
 import { AddressLimits } from './transport/abuse-limits';
@@ -47,9 +50,13 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const backends = instrumentBackends(raw, metrics);
   const limits = new AddressLimits(config);
 
+  // Scale-out (REDIS_URL): broadcasts, stored notices and recovery sessions go through Redis to every server.
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  const queue = redis ? gateQueue(backends.queue, redis, config.backendTimeoutMs) : backends.queue;
+
   // Deletes are broadcast through `io`, which needs the HTTP server the app runs in: bound late.
   const deletes = new DeleteMessage(backends.deletes, backends.uploads, (d) => io.to(d.room).emit('messageDeleted', d), config.backendTimeoutMs, logger);
-  const app = createHttpApp(config, backends, logger, { deletes, limits, metrics });
+  const app = createHttpApp(config, backends, logger, { deletes, limits, metrics, ...(redis ? { readyChecks: { redis } } : {}) });
   const httpServer = http.createServer(app);
   const io: ChatServer = new Server(httpServer, {
     path: SOCKET_PATH,
@@ -58,20 +65,24 @@ export async function startServer(env: Record<string, string | undefined> = proc
     allowRequest: (req, callback) => callback(null, hostAllowed(config.host, req) && originAllowed(req, config.corsOrigins)),
     // Every broadcast is buffered this long for recovery, so keep it short; a client away longer catches up from history.
     connectionStateRecovery: { maxDisconnectionDuration: 30 * 1000, skipMiddlewares: true },
+    ...(redis ? { adapter: redis.adapter } : {}),
   });
 
   live.io = io;
 
+  let storedElsewhere: ((m: { room: string; id: string; seq: string }) => void) | undefined;
   const sequencer = new Sequencer(
-    backends.queue,
+    queue,
     backends.store,
     (m) => {
       io.to(m.room).emit('newMessage', toWire(m, config.publicUrl));
       metrics.broadcast.inc();
+      storedElsewhere?.(m);
     },
     logger,
   );
-  attachSocketHandlers(io, new SendMessage(backends.queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger, { limits, metrics });
+  if (redis) storedElsewhere = relayStored(io as unknown as Server, (room, id, seq) => sequencer.settle(room, id, seq));
+  attachSocketHandlers(io, new SendMessage(queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger, { limits, metrics });
   const teamChat = attachTeamChatHandlers(io, deletes, logger);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -79,13 +90,15 @@ export async function startServer(env: Record<string, string | undefined> = proc
       httpServer.listen(config.port, config.host, () => resolve());
     });
   } catch (err) {
+    io.close();
+    await redis?.close();
     await backends.close();
     throw err;
   }
   sequencer.start();
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, mode: backends.mode }, 'chat server listening');
+  logger.info({ url, mode: backends.mode, scaledOut: !!redis }, 'chat server listening');
 
   let closing: Promise<void> | undefined;
   return {
@@ -102,6 +115,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
           httpServer.closeAllConnections();
         });
         await sequencer.stop();
+        await redis?.close();
         await backends.close();
         logger.info('chat server stopped');
       })()),

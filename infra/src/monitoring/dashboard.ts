@@ -1,7 +1,8 @@
 /** The one dashboard: the chat's health on a page. Metric arrays are CloudWatch's dashboard body format. */
 export interface DashboardSettings {
   region: string;
-  instanceId: string;
+  /** The EC2 metrics' dimension and value: InstanceId, or AutoScalingGroupName with several servers. */
+  server: [string, string];
   queue: string;
   deadLetterQueue: string;
   table: string;
@@ -36,8 +37,8 @@ export function dashboardBody(s: DashboardSettings): string {
     metricWidget(
       'CPU and CPU credit balance',
       [
-        ['AWS/EC2', 'CPUUtilization', 'InstanceId', s.instanceId, { label: 'CPU %' }],
-        ['AWS/EC2', 'CPUCreditBalance', 'InstanceId', s.instanceId, { label: 'credit balance', yAxis: 'right', stat: 'Minimum' }],
+        ['AWS/EC2', 'CPUUtilization', ...s.server, { label: 'CPU %' }],
+        ['AWS/EC2', 'CPUCreditBalance', ...s.server, { label: 'credit balance', yAxis: 'right', stat: 'Minimum' }],
       ],
       s.region,
       { period: 300 },

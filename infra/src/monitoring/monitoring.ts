@@ -19,7 +19,8 @@ export const logGroupNames = (prefix: string) => ({ logGroup: `/${prefix}/server
 
 export interface MonitoringProps {
   config: InfraConfig;
-  instanceId: string;
+  /** The EC2 metrics' dimension: the one instance, or the Auto Scaling group of several servers (CHAT_INSTANCES ≥ 2). */
+  server: { InstanceId: string } | { AutoScalingGroupName: string };
 }
 
 /**
@@ -35,7 +36,7 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { config, instanceId } = props;
+    const { config, server } = props;
     const p = config.prefix;
     const names = logGroupNames(p);
 
@@ -73,7 +74,7 @@ export class Monitoring extends Construct {
     };
     const dlq = { QueueName: deadLetterQueueName(p) };
     const queue = { QueueName: queueName(p) };
-    const instance = { InstanceId: instanceId };
+    const instance = server;
     alarm('dead-letters', 'Messages the server failed to store five times are in the dead-letter queue.', {
       namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: dlq,
       statistic: 'Maximum', period: 300, evaluationPeriods: 1, threshold: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -105,7 +106,7 @@ export class Monitoring extends Construct {
       dashboardName: `${p}-chat`,
       dashboardBody: dashboardBody({
         region: config.region,
-        instanceId,
+        server: Object.entries(server)[0] as [string, string],
         queue: queueName(p),
         deadLetterQueue: deadLetterQueueName(p),
         table: tableName(p),

@@ -6,6 +6,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { skipCheck } from '../checkov';
 import { BaseStack } from '../base-stack';
+import { SERVER_ROLE_TAG } from '../scale-out';
 import type { InfraConfig } from '../config';
 import { policyDocument, type Statement } from '../policy';
 import type { ComputeStack } from './compute';
@@ -25,6 +26,27 @@ export function githubSubject(config: InfraConfig): string {
  * nothing else. The targets live in SSM Parameter Store (the contract in release/README.md), so the only values
  * stored in GitHub are the role ARN and the region.
  */
+/**
+ * Several servers: the command may run on the instances the group tagged as chat servers (any id, since the group
+ * replaces them), and the pipeline may list the group's instances and take one out of the load balancer while it
+ * switches (release/ci/roll-release.sh).
+ */
+function scaleOutDeployStatements(region: string, anyInstanceArn: string, groupArn: string): Statement[] {
+  return [
+    { Sid: 'RunDeployDocument', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: `arn:aws:ssm:${region}::document/AWS-RunShellScript` },
+    {
+      Sid: 'RunDeployCommandOnServers',
+      Effect: 'Allow',
+      Action: 'ssm:SendCommand',
+      Resource: anyInstanceArn,
+      Condition: { StringEquals: { [`ssm:resourceTag/${SERVER_ROLE_TAG.key}`]: SERVER_ROLE_TAG.value } },
+    },
+    // Describe calls have no resource-level permissions.
+    { Sid: 'FindServers', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },
+    { Sid: 'HoldServerOutOfService', Effect: 'Allow', Action: ['autoscaling:EnterStandby', 'autoscaling:ExitStandby'], Resource: groupArn },
+  ];
+}
+
 export class CiStack extends BaseStack {
   readonly deployRole: IamRole;
   readonly deployPolicy: IamRolePolicy;
@@ -35,7 +57,9 @@ export class CiStack extends BaseStack {
 
     const targetValues: Record<string, string> = {
       'artifact-bucket': compute.artifacts.bucket.bucket,
-      'instance-id': compute.instance.id,
+      // One instance, or (CHAT_INSTANCES ≥ 2) the Auto Scaling group whose instances the pipeline releases to in turn.
+      'instance-id': compute.instance?.id ?? 'none',
+      ...(compute.scaleOut ? { 'server-group': compute.scaleOut.group.name } : {}),
       'site-bucket': web.siteBucket.bucket,
       // An SSM String cannot be empty.
       'distribution-id': web.distribution?.id ?? 'none',
@@ -77,21 +101,34 @@ export class CiStack extends BaseStack {
       }),
     });
 
-    const instanceArn = `arn:aws:ec2:${config.region}:${this.accountId}:instance/${compute.instance.id}`;
+    const instanceArn = `arn:aws:ec2:${config.region}:${this.accountId}:instance/${compute.instance?.id ?? '*'}`;
     const statements: Statement[] = [
-      { Sid: 'ReadDeployTargets', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: this.targets.map((p) => p.arn) },
+      {
+        Sid: 'ReadDeployTargets',
+        Effect: 'Allow',
+        Action: 'ssm:GetParameters',
+        // read-targets.sh also asks for server-group, which exists only with CHAT_INSTANCES ≥ 2 (absent, it reads as none).
+        Resource: [
+          ...this.targets.map((p) => p.arn),
+          ...(compute.scaleOut ? [] : [`arn:aws:ssm:${config.region}:${this.accountId}:parameter${config.ssmPrefix}/server-group`]),
+        ],
+      },
       { Sid: 'PutReleaseBundles', Effect: 'Allow', Action: 's3:PutObject', Resource: `${compute.artifacts.bucket.arn}/releases/*` },
       // Only superseded releases expire (names.SUPERSEDED_TAG): ship-server.sh tags and untags them.
       { Sid: 'TagReleaseBundles', Effect: 'Allow', Action: ['s3:PutObjectTagging', 's3:DeleteObjectTagging'], Resource: `${compute.artifacts.bucket.arn}/releases/*` },
       // `aws s3 sync` without --delete: list and put (release/ci/publish-site.sh never deletes, old chunks stay loadable).
       { Sid: 'ListSite', Effect: 'Allow', Action: 's3:ListBucket', Resource: web.siteBucket.arn },
       { Sid: 'SyncSite', Effect: 'Allow', Action: 's3:PutObject', Resource: `${web.siteBucket.arn}/*` },
-      {
-        Sid: 'RunDeployCommand',
-        Effect: 'Allow',
-        Action: 'ssm:SendCommand',
-        Resource: [`arn:aws:ssm:${config.region}::document/AWS-RunShellScript`, instanceArn],
-      },
+      ...(compute.scaleOut
+        ? scaleOutDeployStatements(config.region, instanceArn, compute.scaleOut.group.arn)
+        : [
+            {
+              Sid: 'RunDeployCommand',
+              Effect: 'Allow',
+              Action: 'ssm:SendCommand',
+              Resource: [`arn:aws:ssm:${config.region}::document/AWS-RunShellScript`, instanceArn],
+            } satisfies Statement,
+          ]),
       // After a healthy release: the pointer a new or replaced instance serves from.
       { Sid: 'SetReleasePointer', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: compute.releaseParameter.arn },
       // GetCommandInvocation has no resource-level permissions; it only reads the result of a command sent above.

@@ -31,14 +31,22 @@ import { cloudWatchAgentBootStep } from '../boot/cloudwatch-agent';
 import { Monitoring, logGroupNames } from '../monitoring/monitoring';
 import { agentPolicyStatements } from '../monitoring/agent-policy';
 import type { DataStack } from './data';
+import { ScaleOut } from '../scale-out';
 
 /** Amazon Linux 2023's public SSM parameter for the instance type's architecture. */
 export const al2023AmiParameter = (arch: 'x86_64' | 'arm64') => `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`;
 
-/** The one server: replaceable at any time, its settings come from the data stack. */
+/**
+ * The one server: replaceable at any time, its settings come from the data stack. With CHAT_INSTANCES ≥ 2 the
+ * servers are an Auto Scaling group behind a load balancer instead (`scaleOut`), and there is no single instance.
+ */
 export class ComputeStack extends BaseStack {
-  readonly instance: Instance;
-  readonly eip: Eip;
+  readonly instance: Instance | undefined;
+  readonly eip: Eip | undefined;
+  readonly scaleOut: ScaleOut | undefined;
+  /** Where the API is reached: the Elastic IP's name and the app port, or the load balancer's name and port 80. */
+  readonly apiHost: string;
+  readonly apiPort: number;
   /** The release pointer (names.releaseParameterName): what every instance serves. */
   readonly releaseParameter: SsmParameter;
   readonly artifacts: PrivateBucket;
@@ -166,7 +174,13 @@ export class ComputeStack extends BaseStack {
     // agent gets only what it does (below), not CloudWatchAgentServerPolicy, which also grants creating any log
     // group, reading SSM parameters, X-Ray and EC2 descriptions.
     new IamRolePolicyAttachment(this, 'instance-ssm-core', { role: this.instanceRole.name, policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
-    this.monitoring = new Monitoring(this, 'monitoring', { config, instanceId: Lazy.stringValue({ produce: () => this.instance.id }) });
+    // The EC2 metrics' dimension: the one instance, or (CHAT_INSTANCES ≥ 2) the whole group.
+    this.monitoring = new Monitoring(this, 'monitoring', {
+      config,
+      server: config.chatInstances >= 2
+        ? { AutoScalingGroupName: Lazy.stringValue({ produce: () => this.scaleOut!.group.name }) }
+        : { InstanceId: Lazy.stringValue({ produce: () => this.instance!.id }) },
+    });
     this.agentPolicy = new IamRolePolicy(this, 'instance-cloudwatch-agent', {
       name: 'cloudwatch-agent',
       role: this.instanceRole.id,
@@ -177,6 +191,61 @@ export class ComputeStack extends BaseStack {
     const siteOrigin = `http://${websiteHost(bucketName(config.prefix, 'site', this.accountId, config.region), config.region)}`;
     const arch = instanceArchitecture(config.instanceType);
     const ami = new DataAwsSsmParameter(this, 'al2023-ami', { name: al2023AmiParameter(arch) });
+    // One boot script for the single instance and every server of the group: it installs Node and the agent, then
+    // serves the release the pointer names, so a new or replaced instance needs nobody to ship to it.
+    const userData = (extra: Record<string, string> = {}) =>
+      renderUserData({
+        node: nodeRelease(config.nodeVersion),
+        port: config.appPort,
+        region: config.region,
+        artifactBucket: this.artifacts.bucket.bucket,
+        releaseParameter: releaseParameterName(config.ssmPrefix),
+        environment: {
+          HOST: '0.0.0.0',
+          PORT: String(config.appPort),
+          AWS_REGION: config.region,
+          QUEUE_URL: data.queue.url,
+          TABLE_NAME: data.table.name,
+          UPLOADS_BUCKET: data.uploads.bucket.bucket,
+          // With CloudFront the site and API share one origin; without it the site is the bucket's website endpoint.
+          ...(config.cloudfront ? {} : { CORS_ORIGINS: siteOrigin }),
+          // Behind CloudFront the client's address is the last X-Forwarded-For hop (for the per-client rate limits).
+          ...(config.cloudfront ? { TRUST_PROXY: '1' } : {}),
+          DATA_DIR: '/var/lib/chat',
+          LOG_LEVEL: 'info',
+          ...extra,
+        },
+        bootSteps: [
+          // Plain names, not references: user data interpolates only the server's settings (dependsOn below orders them).
+          cloudWatchAgentBootStep({ ...logGroupNames(config.prefix), port: config.appPort }),
+        ],
+      });
+
+    if (config.chatInstances >= 2) {
+      this.scaleOut = new ScaleOut(this, 'scale-out', {
+        config,
+        vpc,
+        firstSubnetId: subnet.id,
+        routeTableId: routes.id,
+        secondAz: Fn.element(azs.locations, 1),
+        appSecurityGroup: this.securityGroup,
+        cloudfrontPrefixListId: cloudfrontOrigins?.id,
+        instanceProfileName: profile.name,
+        amiId: ami.value,
+        // The ALB adds one proxy hop (two behind CloudFront) whose X-Forwarded-For names the client.
+        userData: (redisUrl) => userData({ REDIS_URL: redisUrl, TRUST_PROXY: config.cloudfront ? '2' : '1' }),
+        // The agent each server starts writes into the log groups, which it may not create itself.
+        dependsOn: [routed, igw, this.monitoring.serverLogs, this.monitoring.metricsLogs],
+      });
+      this.apiHost = this.scaleOut.alb.dnsName;
+      this.apiPort = 80;
+      this.output('SERVER_GROUP', this.scaleOut.group.name, 'Auto Scaling group of the chat servers (the pipeline releases to each)');
+      this.output('LOAD_BALANCER_URL', `http://${this.scaleOut.alb.dnsName}`, 'The servers reached through the load balancer');
+      this.output('ARTIFACT_BUCKET', this.artifacts.bucket.bucket, 'Private bucket the pipeline uploads release bundles to');
+      this.output('RELEASE_PARAMETER', this.releaseParameter.name, 'SSM parameter naming the release every instance serves');
+      return;
+    }
+
     // The network interface and its Elastic IP exist before the instance: the first boot's downloads have a public
     // address from the first second, and a replacement instance takes over the same address.
     const eni = new NetworkInterface(this, 'server-interface', {
@@ -196,31 +265,7 @@ export class ComputeStack extends BaseStack {
       creditSpecification: { cpuCredits: 'standard' },
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
       rootBlockDevice: { volumeType: 'gp3', volumeSize: 8, encrypted: true, deleteOnTermination: true },
-      userData: renderUserData({
-        node: nodeRelease(config.nodeVersion),
-        port: config.appPort,
-        region: config.region,
-        artifactBucket: this.artifacts.bucket.bucket,
-        releaseParameter: releaseParameterName(config.ssmPrefix),
-        environment: {
-          HOST: '0.0.0.0',
-          PORT: String(config.appPort),
-          AWS_REGION: config.region,
-          QUEUE_URL: data.queue.url,
-          TABLE_NAME: data.table.name,
-          UPLOADS_BUCKET: data.uploads.bucket.bucket,
-          // With CloudFront the site and API share one origin; without it the site is the bucket's website endpoint.
-          ...(config.cloudfront ? {} : { CORS_ORIGINS: siteOrigin }),
-          // Behind CloudFront the client's address is the last X-Forwarded-For hop (for the per-client rate limits).
-          ...(config.cloudfront ? { TRUST_PROXY: '1' } : {}),
-          DATA_DIR: '/var/lib/chat',
-          LOG_LEVEL: 'info',
-        },
-        bootSteps: [
-          // Plain names, not references: user data interpolates only the server's settings (dependsOn below orders them).
-          cloudWatchAgentBootStep({ ...logGroupNames(config.prefix), port: config.appPort }),
-        ],
-      }),
+      userData: userData(),
       // New settings mean a new instance (user data runs once); it serves the pointer's release by itself.
       userDataReplaceOnChange: true,
       tags: { Name: `${config.prefix}-server` },
@@ -231,8 +276,9 @@ export class ComputeStack extends BaseStack {
     });
     skipCheck(this.instance, 'CKV_AWS_126', 'Detailed (1-minute) monitoring is billed per metric; basic 5-minute metrics are free.');
 
-
     const apiPort = config.appPort === 80 ? '' : `:${config.appPort}`;
+    this.apiHost = this.eip.publicDns;
+    this.apiPort = config.appPort;
     this.output('INSTANCE_ID', this.instance.id, 'EC2 instance the pipeline sends its SSM deploy command to');
     this.output('INSTANCE_URL', `http://${this.eip.publicDns}${apiPort}`, 'The server reached directly (Elastic IP)');
     this.output('PUBLIC_IP', this.eip.publicIp, 'Elastic IP of the server');

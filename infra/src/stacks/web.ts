@@ -113,9 +113,9 @@ export class WebStack extends BaseStack {
           { originId: 'site', domainName: this.siteBucket.bucketRegionalDomainName, originAccessControlId: oac.id },
           {
             originId: 'server',
-            domainName: compute.eip.publicDns,
+            domainName: compute.apiHost,
             customOriginConfig: {
-              httpPort: config.appPort,
+              httpPort: compute.apiPort,
               httpsPort: 443,
               // The instance serves plain HTTP; TLS ends at CloudFront and the security group admits only CloudFront.
               originProtocolPolicy: 'http-only',
@@ -204,7 +204,7 @@ export class WebStack extends BaseStack {
       });
       skipCheck(sitePolicy, 'CKV_AWS_70', publicSite);
       this.siteUrl = `http://${website.websiteEndpoint}`;
-      this.apiUrl = `http://${compute.eip.publicDns}${config.appPort === 80 ? '' : `:${config.appPort}`}`;
+      this.apiUrl = `http://${compute.apiHost}${compute.apiPort === 80 ? '' : `:${compute.apiPort}`}`;
     }
 
     // Browsers upload straight to S3 with the presigned POST; only the site's origin may, and only that method.

@@ -74,6 +74,11 @@ export class Sequencer {
     return this.rooms.known(room, id);
   }
 
+  /** Answer the senders waiting here for a message another server stored (scale-out: its stored notice). */
+  settle(room: string, id: string, seq: string): void {
+    this.waiters.settle(room, id, seq);
+  }
+
   /** Resolves with the message's seq once it is stored (or found stored); rejects after `ms`. */
   waitFor(room: string, id: string, ms: number): { done: Promise<string>; cancel: () => void } {
     return this.waiters.wait(room, id, ms);

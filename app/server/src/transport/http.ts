@@ -42,8 +42,11 @@ export function createHttpApp(
   config: Config,
   backends: Backends,
   log: Logger,
-  /** Issue 12: the delete use case, for the moderator route. Issue 13: per-address limits and metrics. */
-  chat: { deletes?: DeleteMessage; limits: AddressLimits; metrics: ChatMetrics },
+  /**
+   * Issue 12: the delete use case, for the moderator route. Issue 13: per-address limits and metrics.
+   * Issue 10: more dependencies /readyz checks (the servers' Redis when scaled out).
+   */
+  chat: { deletes?: DeleteMessage; limits: AddressLimits; metrics: ChatMetrics; readyChecks?: Record<string, { ping(): Promise<void> }> },
 ): express.Express {
   const app = express();
   const addressOf = (req: express.Request) => clientAddress(req, config.trustProxy);
@@ -77,7 +80,7 @@ export function createHttpApp(
     res.json({ ok: true });
   });
 
-  const readiness = readinessCheck(backends, config.readyCacheMs);
+  const readiness = readinessCheck(backends, config.readyCacheMs, chat.readyChecks);
   app.get('/readyz', async (_req, res, next) => {
     try {
       const r = await readiness();

@@ -13,10 +13,15 @@ export interface Readiness {
  * The backends' readiness, asked at most once per `cacheMs`: every /readyz in between (and any asked while a
  * check runs) shares that answer, so a flood of /readyz can never become a flood of AWS calls.
  */
-export function readinessCheck(backends: Backends, cacheMs: number): () => Promise<Readiness> {
+export function readinessCheck(
+  backends: Backends,
+  cacheMs: number,
+  /** More dependencies to check (the servers' Redis when scaled out). */
+  extraChecks: Record<string, { ping(): Promise<void> }> = {},
+): () => Promise<Readiness> {
   let last: { at: number; answer: Promise<Readiness> } | undefined;
   const check = async (): Promise<Readiness> => {
-    const ports = { queue: backends.queue, store: backends.store, uploads: backends.uploads };
+    const ports = { queue: backends.queue, store: backends.store, uploads: backends.uploads, ...extraChecks };
     const results = await Promise.all(
       Object.entries(ports).map(([name, port]) =>
         withTimeout(port.ping(), READY_TIMEOUT_MS, name).then(

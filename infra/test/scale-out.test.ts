@@ -1,0 +1,196 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
+import { ConfigError, loadConfig } from '../src/config';
+import { STACK_ORDER } from '../src/names';
+import { NODE_CHECKSUMS } from '../src/node-release';
+import { ALB_IDLE_TIMEOUT_S, CACHE_NODE_TYPE } from '../src/scale-out';
+import { asList, only, parse, resources, statements, synthAll } from './helpers';
+
+const SCALE_OUT_TYPES = [
+  'aws_lb',
+  'aws_lb_listener',
+  'aws_lb_target_group',
+  'aws_launch_template',
+  'aws_autoscaling_group',
+  'aws_elasticache_replication_group',
+  'aws_elasticache_subnet_group',
+  'aws_vpc_security_group_ingress_rule',
+  'aws_vpc_security_group_egress_rule',
+];
+
+type Rule = Record<string, unknown>;
+const rule = (json: string, type: string, description: string) => resources(json, type).find((r) => r.description === description) as Rule;
+
+describe('CHAT_INSTANCES', () => {
+  test('default 1: exactly the single instance, no load balancer, group, cache or extra rules in any stack', () => {
+    for (const cloudfront of [false, true]) {
+      const { json } = synthAll({ cloudfront });
+      for (const name of STACK_ORDER) for (const type of SCALE_OUT_TYPES) expect([name, type, resources(json[name], type).length]).toEqual([name, type, 0]);
+      expect(resources(json.compute, 'aws_instance')).toHaveLength(1);
+      expect(resources(json.compute, 'aws_subnet')).toHaveLength(1);
+    }
+    expect(loadConfig({}).chatInstances).toBe(1);
+  });
+
+  test('CHAT_INSTANCES is read and validated: 1 to 10', () => {
+    expect(loadConfig({ CHAT_INSTANCES: '3' }).chatInstances).toBe(3);
+    for (const bad of ['0', '11', '1.5', 'two']) expect(() => loadConfig({ CHAT_INSTANCES: bad })).toThrow(ConfigError);
+  });
+});
+
+describe('CHAT_INSTANCES=2', () => {
+  const { json } = synthAll({ chatInstances: 2 });
+  const compute = json.compute;
+
+  test('no single instance or Elastic IP: a launch template and an Auto Scaling group of 2 across two subnets in two AZs', () => {
+    expect(resources(compute, 'aws_instance')).toHaveLength(0);
+    expect(resources(compute, 'aws_eip')).toHaveLength(0);
+    expect(compute).toHaveResourceWithProperties(AutoscalingGroup, {
+      min_size: 2,
+      max_size: 2,
+      desired_capacity: 2,
+      health_check_type: 'ELB',
+      vpc_zone_identifier: ['${aws_subnet.public-subnet.id}', expect.stringContaining('public-subnet-b')],
+      target_group_arns: [expect.stringContaining('aws_lb_target_group.scale-out_servers')],
+    });
+    const azs = resources(compute, 'aws_subnet').map((s) => s.availability_zone);
+    expect(azs).toHaveLength(2);
+    expect(azs).toEqual(expect.arrayContaining([expect.stringContaining(', 0)'), expect.stringContaining(', 1)')]));
+  });
+
+  test('the launch template keeps the single instance’s guarantees: IMDSv2, encrypted gp3, standard credits, the app security group', () => {
+    expect(compute).toHaveResourceWithProperties(LaunchTemplate, {
+      instance_type: 't3.micro',
+      credit_specification: { cpu_credits: 'standard' },
+      metadata_options: expect.objectContaining({ http_tokens: 'required' }),
+      block_device_mappings: [expect.objectContaining({ ebs: expect.objectContaining({ encrypted: 'true', volume_type: 'gp3' }) })],
+      network_interfaces: [expect.objectContaining({ security_groups: ['${aws_security_group.app-security-group.id}'] })],
+    });
+  });
+
+  test('the servers get REDIS_URL (rediss://, the cache’s primary endpoint) and trust the ALB hop', () => {
+    const userData = String(Object.values(parse(compute).locals ?? {})[0]);
+    expect(userData).toContain('Environment="REDIS_URL=rediss://${aws_elasticache_replication_group.scale-out_cache_');
+    expect(userData).toContain('Environment="TRUST_PROXY=1"');
+    expect(String(only(compute, 'aws_launch_template').user_data)).toMatch(/^\$\{base64encode\(local\./);
+  });
+
+  test('a server the group launches serves the current release by itself: the boot script reads the release pointer', () => {
+    const userData = String(Object.values(parse(compute).locals ?? {})[0]);
+    const version = fs.readFileSync(path.join(__dirname, '../../.nvmrc'), 'utf8').trim();
+    // The single instance's boot script (issue 11): pinned Node, the release pointer, the bucket its bundles are in.
+    expect(userData).toMatch(/^#!\/bin\/bash\n/);
+    expect(userData).toContain(`NODE_SHA256_X64='${NODE_CHECKSUMS[version]!.x64}'`);
+    expect(userData).toContain("AWS_REGION='us-east-1'");
+    expect(userData).toContain("RELEASE_PARAMETER='/chat/prod/release'");
+    expect(userData).toContain("ARTIFACT_BUCKET='${aws_s3_bucket.artifacts_bucket_A41425E9.bucket}'");
+    expect(userData).toContain('aws ssm get-parameter --name "$RELEASE_PARAMETER"');
+    expect(userData).toContain('ExecStart=/usr/local/bin/node /opt/chat/current/app/server/dist/main.js');
+    expect(userData).toContain('step_cloudwatch_agent');
+    expect(userData).toMatch(/Environment="QUEUE_URL=\$\{data\.terraform_remote_state\.[^}]*aws_sqs_queuequeueurl[^}]*\}"/);
+    // The instances' role may read that pointer and the bundles (one role for the single instance and the group).
+    const policy = statements(resources(compute, 'aws_iam_role_policy').find((r) => r.name === 'chat-server-data')!.policy);
+    expect(policy).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Sid: 'ReleasePointer', Action: 'ssm:GetParameter', Resource: '${aws_ssm_parameter.release-pointer.arn}' }),
+      expect.objectContaining({ Sid: 'ReleaseBundles', Action: 's3:GetObject' }),
+    ]));
+    // A server boots once the subnet routes out and the log groups its agent writes to exist.
+    expect(only(compute, 'aws_autoscaling_group').depends_on).toEqual(
+      expect.arrayContaining(['aws_route_table_association.public-routes-subnet', 'aws_internet_gateway.internet-gateway', expect.stringMatching(/^aws_cloudwatch_log_group\./)]),
+    );
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chat-userdata-')), 'user-data.sh');
+    fs.writeFileSync(file, userData);
+    expect(() => execFileSync('bash', ['-n', file], { stdio: 'pipe' })).not.toThrow();
+  });
+
+  test('the EC2 alarms and dashboard watch the group (there is no single instance id)', () => {
+    const alarms = resources(compute, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'AWS/EC2');
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const a of alarms) expect(a.dimensions).toEqual({ AutoScalingGroupName: expect.stringMatching(/^\$\{aws_autoscaling_group\.scale-out_servers-group[^}]*\.name\}$/) });
+    expect(String(only(compute, 'aws_cloudwatch_dashboard').dashboard_body)).toContain('AutoScalingGroupName');
+  });
+
+  test('an internet-facing ALB with an idle timeout above the Socket.IO ping interval, HTTP listener forwarding to the servers', () => {
+    expect(ALB_IDLE_TIMEOUT_S).toBeGreaterThan(25 + 20);
+    expect(compute).toHaveResourceWithProperties(Lb, {
+      load_balancer_type: 'application',
+      internal: false,
+      idle_timeout: ALB_IDLE_TIMEOUT_S,
+      drop_invalid_header_fields: true,
+    });
+    expect(compute).toHaveResourceWithProperties(LbListener, {
+      port: 80,
+      protocol: 'HTTP',
+      default_action: [expect.objectContaining({ type: 'forward' })],
+    });
+  });
+
+  test('the target group checks /readyz and keeps long-polling sessions sticky', () => {
+    expect(compute).toHaveResourceWithProperties(LbTargetGroup, {
+      port: 3000,
+      protocol: 'HTTP',
+      health_check: expect.objectContaining({ path: '/readyz', matcher: '200' }),
+      stickiness: expect.objectContaining({ type: 'lb_cookie', enabled: true }),
+    });
+  });
+
+  test('ElastiCache for Valkey: the smallest node, encrypted in transit and at rest', () => {
+    expect(CACHE_NODE_TYPE).toBe('cache.t4g.micro');
+    expect(compute).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
+      engine: 'valkey',
+      node_type: 'cache.t4g.micro',
+      num_cache_clusters: 1,
+      transit_encryption_enabled: true,
+      at_rest_encryption_enabled: 'true',
+    });
+  });
+
+  test('security groups: the cache only from the servers, the servers’ app port only from the ALB, the ALB on 80', () => {
+    const cache = rule(compute, 'aws_vpc_security_group_ingress_rule', 'Valkey from the chat servers');
+    expect(cache).toMatchObject({ from_port: 6379, to_port: 6379, referenced_security_group_id: '${aws_security_group.app-security-group.id}' });
+    expect(cache['cidr_ipv4']).toBeUndefined();
+    const fromAlb = rule(compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTP from the load balancer');
+    expect(fromAlb).toMatchObject({ from_port: 3000, referenced_security_group_id: expect.stringContaining('alb-security-group') });
+    expect(rule(compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTP and Socket.IO')).toMatchObject({ from_port: 80, to_port: 80, cidr_ipv4: '0.0.0.0/0' });
+    expect(rule(compute, 'aws_vpc_security_group_egress_rule', 'To Valkey (Socket.IO adapter)')).toMatchObject({ from_port: 6379 });
+    // The servers' own group is still reachable from nowhere else: its inline rule is the app port.
+    for (const r of [...resources(compute, 'aws_vpc_security_group_ingress_rule')]) expect(r['from_port']).not.toBe(22);
+  });
+
+  test('behind CloudFront the ALB admits only CloudFront, and CloudFront’s API origin is the ALB on port 80', () => {
+    const both = synthAll({ chatInstances: 2, cloudfront: true }).json;
+    const albIn = rule(both.compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTP and Socket.IO');
+    expect(albIn['cidr_ipv4']).toBeUndefined();
+    expect(albIn['prefix_list_id']).toBe('${data.aws_ec2_managed_prefix_list.cloudfront-origin-facing.id}');
+    const origins = (only(both.web, 'aws_cloudfront_distribution').origin as Record<string, unknown>[]).find((o) => o['origin_id'] === 'server')!;
+    expect(origins['domain_name']).toMatch(/scale-out_alb.*dns_name|dns_name/);
+    expect(origins['custom_origin_config']).toMatchObject({ http_port: 80 });
+    expect(String(Object.values(parse(both.compute).locals ?? {})[0])).toContain('Environment="TRUST_PROXY=2"');
+  });
+
+  test('the site’s config.json points at the load balancer (the api-url deploy target)', () => {
+    const target = resources(json.ci, 'aws_ssm_parameter').find((p) => String(p.name).endsWith('/api-url'))!;
+    expect(String(target.value)).toMatch(/^http:\/\/\$\{[^}]*dns_name[^}]*\}$/);
+  });
+
+  test('the pipeline may run its command only on instances tagged as chat servers, and find them in the group', () => {
+    const policy = resources(json.ci, 'aws_iam_role_policy')[0]!;
+    const list = statements(policy.policy);
+    const run = list.find((s) => s.Sid === 'RunDeployCommandOnServers')!;
+    expect(asList(run.Action)).toEqual(['ssm:SendCommand']);
+    expect(run.Condition).toEqual({ StringEquals: { 'ssm:resourceTag/chat-role': 'server' } });
+    expect(list.find((s) => s.Sid === 'FindServers')!.Resource).toBe('*');
+    expect(resources(json.ci, 'aws_ssm_parameter').map((p) => String(p.name))).toContain('/chat/prod/server-group');
+    expect(compute).toHaveResourceWithProperties(LaunchTemplate, {
+      tag_specifications: expect.arrayContaining([expect.objectContaining({ resource_type: 'instance', tags: expect.objectContaining({ 'chat-role': 'server' }) })]),
+    });
+  });
+});
