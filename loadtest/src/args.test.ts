@@ -1,4 +1,4 @@
-import { parseArgs, perUserRate, UsageError } from './args';
+import { MOTO_P99_MS, parseArgs, perUserRate, UsageError } from './args';
 
 describe('parseArgs', () => {
   it('defaults to the latency profile against a local embedded server, with the floor', () => {
@@ -8,6 +8,12 @@ describe('parseArgs', () => {
   it('reads every option, in both --flag value and --flag=value forms', () => {
     const o = parseArgs(['--target=https://chat.example.com/x', '--scenario', 'rooms', '--users', '20', '--rate=7.5', '--duration', '5', '--no-floor', '--rooms', '4', '--p99', '40']);
     expect(o).toMatchObject({ target: 'https://chat.example.com', scenario: 'rooms', users: 20, rate: 7.5, duration: 5, floor: false, rooms: 4, p99: 40 });
+  });
+
+  it('gives moto its own p99 limit (moto transactions, not the server, are slow) unless --p99 is given', () => {
+    expect(parseArgs([]).p99).toBe(500);
+    expect(parseArgs(['--backend', 'moto']).p99).toBe(MOTO_P99_MS);
+    expect(parseArgs(['--backend', 'moto', '--p99', '800']).p99).toBe(800);
   });
 
   it('gives fanout a total rate its few senders can send', () => {

@@ -4,7 +4,7 @@ import { Server } from 'socket.io';
 import { SOCKET_PATH } from '@chat/protocol';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
-import { createBackends } from './backends';
+import { createBackends, sequencerOptions } from './backends';
 import { Sequencer } from './chat/sequencer';
 import { SendMessage } from './chat/send-message';
 import { DeleteMessage } from './chat/delete-message';
@@ -70,6 +70,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       metrics.broadcast.inc();
     },
     logger,
+    sequencerOptions(backends),
   );
   attachSocketHandlers(io, new SendMessage(backends.queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger, { limits, metrics });
   const teamChat = attachTeamChatHandlers(io, deletes, logger);
