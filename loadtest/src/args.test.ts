@@ -1,4 +1,4 @@
-import { MOTO_P99_MS, parseArgs, perUserRate, UsageError } from './args';
+import { MOTO_P99_MS, MOTO_RATE, parseArgs, perUserRate, UsageError } from './args';
 
 describe('parseArgs', () => {
   it('defaults to the latency profile against a local embedded server, with the floor', () => {
@@ -10,10 +10,10 @@ describe('parseArgs', () => {
     expect(o).toMatchObject({ target: 'https://chat.example.com', scenario: 'rooms', users: 20, rate: 7.5, duration: 5, floor: false, rooms: 4, p99: 40 });
   });
 
-  it('gives moto its own p99 limit (moto transactions, not the server, are slow) unless --p99 is given', () => {
-    expect(parseArgs([]).p99).toBe(500);
-    expect(parseArgs(['--backend', 'moto']).p99).toBe(MOTO_P99_MS);
-    expect(parseArgs(['--backend', 'moto', '--p99', '800']).p99).toBe(800);
+  it('gives moto its own rate and p99 limit (moto transactions, not the server, are slow) unless they are given', () => {
+    expect(parseArgs([])).toMatchObject({ p99: 500, rate: 50 });
+    expect(parseArgs(['--backend', 'moto'])).toMatchObject({ p99: MOTO_P99_MS, rate: MOTO_RATE });
+    expect(parseArgs(['--backend', 'moto', '--p99', '800', '--rate', '20'])).toMatchObject({ p99: 800, rate: 20 });
   });
 
   it('gives fanout a total rate its few senders can send', () => {
