@@ -94,6 +94,9 @@ export class Sequencer {
           await this.lanes.whenAnySettles();
           continue;
         }
+        // Not waiting for batches to settle: let the sends already read off the sockets reach the queue first, so
+        // a turn carries what arrived together rather than one message each.
+        if (this.settleMs === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         let batch: Delivery[];
         try {
           batch = await this.queue.receive(signal, this.held.size > 0 ? HELD_WAIT_SECONDS : undefined);
