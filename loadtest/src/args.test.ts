@@ -1,4 +1,4 @@
-import { parseArgs, perUserRate, UsageError } from './args';
+import { MOTO_P99_MS, MOTO_RATE, parseArgs, perUserRate, UsageError } from './args';
 
 describe('parseArgs', () => {
   it('defaults to the latency profile against a local embedded server, with the floor', () => {
@@ -13,6 +13,12 @@ describe('parseArgs', () => {
   it('--servers N with the moto backend', () => {
     expect(parseArgs([]).servers).toBe(1);
     expect(parseArgs(['--backend', 'moto', '--servers', '2'])).toMatchObject({ backend: 'moto', servers: 2 });
+  });
+
+  it('gives moto its own rate and p99 limit (moto transactions, not the server, are slow) unless they are given', () => {
+    expect(parseArgs([])).toMatchObject({ p99: 500, rate: 50 });
+    expect(parseArgs(['--backend', 'moto'])).toMatchObject({ p99: MOTO_P99_MS, rate: MOTO_RATE });
+    expect(parseArgs(['--backend', 'moto', '--p99', '800', '--rate', '20'])).toMatchObject({ p99: 800, rate: 20 });
   });
 
   it('gives fanout a total rate its few senders can send', () => {

@@ -4,7 +4,7 @@ import { Server } from 'socket.io';
 import { SOCKET_PATH } from '@chat/protocol';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
-import { createBackends } from './backends';
+import { createBackends, sequencerOptions } from './backends';
 import { Sequencer } from './chat/sequencer';
 import { SendMessage } from './chat/send-message';
 import { DeleteMessage } from './chat/delete-message';
@@ -80,6 +80,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       storedElsewhere?.(m);
     },
     logger,
+    sequencerOptions(backends),
   );
   if (redis) storedElsewhere = relayStored(io as unknown as Server, (room, id, seq) => sequencer.settle(room, id, seq));
   attachSocketHandlers(io, new SendMessage(queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger, { limits, metrics });

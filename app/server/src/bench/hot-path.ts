@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SendAck } from '@chat/protocol';
-import { createBackends } from '../backends';
+import { createBackends, sequencerOptions } from '../backends';
 import { Sequencer } from '../chat/sequencer';
 import { SendMessage } from '../chat/send-message';
 import { loadConfig } from '../config';
@@ -42,7 +42,7 @@ export async function runHotPath(o: HotPathOptions): Promise<HotPathResult> {
   const log = createLogger(config.logLevel);
   const backends = await createBackends(config, log);
   let broadcasts = 0;
-  const sequencer = new Sequencer(backends.queue, backends.store, () => broadcasts++, log);
+  const sequencer = new Sequencer(backends.queue, backends.store, () => broadcasts++, log, sequencerOptions(backends));
   const send = new SendMessage(backends.queue, backends.uploads, sequencer, config.backendTimeoutMs, log);
   sequencer.start();
   const tag = Date.now().toString(36);

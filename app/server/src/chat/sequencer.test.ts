@@ -6,7 +6,8 @@ import { MemoryQueue } from '../adapters/embedded/memory-queue';
 import { SqliteStore } from '../adapters/embedded/sqlite-store';
 import { UnwritableMessage, type AcceptedMessage, type MessageStore, type SequencedMessage } from '../ports';
 import { awsError, FaultyStore } from '../../test/support/faulty-store';
-import { Sequencer } from './sequencer';
+import { sequencerOptions } from '../backends';
+import { Sequencer, type SequencerOptions } from './sequencer';
 
 const msg = (id: string, room = 'r'): AcceptedMessage => ({ id, room, author: 'a', text: id });
 
@@ -27,9 +28,9 @@ describe('Sequencer', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  function run(queue: MemoryQueue, s: MessageStore = store) {
+  function run(queue: MemoryQueue, s: MessageStore = store, opts: SequencerOptions = {}) {
     const seen: SequencedMessage[] = [];
-    const seq = new Sequencer(queue, s, (m) => seen.push(m), log, { retry: { baseMs: 5, capMs: 50 }, heartbeatMs: 100, visibilitySeconds: 1 });
+    const seq = new Sequencer(queue, s, (m) => seen.push(m), log, { retry: { baseMs: 5, capMs: 50 }, heartbeatMs: 100, visibilitySeconds: 1, ...opts });
     seq.start();
     running.push(seq);
     return { s: seq, seen };
@@ -128,5 +129,30 @@ describe('Sequencer', () => {
     // Visibility is a minute: only a release makes it receivable now.
     const again = await queue.receive(new AbortController().signal);
     expect(again.map((d) => d.message.id)).toEqual(['stuck']);
+  });
+
+  test('embedded: while a room is being stored the loop receives on; that room\'s backlog then goes in one append', async () => {
+    // Room a's first write is held until room b's message (sent later) is stored: the loop must not wait for a.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const appends: string[][] = [];
+    const gated: MessageStore = Object.assign(Object.create(store) as MessageStore, {
+      append: async (room: string, messages: SequencedMessage[]) => {
+        appends.push(messages.map((m) => m.id));
+        if (room === 'a' && appends.filter((ids) => ids[0]!.startsWith('a')).length === 1) await gate;
+        else if (room === 'b') open();
+        return store.append(room, messages);
+      },
+    });
+    const queue = new MemoryQueue({ waitMs: 50 });
+    const { s } = run(queue, gated, sequencerOptions({ mode: 'embedded' }));
+    const all = ['a1', 'a2', 'a3', 'a4'].map((id) => s.waitFor('a', id, 10_000)).concat([s.waitFor('b', 'b1', 10_000)]);
+    await queue.send(msg('a1', 'a'));
+    while (appends.length === 0) await new Promise((r) => setTimeout(r, 5));
+    for (const id of ['a2', 'a3', 'a4']) await queue.send(msg(id, 'a'));
+    await queue.send(msg('b1', 'b'));
+    await Promise.all(all.map((w) => w.done));
+    expect(appends).toEqual([['a1'], ['b1'], ['a2', 'a3', 'a4']]);
+    expect(await ids('a')).toEqual(['a1', 'a2', 'a3', 'a4']);
   });
 });

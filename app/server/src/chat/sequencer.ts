@@ -13,7 +13,11 @@ export interface SequencerOptions {
   heartbeatMs?: number;
   visibilitySeconds?: number;
   retry?: { baseMs?: number; capMs?: number };
-  /** How long the loop lets a batch's rooms finish before it receives again (see `run`). */
+  /**
+   * How long the loop lets a batch's rooms finish before it receives again (see `run`). 0 for a queue whose waiting
+   * receive wakes when a room unlocks (the embedded one): the loop then receives again at once, so other rooms'
+   * messages are stored while this batch is, and a room's backlog comes in one receive, one append.
+   */
   settleMs?: number;
 }
 
@@ -95,6 +99,9 @@ export class Sequencer {
           await this.lanes.whenAnySettles();
           continue;
         }
+        // Not waiting for batches to settle: let the sends already read off the sockets reach the queue first, so
+        // a turn carries what arrived together rather than one message each.
+        if (this.settleMs === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         let batch: Delivery[];
         try {
           batch = await this.queue.receive(signal, this.held.size > 0 ? HELD_WAIT_SECONDS : undefined);
@@ -111,7 +118,7 @@ export class Sequencer {
         // Usually a batch is stored in a few ms: let it finish (and be deleted) before polling again, so the poll
         // does not find its rooms locked (moto, unlike SQS, does not wake a waiting poll when a group unlocks). A
         // room still retrying after that is left to its lane, and the loop goes on without it.
-        if (jobs.length > 0) await Promise.race([Promise.all(jobs), sleep(this.settleMs, signal)]);
+        if (jobs.length > 0 && this.settleMs > 0) await Promise.race([Promise.all(jobs), sleep(this.settleMs, signal)]);
       }
     } finally {
       clearInterval(heartbeat);
