@@ -133,7 +133,7 @@ test('the bundle holds the built server and protocol and their production depend
   for (const f of ['package.json', 'release.json', 'app/server/dist/main.js', 'app/server/package.json', 'app/protocol/dist/cjs/index.js']) {
     expect([f, has(f)]).toEqual([f, true]);
   }
-  for (const dep of ['node_modules/express/', 'node_modules/socket.io/', 'node_modules/@aws-sdk/client-sqs/', 'node_modules/@aws-sdk/client-dynamodb/', 'node_modules/@socket.io/redis-streams-adapter/', 'node_modules/ioredis/', 'node_modules/prom-client/']) {
+  for (const dep of ['node_modules/express/', 'node_modules/socket.io/', 'node_modules/@aws-sdk/client-sqs/', 'node_modules/@aws-sdk/client-dynamodb/', 'node_modules/@socket.io/redis-streams-adapter/', 'node_modules/ioredis/']) {
     expect([dep, has(dep)]).toEqual([dep, true]);
   }
   // @chat/protocol resolves to the bundled copy through the workspace link.
