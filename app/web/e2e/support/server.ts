@@ -19,8 +19,13 @@ export function startChat(dataDir: string, port = 0, env: Record<string, string>
     DATA_DIR: dataDir,
     WEB_DIR,
     LOG_LEVEL: process.env['E2E_LOG_LEVEL'] ?? 'warn',
-    // Tests type fast; the limit itself is the server's own tests' business.
+    // Tests type fast, and every browser context comes from one address (loopback): lift the per-socket and the
+    // per-address limits (the limits themselves are the server's own tests' business). With only the per-socket one
+    // lifted, 70 messages sent in under 10 s hit the 60-per-address limit and the last ones failed as rate_limited.
     RATE_LIMIT_POINTS: '1000',
+    ADDRESS_RATE_LIMIT_POINTS: '100000',
+    SOCKETS_PER_ADDRESS: '10000',
+    JOINS_PER_MINUTE: '10000',
     ...env,
   });
 }
