@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import express from 'express';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { MOTO_CREDENTIALS, MOTO_REGION } from '@chat/local-aws';
@@ -8,10 +10,12 @@ import { decodeMessage } from '../../src/adapters/message-codec';
 import { DynamoStore } from '../../src/adapters/aws/dynamo-store';
 import { DynamoDeletes } from '../../src/adapters/aws/dynamo-deletes';
 import { SqsQueue } from '../../src/adapters/aws/sqs-queue';
+import { S3Uploads } from '../../src/adapters/aws/s3-uploads';
+import { FileUploads } from '../../src/adapters/embedded/file-uploads';
 import { MemoryQueue } from '../../src/adapters/embedded/memory-queue';
 import { SqliteStore } from '../../src/adapters/embedded/sqlite-store';
 import { SqliteDeletes } from '../../src/adapters/embedded/sqlite-deletes';
-import type { AcceptedMessage, MessageDeletes, MessageQueue, MessageStore } from '../../src/ports';
+import type { AcceptedMessage, MessageDeletes, MessageQueue, MessageStore, UploadStore } from '../../src/ports';
 import { createResources, startMoto, type Moto } from '../support/moto';
 
 export type AdapterKind = 'embedded' | 'aws';
@@ -31,7 +35,8 @@ export class AdapterBackend {
   constructor(readonly kind: AdapterKind) {}
 
   async setup(): Promise<void> {
-    if (this.kind === 'aws') this.moto = await startMoto();
+    // Atomic DynamoDB, as the real one is: conditions checked and writes made under one lock (see startMoto).
+    if (this.kind === 'aws') this.moto = await startMoto({ atomicDynamo: true });
   }
 
   async teardown(): Promise<void> {
@@ -92,6 +97,34 @@ export class AdapterBackend {
         return (out.Messages ?? []).map((m) => decodeMessage(m.Body ?? '')!);
       },
     };
+  }
+
+  /**
+   * A fresh, empty upload store and the origin its relative upload URLs resolve against: the embedded one's signed
+   * PUT route is served by a real HTTP server here, as the chat server serves it; S3's presigned POST goes to moto.
+   */
+  async uploads(): Promise<{ uploads: UploadStore; origin: string }> {
+    if (this.kind === 'embedded') {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-uploads-'));
+      this.dirs.push(dir);
+      const uploads = new FileUploads(dir);
+      const app = express().use(uploads.routes());
+      const http = await new Promise<import('node:http').Server>((resolve) => {
+        const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      this.closers.push(async () => {
+        await uploads.close();
+        await new Promise((r) => http.close(r));
+      });
+      return { uploads, origin: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
+    }
+    const r = await createResources(this.moto!.endpoint, this.name());
+    const uploads = new S3Uploads(
+      { queueUrl: r.QUEUE_URL, tableName: r.TABLE_NAME, uploadsBucket: r.UPLOADS_BUCKET, region: r.AWS_REGION, endpoint: r.AWS_ENDPOINT_URL },
+      10_000,
+    );
+    this.closers.push(() => uploads.close());
+    return { uploads, origin: r.AWS_ENDPOINT_URL };
   }
 
   private name(): string {

@@ -19,7 +19,8 @@ export class TestBackend {
   constructor(readonly mode: Mode) {}
 
   async setup(): Promise<void> {
-    if (this.mode === 'moto') this.moto = await startMoto();
+    // Atomic DynamoDB, as the real one is: moto alone checks a condition and writes without a lock (see startMoto).
+    if (this.mode === 'moto') this.moto = await startMoto({ atomicDynamo: true });
   }
 
   async env(extra: Record<string, string> = {}): Promise<Record<string, string>> {
