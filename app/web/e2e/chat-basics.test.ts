@@ -104,8 +104,11 @@ test('typing: shown to the others, throttled, gone on send and after ~5 s withou
 
   const annBox = ann.getByLabel(/^Message to #/);
   const cyBox = cy.getByLabel(/^Message to #/);
-  // The frame capture sees only the WebSocket: wait for the upgrade (packet "5") from the first long-polling requests.
-  await until(async () => annFrames.sent.includes('5'));
+  // The frame capture sees only the WebSocket: wait for Socket.IO's CONNECT (packet "40") on it.
+  await until(async () => annFrames.sent.some((f) => f.startsWith('40')));
+  // WebSocket first: Engine.IO's handshake (packet "0") came over the WebSocket, not over long-polling then an upgrade.
+  expect(annFrames.received[0]).toMatch(/^0\{"sid":/);
+  expect(annFrames.sent).not.toContain('2probe');
   const started = Date.now();
   await annBox.pressSequentially('hello there', { delay: 20 });
   const typedFor = Date.now() - started;

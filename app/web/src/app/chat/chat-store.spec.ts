@@ -142,6 +142,33 @@ describe('ChatStore', () => {
     expect(socket.joined).toEqual(['global', 'global']);
   });
 
+  it('reads the first room once on page load: the read waits for the first connect and serves as its catch-up', async () => {
+    const { store, socket, net } = setup({ global: [msg('a', 1), msg('b', 2)] });
+    socket.connected = false; // the page starts before the socket chunk has connected
+    const entering = store.enter('global');
+    await flush();
+    socket.reconnect(false);
+    await entering;
+    await flush();
+    expect(store.room('global').messages().map((m) => m.id)).toEqual(['a', 'b']);
+    expect(socket.joined).toEqual(['global']);
+    expect(net.calls.filter((u) => u.pathname === '/history')).toHaveLength(1);
+  });
+
+  it('still fills the first room from history when the first connect fails', async () => {
+    const { store, socket, net } = setup({ global: [msg('a', 1)] });
+    socket.connected = false;
+    const entering = store.enter('global');
+    await flush();
+    socket.connectFailed();
+    await entering;
+    expect(store.room('global').messages().map((m) => m.id)).toEqual(['a']);
+    expect(net.calls).toHaveLength(1);
+    // The connect that comes later still catches up, since the read began before the join.
+    socket.reconnect(false);
+    await vi.waitFor(() => expect(net.calls).toHaveLength(2));
+  });
+
   it('does nothing extra after a recovered reconnect in the same room (Socket.IO replayed the missed events)', async () => {
     const { store, socket, net } = setup({ global: [msg('a', 1)] });
     await store.enter('global');

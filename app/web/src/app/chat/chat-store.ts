@@ -14,6 +14,8 @@ import { deleteKey } from '../identity/browser-identity';
 const CATCH_UP_MAX_PAGES = 10;
 /** A refused join while connected is tried again after this long (a reconnect tries at once). */
 export const JOIN_RETRY_MS = 3000;
+/** How long the page's first room read waits for the first connect, so that it can start after the join. */
+export const FIRST_CONNECT_WAIT_MS = 1500;
 
 /**
  * Rooms, their messages and this tab's sends. Every room of the room list is joined (their live messages
@@ -28,7 +30,13 @@ export class ChatStore {
   private readonly config = inject(RuntimeConfig);
   private readonly roomList = inject(RoomListStore);
   private readonly rooms = new Map<string, RoomStore>();
-  private readonly catchUps = new Map<string, Promise<void>>();
+  private readonly catchUps = new Map<string, { job: Promise<void>; epoch: number; joined: boolean }>();
+  /**
+   * Changes whenever live messages may have stopped reaching a room's store (another room opened, a new
+   * connection): a catch-up that began reading after the join, in the same epoch, misses nothing live ones don't bring.
+   */
+  private epoch = 0;
+  private firstEntry = true;
 
   readonly activeRoom = signal<string | null>(null);
   /** Why the open room receives no live messages, for the status banner. */
@@ -47,6 +55,7 @@ export class ChatStore {
       if (m.room === this.activeRoom()) this.rooms.get(m.room)?.receive(m);
     });
     this.socket.onConnect((recovered) => {
+      this.epoch++;
       if (!recovered) {
         // A new session: the server forgot our rooms (but put us in the default one).
         this.joined.clear();
@@ -76,7 +85,14 @@ export class ChatStore {
     const store = this.room(name);
     const known = store.lastSeq();
     this.activeRoom.set(name);
+    this.epoch++;
     this.roomList.add(name);
+    // Read after the first join when it comes soon: the connect's catch-up is then this very read, not a second one.
+    if (this.firstEntry) {
+      this.firstEntry = false;
+      await this.socket.firstAttempt(FIRST_CONNECT_WAIT_MS);
+      if (this.activeRoom() !== name) return;
+    }
     // History comes over HTTP, so the room fills even when the join has to wait for a reconnect.
     await this.syncRooms();
     if (this.activeRoom() === name) await this.catchUp(name, known);
@@ -143,9 +159,11 @@ export class ChatStore {
   /** Bring a room up to date: the newest page, then older ones until they meet what we already had. */
   catchUp(name: string, known = this.room(name).lastSeq()): Promise<void> {
     const running = this.catchUps.get(name);
-    if (running) return running.then(() => this.catchUp(name, known));
+    // One that began after the join, with live messages flowing since, already covers this request.
+    if (running?.joined && running.epoch === this.epoch && this.joined.has(name)) return running.job;
+    if (running) return running.job.then(() => this.catchUp(name, known));
     const job = this.runCatchUp(name, known).finally(() => this.catchUps.delete(name));
-    this.catchUps.set(name, job);
+    this.catchUps.set(name, { job, epoch: this.epoch, joined: this.joined.has(name) });
     return job;
   }
 

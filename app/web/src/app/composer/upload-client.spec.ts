@@ -7,7 +7,7 @@ import { UploadClient, XHR_FACTORY } from './upload-client';
 
 /** Records what the client does with an XMLHttpRequest and lets the test finish it. */
 class RecordingXhr {
-  static last: RecordingXhr;
+  static last: RecordingXhr | undefined;
   method = '';
   url = '';
   headers: Record<string, string> = {};
@@ -33,7 +33,14 @@ class RecordingXhr {
   }
 }
 
+/** The request, once opened: the XHR code is a lazy chunk, so it opens a moment after `send`. */
+async function opened(): Promise<RecordingXhr> {
+  await vi.waitFor(() => expect(RecordingXhr.last?.method).toBeTruthy());
+  return RecordingXhr.last!;
+}
+
 function setup(apiUrl = '') {
+  RecordingXhr.last = undefined;
   const net = fakeFetch(() => ({ body: { apiUrl, maxUploadBytes: 1000, imageTypes: ['image/png'], protocolVersion: PROTOCOL_VERSION } }));
   TestBed.configureTestingModule({
     providers: [
@@ -53,7 +60,7 @@ describe('UploadClient', () => {
     const target: UploadUrlResponse = { ...base, method: 'POST', url: 'https://bucket.s3.amazonaws.com/', fields: { key: base.key, Policy: 'p', 'Content-Type': 'image/png' } };
     const progress: number[] = [];
     const done = client.send(target, file, (f) => progress.push(f));
-    const xhr = RecordingXhr.last;
+    const xhr = await opened();
     expect([xhr.method, xhr.url]).toEqual(['POST', 'https://bucket.s3.amazonaws.com/']);
     const form = xhr.body as FormData;
     expect([...form.keys()]).toEqual(['key', 'Policy', 'Content-Type', 'file']);
@@ -69,7 +76,7 @@ describe('UploadClient', () => {
     const client = setup('http://api.example.com:3000');
     await TestBed.inject(RuntimeConfig).load('http://localhost/config.json');
     const done = client.send({ ...base, method: 'PUT', url: '/uploads/abc?sig=1', headers: { 'Content-Type': 'image/png' } }, file, () => {});
-    const xhr = RecordingXhr.last;
+    const xhr = await opened();
     expect([xhr.method, xhr.url]).toEqual(['PUT', 'http://api.example.com:3000/uploads/abc?sig=1']);
     expect(xhr.headers).toEqual({ 'Content-Type': 'image/png' });
     expect(xhr.body).toBe(file);
@@ -81,16 +88,18 @@ describe('UploadClient', () => {
   it('rejects with a readable reason when the storage refuses', async () => {
     const client = setup();
     const done = client.send({ ...base, method: 'PUT', url: '/uploads/abc', headers: {} }, file, () => {});
-    RecordingXhr.last.status = 403;
-    RecordingXhr.last.onload!();
+    const xhr = await opened();
+    xhr.status = 403;
+    xhr.onload!();
     await expect(done).rejects.toThrow('Upload failed (HTTP 403)');
   });
 
   it('gives up on a stalled upload with a reason, so a retry is offered', async () => {
     const client = setup();
     const done = client.send({ ...base, expiresIn: 600, method: 'PUT', url: '/uploads/abc', headers: {} }, file, () => {});
-    expect(RecordingXhr.last.timeout).toBe(600_000);
-    RecordingXhr.last.ontimeout!();
+    const xhr = await opened();
+    expect(xhr.timeout).toBe(600_000);
+    xhr.ontimeout!();
     await expect(done).rejects.toThrow('Upload timed out');
   });
 });

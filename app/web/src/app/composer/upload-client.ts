@@ -6,8 +6,6 @@ import { errorMessage } from '../config/http-error';
 
 export class UploadError extends Error {}
 
-/** The shortest time an upload may take, even when its URL expires sooner (slow links, big images). */
-export const UPLOAD_TIMEOUT_MIN_MS = 60_000;
 
 /** The upload's network boundary, like FETCH for the rest. */
 export const XHR_FACTORY = new InjectionToken<() => XMLHttpRequest>('XHR_FACTORY', {
@@ -33,40 +31,13 @@ export class UploadClient {
     return (await res.json()) as UploadUrlResponse;
   }
 
-  /**
-   * XHR rather than fetch: fetch still reports no upload progress. S3 presigned POST wants its policy
-   * fields first and the file last as `file`; the embedded server takes a raw PUT.
-   */
-  send(target: UploadUrlResponse, file: File, onProgress: (fraction: number) => void): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const xhr = this.xhr();
-      xhr.open(target.method, this.config.resolve(target.url));
-      // Without a limit a stalled upload spins for ever and the Retry button never appears.
-      xhr.timeout = Math.max(target.expiresIn * 1000, UPLOAD_TIMEOUT_MIN_MS);
-      let body: XMLHttpRequestBodyInit;
-      if (target.method === 'POST') {
-        const form = new FormData();
-        for (const [name, value] of Object.entries(target.fields ?? {})) form.append(name, value);
-        form.append('file', file);
-        body = form;
-      } else {
-        for (const [name, value] of Object.entries(target.headers ?? {})) xhr.setRequestHeader(name, value);
-        body = file;
-      }
-      xhr.upload.onprogress = (e) => {
-        if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
-      };
-      xhr.onload = () => {
-        if (xhr.status >= 200 && xhr.status < 300) {
-          onProgress(1);
-          resolve();
-        } else {
-          reject(new UploadError(`Upload failed (HTTP ${xhr.status})`));
-        }
-      };
-      xhr.onerror = () => reject(new UploadError('Upload failed: network error'));
-      xhr.ontimeout = () => reject(new UploadError('Upload timed out'));
-      xhr.send(body);
-    });
+  /** The XHR code is a chunk of its own, fetched at the first image: most sessions never send one. */
+  async send(target: UploadUrlResponse, file: File, onProgress: (fraction: number) => void): Promise<void> {
+    const { sendWithXhr } = await import('./upload-xhr');
+    try {
+      await sendWithXhr(this.xhr(), this.config.resolve(target.url), target, file, onProgress);
+    } catch (err) {
+      throw new UploadError((err as Error).message);
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, effect, inject, signal, untracked } from '@angular/core';
-import type { Socket, io as ioFunction } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import type { openSocket } from './open-socket';
 import {
   SOCKET_PATH,
   type ChatMessage,
@@ -58,6 +59,17 @@ export class ChatSocket {
   }
 
   private starting = false;
+  private settleFirst!: () => void;
+  /** Settles on the first connect or connect error (or an offline start, or the chunk failing to load). */
+  private readonly firstOutcome = new Promise<void>((resolve) => (this.settleFirst = resolve));
+
+  /**
+   * Resolves once the first connection attempt has an outcome, or after `ms`, whichever is sooner: the
+   * first room read waits for it so that it starts after the join and needs no second read to close the gap.
+   */
+  firstAttempt(ms: number): Promise<void> {
+    return Promise.race([this.firstOutcome, new Promise<void>((resolve) => setTimeout(resolve, ms))]);
+  }
 
   /**
    * socket.io-client is a chunk of its own, fetched while the first screen renders: the page paints without
@@ -70,50 +82,54 @@ export class ChatSocket {
     // reconnect as soon as it is back.
     globalThis.addEventListener?.('offline', () => {
       this.status.set('offline');
+      this.settleFirst();
       this.socket?.disconnect();
     });
     globalThis.addEventListener?.('online', () => {
       this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
       this.socket?.connect();
     });
-    if (globalThis.navigator && globalThis.navigator.onLine === false) this.status.set('offline');
-    import('socket.io-client').then(
-      ({ io }) => this.connect(io),
-      (err: Error) => console.error('the connection code could not be loaded; reload the page', err),
+    if (globalThis.navigator && globalThis.navigator.onLine === false) {
+      this.status.set('offline');
+      this.settleFirst();
+    }
+    import('./open-socket').then(
+      ({ openSocket }) => this.connect(openSocket),
+      (err: Error) => {
+        this.settleFirst();
+        console.error('the connection code could not be loaded; reload the page', err);
+      },
     );
   }
 
-  private connect(io: typeof ioFunction): void {
-    const socket: ChatIo = io(this.config.socketOrigin(), {
-      path: SOCKET_PATH,
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 4000,
-      // A function, so that every (re)connect carries the current name.
-      auth: (cb) => cb({ clientId: this.clientId, ...(this.identity.name() ? { author: this.identity.name()! } : {}) }),
-    });
+  private connect(open: typeof openSocket): void {
+    const socket: ChatIo = open(this.config.socketOrigin(), SOCKET_PATH, () => ({
+      clientId: this.clientId,
+      ...(this.identity.name() ? { author: this.identity.name()! } : {}),
+    }), {
+      connect: () => {
+        this.status.set('connected');
+        const recovered = this.everConnected && socket.recovered;
+        this.everConnected = true;
+        this.connectListeners.emit(recovered);
+        this.settleFirst();
+      },
+      disconnect: (reason: string) => {
+        if (this.status() === 'offline') return;
+        this.status.set('reconnecting');
+        // The manager retries by itself except after a server-side disconnect (e.g. the server shutting down).
+        if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
+      },
+      connect_error: () => {
+        this.settleFirst();
+        if (this.status() !== 'offline') this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
+      },
+      newMessage: (m: ChatMessage) => this.messageListeners.emit(m),
+      presence: (e: PresenceEvent) => this.presenceListeners.emit(e),
+      typing: (e: TypingEvent) => this.typingListeners.emit(e),
+      messageDeleted: (e: MessageDeletedEvent) => this.deletedListeners.emit(e),
+    }) as ChatIo;
     this.socket = socket;
-    socket.on('connect', () => {
-      this.status.set('connected');
-      const recovered = this.everConnected && socket.recovered;
-      this.everConnected = true;
-      this.connectListeners.emit(recovered);
-    });
-    socket.on('disconnect', (reason) => {
-      if (this.status() === 'offline') return;
-      this.status.set('reconnecting');
-      // The manager retries by itself except after a server-side disconnect (e.g. the server shutting down).
-      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
-    });
-    socket.on('connect_error', () => {
-      if (this.status() !== 'offline') this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
-    });
-    socket.on('newMessage', (m) => {
-      this.messageListeners.emit(m);
-    });
-    const raw = untyped(socket);
-    raw.on('presence', (e: PresenceEvent) => this.presenceListeners.emit(e));
-    raw.on('typing', (e: TypingEvent) => this.typingListeners.emit(e));
-    raw.on('messageDeleted', (e: MessageDeletedEvent) => this.deletedListeners.emit(e));
   }
 
   get connected(): boolean {
@@ -155,15 +171,10 @@ export class ChatSocket {
   }
 
   send(message: SendMessageInput): Promise<SendAck> {
-    const socket = this.socket;
-    if (!socket?.connected) {
+    if (!this.socket?.connected) {
       return Promise.resolve(failure('unavailable', this.status() === 'offline' ? 'You are offline' : 'Not connected to the server'));
     }
-    return new Promise((resolve) => {
-      untyped(socket).timeout(ACK_TIMEOUT_MS).emit('sendMessage', message, (err: Error | null, ack?: SendAck) => {
-        resolve(err || !ack ? failure('unavailable', 'No answer from the server') : ack);
-      });
-    });
+    return this.call('sendMessage', message);
   }
 
   join(room: string): Promise<JoinAck> {
@@ -178,6 +189,7 @@ export class ChatSocket {
   private call(event: 'getPresence', room: string): Promise<PresenceAck>;
   private call(event: 'identify', body: { clientId: string; author: string }): Promise<IdentifyAck>;
   private call(event: 'deleteMessage', body: { room: string; seq: string; deleteKey: string }): Promise<DeleteAck>;
+  private call(event: 'sendMessage', body: SendMessageInput): Promise<SendAck>;
   private call<A>(event: string, body: unknown): Promise<A | ReturnType<typeof failure>> {
     const socket = this.socket;
     if (!socket?.connected) return Promise.resolve(failure('unavailable', 'Not connected to the server'));

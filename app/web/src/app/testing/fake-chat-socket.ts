@@ -41,6 +41,18 @@ export class FakeChatSocket {
 
   start(): void {}
 
+  private firstOutcome: Promise<void> | undefined;
+  private settleFirst: (() => void) | undefined;
+  /** Like the real one: settled at once when connected, else by the first `reconnect` or `connectFailed`. */
+  firstAttempt(_ms: number): Promise<void> {
+    if (this.connected && !this.settleFirst) return Promise.resolve();
+    return (this.firstOutcome ??= new Promise((resolve) => (this.settleFirst = resolve)));
+  }
+
+  connectFailed(): void {
+    this.settleFirst?.();
+  }
+
   onMessage(fn: (m: ChatMessage) => void): () => void {
     return this.messageListeners.add(fn);
   }
@@ -121,6 +133,7 @@ export class FakeChatSocket {
     this.connected = true;
     if (!recovered) this.rooms = new Set([DEFAULT_ROOM]);
     this.connectListeners.emit(recovered);
+    this.settleFirst?.();
   }
 }
 
