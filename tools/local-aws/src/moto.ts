@@ -22,12 +22,42 @@ export const MOTO_REGION = 'us-east-1';
  * condition and writes without a lock, so two writers racing on one key can both "succeed" — which DynamoDB never
  * lets happen. Several chat servers writing one table (scale-out) need DynamoDB's atomicity; SQS and S3 stay
  * concurrent (a long poll must not block the rest).
+ *
+ * Under that lock, a transaction's rollback copy can be cheap. moto deep-copies the whole table once per item of a
+ * TransactWriteItems (to restore it if one condition fails), so a write costs time in proportion to the table's size:
+ * a chat's history grew it until moto, not the server, set the pace (about 1 message/s after some thousands). A
+ * transaction of only Put, Delete and ConditionCheck replaces or removes items and never changes one in place, so
+ * one shallow copy of the table's item maps restores it as well; a transaction with an Update keeps the deep copy.
  */
 const ATOMIC_DYNAMO_SERVER = `
-import signal, sys, threading
+import copy, signal, sys, threading, types
+from collections import defaultdict
 from werkzeug.serving import run_simple
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+import moto.dynamodb.models as ddb
+from moto.dynamodb.models.table import Table
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+snapshots = {}
+def backup(obj, memo=None):
+    if snapshots.get('fast') and isinstance(obj, Table):
+        if id(obj) not in snapshots:
+            clone = copy.copy(obj)
+            clone.items = defaultdict(dict, {h: dict(v) if isinstance(v, dict) else v for h, v in obj.items.items()})
+            snapshots[id(obj)] = clone
+        return snapshots[id(obj)]
+    return copy.deepcopy(obj, memo)
+ddb.copy = types.SimpleNamespace(deepcopy=backup, copy=copy.copy)
+transact = ddb.DynamoDBBackend.transact_write_items
+def transact_write_items(self, transact_items):
+    snapshots.clear()
+    snapshots['fast'] = all(next(iter(i)) in ('Put', 'Delete', 'ConditionCheck') for i in transact_items)
+    try:
+        return transact(self, transact_items)
+    finally:
+        snapshots.clear()
+ddb.DynamoDBBackend.transact_write_items = transact_write_items
+
 app = DomainDispatcherApplication(create_backend_app)
 lock = threading.Lock()
 def serialized(environ, start_response):
