@@ -57,6 +57,13 @@ export interface InfraConfig {
    * ALB, an Auto Scaling group across two AZs and ElastiCache for Valkey between the servers (billed; see README).
    */
   chatInstances: number;
+  /**
+   * HTTPS on the load balancer (CHAT_INSTANCES ≥ 2, without CloudFront): an ACM certificate in the stacks' region for
+   * `domainName`. Port 80 then only redirects to 443.
+   */
+  certificateArn?: string;
+  /** The name the certificate covers; your DNS points it (CNAME or alias) at the load balancer; the site's API URL. */
+  domainName?: string;
   /** Remote state: when set, every stack keeps its state in this S3 bucket instead of local files. */
   stateBucket?: string;
   stateRegion?: string;
@@ -107,6 +114,8 @@ export const ENV_NAMES = {
   logRetentionDays: 'CHAT_LOG_RETENTION_DAYS',
   nodeVersion: 'CHAT_NODE_VERSION',
   chatInstances: 'CHAT_INSTANCES',
+  certificateArn: 'CHAT_CERTIFICATE_ARN',
+  domainName: 'CHAT_DOMAIN',
   stateBucket: 'CHAT_STATE_BUCKET',
   stateRegion: 'CHAT_STATE_REGION',
 } as const satisfies Record<keyof InfraConfig, string>;
@@ -127,6 +136,8 @@ const ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
 const SSM_PREFIX = /^(\/[A-Za-z0-9_.-]+)+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z]{2}(?:-gov)?-[a-z]+-\d):\d{12}:certificate\/[0-9a-f-]{36}$/;
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** The values CloudWatch Logs accepts as a retention, up to a year (longer is possible but never free). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365] as const;
@@ -153,6 +164,17 @@ export function validateConfig(c: InfraConfig): InfraConfig {
     p.push(`nodeVersion "${c.nodeVersion}" must be a Node 24 release with checksums pinned in infra/src/node-release.ts (${Object.keys(NODE_CHECKSUMS).join(', ')})`);
   }
   if (!(Number.isInteger(c.chatInstances) && c.chatInstances >= 1 && c.chatInstances <= 10)) p.push(`chatInstances ${c.chatInstances} must be 1 (one free-tier instance) to 10`);
+  if (c.certificateArn !== undefined) {
+    const arn = CERTIFICATE_ARN.exec(c.certificateArn);
+    if (!arn) p.push(`certificateArn "${c.certificateArn}" is not an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/…`);
+    else if (arn[1] !== c.region) p.push(`certificateArn is in ${arn[1]}; a load balancer in ${c.region} needs a certificate issued in ${c.region}`);
+    if (c.chatInstances < 2) p.push('certificateArn needs CHAT_INSTANCES ≥ 2 (a load balancer to hold it); one instance gets HTTPS from CHAT_CLOUDFRONT=true');
+    if (c.cloudfront) p.push('certificateArn is for the load balancer without CloudFront; CHAT_CLOUDFRONT=true already serves HTTPS: set one of them');
+    if (c.domainName === undefined) p.push('certificateArn needs CHAT_DOMAIN: the name it covers, which your DNS points at the load balancer');
+  } else if (c.domainName !== undefined) {
+    p.push('domainName is used only with certificateArn (HTTPS on the load balancer): set CHAT_CERTIFICATE_ARN too');
+  }
+  if (c.domainName !== undefined && !DOMAIN.test(c.domainName)) p.push(`domainName "${c.domainName}" is not a host name like chat.example.com`);
   if (c.stateBucket !== undefined && !BUCKET.test(c.stateBucket)) p.push(`stateBucket "${c.stateBucket}" is not an S3 bucket name`);
   if (c.stateRegion !== undefined && !REGION.test(c.stateRegion)) p.push(`stateRegion "${c.stateRegion}" is not an AWS region name`);
   if (p.length > 0) throw new ConfigError(p);

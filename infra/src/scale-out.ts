@@ -17,6 +17,8 @@ import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache
 import type { InfraConfig } from './config';
 import { skipCheck } from './checkov';
 
+/** TLS 1.3 and 1.2 only, forward secrecy: AWS's recommended policy for an ALB's HTTPS listener. */
+export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 /** Above Socket.IO's ping interval + timeout (25 s + 20 s): an idle socket is never cut by the load balancer. */
 export const ALB_IDLE_TIMEOUT_S = 120;
 export const REDIS_PORT = 6379;
@@ -73,15 +75,17 @@ export class ScaleOut extends Construct {
     new RouteTableAssociation(this, 'public-routes-subnet-b', { subnetId: second.id, routeTableId: p.routeTableId });
     const subnets = [p.firstSubnetId, second.id];
 
-    // Load balancer: HTTP from anywhere (or only CloudFront), forwarding to the servers' app port.
+    // Load balancer: HTTP from anywhere (or only CloudFront), and HTTPS when it holds a certificate (port 80 then
+    // only redirects), forwarding to the servers' app port.
+    const https = config.certificateArn;
     const albSg = new Sg(this, 'alb-security-group', {
       name: `${config.prefix}-alb`,
-      description: 'Chat load balancer: HTTP in, the servers app port out',
+      description: https ? 'Chat load balancer: HTTPS and HTTP in, the servers app port out' : 'Chat load balancer: HTTP in, the servers app port out',
       vpcId: p.vpc.id,
     });
     const albIngress = new VpcSecurityGroupIngressRule(this, 'alb-http-in', {
       securityGroupId: albSg.id,
-      description: 'Chat HTTP and Socket.IO',
+      description: https ? 'HTTP, redirected to HTTPS' : 'Chat HTTP and Socket.IO',
       ipProtocol: 'tcp',
       fromPort: 80,
       toPort: 80,
@@ -92,8 +96,20 @@ export class ScaleOut extends Construct {
       'CKV_AWS_260',
       p.cloudfrontPrefixListId
         ? 'Admits only the CloudFront origin-facing prefix list (checkov cannot resolve a prefix list and reads it as open).'
-        : 'The public chat endpoint without CloudFront is plain HTTP on port 80 by design; CHAT_CLOUDFRONT=true puts HTTPS in front and admits only CloudFront.',
+        : https
+          ? 'Port 80 answers only with a redirect to HTTPS, so that a typed http:// address still arrives.'
+          : 'The public chat endpoint without CloudFront is plain HTTP on port 80 by design; CHAT_CLOUDFRONT=true or CHAT_CERTIFICATE_ARN puts HTTPS in front.',
     );
+    if (https) {
+      new VpcSecurityGroupIngressRule(this, 'alb-https-in', {
+        securityGroupId: albSg.id,
+        description: 'Chat HTTPS and Socket.IO',
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: '0.0.0.0/0',
+      });
+    }
     new VpcSecurityGroupEgressRule(this, 'alb-to-servers', {
       securityGroupId: albSg.id,
       description: 'To the chat servers',
@@ -116,7 +132,7 @@ export class ScaleOut extends Construct {
     });
     skipCheck(this.alb, 'CKV_AWS_91', 'ALB access logs need a log bucket and bill S3 storage; the servers log every request failure themselves.');
     skipCheck(this.alb, 'CKV2_AWS_28', 'AWS WAF bills per web ACL and rule; the servers rate-limit per socket and per client address.');
-    skipCheck(this.alb, 'CKV2_AWS_20', 'HTTPS is CloudFront (CHAT_CLOUDFRONT=true) in front of this ALB; without it the kit serves plain HTTP as the single-instance layout does.');
+    if (!https) skipCheck(this.alb, 'CKV2_AWS_20', 'HTTPS is CloudFront (CHAT_CLOUDFRONT=true) in front of this ALB, or CHAT_CERTIFICATE_ARN on it; without either the kit serves plain HTTP as the single-instance layout does.');
     if (!config.deletionProtection) skipCheck(this.alb, 'CKV_AWS_150', 'Deletion protection follows CHAT_DELETION_PROTECTION, off by default so npm run destroy leaves nothing behind.');
 
     this.targetGroup = new LbTargetGroup(this, 'servers', {
@@ -139,16 +155,30 @@ export class ScaleOut extends Construct {
         unhealthyThreshold: 2,
       },
     });
-    skipCheck(this.targetGroup, 'CKV_AWS_378', 'ALB to servers is HTTP inside the VPC; TLS ends at the ALB or CloudFront.');
+    // checkov passes an HTTP target group once the load balancer listens on HTTPS.
+    if (!https) skipCheck(this.targetGroup, 'CKV_AWS_378', 'ALB to servers is HTTP inside the VPC; TLS ends at the ALB or CloudFront.');
 
-    const http = new LbListener(this, 'http', {
-      loadBalancerArn: this.alb.arn,
-      port: 80,
-      protocol: 'HTTP',
-      defaultAction: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
-    });
-    skipCheck(http, 'CKV_AWS_2', 'HTTPS is CloudFront in front of the ALB (CHAT_CLOUDFRONT=true); the ALB listens on HTTP as the single instance does.');
-    skipCheck(http, 'CKV_AWS_103', 'An HTTP listener has no TLS policy; TLS ends at CloudFront.');
+    const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
+    if (https) {
+      new LbListener(this, 'https', {
+        loadBalancerArn: this.alb.arn,
+        port: 443,
+        protocol: 'HTTPS',
+        sslPolicy: TLS_POLICY,
+        certificateArn: https,
+        defaultAction: forward,
+      });
+      new LbListener(this, 'http', {
+        loadBalancerArn: this.alb.arn,
+        port: 80,
+        protocol: 'HTTP',
+        defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+      });
+    } else {
+      const http = new LbListener(this, 'http', { loadBalancerArn: this.alb.arn, port: 80, protocol: 'HTTP', defaultAction: forward });
+      skipCheck(http, 'CKV_AWS_2', 'HTTPS is CloudFront in front of the ALB (CHAT_CLOUDFRONT=true) or CHAT_CERTIFICATE_ARN; without either the ALB listens on HTTP as the single instance does.');
+      skipCheck(http, 'CKV_AWS_103', 'An HTTP listener has no TLS policy; TLS ends at CloudFront.');
+    }
 
     new VpcSecurityGroupIngressRule(this, 'servers-from-alb', {
       securityGroupId: p.appSecurityGroup.id,

@@ -15,6 +15,11 @@ const CONFIGURATIONS = {
   // Scale-out (CHAT_INSTANCES ≥ 2): ALB, Auto Scaling group, ElastiCache; plain and behind CloudFront.
   'two servers': { chatInstances: 2 },
   'two servers behind CloudFront': { chatInstances: 2, cloudfront: true },
+  'two servers with HTTPS on the load balancer': {
+    chatInstances: 2,
+    certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f6e1b3c-1a2b-4c5d-8e9f-0123456789ab',
+    domainName: 'chat.example.com',
+  },
 } as const;
 
 describe.each(Object.entries(CONFIGURATIONS))('checkov, %s configuration', (_name, overrides) => {

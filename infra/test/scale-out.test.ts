@@ -11,7 +11,7 @@ import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache
 import { ConfigError, loadConfig } from '../src/config';
 import { STACK_ORDER } from '../src/names';
 import { NODE_CHECKSUMS } from '../src/node-release';
-import { ALB_IDLE_TIMEOUT_S, CACHE_NODE_TYPE } from '../src/scale-out';
+import { ALB_IDLE_TIMEOUT_S, CACHE_NODE_TYPE, TLS_POLICY } from '../src/scale-out';
 import { asList, only, parse, resources, statements, synthAll } from './helpers';
 
 const SCALE_OUT_TYPES = [
@@ -192,5 +192,66 @@ describe('CHAT_INSTANCES=2', () => {
     expect(compute).toHaveResourceWithProperties(LaunchTemplate, {
       tag_specifications: expect.arrayContaining([expect.objectContaining({ resource_type: 'instance', tags: expect.objectContaining({ 'chat-role': 'server' }) })]),
     });
+  });
+});
+
+const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f6e1b3c-1a2b-4c5d-8e9f-0123456789ab';
+
+describe('CHAT_CERTIFICATE_ARN: HTTPS on the load balancer', () => {
+  const { json } = synthAll({ chatInstances: 2, certificateArn: CERT, domainName: 'chat.example.com' });
+  const listeners = resources(json.compute, 'aws_lb_listener');
+
+  test('an HTTPS listener with the certificate and a TLS 1.2+ policy forwards to the servers; port 80 only redirects', () => {
+    expect(listeners).toHaveLength(2);
+    expect(json.compute).toHaveResourceWithProperties(LbListener, {
+      port: 443,
+      protocol: 'HTTPS',
+      certificate_arn: CERT,
+      ssl_policy: TLS_POLICY,
+      default_action: [expect.objectContaining({ type: 'forward' })],
+    });
+    expect(json.compute).toHaveResourceWithProperties(LbListener, {
+      port: 80,
+      protocol: 'HTTP',
+      default_action: [expect.objectContaining({ type: 'redirect', redirect: expect.objectContaining({ protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' }) })],
+    });
+    expect(rule(json.compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTPS and Socket.IO')).toMatchObject({ from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' });
+    expect(rule(json.compute, 'aws_vpc_security_group_ingress_rule', 'HTTP, redirected to HTTPS')).toMatchObject({ from_port: 80 });
+  });
+
+  test('the site and the outputs use https://<domain>; an output names the load balancer the DNS record points at', () => {
+    const target = resources(json.ci, 'aws_ssm_parameter').find((p) => String(p.name).endsWith('/api-url'))!;
+    expect(target.value).toBe('https://chat.example.com');
+    const outputs = parse(json.compute).output as Record<string, { value: string; description: string }>;
+    expect(outputs['LOAD_BALANCER_URL']!.value).toBe('https://chat.example.com');
+    expect(outputs['LOAD_BALANCER_DNS_NAME']!.value).toMatch(/dns_name/);
+    expect(outputs['LOAD_BALANCER_DNS_NAME']!.description).toContain('chat.example.com');
+  });
+
+  test('without a certificate nothing listens on 443', () => {
+    const plain = synthAll({ chatInstances: 2 }).json.compute;
+    expect(resources(plain, 'aws_lb_listener').map((l) => l.port)).toEqual([80]);
+    expect(resources(plain, 'aws_vpc_security_group_ingress_rule').map((r) => r['from_port'])).not.toContain(443);
+  });
+
+  test('the settings are read, and a certificate that cannot work is refused with the reason', () => {
+    const env = { CHAT_INSTANCES: '2', CHAT_CERTIFICATE_ARN: CERT, CHAT_DOMAIN: 'chat.example.com' };
+    expect(loadConfig(env)).toMatchObject({ certificateArn: CERT, domainName: 'chat.example.com' });
+    const refused = (e: Record<string, string>) => {
+      try {
+        loadConfig(e);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).problems.join('\n');
+      }
+      throw new Error('accepted');
+    };
+    expect(refused({ ...env, CHAT_INSTANCES: '1' })).toMatch(/CHAT_INSTANCES ≥ 2/);
+    expect(refused({ ...env, CHAT_CLOUDFRONT: 'true' })).toMatch(/set one of them/);
+    expect(refused({ ...env, CHAT_DOMAIN: '' })).toMatch(/needs CHAT_DOMAIN/);
+    expect(refused({ ...env, CHAT_REGION: 'eu-west-1' })).toMatch(/issued in eu-west-1/);
+    expect(refused({ ...env, CHAT_CERTIFICATE_ARN: 'arn:aws:iam::123456789012:server-certificate/x' })).toMatch(/not an ACM certificate ARN/);
+    expect(refused({ ...env, CHAT_DOMAIN: 'https://chat.example.com' })).toMatch(/not a host name/);
+    expect(refused({ CHAT_INSTANCES: '2', CHAT_DOMAIN: 'chat.example.com' })).toMatch(/only with certificateArn/);
   });
 });

@@ -47,6 +47,8 @@ export class ComputeStack extends BaseStack {
   /** Where the API is reached: the Elastic IP's name and the app port, or the load balancer's name and port 80. */
   readonly apiHost: string;
   readonly apiPort: number;
+  /** Where browsers reach the servers without CloudFront: the instance, or the load balancer (HTTPS with a certificate). */
+  readonly apiUrl: string;
   /** The release pointer (names.releaseParameterName): what every instance serves. */
   readonly releaseParameter: SsmParameter;
   readonly artifacts: PrivateBucket;
@@ -239,8 +241,10 @@ export class ComputeStack extends BaseStack {
       });
       this.apiHost = this.scaleOut.alb.dnsName;
       this.apiPort = 80;
+      this.apiUrl = config.certificateArn ? `https://${config.domainName}` : `http://${this.scaleOut.alb.dnsName}`;
       this.output('SERVER_GROUP', this.scaleOut.group.name, 'Auto Scaling group of the chat servers (the pipeline releases to each)');
-      this.output('LOAD_BALANCER_URL', `http://${this.scaleOut.alb.dnsName}`, 'The servers reached through the load balancer');
+      this.output('LOAD_BALANCER_URL', this.apiUrl, 'The servers reached through the load balancer');
+      this.output('LOAD_BALANCER_DNS_NAME', this.scaleOut.alb.dnsName, config.certificateArn ? `Point ${config.domainName} (CNAME or alias record) at this name` : 'The load balancer\'s own name');
       this.output('ARTIFACT_BUCKET', this.artifacts.bucket.bucket, 'Private bucket the pipeline uploads release bundles to');
       this.output('RELEASE_PARAMETER', this.releaseParameter.name, 'SSM parameter naming the release every instance serves');
       return;
@@ -279,8 +283,9 @@ export class ComputeStack extends BaseStack {
     const apiPort = config.appPort === 80 ? '' : `:${config.appPort}`;
     this.apiHost = this.eip.publicDns;
     this.apiPort = config.appPort;
+    this.apiUrl = `http://${this.eip.publicDns}${apiPort}`;
     this.output('INSTANCE_ID', this.instance.id, 'EC2 instance the pipeline sends its SSM deploy command to');
-    this.output('INSTANCE_URL', `http://${this.eip.publicDns}${apiPort}`, 'The server reached directly (Elastic IP)');
+    this.output('INSTANCE_URL', this.apiUrl, 'The server reached directly (Elastic IP)');
     this.output('PUBLIC_IP', this.eip.publicIp, 'Elastic IP of the server');
     this.output('ARTIFACT_BUCKET', this.artifacts.bucket.bucket, 'Private bucket the pipeline uploads release bundles to');
     this.output('RELEASE_PARAMETER', this.releaseParameter.name, 'SSM parameter naming the release every instance serves');

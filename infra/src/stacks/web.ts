@@ -204,7 +204,7 @@ export class WebStack extends BaseStack {
       });
       skipCheck(sitePolicy, 'CKV_AWS_70', publicSite);
       this.siteUrl = `http://${website.websiteEndpoint}`;
-      this.apiUrl = `http://${compute.apiHost}${compute.apiPort === 80 ? '' : `:${compute.apiPort}`}`;
+      this.apiUrl = compute.apiUrl;
     }
 
     // Browsers upload straight to S3 with the presigned POST; only the site's origin may, and only that method.
