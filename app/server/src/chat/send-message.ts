@@ -12,6 +12,13 @@ import type { Sequencer } from './sequencer';
 import { hashDeleteKey } from './delete-key';
 import { parseSendMessage } from './send-message-input';
 
+/**
+ * A new message is stored moments after it is queued, and its waiter settles. Only a retry of one stored earlier
+ * (before a restart, or by another server), which the queue drops as a duplicate, is never stored again: its id
+ * record is read when the store has not answered for this long. So a new message costs no read at all.
+ */
+export const LOOKUP_AFTER_MS = 1000;
+
 const fail = (code: 'invalid' | 'unavailable', message: string): SendAck => ({ ok: false, error: { code, message } });
 
 /**
@@ -26,6 +33,20 @@ export class SendMessage {
     private readonly timeoutMs: number,
     private readonly log: Logger,
   ) {}
+
+  /** Resolves with the seq the id records hold for `id` if `done` has not settled within LOOKUP_AFTER_MS; else never. */
+  private storedEarlier(room: string, id: string, done: Promise<string>): Promise<string> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.sequencer.known(room, id).then(
+          (seq) => seq !== undefined && resolve(seq),
+          (err: unknown) => this.log.debug({ err, id, room }, 'id look-up failed; waiting for the queue'),
+        );
+      }, LOOKUP_AFTER_MS);
+      timer.unref();
+      done.then(() => clearTimeout(timer), () => clearTimeout(timer));
+    });
+  }
 
   async execute(input: unknown): Promise<SendAck> {
     // The seed's client sends a bare string: text from anonymous in global, with an id we make up.
@@ -51,9 +72,6 @@ export class SendMessage {
         stored.cancel();
         return { ok: true, id, seq: cached };
       }
-      // Queue it and ask the store at once, side by side: a new message loses no time to the look-up, and a retry of
-      // one stored long ago, before a restart or by another server (which the queue may drop as a duplicate) is
-      // answered from its id record with its first seq.
       const accepted: AcceptedMessage = {
         id,
         room,
@@ -61,23 +79,17 @@ export class SendMessage {
         ...(text !== undefined ? { text } : { imageKey: image!.key }),
         ...(deleteKey !== undefined ? { deleteHash: hashDeleteKey(deleteKey) } : {}),
       };
-      const queued = withTimeout(this.queue.send(accepted), left(), 'queue');
-      queued.catch(() => {});
-      const earlier = await withTimeout(this.sequencer.known(room, id), left(), 'history').catch((err: unknown) => {
-        this.log.debug({ err, id, room }, 'id look-up failed; waiting for the queue');
-        return undefined;
-      });
-      if (earlier !== undefined) {
-        stored.cancel();
-        return { ok: true, id, seq: earlier };
-      }
       try {
-        await queued;
+        await withTimeout(this.queue.send(accepted), left(), 'queue');
       } catch (err) {
         stored.cancel();
         throw err;
       }
-      return { ok: true, id, seq: await stored.done };
+      try {
+        return { ok: true, id, seq: await Promise.race([stored.done, this.storedEarlier(room, id, stored.done)]) };
+      } finally {
+        stored.cancel();
+      }
     } catch (err) {
       this.log.warn({ err, id, room }, 'sendMessage failed: backend unavailable');
       return fail('unavailable', 'the chat backend is not answering; retry with the same id');
