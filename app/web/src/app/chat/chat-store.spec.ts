@@ -142,6 +142,21 @@ describe('ChatStore', () => {
     expect(socket.joined).toEqual(['global', 'global']);
   });
 
+  it('fills a gap from history when a live seq skips one (stored by a server that stopped before broadcasting it)', async () => {
+    const { store, socket, net, rooms } = setup({ global: [msg('a', 1), msg('b', 2)] });
+    await store.enter('global');
+    const reads = () => net.calls.filter((u) => u.pathname === '/history').length;
+    const before = reads();
+    socket.deliver(msg('c', 3));
+    await flush();
+    expect(reads()).toBe(before);
+    // 4 was stored and never broadcast; 5 arrives live.
+    rooms['global']!.push(msg('d', 4), msg('e', 5));
+    socket.deliver(msg('e', 5));
+    await vi.waitFor(() => expect(store.room('global').messages().map((m) => m.id)).toEqual(['a', 'b', 'c', 'd', 'e']));
+    expect(reads()).toBe(before + 1);
+  });
+
   it('reads the first room once on page load: the read waits for the first connect and serves as its catch-up', async () => {
     const { store, socket, net } = setup({ global: [msg('a', 1), msg('b', 2)] });
     socket.connected = false; // the page starts before the socket chunk has connected

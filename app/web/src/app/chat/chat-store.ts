@@ -52,7 +52,13 @@ export class ChatStore {
 
   constructor() {
     this.socket.onMessage((m) => {
-      if (m.room === this.activeRoom()) this.rooms.get(m.room)?.receive(m);
+      const store = m.room === this.activeRoom() ? this.rooms.get(m.room) : undefined;
+      if (!store) return;
+      const gapFrom = store.gapBefore(m.seq);
+      store.receive(m);
+      // A message between the two was stored but never reached us live (with several servers, the one that stored
+      // it stopped before broadcasting): history has it.
+      if (gapFrom !== undefined) void this.catchUp(m.room, gapFrom);
     });
     this.socket.onConnect((recovered) => {
       this.epoch++;

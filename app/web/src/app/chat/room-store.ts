@@ -85,6 +85,16 @@ export class RoomStore {
     return this.messages().at(-1)?.seq;
   }
 
+  /**
+   * Where to catch up from when `seq` arrives live but is not the one after the newest held (seqs of a room have no
+   * gaps): the newest held seq; undefined when nothing is missing or nothing is loaded yet (the first read fills it).
+   */
+  gapBefore(seq: string): string | undefined {
+    const last = this.lastSeq();
+    if (!this.loaded || last === undefined) return undefined;
+    return BigInt(seq) > BigInt(last) + 1n ? last : undefined;
+  }
+
   merge(incoming: readonly ChatMessage[]): void {
     this.messages.update((current) => mergeMessages(current, incoming));
     // A message seen back from the server was stored, whatever happened to its ack.
