@@ -28,6 +28,12 @@ export const MOTO_REGION = 'us-east-1';
  * a chat's history grew it until moto, not the server, set the pace (about 1 message/s after some thousands). A
  * transaction of only Put, Delete and ConditionCheck replaces or removes items and never changes one in place, so
  * one shallow copy of the table's item maps restores it as well; a transaction with an Update keeps the deep copy.
+ *
+ * And SQS's long poll waits instead of spinning. moto's ReceiveMessage, when every visible message belongs to a
+ * FIFO group that is in flight (a room being stored), "waits" for visible messages, finds them at once, and loops:
+ * a busy loop that holds the GIL for the whole WaitTimeSeconds and starved every other request (with ten rooms the
+ * chat fell to 1 message/s). Here it sleeps on the queue's condition, woken by a new message, and looks again every
+ * 20 ms for groups that unlocked (a delete does not notify), as a real long poll returns once a group unlocks.
  */
 const ATOMIC_DYNAMO_SERVER = `
 import copy, signal, sys, threading, types
@@ -57,6 +63,12 @@ def transact_write_items(self, transact_items):
     finally:
         snapshots.clear()
 ddb.DynamoDBBackend.transact_write_items = transact_write_items
+
+from moto.sqs.models import Queue
+def wait_for_messages(self, timeout):
+    with self._messages_lock:
+        self._messages_lock.wait(timeout=min(timeout, 0.02))
+Queue.wait_for_messages = wait_for_messages
 
 app = DomainDispatcherApplication(create_backend_app)
 lock = threading.Lock()
