@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { UnwritableMessage, type AppendResult, type HistoryPage, type MessageStore, type SequencedMessage } from '../../ports';
+import { WalCheckpointer } from './wal-checkpointer';
 
 /** DynamoDB's item limit: embedded mode refuses what aws mode would, so a message behaves the same in both. */
 const MAX_ITEM_BYTES = 400 * 1024;
@@ -47,6 +48,8 @@ export class SqliteStore implements MessageStore {
   private readonly db: DatabaseSync;
   private readonly q: Record<'head' | 'seqTaken' | 'idSeq' | 'insertRow' | 'insertId' | 'page' | 'pageBefore' | 'prune', StatementSync>;
   private lastPrune = 0;
+  /** Checkpoints run off the event loop (see WalCheckpointer). */
+  readonly checkpointer: WalCheckpointer;
 
   constructor(
     file: string,
@@ -69,6 +72,11 @@ export class SqliteStore implements MessageStore {
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS message_ids_expiry ON message_ids (expires_at);
     `);
+    // The log is copied into the database by a worker thread, not by the commits here (their fsync stalled the loop).
+    this.db.exec('PRAGMA wal_autocheckpoint = 0');
+    this.checkpointer = new WalCheckpointer(file, () => {
+      if (this.db.isOpen) this.db.exec('PRAGMA wal_autocheckpoint = 1000');
+    });
     // A history file from before deletes (issue 12) gains their two columns.
     const columns = new Set((this.db.prepare('PRAGMA table_info(messages)').all() as { name: string }[]).map((c) => c.name));
     for (const c of ['delete_hash', 'deleted_at']) if (!columns.has(c)) this.db.exec(`ALTER TABLE messages ADD COLUMN ${c} TEXT`);
@@ -145,6 +153,8 @@ export class SqliteStore implements MessageStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer.stop();
+    // The last connection to close copies what is left of the log.
     if (this.db.isOpen) this.db.close();
   }
 }
