@@ -23,11 +23,27 @@ jq -e '.protocolVersion == 1 and (.maxUploadBytes | type == "number") and (.imag
 
 s3="s3://$SITE_BUCKET"
 # Angular names build outputs name-HASH.ext (8 characters) and puts hashed assets in media/.
-hashed=(--include '*-????????.js' --include '*-????????.css' --include 'media/*')
 not_hashed=(--exclude '*-????????.js' --exclude '*-????????.css' --exclude 'media/*')
 
+# Without CloudFront, nothing between S3 and the browser compresses: the website endpoint serves the stored bytes. So
+# there the text assets (scripts, styles, the page) are stored gzipped with Content-Encoding: gzip, which every browser
+# accepts; CloudFront compresses by itself (brotli too), so there they are stored as they are.
+encoded=()
+if [[ "$distribution" == none ]]; then
+  # A copy: the build directory stays as it was (npm start serves it, and compresses by itself).
+  stage="$(mktemp -d)"
+  trap 'rm -rf "$stage"' EXIT
+  cp -R "$dir/." "$stage/"
+  dir="$stage"
+  while IFS= read -r -d '' f; do gzip -9 -n -c "$f" >"$f.gz" && mv "$f.gz" "$f"; done < <(
+    find "$dir" -maxdepth 1 -type f \( -name '*-????????.js' -o -name '*-????????.css' -o -name index.html \) -print0)
+  encoded=(--content-encoding gzip)
+fi
+
 # Hashed files first and never deleted here: a page loaded before this deploy still asks for its chunks.
-aws s3 sync "$dir" "$s3" --only-show-errors --exclude '*' "${hashed[@]}" \
+aws s3 sync "$dir" "$s3" --only-show-errors --exclude '*' --include '*-????????.js' --include '*-????????.css' \
+  "${encoded[@]}" --cache-control 'public, max-age=31536000, immutable'
+aws s3 sync "$dir" "$s3" --only-show-errors --exclude '*' --include 'media/*' \
   --cache-control 'public, max-age=31536000, immutable'
 aws s3 sync "$dir" "$s3" --only-show-errors "${not_hashed[@]}" --exclude index.html --exclude config.json \
   --exclude manifest.webmanifest --cache-control 'public, max-age=300'
@@ -37,7 +53,7 @@ aws s3 sync "$dir" "$s3" --only-show-errors "${not_hashed[@]}" --exclude index.h
 # Entry points last, so they never point at a file that is not there yet.
 aws s3 cp --only-show-errors "$dir/config.json" "$s3/config.json" \
   --cache-control 'no-cache' --content-type 'application/json'
-aws s3 cp --only-show-errors "$dir/index.html" "$s3/index.html" \
+aws s3 cp --only-show-errors "$dir/index.html" "$s3/index.html" "${encoded[@]}" \
   --cache-control 'no-cache' --content-type 'text/html; charset=utf-8'
 
 if [[ "$distribution" != none ]]; then

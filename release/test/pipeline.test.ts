@@ -12,6 +12,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSyn
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { runSmoke } from '../smoke';
 import { freePort, startMoto, type Moto } from '@chat/local-aws';
 import { REPO_ROOT, awsCliEnv, build } from './tools';
@@ -204,6 +205,52 @@ test('the command the instance runs releases the bundle from S3, and the chat se
   await runSmoke(`http://127.0.0.1:${chatPort}`, { timeoutMs: 20_000 });
 }, 120_000);
 
+test('publish-site.sh without CloudFront stores scripts, styles and the page gzipped (the S3 website endpoint compresses nothing)', async () => {
+  const site = path.join(work, 'site-website');
+  mkdirSync(path.join(site, 'media'), { recursive: true });
+  const js = `console.log(${JSON.stringify('x'.repeat(2000))})`;
+  const files: Record<string, string> = {
+    'index.html': '<!doctype html><script src="main-ABCDEFGH.js"></script>',
+    'main-ABCDEFGH.js': js,
+    'styles-QWERTY12.css': 'body{}',
+    'media/font-ABCDEFGH.woff2': 'x',
+    'favicon.ico': 'x',
+  };
+  for (const [name, body] of Object.entries(files)) writeFileSync(path.join(site, name), body);
+  const bucket = `${SITE}-website`;
+  await aws('s3api', 'create-bucket', '--bucket', bucket);
+
+  const r = await script(path.join(DEPLOY, 'ci/publish-site.sh'), [site], {
+    SITE_BUCKET: bucket,
+    API_URL: `http://127.0.0.1:${chatPort}`,
+    SITE_URL,
+    DISTRIBUTION_ID: 'none',
+  });
+  expect(r.code).toBe(0);
+  expect(r.stderr).not.toContain('invalidation');
+
+  const stored = async (key: string) => {
+    const file = path.join(work, `got-${key.replace(/\//g, '_')}`);
+    const head = await aws<{ ContentEncoding?: string; ContentType?: string; CacheControl?: string }>('s3api', 'get-object', '--bucket', bucket, '--key', key, file);
+    return { ...head, body: readFileSync(file) };
+  };
+  const main = await stored('main-ABCDEFGH.js');
+  expect(main).toMatchObject({ ContentEncoding: 'gzip', CacheControl: 'public, max-age=31536000, immutable' });
+  expect(main.ContentType).toMatch(/javascript/);
+  expect(gunzipSync(main.body).toString()).toBe(js);
+  expect(main.body.length).toBeLessThan(js.length);
+  const page = await stored('index.html');
+  expect(page).toMatchObject({ ContentEncoding: 'gzip', CacheControl: 'no-cache', ContentType: 'text/html; charset=utf-8' });
+  expect(gunzipSync(page.body).toString()).toBe(files['index.html']);
+  expect((await stored('styles-QWERTY12.css')).ContentEncoding).toBe('gzip');
+  // Already compressed or tiny: as they are.
+  expect((await stored('media/font-ABCDEFGH.woff2')).ContentEncoding).toBeUndefined();
+  expect((await stored('favicon.ico')).ContentEncoding).toBeUndefined();
+  expect((await stored('config.json')).ContentEncoding).toBeUndefined();
+  // The build directory is left as it was.
+  expect(readFileSync(path.join(site, 'main-ABCDEFGH.js'), 'utf8')).toBe(js);
+}, 120_000);
+
 test('publish-site.sh writes config.json from the released server and uploads with cache headers', async () => {
   const site = path.join(work, 'site');
   mkdirSync(path.join(site, 'media'), { recursive: true });
@@ -242,6 +289,9 @@ test('publish-site.sh writes config.json from the released server and uploads wi
   expect(manifest.ContentType).toBe('application/manifest+json');
   expect(await cacheOf('index.html')).toBe('no-cache');
   expect(await cacheOf('config.json')).toBe('no-cache');
+  // CloudFront compresses (brotli too): the objects are stored as built.
+  const js = await aws<{ ContentEncoding?: string }>('s3api', 'head-object', '--bucket', SITE, '--key', 'main-ABCDEFGH.js');
+  expect(js.ContentEncoding).toBeUndefined();
 
   const configFile = path.join(work, 'config.json');
   await aws('s3api', 'get-object', '--bucket', SITE, '--key', 'config.json', configFile);
