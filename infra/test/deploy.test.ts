@@ -6,11 +6,10 @@
  * the release pointer, publish-site.sh into the site bucket, and the live check + smoke test against a real chat
  * server standing in for the instance. The stand-in's outputs name moto's resources as the stacks would.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeletePublicAccessBlockCommand, PutPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { GetParameterCommand, ListCommandsCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -19,9 +18,8 @@ import { MOTO_CREDENTIALS, MOTO_REGION, awsCliDir, startMoto, type Moto } from '
 import { startServer } from '@chat/server';
 import { fixedEndpoint } from '../src/aws-clients';
 import { bucketName } from '../src/names';
-import { REPO_ROOT, buildInfra, standinPath } from './deploy-helpers';
+import { buildInfra, motoAwsEnv, runInfraScript, standinPath } from './deploy-helpers';
 
-const run = promisify(execFile);
 const ACCOUNT = '123456789012';
 const ARTIFACTS = bucketName('chat', 'artifacts', ACCOUNT, MOTO_REGION);
 const SITE = bucketName('chat', 'site', ACCOUNT, MOTO_REGION);
@@ -38,14 +36,8 @@ const aws = { region: MOTO_REGION, credentials: MOTO_CREDENTIALS };
 let s3: S3Client;
 let ssm: SSMClient;
 
-async function deploy(extra: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'infra/scripts/deploy.mjs')], { env: { ...env, ...extra }, cwd: REPO_ROOT, maxBuffer: 32 * 1024 * 1024, timeout: 600_000 });
-    return { code: 0, out: stdout + stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, out: err.stdout + err.stderr };
-  }
+function deploy(extra: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string }> {
+  return runInfraScript('deploy.mjs', [], { env: { ...env, ...extra }, timeout: 600_000 });
 }
 
 const lines = (file: string): string[] => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []);
@@ -98,13 +90,7 @@ beforeAll(async () => {
     TF_STANDIN_LOG: tfLog,
     TF_STANDIN_OUTPUTS: outputs,
     NPM_STANDIN_LOG: npmLog,
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-    AWS_REGION: MOTO_REGION,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
+    ...motoAwsEnv(moto.endpoint),
     CHAT_ALERT_EMAIL: 'me@example.org',
     CHAT_SITE_DIR: site,
     CHAT_LIVE_TIMEOUT_MS: '60000',

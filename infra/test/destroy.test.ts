@@ -5,19 +5,16 @@
  * account. The stand-in deletes nothing, so the first run must report what is left; once those are gone (as
  * terraform would remove them) it reports nothing left.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { CreateBucketCommand, DeleteBucketCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '@chat/local-aws';
 import { bucketName, queueName, tableName } from '../src/names';
-import { REPO_ROOT, buildInfra, standinPath } from './deploy-helpers';
+import { buildInfra, motoAwsEnv, runInfraScript, standinPath } from './deploy-helpers';
 
-const run = promisify(execFile);
 const ACCOUNT = '123456789012';
 const BUCKETS = { UPLOADS_BUCKET: 'uploads', ARTIFACT_BUCKET: 'artifacts', SITE_BUCKET: 'site' } as const;
 const bucket = (role: 'uploads' | 'artifacts' | 'site') => bucketName('chat', role, ACCOUNT, MOTO_REGION);
@@ -30,14 +27,8 @@ let sqs: SQSClient;
 let dynamodb: DynamoDBClient;
 let queueUrl: string;
 
-async function destroy(): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'infra/scripts/destroy.mjs')], { env, cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 });
-    return { code: 0, out: stdout + stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, out: err.stdout + err.stderr };
-  }
+function destroy(): Promise<{ code: number; out: string }> {
+  return runInfraScript('destroy.mjs', [], { env });
 }
 
 beforeAll(async () => {
@@ -73,13 +64,7 @@ beforeAll(async () => {
     HOME: work,
     TF_STANDIN_LOG: path.join(work, 'terraform.log'),
     TF_STANDIN_OUTPUTS: outputs,
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-    AWS_REGION: MOTO_REGION,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
+    ...motoAwsEnv(moto.endpoint),
   };
 }, 300_000);
 

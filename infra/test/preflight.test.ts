@@ -3,17 +3,14 @@
  * environment), against moto for STS, EC2 (free-tier discovery) and S3 Control (Block Public Access). terraform is
  * replaced by a recording stand-in on PATH (test/fixtures/terraform): its AWS provider cannot be installed here.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { DeletePublicAccessBlockCommand, PutPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '@chat/local-aws';
 import { fixedEndpoint } from '../src/aws-clients';
-import { buildInfra, standinPath } from './deploy-helpers';
+import { buildInfra, runInfraScript, standinPath } from './deploy-helpers';
 
-const run = promisify(execFile);
 const INFRA = path.resolve(__dirname, '..');
 const ACCOUNT = '123456789012';
 
@@ -43,14 +40,8 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 const withKeys = { AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey };
 
-async function check(env: NodeJS.ProcessEnv): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(INFRA, 'scripts/deploy.mjs'), '--check'], { env, cwd: INFRA, maxBuffer: 8 * 1024 * 1024 });
-    return { code: 0, out: stdout + stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, out: err.stdout + err.stderr };
-  }
+function check(env: NodeJS.ProcessEnv): Promise<Result> {
+  return runInfraScript('deploy.mjs', ['--check'], { env, cwd: INFRA });
 }
 
 beforeAll(async () => {
