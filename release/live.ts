@@ -52,7 +52,12 @@ export async function waitFor200(urls: URL[], deadline: number, intervalMs: numb
 export async function waitUntilLive(apiUrl: string, siteUrl: string, options: LiveOptions = {}): Promise<SmokeResult> {
   const log = options.log ?? (() => {});
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
-  await waitFor200([endpoint(apiUrl, '/readyz'), endpoint(siteUrl, '/index.html'), endpoint(siteUrl, '/config.json')], deadline, options.intervalMs ?? 3000, log);
+  await waitFor200(
+    [endpoint(apiUrl, '/readyz'), endpoint(siteUrl, '/index.html'), endpoint(siteUrl, '/config.json')],
+    deadline,
+    options.intervalMs ?? 3000,
+    log,
+  );
   return runSmoke(apiUrl, { label: options.label, timeoutMs: 30_000, log });
 }
 

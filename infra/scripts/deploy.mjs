@@ -6,8 +6,25 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import {
-  awsClients, cdktfCli, collectOutputs, configOrExit, describeOutputs, fail, infraDir, init, outputsFile, plannedResources, preflightOrExit,
-  releaseSha, repoRoot, run, shipPlan, stackDir, stackIds, stepper, synth,
+  awsClients,
+  cdktfCli,
+  collectOutputs,
+  configOrExit,
+  describeOutputs,
+  fail,
+  infraDir,
+  init,
+  outputsFile,
+  plannedResources,
+  preflightOrExit,
+  releaseSha,
+  repoRoot,
+  run,
+  shipPlan,
+  stackDir,
+  stackIds,
+  stepper,
+  synth,
 } from './lib.mjs';
 
 const check = process.argv.slice(2).includes('--check');
@@ -17,7 +34,11 @@ if (unknown.length) fail(`unknown argument ${unknown[0]} (npm run deploy [-- --c
 const { config, terraform: tf } = await preflightOrExit(configOrExit(), 'deploy');
 const ids = stackIds(config);
 synth();
-console.log(`\n${check ? 'Would create or update' : 'Creates or updates'} (stacks in order):\n${plannedResources(stackDir, ids).map((l) => `  ${l}`).join('\n')}`);
+console.log(
+  `\n${check ? 'Would create or update' : 'Creates or updates'} (stacks in order):\n${plannedResources(stackDir, ids)
+    .map((l) => `  ${l}`)
+    .join('\n')}`,
+);
 if (check) {
   console.log('\nCheck passed: nothing was changed. `npm run deploy` applies the above, ships this build and prints the chat URL.');
   process.exit(0);
@@ -65,7 +86,10 @@ if (live === sha) {
 } else {
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
-  run('bash', [path.join(repoRoot, 'release/bundle.sh'), path.join(out, 'server.tgz')], { cwd: repoRoot, env: { ...process.env, RELEASE_SHA: sha } });
+  run('bash', [path.join(repoRoot, 'release/bundle.sh'), path.join(out, 'server.tgz')], {
+    cwd: repoRoot,
+    env: { ...process.env, RELEASE_SHA: sha },
+  });
   fs.copyFileSync(path.join(repoRoot, 'release/release.sh'), path.join(out, 'release.sh'));
   run('bash', [path.join(repoRoot, ship.script), out], { cwd: repoRoot, env: { ...releaseEnv, SHA: sha, ...ship.env } });
 }
@@ -74,20 +98,34 @@ const { waitFor200, waitUntilLive } = require(path.join(repoRoot, 'release/dist/
 const liveTimeout = Number(process.env.CHAT_LIVE_TIMEOUT_MS || 900_000);
 const log = (l) => console.log(`  ${l}`);
 step(`Wait for the API at ${outputs.API_URL}`);
-await waitFor200([new URL('/readyz', outputs.API_URL)], Date.now() + liveTimeout, 3000, log).catch((e) => fail(`${e.message}\nThe instance logs its boot to /var/log/chat-boot.log (Session Manager: aws ssm start-session --target ${outputs.INSTANCE_ID || '<an instance of ' + outputs.SERVER_GROUP + '>'}).`));
+await waitFor200([new URL('/readyz', outputs.API_URL)], Date.now() + liveTimeout, 3000, log).catch((e) =>
+  fail(
+    `${e.message}\nThe instance logs its boot to /var/log/chat-boot.log (Session Manager: aws ssm start-session --target ${outputs.INSTANCE_ID || '<an instance of ' + outputs.SERVER_GROUP + '>'}).`,
+  ),
+);
 
 step(`Publish the site to ${outputs.SITE_BUCKET} (the pipeline's release/ci/publish-site.sh)`);
 run('bash', [path.join(repoRoot, 'release/ci/publish-site.sh'), siteDir], {
   cwd: repoRoot,
-  env: { ...releaseEnv, SITE_BUCKET: outputs.SITE_BUCKET, API_URL: outputs.API_URL, SITE_URL: outputs.SITE_URL, DISTRIBUTION_ID: outputs.DISTRIBUTION_ID || 'none' },
+  env: {
+    ...releaseEnv,
+    SITE_BUCKET: outputs.SITE_BUCKET,
+    API_URL: outputs.API_URL,
+    SITE_URL: outputs.SITE_URL,
+    DISTRIBUTION_ID: outputs.DISTRIBUTION_ID || 'none',
+  },
 });
 
 step('Wait until site and API answer through the public URL, then the smoke test');
-const smoke = await waitUntilLive(outputs.API_URL, outputs.SITE_URL, { timeoutMs: liveTimeout, label: sha.slice(0, 12), log }).catch((e) => fail(`Not live: ${e.message}`));
+const smoke = await waitUntilLive(outputs.API_URL, outputs.SITE_URL, { timeoutMs: liveTimeout, label: sha.slice(0, 12), log }).catch((e) =>
+  fail(`Not live: ${e.message}`),
+);
 console.log(`  smoke test passed: message ${smoke.id} came back in ${smoke.roundTripMs} ms and is in history`);
 
 if (ids.some((id) => id.endsWith('-ci'))) {
-  console.log(`\n${describeOutputs(outputs, { repo: config.githubRepo, branch: config.githubBranch, environment: config.githubEnvironment })}`);
+  console.log(
+    `\n${describeOutputs(outputs, { repo: config.githubRepo, branch: config.githubBranch, environment: config.githubEnvironment })}`,
+  );
 }
 console.log(`\nBudget alerts go to ${config.alertEmail}: confirm the AWS Budgets e-mail subscription if asked.`);
 console.log(`(all outputs: ${path.relative(repoRoot, outputsFile)})`);

@@ -2,8 +2,22 @@
 // destroyed in reverse order, and then a look at the account for anything of the chat left that bills.
 import * as fs from 'node:fs';
 import {
-  BUCKET_OUTPUTS, awsClients, cdktfCli, collectOutputs, configOrExit, emptyBucket, fail, findLeftovers, init, outputsFile, preflightOrExit,
-  run, stackDir, stackIds, stepper, synth,
+  BUCKET_OUTPUTS,
+  awsClients,
+  cdktfCli,
+  collectOutputs,
+  configOrExit,
+  emptyBucket,
+  fail,
+  findLeftovers,
+  init,
+  outputsFile,
+  preflightOrExit,
+  run,
+  stackDir,
+  stackIds,
+  stepper,
+  synth,
 } from './lib.mjs';
 
 let config = configOrExit();
@@ -45,6 +59,8 @@ const left = await findLeftovers(clients, config, report.accountId);
 if (left.length === 0) {
   console.log(`\nDestroyed ${reversed.join(', ')}: nothing left.`);
 } else {
-  console.log(`\nStill there (and billing):\n${left.map((l) => `  - ${l}`).join('\n')}\nRun npm run destroy again, or delete these by hand.`);
+  console.log(
+    `\nStill there (and billing):\n${left.map((l) => `  - ${l}`).join('\n')}\nRun npm run destroy again, or delete these by hand.`,
+  );
   process.exit(1);
 }

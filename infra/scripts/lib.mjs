@@ -48,7 +48,9 @@ function works(cmd, args) {
  * free-tier instance type becomes CHAT_INSTANCE_TYPE for the synth that follows.
  */
 export async function preflightOrExit(config, mode) {
-  console.log(`Checking ${mode === 'deploy' ? 'whether a deploy would work' : 'before destroying'} (${config.prefix} in ${config.region}${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}):`);
+  console.log(
+    `Checking ${mode === 'deploy' ? 'whether a deploy would work' : 'before destroying'} (${config.prefix} in ${config.region}${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}):`,
+  );
   const report = await runPreflight({ config, env: process.env, clients: awsClients(config.region), mode });
   console.log(formatReport(report));
   if (!report.ok) fail(`Preflight failed: nothing was changed. Fix the lines marked FAIL, then run npm run ${mode} again.`, 1);

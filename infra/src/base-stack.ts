@@ -13,7 +13,11 @@ export const STATE_DIR = path.resolve(__dirname, '..', 'state');
 export abstract class BaseStack extends TerraformStack {
   readonly accountId: string;
 
-  protected constructor(scope: Construct, readonly stackName: StackName, readonly config: InfraConfig) {
+  protected constructor(
+    scope: Construct,
+    readonly stackName: StackName,
+    readonly config: InfraConfig,
+  ) {
     super(scope, stackId(config.prefix, stackName));
     new AwsProvider(this, 'aws', {
       region: config.region,

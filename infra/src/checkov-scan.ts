@@ -61,7 +61,9 @@ function readSkips(tf: TfJson): Map<string, CheckovSkip[]> {
 function resolveAddress(tf: TfJson, reported: string): string {
   if (!reported.startsWith('resource.')) return reported;
   const name = reported.slice('resource.'.length);
-  const matches = Object.entries(tf.resource ?? {}).filter(([, byName]) => name in byName).map(([type]) => `${type}.${name}`);
+  const matches = Object.entries(tf.resource ?? {})
+    .filter(([, byName]) => name in byName)
+    .map(([type]) => `${type}.${name}`);
   if (matches.length !== 1) throw new Error(`cannot tell which resource checkov means by ${reported} (${matches.join(', ') || 'none'})`);
   return matches[0]!;
 }

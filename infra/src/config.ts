@@ -150,31 +150,48 @@ export function validateConfig(c: InfraConfig): InfraConfig {
   if (!PREFIX.test(c.prefix)) p.push(`prefix "${c.prefix}" must be 3–16 of [a-z0-9-], start with a letter, not end with "-"`);
   if (!REPO.test(c.githubRepo)) p.push(`githubRepo "${c.githubRepo}" must look like owner/repo`);
   if (!BRANCH.test(c.githubBranch) || c.githubBranch.includes('*')) p.push(`githubBranch "${c.githubBranch}" is not a plain branch name`);
-  if (c.githubEnvironment !== undefined && !ENVIRONMENT.test(c.githubEnvironment)) p.push(`githubEnvironment "${c.githubEnvironment}" is not a GitHub environment name`);
-  if (!SSM_PREFIX.test(c.ssmPrefix) || c.ssmPrefix.toLowerCase().startsWith('/aws') || c.ssmPrefix.toLowerCase().startsWith('/ssm')) p.push(`ssmPrefix "${c.ssmPrefix}" must be a parameter path like /chat/prod`);
+  if (c.githubEnvironment !== undefined && !ENVIRONMENT.test(c.githubEnvironment))
+    p.push(`githubEnvironment "${c.githubEnvironment}" is not a GitHub environment name`);
+  if (!SSM_PREFIX.test(c.ssmPrefix) || c.ssmPrefix.toLowerCase().startsWith('/aws') || c.ssmPrefix.toLowerCase().startsWith('/ssm'))
+    p.push(`ssmPrefix "${c.ssmPrefix}" must be a parameter path like /chat/prod`);
   if (!EMAIL.test(c.alertEmail)) p.push(`alertEmail "${c.alertEmail}" is not an e-mail address`);
-  if (!(Number.isFinite(c.budgetUsd) && c.budgetUsd >= 1 && c.budgetUsd <= 10000)) p.push(`budgetUsd ${c.budgetUsd} must be between 1 and 10000`);
+  if (!(Number.isFinite(c.budgetUsd) && c.budgetUsd >= 1 && c.budgetUsd <= 10000))
+    p.push(`budgetUsd ${c.budgetUsd} must be between 1 and 10000`);
   if (!INSTANCE_TYPE.test(c.instanceType)) p.push(`instanceType "${String(c.instanceType)}" is not an EC2 instance type like t3.micro`);
-  if (!(Number.isInteger(c.appPort) && c.appPort >= 1 && c.appPort <= 65535) || c.appPort === 22) p.push(`appPort ${c.appPort} must be a TCP port other than 22`);
-  if (c.dynamoBilling !== 'provisioned' && c.dynamoBilling !== 'on-demand') p.push(`dynamoBilling "${String(c.dynamoBilling)}" must be provisioned or on-demand`);
-  if (!(Number.isInteger(c.dynamoCapacity) && c.dynamoCapacity >= 1 && c.dynamoCapacity <= 25)) p.push(`dynamoCapacity ${c.dynamoCapacity} must be 1–25 (the free allowance is 25 per direction)`);
-  if (!(Number.isInteger(c.uploadExpiryDays) && c.uploadExpiryDays >= 0 && c.uploadExpiryDays <= 3650)) p.push(`uploadExpiryDays ${c.uploadExpiryDays} must be 0 (keep) to 3650`);
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(c.logRetentionDays)) p.push(`logRetentionDays ${c.logRetentionDays} must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  if (!(Number.isInteger(c.appPort) && c.appPort >= 1 && c.appPort <= 65535) || c.appPort === 22)
+    p.push(`appPort ${c.appPort} must be a TCP port other than 22`);
+  if (c.dynamoBilling !== 'provisioned' && c.dynamoBilling !== 'on-demand')
+    p.push(`dynamoBilling "${String(c.dynamoBilling)}" must be provisioned or on-demand`);
+  if (!(Number.isInteger(c.dynamoCapacity) && c.dynamoCapacity >= 1 && c.dynamoCapacity <= 25))
+    p.push(`dynamoCapacity ${c.dynamoCapacity} must be 1–25 (the free allowance is 25 per direction)`);
+  if (!(Number.isInteger(c.uploadExpiryDays) && c.uploadExpiryDays >= 0 && c.uploadExpiryDays <= 3650))
+    p.push(`uploadExpiryDays ${c.uploadExpiryDays} must be 0 (keep) to 3650`);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(c.logRetentionDays))
+    p.push(`logRetentionDays ${c.logRetentionDays} must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
   if (!/^24\./.test(c.nodeVersion) || !NODE_CHECKSUMS[c.nodeVersion]) {
-    p.push(`nodeVersion "${c.nodeVersion}" must be a Node 24 release with checksums pinned in infra/src/node-release.ts (${Object.keys(NODE_CHECKSUMS).join(', ')})`);
+    p.push(
+      `nodeVersion "${c.nodeVersion}" must be a Node 24 release with checksums pinned in infra/src/node-release.ts (${Object.keys(NODE_CHECKSUMS).join(', ')})`,
+    );
   }
-  if (!(Number.isInteger(c.chatInstances) && c.chatInstances >= 1 && c.chatInstances <= 10)) p.push(`chatInstances ${c.chatInstances} must be 1 (one free-tier instance) to 10`);
+  if (!(Number.isInteger(c.chatInstances) && c.chatInstances >= 1 && c.chatInstances <= 10))
+    p.push(`chatInstances ${c.chatInstances} must be 1 (one free-tier instance) to 10`);
   if (c.certificateArn !== undefined) {
     const arn = CERTIFICATE_ARN.exec(c.certificateArn);
-    if (!arn) p.push(`certificateArn "${c.certificateArn}" is not an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/…`);
-    else if (arn[1] !== c.region) p.push(`certificateArn is in ${arn[1]}; a load balancer in ${c.region} needs a certificate issued in ${c.region}`);
-    if (c.chatInstances < 2) p.push('certificateArn needs CHAT_INSTANCES ≥ 2 (a load balancer to hold it); one instance gets HTTPS from CHAT_CLOUDFRONT=true');
-    if (c.cloudfront) p.push('certificateArn is for the load balancer without CloudFront; CHAT_CLOUDFRONT=true already serves HTTPS: set one of them');
-    if (c.domainName === undefined) p.push('certificateArn needs CHAT_DOMAIN: the name it covers, which your DNS points at the load balancer');
+    if (!arn)
+      p.push(`certificateArn "${c.certificateArn}" is not an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/…`);
+    else if (arn[1] !== c.region)
+      p.push(`certificateArn is in ${arn[1]}; a load balancer in ${c.region} needs a certificate issued in ${c.region}`);
+    if (c.chatInstances < 2)
+      p.push('certificateArn needs CHAT_INSTANCES ≥ 2 (a load balancer to hold it); one instance gets HTTPS from CHAT_CLOUDFRONT=true');
+    if (c.cloudfront)
+      p.push('certificateArn is for the load balancer without CloudFront; CHAT_CLOUDFRONT=true already serves HTTPS: set one of them');
+    if (c.domainName === undefined)
+      p.push('certificateArn needs CHAT_DOMAIN: the name it covers, which your DNS points at the load balancer');
   } else if (c.domainName !== undefined) {
     p.push('domainName is used only with certificateArn (HTTPS on the load balancer): set CHAT_CERTIFICATE_ARN too');
   }
-  if (c.domainName !== undefined && !DOMAIN.test(c.domainName)) p.push(`domainName "${c.domainName}" is not a host name like chat.example.com`);
+  if (c.domainName !== undefined && !DOMAIN.test(c.domainName))
+    p.push(`domainName "${c.domainName}" is not a host name like chat.example.com`);
   if (c.stateBucket !== undefined && !BUCKET.test(c.stateBucket)) p.push(`stateBucket "${c.stateBucket}" is not an S3 bucket name`);
   if (c.stateRegion !== undefined && !REGION.test(c.stateRegion)) p.push(`stateRegion "${c.stateRegion}" is not an AWS region name`);
   if (p.length > 0) throw new ConfigError(p);

@@ -2,13 +2,7 @@
  * Deletes every object, version and delete marker in a bucket so `destroy` can remove it (force_destroy stays
  * off in the stacks: terraform alone never deletes data). Missing buckets count as already empty.
  */
-import {
-  DeleteObjectsCommand,
-  ListObjectVersionsCommand,
-  NoSuchBucket,
-  S3Client,
-  type ObjectIdentifier,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListObjectVersionsCommand, NoSuchBucket, S3Client, type ObjectIdentifier } from '@aws-sdk/client-s3';
 
 export async function emptyBucket(s3: S3Client, bucket: string, pageSize = 1000): Promise<number> {
   let deleted = 0;

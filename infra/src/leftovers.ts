@@ -13,15 +13,28 @@ import { bucketName, tableName } from './names';
 
 const missing = (e: unknown): boolean => {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return err.name === 'NotFound' || err.name === 'NoSuchBucket' || err.name === 'ResourceNotFoundException' || err.$metadata?.httpStatusCode === 404;
+  return (
+    err.name === 'NotFound' ||
+    err.name === 'NoSuchBucket' ||
+    err.name === 'ResourceNotFoundException' ||
+    err.$metadata?.httpStatusCode === 404
+  );
 };
 
 export async function findLeftovers(clients: AwsClients, config: InfraConfig, accountId: string): Promise<string[]> {
   const left: string[] = [];
   const tag = [{ Name: 'tag:Project', Values: [config.prefix] }];
 
-  const reservations = (await clients.ec2.send(new DescribeInstancesCommand({ Filters: [...tag, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] }))).Reservations ?? [];
-  for (const i of reservations.flatMap((r) => r.Instances ?? [])) left.push(`EC2 instance ${i.InstanceId} (${i.InstanceType}, ${i.State?.Name})`);
+  const reservations =
+    (
+      await clients.ec2.send(
+        new DescribeInstancesCommand({
+          Filters: [...tag, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }],
+        }),
+      )
+    ).Reservations ?? [];
+  for (const i of reservations.flatMap((r) => r.Instances ?? []))
+    left.push(`EC2 instance ${i.InstanceId} (${i.InstanceType}, ${i.State?.Name})`);
 
   for (const a of (await clients.ec2.send(new DescribeAddressesCommand({ Filters: tag }))).Addresses ?? []) {
     left.push(`Elastic IP ${a.PublicIp} (${a.AllocationId})`);

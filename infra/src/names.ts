@@ -20,8 +20,15 @@ export const bucketName = (prefix: string, role: 'uploads' | 'site' | 'artifacts
 
 // Regions launched before 2014 use a dash before the region in website endpoints; later ones use a dot.
 const DASH_WEBSITE_REGIONS = new Set([
-  'us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1',
-  'sa-east-1', 'us-gov-west-1',
+  'us-east-1',
+  'us-west-1',
+  'us-west-2',
+  'eu-west-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'sa-east-1',
+  'us-gov-west-1',
 ]);
 
 export function websiteHost(bucket: string, region: string): string {

@@ -17,7 +17,17 @@ export function flattenOutputs(perStack: Record<string, TerraformOutputJson>): R
 /** Settings the server reads, in the form of the systemd unit's environment (for a run outside the instance). */
 export const SERVER_SETTINGS = ['AWS_REGION', 'QUEUE_URL', 'TABLE_NAME', 'UPLOADS_BUCKET'] as const;
 /** Values the deploy workflow uses; the ci stack also writes the targets to SSM under SSM_PREFIX. */
-export const PIPELINE_VALUES = ['AWS_REGION', 'DEPLOY_ROLE_ARN', 'SSM_PREFIX', 'ARTIFACT_BUCKET', 'INSTANCE_ID', 'SITE_BUCKET', 'DISTRIBUTION_ID', 'API_URL', 'SITE_URL'] as const;
+export const PIPELINE_VALUES = [
+  'AWS_REGION',
+  'DEPLOY_ROLE_ARN',
+  'SSM_PREFIX',
+  'ARTIFACT_BUCKET',
+  'INSTANCE_ID',
+  'SITE_BUCKET',
+  'DISTRIBUTION_ID',
+  'API_URL',
+  'SITE_URL',
+] as const;
 /** Buckets `destroy` empties before terraform removes them. */
 export const BUCKET_OUTPUTS = ['UPLOADS_BUCKET', 'ARTIFACT_BUCKET', 'SITE_BUCKET'] as const;
 
@@ -28,8 +38,7 @@ export interface GitHubTarget {
 }
 
 export function describeOutputs(flat: Record<string, string>, github?: GitHubTarget): string {
-  const block = (title: string, names: readonly string[]) =>
-    [title, ...names.map((n) => `  ${n}=${flat[n] ?? ''}`)].join('\n');
+  const block = (title: string, names: readonly string[]) => [title, ...names.map((n) => `  ${n}=${flat[n] ?? ''}`)].join('\n');
   const gh = [
     'GitHub repository variables (the only deploy settings stored in GitHub):',
     `  gh variable set AWS_REGION --body ${flat.AWS_REGION ?? ''}`,
@@ -46,5 +55,9 @@ export function describeOutputs(flat: Record<string, string>, github?: GitHubTar
       `  gh api -X POST ${env}/deployment-branch-policies -f name=${github.branch}`,
     );
   }
-  return [block('Server settings (on the instance already):', SERVER_SETTINGS), block('Deploy targets (also in SSM Parameter Store):', PIPELINE_VALUES), gh.join('\n')].join('\n\n');
+  return [
+    block('Server settings (on the instance already):', SERVER_SETTINGS),
+    block('Deploy targets (also in SSM Parameter Store):', PIPELINE_VALUES),
+    gh.join('\n'),
+  ].join('\n\n');
 }

@@ -54,16 +54,32 @@ export async function checkCredentials(clients: AwsClients, env: PreflightOption
     const text = errorText(e);
     const base = { name: 'credentials', status: 'fail' as const, detail: text };
     if (/sso/i.test(text) || /token is expired/i.test(text)) {
-      return { ...base, detail: `the SSO session of profile ${profile} has expired or is missing (${text})`, fix: `aws sso login --profile ${profile}` };
+      return {
+        ...base,
+        detail: `the SSO session of profile ${profile} has expired or is missing (${text})`,
+        fix: `aws sso login --profile ${profile}`,
+      };
     }
     if (/expired/i.test(text)) {
-      return { ...base, detail: `the credentials have expired (${text})`, fix: `get a fresh session (aws sso login --profile ${profile}, or new keys with aws configure)` };
+      return {
+        ...base,
+        detail: `the credentials have expired (${text})`,
+        fix: `get a fresh session (aws sso login --profile ${profile}, or new keys with aws configure)`,
+      };
     }
     if (/could not load credentials|CredentialsProviderError|profile .* could not be found/i.test(text)) {
-      return { ...base, detail: `no AWS credentials found (${text})`, fix: 'aws configure   (or aws configure sso, then export AWS_PROFILE=<profile>)' };
+      return {
+        ...base,
+        detail: `no AWS credentials found (${text})`,
+        fix: 'aws configure   (or aws configure sso, then export AWS_PROFILE=<profile>)',
+      };
     }
     if (/InvalidClientTokenId|SignatureDoesNotMatch|UnrecognizedClient/i.test(text)) {
-      return { ...base, detail: `AWS refused the access key (${text})`, fix: 'aws configure   (the key is wrong, deleted or for another partition)' };
+      return {
+        ...base,
+        detail: `AWS refused the access key (${text})`,
+        fix: 'aws configure   (the key is wrong, deleted or for another partition)',
+      };
     }
     return { ...base, fix: `check the network and the credentials of profile ${profile} (aws sts get-caller-identity)` };
   }
@@ -95,7 +111,13 @@ export function checkTerraform(env: PreflightOptions['env']): CheckResult & { bi
     const [major = 0, minor = 0] = version.split('.').map(Number);
     const recent = major > MIN_TERRAFORM[0] || (major === MIN_TERRAFORM[0] && minor >= MIN_TERRAFORM[1]);
     if (!recent) {
-      return { name: 'terraform', status: 'fail', detail: `${bin} ${version || '(unknown version)'} is older than 1.10`, fix: 'install terraform >= 1.10 or OpenTofu >= 1.10 (see infra/README.md)', binary: bin };
+      return {
+        name: 'terraform',
+        status: 'fail',
+        detail: `${bin} ${version || '(unknown version)'} is older than 1.10`,
+        fix: 'install terraform >= 1.10 or OpenTofu >= 1.10 (see infra/README.md)',
+        binary: bin,
+      };
     }
     return { name: 'terraform', status: 'ok', detail: `${bin} ${version}`, binary: bin };
   }
@@ -112,7 +134,9 @@ export async function freeTierTypes(clients: AwsClients): Promise<InstanceTypeIn
   const types: InstanceTypeInfo[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await clients.ec2.send(new DescribeInstanceTypesCommand({ Filters: [{ Name: 'free-tier-eligible', Values: ['true'] }], NextToken }));
+    const page = await clients.ec2.send(
+      new DescribeInstanceTypesCommand({ Filters: [{ Name: 'free-tier-eligible', Values: ['true'] }], NextToken }),
+    );
     types.push(...(page.InstanceTypes ?? []));
     NextToken = page.NextToken;
   } while (NextToken);
@@ -125,29 +149,56 @@ export async function freeTierTypes(clients: AwsClients): Promise<InstanceTypeIn
   );
 }
 
-export async function checkInstanceType(config: InfraConfig, env: PreflightOptions['env'], clients: AwsClients): Promise<CheckResult & { instanceType?: string }> {
+export async function checkInstanceType(
+  config: InfraConfig,
+  env: PreflightOptions['env'],
+  clients: AwsClients,
+): Promise<CheckResult & { instanceType?: string }> {
   const configured = env[ENV_NAMES.instanceType] ? config.instanceType : undefined;
   let eligible: string[];
   try {
     eligible = (await freeTierTypes(clients)).map((t) => String(t.InstanceType));
   } catch (e) {
-    return { name: 'instance type', status: 'fail', detail: `could not list instance types: ${errorText(e)}`, fix: 'allow ec2:DescribeInstanceTypes to these credentials' };
+    return {
+      name: 'instance type',
+      status: 'fail',
+      detail: `could not list instance types: ${errorText(e)}`,
+      fix: 'allow ec2:DescribeInstanceTypes to these credentials',
+    };
   }
   if (configured) {
-    if (eligible.includes(configured)) return { name: 'instance type', status: 'ok', detail: `${configured} (${ENV_NAMES.instanceType}, free-tier eligible here)`, instanceType: configured };
+    if (eligible.includes(configured))
+      return {
+        name: 'instance type',
+        status: 'ok',
+        detail: `${configured} (${ENV_NAMES.instanceType}, free-tier eligible here)`,
+        instanceType: configured,
+      };
     return {
       name: 'instance type',
       status: 'warn',
       detail: `${configured} (${ENV_NAMES.instanceType}) is not free-tier eligible in ${config.region} for this account: it bills from the first hour`,
-      fix: eligible.length ? `unset ${ENV_NAMES.instanceType} to use ${eligible[0]}, or set ${ENV_NAMES.instanceType}=${eligible[0]}` : `no free-tier type here; keep ${configured} if the cost is fine`,
+      fix: eligible.length
+        ? `unset ${ENV_NAMES.instanceType} to use ${eligible[0]}, or set ${ENV_NAMES.instanceType}=${eligible[0]}`
+        : `no free-tier type here; keep ${configured} if the cost is fine`,
       instanceType: configured,
     };
   }
   const first = eligible[0];
   if (!first) {
-    return { name: 'instance type', status: 'fail', detail: `the account offers no free-tier-eligible instance type in ${config.region}`, fix: `set ${ENV_NAMES.instanceType}=t3.micro (billed) or choose another region with CHAT_REGION` };
+    return {
+      name: 'instance type',
+      status: 'fail',
+      detail: `the account offers no free-tier-eligible instance type in ${config.region}`,
+      fix: `set ${ENV_NAMES.instanceType}=t3.micro (billed) or choose another region with CHAT_REGION`,
+    };
   }
-  return { name: 'instance type', status: 'ok', detail: `${first} (the first free-tier-eligible type here; of ${eligible.join(', ')})`, instanceType: first };
+  return {
+    name: 'instance type',
+    status: 'ok',
+    detail: `${first} (the first free-tier-eligible type here; of ${eligible.join(', ')})`,
+    instanceType: first,
+  };
 }
 
 /** Website mode makes the site bucket public, which account-level Block Public Access forbids. */
@@ -162,7 +213,10 @@ export async function checkPublicAccess(config: InfraConfig, accountId: string |
       return {
         name,
         status: 'fail',
-        detail: `account ${accountId} blocks public buckets (S3 Block Public Access: ${Object.entries(c).filter(([, v]) => v).map(([k]) => k).join(', ')}), and website mode needs one`,
+        detail: `account ${accountId} blocks public buckets (S3 Block Public Access: ${Object.entries(c)
+          .filter(([, v]) => v)
+          .map(([k]) => k)
+          .join(', ')}), and website mode needs one`,
         fix: 'CHAT_CLOUDFRONT=true npm run deploy   (the site stays private behind CloudFront, with HTTPS)',
       };
     }
@@ -171,13 +225,23 @@ export async function checkPublicAccess(config: InfraConfig, accountId: string |
     if ((e as { name?: string }).name === 'NoSuchPublicAccessBlockConfiguration') {
       return { name, status: 'ok', detail: 'no account-level Block Public Access: the site bucket can be public' };
     }
-    return { name, status: 'warn', detail: `could not read the account's Block Public Access: ${errorText(e)}`, fix: 'allow s3:GetAccountPublicAccessBlock, or set CHAT_CLOUDFRONT=true to not need a public bucket' };
+    return {
+      name,
+      status: 'warn',
+      detail: `could not read the account's Block Public Access: ${errorText(e)}`,
+      fix: 'allow s3:GetAccountPublicAccessBlock, or set CHAT_CLOUDFRONT=true to not need a public bucket',
+    };
   }
 }
 
 export function checkAlertEmail(config: InfraConfig): CheckResult {
   if (config.alertEmail === DEFAULTS.alertEmail) {
-    return { name: 'alert e-mail', status: 'fail', detail: 'no address for the budget alerts', fix: `${ENV_NAMES.alertEmail}=you@example.org npm run deploy` };
+    return {
+      name: 'alert e-mail',
+      status: 'fail',
+      detail: 'no address for the budget alerts',
+      fix: `${ENV_NAMES.alertEmail}=you@example.org npm run deploy`,
+    };
   }
   return { name: 'alert e-mail', status: 'ok', detail: `${config.alertEmail} (confirm the subscription AWS Budgets mails)` };
 }
@@ -185,9 +249,17 @@ export function checkAlertEmail(config: InfraConfig): CheckResult {
 /** The ci stack (GitHub's deploy role) is only for a repository that will ship later pushes. */
 export function checkPipeline(config: InfraConfig): CheckResult {
   if (config.githubRepo === DEFAULTS.githubRepo) {
-    return { name: 'GitHub pipeline', status: 'ok', detail: `not set up (${ENV_NAMES.githubRepo} unset): later releases go out with npm run deploy` };
+    return {
+      name: 'GitHub pipeline',
+      status: 'ok',
+      detail: `not set up (${ENV_NAMES.githubRepo} unset): later releases go out with npm run deploy`,
+    };
   }
-  return { name: 'GitHub pipeline', status: 'ok', detail: `${config.githubRepo} (${config.githubBranch}, environment ${config.githubEnvironment ?? 'none'}) may ship later pushes` };
+  return {
+    name: 'GitHub pipeline',
+    status: 'ok',
+    detail: `${config.githubRepo} (${config.githubBranch}, environment ${config.githubEnvironment ?? 'none'}) may ship later pushes`,
+  };
 }
 
 export async function runPreflight(o: PreflightOptions): Promise<PreflightReport> {

@@ -39,7 +39,11 @@ export class PrivateBucket extends Construct {
     // `destroy` empties the bucket with the SDK first; force_destroy stays off so terraform never deletes data on its own.
     this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucket, forceDestroy: false });
     const b = this.bucket;
-    skipCheck(b, 'CKV_AWS_18', 'Access logging needs a second bucket and its storage; CloudTrail management events cover who changed the bucket.');
+    skipCheck(
+      b,
+      'CKV_AWS_18',
+      'Access logging needs a second bucket and its storage; CloudTrail management events cover who changed the bucket.',
+    );
     skipCheck(b, 'CKV_AWS_144', 'Cross-region replication doubles storage outside the free tier; the kit is a single-region deployment.');
     skipCheck(b, 'CKV2_AWS_62', 'No process reacts to object events in this bucket; notifications would have no consumer.');
     skipCheck(b, 'CKV_AWS_145', 'SSE-S3 (AES-256) encrypts at rest without the monthly KMS key charge or per-request KMS costs.');

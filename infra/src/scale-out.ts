@@ -80,7 +80,9 @@ export class ScaleOut extends Construct {
     const https = config.certificateArn;
     const albSg = new Sg(this, 'alb-security-group', {
       name: `${config.prefix}-alb`,
-      description: https ? 'Chat load balancer: HTTPS and HTTP in, the servers app port out' : 'Chat load balancer: HTTP in, the servers app port out',
+      description: https
+        ? 'Chat load balancer: HTTPS and HTTP in, the servers app port out'
+        : 'Chat load balancer: HTTP in, the servers app port out',
       vpcId: p.vpc.id,
     });
     const albIngress = new VpcSecurityGroupIngressRule(this, 'alb-http-in', {
@@ -130,10 +132,24 @@ export class ScaleOut extends Construct {
       enableDeletionProtection: config.deletionProtection,
       tags: { Name: `${config.prefix}-alb` },
     });
-    skipCheck(this.alb, 'CKV_AWS_91', 'ALB access logs need a log bucket and bill S3 storage; the servers log every request failure themselves.');
+    skipCheck(
+      this.alb,
+      'CKV_AWS_91',
+      'ALB access logs need a log bucket and bill S3 storage; the servers log every request failure themselves.',
+    );
     skipCheck(this.alb, 'CKV2_AWS_28', 'AWS WAF bills per web ACL and rule; the servers rate-limit per socket and per client address.');
-    if (!https) skipCheck(this.alb, 'CKV2_AWS_20', 'HTTPS is CloudFront (CHAT_CLOUDFRONT=true) in front of this ALB, or CHAT_CERTIFICATE_ARN on it; without either the kit serves plain HTTP as the single-instance layout does.');
-    if (!config.deletionProtection) skipCheck(this.alb, 'CKV_AWS_150', 'Deletion protection follows CHAT_DELETION_PROTECTION, off by default so npm run destroy leaves nothing behind.');
+    if (!https)
+      skipCheck(
+        this.alb,
+        'CKV2_AWS_20',
+        'HTTPS is CloudFront (CHAT_CLOUDFRONT=true) in front of this ALB, or CHAT_CERTIFICATE_ARN on it; without either the kit serves plain HTTP as the single-instance layout does.',
+      );
+    if (!config.deletionProtection)
+      skipCheck(
+        this.alb,
+        'CKV_AWS_150',
+        'Deletion protection follows CHAT_DELETION_PROTECTION, off by default so npm run destroy leaves nothing behind.',
+      );
 
     this.targetGroup = new LbTargetGroup(this, 'servers', {
       name: `${config.prefix}-servers`,
@@ -176,7 +192,11 @@ export class ScaleOut extends Construct {
       });
     } else {
       const http = new LbListener(this, 'http', { loadBalancerArn: this.alb.arn, port: 80, protocol: 'HTTP', defaultAction: forward });
-      skipCheck(http, 'CKV_AWS_2', 'HTTPS is CloudFront in front of the ALB (CHAT_CLOUDFRONT=true) or CHAT_CERTIFICATE_ARN; without either the ALB listens on HTTP as the single instance does.');
+      skipCheck(
+        http,
+        'CKV_AWS_2',
+        'HTTPS is CloudFront in front of the ALB (CHAT_CLOUDFRONT=true) or CHAT_CERTIFICATE_ARN; without either the ALB listens on HTTP as the single instance does.',
+      );
       skipCheck(http, 'CKV_AWS_103', 'An HTTP listener has no TLS policy; TLS ends at CloudFront.');
     }
 
@@ -228,9 +248,17 @@ export class ScaleOut extends Construct {
       multiAzEnabled: false,
       applyImmediately: true,
     });
-    skipCheck(this.cache, 'CKV_AWS_31', 'No AUTH token: it would be a secret in the launch template; the node admits only the servers security group, over TLS.');
+    skipCheck(
+      this.cache,
+      'CKV_AWS_31',
+      'No AUTH token: it would be a secret in the launch template; the node admits only the servers security group, over TLS.',
+    );
     skipCheck(this.cache, 'CKV_AWS_191', 'Encrypted at rest with the AWS-managed key; a customer key bills per month and per request.');
-    skipCheck(this.cache, 'CKV2_AWS_50', 'One node: the adapter holds only recent broadcasts and recovery sessions; a replica doubles the cost for a few seconds of reconnects.');
+    skipCheck(
+      this.cache,
+      'CKV2_AWS_50',
+      'One node: the adapter holds only recent broadcasts and recovery sessions; a replica doubles the cost for a few seconds of reconnects.',
+    );
     this.redisUrl = `rediss://${this.cache.primaryEndpointAddress}:${REDIS_PORT}`;
 
     this.launchTemplate = new LaunchTemplate(this, 'server-template', {
@@ -241,7 +269,9 @@ export class ScaleOut extends Construct {
       ebsOptimized: config.instanceType === 't3.micro' ? 'true' : undefined,
       creditSpecification: { cpuCredits: 'standard' },
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
-      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 8, encrypted: 'true', deleteOnTermination: 'true' } }],
+      blockDeviceMappings: [
+        { deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 8, encrypted: 'true', deleteOnTermination: 'true' } },
+      ],
       // No NAT (it bills hourly): each server has a public address for egress only; its security group admits the ALB alone.
       networkInterfaces: [{ associatePublicIpAddress: 'true', securityGroups: [p.appSecurityGroup.id], deleteOnTermination: 'true' }],
       // Through a local: the script has double quotes, which a function argument written inline cannot hold.
@@ -252,7 +282,11 @@ export class ScaleOut extends Construct {
       ],
       updateDefaultVersion: true,
     });
-    skipCheck(this.launchTemplate, 'CKV_AWS_88', 'A public address for egress only (a NAT gateway bills hourly); the security group admits only the load balancer, and there is no SSH.');
+    skipCheck(
+      this.launchTemplate,
+      'CKV_AWS_88',
+      'A public address for egress only (a NAT gateway bills hourly); the security group admits only the load balancer, and there is no SSH.',
+    );
 
     this.group = new AutoscalingGroup(this, 'servers-group', {
       name: `${config.prefix}-servers`,

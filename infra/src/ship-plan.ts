@@ -15,8 +15,13 @@ export interface ShipPlan {
 export function shipPlan(outputs: Record<string, string | undefined>): ShipPlan {
   const common = { ARTIFACT_BUCKET: outputs.ARTIFACT_BUCKET ?? '', RELEASE_PARAMETER: outputs.RELEASE_PARAMETER ?? '' };
   if (outputs.SERVER_GROUP) {
-    return { script: 'release/ci/roll-release.sh', target: `every server of ${outputs.SERVER_GROUP}, one at a time`, env: { ...common, SERVER_GROUP: outputs.SERVER_GROUP } };
+    return {
+      script: 'release/ci/roll-release.sh',
+      target: `every server of ${outputs.SERVER_GROUP}, one at a time`,
+      env: { ...common, SERVER_GROUP: outputs.SERVER_GROUP },
+    };
   }
-  if (outputs.INSTANCE_ID) return { script: 'release/ci/ship-server.sh', target: outputs.INSTANCE_ID, env: { ...common, INSTANCE_ID: outputs.INSTANCE_ID } };
+  if (outputs.INSTANCE_ID)
+    return { script: 'release/ci/ship-server.sh', target: outputs.INSTANCE_ID, env: { ...common, INSTANCE_ID: outputs.INSTANCE_ID } };
   throw new Error('The compute stack has neither an INSTANCE_ID nor a SERVER_GROUP output: did it apply?');
 }

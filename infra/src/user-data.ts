@@ -53,10 +53,15 @@ export function renderUserData(s: UserDataSettings): string {
     if (!SHA256.test(sum)) throw new Error(`Node ${s.node.version} ${arch}: not a SHA-256: ${sum}`);
   }
   if (!/^\d+\.\d+\.\d+$/.test(s.node.version)) throw new Error(`bad Node version ${s.node.version}`);
-  for (const [k, v] of [['region', s.region], ['artifactBucket', s.artifactBucket], ['releaseParameter', s.releaseParameter]]) {
+  for (const [k, v] of [
+    ['region', s.region],
+    ['artifactBucket', s.artifactBucket],
+    ['releaseParameter', s.releaseParameter],
+  ]) {
     if (/['\\\n]/.test(v!)) throw new Error(`${k} may not contain quotes, backslashes or newlines`);
   }
-  const bind = s.port < 1024 ? 'AmbientCapabilities=CAP_NET_BIND_SERVICE\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE' : 'CapabilityBoundingSet=';
+  const bind =
+    s.port < 1024 ? 'AmbientCapabilities=CAP_NET_BIND_SERVICE\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE' : 'CapabilityBoundingSet=';
   const env = Object.entries(s.environment)
     .map(([k, v]) => `Environment="${k}=${v}"`)
     .join('\n');

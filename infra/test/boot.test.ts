@@ -119,11 +119,20 @@ beforeAll(async () => {
   // The release the pipeline would have shipped: bundle.sh's tarball and release.sh under releases/<sha>/.
   buildProjects('app/server/tsconfig.json');
   const bundle = path.join(work, 'server.tgz');
-  await run('bash', [path.join(REPO_ROOT, 'release/bundle.sh'), bundle], { env: { ...process.env, RELEASE_SHA: SHA }, maxBuffer: 16 * 1024 * 1024 });
+  await run('bash', [path.join(REPO_ROOT, 'release/bundle.sh'), bundle], {
+    env: { ...process.env, RELEASE_SHA: SHA },
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const s3 = new S3Client({ region: MOTO_REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: MOTO_CREDENTIALS });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: releaseKey(SHA, 'server.tgz'), Body: fs.readFileSync(bundle) }));
-  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: releaseKey(SHA, 'release.sh'), Body: fs.readFileSync(path.join(REPO_ROOT, 'release/release.sh')) }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: releaseKey(SHA, 'release.sh'),
+      Body: fs.readFileSync(path.join(REPO_ROOT, 'release/release.sh')),
+    }),
+  );
   s3.destroy();
   await ssm().send(new PutParameterCommand({ Name: POINTER, Type: 'String', Value: SHA }));
 

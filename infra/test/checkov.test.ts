@@ -11,7 +11,13 @@ import { synthToDir } from './helpers';
  */
 const CONFIGURATIONS = {
   default: {},
-  'all options': { cloudfront: true, pointInTimeRecovery: true, deletionProtection: true, dynamoBilling: 'on-demand', uploadExpiryDays: 90 },
+  'all options': {
+    cloudfront: true,
+    pointInTimeRecovery: true,
+    deletionProtection: true,
+    dynamoBilling: 'on-demand',
+    uploadExpiryDays: 90,
+  },
   // Scale-out (CHAT_INSTANCES ≥ 2): ALB, Auto Scaling group, ElastiCache; plain and behind CloudFront.
   'two servers': { chatInstances: 2 },
   'two servers behind CloudFront': { chatInstances: 2, cloudfront: true },

@@ -13,7 +13,9 @@ describe('ci stack', () => {
     });
     const existing = synthAll({ createOidcProvider: false }).json.ci;
     expect(resources(existing, 'aws_iam_openid_connect_provider')).toEqual([]);
-    expect(existing).toHaveDataSourceWithProperties(DataAwsIamOpenidConnectProvider, { url: 'https://token.actions.githubusercontent.com' });
+    expect(existing).toHaveDataSourceWithProperties(DataAwsIamOpenidConnectProvider, {
+      url: 'https://token.actions.githubusercontent.com',
+    });
   });
 
   test('without a GitHub environment, only the configured repository’s main branch can assume the deploy role', () => {
@@ -36,13 +38,17 @@ describe('ci stack', () => {
 
   test('by default the trust names the deploy job’s environment, production, as deploy.yml uses it', () => {
     const [trust] = statements(only(ci, 'aws_iam_role').assume_role_policy);
-    expect(trust!.Condition!.StringEquals!['token.actions.githubusercontent.com:sub']).toBe('repo:octo-org/chat-kit:environment:production');
+    expect(trust!.Condition!.StringEquals!['token.actions.githubusercontent.com:sub']).toBe(
+      'repo:octo-org/chat-kit:environment:production',
+    );
   });
 
   test('the deploy targets are written to SSM Parameter Store as the workflow reads them', () => {
     const params = Object.fromEntries(resources(ci, 'aws_ssm_parameter').map((p) => [String(p.name), p]));
     expect(Object.keys(params).sort()).toEqual(
-      ['api-url', 'artifact-bucket', 'distribution-id', 'instance-id', 'release-parameter', 'site-bucket', 'site-url'].map((n) => `/chat/prod/${n}`).sort(),
+      ['api-url', 'artifact-bucket', 'distribution-id', 'instance-id', 'release-parameter', 'site-bucket', 'site-url']
+        .map((n) => `/chat/prod/${n}`)
+        .sort(),
     );
     // The pointer's name, from the compute stack where the pointer is created (names.releaseParameterName).
     expect(params['/chat/prod/release-parameter']!.value).toMatch(/^\$\{data\.terraform_remote_state\.[^}]*release-pointer[^}]*name\}$/);
@@ -62,13 +68,26 @@ describe('ci stack', () => {
     const grants = policy.flatMap((s) => asList(s.Action).map((a) => [a, asList(s.Resource)] as const));
     expect(policy.every((s) => s.Effect === 'Allow')).toBe(true);
     expect(grants.map(([a]) => a).sort()).toEqual(
-      ['ssm:GetParameters', 's3:PutObject', 's3:ListBucket', 's3:PutObject', 'ssm:SendCommand', 'ssm:GetCommandInvocation', 'ssm:GetParameter', 'ssm:PutParameter', 's3:PutObjectTagging', 's3:DeleteObjectTagging'].sort(),
+      [
+        'ssm:GetParameters',
+        's3:PutObject',
+        's3:ListBucket',
+        's3:PutObject',
+        'ssm:SendCommand',
+        'ssm:GetCommandInvocation',
+        'ssm:GetParameter',
+        'ssm:PutParameter',
+        's3:PutObjectTagging',
+        's3:DeleteObjectTagging',
+      ].sort(),
     );
     const byAction = (a: string) => grants.filter(([x]) => x === a).flatMap(([, r]) => r);
     // The seven targets, and server-group, which exists only with CHAT_INSTANCES ≥ 2 (read-targets.sh asks for it).
     expect(byAction('ssm:GetParameters')).toHaveLength(8);
     // Only the release pointer may be written, after a healthy release.
-    expect(byAction('ssm:PutParameter')).toEqual([expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]*release-pointer[^}]*arn\}$/)]);
+    expect(byAction('ssm:PutParameter')).toEqual([
+      expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]*release-pointer[^}]*arn\}$/),
+    ]);
     for (const r of byAction('ssm:GetParameters').slice(0, 7)) expect(r).toMatch(/^\$\{aws_ssm_parameter\.target-[a-z-]+\.arn\}$/);
     expect(byAction('ssm:GetParameters')[7]).toMatch(/^arn:aws:ssm:us-east-1:\$\{[^}]+\}:parameter\/chat\/prod\/server-group$/);
     expect(byAction('s3:PutObject')).toEqual([
@@ -78,7 +97,9 @@ describe('ci stack', () => {
     expect(byAction('s3:ListBucket')).toEqual([expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]*site[^}]*arn\}$/)]);
     expect(byAction('ssm:SendCommand')).toEqual([
       'arn:aws:ssm:us-east-1::document/AWS-RunShellScript',
-      expect.stringMatching(/^arn:aws:ec2:us-east-1:\$\{data\.aws_caller_identity\.account\.account_id\}:instance\/\$\{data\.terraform_remote_state\.[^}]*instance[^}]*\}$/),
+      expect.stringMatching(
+        /^arn:aws:ec2:us-east-1:\$\{data\.aws_caller_identity\.account\.account_id\}:instance\/\$\{data\.terraform_remote_state\.[^}]*instance[^}]*\}$/,
+      ),
     ]);
     // GetCommandInvocation supports no resource-level permission; it is the only "*" the role has.
     for (const [action, rs] of grants) {

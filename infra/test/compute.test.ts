@@ -28,7 +28,9 @@ function ingressRules(json: string): Rule[] {
 /** Whether the release pipeline ships through SSM Run Command (what AmazonSSMManagedInstanceCore is kept for). */
 function pipelineUsesRunCommand(): boolean {
   const root = path.resolve(__dirname, '../..');
-  const dirs = ['.github/workflows', 'deploy', 'deploy/ci', 'release', 'release/ci', 'infra/scripts'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+  const dirs = ['.github/workflows', 'deploy', 'deploy/ci', 'release', 'release/ci', 'infra/scripts']
+    .map((d) => path.join(root, d))
+    .filter((d) => fs.existsSync(d));
   return dirs.some((d) =>
     fs.readdirSync(d).some((f) => {
       const file = path.join(d, f);
@@ -47,7 +49,10 @@ describe('compute stack', () => {
 
   test('one free-tier instance (t3.micro) with standard CPU credits', () => {
     expect(resources(compute, 'aws_instance')).toHaveLength(1);
-    expect(compute).toHaveResourceWithProperties(Instance, { instance_type: 't3.micro', credit_specification: { cpu_credits: 'standard' } });
+    expect(compute).toHaveResourceWithProperties(Instance, {
+      instance_type: 't3.micro',
+      credit_specification: { cpu_credits: 'standard' },
+    });
     expect(synthAll({ instanceType: 't2.micro' }).json.compute).toHaveResourceWithProperties(Instance, { instance_type: 't2.micro' });
   });
 
@@ -71,7 +76,9 @@ describe('compute stack', () => {
   });
 
   test('the security group opens only the app port, and no stack opens port 22 anywhere', () => {
-    expect(ingressRules(compute)).toEqual([expect.objectContaining({ from_port: 3000, to_port: 3000, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] })]);
+    expect(ingressRules(compute)).toEqual([
+      expect.objectContaining({ from_port: 3000, to_port: 3000, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }),
+    ]);
     expect(ingressRules(synthAll({ appPort: 80 }).json.compute)).toEqual([expect.objectContaining({ from_port: 80, to_port: 80 })]);
     for (const cloudfront of [false, true]) {
       const all = synthAll({ cloudfront }).json;
@@ -100,16 +107,42 @@ describe('compute stack', () => {
     }
     expect([...byAction.keys()].sort()).toEqual(
       [
-        'dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
-        's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'ssm:GetParameter',
-        'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage',
+        'dynamodb:BatchGetItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        's3:DeleteObject',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+        'ssm:GetParameter',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+        'sqs:SendMessage',
       ].sort(),
     );
     const remote = (key: string) => expect.stringMatching(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.[^}]*${key}[^}]*\\}`));
-    for (const a of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes']) {
+    for (const a of [
+      'sqs:SendMessage',
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:GetQueueAttributes',
+    ]) {
       expect(byAction.get(a)).toEqual([remote('aws_sqs_queuequeuearn')]);
     }
-    for (const a of ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:UpdateItem']) {
+    for (const a of [
+      'dynamodb:PutItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:DescribeTable',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]) {
       expect(byAction.get(a)).toEqual([remote('aws_dynamodb_tablehistoryarn')]);
     }
     expect(byAction.get('s3:ListBucket')).toEqual([remote('uploads_bucket')]);
@@ -125,7 +158,7 @@ describe('compute stack', () => {
     }
   });
 
-  test('no unused managed policy: only SSM core (Session Manager, the pipeline\'s Run Command); the CloudWatch agent gets its least set inline', () => {
+  test("no unused managed policy: only SSM core (Session Manager, the pipeline's Run Command); the CloudWatch agent gets its least set inline", () => {
     const attached = resources(compute, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
     expect(attached).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore']);
     // SSM core is used: the release is shipped through SSM Run Command.
@@ -135,8 +168,10 @@ describe('compute stack', () => {
     const agent = resources(compute, 'aws_iam_role_policy').find((p) => p.name === 'cloudwatch-agent')!;
     const [logs, metrics] = statements(agent.policy);
     expect(asList(logs!.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
-    const group = (name: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_log_group\\.monitoring_${name}_[0-9A-F]+\\.arn\\}$`));
-    const streams = (name: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_log_group\\.monitoring_${name}_[0-9A-F]+\\.arn\\}:\\*$`));
+    const group = (name: string) =>
+      expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_log_group\\.monitoring_${name}_[0-9A-F]+\\.arn\\}$`));
+    const streams = (name: string) =>
+      expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_log_group\\.monitoring_${name}_[0-9A-F]+\\.arn\\}:\\*$`));
     expect(asList(logs!.Resource)).toEqual([group('server-logs'), streams('server-logs'), group('metrics-logs'), streams('metrics-logs')]);
     expect(metrics).toEqual({
       Sid: 'AgentMetrics',
@@ -150,7 +185,9 @@ describe('compute stack', () => {
 
   test('the instance boots only once its subnet routes to the internet (user data downloads Node)', () => {
     const instance = only(compute, 'aws_instance');
-    expect(instance.depends_on).toEqual(expect.arrayContaining(['aws_route_table_association.public-routes-subnet', 'aws_internet_gateway.internet-gateway']));
+    expect(instance.depends_on).toEqual(
+      expect.arrayContaining(['aws_route_table_association.public-routes-subnet', 'aws_internet_gateway.internet-gateway']),
+    );
   });
 
   test('the Elastic IP is on the network interface before the instance boots (network from the first second)', () => {
@@ -162,12 +199,16 @@ describe('compute stack', () => {
   });
 
   test('the subnet is in the alphabetically first zone offering the type (deterministic)', () => {
-    expect(String(only(compute, 'aws_subnet').availability_zone)).toBe('${element(sort(data.aws_ec2_instance_type_offerings.instance-type-azs.locations), 0)}');
+    expect(String(only(compute, 'aws_subnet').availability_zone)).toBe(
+      '${element(sort(data.aws_ec2_instance_type_offerings.instance-type-azs.locations), 0)}',
+    );
   });
 
   test('a Graviton type gets the arm64 AMI; t2 gets no EBS-optimized flag', () => {
     const arm = synthAll({ instanceType: 't4g.micro' }).json.compute;
-    expect(arm).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64' });
+    expect(arm).toHaveDataSourceWithProperties(DataAwsSsmParameter, {
+      name: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+    });
     expect(arm).toHaveResourceWithProperties(Instance, { instance_type: 't4g.micro', ebs_optimized: true });
   });
 
@@ -178,7 +219,9 @@ describe('compute stack', () => {
   });
 
   test('only superseded release bundles expire: the current one stays for a replacement instance', () => {
-    const rules = resources(compute, 'aws_s3_bucket_lifecycle_configuration').flatMap((r) => r.rule as { id: string; filter: unknown[]; expiration?: unknown }[]);
+    const rules = resources(compute, 'aws_s3_bucket_lifecycle_configuration').flatMap(
+      (r) => r.rule as { id: string; filter: unknown[]; expiration?: unknown }[],
+    );
     expect(rules.filter((r) => r.expiration)).toEqual([
       expect.objectContaining({ filter: [{ tag: [{ key: 'chat-release', value: 'superseded' }] }], expiration: [{ days: 30 }] }),
     ]);
@@ -203,9 +246,9 @@ describe('compute stack', () => {
     }
     // The only terraform interpolations are the settings: a stray one would be a shell variable terraform ate.
     const interpolations = renderedUserData(compute).match(/\$\{[^}]*\}/g) ?? [];
-    expect(interpolations.filter((i) => !i.startsWith('${data.terraform_remote_state.') && !i.startsWith('${data.aws_caller_identity.'))).toEqual([
-      '${aws_s3_bucket.artifacts_bucket_A41425E9.bucket}',
-    ]);
+    expect(
+      interpolations.filter((i) => !i.startsWith('${data.terraform_remote_state.') && !i.startsWith('${data.aws_caller_identity.')),
+    ).toEqual(['${aws_s3_bucket.artifacts_bucket_A41425E9.bucket}']);
   });
 
   test('user data installs the Node version .nvmrc pins, checked against the checksums pinned in the repo', () => {
@@ -242,7 +285,9 @@ describe('compute stack', () => {
     expect(ud).toMatch(/Environment="QUEUE_URL=\$\{data\.terraform_remote_state\.[^}]*aws_sqs_queuequeueurl[^}]*\}"/);
     expect(ud).toMatch(/Environment="TABLE_NAME=\$\{data\.terraform_remote_state\.[^}]*aws_dynamodb_tablehistoryname[^}]*\}"/);
     expect(ud).toMatch(/Environment="UPLOADS_BUCKET=\$\{data\.terraform_remote_state\.[^}]*uploads_bucket[^}]*bucket[^}]*\}"/);
-    expect(ud).toMatch(/Environment="CORS_ORIGINS=http:\/\/chat-site-\$\{data\.aws_caller_identity\.account\.account_id\}-us-east-1\.s3-website-us-east-1\.amazonaws\.com"/);
+    expect(ud).toMatch(
+      /Environment="CORS_ORIGINS=http:\/\/chat-site-\$\{data\.aws_caller_identity\.account\.account_id\}-us-east-1\.s3-website-us-east-1\.amazonaws\.com"/,
+    );
     expect(ud).not.toContain('TRUST_PROXY');
     // Behind CloudFront: one origin for site and API, and the client address from its X-Forwarded-For hop.
     const udCf = renderedUserData(synthAll({ cloudfront: true }).json.compute);

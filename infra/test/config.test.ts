@@ -20,8 +20,15 @@ describe('configuration', () => {
       CHAT_UPLOAD_EXPIRY_DAYS: '14',
     });
     expect(c).toMatchObject({
-      region: 'eu-central-1', prefix: 'mychat', githubRepo: 'me/chat', alertEmail: 'me@example.org', budgetUsd: 2,
-      cloudfront: true, pointInTimeRecovery: true, dynamoBilling: 'on-demand', uploadExpiryDays: 14,
+      region: 'eu-central-1',
+      prefix: 'mychat',
+      githubRepo: 'me/chat',
+      alertEmail: 'me@example.org',
+      budgetUsd: 2,
+      cloudfront: true,
+      pointInTimeRecovery: true,
+      dynamoBilling: 'on-demand',
+      uploadExpiryDays: 14,
     });
   });
 
@@ -61,7 +68,6 @@ describe('configuration', () => {
     expect(() => nodeRelease(pinnedNodeVersion())).not.toThrow();
     expect(DEFAULTS.nodeVersion).toBe(pinnedNodeVersion());
   });
-
 
   test('website endpoints use the region’s separator', () => {
     expect(websiteHost('b', 'us-east-1')).toBe('b.s3-website-us-east-1.amazonaws.com');

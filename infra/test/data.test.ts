@@ -128,7 +128,12 @@ describe('data stack', () => {
     const expiring = synthAll({ uploadExpiryDays: 30 }).json.data;
     expect(expiring).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
       rule: expect.arrayContaining([
-        expect.objectContaining({ id: 'expire-old-objects', status: 'Enabled', filter: [{ prefix: 'rooms/' }], expiration: [{ days: 30 }] }),
+        expect.objectContaining({
+          id: 'expire-old-objects',
+          status: 'Enabled',
+          filter: [{ prefix: 'rooms/' }],
+          expiration: [{ days: 30 }],
+        }),
       ]),
     });
   });
@@ -137,7 +142,12 @@ describe('data stack', () => {
     for (const json of [data, synthAll({ uploadExpiryDays: 30 }).json.data]) {
       expect(json).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
         rule: expect.arrayContaining([
-          expect.objectContaining({ id: 'expire-unsent-uploads', status: 'Enabled', filter: [{ prefix: PENDING_UPLOAD_PREFIX }], expiration: [{ days: 1 }] }),
+          expect.objectContaining({
+            id: 'expire-unsent-uploads',
+            status: 'Enabled',
+            filter: [{ prefix: PENDING_UPLOAD_PREFIX }],
+            expiration: [{ days: 1 }],
+          }),
         ]),
       });
     }

@@ -58,20 +58,37 @@ beforeAll(async () => {
   await s3.send(
     new PutBucketPolicyCommand({
       Bucket: SITE,
-      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'PublicReadObjects', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${SITE}/*` }] }),
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'PublicReadObjects', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${SITE}/*` },
+        ],
+      }),
     }),
   );
   await ssm.send(new PutParameterCommand({ Name: POINTER, Type: 'String', Value: 'none' }));
   const ec2 = new EC2Client({ ...aws, endpoint: moto.endpoint });
-  const instanceId = (await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12345678', MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }))).Instances![0]!.InstanceId!;
+  const instanceId = (
+    await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12345678', MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }))
+  ).Instances![0]!.InstanceId!;
   ec2.destroy();
   siteUrl = `${moto.endpoint}/${SITE}`;
   const outputs = path.join(work, 'outputs');
   fs.mkdirSync(outputs);
-  const o = (values: Record<string, string>) => JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value }])));
-  fs.writeFileSync(path.join(outputs, 'chat-data.json'), o({ AWS_REGION: MOTO_REGION, UPLOADS_BUCKET: bucketName('chat', 'uploads', ACCOUNT, MOTO_REGION) }));
-  fs.writeFileSync(path.join(outputs, 'chat-compute.json'), o({ INSTANCE_ID: instanceId, ARTIFACT_BUCKET: ARTIFACTS, RELEASE_PARAMETER: POINTER }));
-  fs.writeFileSync(path.join(outputs, 'chat-web.json'), o({ SITE_URL: siteUrl, API_URL: server.url, SITE_BUCKET: SITE, DISTRIBUTION_ID: '' }));
+  const o = (values: Record<string, string>) =>
+    JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value }])));
+  fs.writeFileSync(
+    path.join(outputs, 'chat-data.json'),
+    o({ AWS_REGION: MOTO_REGION, UPLOADS_BUCKET: bucketName('chat', 'uploads', ACCOUNT, MOTO_REGION) }),
+  );
+  fs.writeFileSync(
+    path.join(outputs, 'chat-compute.json'),
+    o({ INSTANCE_ID: instanceId, ARTIFACT_BUCKET: ARTIFACTS, RELEASE_PARAMETER: POINTER }),
+  );
+  fs.writeFileSync(
+    path.join(outputs, 'chat-web.json'),
+    o({ SITE_URL: siteUrl, API_URL: server.url, SITE_BUCKET: SITE, DISTRIBUTION_ID: '' }),
+  );
 
   const site = path.join(work, 'site');
   fs.mkdirSync(site);
@@ -110,7 +127,17 @@ test('deploy (terraform stand-in): checks, builds, bundles, applies in order, sh
   expect(r.out).toContain('Chat: ' + siteUrl);
   expect(r.code).toBe(0);
   // The steps, in this order.
-  const order = ['credentials', '[1/6] Build', '[2/6] Apply', '[3/6] Bundle and ship release', '[4/6] Wait for the API', '[5/6] Publish the site', '[6/6] Wait until site and API', 'smoke test passed', 'Chat: '];
+  const order = [
+    'credentials',
+    '[1/6] Build',
+    '[2/6] Apply',
+    '[3/6] Bundle and ship release',
+    '[4/6] Wait for the API',
+    '[5/6] Publish the site',
+    '[6/6] Wait until site and API',
+    'smoke test passed',
+    'Chat: ',
+  ];
   const at = order.map((s) => r.out.indexOf(s));
   expect(at.every((i) => i >= 0)).toBe(true);
   expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -119,7 +146,9 @@ test('deploy (terraform stand-in): checks, builds, bundles, applies in order, sh
   expect(r.out).toMatch(/bundle: \S+server\.tgz/);
   expect(r.out).toMatch(/ship-server: released [0-9a-f]{40}/);
   // init + apply per stack, data → compute → web → budget (no repository configured: no ci stack), then the outputs.
-  const applied = lines(tfLog).filter((l) => / apply /.test(l)).map((l) => /stacks\/([\w-]+)/.exec(l)![1]);
+  const applied = lines(tfLog)
+    .filter((l) => / apply /.test(l))
+    .map((l) => /stacks\/([\w-]+)/.exec(l)![1]);
   expect(applied).toEqual(['chat-data', 'chat-compute', 'chat-web', 'chat-budget']);
   // The release went out the pipeline's way: bundle and release.sh under its SHA, one SSM command, then the pointer.
   const sha = (await ssm.send(new GetParameterCommand({ Name: POINTER }))).Parameter!.Value!;
@@ -150,13 +179,22 @@ test('deploy stops before any change when a check fails (terraform stand-in reco
   const s3control = new S3ControlClient({ ...aws, endpointProvider: fixedEndpoint(moto.endpoint) });
   const tfBefore = lines(tfLog).length;
   const npmBefore = lines(npmLog).length;
-  await s3control.send(new PutPublicAccessBlockCommand({ AccountId: ACCOUNT, PublicAccessBlockConfiguration: { BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
+  await s3control.send(
+    new PutPublicAccessBlockCommand({
+      AccountId: ACCOUNT,
+      PublicAccessBlockConfiguration: { BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    }),
+  );
   try {
     const r = await deploy();
     expect(r.out).toMatch(/FAIL +public site bucket/);
     expect(r.out).toContain('Preflight failed: nothing was changed.');
     expect(r.code).toBe(1);
-    expect(lines(tfLog).slice(tfBefore).filter((l) => !l.startsWith('version'))).toEqual([]);
+    expect(
+      lines(tfLog)
+        .slice(tfBefore)
+        .filter((l) => !l.startsWith('version')),
+    ).toEqual([]);
     expect(lines(npmLog)).toHaveLength(npmBefore);
   } finally {
     await s3control.send(new DeletePublicAccessBlockCommand({ AccountId: ACCOUNT }));

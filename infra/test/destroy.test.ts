@@ -8,7 +8,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CreateBucketCommand, DeleteBucketCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '@chat/local-aws';
@@ -48,14 +55,21 @@ beforeAll(async () => {
   await dynamodb.send(
     new CreateTableCommand({
       TableName: tableName('chat'),
-      KeySchema: [{ AttributeName: 'room', KeyType: 'HASH' }, { AttributeName: 'seq', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'room', AttributeType: 'S' }, { AttributeName: 'seq', AttributeType: 'S' }],
+      KeySchema: [
+        { AttributeName: 'room', KeyType: 'HASH' },
+        { AttributeName: 'seq', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'room', AttributeType: 'S' },
+        { AttributeName: 'seq', AttributeType: 'S' },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
   const outputs = path.join(work, 'outputs');
   fs.mkdirSync(outputs);
-  const o = (values: Record<string, string>) => JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value }])));
+  const o = (values: Record<string, string>) =>
+    JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value }])));
   fs.writeFileSync(path.join(outputs, 'chat-data.json'), o({ UPLOADS_BUCKET: bucket('uploads') }));
   fs.writeFileSync(path.join(outputs, 'chat-compute.json'), o({ ARTIFACT_BUCKET: bucket('artifacts') }));
   fs.writeFileSync(path.join(outputs, 'chat-web.json'), o({ SITE_BUCKET: bucket('site') }));
@@ -81,7 +95,11 @@ test('destroy (terraform stand-in): empties every bucket, destroys in reverse or
     const left = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket(role) }));
     expect([...(left.Versions ?? []), ...(left.DeleteMarkers ?? [])]).toEqual([]);
   }
-  const destroyed = fs.readFileSync(env.TF_STANDIN_LOG!, 'utf8').split('\n').filter((l) => / destroy /.test(l)).map((l) => /stacks\/([\w-]+)/.exec(l)![1]);
+  const destroyed = fs
+    .readFileSync(env.TF_STANDIN_LOG!, 'utf8')
+    .split('\n')
+    .filter((l) => / destroy /.test(l))
+    .map((l) => /stacks\/([\w-]+)/.exec(l)![1]);
   expect(destroyed).toEqual(['chat-budget', 'chat-ci', 'chat-web', 'chat-compute', 'chat-data']);
   // The stand-in removed nothing, so everything is still there and billing: said, and a failure.
   expect(r.out).toContain('Still there (and billing):');

@@ -105,7 +105,12 @@ test('with an expired SSO session it says how to log in again', async () => {
   const name = require('node:crypto').createHash('sha1').update('corp').digest('hex');
   fs.writeFileSync(
     path.join(cache, `${name}.json`),
-    JSON.stringify({ startUrl: 'https://example.awsapps.com/start', region: 'us-east-1', accessToken: 'old', expiresAt: new Date(Date.now() - 3600_000).toISOString() }),
+    JSON.stringify({
+      startUrl: 'https://example.awsapps.com/start',
+      region: 'us-east-1',
+      accessToken: 'old',
+      expiresAt: new Date(Date.now() - 3600_000).toISOString(),
+    }),
   );
   const r = await check(cleanEnv({ AWS_CONFIG_FILE: config, AWS_PROFILE: 'chat-sso' }));
   expect(r.out).toMatch(/FAIL +credentials +the SSO session of profile chat-sso has expired/);
@@ -126,7 +131,12 @@ test('account-level Block Public Access fails website mode with the CloudFront f
   await s3control.send(
     new PutPublicAccessBlockCommand({
       AccountId: ACCOUNT,
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
     }),
   );
   try {

@@ -33,7 +33,8 @@ describe('CHAT_INSTANCES', () => {
   test('default 1: exactly the single instance, no load balancer, group, cache or extra rules in any stack', () => {
     for (const cloudfront of [false, true]) {
       const { json } = synthAll({ cloudfront });
-      for (const name of STACK_ORDER) for (const type of SCALE_OUT_TYPES) expect([name, type, resources(json[name], type).length]).toEqual([name, type, 0]);
+      for (const name of STACK_ORDER)
+        for (const type of SCALE_OUT_TYPES) expect([name, type, resources(json[name], type).length]).toEqual([name, type, 0]);
       expect(resources(json.compute, 'aws_instance')).toHaveLength(1);
       expect(resources(json.compute, 'aws_subnet')).toHaveLength(1);
     }
@@ -98,13 +99,23 @@ describe('CHAT_INSTANCES=2', () => {
     expect(userData).toMatch(/Environment="QUEUE_URL=\$\{data\.terraform_remote_state\.[^}]*aws_sqs_queuequeueurl[^}]*\}"/);
     // The instances' role may read that pointer and the bundles (one role for the single instance and the group).
     const policy = statements(resources(compute, 'aws_iam_role_policy').find((r) => r.name === 'chat-server-data')!.policy);
-    expect(policy).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Sid: 'ReleasePointer', Action: 'ssm:GetParameter', Resource: '${aws_ssm_parameter.release-pointer.arn}' }),
-      expect.objectContaining({ Sid: 'ReleaseBundles', Action: 's3:GetObject' }),
-    ]));
+    expect(policy).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Sid: 'ReleasePointer',
+          Action: 'ssm:GetParameter',
+          Resource: '${aws_ssm_parameter.release-pointer.arn}',
+        }),
+        expect.objectContaining({ Sid: 'ReleaseBundles', Action: 's3:GetObject' }),
+      ]),
+    );
     // A server boots once the subnet routes out and the log groups its agent writes to exist.
     expect(only(compute, 'aws_autoscaling_group').depends_on).toEqual(
-      expect.arrayContaining(['aws_route_table_association.public-routes-subnet', 'aws_internet_gateway.internet-gateway', expect.stringMatching(/^aws_cloudwatch_log_group\./)]),
+      expect.arrayContaining([
+        'aws_route_table_association.public-routes-subnet',
+        'aws_internet_gateway.internet-gateway',
+        expect.stringMatching(/^aws_cloudwatch_log_group\./),
+      ]),
     );
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chat-userdata-')), 'user-data.sh');
     fs.writeFileSync(file, userData);
@@ -114,7 +125,10 @@ describe('CHAT_INSTANCES=2', () => {
   test('the EC2 alarms and dashboard watch the group (there is no single instance id)', () => {
     const alarms = resources(compute, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'AWS/EC2');
     expect(alarms.length).toBeGreaterThan(0);
-    for (const a of alarms) expect(a.dimensions).toEqual({ AutoScalingGroupName: expect.stringMatching(/^\$\{aws_autoscaling_group\.scale-out_servers-group[^}]*\.name\}$/) });
+    for (const a of alarms)
+      expect(a.dimensions).toEqual({
+        AutoScalingGroupName: expect.stringMatching(/^\$\{aws_autoscaling_group\.scale-out_servers-group[^}]*\.name\}$/),
+      });
     expect(String(only(compute, 'aws_cloudwatch_dashboard').dashboard_body)).toContain('AutoScalingGroupName');
   });
 
@@ -155,11 +169,19 @@ describe('CHAT_INSTANCES=2', () => {
 
   test('security groups: the cache only from the servers, the servers’ app port only from the ALB, the ALB on 80', () => {
     const cache = rule(compute, 'aws_vpc_security_group_ingress_rule', 'Valkey from the chat servers');
-    expect(cache).toMatchObject({ from_port: 6379, to_port: 6379, referenced_security_group_id: '${aws_security_group.app-security-group.id}' });
+    expect(cache).toMatchObject({
+      from_port: 6379,
+      to_port: 6379,
+      referenced_security_group_id: '${aws_security_group.app-security-group.id}',
+    });
     expect(cache['cidr_ipv4']).toBeUndefined();
     const fromAlb = rule(compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTP from the load balancer');
     expect(fromAlb).toMatchObject({ from_port: 3000, referenced_security_group_id: expect.stringContaining('alb-security-group') });
-    expect(rule(compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTP and Socket.IO')).toMatchObject({ from_port: 80, to_port: 80, cidr_ipv4: '0.0.0.0/0' });
+    expect(rule(compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTP and Socket.IO')).toMatchObject({
+      from_port: 80,
+      to_port: 80,
+      cidr_ipv4: '0.0.0.0/0',
+    });
     expect(rule(compute, 'aws_vpc_security_group_egress_rule', 'To Valkey (Socket.IO adapter)')).toMatchObject({ from_port: 6379 });
     // The servers' own group is still reachable from nowhere else: its inline rule is the app port.
     for (const r of [...resources(compute, 'aws_vpc_security_group_ingress_rule')]) expect(r['from_port']).not.toBe(22);
@@ -170,7 +192,9 @@ describe('CHAT_INSTANCES=2', () => {
     const albIn = rule(both.compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTP and Socket.IO');
     expect(albIn['cidr_ipv4']).toBeUndefined();
     expect(albIn['prefix_list_id']).toBe('${data.aws_ec2_managed_prefix_list.cloudfront-origin-facing.id}');
-    const origins = (only(both.web, 'aws_cloudfront_distribution').origin as Record<string, unknown>[]).find((o) => o['origin_id'] === 'server')!;
+    const origins = (only(both.web, 'aws_cloudfront_distribution').origin as Record<string, unknown>[]).find(
+      (o) => o['origin_id'] === 'server',
+    )!;
     expect(origins['domain_name']).toMatch(/scale-out_alb.*dns_name|dns_name/);
     expect(origins['custom_origin_config']).toMatchObject({ http_port: 80 });
     expect(String(Object.values(parse(both.compute).locals ?? {})[0])).toContain('Environment="TRUST_PROXY=2"');
@@ -190,7 +214,9 @@ describe('CHAT_INSTANCES=2', () => {
     expect(list.find((s) => s.Sid === 'FindServers')!.Resource).toBe('*');
     expect(resources(json.ci, 'aws_ssm_parameter').map((p) => String(p.name))).toContain('/chat/prod/server-group');
     expect(compute).toHaveResourceWithProperties(LaunchTemplate, {
-      tag_specifications: expect.arrayContaining([expect.objectContaining({ resource_type: 'instance', tags: expect.objectContaining({ 'chat-role': 'server' }) })]),
+      tag_specifications: expect.arrayContaining([
+        expect.objectContaining({ resource_type: 'instance', tags: expect.objectContaining({ 'chat-role': 'server' }) }),
+      ]),
     });
   });
 });
@@ -213,9 +239,18 @@ describe('CHAT_CERTIFICATE_ARN: HTTPS on the load balancer', () => {
     expect(json.compute).toHaveResourceWithProperties(LbListener, {
       port: 80,
       protocol: 'HTTP',
-      default_action: [expect.objectContaining({ type: 'redirect', redirect: expect.objectContaining({ protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' }) })],
+      default_action: [
+        expect.objectContaining({
+          type: 'redirect',
+          redirect: expect.objectContaining({ protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' }),
+        }),
+      ],
     });
-    expect(rule(json.compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTPS and Socket.IO')).toMatchObject({ from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0' });
+    expect(rule(json.compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTPS and Socket.IO')).toMatchObject({
+      from_port: 443,
+      to_port: 443,
+      cidr_ipv4: '0.0.0.0/0',
+    });
     expect(rule(json.compute, 'aws_vpc_security_group_ingress_rule', 'HTTP, redirected to HTTPS')).toMatchObject({ from_port: 80 });
   });
 
@@ -250,7 +285,9 @@ describe('CHAT_CERTIFICATE_ARN: HTTPS on the load balancer', () => {
     expect(refused({ ...env, CHAT_CLOUDFRONT: 'true' })).toMatch(/set one of them/);
     expect(refused({ ...env, CHAT_DOMAIN: '' })).toMatch(/needs CHAT_DOMAIN/);
     expect(refused({ ...env, CHAT_REGION: 'eu-west-1' })).toMatch(/issued in eu-west-1/);
-    expect(refused({ ...env, CHAT_CERTIFICATE_ARN: 'arn:aws:iam::123456789012:server-certificate/x' })).toMatch(/not an ACM certificate ARN/);
+    expect(refused({ ...env, CHAT_CERTIFICATE_ARN: 'arn:aws:iam::123456789012:server-certificate/x' })).toMatch(
+      /not an ACM certificate ARN/,
+    );
     expect(refused({ ...env, CHAT_DOMAIN: 'https://chat.example.com' })).toMatch(/not a host name/);
     expect(refused({ CHAT_INSTANCES: '2', CHAT_DOMAIN: 'chat.example.com' })).toMatch(/only with certificateArn/);
   });

@@ -26,7 +26,13 @@ describe('synth', () => {
     try {
       const tf = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'chat-compute', 'cdk.tf.json'), 'utf8'));
       expect(tf.terraform.backend.s3).toEqual(
-        expect.objectContaining({ bucket: 'my-tf-state', key: 'chat/compute.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true }),
+        expect.objectContaining({
+          bucket: 'my-tf-state',
+          key: 'chat/compute.tfstate',
+          region: 'eu-west-1',
+          encrypt: true,
+          use_lockfile: true,
+        }),
       );
       // Cross-stack lookups follow the producing stack's backend.
       expect(JSON.stringify(tf.data.terraform_remote_state)).toContain('chat/data.tfstate');

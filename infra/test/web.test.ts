@@ -30,7 +30,12 @@ describe('web stack (default: S3 website hosting)', () => {
   test('CORS on the uploads bucket admits only the site origin, only for the presigned POST', () => {
     expect(web).toHaveResourceWithProperties(S3BucketCorsConfiguration, {
       bucket: expect.stringMatching(/^\$\{data\.terraform_remote_state\..*uploads_bucket.*id\}$/),
-      cors_rule: [expect.objectContaining({ allowed_origins: ['http://${aws_s3_bucket_website_configuration.site-website.website_endpoint}'], allowed_methods: ['POST'] })],
+      cors_rule: [
+        expect.objectContaining({
+          allowed_origins: ['http://${aws_s3_bucket_website_configuration.site-website.website_endpoint}'],
+          allowed_methods: ['POST'],
+        }),
+      ],
     });
   });
 
@@ -114,7 +119,12 @@ describe('web stack with CloudFront (flag)', () => {
     expect(out.API_URL!.value).toBe(out.SITE_URL!.value);
     expect(out.DISTRIBUTION_ID!.value).toBe('${aws_cloudfront_distribution.distribution.id}');
     expect(web).toHaveResourceWithProperties(S3BucketCorsConfiguration, {
-      cors_rule: [expect.objectContaining({ allowed_origins: ['https://${aws_cloudfront_distribution.distribution.domain_name}'], allowed_methods: ['POST'] })],
+      cors_rule: [
+        expect.objectContaining({
+          allowed_origins: ['https://${aws_cloudfront_distribution.distribution.domain_name}'],
+          allowed_methods: ['POST'],
+        }),
+      ],
     });
   });
 });

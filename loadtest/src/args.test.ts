@@ -6,8 +6,31 @@ describe('parseArgs', () => {
   });
 
   it('reads every option, in both --flag value and --flag=value forms', () => {
-    const o = parseArgs(['--target=https://chat.example.com/x', '--scenario', 'rooms', '--users', '20', '--rate=7.5', '--duration', '5', '--no-floor', '--rooms', '4', '--p99', '40']);
-    expect(o).toMatchObject({ target: 'https://chat.example.com', scenario: 'rooms', users: 20, rate: 7.5, duration: 5, floor: false, rooms: 4, p99: 40 });
+    const o = parseArgs([
+      '--target=https://chat.example.com/x',
+      '--scenario',
+      'rooms',
+      '--users',
+      '20',
+      '--rate=7.5',
+      '--duration',
+      '5',
+      '--no-floor',
+      '--rooms',
+      '4',
+      '--p99',
+      '40',
+    ]);
+    expect(o).toMatchObject({
+      target: 'https://chat.example.com',
+      scenario: 'rooms',
+      users: 20,
+      rate: 7.5,
+      duration: 5,
+      floor: false,
+      rooms: 4,
+      p99: 40,
+    });
   });
 
   it('--servers N with the moto backend', () => {

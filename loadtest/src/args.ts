@@ -58,7 +58,6 @@ export const USAGE = `Usage: npm run loadtest -- [options]
 
 export class UsageError extends Error {}
 
-
 const DEFAULTS: CliOptions = {
   scenario: 'latency',
   users: 100,
@@ -90,7 +89,8 @@ export function parseArgs(argv: string[]): CliOptions {
   const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = () => inline ?? argv[++i];
     given.add(flag);
     switch (flag) {
@@ -108,7 +108,8 @@ export function parseArgs(argv: string[]): CliOptions {
       }
       case '--scenario': {
         const v = value();
-        if (!SCENARIOS.includes(v as ScenarioName)) throw new UsageError(`--scenario is one of ${SCENARIOS.join(', ')}, got ${v ?? 'nothing'}`);
+        if (!SCENARIOS.includes(v as ScenarioName))
+          throw new UsageError(`--scenario is one of ${SCENARIOS.join(', ')}, got ${v ?? 'nothing'}`);
         o.scenario = v as ScenarioName;
         break;
       }
@@ -175,7 +176,8 @@ export function parseArgs(argv: string[]): CliOptions {
   if (o.backend === 'moto' && !given.has('--p99')) o.p99 = MOTO_P99_MS;
   if (o.backend === 'moto' && !given.has('--rate')) o.rate = Math.min(o.rate, MOTO_RATE);
   if (o.target && o.profile) throw new UsageError('--profile profiles the local server; it cannot be combined with --target');
-  if (o.servers > 1 && (o.target || o.backend !== 'moto')) throw new UsageError('--servers needs --backend moto (the servers share one SQS queue), not --target');
+  if (o.servers > 1 && (o.target || o.backend !== 'moto'))
+    throw new UsageError('--servers needs --backend moto (the servers share one SQS queue), not --target');
   if (o.servers > 1 && o.profile) throw new UsageError('--profile profiles one server; it cannot be combined with --servers');
   if (o.target && backendGiven) throw new UsageError('--backend starts a local server; it cannot be combined with --target');
   return o;

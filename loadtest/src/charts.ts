@@ -55,7 +55,10 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   const x = (v: number) => M.l + ((v - xMin) / (xMax - xMin || 1)) * pw;
   const y = (v: number) => M.t + ph - (v / yMax) * ph;
   const grid = yTicks
-    .map((t) => `<line x1="${M.l}" x2="${M.l + pw}" y1="${y(t)}" y2="${y(t)}" stroke="#e5e5e5"/><text x="${M.l - 6}" y="${y(t) + 4}" font-size="11" text-anchor="end">${fmt(t)}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${M.l}" x2="${M.l + pw}" y1="${y(t)}" y2="${y(t)}" stroke="#e5e5e5"/><text x="${M.l - 6}" y="${y(t) + 4}" font-size="11" text-anchor="end">${fmt(t)}</text>`,
+    )
     .join('');
   const xt = ticks(xMax - xMin, 10)
     .map((t) => t + xMin)
@@ -101,13 +104,19 @@ export function histogramChart(title: string, series: Array<{ name: string; colo
   const yMax = yTicks[yTicks.length - 1]!;
   const y = (v: number) => M.t + ph - (v / yMax) * ph;
   const grid = yTicks
-    .map((t) => `<line x1="${M.l}" x2="${M.l + pw}" y1="${y(t)}" y2="${y(t)}" stroke="#e5e5e5"/><text x="${M.l - 6}" y="${y(t) + 4}" font-size="11" text-anchor="end">${(t * 100).toFixed(0)}%</text>`)
+    .map(
+      (t) =>
+        `<line x1="${M.l}" x2="${M.l + pw}" y1="${y(t)}" y2="${y(t)}" stroke="#e5e5e5"/><text x="${M.l - 6}" y="${y(t) + 4}" font-size="11" text-anchor="end">${(t * 100).toFixed(0)}%</text>`,
+    )
     .join('');
   const decades: number[] = [];
   for (let e = Math.floor(l0); e <= Math.ceil(l1); e++) for (const m of [1, 2, 5]) decades.push(m * Math.pow(10, e));
   const xt = decades
     .filter((v) => v >= lo && v <= hi)
-    .map((v) => `<line x1="${x(v)}" x2="${x(v)}" y1="${M.t}" y2="${M.t + ph}" stroke="#f0f0f0"/><text x="${x(v)}" y="${M.t + ph + 16}" font-size="11" text-anchor="middle">${fmt(v)}</text>`)
+    .map(
+      (v) =>
+        `<line x1="${x(v)}" x2="${x(v)}" y1="${M.t}" y2="${M.t + ph}" stroke="#f0f0f0"/><text x="${x(v)}" y="${M.t + ph + 16}" font-size="11" text-anchor="middle">${fmt(v)}</text>`,
+    )
     .join('');
   const steps = data
     .map((s) => {

@@ -21,7 +21,18 @@ import { readVars, type RunVars } from './vars';
 /** The server's default per-connection limit (RATE_LIMIT_POINTS per RATE_LIMIT_WINDOW_SECONDS). */
 const DEFAULT_LIMIT_PER_S = 30 / 10;
 /** Settings that would switch a local chat server into aws mode or elsewhere; the harness chooses them itself. */
-const SERVER_ENV = ['QUEUE_URL', 'TABLE_NAME', 'UPLOADS_BUCKET', 'AWS_ENDPOINT_URL', 'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'CORS_ORIGINS', 'REDIS_URL'];
+const SERVER_ENV = [
+  'QUEUE_URL',
+  'TABLE_NAME',
+  'UPLOADS_BUCKET',
+  'AWS_ENDPOINT_URL',
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'PUBLIC_URL',
+  'CORS_ORIGINS',
+  'REDIS_URL',
+];
 
 export interface LoadtestResult {
   passed: boolean;
@@ -52,7 +63,9 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
   });
   const perUser = perUserRate(o);
   if (perUser > DEFAULT_LIMIT_PER_S) {
-    log(`warning: each user sends ${perUser.toFixed(2)} msg/s, above the server's default limit of ${DEFAULT_LIMIT_PER_S}/s: expect rate_limited failures (raise --users or lower --rate)`);
+    log(
+      `warning: each user sends ${perUser.toFixed(2)} msg/s, above the server's default limit of ${DEFAULT_LIMIT_PER_S}/s: expect rate_limited failures (raise --users or lower --rate)`,
+    );
   }
 
   const profileDir = o.profile ? join(dir, 'profile') : undefined;
@@ -69,7 +82,7 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
         const moto: MotoBackend = await startMotoBackend(join(dir, 'moto.log'));
         try {
           const server = await startChildServer('chat', chatEnv(moto.env), join(dir, 'moto.server.log'), profileDir);
-          return { url: server.url, cpuSamples: server.cpuSamples, stop: async () => (await server.stop().finally(() => moto.stop())) };
+          return { url: server.url, cpuSamples: server.cpuSamples, stop: async () => await server.stop().finally(() => moto.stop()) };
         } catch (err) {
           await moto.stop();
           throw err;
@@ -87,8 +100,16 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
             throw err;
           });
           try {
-            const server = await startChildServer('chat', chatEnv({ ...moto.env, REDIS_URL: redis.url }), join(dir, 'moto+redis.server.log'));
-            return { url: server.url, cpuSamples: server.cpuSamples, stop: async () => await server.stop().finally(() => Promise.all([moto.stop(), redis.stop()])) };
+            const server = await startChildServer(
+              'chat',
+              chatEnv({ ...moto.env, REDIS_URL: redis.url }),
+              join(dir, 'moto+redis.server.log'),
+            );
+            return {
+              url: server.url,
+              cpuSamples: server.cpuSamples,
+              stop: async () => await server.stop().finally(() => Promise.all([moto.stop(), redis.stop()])),
+            };
           } catch (err) {
             await Promise.all([moto.stop(), redis.stop()]);
             throw err;
@@ -125,16 +146,28 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
     let run;
     try {
       log(`${t.label}: ${o.scenario}, ${vuCount(o)} users, ${o.rate} msg/s for ${o.duration} s against ${server.url}`);
-      run = await runArtillery({ scenarioFile, target: server.url, vars, p99Ms: o.p99, outDir: dir, label: t.label, statsDir, verbose: o.verbose });
+      run = await runArtillery({
+        scenarioFile,
+        target: server.url,
+        vars,
+        p99Ms: o.p99,
+        outDir: dir,
+        label: t.label,
+        statsDir,
+        verbose: o.verbose,
+      });
       servedBy = await server.servedBy?.();
     } finally {
       cpuMs = await server.stop();
     }
-    if (servedBy) log(`${t.label}: ${servedBy.served} of ${servedBy.count} servers served (connections ${JSON.stringify(servedBy.sessions)})`);
+    if (servedBy)
+      log(`${t.label}: ${servedBy.served} of ${servedBy.count} servers served (connections ${JSON.stringify(servedBy.sessions)})`);
     const wallMs = Date.now() - wallStart;
     artilleryFiles.push(run.outputFile);
     const stats = loadStats(statsDir);
-    const sendCpuMs = server.cpuSamples ? cpuBetween(server.cpuSamples, stats.startedAt, stats.startedAt + vars.duration * 1000) : undefined;
+    const sendCpuMs = server.cpuSamples
+      ? cpuBetween(server.cpuSamples, stats.startedAt, stats.startedAt + vars.duration * 1000)
+      : undefined;
     runs.push({
       label: t.label,
       target: server.url,
@@ -152,7 +185,9 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
   const failures = runs.flatMap((r) => [
     ...integrityFailures(r),
     ...r.checks.filter((c) => c.startsWith('fail')).map((c) => `${r.label}: ${c}`),
-    ...(r.artilleryExitCode !== 0 && !r.checks.some((c) => c.startsWith('fail')) ? [`${r.label}: artillery exited with ${r.artilleryExitCode}`] : []),
+    ...(r.artilleryExitCode !== 0 && !r.checks.some((c) => c.startsWith('fail'))
+      ? [`${r.label}: artillery exited with ${r.artilleryExitCode}`]
+      : []),
   ]);
   const passed = failures.length === 0;
   const summary = formatSummary(runs);
@@ -163,7 +198,10 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
     summaryFile,
     `# Load test ${stamp} (${o.scenario})\n\n\`${command}\`\n\n${machine()}\n\n${summary}\n\n${passed ? 'PASS' : `FAIL\n\n${failures.map((f) => `- ${f}`).join('\n')}`}\n`,
   );
-  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ options: o, vars, passed, failures, runs: runs.map((r) => ({ ...r, stats: r.stats.toJSON() })) }, null, 1));
+  writeFileSync(
+    join(dir, 'summary.json'),
+    JSON.stringify({ options: o, vars, passed, failures, runs: runs.map((r) => ({ ...r, stats: r.stats.toJSON() })) }, null, 1),
+  );
   const html = join(dir, 'report.html');
   const png = join(dir, 'report.png');
   const rendered = await writeReport(html, png, runs, {
@@ -172,7 +210,15 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
     scenario: o.scenario,
     startedAt: started,
     machine: machine(),
-    settings: { ...(o.servers > 1 ? { servers: o.servers } : {}), users: o.users, rate: `${o.rate} msg/s`, duration: `${o.duration} s`, ...(o.scenario === 'fanout' ? { senders: o.senders } : {}), ...(o.scenario === 'rooms' ? { rooms: o.rooms } : {}), ...(o.scenario === 'flood' ? { 'flood rate': `${o.floodRate} msg/s` } : {}) },
+    settings: {
+      ...(o.servers > 1 ? { servers: o.servers } : {}),
+      users: o.users,
+      rate: `${o.rate} msg/s`,
+      duration: `${o.duration} s`,
+      ...(o.scenario === 'fanout' ? { senders: o.senders } : {}),
+      ...(o.scenario === 'rooms' ? { rooms: o.rooms } : {}),
+      ...(o.scenario === 'flood' ? { 'flood rate': `${o.floodRate} msg/s` } : {}),
+    },
     passed,
     failures,
   }).catch((err: Error) => {
@@ -196,7 +242,13 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
   log(`report: ${rel(html)}${rendered.png ? `, ${rel(png)}` : ' (no PNG: no Chromium found; set CHROMIUM_PATH)'}`);
   log(`artillery JSON: ${artilleryFiles.map(rel).join(', ')}`);
   log(passed ? 'PASS' : `FAIL\n${failures.map((f) => `  - ${f}`).join('\n')}`);
-  return { passed, failures, runs, dir, files: { summary: summaryFile, html, ...(rendered.png ? { png } : {}), artillery: artilleryFiles } };
+  return {
+    passed,
+    failures,
+    runs,
+    dir,
+    files: { summary: summaryFile, html, ...(rendered.png ? { png } : {}), artillery: artilleryFiles },
+  };
 }
 
 /** A local chat server: loopback only, quiet logs, its own throw-away data directory. */
@@ -208,7 +260,15 @@ export function chatEnv(extra: Record<string, string>): Record<string, string | 
   // Every virtual user comes from this one host: exempt it from the per-address limits (sockets, messages per
   // address), which would otherwise see one client with hundreds of sockets. Per-socket limits still apply.
   const exempt = { ABUSE_EXEMPT_ADDRESSES: '127.0.0.1,::1' };
-  return { ...env, LOG_LEVEL: process.env.LOADTEST_SERVER_LOG_LEVEL ?? 'warn', DATA_DIR: data, ...exempt, ...extra, PORT: '0', HOST: '127.0.0.1' };
+  return {
+    ...env,
+    LOG_LEVEL: process.env.LOADTEST_SERVER_LOG_LEVEL ?? 'warn',
+    DATA_DIR: data,
+    ...exempt,
+    ...extra,
+    PORT: '0',
+    HOST: '127.0.0.1',
+  };
 }
 
 function safeList(dir: string): string[] {

@@ -27,7 +27,12 @@ export async function withRedis(dir: string, label: string): Promise<Redis> {
   return startRedis({ logFile: join(dir, `${label}.redis.log`) });
 }
 
-export async function startScaledOut(count: number, env: Record<string, string | undefined>, dir: string, label: string): Promise<ScaledOut> {
+export async function startScaledOut(
+  count: number,
+  env: Record<string, string | undefined>,
+  dir: string,
+  label: string,
+): Promise<ScaledOut> {
   const redis = await withRedis(dir, label);
   const servers: ChildServer[] = [];
   let lb: LoadBalancer | undefined;
@@ -40,7 +45,9 @@ export async function startScaledOut(count: number, env: Record<string, string |
   try {
     const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
     for (const [i, port] of ports.entries()) {
-      servers.push(await startChildServer('chat', { ...env, REDIS_URL: redis.url, PORT: String(port) }, join(dir, `${label}.server-${i + 1}.log`)));
+      servers.push(
+        await startChildServer('chat', { ...env, REDIS_URL: redis.url, PORT: String(port) }, join(dir, `${label}.server-${i + 1}.log`)),
+      );
     }
     lb = await startHaproxy(ports, { logFile: join(dir, `${label}.haproxy.log`) });
     const balancer = lb;

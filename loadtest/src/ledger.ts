@@ -32,10 +32,7 @@ export type ReceiveResult =
   | { kind: 'duplicate'; duplicate: true; outOfOrder: boolean };
 
 export type AckResult =
-  | { kind: 'ok'; ackMs: number }
-  | { kind: 'rejected'; code: string; ackMs: number }
-  | { kind: 'late' }
-  | { kind: 'unknown' };
+  { kind: 'ok'; ackMs: number } | { kind: 'rejected'; code: string; ackMs: number } | { kind: 'late' } | { kind: 'unknown' };
 
 interface Receiver {
   /** room → time its join was acknowledged */

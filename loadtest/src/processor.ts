@@ -124,11 +124,14 @@ export function sendNext(context: Context, events: Emitter, done: Done): void {
     stopSending(vu);
     return done();
   }
-  setTimeout(() => {
-    send(c, vu, context.sockets[''], events);
-    vu.next++;
-    done();
-  }, Math.max(0, c.startAt + at - performance.now()));
+  setTimeout(
+    () => {
+      send(c, vu, context.sockets[''], events);
+      vu.next++;
+      done();
+    },
+    Math.max(0, c.startAt + at - performance.now()),
+  );
 }
 
 export function stillSending(context: Context, next: (more: boolean) => void): void {

@@ -100,7 +100,14 @@ export function summarizeProfile(p: CpuProfile, top = 15): ProfileSummary {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => ({ name, ms: us / 1000, pct: busyUs > 0 ? (us / busyUs) * 100 : 0 }));
-  return { totalMs: totalUs / 1000, idleMs: idleUs / 1000, gcMs: gcUs / 1000, byPackage: items(pkg), bySelf: items(self), byInclusive: items(incl) };
+  return {
+    totalMs: totalUs / 1000,
+    idleMs: idleUs / 1000,
+    gcMs: gcUs / 1000,
+    byPackage: items(pkg),
+    bySelf: items(self),
+    byInclusive: items(incl),
+  };
 }
 
 function shortUrl(url: string): string {

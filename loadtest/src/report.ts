@@ -23,7 +23,10 @@ function quantileOverTime(run: RunResult, metric: string, q: number): Array<[num
 function ratePerSecond(run: RunResult, metric: string): Array<[number, number]> {
   const secs = run.stats.perSecond.get(metric);
   if (!secs) return [];
-  return [...secs.entries()].filter(([s]) => s >= 0).sort((a, b) => a[0] - b[0]).map(([s, h]) => [s, h.count]);
+  return [...secs.entries()]
+    .filter(([s]) => s >= 0)
+    .sort((a, b) => a[0] - b[0])
+    .map(([s, h]) => [s, h.count]);
 }
 
 export interface ReportMeta {
@@ -110,7 +113,13 @@ ${charts.join('\n')}
 
 /** CHROMIUM_PATH, else the usual system locations, else playwright-core's bundled browser if one is installed. */
 export function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+  ];
   const found = candidates.find((p): p is string => !!p && existsSync(p));
   if (found) return found;
   try {

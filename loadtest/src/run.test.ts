@@ -31,7 +31,13 @@ it('delivers every acknowledged message exactly once, in order, on the floor and
   expect(result.runs.map((r) => r.label)).toEqual(['floor', 'embedded']);
   for (const run of result.runs) {
     const c = (k: string) => run.stats.counters.get(k) ?? 0;
-    expect({ run: run.label, lost: c('chat.lost'), duplicated: c('chat.duplicated'), outOfOrder: c('chat.out_of_order'), failed: c('chat.send_failed') }).toEqual({
+    expect({
+      run: run.label,
+      lost: c('chat.lost'),
+      duplicated: c('chat.duplicated'),
+      outOfOrder: c('chat.out_of_order'),
+      failed: c('chat.send_failed'),
+    }).toEqual({
       run: run.label,
       lost: 0,
       duplicated: 0,

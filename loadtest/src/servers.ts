@@ -68,7 +68,10 @@ export function startChildServer(
   });
 
   return new Promise<ChildServer>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${kind} server did not start within ${STARTUP_TIMEOUT_MS / 1000} s (log: ${logFile})`)), STARTUP_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`${kind} server did not start within ${STARTUP_TIMEOUT_MS / 1000} s (log: ${logFile})`)),
+      STARTUP_TIMEOUT_MS,
+    );
     const fail = (err: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');

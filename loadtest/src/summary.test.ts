@@ -14,8 +14,14 @@ function run(label: string, e2e: number[], counters: Record<string, number> = {}
 }
 
 describe('summary', () => {
-  const floor = run('floor', Array.from({ length: 100 }, () => 1));
-  const embedded = run('embedded', Array.from({ length: 100 }, (_, i) => (i < 99 ? 3 : 30)));
+  const floor = run(
+    'floor',
+    Array.from({ length: 100 }, () => 1),
+  );
+  const embedded = run(
+    'embedded',
+    Array.from({ length: 100 }, (_, i) => (i < 99 ? 3 : 30)),
+  );
 
   it('states each metric relative to the floor run', () => {
     const rows = metricRows([floor, embedded]);
@@ -37,7 +43,12 @@ describe('summary', () => {
     // 10 s window; 100 messages, 300 deliveries.
     expect(f).toMatchObject({ serverCpuPct: 5, cpuMsPerMsg: 5 });
     expect(e).toMatchObject({ serverCpuPct: 15, cpuMsPerMsg: 15, cpuUsPerDelivery: 5000 });
-    expect(formatSummary([{ ...floor, sendCpuMs: 500 }, { ...embedded, sendCpuMs: 1500 }])).toMatch(/\| embedded .*\| 15\.0% +\| 15\.000 +\| 5000\.0 +\| 3\.00× +\|/);
+    expect(
+      formatSummary([
+        { ...floor, sendCpuMs: 500 },
+        { ...embedded, sendCpuMs: 1500 },
+      ]),
+    ).toMatch(/\| embedded .*\| 15\.0% +\| 15\.000 +\| 5000\.0 +\| 3\.00× +\|/);
   });
 
   it('fails a run with lost, duplicated or out-of-order messages, or with nothing acknowledged', () => {

@@ -129,14 +129,38 @@ export function markdownTable(header: string[], rows: string[][]): string {
 export function formatSummary(runs: RunResult[]): string {
   const latency = markdownTable(
     ['run', 'metric', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'p50 ÷ floor', 'p99 ÷ floor'],
-    metricRows(runs).map((r) => [r.run, r.metric, String(r.count), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), ratio(r.floorP50), ratio(r.floorP99)]),
+    metricRows(runs).map((r) => [
+      r.run,
+      r.metric,
+      String(r.count),
+      ms(r.p50),
+      ms(r.p95),
+      ms(r.p99),
+      ms(r.max),
+      ratio(r.floorP50),
+      ratio(r.floorP99),
+    ]),
   );
   const rows = runRows(runs);
   const floorCpu = rows.find((r) => r.run === 'floor')?.serverCpuPct;
   const flood = runs.some((r) => r.stats.counters.has('chat.flood.sent'));
   const scaled = runs.some((r) => r.servers);
   const totals = markdownTable(
-    ['run', ...(scaled ? ['servers'] : []), 'msgs/s', 'deliveries/s', 'lost', 'duplicated', 'out-of-order', 'failed sends', ...(flood ? ['flooder refused'] : []), 'server CPU', 'CPU ms/msg', 'CPU µs/delivery', 'CPU ÷ floor'],
+    [
+      'run',
+      ...(scaled ? ['servers'] : []),
+      'msgs/s',
+      'deliveries/s',
+      'lost',
+      'duplicated',
+      'out-of-order',
+      'failed sends',
+      ...(flood ? ['flooder refused'] : []),
+      'server CPU',
+      'CPU ms/msg',
+      'CPU µs/delivery',
+      'CPU ÷ floor',
+    ],
     rows.map((r) => [
       r.run,
       ...(scaled ? [r.servers ?? '1'] : []),

@@ -96,11 +96,25 @@ beforeAll(async () => {
   await aws('s3api', 'create-bucket', '--bucket', ARTIFACTS);
   await aws('s3api', 'create-bucket', '--bucket', SITE);
   instanceId = (
-    await aws<{ Instances: { InstanceId: string }[] }>('ec2', 'run-instances', '--image-id', 'ami-12345678', '--count', '1', '--instance-type', 't3.micro')
+    await aws<{ Instances: { InstanceId: string }[] }>(
+      'ec2',
+      'run-instances',
+      '--image-id',
+      'ami-12345678',
+      '--count',
+      '1',
+      '--instance-type',
+      't3.micro',
+    )
   ).Instances[0]!.InstanceId;
   distributionId = (
     await aws<{ Distribution: { Id: string } }>(
-      'cloudfront', 'create-distribution', '--origin-domain-name', `${SITE}.s3.amazonaws.com`, '--default-root-object', 'index.html',
+      'cloudfront',
+      'create-distribution',
+      '--origin-domain-name',
+      `${SITE}.s3.amazonaws.com`,
+      '--default-root-object',
+      'index.html',
     )
   ).Distribution.Id;
   const params: Record<string, string> = {
@@ -131,15 +145,34 @@ afterAll(() => {
 const has = (p: string): boolean => entries.some((e) => e.endsWith(` ${p}`) || e.includes(` ${p} -> `));
 
 test('the bundle holds the built server and protocol and their production dependencies only', () => {
-  for (const f of ['package.json', 'release.json', 'app/server/dist/main.js', 'app/server/package.json', 'app/protocol/dist/cjs/index.js']) {
+  for (const f of [
+    'package.json',
+    'release.json',
+    'app/server/dist/main.js',
+    'app/server/package.json',
+    'app/protocol/dist/cjs/index.js',
+  ]) {
     expect([f, has(f)]).toEqual([f, true]);
   }
-  for (const dep of ['node_modules/express/', 'node_modules/socket.io/', 'node_modules/@aws-sdk/client-sqs/', 'node_modules/@aws-sdk/client-dynamodb/', 'node_modules/@socket.io/redis-streams-adapter/', 'node_modules/ioredis/']) {
+  for (const dep of [
+    'node_modules/express/',
+    'node_modules/socket.io/',
+    'node_modules/@aws-sdk/client-sqs/',
+    'node_modules/@aws-sdk/client-dynamodb/',
+    'node_modules/@socket.io/redis-streams-adapter/',
+    'node_modules/ioredis/',
+  ]) {
     expect([dep, has(dep)]).toEqual([dep, true]);
   }
   // @chat/protocol resolves to the bundled copy through the workspace link.
   expect(entries.find((e) => e.includes(' node_modules/@chat/protocol -> '))).toMatch(/-> \.\.\/\.\.\/app\/protocol$/);
-  for (const dev of ['node_modules/jest/', 'node_modules/typescript/', 'node_modules/@swc/core/', 'node_modules/@chat/web', 'app/server/src/']) {
+  for (const dev of [
+    'node_modules/jest/',
+    'node_modules/typescript/',
+    'node_modules/@swc/core/',
+    'node_modules/@chat/web',
+    'app/server/src/',
+  ]) {
     expect([dev, has(dev)]).toEqual([dev, false]);
   }
 });
@@ -231,7 +264,15 @@ test('publish-site.sh without CloudFront stores scripts, styles and the page gzi
 
   const stored = async (key: string) => {
     const file = path.join(work, `got-${key.replace(/\//g, '_')}`);
-    const head = await aws<{ ContentEncoding?: string; ContentType?: string; CacheControl?: string }>('s3api', 'get-object', '--bucket', bucket, '--key', key, file);
+    const head = await aws<{ ContentEncoding?: string; ContentType?: string; CacheControl?: string }>(
+      's3api',
+      'get-object',
+      '--bucket',
+      bucket,
+      '--key',
+      key,
+      file,
+    );
     return { ...head, body: readFileSync(file) };
   };
   const main = await stored('main-ABCDEFGH.js');
@@ -301,10 +342,20 @@ test('publish-site.sh writes config.json from the released server and uploads wi
   expect(config).toEqual({ ...served, apiUrl: `http://127.0.0.1:${chatPort}` });
   expect(config.protocolVersion).toBe(1);
 
-  const list = await aws<{ InvalidationList: { Items?: { Id: string }[] } }>('cloudfront', 'list-invalidations', '--distribution-id', distributionId);
+  const list = await aws<{ InvalidationList: { Items?: { Id: string }[] } }>(
+    'cloudfront',
+    'list-invalidations',
+    '--distribution-id',
+    distributionId,
+  );
   expect(list.InvalidationList.Items).toHaveLength(1);
   const inv = await aws<{ Invalidation: { InvalidationBatch: { Paths: { Items: string[] } } } }>(
-    'cloudfront', 'get-invalidation', '--distribution-id', distributionId, '--id', list.InvalidationList.Items![0]!.Id,
+    'cloudfront',
+    'get-invalidation',
+    '--distribution-id',
+    distributionId,
+    '--id',
+    list.InvalidationList.Items![0]!.Id,
   );
   expect(inv.Invalidation.InvalidationBatch.Paths.Items).toEqual(['/*']);
 }, 120_000);

@@ -83,7 +83,10 @@ async function serving(): Promise<string> {
 }
 
 const current = (): string => readlinkSync(path.join(home, 'current'));
-const releaseDirs = (): string[] => readdirSync(path.join(home, 'releases')).filter((n) => !n.startsWith('.')).sort();
+const releaseDirs = (): string[] =>
+  readdirSync(path.join(home, 'releases'))
+    .filter((n) => !n.startsWith('.'))
+    .sort();
 const servicePid = (): string => readFileSync(path.join(home, 'service.pid'), 'utf8').trim();
 
 const A = 'aaaaaaa1';

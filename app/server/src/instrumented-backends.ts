@@ -45,7 +45,10 @@ export function instrumentBackends<B extends Backends>(backends: B, metrics: Cha
     );
   };
   const receive = (result: Promise<unknown>) => {
-    result.then((batch) => metrics.receiveBatch.observe((batch as Delivery[]).length), () => {});
+    result.then(
+      (batch) => metrics.receiveBatch.observe((batch as Delivery[]).length),
+      () => {},
+    );
   };
   return {
     ...backends,

@@ -11,21 +11,84 @@ export type Backend = 'queue' | 'store' | 'uploads';
  */
 export class ChatMetrics {
   readonly registry = new Registry();
-  readonly accepted = new Counter({ name: 'chat_messages_accepted_total', help: 'sendMessage calls acked ok (a retry of a stored id included)', registers: [this.registry] });
-  readonly stored = new Counter({ name: 'chat_messages_stored_total', help: 'Messages written to the history store', registers: [this.registry] });
-  readonly broadcast = new Counter({ name: 'chat_messages_broadcast_total', help: 'Messages broadcast to their room', registers: [this.registry] });
-  readonly refused = new Counter({ name: 'chat_messages_refused_total', help: 'sendMessage calls acked with an error, by code', labelNames: ['code'], registers: [this.registry] });
-  readonly ackSeconds = new Histogram({ name: 'chat_ack_seconds', help: 'sendMessage received to ack sent', labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly accepted = new Counter({
+    name: 'chat_messages_accepted_total',
+    help: 'sendMessage calls acked ok (a retry of a stored id included)',
+    registers: [this.registry],
+  });
+  readonly stored = new Counter({
+    name: 'chat_messages_stored_total',
+    help: 'Messages written to the history store',
+    registers: [this.registry],
+  });
+  readonly broadcast = new Counter({
+    name: 'chat_messages_broadcast_total',
+    help: 'Messages broadcast to their room',
+    registers: [this.registry],
+  });
+  readonly refused = new Counter({
+    name: 'chat_messages_refused_total',
+    help: 'sendMessage calls acked with an error, by code',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly ackSeconds = new Histogram({
+    name: 'chat_ack_seconds',
+    help: 'sendMessage received to ack sent',
+    labelNames: ['outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
   /** The same latency as quantiles over the last minute: CloudWatch's agent publishes a summary's p99 as is. */
-  readonly ackQuantiles = new Summary({ name: 'chat_ack_latency_seconds', help: 'sendMessage ack latency quantiles over the last 60 s', percentiles: [0.5, 0.99], maxAgeSeconds: 60, ageBuckets: 6, registers: [this.registry] });
-  readonly storeSeconds = new Histogram({ name: 'chat_store_seconds', help: 'History store write (append) duration', buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly receiveBatch = new Histogram({ name: 'chat_queue_receive_batch_size', help: 'Messages per queue receive', buckets: [0, 1, 2, 5, 10, 20, 50, 100], registers: [this.registry] });
-  readonly backendErrors = new Counter({ name: 'chat_backend_errors_total', help: 'Failed backend calls, by backend', labelNames: ['backend'], registers: [this.registry] });
-  readonly socketsRefused = new Counter({ name: 'chat_sockets_refused_total', help: 'Socket handshakes refused by a per-address limit', registers: [this.registry] });
+  readonly ackQuantiles = new Summary({
+    name: 'chat_ack_latency_seconds',
+    help: 'sendMessage ack latency quantiles over the last 60 s',
+    percentiles: [0.5, 0.99],
+    maxAgeSeconds: 60,
+    ageBuckets: 6,
+    registers: [this.registry],
+  });
+  readonly storeSeconds = new Histogram({
+    name: 'chat_store_seconds',
+    help: 'History store write (append) duration',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly receiveBatch = new Histogram({
+    name: 'chat_queue_receive_batch_size',
+    help: 'Messages per queue receive',
+    buckets: [0, 1, 2, 5, 10, 20, 50, 100],
+    registers: [this.registry],
+  });
+  readonly backendErrors = new Counter({
+    name: 'chat_backend_errors_total',
+    help: 'Failed backend calls, by backend',
+    labelNames: ['backend'],
+    registers: [this.registry],
+  });
+  readonly socketsRefused = new Counter({
+    name: 'chat_sockets_refused_total',
+    help: 'Socket handshakes refused by a per-address limit',
+    registers: [this.registry],
+  });
 
   constructor(gauges: { sockets: () => number; rooms: () => number }) {
-    new Gauge({ name: 'chat_connected_sockets', help: 'Sockets connected to this server', registers: [this.registry], collect() { this.set(gauges.sockets()); } });
-    new Gauge({ name: 'chat_rooms', help: 'Rooms with at least one socket on this server', registers: [this.registry], collect() { this.set(gauges.rooms()); } });
+    new Gauge({
+      name: 'chat_connected_sockets',
+      help: 'Sockets connected to this server',
+      registers: [this.registry],
+      collect() {
+        this.set(gauges.sockets());
+      },
+    });
+    new Gauge({
+      name: 'chat_rooms',
+      help: 'Rooms with at least one socket on this server',
+      registers: [this.registry],
+      collect() {
+        this.set(gauges.rooms());
+      },
+    });
     // Labels in the names (chat_backend_errors_total{backend}) stay at zero until they happen; start them at 0 so rate() sees the first one.
     for (const b of ['queue', 'store', 'uploads'] satisfies Backend[]) this.backendErrors.inc({ backend: b }, 0);
     collectDefaultMetrics({ register: this.registry });

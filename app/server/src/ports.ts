@@ -104,9 +104,7 @@ export interface MessageDeletes {
 }
 
 export type ImageResponse =
-  | { kind: 'redirect'; url: string }
-  | { kind: 'file'; path: string; contentType: ImageContentType }
-  | { kind: 'missing' };
+  { kind: 'redirect'; url: string } | { kind: 'file'; path: string; contentType: ImageContentType } | { kind: 'missing' };
 
 export interface UploadStore {
   /** A URL the browser uploads to directly; the storage itself refuses a body over `maxBytes`. */

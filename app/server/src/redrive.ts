@@ -1,9 +1,4 @@
-import {
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 export interface RedriveResult {
   moved: number;
@@ -44,10 +39,14 @@ export async function redriveDeadLetters(sqs: SQSClient, deadLetterQueueUrl: str
     const done = messages.filter((_, n) => !failed.has(String(n)));
     if (done.length > 0) {
       await sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: deadLetterQueueUrl, Entries: done.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle! })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: deadLetterQueueUrl,
+          Entries: done.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle! })),
+        }),
       );
     }
     moved += done.length;
-    if (failed.size > 0) throw new Error(`SQS refused ${failed.size} redriven messages: ${sent.Failed![0]!.Code} (moved ${moved} so far; run again)`);
+    if (failed.size > 0)
+      throw new Error(`SQS refused ${failed.size} redriven messages: ${sent.Failed![0]!.Code} (moved ${moved} so far; run again)`);
   }
 }

@@ -55,7 +55,13 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const queue = redis ? gateQueue(backends.queue, redis, config.backendTimeoutMs) : backends.queue;
 
   // Deletes are broadcast through `io`, which needs the HTTP server the app runs in: bound late.
-  const deletes = new DeleteMessage(backends.deletes, backends.uploads, (d) => io.to(d.room).emit('messageDeleted', d), config.backendTimeoutMs, logger);
+  const deletes = new DeleteMessage(
+    backends.deletes,
+    backends.uploads,
+    (d) => io.to(d.room).emit('messageDeleted', d),
+    config.backendTimeoutMs,
+    logger,
+  );
   const app = createHttpApp(config, backends, logger, { deletes, limits, metrics, ...(redis ? { readyChecks: { redis } } : {}) });
   const httpServer = http.createServer(app);
   const io: ChatServer = new Server(httpServer, {
@@ -83,7 +89,10 @@ export async function startServer(env: Record<string, string | undefined> = proc
     sequencerOptions(backends),
   );
   if (redis) storedElsewhere = relayStored(io as unknown as Server, (room, id, seq) => sequencer.settle(room, id, seq));
-  attachSocketHandlers(io, new SendMessage(queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger, { limits, metrics });
+  attachSocketHandlers(io, new SendMessage(queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger, {
+    limits,
+    metrics,
+  });
   const teamChat = attachTeamChatHandlers(io, deletes, logger);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -58,7 +58,9 @@ describe('per-address abuse limits', () => {
     // 5 sockets × 5 messages: each socket's own limit would allow all 25; the address allows 10.
     const acks: SendAck[] = (
       await Promise.all(
-        admitted.map((c, s) => Promise.all(Array.from({ length: 5 }, (_, i) => c.send({ id: `flood-${s}-${i}`, author: 'bot', text: `spam ${i}` })))),
+        admitted.map((c, s) =>
+          Promise.all(Array.from({ length: 5 }, (_, i) => c.send({ id: `flood-${s}-${i}`, author: 'bot', text: `spam ${i}` }))),
+        ),
       )
     ).flat();
     expect(acks.filter((a) => a.ok)).toHaveLength(10);
@@ -67,17 +69,21 @@ describe('per-address abuse limits', () => {
     for (const a of refused) expect(a).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
 
     // The other address is unaffected: all its messages are accepted and reach the room.
-    for (let i = 0; i < 3; i++) expect(await other.client!.send({ id: `calm-${i}`, author: 'ann', text: `hello ${i}` })).toMatchObject({ ok: true });
+    for (let i = 0; i < 3; i++)
+      expect(await other.client!.send({ id: `calm-${i}`, author: 'ann', text: `hello ${i}` })).toMatchObject({ ok: true });
     await watcher.client!.waitFor((r) => ids(r).filter((id) => id.startsWith('calm-')).length === 3);
     expect(ids(watcher.client!.received).filter((id) => id.startsWith('flood-'))).toHaveLength(10);
 
     // A socket closed frees its slot for the address.
     admitted[0]!.close();
-    await waitUntil(async () => {
-      const again = await connectFrom(server.url, '203.0.113.7');
-      if (again.client) clients.push(again.client);
-      return again.client !== undefined;
-    }, (admittedAgain) => admittedAgain);
+    await waitUntil(
+      async () => {
+        const again = await connectFrom(server.url, '203.0.113.7');
+        if (again.client) clients.push(again.client);
+        return again.client !== undefined;
+      },
+      (admittedAgain) => admittedAgain,
+    );
   });
 
   test('joins are limited per socket', async () => {
@@ -97,7 +103,9 @@ describe('per-address abuse limits', () => {
     const third = await ask('203.0.113.30');
     expect(third.status).toBe(429);
     expect(third.headers.get('retry-after')).toMatch(/^[0-9]+$/);
-    expect(await third.json()).toMatchObject({ error: { code: 'rate_limited', message: expect.stringContaining('2 upload URLs per hour') } });
+    expect(await third.json()).toMatchObject({
+      error: { code: 'rate_limited', message: expect.stringContaining('2 upload URLs per hour') },
+    });
     expect((await ask('203.0.113.31')).status).toBe(200);
     for (let i = 0; i < 4; i++) expect((await ask('198.51.100.9')).status).toBe(200);
   });
@@ -108,7 +116,13 @@ describe('per-address abuse limits', () => {
     clients.push(...admitted);
     expect(admitted).toHaveLength(7);
     // 3 sockets × 4 messages: over the address limit of 10, under each socket's 5.
-    const acks = (await Promise.all(admitted.slice(0, 3).map((c, s) => Promise.all([0, 1, 2, 3].map((i) => c.send({ id: `load-${s}-${i}`, author: 'load', text: 'x' })))))).flat();
+    const acks = (
+      await Promise.all(
+        admitted
+          .slice(0, 3)
+          .map((c, s) => Promise.all([0, 1, 2, 3].map((i) => c.send({ id: `load-${s}-${i}`, author: 'load', text: 'x' })))),
+      )
+    ).flat();
     expect(acks.every((a) => a.ok)).toBe(true);
   });
 

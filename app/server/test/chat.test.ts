@@ -4,7 +4,6 @@ import { TestBackend, MODES } from './support/backends';
 import { ChatClient, ids } from './support/chat-client';
 import { fullHistory, history } from './support/history';
 
-
 describe.each(MODES)('chat in %s mode', (mode) => {
   const backend = new TestBackend(mode);
   let server: RunningServer;
@@ -38,7 +37,9 @@ describe.each(MODES)('chat in %s mode', (mode) => {
     // client would. What is asserted is integrity, never speed.
     const acks = await Promise.all(
       members.flatMap((c, ci) =>
-        Array.from({ length: EACH }, (_, mi) => c.sendUntilAcked({ id: `c${ci}-m${mi}`, room: 'crowd', author: `user${ci}`, text: `hello ${mi} from ${ci}` })),
+        Array.from({ length: EACH }, (_, mi) =>
+          c.sendUntilAcked({ id: `c${ci}-m${mi}`, room: 'crowd', author: `user${ci}`, text: `hello ${mi} from ${ci}` }),
+        ),
       ),
     );
     expect(acks.filter((a) => !a.ok)).toEqual([]);
@@ -109,7 +110,9 @@ describe.each(MODES)('chat in %s mode', (mode) => {
     const s = await backend.start(await backend.env({ RATE_LIMIT_POINTS: '1000' }));
     const c = await ChatClient.connect(s.url);
     const text = '漢'.repeat(2000); // 6 KB each in UTF-8: 200 of them are over 1 MB
-    const acks = await Promise.all(Array.from({ length: 201 }, (_, i) => c.sendUntilAcked({ id: `big${i}`, room: 'big', author: 'bo', text })));
+    const acks = await Promise.all(
+      Array.from({ length: 201 }, (_, i) => c.sendUntilAcked({ id: `big${i}`, room: 'big', author: 'bo', text })),
+    );
     expect(acks.every((a) => a.ok)).toBe(true);
     const newest = await history(s.url, 'room=big&limit=200');
     expect(newest.nextBefore).not.toBeNull();

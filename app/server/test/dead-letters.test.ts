@@ -15,7 +15,12 @@ import { createResources, startMoto, type Moto } from './support/moto';
 const msg = (id: string, room = 'r'): AcceptedMessage => ({ id, room, author: 'a', text: id });
 
 async function dlqCount(sqs: SQSClient, url: string): Promise<number> {
-  const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const out = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
@@ -40,14 +45,21 @@ describe('dead letters and redrive (moto)', () => {
 
   test('a permanent refusal goes to the dead-letter queue; redrive brings it back and a stored copy stays one row', async () => {
     const r = await createResources(moto.endpoint, `dlq-${Date.now()}`, { visibilityTimeoutSeconds: 2, maxReceiveCount: 2 });
-    const aws = { queueUrl: r.QUEUE_URL, tableName: r.TABLE_NAME, uploadsBucket: r.UPLOADS_BUCKET, region: r.AWS_REGION, endpoint: r.AWS_ENDPOINT_URL };
+    const aws = {
+      queueUrl: r.QUEUE_URL,
+      tableName: r.TABLE_NAME,
+      uploadsBucket: r.UPLOADS_BUCKET,
+      region: r.AWS_REGION,
+      endpoint: r.AWS_ENDPOINT_URL,
+    };
     const creds = { region: MOTO_REGION, endpoint: r.AWS_ENDPOINT_URL, credentials: MOTO_CREDENTIALS };
     const sqs = new SQSClient(creds);
     const dynamo = new DynamoDBClient(creds);
     const store = new DynamoStore(dynamo, r.TABLE_NAME, 24 * 3600);
     const faulty = new FaultyStore(store);
     let refuse = true;
-    faulty.failAppend = (_room, ms) => (refuse && ms.some((m) => m.id === 'poison') ? { error: new UnwritableMessage('item too large') } : undefined);
+    faulty.failAppend = (_room, ms) =>
+      refuse && ms.some((m) => m.id === 'poison') ? { error: new UnwritableMessage('item too large') } : undefined;
     const queue = new SqsQueue(aws, 10_000, 1, () => {});
     const seq = new Sequencer(queue, faulty, () => {}, pino({ level: 'silent' }), { retry: { baseMs: 5, capMs: 50 } });
     seq.start();
@@ -61,7 +73,14 @@ describe('dead letters and redrive (moto)', () => {
       await eventually(async () => (await dlqCount(sqs, r.DEAD_LETTER_QUEUE_URL)) === 1);
       // And a message already stored that is also in the dead-letter queue (its delete lost, twice).
       expect(await store.append('r', [{ ...msg('stored'), seq: formatSeq(3), sentAt: new Date().toISOString() }])).toEqual({ ok: true });
-      await sqs.send(new SendMessageCommand({ QueueUrl: r.DEAD_LETTER_QUEUE_URL, MessageBody: encodeMessage(msg('stored')), MessageGroupId: 'r', MessageDeduplicationId: 'stored' }));
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: r.DEAD_LETTER_QUEUE_URL,
+          MessageBody: encodeMessage(msg('stored')),
+          MessageGroupId: 'r',
+          MessageDeduplicationId: 'stored',
+        }),
+      );
 
       refuse = false;
       const again = seq.waitFor('r', 'stored', 60_000);

@@ -17,7 +17,18 @@ import { ChatClient } from './support/chat-client';
 /** Socket events a client may emit (protocol v1 plus extensions), and one no handler knows. */
 const EVENTS = ['sendMessage', 'join', 'leave', 'identify', 'typing', 'getPresence', 'deleteMessage', 'noSuchEvent'];
 /** Every route the server answers, with methods a browser or a script might use. */
-const ROUTES = ['/history', '/upload-url', '/images/rooms/global/x.png', '/uploads/rooms/global/x.png', '/config.json', '/healthz', '/readyz', '/metrics', '/messages/global/1', '/'];
+const ROUTES = [
+  '/history',
+  '/upload-url',
+  '/images/rooms/global/x.png',
+  '/uploads/rooms/global/x.png',
+  '/config.json',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/messages/global/1',
+  '/',
+];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 /** Events whose handler always acks (when the client asks for one). */
 const ANSWERED = ['sendMessage', 'join', 'leave', 'identify', 'getPresence', 'typing', 'deleteMessage'];
@@ -35,7 +46,15 @@ describe('arbitrary input (property-based)', () => {
     await backend.setup();
     const web = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-web-'));
     fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>chat</title>');
-    server = await backend.start(await backend.env({ WEB_DIR: web, RATE_LIMIT_POINTS: '100000', HTTP_RATE_LIMIT_PER_MINUTE: '100000', UPLOAD_URLS_PER_HOUR: '100000', JOINS_PER_MINUTE: '100000' }));
+    server = await backend.start(
+      await backend.env({
+        WEB_DIR: web,
+        RATE_LIMIT_POINTS: '100000',
+        HTTP_RATE_LIMIT_PER_MINUTE: '100000',
+        UPLOAD_URLS_PER_HOUR: '100000',
+        JOINS_PER_MINUTE: '100000',
+      }),
+    );
     watcher = await ChatClient.connect(server.url);
   });
   afterAll(async () => {
@@ -53,31 +72,36 @@ describe('arbitrary input (property-based)', () => {
     const unacked: unknown[] = [];
     try {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...EVENTS), fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 3 }), fc.boolean(), async (event, args, withAck) => {
-          if (!withAck) {
-            // Valid without an ack is still valid: such a message may be broadcast, and nothing else.
-            if (event === 'sendMessage') unacked.push(args[0]);
-            fuzzer.emit(event, ...args);
-            return;
-          }
-          let answer: unknown;
-          const answers = ANSWERED.includes(event);
-          try {
-            // An event the server handles answers at once; another one (unknown here, or without an ack in the
-            // protocol) may stay silent, so it is given a moment only.
-            answer = await fuzzer.timeout(answers ? 5000 : 150).emitWithAck(event, ...args);
-          } catch {
-            expect(answers).toBe(false);
-            return;
-          }
-          const ok = (answer as { ok?: unknown }).ok === true;
-          expect(ok || isRefusal(answer)).toBe(true);
-          if (ok && event === 'sendMessage') {
-            const first = args[0];
-            const room = typeof first === 'string' ? 'global' : ((first as { room?: string }).room ?? 'global');
-            if (room === 'global') sentToGlobal.push((answer as { id: string }).id);
-          }
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...EVENTS),
+          fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 3 }),
+          fc.boolean(),
+          async (event, args, withAck) => {
+            if (!withAck) {
+              // Valid without an ack is still valid: such a message may be broadcast, and nothing else.
+              if (event === 'sendMessage') unacked.push(args[0]);
+              fuzzer.emit(event, ...args);
+              return;
+            }
+            let answer: unknown;
+            const answers = ANSWERED.includes(event);
+            try {
+              // An event the server handles answers at once; another one (unknown here, or without an ack in the
+              // protocol) may stay silent, so it is given a moment only.
+              answer = await fuzzer.timeout(answers ? 5000 : 150).emitWithAck(event, ...args);
+            } catch {
+              expect(answers).toBe(false);
+              return;
+            }
+            const ok = (answer as { ok?: unknown }).ok === true;
+            expect(ok || isRefusal(answer)).toBe(true);
+            if (ok && event === 'sendMessage') {
+              const first = args[0];
+              const room = typeof first === 'string' ? 'global' : ((first as { room?: string }).room ?? 'global');
+              if (room === 'global') sentToGlobal.push((answer as { id: string }).id);
+            }
+          },
+        ),
         { numRuns: 150, interruptAfterTimeLimit: 30_000, seed: Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31) },
       );
       // Still the same connection: bad input is refused, not a reason to drop a well-formed frame.
@@ -89,7 +113,8 @@ describe('arbitrary input (property-based)', () => {
     await watcher.waitFor((r) => r.length >= sentToGlobal.length);
     await new Promise((r) => setTimeout(r, 200));
     const explained = (m: ChatMessage) =>
-      sentToGlobal.includes(m.id) || unacked.some((u) => (typeof u === 'string' ? u.trim() === m.text?.trim() : (u as { id?: unknown } | null)?.id === m.id));
+      sentToGlobal.includes(m.id) ||
+      unacked.some((u) => (typeof u === 'string' ? u.trim() === m.text?.trim() : (u as { id?: unknown } | null)?.id === m.id));
     expect(watcher.received.filter((m: ChatMessage) => !explained(m))).toEqual([]);
     const received = new Set(watcher.received.map((m: ChatMessage) => m.id));
     expect(sentToGlobal.filter((id) => !received.has(id))).toEqual([]);
@@ -113,7 +138,11 @@ describe('arbitrary input (property-based)', () => {
       fc.asyncProperty(
         fc.constantFrom(...ROUTES),
         fc.constantFrom(...METHODS),
-        fc.dictionary(fc.constantFrom('room', 'limit', 'before', 'filename', 'contentType', 'size', 'max', 'expires', 'sig', 'x'), fc.string({ maxLength: 30 }), { maxKeys: 5 }),
+        fc.dictionary(
+          fc.constantFrom('room', 'limit', 'before', 'filename', 'contentType', 'size', 'max', 'expires', 'sig', 'x'),
+          fc.string({ maxLength: 30 }),
+          { maxKeys: 5 },
+        ),
         fc.option(fc.jsonValue({ maxDepth: 3 }), { nil: undefined }),
         fc.option(fc.stringMatching(/^[A-Za-z0-9._%-]{1,20}$/), { nil: undefined }),
         async (route, method, query, body, segment) => {
@@ -122,7 +151,9 @@ describe('arbitrary input (property-based)', () => {
           const res = await fetch(url, {
             method,
             redirect: 'manual',
-            ...(body !== undefined && method !== 'GET' ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}),
+            ...(body !== undefined && method !== 'GET'
+              ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }
+              : {}),
           });
           const text = await res.text();
           expect([url.pathname, res.status]).toEqual([url.pathname, expect.any(Number)]);

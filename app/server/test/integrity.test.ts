@@ -41,7 +41,9 @@ describe.each(MODES)('integrity in %s mode', (mode) => {
     expect(ack).toMatchObject({ ok: true, id: 'first' });
     const firstSeq = ack.ok ? ack.seq : '';
     for (let i = 0; i < NEWER; i += 25) {
-      const acks = await Promise.all(Array.from({ length: 25 }, (_, j) => c.sendUntilAcked({ id: `n${i + j}`, room: 'late', author: 'bo', text: `#${i + j}` })));
+      const acks = await Promise.all(
+        Array.from({ length: 25 }, (_, j) => c.sendUntilAcked({ id: `n${i + j}`, room: 'late', author: 'bo', text: `#${i + j}` })),
+      );
       expect(acks.filter((a) => !a.ok)).toEqual([]);
     }
     const oneRow = async (url: string) => {
@@ -75,7 +77,9 @@ describe.each(MODES)('integrity in %s mode', (mode) => {
     const senders = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => connect(i % 2 ? b : a)));
     const acks = await Promise.all(
       senders.flatMap((c, ci) =>
-        Array.from({ length: EACH }, (_, mi) => c.sendUntilAcked({ id: `s${ci}-${mi}`, room: 'shared', author: `u${ci}`, text: `${mi} from ${ci}` })),
+        Array.from({ length: EACH }, (_, mi) =>
+          c.sendUntilAcked({ id: `s${ci}-${mi}`, room: 'shared', author: `u${ci}`, text: `${mi} from ${ci}` }),
+        ),
       ),
     );
     expect(acks.filter((x) => !x.ok)).toEqual([]);

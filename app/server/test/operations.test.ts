@@ -23,7 +23,10 @@ describe('/metrics', () => {
     const sender = await ChatClient.connect(server.url);
     const watcher = await ChatClient.connect(server.url);
     expect(await sender.send({ id: 'm1', author: 'ann', text: 'counted' })).toMatchObject({ ok: true });
-    expect(await sender.send({ id: 'm2', author: 'ann', text: 'over the limit' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect(await sender.send({ id: 'm2', author: 'ann', text: 'over the limit' })).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited' },
+    });
     await watcher.waitFor((r) => r.some((m) => m.id === 'm1'));
 
     const res = await fetch(`${server.url}/metrics`);
@@ -76,7 +79,9 @@ describe('/readyz cache (moto, AWS calls counted on the wire)', () => {
 
   test('a flood of /readyz makes one round of backend checks, not one per request', async () => {
     const pings = () =>
-      proxy.calls.filter((c) => c.target === 'AmazonSQS.GetQueueAttributes' || c.target === 'DynamoDB_20120810.DescribeTable' || c.method === 'HEAD').length;
+      proxy.calls.filter(
+        (c) => c.target === 'AmazonSQS.GetQueueAttributes' || c.target === 'DynamoDB_20120810.DescribeTable' || c.method === 'HEAD',
+      ).length;
     const before = pings();
     const statuses = await Promise.all(Array.from({ length: 200 }, () => fetch(`${server.url}/readyz`).then((r) => r.status)));
     expect(statuses.every((s) => s === 200)).toBe(true);

@@ -151,7 +151,9 @@ describe('scale-out: two servers behind HAProxy, Redis streams adapter, one SQS 
     // The answer comes (BACKEND_TIMEOUT_MS at the latest, the ack timeout is above it) and says unavailable.
     for (const s of [a, b]) {
       const m = group.find((g) => g.url === s.url)!;
-      const ack = await m.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('sendMessage', { id: `down-${s.name}`, room, author: m.name, text: 'while down' });
+      const ack = await m.socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emitWithAck('sendMessage', { id: `down-${s.name}`, room, author: m.name, text: 'while down' });
       expect(ack).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     }
 
@@ -164,7 +166,11 @@ describe('scale-out: two servers behind HAProxy, Redis streams adapter, one SQS 
     }
     await chatter(group, 'post', 3);
     const total = group.length * 6 + 2;
-    await Promise.all(group.map((m) => eventually(() => m.known.size >= total && m.live.some((l) => l.id === `post-${group[0]!.name}-2`), 120_000, `${m.name} has all`)));
+    await Promise.all(
+      group.map((m) =>
+        eventually(() => m.known.size >= total && m.live.some((l) => l.id === `post-${group[0]!.name}-2`), 120_000, `${m.name} has all`),
+      ),
+    );
     const history = await expectIntegrity(cluster.lb.url, room, group);
     expect(history).toHaveLength(total);
     for (const m of group) m.close();

@@ -23,13 +23,20 @@ describe('presence, typing and deletes across two servers', () => {
   const person = async (server: 0 | 1, clientId: string, author: string, room: string) => {
     const c = new ChatClient(cluster.servers[server]!.url, { auth: { clientId, author } });
     clients.push(c);
-    const p = { c, presence: new Recorder<PresenceEvent>(c.socket, 'presence'), typing: new Recorder<TypingEvent>(c.socket, 'typing'), deleted: new Recorder<MessageDeletedEvent>(c.socket, 'messageDeleted') };
+    const p = {
+      c,
+      presence: new Recorder<PresenceEvent>(c.socket, 'presence'),
+      typing: new Recorder<TypingEvent>(c.socket, 'typing'),
+      deleted: new Recorder<MessageDeletedEvent>(c.socket, 'messageDeleted'),
+    };
     await c.connected();
     expect(await c.join(room)).toEqual({ ok: true, room });
     return p;
   };
   const emit = (c: ChatClient, event: string, ...args: unknown[]) =>
-    (c.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> } }).timeout(30_000).emitWithAck(event, ...args);
+    (c.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> } })
+      .timeout(30_000)
+      .emitWithAck(event, ...args);
 
   test('presence counts people on both servers once; typing and deletes reach the other server', async () => {
     const room = 'both';
@@ -51,7 +58,10 @@ describe('presence, typing and deletes across two servers', () => {
     const ack = await ann.c.sendUntilAcked({ id: 'x-oops', room, author: 'Ann', text: 'oops', deleteKey: key });
     expect(ack.ok).toBe(true);
     const seq = ack.ok ? ack.seq : '';
-    expect(await emit(bo.c, 'deleteMessage', { room, seq, deleteKey: crypto.randomBytes(24).toString('base64url') })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await emit(bo.c, 'deleteMessage', { room, seq, deleteKey: crypto.randomBytes(24).toString('base64url') })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     // Her other tab, on the other server, holds the same key.
     expect(await emit(annTab.c, 'deleteMessage', { room, seq, deleteKey: key })).toEqual({ ok: true, room, seq });
     await ann.deleted.waitFor((d) => d.seq === seq, 30_000);
@@ -61,7 +71,10 @@ describe('presence, typing and deletes across two servers', () => {
     const rude = await bo.c.sendUntilAcked({ id: 'x-rude', room, author: 'Bo', text: 'rude' });
     expect(rude.ok).toBe(true);
     const rudeSeq = rude.ok ? rude.seq : '';
-    const res = await fetch(`${cluster.servers[1]!.url}/messages/${room}/${rudeSeq}`, { method: 'DELETE', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await fetch(`${cluster.servers[1]!.url}/messages/${room}/${rudeSeq}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(res.status).toBe(200);
     await ann.deleted.waitFor((d) => d.seq === rudeSeq, 30_000);
 

@@ -84,7 +84,12 @@ describe('web app serving', () => {
   test('config.json tells the web app its limits and is never cached', async () => {
     const res = await fetch(`${server.url}/config.json`);
     expect(res.headers.get('cache-control')).toBe('no-cache');
-    expect(await res.json()).toEqual({ apiUrl: '', maxUploadBytes: 5242880, imageTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'], protocolVersion: 1 });
+    expect(await res.json()).toEqual({
+      apiUrl: '',
+      maxUploadBytes: 5242880,
+      imageTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'],
+      protocolVersion: 1,
+    });
   });
 
   test('unknown API paths answer JSON 404, not the app', async () => {
@@ -118,7 +123,12 @@ describe('DNS rebinding on the loopback server', () => {
     expect(await get('evil.example:3000')).toBe(421);
     expect(await get(new URL(server.url).host)).toBe(200);
     expect(await get(`localhost:${server.port}`)).toBe(200);
-    const socket = io(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { Host: 'evil.example' } });
+    const socket = io(server.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: { Host: 'evil.example' },
+    });
     const connected = await new Promise<boolean>((resolve) => {
       socket.once('connect', () => resolve(true));
       socket.once('connect_error', () => resolve(false));

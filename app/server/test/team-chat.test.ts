@@ -1,12 +1,5 @@
 import crypto from 'node:crypto';
-import type {
-  ChatMessage,
-  HandshakeAuth,
-  HistoryResponse,
-  MessageDeletedEvent,
-  PresenceEvent,
-  TypingEvent,
-} from '@chat/protocol';
+import type { ChatMessage, HandshakeAuth, HistoryResponse, MessageDeletedEvent, PresenceEvent, TypingEvent } from '@chat/protocol';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { startServer, type RunningServer } from '../src';
@@ -27,8 +20,10 @@ interface Person {
 }
 
 const names = (p: PresenceEvent) => p.members.map((m) => m.author).join(',');
-const inRoom = (room: string, who: string, count = who.split(',').length) => (p: PresenceEvent) =>
-  p.room === room && names(p) === who && p.count === count;
+const inRoom =
+  (room: string, who: string, count = who.split(',').length) =>
+  (p: PresenceEvent) =>
+    p.room === room && names(p) === who && p.count === count;
 
 async function history(url: string, room: string): Promise<ChatMessage[]> {
   const res = await fetch(`${url}/history?room=${room}&limit=200`);
@@ -49,7 +44,12 @@ describe.each(MODES)('presence, typing and deletes in %s mode', (mode) => {
     const c = new ChatClient(server.url, { auth: { clientId, author } });
     clients.push(c);
     // Listening before the connection is up: the first presence update cannot slip by.
-    const p = { c, presence: new Recorder<PresenceEvent>(c.socket, 'presence'), typing: new Recorder<TypingEvent>(c.socket, 'typing'), deleted: new Recorder<MessageDeletedEvent>(c.socket, 'messageDeleted') };
+    const p = {
+      c,
+      presence: new Recorder<PresenceEvent>(c.socket, 'presence'),
+      typing: new Recorder<TypingEvent>(c.socket, 'typing'),
+      deleted: new Recorder<MessageDeletedEvent>(c.socket, 'messageDeleted'),
+    };
     await c.connected();
     if (room) expect(await c.join(room)).toEqual({ ok: true, room });
     return p;
@@ -61,7 +61,9 @@ describe.each(MODES)('presence, typing and deletes in %s mode', (mode) => {
     return c;
   };
   const emit = (c: ChatClient, event: string, ...args: unknown[]) =>
-    (c.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> } }).timeout(mode === 'moto' ? 60_000 : 15_000).emitWithAck(event, ...args);
+    (c.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> } })
+      .timeout(mode === 'moto' ? 60_000 : 15_000)
+      .emitWithAck(event, ...args);
 
   beforeAll(async () => {
     await backend.setup();
@@ -138,7 +140,9 @@ describe.each(MODES)('presence, typing and deletes in %s mode', (mode) => {
       expect(await bo.typing.waitFor((t) => t.typing)).toEqual({ room, clientId: 'ann-t', author: 'Ann', typing: true });
 
       let mark = bo.typing.items.length;
-      expect(await ann.c.send({ id: 'typed-1', room, author: 'Ann', text: 'done typing' }, mode === 'moto' ? 60_000 : 15_000)).toMatchObject({ ok: true });
+      expect(
+        await ann.c.send({ id: 'typed-1', room, author: 'Ann', text: 'done typing' }, mode === 'moto' ? 60_000 : 15_000),
+      ).toMatchObject({ ok: true });
       expect(await bo.typing.waitFor(() => true, 15_000, mark)).toEqual({ room, clientId: 'ann-t', author: 'Ann', typing: false });
 
       mark = bo.typing.items.length;
@@ -159,7 +163,10 @@ describe.each(MODES)('presence, typing and deletes in %s mode', (mode) => {
       const room = 'dev-flood';
       const flooder = await person('flood-t', 'Flo', room);
       const bo = await person('bo-f', 'Bo', room);
-      const acks = (await Promise.all(Array.from({ length: 30 }, () => emit(flooder.c, 'typing', { room, typing: true })))) as { ok: boolean; error?: { code: string } }[];
+      const acks = (await Promise.all(Array.from({ length: 30 }, () => emit(flooder.c, 'typing', { room, typing: true })))) as {
+        ok: boolean;
+        error?: { code: string };
+      }[];
       const passed = acks.filter((a) => a.ok).length;
       expect(passed).toBeGreaterThan(0);
       expect(passed).toBeLessThan(30);
@@ -170,7 +177,10 @@ describe.each(MODES)('presence, typing and deletes in %s mode', (mode) => {
       expect(bo.typing.items.filter((t) => t.clientId === 'flood-t').length).toBeLessThanOrEqual(passed);
 
       const v1 = await v1Client(room);
-      expect(await emit(v1, 'typing', { room, typing: true })).toMatchObject({ ok: false, error: { code: 'invalid', message: expect.stringMatching(/identify/) } });
+      expect(await emit(v1, 'typing', { room, typing: true })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid', message: expect.stringMatching(/identify/) },
+      });
     });
   });
 
@@ -205,7 +215,10 @@ describe.each(MODES)('presence, typing and deletes in %s mode', (mode) => {
       // Again, and with the seq unpadded: the same answer, and no second broadcast.
       expect(await emit(ann.c, 'deleteMessage', { room, seq, deleteKey: key })).toEqual({ ok: true, room, seq });
       expect(await emit(ann.c, 'deleteMessage', { room, seq: String(Number(seq)), deleteKey: key })).toEqual({ ok: true, room, seq });
-      expect(await emit(bo.c, 'deleteMessage', { room, seq, deleteKey: newKey() })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await emit(bo.c, 'deleteMessage', { room, seq, deleteKey: newKey() })).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
       await ann.c.send({ id: 'after-delete', room, author: 'Ann', text: 'still chatting' }, 60_000);
       await bo.c.waitFor((r) => r.some((m) => m.id === 'after-delete'));
       await v1.waitFor((r) => r.some((m) => m.id === 'after-delete'));
@@ -219,9 +232,18 @@ describe.each(MODES)('presence, typing and deletes in %s mode', (mode) => {
       const ann = await person('ann-n', 'Ann', room);
       const ack = await ann.c.send({ id: 'keyless', room, author: 'Ann', text: 'no key' }, 60_000);
       const seq = ack.ok ? ack.seq : '';
-      expect(await emit(ann.c, 'deleteMessage', { room, seq, deleteKey: newKey() })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-      expect(await emit(ann.c, 'deleteMessage', { room, seq: '999999', deleteKey: newKey() })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-      expect(await emit(ann.c, 'deleteMessage', { room: 'nowhere', seq, deleteKey: newKey() })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(await emit(ann.c, 'deleteMessage', { room, seq, deleteKey: newKey() })).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
+      expect(await emit(ann.c, 'deleteMessage', { room, seq: '999999', deleteKey: newKey() })).toMatchObject({
+        ok: false,
+        error: { code: 'not_found' },
+      });
+      expect(await emit(ann.c, 'deleteMessage', { room: 'nowhere', seq, deleteKey: newKey() })).toMatchObject({
+        ok: false,
+        error: { code: 'not_found' },
+      });
       expect((await history(server.url, room)).map((m) => m.text)).toEqual(['no key']);
     });
 
@@ -322,11 +344,19 @@ describe.each(MODES)('presence, typing and deletes in %s mode', (mode) => {
     });
 
     test('bad handshake auth refuses the connection with a clear error; unknown auth keys are ignored', async () => {
-      const refused = (auth: Record<string, unknown>) => connectWithAuth(server.url, auth).then(() => 'connected', (err: Error & { data?: { code: string } }) => `${err.data?.code}: ${err.message}`);
+      const refused = (auth: Record<string, unknown>) =>
+        connectWithAuth(server.url, auth).then(
+          () => 'connected',
+          (err: Error & { data?: { code: string } }) => `${err.data?.code}: ${err.message}`,
+        );
       expect(await refused({ clientId: 'has space', author: 'Ann' })).toMatch(/^invalid: auth\.clientId/);
       expect(await refused({ clientId: 'ok', author: 'x'.repeat(41) })).toMatch(/^too_large: auth\.author/);
       expect(await refused({ clientId: 42 })).toMatch(/^invalid: auth\.clientId/);
-      const fine = await connectWithAuth(server.url, { clientId: 'extra-keys', author: 'Ann', token: 'whatever' } satisfies HandshakeAuth & { token: string });
+      const fine = await connectWithAuth(server.url, {
+        clientId: 'extra-keys',
+        author: 'Ann',
+        token: 'whatever',
+      } satisfies HandshakeAuth & { token: string });
       fine.close();
       // Half an identity (a name without a clientId) is accepted, and not listed.
       const half = await connectWithAuth(server.url, { author: 'Nobody' });
@@ -369,7 +399,9 @@ describe('secrets stay out of the logs', () => {
       const ack = await c.send({ id: 'logged', author: 'Lou', text: 'x', deleteKey: key });
       const seq = ack.ok ? ack.seq : '';
       await c.socket.timeout(5000).emitWithAck('deleteMessage', { room: 'global', seq, deleteKey: newKey() });
-      expect(await c.socket.timeout(5000).emitWithAck('deleteMessage', { room: 'global', seq, deleteKey: key })).toMatchObject({ ok: true });
+      expect(await c.socket.timeout(5000).emitWithAck('deleteMessage', { room: 'global', seq, deleteKey: key })).toMatchObject({
+        ok: true,
+      });
       await fetch(`${s.url}/messages/global/${seq}`, { method: 'DELETE', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
       c.close();
       const all = lines.join('');
@@ -398,7 +430,9 @@ describe('moderation switched off and rate-limited (embedded)', () => {
     const s = await backend.start(await backend.env({ ADMIN_TOKEN }));
     const statuses: number[] = [];
     for (let i = 0; i < 32; i++) {
-      statuses.push((await fetch(`${s.url}/messages/global/1`, { method: 'DELETE', headers: { Authorization: `Bearer guess-${i}` } })).status);
+      statuses.push(
+        (await fetch(`${s.url}/messages/global/1`, { method: 'DELETE', headers: { Authorization: `Bearer guess-${i}` } })).status,
+      );
     }
     expect(statuses.slice(0, 30).every((st) => st === 403)).toBe(true);
     expect(statuses.slice(30)).toEqual([429, 429]);

@@ -84,7 +84,10 @@ describe.each(MODES)('uploads in %s mode', (mode) => {
       const forged = { ...target, url: target.url.replace(/max=\d+/, 'max=999999') };
       expect((await upload(server.url, forged, PNG_1X1)).status).toBe(403);
       // Same length, other bytes: a signature of multi-byte characters is refused, not a crash.
-      const mangled = { ...target, url: target.url.replace(/sig=([^&]+)/, (_m, sig: string) => `sig=${encodeURIComponent('é'.repeat(sig.length))}`) };
+      const mangled = {
+        ...target,
+        url: target.url.replace(/sig=([^&]+)/, (_m, sig: string) => `sig=${encodeURIComponent('é'.repeat(sig.length))}`),
+      };
       expect((await upload(server.url, mangled, PNG_1X1)).status).toBe(403);
       const retyped = { ...target, headers: { 'Content-Type': 'image/gif' } };
       expect((await upload(server.url, retyped, PNG_1X1)).status).toBe(403);
@@ -156,7 +159,9 @@ describe('pending uploads', () => {
   });
 
   test('embedded: past UPLOADS_QUOTA_BYTES an upload is refused, and nothing of it is kept', async () => {
-    const server = await backend.start(await backend.env({ UPLOADS_QUOTA_BYTES: String(1024 * 1024), MAX_UPLOAD_BYTES: String(700 * 1024) }));
+    const server = await backend.start(
+      await backend.env({ UPLOADS_QUOTA_BYTES: String(1024 * 1024), MAX_UPLOAD_BYTES: String(700 * 1024) }),
+    );
     const put = async (bytes: number) => {
       const { body } = await uploadUrl(server.url, `filename=a.png&contentType=image/png&size=${bytes}`);
       return upload(server.url, body, pngOfSize(bytes));

@@ -57,7 +57,8 @@ async function otherPerson(room: string, texts: string[]): Promise<void> {
   }
 }
 
-const expectClean = async (page: Page, what: string) => expect({ what, violations: await axeViolations(page) }).toEqual({ what, violations: [] });
+const expectClean = async (page: Page, what: string) =>
+  expect({ what, violations: await axeViolations(page) }).toEqual({ what, violations: [] });
 
 // Desktop and phone widths, in the light and the dark scheme (the app follows prefers-color-scheme).
 describe.each([
@@ -84,9 +85,13 @@ describe.each([
     await messages(page, 'plain text from Bob').waitFor();
     await send(page, 'Mine: https://example.org/a-long/path?with=query#and-fragment');
     await page.locator('article.msg.own[data-status=sent]').first().waitFor();
-    await page.locator('input[type=file]').setInputFiles({ name: 'blue.png', mimeType: 'image/png', buffer: makePng(96, 64, [37, 99, 235]) });
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'blue.png', mimeType: 'image/png', buffer: makePng(96, 64, [37, 99, 235]) });
     await page.locator('article.msg.own[data-status=sent] .msg-image img').waitFor();
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.msg-image img')].some((i) => i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('.msg-image img')].some((i) => i.complete && i.naturalWidth > 0),
+    );
     await page.context().setOffline(true);
     await page.locator('[data-status=offline]').waitFor();
     await send(page, 'this one will fail https://example.net');
@@ -138,7 +143,18 @@ test('keyboard only: every control is a Tab stop, in reading order, with a visib
   expect(stops.filter((s) => !s.ring)).toEqual([]);
   expect(names[0]).toBe('Skip to message box');
   // Header, room list, conversation (its links, the failed message's Retry), then the composer: the order on screen.
-  const order = ['Skip to message box', 'Room name', 'Join', 'Change name', `#${room}`, `Conversation in #${room}`, 'https://example.com/kbd', 'Retry', 'Attach an image', `Message to #${room}`];
+  const order = [
+    'Skip to message box',
+    'Room name',
+    'Join',
+    'Change name',
+    `#${room}`,
+    `Conversation in #${room}`,
+    'https://example.com/kbd',
+    'Retry',
+    'Attach an image',
+    `Message to #${room}`,
+  ];
   const at = order.map((want) => names.findIndex((n) => n === want || n.startsWith(want)));
   expect({ names, at: at.map((i, k) => [order[k], i]) }).toEqual({ names, at: at.map((_i, k) => [order[k], expect.any(Number)]) });
   expect(at.every((i) => i >= 0)).toBe(true);

@@ -136,7 +136,9 @@ test('typing: shown to the others, throttled, gone on send and after ~5 s withou
   // Cy stops typing without sending or leaving the box: the entry expires by itself, with no typing:false sent.
   await typingLine(bob).filter({ hasText: /^$/ }).waitFor({ timeout: 20_000 });
   expect(await cyBox.inputValue()).toMatch(/^y+$/);
-  expect(bobFrames.received.filter((f) => f.includes('"typing"') && f.includes('"author":"Cy"') && f.includes('"typing":false'))).toEqual([]);
+  expect(bobFrames.received.filter((f) => f.includes('"typing"') && f.includes('"author":"Cy"') && f.includes('"typing":false'))).toEqual(
+    [],
+  );
   // Emptying the box says so at once.
   await annBox.fill('again');
   await typingLine(bob).filter({ hasText: 'Ann is typing…' }).waitFor();
@@ -168,7 +170,13 @@ test('unread rooms: counts while elsewhere and after being away, the "New messag
   await messages(bob, 'three').waitFor();
   await waitForTitle(bob, '#unread-a · Chat');
   expect(await roomChip(bob, 'unread-a').locator('.unread-badge').count()).toBe(0);
-  expect(await bob.locator('.messages > li').evaluateAll((lis) => lis.map((li) => (li.classList.contains('new-divider') ? '--new--' : li.querySelector('.msg-text')?.textContent ?? '')))).toEqual(['', 'read by Bob', '--new--', 'one', 'two', 'three']);
+  expect(
+    await bob
+      .locator('.messages > li')
+      .evaluateAll((lis) =>
+        lis.map((li) => (li.classList.contains('new-divider') ? '--new--' : (li.querySelector('.msg-text')?.textContent ?? ''))),
+      ),
+  ).toEqual(['', 'read by Bob', '--new--', 'one', 'two', 'three']);
   // The room list, the presence line and the New messages line pass axe's WCAG A/AA rules.
   expect(await axeViolations(bob)).toEqual([]);
 
@@ -279,16 +287,22 @@ test('delete: only the author is offered it; it shows live and after a reload; a
   expect(await bob.content()).not.toContain('sent by mistake');
 });
 
-test('a moderator\'s delete (HTTP with ADMIN_TOKEN) shows up live', async () => {
+test("a moderator's delete (HTTP with ADMIN_TOKEN) shows up live", async () => {
   const ann = await person('Ann', '/r/moderated');
   const bob = await person('Bob', '/r/moderated');
   await send(ann, 'needs moderation');
   await messages(bob, 'needs moderation').waitFor();
   const seq = await seqOf('moderated', 'needs moderation');
 
-  const wrong = await fetch(`${server.url}/messages/moderated/${seq}`, { method: 'DELETE', headers: { authorization: 'Bearer not-the-token' } });
+  const wrong = await fetch(`${server.url}/messages/moderated/${seq}`, {
+    method: 'DELETE',
+    headers: { authorization: 'Bearer not-the-token' },
+  });
   expect(wrong.status).toBe(403);
-  const res = await fetch(`${server.url}/messages/moderated/${seq}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  const res = await fetch(`${server.url}/messages/moderated/${seq}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
   expect(res.status).toBe(200);
   for (const page of [ann, bob]) {
     await page.locator('article.msg.deleted', { hasText: 'Message deleted' }).waitFor();

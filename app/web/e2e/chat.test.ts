@@ -101,14 +101,18 @@ test('an image uploaded by one person appears in the other view, linked to its f
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const data = new DataTransfer();
     data.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
-    document.querySelector('#composer-text')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    document
+      .querySelector('#composer-text')!
+      .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   }, dropped);
   await bob.waitForFunction(() => document.querySelectorAll('.messages .msg-image img').length === 3);
 
   // Files that are not images, or too big, are refused before any upload, with a clear message.
   await ann.locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
   await ann.getByRole('alert').filter({ hasText: 'not an image' }).waitFor();
-  await ann.locator('input[type=file]').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(5 * 1024 * 1024 + 1) });
+  await ann
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(5 * 1024 * 1024 + 1) });
   await ann.getByRole('alert').filter({ hasText: 'images can be at most 5.0 MB' }).waitFor();
   expect(await ann.locator('.messages .msg-image').count()).toBe(3);
   expect(await bob.locator('.messages .msg-image').count()).toBe(3);

@@ -4,7 +4,13 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const web = path.join(__dirname, '..');
-const sources = [path.join(web, 'src'), path.join(web, 'public'), path.join(web, '../protocol/src'), path.join(web, 'angular.json'), path.join(web, 'tsconfig.json')];
+const sources = [
+  path.join(web, 'src'),
+  path.join(web, 'public'),
+  path.join(web, '../protocol/src'),
+  path.join(web, 'angular.json'),
+  path.join(web, 'tsconfig.json'),
+];
 
 function newest(p) {
   const stat = fs.statSync(p);
@@ -17,5 +23,9 @@ module.exports = async () => {
   const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
   if (built > Math.max(...sources.map(newest))) return;
   console.log('\n[web e2e] building app/web (missing or stale build)…');
-  execFileSync('npm', ['run', 'build', '-w', 'app/web'], { cwd: path.join(web, '../..'), stdio: 'inherit', env: { ...process.env, NG_CLI_ANALYTICS: 'false' } });
+  execFileSync('npm', ['run', 'build', '-w', 'app/web'], {
+    cwd: path.join(web, '../..'),
+    stdio: 'inherit',
+    env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
+  });
 };

@@ -26,7 +26,9 @@ test('README screenshot', async () => {
     await messages(bob, 'deploy finished').waitFor();
     await send(bob, 'Nice. Latency looks good from here.');
     await messages(ann, 'Latency').waitFor();
-    await ann.locator('input[type=file]').setInputFiles({ name: 'chart.png', mimeType: 'image/png', buffer: makePng(240, 120, [37, 99, 235]) });
+    await ann
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'chart.png', mimeType: 'image/png', buffer: makePng(240, 120, [37, 99, 235]) });
     await bob.locator('.messages .msg-image img').waitFor();
     await bob.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
     await send(bob, 'Shift+Enter for a new line,\nEnter to send.');
@@ -63,7 +65,10 @@ test('README screenshot of presence, typing, unread rooms and a deleted message'
     await send(ann, 'Morning! Release 1.4 is rolling out now.');
     await messages(bob, 'Release 1.4').waitFor();
     await send(ann, 'Oops, wrong room');
-    await ann.locator('article.msg[data-status=sent]', { hasText: 'wrong room' }).getByRole('button', { name: 'Delete this message' }).click();
+    await ann
+      .locator('article.msg[data-status=sent]', { hasText: 'wrong room' })
+      .getByRole('button', { name: 'Delete this message' })
+      .click();
     await ann.getByRole('group', { name: 'Confirm delete' }).getByRole('button', { name: 'Delete' }).click();
     await bob.locator('article.msg.deleted').waitFor();
     await send(bob, 'Great, I will watch the dashboard.');

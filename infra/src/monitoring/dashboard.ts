@@ -32,7 +32,14 @@ export function dashboardBody(s: DashboardSettings): string {
       ],
       s.region,
     ),
-    metricWidget('Ack latency p99 (s)', [[s.namespace, 'chat_ack_latency_seconds', ...job, 'quantile', '0.99', { stat: 'Maximum', label: 'p99' }], [s.namespace, 'chat_ack_latency_seconds', ...job, 'quantile', '0.5', { stat: 'Maximum', label: 'p50' }]], s.region),
+    metricWidget(
+      'Ack latency p99 (s)',
+      [
+        [s.namespace, 'chat_ack_latency_seconds', ...job, 'quantile', '0.99', { stat: 'Maximum', label: 'p99' }],
+        [s.namespace, 'chat_ack_latency_seconds', ...job, 'quantile', '0.5', { stat: 'Maximum', label: 'p50' }],
+      ],
+      s.region,
+    ),
     metricWidget('Connected sockets', [[s.namespace, 'chat_connected_sockets', ...job, { stat: 'Maximum' }]], s.region),
     metricWidget(
       'CPU and CPU credit balance',
@@ -47,7 +54,13 @@ export function dashboardBody(s: DashboardSettings): string {
       'Queue: age of oldest message (s), dead letters',
       [
         ['AWS/SQS', 'ApproximateAgeOfOldestMessage', 'QueueName', s.queue, { stat: 'Maximum', label: 'oldest message age' }],
-        ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', s.deadLetterQueue, { stat: 'Maximum', label: 'dead-letter queue depth', yAxis: 'right' }],
+        [
+          'AWS/SQS',
+          'ApproximateNumberOfMessagesVisible',
+          'QueueName',
+          s.deadLetterQueue,
+          { stat: 'Maximum', label: 'dead-letter queue depth', yAxis: 'right' },
+        ],
       ],
       s.region,
       { period: 300 },

@@ -46,7 +46,11 @@ export class Monitoring extends Construct {
     this.metricsLogs = new CloudwatchLogGroup(this, 'metrics-logs', { name: names.metricsLogGroup, retentionInDays: 1 });
     for (const g of [this.serverLogs, this.metricsLogs]) {
       skipCheck(g, 'CKV_AWS_158', 'CloudWatch Logs encrypts at rest by default; a customer managed KMS key costs $1/month plus requests.');
-      skipCheck(g, 'CKV_AWS_338', 'Kept for days, not a year: the free tier stores 5 GB of logs, and these are operational logs (CHAT_LOG_RETENTION_DAYS).');
+      skipCheck(
+        g,
+        'CKV_AWS_338',
+        'Kept for days, not a year: the free tier stores 5 GB of logs, and these are operational logs (CHAT_LOG_RETENTION_DAYS).',
+      );
     }
     new CloudwatchLogMetricFilter(this, 'server-error-lines', {
       name: `${p}-server-errors`,
@@ -56,7 +60,11 @@ export class Monitoring extends Construct {
     });
 
     this.topic = new SnsTopic(this, 'alerts', { name: `${p}-alerts` });
-    skipCheck(this.topic, 'CKV_AWS_26', 'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key; a customer managed key costs $1/month. Alerts carry no data.');
+    skipCheck(
+      this.topic,
+      'CKV_AWS_26',
+      'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key; a customer managed key costs $1/month. Alerts carry no data.',
+    );
     // Confirmed by a click in the first e-mail AWS sends; until then nothing is delivered.
     new SnsTopicSubscription(this, 'alert-email', { topicArn: this.topic.arn, protocol: 'email', endpoint: config.alertEmail });
 
@@ -76,30 +84,65 @@ export class Monitoring extends Construct {
     const queue = { QueueName: queueName(p) };
     const instance = server;
     alarm('dead-letters', 'Messages the server failed to store five times are in the dead-letter queue.', {
-      namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: dlq,
-      statistic: 'Maximum', period: 300, evaluationPeriods: 1, threshold: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: dlq,
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     alarm('queue-stalled', 'A message has waited over 5 minutes in the queue: the server is not consuming it.', {
-      namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', dimensions: queue,
-      statistic: 'Maximum', period: 300, evaluationPeriods: 1, threshold: 300, comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateAgeOfOldestMessage',
+      dimensions: queue,
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 300,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     alarm('cpu-credits-low', 'The instance is running out of CPU credits; at zero it is throttled to its 10% baseline.', {
-      namespace: 'AWS/EC2', metricName: 'CPUCreditBalance', dimensions: instance,
-      statistic: 'Minimum', period: 300, evaluationPeriods: 3, threshold: 30, comparisonOperator: 'LessThanThreshold',
+      namespace: 'AWS/EC2',
+      metricName: 'CPUCreditBalance',
+      dimensions: instance,
+      statistic: 'Minimum',
+      period: 300,
+      evaluationPeriods: 3,
+      threshold: 30,
+      comparisonOperator: 'LessThanThreshold',
     });
     alarm('status-check', 'The instance or its host fails an EC2 status check.', {
-      namespace: 'AWS/EC2', metricName: 'StatusCheckFailed', dimensions: instance,
-      statistic: 'Maximum', period: 60, evaluationPeriods: 3, threshold: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      namespace: 'AWS/EC2',
+      metricName: 'StatusCheckFailed',
+      dimensions: instance,
+      statistic: 'Maximum',
+      period: 60,
+      evaluationPeriods: 3,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
       // A stopped or missing instance reports nothing: that is an outage too.
       treatMissingData: 'breaching',
     });
     alarm('server-errors', 'The server logged errors (pino level error or fatal) in the last 5 minutes.', {
-      namespace: SERVER_METRICS_NAMESPACE, metricName: SERVER_ERRORS_METRIC,
-      statistic: 'Sum', period: 300, evaluationPeriods: 1, threshold: 5, comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      namespace: SERVER_METRICS_NAMESPACE,
+      metricName: SERVER_ERRORS_METRIC,
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 5,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     alarm('history-throttled', 'DynamoDB throttled writes to the history table: its capacity is too small for the traffic.', {
-      namespace: 'AWS/DynamoDB', metricName: 'WriteThrottleEvents', dimensions: { TableName: tableName(p) },
-      statistic: 'Sum', period: 300, evaluationPeriods: 1, threshold: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      namespace: 'AWS/DynamoDB',
+      metricName: 'WriteThrottleEvents',
+      dimensions: { TableName: tableName(p) },
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
 
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {

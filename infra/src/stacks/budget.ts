@@ -17,9 +17,27 @@ export class BudgetStack extends BaseStack {
       limitAmount: config.budgetUsd.toFixed(2),
       limitUnit: 'USD',
       notification: [
-        { comparisonOperator: 'GREATER_THAN', notificationType: 'ACTUAL', threshold: 0.01, thresholdType: 'ABSOLUTE_VALUE', subscriberEmailAddresses: to },
-        { comparisonOperator: 'GREATER_THAN', notificationType: 'ACTUAL', threshold: 80, thresholdType: 'PERCENTAGE', subscriberEmailAddresses: to },
-        { comparisonOperator: 'GREATER_THAN', notificationType: 'FORECASTED', threshold: 100, thresholdType: 'PERCENTAGE', subscriberEmailAddresses: to },
+        {
+          comparisonOperator: 'GREATER_THAN',
+          notificationType: 'ACTUAL',
+          threshold: 0.01,
+          thresholdType: 'ABSOLUTE_VALUE',
+          subscriberEmailAddresses: to,
+        },
+        {
+          comparisonOperator: 'GREATER_THAN',
+          notificationType: 'ACTUAL',
+          threshold: 80,
+          thresholdType: 'PERCENTAGE',
+          subscriberEmailAddresses: to,
+        },
+        {
+          comparisonOperator: 'GREATER_THAN',
+          notificationType: 'FORECASTED',
+          threshold: 100,
+          thresholdType: 'PERCENTAGE',
+          subscriberEmailAddresses: to,
+        },
       ],
     });
     this.output('BUDGET_NAME', this.budget.name, 'AWS Budgets budget that e-mails the alert address');

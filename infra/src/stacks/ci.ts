@@ -33,7 +33,12 @@ export function githubSubject(config: InfraConfig): string {
  */
 function scaleOutDeployStatements(region: string, anyInstanceArn: string, groupArn: string): Statement[] {
   return [
-    { Sid: 'RunDeployDocument', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: `arn:aws:ssm:${region}::document/AWS-RunShellScript` },
+    {
+      Sid: 'RunDeployDocument',
+      Effect: 'Allow',
+      Action: 'ssm:SendCommand',
+      Resource: `arn:aws:ssm:${region}::document/AWS-RunShellScript`,
+    },
     {
       Sid: 'RunDeployCommandOnServers',
       Effect: 'Allow',
@@ -75,7 +80,11 @@ export class CiStack extends BaseStack {
         value,
         description: `Deploy target read by the GitHub deploy workflow (${name})`,
       });
-      skipCheck(p, 'CKV2_AWS_34', 'A public deploy target (bucket name, instance id or URL), not a secret; the workflow reads it without decryption.');
+      skipCheck(
+        p,
+        'CKV2_AWS_34',
+        'A public deploy target (bucket name, instance id or URL), not a secret; the workflow reads it without decryption.',
+      );
       return p;
     });
 
@@ -115,7 +124,12 @@ export class CiStack extends BaseStack {
       },
       { Sid: 'PutReleaseBundles', Effect: 'Allow', Action: 's3:PutObject', Resource: `${compute.artifacts.bucket.arn}/releases/*` },
       // Only superseded releases expire (names.SUPERSEDED_TAG): ship-server.sh tags and untags them.
-      { Sid: 'TagReleaseBundles', Effect: 'Allow', Action: ['s3:PutObjectTagging', 's3:DeleteObjectTagging'], Resource: `${compute.artifacts.bucket.arn}/releases/*` },
+      {
+        Sid: 'TagReleaseBundles',
+        Effect: 'Allow',
+        Action: ['s3:PutObjectTagging', 's3:DeleteObjectTagging'],
+        Resource: `${compute.artifacts.bucket.arn}/releases/*`,
+      },
       // `aws s3 sync` without --delete: list and put (release/ci/publish-site.sh never deletes, old chunks stay loadable).
       { Sid: 'ListSite', Effect: 'Allow', Action: 's3:ListBucket', Resource: web.siteBucket.arn },
       { Sid: 'SyncSite', Effect: 'Allow', Action: 's3:PutObject', Resource: `${web.siteBucket.arn}/*` },
@@ -130,7 +144,12 @@ export class CiStack extends BaseStack {
             } satisfies Statement,
           ]),
       // After a healthy release: the pointer a new or replaced instance serves from.
-      { Sid: 'SetReleasePointer', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: compute.releaseParameter.arn },
+      {
+        Sid: 'SetReleasePointer',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter', 'ssm:PutParameter'],
+        Resource: compute.releaseParameter.arn,
+      },
       // GetCommandInvocation has no resource-level permissions; it only reads the result of a command sent above.
       { Sid: 'ReadDeployCommand', Effect: 'Allow', Action: 'ssm:GetCommandInvocation', Resource: '*' },
     ];

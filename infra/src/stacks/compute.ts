@@ -75,8 +75,17 @@ export class ComputeStack extends BaseStack {
       locationType: 'availability-zone',
       filter: [{ name: 'instance-type', values: [config.instanceType] }],
     });
-    const vpc = new Vpc(this, 'vpc', { cidrBlock: '10.42.0.0/16', enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${config.prefix}-vpc` } });
-    skipCheck(vpc, 'CKV2_AWS_11', 'VPC flow logs bill CloudWatch Logs ingestion outside the free tier; the only inbound path is one security-group port.');
+    const vpc = new Vpc(this, 'vpc', {
+      cidrBlock: '10.42.0.0/16',
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { Name: `${config.prefix}-vpc` },
+    });
+    skipCheck(
+      vpc,
+      'CKV2_AWS_11',
+      'VPC flow logs bill CloudWatch Logs ingestion outside the free tier; the only inbound path is one security-group port.',
+    );
     new DefaultSecurityGroup(this, 'default-security-group', { vpcId: vpc.id });
     const subnet = new Subnet(this, 'public-subnet', {
       vpcId: vpc.id,
@@ -175,13 +184,17 @@ export class ComputeStack extends BaseStack {
     // Session Manager (no SSH) and the pipeline's SSM Run Command need the SSM agent's managed policy. The CloudWatch
     // agent gets only what it does (below), not CloudWatchAgentServerPolicy, which also grants creating any log
     // group, reading SSM parameters, X-Ray and EC2 descriptions.
-    new IamRolePolicyAttachment(this, 'instance-ssm-core', { role: this.instanceRole.name, policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
+    new IamRolePolicyAttachment(this, 'instance-ssm-core', {
+      role: this.instanceRole.name,
+      policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
+    });
     // The EC2 metrics' dimension: the one instance, or (CHAT_INSTANCES ≥ 2) the whole group.
     this.monitoring = new Monitoring(this, 'monitoring', {
       config,
-      server: config.chatInstances >= 2
-        ? { AutoScalingGroupName: Lazy.stringValue({ produce: () => this.scaleOut!.group.name }) }
-        : { InstanceId: Lazy.stringValue({ produce: () => this.instance!.id }) },
+      server:
+        config.chatInstances >= 2
+          ? { AutoScalingGroupName: Lazy.stringValue({ produce: () => this.scaleOut!.group.name }) }
+          : { InstanceId: Lazy.stringValue({ produce: () => this.instance!.id }) },
     });
     this.agentPolicy = new IamRolePolicy(this, 'instance-cloudwatch-agent', {
       name: 'cloudwatch-agent',
@@ -244,7 +257,11 @@ export class ComputeStack extends BaseStack {
       this.apiUrl = config.certificateArn ? `https://${config.domainName}` : `http://${this.scaleOut.alb.dnsName}`;
       this.output('SERVER_GROUP', this.scaleOut.group.name, 'Auto Scaling group of the chat servers (the pipeline releases to each)');
       this.output('LOAD_BALANCER_URL', this.apiUrl, 'The servers reached through the load balancer');
-      this.output('LOAD_BALANCER_DNS_NAME', this.scaleOut.alb.dnsName, config.certificateArn ? `Point ${config.domainName} (CNAME or alias record) at this name` : 'The load balancer\'s own name');
+      this.output(
+        'LOAD_BALANCER_DNS_NAME',
+        this.scaleOut.alb.dnsName,
+        config.certificateArn ? `Point ${config.domainName} (CNAME or alias record) at this name` : "The load balancer's own name",
+      );
       this.output('ARTIFACT_BUCKET', this.artifacts.bucket.bucket, 'Private bucket the pipeline uploads release bundles to');
       this.output('RELEASE_PARAMETER', this.releaseParameter.name, 'SSM parameter naming the release every instance serves');
       return;
@@ -257,7 +274,12 @@ export class ComputeStack extends BaseStack {
       securityGroups: [this.securityGroup.id],
       tags: { Name: `${config.prefix}-server` },
     });
-    this.eip = new Eip(this, 'address', { domain: 'vpc', networkInterface: eni.id, tags: { Name: `${config.prefix}-server` }, dependsOn: [igw] });
+    this.eip = new Eip(this, 'address', {
+      domain: 'vpc',
+      networkInterface: eni.id,
+      tags: { Name: `${config.prefix}-server` },
+      dependsOn: [igw],
+    });
     this.instance = new Instance(this, 'server', {
       ami: ami.value,
       instanceType: config.instanceType,

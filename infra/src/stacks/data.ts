@@ -65,12 +65,24 @@ export class DataStack extends BaseStack {
       pointInTimeRecovery: { enabled: config.pointInTimeRecovery },
       deletionProtectionEnabled: config.deletionProtection,
     });
-    skipCheck(this.table, 'CKV_AWS_119', 'DynamoDB always encrypts at rest; the default AWS owned key is free, a customer managed key costs $1/month plus requests.');
+    skipCheck(
+      this.table,
+      'CKV_AWS_119',
+      'DynamoDB always encrypts at rest; the default AWS owned key is free, a customer managed key costs $1/month plus requests.',
+    );
     if (provisioned) {
-      skipCheck(this.table, 'CKV2_AWS_16', 'Fixed capacity inside the free allowance on purpose: auto scaling could scale past it; on-demand is the option (CHAT_DYNAMO_BILLING).');
+      skipCheck(
+        this.table,
+        'CKV2_AWS_16',
+        'Fixed capacity inside the free allowance on purpose: auto scaling could scale past it; on-demand is the option (CHAT_DYNAMO_BILLING).',
+      );
     }
     if (!config.pointInTimeRecovery) {
-      skipCheck(this.table, 'CKV_AWS_28', 'Point-in-time recovery is an option (CHAT_PITR=true); off by default because it is billed per GB outside the free tier.');
+      skipCheck(
+        this.table,
+        'CKV_AWS_28',
+        'Point-in-time recovery is an option (CHAT_PITR=true); off by default because it is billed per GB outside the free tier.',
+      );
     }
 
     // Its CORS rule (the site's origin, POST only) is in the web stack: with CloudFront that origin exists only there.

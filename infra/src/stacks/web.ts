@@ -85,7 +85,12 @@ export class WebStack extends BaseStack {
           frameOptions: { frameOption: 'DENY', override: false },
           referrerPolicy: { referrerPolicy: 'strict-origin-when-cross-origin', override: false },
           // The site's files come from S3 with no headers of their own; the server's answers keep helmet's CSP.
-          contentSecurityPolicy: { contentSecurityPolicy: siteContentSecurityPolicy(uploadOrigins(bucketName(config.prefix, 'uploads', this.accountId, config.region), config.region)), override: false },
+          contentSecurityPolicy: {
+            contentSecurityPolicy: siteContentSecurityPolicy(
+              uploadOrigins(bucketName(config.prefix, 'uploads', this.accountId, config.region), config.region),
+            ),
+            override: false,
+          },
         },
         customHeadersConfig: {
           items: [{ header: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()', override: false }],
@@ -142,10 +147,18 @@ export class WebStack extends BaseStack {
         viewerCertificate: { cloudfrontDefaultCertificate: true },
       });
       const d = this.distribution;
-      skipCheck(d, 'CKV_AWS_68', 'AWS WAF costs $5/month per web ACL plus rules, outside the free tier; the server rate-limits per socket.');
+      skipCheck(
+        d,
+        'CKV_AWS_68',
+        'AWS WAF costs $5/month per web ACL plus rules, outside the free tier; the server rate-limits per socket.',
+      );
       skipCheck(d, 'CKV2_AWS_47', 'No WAF (see CKV_AWS_68); the server is Node, not a Java/Log4j stack.');
       skipCheck(d, 'CKV_AWS_86', 'Standard logging needs an ACL-enabled log bucket and its storage; CloudFront metrics are free.');
-      skipCheck(d, 'CKV_AWS_174', 'The default *.cloudfront.net certificate (no custom domain) fixes the minimum protocol; a custom domain brings TLSv1.2_2021.');
+      skipCheck(
+        d,
+        'CKV_AWS_174',
+        'The default *.cloudfront.net certificate (no custom domain) fixes the minimum protocol; a custom domain brings TLSv1.2_2021.',
+      );
       skipCheck(d, 'CKV2_AWS_42', 'No custom domain in the kit; the default CloudFront certificate serves HTTPS.');
       skipCheck(d, 'CKV_AWS_310', 'One instance in one region: there is no second origin to fail over to.');
       skipCheck(d, 'CKV_AWS_374', 'A chat open to everyone: no country is excluded.');
@@ -164,7 +177,8 @@ export class WebStack extends BaseStack {
       // The only public thing in the kit: anonymous read of objects, nothing else (no list, no write, no ACLs).
       this.siteBucket = new S3Bucket(this, 'site', { bucket: name, forceDestroy: false });
       const b = this.siteBucket;
-      const publicSite = 'Static website hosting for the Angular build: anonymous read of objects is the purpose (CHAT_CLOUDFRONT=true keeps it private).';
+      const publicSite =
+        'Static website hosting for the Angular build: anonymous read of objects is the purpose (CHAT_CLOUDFRONT=true keeps it private).';
       skipCheck(b, 'CKV2_AWS_6', publicSite);
       skipCheck(b, 'CKV_AWS_18', 'Access logging needs a second bucket and its storage; the site holds only the public build.');
       skipCheck(b, 'CKV_AWS_144', 'Cross-region replication doubles storage; the build is reproducible from git.');
@@ -194,13 +208,26 @@ export class WebStack extends BaseStack {
       });
       new S3BucketLifecycleConfiguration(this, 'site-lifecycle', {
         bucket: b.id,
-        rule: [{ id: 'abort-incomplete-multipart', status: 'Enabled', filter: [{ prefix: '' }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] }],
+        rule: [
+          {
+            id: 'abort-incomplete-multipart',
+            status: 'Enabled',
+            filter: [{ prefix: '' }],
+            abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+          },
+        ],
       });
       // No TLS-only deny here: S3 website endpoints speak plain HTTP only.
       const sitePolicy = new S3BucketPolicy(this, 'site-policy', {
         bucket: b.id,
         dependsOn: [bpa],
-        policy: policyDocument({ Sid: 'PublicReadObjects', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${b.arn}/*` }),
+        policy: policyDocument({
+          Sid: 'PublicReadObjects',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: `${b.arn}/*`,
+        }),
       });
       skipCheck(sitePolicy, 'CKV_AWS_70', publicSite);
       this.siteUrl = `http://${website.websiteEndpoint}`;
@@ -216,6 +243,10 @@ export class WebStack extends BaseStack {
     this.output('SITE_URL', this.siteUrl, 'Where the chat is: open this in a browser');
     this.output('API_URL', this.apiUrl, 'Base URL the browser uses for HTTP and Socket.IO');
     this.output('SITE_BUCKET', this.siteBucket.bucket, 'Bucket the pipeline syncs the Angular build into');
-    this.output('DISTRIBUTION_ID', this.distribution?.id ?? '', 'CloudFront distribution to invalidate after a site deploy (empty without CloudFront)');
+    this.output(
+      'DISTRIBUTION_ID',
+      this.distribution?.id ?? '',
+      'CloudFront distribution to invalidate after a site deploy (empty without CloudFront)',
+    );
   }
 }

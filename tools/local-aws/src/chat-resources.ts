@@ -38,7 +38,9 @@ export async function createChatResources(
   const s3 = new S3Client({ ...cfg, forcePathStyle: true });
   try {
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq.fifo`, Attributes: { FifoQueue: 'true' } }));
-    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ['QueueArn'] }))).Attributes!['QueueArn']!;
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ['QueueArn'] }))).Attributes![
+      'QueueArn'
+    ]!;
     const queue = await sqs.send(
       new CreateQueueCommand({
         QueueName: `${name}.fifo`,
@@ -55,7 +57,14 @@ export async function createChatResources(
     await ddb.send(new CreateTableCommand(tableInput(name)));
     await waitUntilTableExists({ client: ddb, maxWaitTime: 30 }, { TableName: name });
     await s3.send(new CreateBucketCommand({ Bucket: name }));
-    return { QUEUE_URL: queue.QueueUrl!, TABLE_NAME: name, UPLOADS_BUCKET: name, AWS_REGION: MOTO_REGION, AWS_ENDPOINT_URL: endpoint, DEAD_LETTER_QUEUE_URL: dlq.QueueUrl! };
+    return {
+      QUEUE_URL: queue.QueueUrl!,
+      TABLE_NAME: name,
+      UPLOADS_BUCKET: name,
+      AWS_REGION: MOTO_REGION,
+      AWS_ENDPOINT_URL: endpoint,
+      DEAD_LETTER_QUEUE_URL: dlq.QueueUrl!,
+    };
   } finally {
     sqs.destroy();
     ddb.destroy();

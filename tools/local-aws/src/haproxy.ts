@@ -43,7 +43,9 @@ export function haproxyConfig(port: number, backends: number[], opts: { checkInt
     '  timeout check 10s',
     '  retries 3',
     '  option redispatch',
-    ...(opts.statsPort ? ['frontend stats', `  bind 127.0.0.1:${opts.statsPort}`, '  stats enable', '  stats uri /stats', '  stats refresh 0'] : []),
+    ...(opts.statsPort
+      ? ['frontend stats', `  bind 127.0.0.1:${opts.statsPort}`, '  stats enable', '  stats uri /stats', '  stats refresh 0']
+      : []),
     'frontend chat',
     `  bind 127.0.0.1:${port}`,
     '  default_backend servers',
@@ -83,7 +85,11 @@ export async function startHaproxy(backends: number[], opts: { logFile?: string;
   }
   const stats = async () => {
     const csv = await (await fetch(`http://127.0.0.1:${statsPort}/stats;csv`, { signal: AbortSignal.timeout(5000) })).text();
-    const [header, ...rows] = csv.replace(/^# /, '').trim().split('\n').map((l) => l.split(','));
+    const [header, ...rows] = csv
+      .replace(/^# /, '')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     const named = rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
     return named.filter((r) => r['pxname'] === 'servers' && /^s\d+$/.test(r['svname'] ?? ''));
   };

@@ -12,7 +12,10 @@ const acceptedSchema = z.object({
   author: authorSchema,
   text: textSchema.optional(),
   imageKey: imageKeySchema.optional(),
-  deleteHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  deleteHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 
 export function encodeMessage(m: AcceptedMessage): string {

@@ -51,7 +51,14 @@ export async function runHotPath(o: HotPathOptions): Promise<HotPathResult> {
     let next = 0;
     const sender = async () => {
       for (let i = next++; i < n; i = next++) {
-        acks.push(await send.execute({ id: `${tag}-${name}-${i}`, room: `bench-${i % o.rooms}`, author: `user-${i % 100}`, text: `a line of ordinary chat, message #${i}` }));
+        acks.push(
+          await send.execute({
+            id: `${tag}-${name}-${i}`,
+            room: `bench-${i % o.rooms}`,
+            author: `user-${i % 100}`,
+            text: `a line of ordinary chat, message #${i}`,
+          }),
+        );
       }
     };
     await Promise.all(Array.from({ length: o.inFlight }, sender));
@@ -90,7 +97,9 @@ if (require.main === module) {
   };
   runHotPath({ messages: num('--messages', 20000), rooms: num('--rooms', 10), inFlight: num('--in-flight', 50) }).then(
     (r) => {
-      console.log(`${r.acked}/${r.messages} acked, ${r.broadcasts} broadcast: ${r.cpuUsPerMessage.toFixed(1)} µs CPU and ${r.wallUsPerMessage.toFixed(1)} µs wall per message`);
+      console.log(
+        `${r.acked}/${r.messages} acked, ${r.broadcasts} broadcast: ${r.cpuUsPerMessage.toFixed(1)} µs CPU and ${r.wallUsPerMessage.toFixed(1)} µs wall per message`,
+      );
       if (r.firstError) console.log(`first refusal: ${r.firstError}`);
       process.exit(r.acked === r.messages && r.broadcasts === r.messages ? 0 : 1);
     },

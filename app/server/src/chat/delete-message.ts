@@ -44,7 +44,12 @@ export class DeleteMessage {
     return this.run(r.value, s.value, 'moderator', () => true);
   }
 
-  private async run(room: string, rawSeq: string, by: 'author' | 'moderator', allowed: (row: SequencedMessage) => boolean): Promise<DeleteAck> {
+  private async run(
+    room: string,
+    rawSeq: string,
+    by: 'author' | 'moderator',
+    allowed: (row: SequencedMessage) => boolean,
+  ): Promise<DeleteAck> {
     // Clients may send a seq without its zero padding, as for history.
     const seq = formatSeq(BigInt(rawSeq));
     const deadline = Date.now() + this.timeoutMs;

@@ -14,7 +14,11 @@ export async function readHistory(
   if (!parsed.ok) return parsed;
   const { room, limit, before } = parsed.value;
   // Clients may send a seq without its zero padding; the store compares strings.
-  const page = await withTimeout(store.page(room, limit, before === undefined ? undefined : formatSeq(BigInt(before))), timeoutMs, 'history');
+  const page = await withTimeout(
+    store.page(room, limit, before === undefined ? undefined : formatSeq(BigInt(before))),
+    timeoutMs,
+    'history',
+  );
   const messages = page.messages.map((m) => toWire(m, publicUrl)).reverse();
   return { ok: true, value: { messages, nextBefore: page.more && messages.length > 0 ? messages[0]!.seq : null } };
 }

@@ -1,4 +1,14 @@
-import { checkAuthor, checkRoom, checkText, DEFAULT_ROOM, MESSAGE_ID_PATTERN, parseWith, sendMessageSchema, type Parsed, type SendMessage } from '@chat/protocol';
+import {
+  checkAuthor,
+  checkRoom,
+  checkText,
+  DEFAULT_ROOM,
+  MESSAGE_ID_PATTERN,
+  parseWith,
+  sendMessageSchema,
+  type Parsed,
+  type SendMessage,
+} from '@chat/protocol';
 
 const COMMON_KEYS = new Set(['id', 'room', 'author', 'text']);
 

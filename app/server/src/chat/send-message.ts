@@ -1,10 +1,5 @@
 import { ulid } from 'ulid';
-import {
-  ANONYMOUS_AUTHOR,
-  DEFAULT_ROOM,
-  imageKeyRoom,
-  type SendAck,
-} from '@chat/protocol';
+import { ANONYMOUS_AUTHOR, DEFAULT_ROOM, imageKeyRoom, type SendAck } from '@chat/protocol';
 import type { Logger } from '../logger';
 import type { AcceptedMessage, MessageQueue, UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
@@ -44,7 +39,10 @@ export class SendMessage {
         );
       }, LOOKUP_AFTER_MS);
       timer.unref();
-      done.then(() => clearTimeout(timer), () => clearTimeout(timer));
+      done.then(
+        () => clearTimeout(timer),
+        () => clearTimeout(timer),
+      );
     });
   }
 

@@ -6,10 +6,19 @@ describe('RoomLanes', () => {
     const log: string[] = [];
     let unblock!: () => void;
     const blocked = new Promise<void>((r) => (unblock = r));
-    void lanes.run('slow', async () => { await blocked; log.push('slow-1'); });
-    void lanes.run('slow', async () => { log.push('slow-2'); });
-    await lanes.run('fast', async () => { log.push('fast-1'); });
-    await lanes.run('fast', async () => { log.push('fast-2'); });
+    void lanes.run('slow', async () => {
+      await blocked;
+      log.push('slow-1');
+    });
+    void lanes.run('slow', async () => {
+      log.push('slow-2');
+    });
+    await lanes.run('fast', async () => {
+      log.push('fast-1');
+    });
+    await lanes.run('fast', async () => {
+      log.push('fast-2');
+    });
     expect(log).toEqual(['fast-1', 'fast-2']);
     expect(lanes.active).toBe(1);
     unblock();
@@ -21,8 +30,12 @@ describe('RoomLanes', () => {
   test('a failing job does not stop its lane', async () => {
     const lanes = new RoomLanes();
     const log: string[] = [];
-    void lanes.run('r', async () => { throw new Error('boom'); });
-    await lanes.run('r', async () => { log.push('after'); });
+    void lanes.run('r', async () => {
+      throw new Error('boom');
+    });
+    await lanes.run('r', async () => {
+      log.push('after');
+    });
     expect(log).toEqual(['after']);
   });
 });

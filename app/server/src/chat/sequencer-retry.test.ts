@@ -43,9 +43,16 @@ describe('retry policy', () => {
     const stop = new AbortController();
     const policy = new RetryPolicy(stop.signal, log, { baseMs: 1, capMs: 5 });
     let calls = 0;
-    await expect(policy.run('write', async () => { calls++; throw new UnwritableMessage('no'); })).rejects.toBeInstanceOf(UnwritableMessage);
+    await expect(
+      policy.run('write', async () => {
+        calls++;
+        throw new UnwritableMessage('no');
+      }),
+    ).rejects.toBeInstanceOf(UnwritableMessage);
     expect(calls).toBe(1);
-    const forever = policy.run('write', async () => { throw awsError('ThrottlingException', 'client'); });
+    const forever = policy.run('write', async () => {
+      throw awsError('ThrottlingException', 'client');
+    });
     setTimeout(() => stop.abort(), 20);
     await expect(forever).rejects.toBeInstanceOf(Stopped);
   });

@@ -16,7 +16,8 @@ describe('RoomSequencer', () => {
   let dir: string;
   let store: SqliteStore;
   const retry = new RetryPolicy(new AbortController().signal, pino({ level: 'silent' }), { baseMs: 1, capMs: 5 });
-  const history = async (s: MessageStore = store, room = 'r') => (await s.page(room, 1000)).messages.reverse().map((m) => `${m.seq.replace(/^0+/, '')}:${m.id}`);
+  const history = async (s: MessageStore = store, room = 'r') =>
+    (await s.page(room, 1000)).messages.reverse().map((m) => `${m.seq.replace(/^0+/, '')}:${m.id}`);
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-rooms-'));
@@ -30,7 +31,10 @@ describe('RoomSequencer', () => {
   test('numbers after the room’s last message, once per id, also across restarts', async () => {
     const first = new RoomSequencer(store);
     const a = await first.sequence('r', [msg('a'), msg('b'), msg('a')], retry);
-    expect(a.stored.map((m) => [m.id, m.seq])).toEqual([['a', formatSeq(1)], ['b', formatSeq(2)]]);
+    expect(a.stored.map((m) => [m.id, m.seq])).toEqual([
+      ['a', formatSeq(1)],
+      ['b', formatSeq(2)],
+    ]);
     const restarted = new RoomSequencer(store);
     const b = await restarted.sequence('r', [msg('b'), msg('c')], retry);
     expect(b.stored.map((m) => m.id)).toEqual(['c']);
@@ -41,7 +45,12 @@ describe('RoomSequencer', () => {
   test('the first id retried after 500 newer messages gets its first seq (the cache forgot it, the store did not)', async () => {
     const rooms = new RoomSequencer(store);
     await rooms.sequence('r', [msg('first')], retry);
-    for (let i = 0; i < 50; i++) await rooms.sequence('r', Array.from({ length: 10 }, (_, j) => msg(`n${i * 10 + j}`)), retry);
+    for (let i = 0; i < 50; i++)
+      await rooms.sequence(
+        'r',
+        Array.from({ length: 10 }, (_, j) => msg(`n${i * 10 + j}`)),
+        retry,
+      );
     expect(await rooms.known('r', 'first')).toBe(formatSeq(1));
     const again = await rooms.sequence('r', [msg('first')], retry);
     expect(again).toEqual({ stored: [], repeats: [{ id: 'first', seq: formatSeq(1) }], refused: [] });
@@ -57,7 +66,10 @@ describe('RoomSequencer', () => {
     await b.sequence('r', [msg('b1')], retry);
     // a still thinks the room ends at 1.
     const a2 = await a.sequence('r', [msg('a2'), msg('b1'), msg('a3')], retry);
-    expect(a2.stored.map((m) => [m.id, m.seq])).toEqual([['a2', formatSeq(3)], ['a3', formatSeq(4)]]);
+    expect(a2.stored.map((m) => [m.id, m.seq])).toEqual([
+      ['a2', formatSeq(3)],
+      ['a3', formatSeq(4)],
+    ]);
     expect(a2.repeats).toEqual([{ id: 'b1', seq: formatSeq(2) }]);
     expect(await history()).toEqual(['1:a1', '2:b1', '3:a2', '4:a3']);
     await other.close();

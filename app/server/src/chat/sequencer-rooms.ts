@@ -59,7 +59,10 @@ export class RoomSequencer {
     });
   }
 
-  private readonly lookups = new Map<string, Map<string, { resolve: (seq: string | undefined) => void; reject: (err: unknown) => void }[]>>();
+  private readonly lookups = new Map<
+    string,
+    Map<string, { resolve: (seq: string | undefined) => void; reject: (err: unknown) => void }[]>
+  >();
   private readonly lookingUp = new Set<string>();
 
   private lookUp(room: string): void {
@@ -135,7 +138,13 @@ export class RoomSequencer {
       }
 
       // Someone else wrote to this room: learn which of ours are stored already, and where the room ends now.
-      const known = await retry.run('look up ids', () => this.store.lookup(room, chunk.map((m) => m.id), { consistent: true }));
+      const known = await retry.run('look up ids', () =>
+        this.store.lookup(
+          room,
+          chunk.map((m) => m.id),
+          { consistent: true },
+        ),
+      );
       for (const m of planned) {
         const seq = known.get(m.id);
         if (seq === undefined) continue;

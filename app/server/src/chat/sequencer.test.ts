@@ -30,7 +30,12 @@ describe('Sequencer', () => {
 
   function run(queue: MemoryQueue, s: MessageStore = store, opts: SequencerOptions = {}) {
     const seen: SequencedMessage[] = [];
-    const seq = new Sequencer(queue, s, (m) => seen.push(m), log, { retry: { baseMs: 5, capMs: 50 }, heartbeatMs: 100, visibilitySeconds: 1, ...opts });
+    const seq = new Sequencer(queue, s, (m) => seen.push(m), log, {
+      retry: { baseMs: 5, capMs: 50 },
+      heartbeatMs: 100,
+      visibilitySeconds: 1,
+      ...opts,
+    });
     seq.start();
     running.push(seq);
     return { s: seq, seen };
@@ -115,7 +120,12 @@ describe('Sequencer', () => {
     await queue.send(msg('m4'));
     const seqs = await Promise.all(done.map((w) => w.done));
     expect(seqs.map(Number)).toEqual([1, 2, 3, 4]);
-    expect((await store.page('r', 10)).messages.reverse().map((m) => [m.id, Number(m.seq)])).toEqual([['m1', 1], ['m2', 2], ['m3', 3], ['m4', 4]]);
+    expect((await store.page('r', 10)).messages.reverse().map((m) => [m.id, Number(m.seq)])).toEqual([
+      ['m1', 1],
+      ['m2', 2],
+      ['m3', 3],
+      ['m4', 4],
+    ]);
   });
 
   test('at stop, messages received but not stored go back to the queue at once', async () => {
@@ -131,7 +141,7 @@ describe('Sequencer', () => {
     expect(again.map((d) => d.message.id)).toEqual(['stuck']);
   });
 
-  test('embedded: while a room is being stored the loop receives on; that room\'s backlog then goes in one append', async () => {
+  test("embedded: while a room is being stored the loop receives on; that room's backlog then goes in one append", async () => {
     // Room a's first write is held until room b's message (sent later) is stored: the loop must not wait for a.
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));

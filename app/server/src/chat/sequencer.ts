@@ -131,7 +131,11 @@ export class Sequencer {
   private async handle(room: string, deliveries: Delivery[]): Promise<void> {
     let result;
     try {
-      result = await this.rooms.sequence(room, deliveries.map((d) => d.message), this.retry);
+      result = await this.rooms.sequence(
+        room,
+        deliveries.map((d) => d.message),
+        this.retry,
+      );
     } catch (err) {
       // Stopped: left held, released when the loop ends.
       if (!(err instanceof Stopped)) this.log.error({ err, room }, 'sequencing failed; the messages return to the queue');
@@ -161,7 +165,9 @@ export class Sequencer {
 
   private async release(receipts: string[]): Promise<void> {
     for (const r of receipts) this.held.delete(r);
-    await this.queue.release(receipts).catch((err) => this.log.warn({ err }, 'queue release failed; the messages return after their visibility timeout'));
+    await this.queue
+      .release(receipts)
+      .catch((err) => this.log.warn({ err }, 'queue release failed; the messages return after their visibility timeout'));
   }
 
   private async releaseHeld(): Promise<void> {

@@ -76,7 +76,12 @@ export function connectRedis(url: string, log: Logger): RedisLink {
       if (!ready()) throw new RedisDown(`redis is ${client.status}`);
       await client.ping();
     },
-    barrier: (ms) => withTimeout(client.ping().then(() => undefined), ms, 'redis'),
+    barrier: (ms) =>
+      withTimeout(
+        client.ping().then(() => undefined),
+        ms,
+        'redis',
+      ),
     close: async () => {
       await withTimeout(client.quit(), 2000, 'redis quit').catch(() => client.disconnect());
     },

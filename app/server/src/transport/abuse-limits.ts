@@ -47,9 +47,7 @@ export class AddressLimits {
   private readonly uploadUrls: (address: string) => Promise<LimitOutcome>;
   readonly exempt: (address: string) => boolean;
 
-  constructor(
-    private readonly config: Pick<Config, 'abuse' | 'rateLimit'>,
-  ) {
+  constructor(private readonly config: Pick<Config, 'abuse' | 'rateLimit'>) {
     this.exempt = exemptList(config.abuse.exempt);
     this.messages = keyedLimit(config.abuse.addressMessagePoints, config.rateLimit.windowSeconds);
     this.uploadUrls = keyedLimit(config.abuse.uploadUrlsPerHour, 3600);

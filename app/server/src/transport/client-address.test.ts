@@ -1,6 +1,7 @@
 import { clientAddress, fromLoopback } from './client-address';
 
-const req = (remoteAddress: string, xff?: string) => ({ socket: { remoteAddress }, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } }) as never;
+const req = (remoteAddress: string, xff?: string) =>
+  ({ socket: { remoteAddress }, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } }) as never;
 
 describe('clientAddress', () => {
   test('without trusted proxies the peer is the client, whatever X-Forwarded-For claims', () => {

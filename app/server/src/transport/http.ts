@@ -21,7 +21,6 @@ import { sendError } from './http-error';
 import { moderatorRoutes } from './moderation';
 import type { DeleteMessage } from '../chat/delete-message';
 
-
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 
 /** A use case's outcome as an HTTP answer: its value, or its error with the matching status; never cached. */
@@ -84,7 +83,10 @@ export function createHttpApp(
   app.get('/readyz', async (_req, res, next) => {
     try {
       const r = await readiness();
-      res.status(r.ok ? 200 : 503).set('Cache-Control', 'no-store').json(r);
+      res
+        .status(r.ok ? 200 : 503)
+        .set('Cache-Control', 'no-store')
+        .json(r);
     } catch (err) {
       next(err);
     }
@@ -96,10 +98,19 @@ export function createHttpApp(
   const requests = (a: string) => (chat.limits.exempt(a) ? Promise.resolve({ ok: true } as const) : perMinute(a));
   app.use(['/history', '/upload-url', '/uploads'], limitedBy(requests, addressOf, `${config.httpRateLimitPerMinute} requests per minute`));
   // Each upload URL lets a client store up to MAX_UPLOAD_BYTES: far fewer of those than reads.
-  app.use('/upload-url', limitedBy((a) => chat.limits.uploadUrl(a), addressOf, `${config.abuse.uploadUrlsPerHour} upload URLs per hour`));
+  app.use(
+    '/upload-url',
+    limitedBy((a) => chat.limits.uploadUrl(a), addressOf, `${config.abuse.uploadUrlsPerHour} upload URLs per hour`),
+  );
 
-  app.get('/history', answer((query) => readHistory(backends.store, query, config.publicUrl, config.backendTimeoutMs)));
-  app.get('/upload-url', answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)));
+  app.get(
+    '/history',
+    answer((query) => readHistory(backends.store, query, config.publicUrl, config.backendTimeoutMs)),
+  );
+  app.get(
+    '/upload-url',
+    answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)),
+  );
 
   if (chat.deletes) app.use(moderatorRoutes(config, chat.deletes));
 

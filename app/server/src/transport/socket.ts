@@ -59,40 +59,58 @@ export function attachSocketHandlers(
     // Recovery skips middlewares: a recovered socket held its slot before, so it takes one back unconditionally.
     else socket.once('disconnect', limits.readmitSocket(address));
 
-    socket.on('sendMessage', withAck<SendAck>(async (payload, answer) => {
-      const done = metrics.ackTimer();
-      const reply = (r: SendAck) => (done(r), answer(r));
-      try {
-        await limiter.consume(socket.id);
-      } catch {
-        return reply({ ok: false, error: { code: 'rate_limited', message: `at most ${config.rateLimit.points} messages per ${config.rateLimit.windowSeconds} s` } });
-      }
-      // Per address too: many sockets from one address share one budget.
-      if (!(await limits.message(address)).ok) {
-        return reply({ ok: false, error: { code: 'rate_limited', message: `at most ${config.abuse.addressMessagePoints} messages per ${config.rateLimit.windowSeconds} s from one address` } });
-      }
-      reply(await send.execute(payload));
-    }));
+    socket.on(
+      'sendMessage',
+      withAck<SendAck>(async (payload, answer) => {
+        const done = metrics.ackTimer();
+        const reply = (r: SendAck) => (done(r), answer(r));
+        try {
+          await limiter.consume(socket.id);
+        } catch {
+          return reply({
+            ok: false,
+            error: { code: 'rate_limited', message: `at most ${config.rateLimit.points} messages per ${config.rateLimit.windowSeconds} s` },
+          });
+        }
+        // Per address too: many sockets from one address share one budget.
+        if (!(await limits.message(address)).ok) {
+          return reply({
+            ok: false,
+            error: {
+              code: 'rate_limited',
+              message: `at most ${config.abuse.addressMessagePoints} messages per ${config.rateLimit.windowSeconds} s from one address`,
+            },
+          });
+        }
+        reply(await send.execute(payload));
+      }),
+    );
 
-    socket.on('join', withAck<JoinAck>(async (room, reply) => {
-      const parsed = parseWith(roomSchema, room);
-      if (!parsed.ok) return reply({ ok: false, error: parsed.error });
-      if (!(await joins(socket.id)).ok) {
-        return reply({ ok: false, error: { code: 'rate_limited', message: `at most ${config.abuse.joinsPerMinute} joins per minute` } });
-      }
-      if (!socket.rooms.has(parsed.value) && socket.rooms.size > MAX_ROOMS_PER_SOCKET) {
-        return reply({ ok: false, error: { code: 'invalid', message: `at most ${MAX_ROOMS_PER_SOCKET} rooms per connection` } });
-      }
-      void socket.join(parsed.value);
-      reply({ ok: true, room: parsed.value });
-    }));
+    socket.on(
+      'join',
+      withAck<JoinAck>(async (room, reply) => {
+        const parsed = parseWith(roomSchema, room);
+        if (!parsed.ok) return reply({ ok: false, error: parsed.error });
+        if (!(await joins(socket.id)).ok) {
+          return reply({ ok: false, error: { code: 'rate_limited', message: `at most ${config.abuse.joinsPerMinute} joins per minute` } });
+        }
+        if (!socket.rooms.has(parsed.value) && socket.rooms.size > MAX_ROOMS_PER_SOCKET) {
+          return reply({ ok: false, error: { code: 'invalid', message: `at most ${MAX_ROOMS_PER_SOCKET} rooms per connection` } });
+        }
+        void socket.join(parsed.value);
+        reply({ ok: true, room: parsed.value });
+      }),
+    );
 
-    socket.on('leave', withAck<JoinAck>((room, reply) => {
-      const parsed = parseWith(roomSchema, room);
-      if (!parsed.ok) return reply({ ok: false, error: parsed.error });
-      void socket.leave(parsed.value);
-      reply({ ok: true, room: parsed.value });
-    }));
+    socket.on(
+      'leave',
+      withAck<JoinAck>((room, reply) => {
+        const parsed = parseWith(roomSchema, room);
+        if (!parsed.ok) return reply({ ok: false, error: parsed.error });
+        void socket.leave(parsed.value);
+        reply({ ok: true, room: parsed.value });
+      }),
+    );
 
     socket.on('disconnect', (reason) => {
       log.debug({ socket: socket.id, reason }, 'socket disconnected');

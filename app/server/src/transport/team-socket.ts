@@ -60,50 +60,66 @@ export function attachTeamChatHandlers(io: ChatServer, deletes: DeleteMessage, l
     // A recovered session got its rooms back before its identity: the rooms' presence is recomputed now.
     if (socket.recovered && isListed(data)) for (const room of socket.rooms) if (room !== socket.id) presence.changed(room);
 
-    socket.on('identify', withAck<IdentifyAck>(async (payload, reply) => {
-      const parsed = parseWith(identifySchema, payload);
-      if (!parsed.ok) return reply({ ok: false, error: parsed.error });
-      if (!(await consumed(presenceLimiter, socket.id))) return reply({ ok: false, error: limitedError('identify/getPresence', PRESENCE_LIMIT) });
-      typing.stoppedEverywhere(socket.id, data);
-      Object.assign(data, { clientId: parsed.value.clientId, author: parsed.value.author, identifiedAt: Date.now() });
-      for (const room of socket.rooms) if (room !== socket.id) presence.changed(room);
-      reply({ ok: true });
-    }));
+    socket.on(
+      'identify',
+      withAck<IdentifyAck>(async (payload, reply) => {
+        const parsed = parseWith(identifySchema, payload);
+        if (!parsed.ok) return reply({ ok: false, error: parsed.error });
+        if (!(await consumed(presenceLimiter, socket.id)))
+          return reply({ ok: false, error: limitedError('identify/getPresence', PRESENCE_LIMIT) });
+        typing.stoppedEverywhere(socket.id, data);
+        Object.assign(data, { clientId: parsed.value.clientId, author: parsed.value.author, identifiedAt: Date.now() });
+        for (const room of socket.rooms) if (room !== socket.id) presence.changed(room);
+        reply({ ok: true });
+      }),
+    );
 
-    socket.on('getPresence', withAck<PresenceAck>(async (room, reply) => {
-      const parsed = parseWith(roomSchema, room);
-      if (!parsed.ok) return reply({ ok: false, error: parsed.error });
-      if (!socket.rooms.has(parsed.value)) return reply({ ok: false, error: { code: 'invalid', message: `room: join ${parsed.value} first` } });
-      if (!(await consumed(presenceLimiter, socket.id))) return reply({ ok: false, error: limitedError('identify/getPresence', PRESENCE_LIMIT) });
-      try {
-        reply({ ok: true, ...(await presence.snapshot(parsed.value)) });
-      } catch (err) {
-        log.warn({ err, room: parsed.value }, 'getPresence failed');
-        reply({ ok: false, error: { code: 'unavailable', message: 'presence could not be read; try again' } });
-      }
-    }));
+    socket.on(
+      'getPresence',
+      withAck<PresenceAck>(async (room, reply) => {
+        const parsed = parseWith(roomSchema, room);
+        if (!parsed.ok) return reply({ ok: false, error: parsed.error });
+        if (!socket.rooms.has(parsed.value))
+          return reply({ ok: false, error: { code: 'invalid', message: `room: join ${parsed.value} first` } });
+        if (!(await consumed(presenceLimiter, socket.id)))
+          return reply({ ok: false, error: limitedError('identify/getPresence', PRESENCE_LIMIT) });
+        try {
+          reply({ ok: true, ...(await presence.snapshot(parsed.value)) });
+        } catch (err) {
+          log.warn({ err, room: parsed.value }, 'getPresence failed');
+          reply({ ok: false, error: { code: 'unavailable', message: 'presence could not be read; try again' } });
+        }
+      }),
+    );
 
-    socket.on('typing', withAck<TypingAck>(async (payload, reply) => {
-      const parsed = parseWith(typingInputSchema, payload);
-      if (!parsed.ok) return reply({ ok: false, error: parsed.error });
-      const { room, typing: isTyping } = parsed.value;
-      if (!isListed(data)) return reply({ ok: false, error: { code: 'invalid', message: 'typing: identify first (handshake auth or identify)' } });
-      if (!socket.rooms.has(room)) return reply({ ok: false, error: { code: 'invalid', message: `room: join ${room} first` } });
-      if (!(await consumed(typingLimiter, socket.id))) return reply({ ok: false, error: limitedError('typing events', TYPING_LIMIT) });
-      typing.relay(socket.id, room, isTyping, data);
-      reply({ ok: true });
-    }));
+    socket.on(
+      'typing',
+      withAck<TypingAck>(async (payload, reply) => {
+        const parsed = parseWith(typingInputSchema, payload);
+        if (!parsed.ok) return reply({ ok: false, error: parsed.error });
+        const { room, typing: isTyping } = parsed.value;
+        if (!isListed(data))
+          return reply({ ok: false, error: { code: 'invalid', message: 'typing: identify first (handshake auth or identify)' } });
+        if (!socket.rooms.has(room)) return reply({ ok: false, error: { code: 'invalid', message: `room: join ${room} first` } });
+        if (!(await consumed(typingLimiter, socket.id))) return reply({ ok: false, error: limitedError('typing events', TYPING_LIMIT) });
+        typing.relay(socket.id, room, isTyping, data);
+        reply({ ok: true });
+      }),
+    );
 
     // Sending is the end of typing; the send itself is handled (and answered) by the v1 handler.
     socket.on('sendMessage', (payload: unknown) => {
-      const room = typeof payload === 'object' && payload !== null ? (payload as { room?: unknown }).room ?? DEFAULT_ROOM : DEFAULT_ROOM;
+      const room = typeof payload === 'object' && payload !== null ? ((payload as { room?: unknown }).room ?? DEFAULT_ROOM) : DEFAULT_ROOM;
       if (typeof room === 'string') typing.stopped(socket.id, room, data);
     });
 
-    socket.on('deleteMessage', withAck<DeleteAck>(async (payload, reply) => {
-      if (!(await consumed(deleteLimiter, socket.id))) return reply({ ok: false, error: limitedError('deletes', DELETE_LIMIT) });
-      reply(await deletes.byAuthor(payload));
-    }));
+    socket.on(
+      'deleteMessage',
+      withAck<DeleteAck>(async (payload, reply) => {
+        if (!(await consumed(deleteLimiter, socket.id))) return reply({ ok: false, error: limitedError('deletes', DELETE_LIMIT) });
+        reply(await deletes.byAuthor(payload));
+      }),
+    );
 
     socket.on('disconnect', () => typing.forget(socket.id));
   });

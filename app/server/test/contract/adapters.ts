@@ -77,14 +77,31 @@ export class AdapterBackend {
   }
 
   /** A fresh queue with its dead-letter queue; `deadLetters` reads what moved there. */
-  async queue(opts: { visibilitySeconds: number; maxReceiveCount: number }): Promise<{ queue: MessageQueue; deadLetters(): Promise<AcceptedMessage[]> }> {
+  async queue(opts: {
+    visibilitySeconds: number;
+    maxReceiveCount: number;
+  }): Promise<{ queue: MessageQueue; deadLetters(): Promise<AcceptedMessage[]> }> {
     if (this.kind === 'embedded') {
       const q = new MemoryQueue({ waitMs: 1000, visibilityMs: opts.visibilitySeconds * 1000, maxReceiveCount: opts.maxReceiveCount });
       this.closers.push(() => q.close());
       return { queue: q, deadLetters: async () => q.deadLetters() };
     }
-    const r = await createResources(this.moto!.endpoint, this.name(), { visibilityTimeoutSeconds: opts.visibilitySeconds, maxReceiveCount: opts.maxReceiveCount });
-    const q = new SqsQueue({ queueUrl: r.QUEUE_URL, tableName: r.TABLE_NAME, uploadsBucket: r.UPLOADS_BUCKET, region: r.AWS_REGION, endpoint: r.AWS_ENDPOINT_URL }, 10_000, 1, () => {});
+    const r = await createResources(this.moto!.endpoint, this.name(), {
+      visibilityTimeoutSeconds: opts.visibilitySeconds,
+      maxReceiveCount: opts.maxReceiveCount,
+    });
+    const q = new SqsQueue(
+      {
+        queueUrl: r.QUEUE_URL,
+        tableName: r.TABLE_NAME,
+        uploadsBucket: r.UPLOADS_BUCKET,
+        region: r.AWS_REGION,
+        endpoint: r.AWS_ENDPOINT_URL,
+      },
+      10_000,
+      1,
+      () => {},
+    );
     const sqs = new SQSClient({ region: MOTO_REGION, endpoint: r.AWS_ENDPOINT_URL, credentials: MOTO_CREDENTIALS });
     this.closers.push(async () => {
       sqs.destroy();
@@ -93,7 +110,14 @@ export class AdapterBackend {
     return {
       queue: q,
       deadLetters: async () => {
-        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: r.DEAD_LETTER_QUEUE_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 0 }));
+        const out = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: r.DEAD_LETTER_QUEUE_URL,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            VisibilityTimeout: 0,
+          }),
+        );
         return (out.Messages ?? []).map((m) => decodeMessage(m.Body ?? '')!);
       },
     };
@@ -120,7 +144,13 @@ export class AdapterBackend {
     }
     const r = await createResources(this.moto!.endpoint, this.name());
     const uploads = new S3Uploads(
-      { queueUrl: r.QUEUE_URL, tableName: r.TABLE_NAME, uploadsBucket: r.UPLOADS_BUCKET, region: r.AWS_REGION, endpoint: r.AWS_ENDPOINT_URL },
+      {
+        queueUrl: r.QUEUE_URL,
+        tableName: r.TABLE_NAME,
+        uploadsBucket: r.UPLOADS_BUCKET,
+        region: r.AWS_REGION,
+        endpoint: r.AWS_ENDPOINT_URL,
+      },
       10_000,
     );
     this.closers.push(() => uploads.close());

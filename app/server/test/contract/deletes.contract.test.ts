@@ -59,7 +59,9 @@ describe.each(ADAPTERS)('MessageDeletes contract: %s', (kind) => {
 
   test('several deletes at once: exactly one of them deleted the row', async () => {
     await store.append('r', [m(1)]);
-    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => deletes.markDeleted('r', m(1).seq, `2026-01-0${i + 1}T00:00:00.000Z`)));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => deletes.markDeleted('r', m(1).seq, `2026-01-0${i + 1}T00:00:00.000Z`)),
+    );
     expect(results.filter((r) => r?.before.deletedAt === undefined)).toHaveLength(1);
     const deletedAt = results.find((r) => r?.before.deletedAt === undefined)!.after.deletedAt;
     for (const r of results) expect(r?.after.deletedAt).toBe(deletedAt);

@@ -17,7 +17,7 @@ describe.each(ADAPTERS)('MessageQueue contract: %s', (kind) => {
   /** Receive until `n` messages came (or a few empty polls): SQS may hand out a batch in parts. */
   const receiveUpTo = async (n: number, polls = 3): Promise<Delivery[]> => {
     const got: Delivery[] = [];
-    for (let empty = 0; got.length < n && empty < polls; ) {
+    for (let empty = 0; got.length < n && empty < polls;) {
       const batch = await queue.receive(signal);
       if (batch.length === 0) empty++;
       got.push(...batch);
@@ -27,7 +27,7 @@ describe.each(ADAPTERS)('MessageQueue contract: %s', (kind) => {
   /** Receive and delete until `n` messages came or the queue stays empty. */
   const drain = async (n: number): Promise<Delivery[]> => {
     const got: Delivery[] = [];
-    for (let empty = 0; got.length < n && empty < 2; ) {
+    for (let empty = 0; got.length < n && empty < 2;) {
       const batch = await queue.receive(signal);
       if (batch.length === 0) empty++;
       else await queue.delete(batch.map((d) => d.receipt));

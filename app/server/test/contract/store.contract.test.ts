@@ -34,7 +34,12 @@ describe.each(ADAPTERS)('MessageStore contract: %s', (kind) => {
     expect(await store.append('r', batch)).toEqual({ ok: true });
     expect(await store.head('r')).toBe(3n);
     expect((await store.page('r', 10)).messages).toEqual([...batch].reverse());
-    expect(await store.lookup('r', ['m1', 'm3', 'nope'], { consistent: true })).toEqual(new Map([['m1', formatSeq(1)], ['m3', formatSeq(3)]]));
+    expect(await store.lookup('r', ['m1', 'm3', 'nope'], { consistent: true })).toEqual(
+      new Map([
+        ['m1', formatSeq(1)],
+        ['m3', formatSeq(3)],
+      ]),
+    );
     // Rooms are separate partitions.
     expect(await store.head('other')).toBe(0n);
     expect(await store.lookup('other', ['m1'])).toEqual(new Map());

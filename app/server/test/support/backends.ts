@@ -27,7 +27,9 @@ export class TestBackend {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-test-'));
     this.dirs.push(dir);
     const base: Record<string, string> = {
-      PORT: '0', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', DATA_DIR: dir, // moto answers one request at a time (about 200 messages/s here): give its bursts time; the outage test sets its own.
+      PORT: '0',
+      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+      DATA_DIR: dir, // moto answers one request at a time (about 200 messages/s here): give its bursts time; the outage test sets its own.
       BACKEND_TIMEOUT_MS: this.mode === 'moto' ? '60000' : '3000',
       // Every test client shares one loopback address: the per-address limits (abuse.test.ts) would see one
       // client with dozens of sockets. Per-socket limits keep their defaults.

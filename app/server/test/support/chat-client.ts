@@ -1,5 +1,13 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ChatMessage, ClientToServerEvents, HandshakeAuth, JoinAck, SendAck, SendMessageInput, ServerToClientEvents } from '@chat/protocol';
+import type {
+  ChatMessage,
+  ClientToServerEvents,
+  HandshakeAuth,
+  JoinAck,
+  SendAck,
+  SendMessageInput,
+  ServerToClientEvents,
+} from '@chat/protocol';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -48,7 +56,10 @@ export class ChatClient {
    * Send as a real client does: on `unavailable` (or no ack in time) send again with the same id, until acked or
    * `attempts` run out. Returns the final ack and how many sends it took.
    */
-  async sendUntilAcked(msg: SendMessageInput, opts: { attempts?: number; timeoutMs?: number } = {}): Promise<SendAck & { attempts: number }> {
+  async sendUntilAcked(
+    msg: SendMessageInput,
+    opts: { attempts?: number; timeoutMs?: number } = {},
+  ): Promise<SendAck & { attempts: number }> {
     const attempts = opts.attempts ?? 20;
     let last: SendAck = { ok: false, error: { code: 'unavailable', message: 'not sent' } };
     for (let n = 1; n <= attempts; n++) {

@@ -2,7 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createChatResources, freePort, startHaproxy, startMoto, startRedis, waitForPort, type LoadBalancer, type Moto, type Redis } from '@chat/local-aws';
+import {
+  createChatResources,
+  freePort,
+  startHaproxy,
+  startMoto,
+  startRedis,
+  waitForPort,
+  type LoadBalancer,
+  type Moto,
+  type Redis,
+} from '@chat/local-aws';
 // Not through ../../src: the servers run as their own processes, and the test needs only the table's shape.
 import { historyTableInput } from '../../src/adapters/aws/dynamo-store';
 

@@ -7,7 +7,9 @@ export async function fullHistory(url: string, room: string): Promise<ChatMessag
   const pages: ChatMessage[][] = [];
   let before: string | null = null;
   do {
-    const res = await fetch(`${url}/history?room=${room}&limit=200${before ? `&before=${before}` : ''}`, { signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${url}/history?room=${room}&limit=200${before ? `&before=${before}` : ''}`, {
+      signal: AbortSignal.timeout(30_000),
+    });
     if (res.status !== 200) throw new Error(`history answered ${res.status}`);
     const page = (await res.json()) as HistoryResponse;
     pages.unshift(page.messages);

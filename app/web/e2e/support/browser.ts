@@ -9,7 +9,14 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -19,7 +26,10 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
 
 /** Saves one screenshot per page for the test that just ran (test-results/ is git-ignored). */
 export async function saveScreenshots(pages: Page[]): Promise<void> {
-  const name = (expect.getState().currentTestName ?? 'test').replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  const name = (expect.getState().currentTestName ?? 'test')
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await Promise.all(
     pages.map((page, i) =>

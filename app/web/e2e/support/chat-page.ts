@@ -60,14 +60,11 @@ export function presence(page: Page): Locator {
 
 /** Waits until the presence line lists exactly `names` (in its order) with that count. */
 export async function waitForPresence(page: Page, names: string[]): Promise<void> {
-  await page.waitForFunction(
-    (want) => {
-      const count = document.querySelector('.presence-count')?.textContent?.trim();
-      const shown = [...document.querySelectorAll('.presence-name')].map((n) => n.textContent?.trim());
-      return count === `${want.length} online` && JSON.stringify(shown) === JSON.stringify(want);
-    },
-    names,
-  );
+  await page.waitForFunction((want) => {
+    const count = document.querySelector('.presence-count')?.textContent?.trim();
+    const shown = [...document.querySelectorAll('.presence-name')].map((n) => n.textContent?.trim());
+    return count === `${want.length} online` && JSON.stringify(shown) === JSON.stringify(want);
+  }, names);
 }
 
 /** The room chip in the room list, and its unread badge. */

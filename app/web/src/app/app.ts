@@ -18,12 +18,23 @@ import { UnreadTitle } from './notifications/unread-title';
     <!-- A button, not href="#composer-text": with <base href="/"> a fragment link loads the app's root. -->
     <button type="button" class="skip-link" (click)="skipToComposer()">Skip to message box</button>
     <header class="app-header">
-      <h1 class="brand">Chat @if (chat.activeRoom(); as room) {<span class="room-name">#{{ room }}</span>}</h1>
+      <h1 class="brand">
+        Chat
+        @if (chat.activeRoom(); as room) {
+          <span class="room-name">#{{ room }}</span>
+        }
+      </h1>
       <app-room-picker [current]="chat.activeRoom()" />
       @if (identity.name(); as name) {
         <div class="me">
           <span class="me-name" title="Your display name">{{ name }}</span>
-          <button type="button" class="link-button" (click)="editingName.set(!editingName())" [attr.aria-expanded]="editingName()" aria-controls="name-panel">
+          <button
+            type="button"
+            class="link-button"
+            (click)="editingName.set(!editingName())"
+            [attr.aria-expanded]="editingName()"
+            aria-controls="name-panel"
+          >
             Change name
           </button>
         </div>

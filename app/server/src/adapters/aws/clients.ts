@@ -10,6 +10,10 @@ export function clientConfig(aws: AwsSettings, requestTimeoutMs: number) {
     region: aws.region,
     ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
     maxAttempts: 2,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: Math.min(2000, requestTimeoutMs), requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true }),
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: Math.min(2000, requestTimeoutMs),
+      requestTimeout: requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    }),
   };
 }

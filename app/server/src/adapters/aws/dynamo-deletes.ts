@@ -22,7 +22,11 @@ export class DynamoDeletes implements MessageDeletes {
     return out.Item ? messageOfItem(out.Item) : undefined;
   }
 
-  async markDeleted(room: string, seq: string, deletedAt: string): Promise<{ before: SequencedMessage; after: SequencedMessage } | undefined> {
+  async markDeleted(
+    room: string,
+    seq: string,
+    deletedAt: string,
+  ): Promise<{ before: SequencedMessage; after: SequencedMessage } | undefined> {
     try {
       const out = await this.doc.send(
         new UpdateCommand({

@@ -72,10 +72,18 @@ export class DynamoStore implements MessageStore {
       for (let attempt = 1; keys.length > 0; attempt++) {
         const out = await this.doc.send(
           new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: opts.consistent ?? false, ProjectionExpression: '#seq, msgSeq', ExpressionAttributeNames: { '#seq': 'seq' } } },
+            RequestItems: {
+              [this.tableName]: {
+                Keys: keys,
+                ConsistentRead: opts.consistent ?? false,
+                ProjectionExpression: '#seq, msgSeq',
+                ExpressionAttributeNames: { '#seq': 'seq' },
+              },
+            },
           }),
         );
-        for (const item of out.Responses?.[this.tableName] ?? []) found.set(String(item['seq']).slice(ID_PREFIX.length), String(item['msgSeq']));
+        for (const item of out.Responses?.[this.tableName] ?? [])
+          found.set(String(item['seq']).slice(ID_PREFIX.length), String(item['msgSeq']));
         keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
         if (keys.length === 0) break;
         // Throttled: DynamoDB hands back the keys it did not read; wait a little and ask only for those.
@@ -91,7 +99,12 @@ export class DynamoStore implements MessageStore {
     const items = messages.flatMap((m) => [
       { room, seq: m.seq, id: m.id, author: m.author, text: m.text, imageKey: m.imageKey, sentAt: m.sentAt, deleteHash: m.deleteHash },
       // Derived from sentAt, not the clock: a retried call sends identical items, as its request token requires.
-      { room, seq: ID_PREFIX + m.id, msgSeq: m.seq, [ID_RECORD_TTL_ATTRIBUTE]: Math.floor(Date.parse(m.sentAt) / 1000) + this.idempotencySeconds },
+      {
+        room,
+        seq: ID_PREFIX + m.id,
+        msgSeq: m.seq,
+        [ID_RECORD_TTL_ATTRIBUTE]: Math.floor(Date.parse(m.sentAt) / 1000) + this.idempotencySeconds,
+      },
     ]);
     try {
       await this.doc.send(
@@ -113,7 +126,8 @@ export class DynamoStore implements MessageStore {
     } catch (err) {
       const e = err as { name?: string; message?: string; CancellationReasons?: CancellationReason[] };
       if (e.name === 'IdempotentParameterMismatchException') return { ok: false, conflict: { kind: 'seq_taken', seq: messages[0]!.seq } };
-      if (e.name === 'ValidationException' && /size|length/i.test(e.message ?? '')) throw new UnwritableMessage(e.message ?? 'item too large');
+      if (e.name === 'ValidationException' && /size|length/i.test(e.message ?? ''))
+        throw new UnwritableMessage(e.message ?? 'item too large');
       if (e.name !== 'TransactionCanceledException' || !e.CancellationReasons) throw err;
       return this.conflict(room, messages, e.CancellationReasons, err);
     }
@@ -121,7 +135,8 @@ export class DynamoStore implements MessageStore {
 
   /** Which condition failed: an id already stored settles a retry, so it is reported before a taken seq. */
   private async conflict(room: string, messages: SequencedMessage[], reasons: CancellationReason[], err: unknown): Promise<AppendResult> {
-    if (reasons.some((r) => r.Code === 'ValidationError')) throw new UnwritableMessage(reasons.find((r) => r.Code === 'ValidationError')?.Message ?? 'refused');
+    if (reasons.some((r) => r.Code === 'ValidationError'))
+      throw new UnwritableMessage(reasons.find((r) => r.Code === 'ValidationError')?.Message ?? 'refused');
     // Anything else (TransactionConflict, throttling, capacity) is transient: the caller retries.
     if (!reasons.some((r) => r.Code === 'ConditionalCheckFailed')) throw err;
     for (let i = 1; i < reasons.length; i += 2) {

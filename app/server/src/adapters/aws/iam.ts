@@ -7,7 +7,14 @@ export const SERVER_IAM_ACTIONS = {
   /** SendMessageBatch is authorised as SendMessage, DeleteMessageBatch as DeleteMessage, ChangeMessageVisibilityBatch as ChangeMessageVisibility. */
   queue: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
   /** TransactWriteItems is authorised as the PutItem of each item it holds; GetItem and UpdateItem delete a message (issue 12). */
-  table: ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  table: [
+    'dynamodb:PutItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:DescribeTable',
+    'dynamodb:GetItem',
+    'dynamodb:UpdateItem',
+  ],
   /** Images sent in a message, under rooms/: CopyObject's target (PutObject), presigned GET and HeadObject (GetObject); DeleteObject for a deleted message's image. */
   uploadObjects: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
   /** Uploads not yet sent, under PENDING_UPLOAD_PREFIX: presigned POST, CopyObject's source and its HeadObject, DeleteObject once copied. */

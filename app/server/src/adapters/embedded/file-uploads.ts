@@ -109,7 +109,10 @@ export class FileUploads implements UploadStore {
 
   async remove(key: string): Promise<void> {
     if (!IMAGE_KEY_PATTERN.test(key)) return;
-    const size = await fs.promises.stat(this.filePath(key)).then((st) => st.size, () => 0);
+    const size = await fs.promises.stat(this.filePath(key)).then(
+      (st) => st.size,
+      () => 0,
+    );
     await fs.promises.rm(this.filePath(key), { force: true });
     this.used -= size;
   }
@@ -167,7 +170,8 @@ export class FileUploads implements UploadStore {
     if (Number.isFinite(declared) && declared > max) {
       throw new UploadRefused(413, 'too_large', `upload is ${declared} bytes; the limit is ${max}`);
     }
-    if ((await this.exists(key)) || (await isFile(this.pendingPath(key)))) throw new UploadRefused(409, 'invalid', 'this key was already uploaded');
+    if ((await this.exists(key)) || (await isFile(this.pendingPath(key))))
+      throw new UploadRefused(409, 'invalid', 'this key was already uploaded');
     const quota = this.limits.quotaBytes;
     if (this.used + (Number.isFinite(declared) ? declared : 1) > quota) {
       throw new UploadRefused(507, 'unavailable', 'upload storage is full; try again later');

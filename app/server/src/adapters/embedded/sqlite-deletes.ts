@@ -15,7 +15,9 @@ export class SqliteDeletes implements MessageDeletes {
     this.db.exec('PRAGMA busy_timeout = 5000;');
     this.q = {
       find: this.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND seq = ?`),
-      markDeleted: this.db.prepare('UPDATE messages SET deleted_at = ?, text = NULL, image_key = NULL WHERE room = ? AND seq = ? AND deleted_at IS NULL'),
+      markDeleted: this.db.prepare(
+        'UPDATE messages SET deleted_at = ?, text = NULL, image_key = NULL WHERE room = ? AND seq = ? AND deleted_at IS NULL',
+      ),
     };
   }
 
@@ -24,7 +26,11 @@ export class SqliteDeletes implements MessageDeletes {
     return row ? messageOfRow(row) : undefined;
   }
 
-  async markDeleted(room: string, seq: string, deletedAt: string): Promise<{ before: SequencedMessage; after: SequencedMessage } | undefined> {
+  async markDeleted(
+    room: string,
+    seq: string,
+    deletedAt: string,
+  ): Promise<{ before: SequencedMessage; after: SequencedMessage } | undefined> {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const row = this.q.find.get(room, seq) as Row | undefined;

@@ -109,7 +109,8 @@ export class SqliteStore implements MessageStore {
 
   async append(room: string, messages: SequencedMessage[]): Promise<AppendResult> {
     for (const m of messages) {
-      if (Buffer.byteLength(JSON.stringify(m)) > MAX_ITEM_BYTES) throw new UnwritableMessage(`message ${m.id} is over ${MAX_ITEM_BYTES} bytes`);
+      if (Buffer.byteLength(JSON.stringify(m)) > MAX_ITEM_BYTES)
+        throw new UnwritableMessage(`message ${m.id} is over ${MAX_ITEM_BYTES} bytes`);
     }
     this.prune();
     // IMMEDIATE takes the write lock first, so the checks and the inserts see the same database.
@@ -143,7 +144,9 @@ export class SqliteStore implements MessageStore {
   }
 
   async page(room: string, limit: number, before?: string): Promise<HistoryPage> {
-    const rows = (before === undefined ? this.q.page.all(room, limit + 1) : this.q.pageBefore.all(room, before, limit + 1)) as unknown as Row[];
+    const rows = (before === undefined
+      ? this.q.page.all(room, limit + 1)
+      : this.q.pageBefore.all(room, before, limit + 1)) as unknown as Row[];
     const messages = rows.slice(0, limit).map(messageOfRow);
     return { messages, more: rows.length > limit };
   }

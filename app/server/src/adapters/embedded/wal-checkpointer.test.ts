@@ -25,7 +25,9 @@ describe('WalCheckpointer', () => {
       expect(probe.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
       probe.close();
       for (let i = 1; i <= 50; i++) {
-        const result = await store.append('r', [{ id: `m${i}`, room: 'r', author: 'a', text: 'x'.repeat(2000), seq: formatSeq(i), sentAt: new Date().toISOString() }]);
+        const result = await store.append('r', [
+          { id: `m${i}`, room: 'r', author: 'a', text: 'x'.repeat(2000), seq: formatSeq(i), sentAt: new Date().toISOString() },
+        ]);
         expect(result).toEqual({ ok: true });
       }
       await until(() => store.checkpointer.copies > 0, 'a checkpoint copied frames');

@@ -9,7 +9,6 @@ import { UploadClient } from '../composer/upload-client';
 import { ChatStore, JOIN_RETRY_MS } from './chat-store';
 import { deleteKey } from '../identity/browser-identity';
 
-
 /** The history server of these tests: `seqs` per room, pages newest first like the real one. */
 function historyServer(rooms: Record<string, ChatMessage[]>) {
   return fakeFetch((url) => {
@@ -50,7 +49,12 @@ describe('ChatStore', () => {
     socket.deliver(msg('m62', 62));
     socket.deliver(msg('m61', 61));
     socket.deliver(msg('m62', 62));
-    expect(room.messages().slice(-3).map((m) => m.id)).toEqual(['m60', 'm61', 'm62']);
+    expect(
+      room
+        .messages()
+        .slice(-3)
+        .map((m) => m.id),
+    ).toEqual(['m60', 'm61', 'm62']);
 
     await store.loadOlder('global');
     expect(room.messages()).toHaveLength(62);
@@ -62,7 +66,12 @@ describe('ChatStore', () => {
     const { store, socket } = setup({ global: [msg('g1', 1)], other: [msg('o1', 1, 'other')] });
     await store.enter('other');
     socket.deliver(msg('g2', 2, 'global'));
-    expect(store.room('other').messages().map((m) => m.id)).toEqual(['o1']);
+    expect(
+      store
+        .room('other')
+        .messages()
+        .map((m) => m.id),
+    ).toEqual(['o1']);
     expect(store.room('global').messages()).toEqual([]);
   });
 
@@ -136,7 +145,10 @@ describe('ChatStore', () => {
     for (let i = 6; i <= 455; i++) rooms['global']!.push(msg(`m${i}`, i));
     socket.reconnect(false);
     await vi.waitFor(() => expect(store.room('global').messages()).toHaveLength(455));
-    const ids = store.room('global').messages().map((m) => m.id);
+    const ids = store
+      .room('global')
+      .messages()
+      .map((m) => m.id);
     expect(new Set(ids).size).toBe(455);
     expect(ids.at(-1)).toBe('m455');
     expect(socket.joined).toEqual(['global', 'global']);
@@ -153,7 +165,14 @@ describe('ChatStore', () => {
     // 4 was stored and never broadcast; 5 arrives live.
     rooms['global']!.push(msg('d', 4), msg('e', 5));
     socket.deliver(msg('e', 5));
-    await vi.waitFor(() => expect(store.room('global').messages().map((m) => m.id)).toEqual(['a', 'b', 'c', 'd', 'e']));
+    await vi.waitFor(() =>
+      expect(
+        store
+          .room('global')
+          .messages()
+          .map((m) => m.id),
+      ).toEqual(['a', 'b', 'c', 'd', 'e']),
+    );
     expect(reads()).toBe(before + 1);
   });
 
@@ -165,7 +184,12 @@ describe('ChatStore', () => {
     socket.reconnect(false);
     await entering;
     await flush();
-    expect(store.room('global').messages().map((m) => m.id)).toEqual(['a', 'b']);
+    expect(
+      store
+        .room('global')
+        .messages()
+        .map((m) => m.id),
+    ).toEqual(['a', 'b']);
     expect(socket.joined).toEqual(['global']);
     expect(net.calls.filter((u) => u.pathname === '/history')).toHaveLength(1);
   });
@@ -177,7 +201,12 @@ describe('ChatStore', () => {
     await flush();
     socket.connectFailed();
     await entering;
-    expect(store.room('global').messages().map((m) => m.id)).toEqual(['a']);
+    expect(
+      store
+        .room('global')
+        .messages()
+        .map((m) => m.id),
+    ).toEqual(['a']);
     expect(net.calls).toHaveLength(1);
     // The connect that comes later still catches up, since the read began before the join.
     socket.reconnect(false);
@@ -229,9 +258,21 @@ describe('ChatStore', () => {
     socket.reconnect(true);
     await vi.waitFor(() => expect([...socket.rooms].sort()).toEqual(['a', 'b', 'global']));
     expect(socket.joined).toContain('b');
-    await vi.waitFor(() => expect(store.room('b').messages().map((m) => m.id)).toEqual(['b1', 'b2']));
+    await vi.waitFor(() =>
+      expect(
+        store
+          .room('b')
+          .messages()
+          .map((m) => m.id),
+      ).toEqual(['b1', 'b2']),
+    );
     socket.deliver(msg('b3', 3, 'b'));
-    expect(store.room('b').messages().map((m) => m.id)).toEqual(['b1', 'b2', 'b3']);
+    expect(
+      store
+        .room('b')
+        .messages()
+        .map((m) => m.id),
+    ).toEqual(['b1', 'b2', 'b3']);
   });
 
   it('says so when a join is refused, and tries again', async () => {
@@ -275,13 +316,20 @@ describe('ChatStore', () => {
     expect(room.messages().map((m) => m.id)).toEqual(rooms['global']!.map((m) => m.id));
   });
 
-  it('drops an image\'s File once uploaded and the whole send once the server has it', async () => {
+  it("drops an image's File once uploaded and the whole send once the server has it", async () => {
     const revoke = vi.fn();
     vi.stubGlobal('URL', Object.assign(class extends URL {}, { createObjectURL: () => 'blob:preview', revokeObjectURL: revoke }));
     try {
       const { store, socket } = setup();
       const uploads = TestBed.inject(UploadClient);
-      vi.spyOn(uploads, 'target').mockResolvedValue({ method: 'PUT', url: '/uploads/k', key: 'rooms/global/k.png', headers: {}, expiresIn: 300, maxBytes: 1000 });
+      vi.spyOn(uploads, 'target').mockResolvedValue({
+        method: 'PUT',
+        url: '/uploads/k',
+        key: 'rooms/global/k.png',
+        headers: {},
+        expiresIn: 300,
+        maxBytes: 1000,
+      });
       vi.spyOn(uploads, 'send').mockResolvedValue();
       await store.enter('global');
       const file = new File([new Uint8Array([137, 80, 78, 71])], 'cat.png', { type: 'image/png' });

@@ -69,7 +69,13 @@ describe('MessageItem', () => {
 
   it('marks a sent message quietly, and a pending one as sending', async () => {
     const outgoing = { id: 'a', room: 'global', author: 'ann', text: 'hi', progress: null, error: null };
-    let el = await render({ id: 'a', author: 'ann', text: 'hi', sentAt: '2026-01-01T12:00:00.000Z', outgoing: { ...outgoing, status: 'sent' } });
+    let el = await render({
+      id: 'a',
+      author: 'ann',
+      text: 'hi',
+      sentAt: '2026-01-01T12:00:00.000Z',
+      outgoing: { ...outgoing, status: 'sent' },
+    });
     expect(el.querySelector('.msg-sent')!.textContent).toContain('Sent');
     expect(el.querySelector('.msg-status')).toBeNull();
     TestBed.resetTestingModule();
@@ -78,7 +84,7 @@ describe('MessageItem', () => {
     expect(el.querySelector('.msg-sent')).toBeNull();
   });
 
-  it('offers delete only on this browser\'s own stored messages, asks first, and sends the deleteKey', async () => {
+  it("offers delete only on this browser's own stored messages, asks first, and sends the deleteKey", async () => {
     localStorage.clear();
     const socket = new FakeChatSocket();
     const seq = formatSeq(4);
@@ -88,7 +94,14 @@ describe('MessageItem', () => {
     expect(el.querySelector('.msg-delete')).toBeNull();
     TestBed.resetTestingModule();
 
-    el = await render({ ...stored, outgoing: { id: 'own1', room: 'global', author: 'ann', text: 'oops', status: 'sent', progress: null, error: null, seq } }, '', socket);
+    el = await render(
+      {
+        ...stored,
+        outgoing: { id: 'own1', room: 'global', author: 'ann', text: 'oops', status: 'sent', progress: null, error: null, seq },
+      },
+      '',
+      socket,
+    );
     const fixture = (el as HTMLElement & { fixture: ComponentFixture<unknown> }).fixture;
     // The store knows it as sent from here, with its seq.
     const room = TestBed.inject(ChatStore).room('global');
@@ -104,7 +117,9 @@ describe('MessageItem', () => {
     await fixture.whenStable();
     expect(socket.deletes.map((d) => d.body)).toEqual([{ room: 'global', seq, deleteKey: deleteKey() }]);
     socket.deletes[0]!.reply({ ok: false, error: { code: 'forbidden', message: 'not yours' } });
-    await vi.waitFor(() => expect(el.querySelector('[role=alert]')?.textContent).toContain('Only the browser that sent this message can delete it'));
+    await vi.waitFor(() =>
+      expect(el.querySelector('[role=alert]')?.textContent).toContain('Only the browser that sent this message can delete it'),
+    );
     expect(room.messages()[0]!.deletedAt).toBeUndefined();
   });
 

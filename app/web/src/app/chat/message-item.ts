@@ -1,4 +1,16 @@
-import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, Injector, afterNextRender, computed, inject, input, signal, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DOCUMENT,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  inject,
+  input,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { RuntimeConfig } from '../config/runtime-config';
 import { ChatStore } from './chat-store';
 import { linkify } from './linkify';
@@ -10,7 +22,13 @@ import { timeLabel } from './time-format';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @let e = entry();
-    <article class="msg" [class.own]="own()" [class.deleted]="!!e.deletedAt" [attr.data-id]="e.id" [attr.data-status]="e.outgoing?.status ?? 'stored'">
+    <article
+      class="msg"
+      [class.own]="own()"
+      [class.deleted]="!!e.deletedAt"
+      [attr.data-id]="e.id"
+      [attr.data-status]="e.outgoing?.status ?? 'stored'"
+    >
       <header class="msg-head">
         <span class="msg-author">{{ e.author }}</span>
         @if (e.sentAt) {
@@ -20,7 +38,9 @@ import { timeLabel } from './time-format';
           <span class="msg-sent" title="Sent"><span aria-hidden="true">✓</span><span class="visually-hidden">Sent</span></span>
         }
         @if (canDelete() && !confirming()) {
-          <button #deleteButton type="button" class="link-button msg-delete" (click)="askDelete()" [attr.aria-label]="deleteLabel()">Delete</button>
+          <button #deleteButton type="button" class="link-button msg-delete" (click)="askDelete()" [attr.aria-label]="deleteLabel()">
+            Delete
+          </button>
         }
       </header>
       @if (e.deletedAt) {
@@ -37,10 +57,24 @@ import { timeLabel } from './time-format';
         <p class="msg-status failed" role="alert">{{ message }}</p>
       }
       @if (e.text !== undefined) {
-        <p class="msg-text">@for (part of parts(); track $index) {@if (part.kind === 'link') {<a [href]="part.href" target="_blank" rel="noopener noreferrer nofollow ugc">{{ part.text }}</a>} @else {{{ part.text }}}}</p>
+        <p class="msg-text">
+          @for (part of parts(); track $index) {
+            @if (part.kind === 'link') {
+              <a [href]="part.href" target="_blank" rel="noopener noreferrer nofollow ugc">{{ part.text }}</a>
+            } @else {
+              {{ part.text }}
+            }
+          }
+        </p>
       }
       @if (imageSrc(); as src) {
-        <a class="msg-image" [href]="src" target="_blank" rel="noopener noreferrer" [attr.aria-label]="'Open image from ' + e.author + ' at full size'">
+        <a
+          class="msg-image"
+          [href]="src"
+          target="_blank"
+          rel="noopener noreferrer"
+          [attr.aria-label]="'Open image from ' + e.author + ' at full size'"
+        >
           <img [src]="src" [alt]="'Image from ' + e.author" loading="lazy" decoding="async" />
         </a>
       }

@@ -20,7 +20,11 @@ const msg = (id: string, seq: number): ChatMessage => ({
 async function setup(history: ChatMessage[]) {
   const socket = new FakeChatSocket();
   let failing = false;
-  const net = fakeFetch(() => (failing ? { status: 503, body: { error: { code: 'unavailable', message: 'History is down' } } } : { body: { messages: history, nextBefore: null } }));
+  const net = fakeFetch(() =>
+    failing
+      ? { status: 503, body: { error: { code: 'unavailable', message: 'History is down' } } }
+      : { body: { messages: history, nextBefore: null } },
+  );
   TestBed.configureTestingModule({
     providers: [
       { provide: ChatSocket, useValue: socket },

@@ -53,18 +53,20 @@ const TOP_TRIGGER = 120;
       </div>
       <!-- Not live itself: history pages merge in here too and would be read out whole. -->
       <div role="log" aria-live="off" [attr.aria-label]="'Messages in #' + room.name">
-      <ol class="messages">
-        @for (row of rows(); track row.key) {
-          @if (row.kind === 'day') {
-            <!-- A plain item: an <ol> may hold only list items, and a role="separator" <li> is not one. -->
-            <li class="day-separator"><span>{{ row.label }}</span></li>
-          } @else if (row.kind === 'new') {
-            <li class="new-divider"><span>New messages</span></li>
-          } @else {
-            <li><app-message-item [entry]="row.entry" /></li>
+        <ol class="messages">
+          @for (row of rows(); track row.key) {
+            @if (row.kind === 'day') {
+              <!-- A plain item: an <ol> may hold only list items, and a role="separator" <li> is not one. -->
+              <li class="day-separator">
+                <span>{{ row.label }}</span>
+              </li>
+            } @else if (row.kind === 'new') {
+              <li class="new-divider"><span>New messages</span></li>
+            } @else {
+              <li><app-message-item [entry]="row.entry" /></li>
+            }
           }
-        }
-      </ol>
+        </ol>
       </div>
     </div>
     <p class="visually-hidden" aria-live="polite" aria-atomic="true">

@@ -75,7 +75,7 @@ describe('Composer', () => {
     expect(socket.sent).toHaveLength(0);
   });
 
-  it('keeps a draft per room, so Enter never posts one room\'s draft in another', async () => {
+  it("keeps a draft per room, so Enter never posts one room's draft in another", async () => {
     const { box, type, key, enterRoom, socket } = await setup();
     await type('for global only');
     await enterRoom('random');

@@ -22,9 +22,29 @@ const COUNT_FROM = Math.floor(TEXT_MAX * 0.8);
         </p>
       }
       <div class="composer-row">
-        <input #file type="file" class="visually-hidden" tabindex="-1" aria-hidden="true" [attr.accept]="accept()" multiple (change)="onPicked(file)" />
-        <button type="button" class="icon-button" (click)="file.click()" aria-label="Attach an image" title="Attach an image (or paste / drop one)">
-          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M16.5 6.5v9.25a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10a1.5 1.5 0 0 1-3 0V6.5H9V15a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v10.75a6 6 0 0 0 12 0V6.5z"/></svg>
+        <input
+          #file
+          type="file"
+          class="visually-hidden"
+          tabindex="-1"
+          aria-hidden="true"
+          [attr.accept]="accept()"
+          multiple
+          (change)="onPicked(file)"
+        />
+        <button
+          type="button"
+          class="icon-button"
+          (click)="file.click()"
+          aria-label="Attach an image"
+          title="Attach an image (or paste / drop one)"
+        >
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+            <path
+              fill="currentColor"
+              d="M16.5 6.5v9.25a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10a1.5 1.5 0 0 1-3 0V6.5H9V15a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v10.75a6 6 0 0 0 12 0V6.5z"
+            />
+          </svg>
         </button>
         <label for="composer-text" class="visually-hidden">Message to #{{ room() }}</label>
         <textarea

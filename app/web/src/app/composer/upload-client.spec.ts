@@ -57,7 +57,12 @@ const base = { key: 'rooms/global/01J00000000000000000000000.png', expiresIn: 30
 describe('UploadClient', () => {
   it('POSTs a presigned form: every policy field first, the file last as `file`, with progress', async () => {
     const client = setup();
-    const target: UploadUrlResponse = { ...base, method: 'POST', url: 'https://bucket.s3.amazonaws.com/', fields: { key: base.key, Policy: 'p', 'Content-Type': 'image/png' } };
+    const target: UploadUrlResponse = {
+      ...base,
+      method: 'POST',
+      url: 'https://bucket.s3.amazonaws.com/',
+      fields: { key: base.key, Policy: 'p', 'Content-Type': 'image/png' },
+    };
     const progress: number[] = [];
     const done = client.send(target, file, (f) => progress.push(f));
     const xhr = await opened();
@@ -75,7 +80,11 @@ describe('UploadClient', () => {
   it('PUTs the raw file with the given headers to a URL relative to the API, which may be on another origin', async () => {
     const client = setup('http://api.example.com:3000');
     await TestBed.inject(RuntimeConfig).load('http://localhost/config.json');
-    const done = client.send({ ...base, method: 'PUT', url: '/uploads/abc?sig=1', headers: { 'Content-Type': 'image/png' } }, file, () => {});
+    const done = client.send(
+      { ...base, method: 'PUT', url: '/uploads/abc?sig=1', headers: { 'Content-Type': 'image/png' } },
+      file,
+      () => {},
+    );
     const xhr = await opened();
     expect([xhr.method, xhr.url]).toEqual(['PUT', 'http://api.example.com:3000/uploads/abc?sig=1']);
     expect(xhr.headers).toEqual({ 'Content-Type': 'image/png' });

@@ -6,7 +6,6 @@ import { errorMessage } from '../config/http-error';
 
 export class UploadError extends Error {}
 
-
 /** The upload's network boundary, like FETCH for the rest. */
 export const XHR_FACTORY = new InjectionToken<() => XMLHttpRequest>('XHR_FACTORY', {
   providedIn: 'root',

@@ -19,7 +19,12 @@ describe('RuntimeConfig', () => {
     }));
     const loaded = await config.load('http://localhost/config.json');
     expect(net.calls.map((u) => u.pathname)).toEqual(['/config.json']);
-    expect(loaded).toEqual({ apiUrl: 'http://api.example.com:3000', maxUploadBytes: 1000, imageTypes: ['image/png'], protocolVersion: PROTOCOL_VERSION });
+    expect(loaded).toEqual({
+      apiUrl: 'http://api.example.com:3000',
+      maxUploadBytes: 1000,
+      imageTypes: ['image/png'],
+      protocolVersion: PROTOCOL_VERSION,
+    });
     expect(config.resolve('/images/rooms/global/x.png')).toBe('http://api.example.com:3000/images/rooms/global/x.png');
     expect(config.resolve('https://cdn.example.com/a.png')).toBe('https://cdn.example.com/a.png');
     expect(config.socketOrigin()).toBe('http://api.example.com:3000');

@@ -1,11 +1,5 @@
 import { Injectable, inject, signal } from '@angular/core';
-import {
-  DEFAULT_MAX_UPLOAD_BYTES,
-  IMAGE_CONTENT_TYPES,
-  PROTOCOL_VERSION,
-  readWebConfig,
-  type WebConfig,
-} from '@chat/protocol';
+import { DEFAULT_MAX_UPLOAD_BYTES, IMAGE_CONTENT_TYPES, PROTOCOL_VERSION, readWebConfig, type WebConfig } from '@chat/protocol';
 import { FETCH } from './fetch';
 
 const CONFIG_TIMEOUT_MS = 5000;
@@ -33,7 +27,11 @@ export class RuntimeConfig {
   async load(url = configUrl()): Promise<WebConfig> {
     try {
       // The app waits for this before it starts, so a hanging request must not hang the page.
-      const res = await this.fetch(url, { cache: 'no-store', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS) });
+      const res = await this.fetch(url, {
+        cache: 'no-store',
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS),
+      });
       if (res.status === 404) return this.fallback(null);
       if (!res.ok) return this.fallback(`config.json answered ${res.status}`);
       const parsed = readWebConfig(await res.json());

@@ -103,32 +103,37 @@ export class ChatSocket {
   }
 
   private connect(open: typeof openSocket): void {
-    const socket: ChatIo = open(this.config.socketOrigin(), SOCKET_PATH, () => ({
-      clientId: this.clientId,
-      ...(this.identity.name() ? { author: this.identity.name()! } : {}),
-    }), {
-      connect: () => {
-        this.status.set('connected');
-        const recovered = this.everConnected && socket.recovered;
-        this.everConnected = true;
-        this.connectListeners.emit(recovered);
-        this.settleFirst();
+    const socket: ChatIo = open(
+      this.config.socketOrigin(),
+      SOCKET_PATH,
+      () => ({
+        clientId: this.clientId,
+        ...(this.identity.name() ? { author: this.identity.name()! } : {}),
+      }),
+      {
+        connect: () => {
+          this.status.set('connected');
+          const recovered = this.everConnected && socket.recovered;
+          this.everConnected = true;
+          this.connectListeners.emit(recovered);
+          this.settleFirst();
+        },
+        disconnect: (reason: string) => {
+          if (this.status() === 'offline') return;
+          this.status.set('reconnecting');
+          // The manager retries by itself except after a server-side disconnect (e.g. the server shutting down).
+          if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
+        },
+        connect_error: () => {
+          this.settleFirst();
+          if (this.status() !== 'offline') this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
+        },
+        newMessage: (m: ChatMessage) => this.messageListeners.emit(m),
+        presence: (e: PresenceEvent) => this.presenceListeners.emit(e),
+        typing: (e: TypingEvent) => this.typingListeners.emit(e),
+        messageDeleted: (e: MessageDeletedEvent) => this.deletedListeners.emit(e),
       },
-      disconnect: (reason: string) => {
-        if (this.status() === 'offline') return;
-        this.status.set('reconnecting');
-        // The manager retries by itself except after a server-side disconnect (e.g. the server shutting down).
-        if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
-      },
-      connect_error: () => {
-        this.settleFirst();
-        if (this.status() !== 'offline') this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
-      },
-      newMessage: (m: ChatMessage) => this.messageListeners.emit(m),
-      presence: (e: PresenceEvent) => this.presenceListeners.emit(e),
-      typing: (e: TypingEvent) => this.typingListeners.emit(e),
-      messageDeleted: (e: MessageDeletedEvent) => this.deletedListeners.emit(e),
-    }) as ChatIo;
+    ) as ChatIo;
     this.socket = socket;
   }
 
@@ -194,9 +199,11 @@ export class ChatSocket {
     const socket = this.socket;
     if (!socket?.connected) return Promise.resolve(failure('unavailable', 'Not connected to the server'));
     return new Promise((resolve) => {
-      untyped(socket).timeout(ACK_TIMEOUT_MS).emit(event, body, (err: Error | null, ack?: A) => {
-        resolve(err || !ack ? failure('unavailable', 'No answer from the server') : ack);
-      });
+      untyped(socket)
+        .timeout(ACK_TIMEOUT_MS)
+        .emit(event, body, (err: Error | null, ack?: A) => {
+          resolve(err || !ack ? failure('unavailable', 'No answer from the server') : ack);
+        });
     });
   }
 }

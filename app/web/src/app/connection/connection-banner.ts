@@ -14,7 +14,9 @@ import { ChatSocket } from './chat-socket';
           <p class="banner banner-info banner-float" data-status="connecting">Connecting to the chat…</p>
         }
         @case ('reconnecting') {
-          <p class="banner banner-warn" data-status="reconnecting">Connection lost, reconnecting… Messages sent now will fail and can be retried.</p>
+          <p class="banner banner-warn" data-status="reconnecting">
+            Connection lost, reconnecting… Messages sent now will fail and can be retried.
+          </p>
         }
         @case ('offline') {
           <p class="banner banner-warn" data-status="offline">You are offline. The chat catches up when the network is back.</p>

@@ -5,7 +5,14 @@ import { FakeChatSocket } from '../testing/fake-chat-socket';
 import { DesktopNotifier } from './desktop-notifier';
 import { PageVisibility } from './page-visibility';
 
-const msg = (id: string, room = 'global'): ChatMessage => ({ id, room, author: 'Bo', text: `hello ${id}`, sentAt: new Date().toISOString(), seq: formatSeq(1) });
+const msg = (id: string, room = 'global'): ChatMessage => ({
+  id,
+  room,
+  author: 'Bo',
+  text: `hello ${id}`,
+  sentAt: new Date().toISOString(),
+  seq: formatSeq(1),
+});
 
 /** The browser's Notification API, at its boundary: records what the page shows and answers the permission prompt. */
 function stubNotifications(answer: NotificationPermission) {

@@ -13,11 +13,24 @@ const SHOWN = 4;
   template: `
     <!-- Always in the layout, so that the conversation does not move when the first answer arrives. -->
     <p class="presence">
-    @if (presence.current(); as p) {
+      @if (presence.current(); as p) {
         <span class="presence-dot" aria-hidden="true"></span>
         <span class="presence-count">{{ p.count }} online</span>
-        @if (names().length) {<span aria-hidden="true">: </span><span class="presence-names">@for (n of names(); track n.key) {<span class="presence-name" [class.is-me]="n.me">{{ n.label }}</span>@if (!$last) {, }}@if (more() > 0) {, <span class="presence-more">+{{ more() }} more</span>}</span>}
-    }
+        @if (names().length) {
+          <span aria-hidden="true">: </span
+          ><span class="presence-names">
+            @for (n of names(); track n.key) {
+              <span class="presence-name" [class.is-me]="n.me">{{ n.label }}</span>
+              @if (!$last) {
+                ,
+              }
+            }
+            @if (more() > 0) {
+              , <span class="presence-more">+{{ more() }} more</span>
+            }
+          </span>
+        }
+      }
     </p>
   `,
 })

@@ -14,7 +14,7 @@ function setup() {
 }
 
 describe('PresenceStore and PresenceBar', () => {
-  it('asks for the open room\'s members on entering, then follows the server\'s presence events', async () => {
+  it("asks for the open room's members on entering, then follows the server's presence events", async () => {
     const { socket, chat, presence } = setup();
     socket.presence.set('team', { room: 'team', members: [{ clientId: 'b1', author: 'Bo' }], count: 1 });
     await chat.enter('team');

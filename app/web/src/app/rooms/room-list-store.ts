@@ -39,6 +39,8 @@ function read(): string[] {
   } catch {
     /* malformed or storage off: start from the default room */
   }
-  const rooms = Array.isArray(stored) ? stored.filter((r): r is string => typeof r === 'string' && ROOM_PATTERN.test(r) && r !== DEFAULT_ROOM) : [];
+  const rooms = Array.isArray(stored)
+    ? stored.filter((r): r is string => typeof r === 'string' && ROOM_PATTERN.test(r) && r !== DEFAULT_ROOM)
+    : [];
   return [DEFAULT_ROOM, ...new Set(rooms)].slice(0, MAX_ROOMS);
 }

@@ -24,7 +24,9 @@ import { UnreadStore } from './unread-store';
               }
             </a>
             @if (room !== defaultRoom) {
-              <button type="button" class="room-leave" (click)="leave(room)" [attr.aria-label]="'Leave #' + room" title="Leave this room">×</button>
+              <button type="button" class="room-leave" (click)="leave(room)" [attr.aria-label]="'Leave #' + room" title="Leave this room">
+                ×
+              </button>
             }
           </li>
         }

@@ -86,7 +86,8 @@ export class UnreadStore {
             if (room === this.chat.activeRoom() && this.page.visible()) return;
             const fresh = page.messages.filter((m) => this.counts(m));
             for (const m of fresh) this.add(room, m.id);
-            if (page.nextBefore && fresh.length === page.messages.length && fresh.length > 0) this.overflow.update((s) => new Set(s).add(room));
+            if (page.nextBefore && fresh.length === page.messages.length && fresh.length > 0)
+              this.overflow.update((s) => new Set(s).add(room));
           } catch {
             /* history unreachable: live messages still count, and the next session tries again */
           }
@@ -148,7 +149,9 @@ function readLastRead(): Record<string, string> {
   try {
     const value: unknown = JSON.parse(globalThis.localStorage?.getItem(KEY) ?? '{}');
     if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-    return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string' && /^[0-9]{1,20}$/.test(e[1])));
+    return Object.fromEntries(
+      Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string' && /^[0-9]{1,20}$/.test(e[1])),
+    );
   } catch {
     return {};
   }

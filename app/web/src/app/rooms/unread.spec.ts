@@ -11,7 +11,6 @@ import { fakeFetch } from '../testing/fake-fetch';
 import { RoomListStore } from './room-list-store';
 import { UnreadStore } from './unread-store';
 
-
 function setup(history: Record<string, ChatMessage[]> = {}, storage: Record<string, unknown> = {}) {
   localStorage.clear();
   for (const [k, v] of Object.entries(storage)) localStorage.setItem(k, JSON.stringify(v));
@@ -34,7 +33,7 @@ function setup(history: Record<string, ChatMessage[]> = {}, storage: Record<stri
 const counts = (unread: UnreadStore) => Object.fromEntries([...unread.byRoom()].map(([room, u]) => [room, u.count]));
 
 describe('UnreadStore', () => {
-  it('counts others\' live messages in the rooms not open, and clears a room on entering it, marking where the new part starts', async () => {
+  it("counts others' live messages in the rooms not open, and clears a room on entering it, marking where the new part starts", async () => {
     const { socket, chat, unread } = setup({ team: [msg('t1', 1, 'team')] });
     await chat.enter('team');
     TestBed.tick();
@@ -62,11 +61,17 @@ describe('UnreadStore', () => {
     expect(unread.divider()).toEqual({ room: 'team', after: formatSeq(1) });
   });
 
-  it('counts from history after being away: only others\' messages after the last one read, not deleted ones', async () => {
+  it("counts from history after being away: only others' messages after the last one read, not deleted ones", async () => {
     const own = 'own-id';
     const { unread, chat } = setup(
       {
-        team: [msg('t1', 1, 'team'), msg('t2', 2, 'team'), msg(own, 3, 'team'), msg('t4', 4, 'team', { deletedAt: 'x', text: undefined }), msg('t5', 5, 'team')],
+        team: [
+          msg('t1', 1, 'team'),
+          msg('t2', 2, 'team'),
+          msg(own, 3, 'team'),
+          msg('t4', 4, 'team', { deletedAt: 'x', text: undefined }),
+          msg('t5', 5, 'team'),
+        ],
         other: [msg('o1', 1, 'other')],
       },
       { 'chat.rooms': ['global', 'team', 'other'], 'chat.lastRead': { team: formatSeq(1), other: formatSeq(1) }, 'chat.sent.team': [own] },
@@ -123,7 +128,10 @@ describe('RoomListStore', () => {
 
 describe('UnreadStore after being away', () => {
   it('does not count a room that was opened while its history was on the way', async () => {
-    const { chat, unread } = setup({ team: [msg('t1', 1, 'team'), msg('t2', 2, 'team')] }, { 'chat.rooms': ['global', 'team'], 'chat.lastRead': { team: formatSeq(1) } });
+    const { chat, unread } = setup(
+      { team: [msg('t1', 1, 'team'), msg('t2', 2, 'team')] },
+      { 'chat.rooms': ['global', 'team'], 'chat.lastRead': { team: formatSeq(1) } },
+    );
     chat.activeRoom.set('global');
     const counting = unread.countFromHistory();
     chat.activeRoom.set('team');

@@ -39,7 +39,10 @@ export class TypingStore {
     if (!e.typing) return this.remove(e.room, e.clientId);
     const key = timerKey(e.room, e.clientId);
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => this.remove(e.room, e.clientId), TYPING_EXPIRE_MS));
+    this.timers.set(
+      key,
+      setTimeout(() => this.remove(e.room, e.clientId), TYPING_EXPIRE_MS),
+    );
     this.byRoom.update((map) => {
       const typists = new Map(map.get(e.room));
       typists.set(e.clientId, e.author);

@@ -45,7 +45,7 @@ describe('TypingStore', () => {
     expect(typing.names()).toEqual([]);
   });
 
-  it('drops an entry on typing:false and on that person\'s message', () => {
+  it("drops an entry on typing:false and on that person's message", () => {
     const { socket, typing } = setup();
     socket.emitTyping(ann);
     socket.emitTyping(bo);
@@ -56,7 +56,7 @@ describe('TypingStore', () => {
     expect(typing.names()).toEqual([]);
   });
 
-  it('ignores this browser\'s other tabs and malformed events', () => {
+  it("ignores this browser's other tabs and malformed events", () => {
     const { socket, typing } = setup();
     socket.emitTyping({ ...ann, clientId: socket.clientId });
     socket.emitTyping({ room: 'global' } as never);
