@@ -39,7 +39,9 @@ try {
   const typechecks = [
     ['tsc', '-b', 'app/protocol', 'app/server', 'tools/local-aws', 'app/server/test'],
     ['tsc', '-p', 'app/web/e2e/tsconfig.json', '--noEmit'],
-    ...['infra', 'release', 'loadtest'].filter((w) => fs.existsSync(path.join(ROOT, w, 'tsconfig.test.json'))).map((w) => ['tsc', '-p', `${w}/tsconfig.test.json`, '--noEmit']),
+    ...['infra', 'release', 'loadtest']
+      .filter((w) => fs.existsSync(path.join(ROOT, w, 'tsconfig.test.json')))
+      .map((w) => ['tsc', '-p', `${w}/tsconfig.test.json`, '--noEmit']),
   ];
   for (const args of typechecks) {
     if ((await run('npx', args)) !== 0) throw new Error(`type check failed: ${args.join(' ')}`);
@@ -49,6 +51,15 @@ try {
   finish();
 }
 
+// 0. Static checks: one style for the whole tree (prettier), counted as a test so a failure shows in the total.
+{
+  const code = await run('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
+  if (code === 0) totals.passed++;
+  else {
+    totals.failed++;
+    problems.push('format: files differ from prettier (npm run format writes them)');
+  }
+}
 // 1. jest: protocol, server, infra, load test, pipeline and the browser end-to-end tests, one run.
 const jestJson = path.join(results, 'jest.json');
 fs.rmSync(jestJson, { force: true });
