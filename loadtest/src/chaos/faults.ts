@@ -44,8 +44,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export type FaultLog = (line: string) => void;
 
 /**
- * Runs `faults` against `rig` from `t0`: each starts at its time or once the previous one is undone, whichever is
- * later. `lastStart` (ms after t0): a fault scheduled after it is not injected. `stop` aborts a hold (the fault is then undone at once
+ * Runs `faults` against `rig` from `t0`, one after the other: each at its time, or as much later as the one before
+ * it ended late. `lastStart` (ms after t0): a fault scheduled after it is not injected. `stop` aborts a hold (the fault is then undone at once
  * and left without an end time). Fills and returns one record per fault.
  */
 export async function runFaults(
@@ -58,11 +58,14 @@ export async function runFaults(
   records: FaultRecord[] = faults.map((f) => ({ ...f })),
 ): Promise<FaultRecord[]> {
   const now = () => Date.now() - t0;
+  // How late the previous fault ended against its schedule (a restart takes seconds on a busy machine): the next one
+  // keeps its quiet time after it, so each recovery is measured on its own.
+  let late = 0;
   for (const [i, f] of faults.entries()) {
     const record = records[i]!;
-    // Scheduled within the chatting, a fault runs even when the one before it (a slow restart) made it late.
+    // Scheduled within the chatting, a fault runs even when the ones before it made it late.
     if (f.at > lastStart) continue;
-    await sleep(f.at - now(), stop);
+    await sleep(f.at + late - now(), stop);
     if (stop.aborted) continue;
     const name = `${f.kind}${f.server ? ` s${f.server}` : ''}`;
     record.startedAt = now();
@@ -77,6 +80,7 @@ export async function runFaults(
     try {
       await ACTIONS[f.kind].undo(rig, f);
       if (!cut) record.endedAt = now();
+      late = Math.max(0, now() - (f.at + f.holdMs));
     } catch (err) {
       record.error = `undoing failed: ${(err as Error).message.split('\n')[0]}`;
     }

@@ -1,7 +1,7 @@
 /**
- * One chaos run, bounded in time: start the rig, connect the clients, chat for the schedule's duration while its
- * faults are injected, then a closing message per room once every fault is undone, a drain until every send is acked
- * and every member has every acked message (or the drain's deadline), and the checks against history.
+ * One chaos run, bounded in time: start the rig, connect the clients, chat for the schedule's duration (and until its
+ * last fault is undone) while the faults are injected, then a closing message per room, a drain until every send is
+ * acked and every member has every acked message (or the deadline: duration + drain), and the checks against history.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -81,13 +81,15 @@ export async function runChaos(schedule: Schedule, dir: string, log: Log = conso
     const crashes: ProcessExit[] = [];
     const watching = watchServers(rig, t0, crashes, deadline.signal, log);
 
-    const faults = runFaults(rig, schedule.faults, t0, schedule.durationMs, deadline.signal, log);
+    let faultsDone = false;
+    const faults = runFaults(rig, schedule.faults, t0, schedule.durationMs, deadline.signal, log).finally(() => (faultsDone = true));
     const sends: Promise<SendRecord>[] = [];
     let skipped = 0;
+    // Chatting lasts the schedule's duration, and longer while a fault made late by slow restarts is still running.
     const chatting = Promise.all(
       plans.map(async (p, i) => {
         const client = clients[i]!;
-        for (let due = t0 + p.offsetMs; due < t0 + schedule.durationMs; due += p.periodMs) {
+        for (let due = t0 + p.offsetMs; due < t0 + schedule.durationMs || !faultsDone; due += p.periodMs) {
           await sleep(due - Date.now());
           if (deadline.signal.aborted) return;
           if (client.pending() >= MAX_PENDING) skipped++;
@@ -98,7 +100,7 @@ export async function runChaos(schedule: Schedule, dir: string, log: Log = conso
     const progress = setInterval(() => log(progressLine(clients, t0)), PROGRESS_MS);
     await chatting;
     const sendingMs = Date.now() - t0;
-    log(`${(sendingMs / 1000).toFixed(1)} s  chatting over; waiting for the faults to end, then a closing message per room`);
+    log(`${(sendingMs / 1000).toFixed(1)} s  chatting over; a closing message per room, then the drain`);
     const records = await faults;
     // After every fault is undone, each room sends once more, so each fault is followed by an ack in every room.
     for (let r = 0; r < schedule.rooms; r++) {
