@@ -26,7 +26,9 @@ const injected = (r: ChaosResult) => new Set(r.faults.filter((f) => f.startedAt 
 
 /** The report as the command prints it, with how to replay, when the run found violations. */
 function verdict(r: ChaosResult): string {
-  return r.ok ? 'no violation' : `${formatReport(r, [`npm run chaos -- ${seedArgs(r.schedule).join(' ')}`])}\n(KEEP_CHAOS_LOGS=1 keeps ${r.dir})`;
+  return r.ok
+    ? 'no violation'
+    : `${formatReport(r, [`npm run chaos -- ${seedArgs(r.schedule).join(' ')}`])}\n(KEEP_CHAOS_LOGS=1 keeps ${r.dir})`;
 }
 
 describe('chaos run', () => {
@@ -71,6 +73,7 @@ describe('chaos run', () => {
     expect(failed['every fault recovered, no server died by itself']).toBe('#1 kill s1 still in effect when the run ended');
     expect(failed['every send acked (after retries)']).toMatch(/never acked/);
     // What was acked before the crash is still stored once, in order, without a gap.
-    for (const name of ['every acked message stored once', 'one order everywhere = history', 'no seq gap']) expect(failed[name]).toBeUndefined();
+    for (const name of ['every acked message stored once', 'one order everywhere = history', 'no seq gap'])
+      expect(failed[name]).toBeUndefined();
   }, 120_000);
 });
