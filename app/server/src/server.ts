@@ -16,6 +16,7 @@ import { attachSocketHandlers, type ChatServer } from './transport/socket';
 import { connectRedis } from './cluster/redis-link';
 import { gateQueue } from './cluster/gated-queue';
 import { relayStored } from './cluster/stored-relay';
+import type { Backends } from './ports';
 import { ChatMetrics } from './metrics';
 import { instrumentBackends } from './instrumented-backends';
 import { AddressLimits } from './transport/abuse-limits';
@@ -32,11 +33,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /**
+   * Ports to use instead of the configured ones, made from them: how a test injects a fault at a port (a crash right
+   * after a store). Code only, never a setting: `main` passes none.
+   */
+  ports?: (backends: Backends) => Partial<Pick<Backends, 'queue' | 'store' | 'deletes' | 'uploads'>>;
+}
+
 /** Wire config → backends → sequencer → HTTP and Socket.IO on one port. */
-export async function startServer(env: Record<string, string | undefined> = process.env, log?: Logger): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string | undefined> = process.env,
+  log?: Logger,
+  opts: StartOptions = {},
+): Promise<RunningServer> {
   const config = loadConfig(env);
   const logger = log ?? createLogger(config.logLevel);
-  const raw = await createBackends(config, logger);
+  const created = await createBackends(config, logger);
+  const raw = opts.ports ? { ...created, ...opts.ports(created) } : created;
   // Operations (issue 13): metrics at the ports' edge, per-address limits shared by HTTP and sockets.
   const live: { io?: ChatServer } = {};
   const metrics = new ChatMetrics({
@@ -80,6 +94,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const sequencer = new Sequencer(
     queue,
     backends.store,
+    backends.deletes,
     (m) => {
       io.to(m.room).emit('newMessage', toWire(m, config.publicUrl));
       metrics.broadcast.inc();

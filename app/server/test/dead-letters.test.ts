@@ -3,6 +3,7 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-s
 import { MOTO_CREDENTIALS, MOTO_REGION } from '@chat/local-aws';
 import pino from 'pino';
 import { DynamoStore } from '../src/adapters/aws/dynamo-store';
+import { DynamoDeletes } from '../src/adapters/aws/dynamo-deletes';
 import { SqsQueue } from '../src/adapters/aws/sqs-queue';
 import { encodeMessage } from '../src/adapters/message-codec';
 import { Sequencer } from '../src/chat/sequencer';
@@ -61,7 +62,9 @@ describe('dead letters and redrive (moto)', () => {
     faulty.failAppend = (_room, ms) =>
       refuse && ms.some((m) => m.id === 'poison') ? { error: new UnwritableMessage('item too large') } : undefined;
     const queue = new SqsQueue(aws, 10_000, 1, () => {});
-    const seq = new Sequencer(queue, faulty, () => {}, pino({ level: 'silent' }), { retry: { baseMs: 5, capMs: 50 } });
+    const seq = new Sequencer(queue, faulty, new DynamoDeletes(dynamo, r.TABLE_NAME), () => {}, pino({ level: 'silent' }), {
+      retry: { baseMs: 5, capMs: 50 },
+    });
     seq.start();
     try {
       const after = seq.waitFor('r', 'after', 60_000);

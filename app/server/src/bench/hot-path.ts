@@ -42,7 +42,7 @@ export async function runHotPath(o: HotPathOptions): Promise<HotPathResult> {
   const log = createLogger(config.logLevel);
   const backends = await createBackends(config, log);
   let broadcasts = 0;
-  const sequencer = new Sequencer(backends.queue, backends.store, () => broadcasts++, log, sequencerOptions(backends));
+  const sequencer = new Sequencer(backends.queue, backends.store, backends.deletes, () => broadcasts++, log, sequencerOptions(backends));
   const send = new SendMessage(backends.queue, backends.uploads, sequencer, config.backendTimeoutMs, log);
   sequencer.start();
   const tag = Date.now().toString(36);

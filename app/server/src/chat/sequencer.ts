@@ -1,9 +1,10 @@
+import { compareSeq } from '@chat/protocol';
 import type { Logger } from '../logger';
-import type { Delivery, MessageQueue, MessageStore, SequencedMessage } from '../ports';
+import type { Delivery, MessageDeletes, MessageQueue, MessageStore, SequencedMessage } from '../ports';
 import { backoffDelay, sleep } from '../util/backoff';
 import { RoomLanes } from './sequencer-lanes';
 import { RetryPolicy, Stopped } from './sequencer-retry';
-import { RoomSequencer } from './sequencer-rooms';
+import { RoomSequencer, type Sequenced } from './sequencer-rooms';
 import { Waiters } from './sequencer-waiters';
 
 export interface SequencerOptions {
@@ -29,6 +30,11 @@ const HELD_WAIT_SECONDS = 1;
  * order), then broadcasts, settles the senders and deletes them from the queue. It never waits for every room
  * before receiving again, so a room whose store keeps failing backs off alone — its messages kept in flight by a
  * heartbeat — while other rooms flow. At stop, what was received but not stored is released to the queue at once.
+ *
+ * A message is deleted from the queue only after its broadcast, so one that comes back (a redelivery: received
+ * before) may have been stored by a receiver that stopped before broadcasting it — a crash, or a lost answer. Found
+ * stored, it is broadcast again as stored, so a socket that stayed connected gets it: sometimes twice, with the same
+ * id and seq, which clients tell apart by id.
  */
 export class Sequencer {
   private readonly stopping = new AbortController();
@@ -47,6 +53,8 @@ export class Sequencer {
   constructor(
     private readonly queue: MessageQueue,
     store: MessageStore,
+    /** The stored rows a redelivery is broadcast again from (a deleted one is not broadcast again). */
+    private readonly rows: Pick<MessageDeletes, 'find'>,
     private readonly broadcast: (message: SequencedMessage) => void,
     private readonly log: Logger,
     opts: SequencerOptions = {},
@@ -129,18 +137,25 @@ export class Sequencer {
 
   /** One room's deliveries: sequence and store, then broadcast, settle and delete. */
   private async handle(room: string, deliveries: Delivery[]): Promise<void> {
-    let result;
+    let result: Sequenced;
+    let again: SequencedMessage[];
     try {
       result = await this.rooms.sequence(
         room,
         deliveries.map((d) => d.message),
         this.retry,
       );
+      again = await this.storedBefore(room, result, deliveries);
     } catch (err) {
       // Stopped: left held, released when the loop ends.
       if (!(err instanceof Stopped)) this.log.error({ err, room }, 'sequencing failed; the messages return to the queue');
       if (!(err instanceof Stopped)) await this.release(deliveries.map((d) => d.receipt));
       return;
+    }
+    // Older seqs first: what is broadcast again was stored before anything stored now.
+    for (const m of again) {
+      this.broadcast(m);
+      this.log.debug({ id: m.id, room, seq: m.seq }, 'redelivered message broadcast again');
     }
     for (const m of result.stored) {
       this.broadcast(m);
@@ -161,6 +176,22 @@ export class Sequencer {
     // the loop polls with a short wait while anything is held, and these rooms are locked until the delete lands.
     if (done.length > 0) await this.queue.delete(done).catch((err) => this.log.warn({ err }, 'queue delete failed'));
     for (const r of done) this.held.delete(r);
+  }
+
+  /**
+   * The stored rows of the repeats that are redeliveries, oldest first: those an earlier receiver may not have
+   * broadcast. A repeat received for the first time is a client's late retry (sent again after the queue's
+   * deduplication window): its first receiver broadcast it, so it is only settled. A deleted row is not broadcast
+   * again (its text is gone, and `messageDeleted` told the room).
+   */
+  private async storedBefore(room: string, result: Sequenced, deliveries: Delivery[]): Promise<SequencedMessage[]> {
+    const receives = new Map<string, number>();
+    for (const d of deliveries) receives.set(d.message.id, Math.max(d.receiveCount, receives.get(d.message.id) ?? 0));
+    const redelivered = result.repeats.filter((r) => (receives.get(r.id) ?? 1) > 1);
+    const rows = await Promise.all(redelivered.map((r) => this.retry.run('read a stored message', () => this.rows.find(room, r.seq))));
+    return rows
+      .filter((row): row is SequencedMessage => row !== undefined && row.deletedAt === undefined)
+      .sort((a, b) => compareSeq(a.seq, b.seq));
   }
 
   private async release(receipts: string[]): Promise<void> {
