@@ -35,6 +35,8 @@ export class ChatProcess {
     readonly port: number,
     private readonly env: Record<string, string>,
     private readonly logFile: string,
+    /** the script node runs: the built server, or a test's entry over it */
+    private readonly entry = CHAT_MAIN,
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -43,11 +45,16 @@ export class ChatProcess {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Whether the process has ended (killed, crashed or stopped), or was never started. */
+  get exited(): boolean {
+    return !this.running;
+  }
+
   /** Resolves once it listens on its port; rejects if it exits first or takes over a minute. */
   async start(): Promise<void> {
     if (!fs.existsSync(CHAT_MAIN)) throw new Error(`${CHAT_MAIN} is missing: npm run build -w app/server`);
     this.asked = false;
-    const child = spawn(process.execPath, [CHAT_MAIN], {
+    const child = spawn(process.execPath, [this.entry], {
       env: { PATH: process.env['PATH'] ?? '', ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
