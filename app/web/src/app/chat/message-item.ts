@@ -57,15 +57,9 @@ import { timeLabel } from './time-format';
         <p class="msg-status failed" role="alert">{{ message }}</p>
       }
       @if (e.text !== undefined) {
-        <p class="msg-text">
-          @for (part of parts(); track $index) {
-            @if (part.kind === 'link') {
-              <a [href]="part.href" target="_blank" rel="noopener noreferrer nofollow ugc">{{ part.text }}</a>
-            } @else {
-              {{ part.text }}
-            }
-          }
-        </p>
+        <!-- On one line: the text is pre-wrap, so any whitespace between these blocks would show in the message. -->
+        <!-- prettier-ignore -->
+        <p class="msg-text">@for (part of parts(); track $index) {@if (part.kind === 'link') {<a [href]="part.href" target="_blank" rel="noopener noreferrer nofollow ugc">{{ part.text }}</a>} @else {{{ part.text }}}}</p>
       }
       @if (imageSrc(); as src) {
         <a

@@ -16,20 +16,9 @@ const SHOWN = 4;
       @if (presence.current(); as p) {
         <span class="presence-dot" aria-hidden="true"></span>
         <span class="presence-count">{{ p.count }} online</span>
-        @if (names().length) {
-          <span aria-hidden="true">: </span
-          ><span class="presence-names">
-            @for (n of names(); track n.key) {
-              <span class="presence-name" [class.is-me]="n.me">{{ n.label }}</span>
-              @if (!$last) {
-                ,
-              }
-            }
-            @if (more() > 0) {
-              , <span class="presence-more">+{{ more() }} more</span>
-            }
-          </span>
-        }
+        <!-- Inline, so that no space lands before a comma ("Ann (you), Bo"). -->
+        <!-- prettier-ignore -->
+        @if (names().length) {<span aria-hidden="true">: </span><span class="presence-names">@for (n of names(); track n.key) {<span class="presence-name" [class.is-me]="n.me">{{ n.label }}</span>@if (!$last) {, }}@if (more() > 0) {, <span class="presence-more">+{{ more() }} more</span>}</span>}
       }
     </p>
   `,

@@ -39,6 +39,8 @@ describe('PresenceStore and PresenceBar', () => {
     await fixture.whenStable();
     // One name per browser, this one first and marked.
     expect([...el.querySelectorAll('.presence-name')].map((n) => n.textContent)).toEqual(['Ann (you)', 'Bo']);
+    // Read as a sentence: no space before a comma.
+    expect(el.querySelector('.presence-names')!.textContent).toBe('Ann (you), Bo');
     expect(el.querySelector('.presence-count')!.textContent).toBe('2 online');
 
     // Another room's presence does not change this one's.
