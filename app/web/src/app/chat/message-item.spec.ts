@@ -1,23 +1,19 @@
 import { TestBed } from '@angular/core/testing';
 import { ComponentFixture } from '@angular/core/testing';
 import { PROTOCOL_VERSION, formatSeq } from '@chat/protocol';
-import { ChatStore } from './chat-store';
+import { RoomMessages } from '../messages/room-messages';
 import { deleteKey } from '../identity/browser-identity';
 import { FETCH } from '../config/fetch';
 import { RuntimeConfig } from '../config/runtime-config';
 import { fakeFetch } from '../testing/fake-fetch';
-import { ChatSocket } from '../connection/chat-socket';
-import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { MessageItem } from './message-item';
-import type { Entry } from './room-store';
+import type { Entry } from '../messages/room-store';
 
 async function render(entry: Entry, apiUrl = '', socket = new FakeChatSocket()) {
   const net = fakeFetch(() => ({ body: { apiUrl, maxUploadBytes: 1000, imageTypes: ['image/png'], protocolVersion: PROTOCOL_VERSION } }));
   TestBed.configureTestingModule({
-    providers: [
-      { provide: ChatSocket, useValue: socket },
-      { provide: FETCH, useValue: net.fetch },
-    ],
+    providers: [provideFakeSocket(socket), { provide: FETCH, useValue: net.fetch }],
   });
   await TestBed.inject(RuntimeConfig).load('http://localhost/config.json');
   const fixture = TestBed.createComponent(MessageItem);
@@ -104,7 +100,7 @@ describe('MessageItem', () => {
     );
     const fixture = (el as HTMLElement & { fixture: ComponentFixture<unknown> }).fixture;
     // The store knows it as sent from here, with its seq.
-    const room = TestBed.inject(ChatStore).room('global');
+    const room = TestBed.inject(RoomMessages).room('global');
     room.merge([{ id: 'own1', room: 'global', author: 'ann', text: 'oops', sentAt: stored.sentAt, seq }]);
     room.addOutgoing({ id: 'own1', room: 'global', author: 'ann', text: 'oops', status: 'sent', progress: null, error: null, seq });
 

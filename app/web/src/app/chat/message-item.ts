@@ -12,9 +12,9 @@ import {
   viewChild,
 } from '@angular/core';
 import { RuntimeConfig } from '../config/runtime-config';
-import { ChatStore } from './chat-store';
+import { SendStore } from '../sending/send-store';
 import { linkify } from './linkify';
-import type { Entry, Outgoing } from './room-store';
+import type { Entry, Outgoing } from '../messages/room-store';
 import { timeLabel } from './time-format';
 
 @Component({
@@ -95,7 +95,7 @@ import { timeLabel } from './time-format';
 })
 export class MessageItem {
   private readonly config = inject(RuntimeConfig);
-  private readonly chat = inject(ChatStore);
+  private readonly sending = inject(SendStore);
   private readonly document = inject(DOCUMENT);
   private readonly injector = inject(Injector);
   readonly entry = input.required<Entry>();
@@ -145,7 +145,7 @@ export class MessageItem {
     const e = this.entry();
     if (!e.outgoing) return;
     this.deleting.set(true);
-    const problem = await this.chat.deleteMessage(e.outgoing.room, e.id);
+    const problem = await this.sending.deleteMessage(e.outgoing.room, e.id);
     this.deleting.set(false);
     this.confirming.set(false);
     this.deleteError.set(problem);
@@ -155,7 +155,7 @@ export class MessageItem {
   }
 
   protected retry(o: Outgoing): void {
-    this.chat.retry(o.room, o.id);
+    this.sending.retry(o.room, o.id);
     // The Retry button goes away with the failed state; without this, focus would fall back to the
     // page and a keyboard user would lose their place. The message box is where they continue.
     this.document.getElementById('composer-text')?.focus();

@@ -1,15 +1,14 @@
 import { TestBed } from '@angular/core/testing';
 import { TEXT_MAX } from '@chat/protocol';
-import { ChatStore } from '../chat/chat-store';
-import { ChatSocket } from '../connection/chat-socket';
+import { RoomMessages } from '../messages/room-messages';
 import { IdentityStore } from '../identity/identity-store';
-import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { Composer } from './composer';
 
 async function setup() {
   localStorage.clear();
   const socket = new FakeChatSocket();
-  TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: socket }] });
+  TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
   expect(TestBed.inject(IdentityStore).set('ann')).toBeNull();
   const fixture = TestBed.createComponent(Composer);
   fixture.componentRef.setInput('room', 'global');
@@ -31,7 +30,7 @@ async function setup() {
     fixture.componentRef.setInput('room', room);
     await fixture.whenStable();
   };
-  return { el, box, type, key, enterRoom, socket, store: TestBed.inject(ChatStore) };
+  return { el, box, type, key, enterRoom, socket, store: TestBed.inject(RoomMessages) };
 }
 
 describe('Composer', () => {

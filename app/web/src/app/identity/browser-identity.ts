@@ -3,7 +3,7 @@
  * person with the same name (presence), and `deleteKey` proves a message was sent from here (the server keeps
  * only its hash). Without storage they last for the page only.
  */
-import { randomToken } from '../chat/message-id';
+import { randomToken } from '../shared/random-token';
 
 const CLIENT_ID_KEY = 'chat.clientId';
 const DELETE_KEY_KEY = 'chat.deleteKey';
