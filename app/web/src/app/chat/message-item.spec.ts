@@ -2,7 +2,8 @@ import { TestBed } from '@angular/core/testing';
 import { ComponentFixture } from '@angular/core/testing';
 import { PROTOCOL_VERSION, formatSeq } from '@chat/protocol';
 import { RoomMessages } from '../messages/room-messages';
-import { deleteKey } from '../identity/browser-identity';
+import { deleteSecret } from '../identity/browser-identity';
+import { deriveDeleteKey } from '../identity/delete-proof';
 import { FETCH } from '../config/fetch';
 import { RuntimeConfig } from '../config/runtime-config';
 import { fakeFetch } from '../testing/fake-fetch';
@@ -80,7 +81,7 @@ describe('MessageItem', () => {
     expect(el.querySelector('.msg-sent')).toBeNull();
   });
 
-  it("offers delete only on this browser's own stored messages, asks first, and sends the deleteKey", async () => {
+  it("offers delete only on this browser's own stored messages, asks first, and sends the message's deleteKey", async () => {
     localStorage.clear();
     const socket = new FakeChatSocket();
     const seq = formatSeq(4);
@@ -110,8 +111,10 @@ describe('MessageItem', () => {
     expect(document.activeElement?.textContent).toBe('Delete');
     expect(socket.deletes).toHaveLength(0);
     [...el.querySelectorAll<HTMLButtonElement>('.msg-confirm button')].find((b) => b.textContent === 'Delete')!.click();
-    await fixture.whenStable();
-    expect(socket.deletes.map((d) => d.body)).toEqual([{ room: 'global', seq, deleteKey: deleteKey() }]);
+    await vi.waitFor(() => expect(socket.deletes).toHaveLength(1));
+    expect(socket.deletes.map((d) => d.body)).toEqual([
+      { room: 'global', seq, deleteKey: deriveDeleteKey(deleteSecret(), 'global', 'own1') },
+    ]);
     socket.deletes[0]!.reply({ ok: false, error: { code: 'forbidden', message: 'not yours' } });
     await vi.waitFor(() =>
       expect(el.querySelector('[role=alert]')?.textContent).toContain('Only the browser that sent this message can delete it'),

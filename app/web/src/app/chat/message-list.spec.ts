@@ -108,7 +108,7 @@ describe('MessageList', () => {
     sending.sendText('global', 'ann', 'mine');
     await fixture.whenStable();
     const [own] = chat.room('global').outgoing();
-    socket.sent[0]!.reply({ ok: true, id: own!.id, seq: formatSeq(2) });
+    (await socket.nthSend(0)).reply({ ok: true, id: own!.id, seq: formatSeq(2) });
     socket.emit('newMessage', { ...msg(own!.id, 2), author: 'ann', text: 'mine' });
     await fixture.whenStable();
     expect(el.querySelector('.msg[data-id="other-ann"]')!.classList).not.toContain('own');

@@ -39,6 +39,7 @@ describe('Composer', () => {
     await type('hello there');
     const event = await key({});
     expect(event.defaultPrevented).toBe(true);
+    await socket.nthSend(0);
     expect(socket.sent.map((s) => s.message)).toMatchObject([{ room: 'global', author: 'ann', text: 'hello there' }]);
     expect(box.value).toBe('');
     expect(store.room('global').outgoing()[0]!.status).toBe('pending');
@@ -87,6 +88,7 @@ describe('Composer', () => {
     await enterRoom('random');
     expect(box.value).toBe('for random');
     await key({});
+    await socket.nthSend(0);
     expect(socket.sent.map((s) => s.message)).toMatchObject([{ room: 'random', text: 'for random' }]);
     await enterRoom('global');
     expect(box.value).toBe('for global only');

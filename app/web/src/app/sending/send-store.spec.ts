@@ -1,8 +1,10 @@
 import { TestBed } from '@angular/core/testing';
 import { formatSeq } from '@chat/protocol';
 import { FETCH, XHR_FACTORY } from '../config/fetch';
-import { deleteKey } from '../identity/browser-identity';
+import { deleteSecret } from '../identity/browser-identity';
+import { deriveDeleteKey } from '../identity/delete-proof';
 import { RoomMessages } from '../messages/room-messages';
+import { RoomStore } from '../messages/room-store';
 import { msg } from '../testing/chat-message';
 import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { fakeFetch } from '../testing/fake-fetch';
@@ -24,8 +26,10 @@ class AcceptingXhr {
   }
 }
 
-function setup() {
+/** `stored`: what localStorage holds when the page opens. */
+function setup(stored: Record<string, unknown> = {}) {
   localStorage.clear();
+  for (const [key, value] of Object.entries(stored)) localStorage.setItem(key, JSON.stringify(value));
   const socket = new FakeChatSocket();
   // The API: empty history, and an upload URL for any image.
   const net = fakeFetch((url) =>
@@ -50,11 +54,20 @@ describe('SendStore', () => {
     const o = sending.sendText('global', 'ann', 'hello');
     const room = store.room('global');
     expect(room.entries().map((e) => [e.text, e.outgoing?.status])).toEqual([['hello', 'pending']]);
-    // With this browser's deleteKey, so that only it can delete the message later.
-    expect(socket.sent[0]!.message).toEqual({ id: o.id, room: 'global', author: 'ann', text: 'hello', deleteKey: deleteKey() });
-    expect(deleteKey()).toMatch(/^[A-Za-z0-9_-]{22,128}$/);
+    // With a deleteKey for this message alone, derived from the browser's secret, so that only it can delete the
+    // message later and a leaked frame gives away no other.
+    const first = await socket.nthSend(0);
+    expect(first.message).toEqual({
+      id: o.id,
+      room: 'global',
+      author: 'ann',
+      text: 'hello',
+      deleteKey: deriveDeleteKey(deleteSecret(), 'global', o.id),
+    });
+    expect(first.message.deleteKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.message.deleteKey).not.toContain(deleteSecret());
 
-    socket.sent[0]!.reply({ ok: true, id: o.id, seq: formatSeq(1) });
+    first.reply({ ok: true, id: o.id, seq: formatSeq(1) });
     await flush();
     expect(room.findOutgoing(o.id)?.status).toBe('sent');
 
@@ -67,7 +80,7 @@ describe('SendStore', () => {
     const { store, sending, socket } = setup();
     await store.enter('global');
     const o = sending.sendText('global', 'ann', 'too fast');
-    socket.sent[0]!.reply({ ok: false, error: { code: 'rate_limited', message: 'slow down' } });
+    (await socket.nthSend(0)).reply({ ok: false, error: { code: 'rate_limited', message: 'slow down' } });
     await flush();
     const room = store.room('global');
     expect(room.findOutgoing(o.id)?.status).toBe('failed');
@@ -75,9 +88,10 @@ describe('SendStore', () => {
 
     sending.retry('global', o.id);
     expect(room.findOutgoing(o.id)?.status).toBe('pending');
-    expect(socket.sent).toHaveLength(2);
-    expect(socket.sent[1]!.message.id).toBe(o.id);
-    socket.sent[1]!.reply({ ok: true, id: o.id, seq: formatSeq(7) });
+    const again = await socket.nthSend(1);
+    expect(again.message.id).toBe(o.id);
+    expect(again.message.deleteKey).toBe(socket.sent[0]!.message.deleteKey);
+    again.reply({ ok: true, id: o.id, seq: formatSeq(7) });
     await flush();
     expect(room.findOutgoing(o.id)?.status).toBe('sent');
     expect(room.outgoing()).toHaveLength(1);
@@ -97,7 +111,7 @@ describe('SendStore', () => {
     const { store, sending, socket } = setup();
     await store.enter('global');
     const o = sending.sendText('global', 'ann', 'hi');
-    socket.sent[0]!.reply({ ok: false, error: { code: 'unavailable', message: 'No answer from the server' } });
+    (await socket.nthSend(0)).reply({ ok: false, error: { code: 'unavailable', message: 'No answer from the server' } });
     await flush();
     socket.emit('newMessage', { ...msg(o.id, 3), author: 'ann', text: 'hi' });
     const room = store.room('global');
@@ -126,5 +140,39 @@ describe('SendStore', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+
+  it('deletes each own message with the key it was sent with: its own proof, or the secret for one sent before proofs', async () => {
+    // An earlier version of the page sent `old1` with the secret itself, and listed it as sent (no proof recorded).
+    const { store, sending, socket } = setup({ 'chat.sent.global': ['old1'] });
+    await store.enter('global');
+    const room = store.room('global');
+    room.merge([{ ...msg('old1', 1), author: 'ann' }]);
+    const o = sending.sendText('global', 'ann', 'new');
+    (await socket.nthSend(0)).reply({ ok: true, id: o.id, seq: formatSeq(2) });
+    socket.emit('newMessage', { ...msg(o.id, 2), author: 'ann', text: 'new' });
+    expect([room.isOwn('old1'), room.isOwn(o.id)]).toEqual([true, true]);
+
+    const oldDeleted = sending.deleteMessage('global', 'old1');
+    await vi.waitFor(() => expect(socket.deletes).toHaveLength(1));
+    expect(socket.deletes[0]!.body).toEqual({ room: 'global', seq: formatSeq(1), deleteKey: deleteSecret() });
+    socket.deletes[0]!.reply({ ok: true, room: 'global', seq: formatSeq(1) });
+    expect(await oldDeleted).toBeNull();
+
+    const newDeleted = sending.deleteMessage('global', o.id);
+    await vi.waitFor(() => expect(socket.deletes).toHaveLength(2));
+    expect(socket.deletes[1]!.body).toEqual({
+      room: 'global',
+      seq: formatSeq(2),
+      deleteKey: deriveDeleteKey(deleteSecret(), 'global', o.id),
+    });
+    socket.deletes[1]!.reply({ ok: true, room: 'global', seq: formatSeq(2) });
+    expect(await newDeleted).toBeNull();
+
+    // What the next page load reads: both still own, and which key each takes. The first list keeps its old form.
+    expect(JSON.parse(localStorage.getItem('chat.sent.global')!)).toEqual(['old1', o.id]);
+    expect(JSON.parse(localStorage.getItem('chat.proved.global')!)).toEqual([o.id]);
+    const reloaded = new RoomStore('global');
+    expect([reloaded.sentWithSecret('old1'), reloaded.sentWithSecret(o.id)]).toEqual([true, false]);
   });
 });

@@ -1,10 +1,10 @@
 import { Injectable, inject } from '@angular/core';
-import type { SendMessageInput } from '@chat/protocol';
+import type { SendAck, SendMessageInput } from '@chat/protocol';
 import { FETCH, XHR_FACTORY } from '../config/fetch';
 import { errorMessage } from '../config/http-error';
 import { RuntimeConfig } from '../config/runtime-config';
 import { ChatSocket } from '../connection/chat-socket';
-import { deleteKey } from '../identity/browser-identity';
+import { deleteSecret, messageDeleteKey } from '../identity/browser-identity';
 import type { Outgoing } from '../messages/room-store';
 import { RoomMessages } from '../messages/room-messages';
 import { newMessageId } from '../shared/random-token';
@@ -53,7 +53,14 @@ export class SendStore {
     const store = this.messages.room(room);
     const m = store.messages().find((x) => x.id === id);
     if (!m || !store.isOwn(id)) return 'Only your own messages can be deleted';
-    const ack = await this.socket.deleteMessage(room, m.seq, deleteKey());
+    let key: string;
+    try {
+      // The key it was sent with: its own proof, or for a message from before those, the secret itself.
+      key = store.sentWithSecret(id) ? deleteSecret() : await messageDeleteKey(room, id);
+    } catch {
+      return NOT_LOADED;
+    }
+    const ack = await this.socket.deleteMessage(room, m.seq, key);
     if (!ack.ok) return describeDeleteFailure(ack.error);
     // The broadcast says so too; this one shows it at once, whichever arrives first.
     store.markDeleted(id, new Date().toISOString());
@@ -94,12 +101,22 @@ export class SendStore {
       return;
     }
     store.patchOutgoing(o.id, { status: 'pending', error: null, progress: null });
-    // deleteKey: the server keeps its hash, so that only this browser can delete the message later.
-    const message: SendMessageInput = o.image?.key
-      ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key }, deleteKey: deleteKey() }
-      : { id: o.id, room: o.room, author: o.author, text: o.text, deleteKey: deleteKey() };
-    const ack = await this.socket.send(message);
+    let ack: SendAck;
+    try {
+      // A key for this message alone (the same on a retry): the server keeps its hash, so that only this browser
+      // can delete the message later, and a frame that leaks it exposes this one message only.
+      const deleteKey = await messageDeleteKey(o.room, o.id);
+      const message: SendMessageInput = o.image?.key
+        ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key }, deleteKey }
+        : { id: o.id, room: o.room, author: o.author, text: o.text, deleteKey };
+      ack = await this.socket.send(message);
+    } catch {
+      ack = { ok: false, error: { code: 'unavailable', message: NOT_LOADED } };
+    }
     if (ack.ok) store.patchOutgoing(o.id, { status: 'sent', seq: ack.seq, error: null });
     else store.patchOutgoing(o.id, { status: 'failed', error: describeFailure(ack.error) });
   }
 }
+
+/** The key's code is a chunk of its own: when it cannot be fetched (offline since the page opened, a new release), nothing is sent. */
+const NOT_LOADED = 'Part of the page could not be loaded: retry, or reload the page';

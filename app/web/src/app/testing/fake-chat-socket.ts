@@ -70,9 +70,19 @@ export class FakeChatSocket implements ChatSocket {
     return new Promise((reply) => this.deletes.push({ body: { room, seq, deleteKey }, reply }));
   }
 
+  /** The `n`th send to reach the server, once it has (a send first derives its deleteKey, in a lazy chunk). */
+  async nthSend(n: number): Promise<FakeChatSocket['sent'][number]> {
+    while (this.sent.length <= n) await new Promise<void>((resolve) => this.sendWaiters.push(resolve));
+    return this.sent[n]!;
+  }
+  private readonly sendWaiters: (() => void)[] = [];
+
   send(message: SendMessageInput): Promise<SendAck> {
     if (!this.connected) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'You are offline' } });
-    return new Promise((reply) => this.sent.push({ message, reply }));
+    return new Promise((reply) => {
+      this.sent.push({ message, reply });
+      for (const wake of this.sendWaiters.splice(0)) wake();
+    });
   }
 
   join(room: string): Promise<JoinAck> {
