@@ -28,7 +28,7 @@ import { UnreadTitle } from './unread/unread-title';
       <app-room-picker [current]="active.name()" />
       @if (identity.name(); as name) {
         <div class="me">
-          <span class="me-name" title="Your display name">{{ name }}</span>
+          <bdi class="me-name" title="Your display name">{{ name }}</bdi>
           <button
             type="button"
             class="link-button"

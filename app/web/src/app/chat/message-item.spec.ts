@@ -43,6 +43,30 @@ describe('MessageItem', () => {
     expect(el.querySelector('.msg-text')!.textContent).toBe('look https://example.com/x now');
   });
 
+  it('isolates the author, so that a name with bidi controls cannot turn the rest of the line around', async () => {
+    const author = '\u202Eevil\u202C';
+    const el = await render({ id: 'a', author, text: 'hi', sentAt: '2026-01-01T12:00:00.000Z' });
+    const name = el.querySelector('.msg-author')!;
+    expect(name.tagName).toBe('BDI');
+    expect(name.textContent).toBe(author);
+    // The time and the rest of the header are outside the isolate.
+    expect(name.contains(el.querySelector('.msg-time'))).toBe(false);
+    // The text takes the direction of its first strong letter (right to left for Arabic or Hebrew).
+    expect(el.querySelector('.msg-text')!.getAttribute('dir')).toBe('auto');
+  });
+
+  it("shows a link's real host beside it when its text could pass for another, and isolates the link", async () => {
+    const el = await render({ id: 'a', author: 'eve', text: 'pay at https://bank.example@evil.example/pay now' });
+    const link = el.querySelector<HTMLAnchorElement>('.msg-text a')!;
+    expect(link.textContent).toBe('https://bank.example@evil.example/pay');
+    expect(link.getAttribute('dir')).toBe('ltr');
+    expect(el.querySelector('.link-host')!.textContent).toBe(' (evil.example)');
+    expect(el.querySelector('.msg-text')!.textContent).toBe('pay at https://bank.example@evil.example/pay (evil.example) now');
+    TestBed.resetTestingModule();
+    const honest = await render({ id: 'b', author: 'ann', text: 'see https://example.com/x' });
+    expect(honest.querySelector('.link-host')).toBeNull();
+  });
+
   it('shows a thumbnail that links to the full image, resolved against the API on its own origin', async () => {
     const entry = { id: 'a', author: 'ann', imageUrl: '/images/rooms/global/x.png', sentAt: '2026-01-01T12:00:00.000Z' };
     const el = await render(entry, 'https://api.example.com');

@@ -30,7 +30,8 @@ import { timeLabel } from './time-format';
       [attr.data-status]="e.outgoing?.status ?? 'stored'"
     >
       <header class="msg-head">
-        <span class="msg-author">{{ e.author }}</span>
+        <!-- Isolated: a name typed with bidi controls or right-to-left letters cannot turn the rest of the line around. -->
+        <bdi class="msg-author">{{ e.author }}</bdi>
         @if (e.sentAt) {
           <time class="msg-time" [attr.datetime]="e.sentAt" [attr.title]="fullTime()">{{ time() }}</time>
         }
@@ -57,9 +58,11 @@ import { timeLabel } from './time-format';
         <p class="msg-status failed" role="alert">{{ message }}</p>
       }
       @if (e.text !== undefined) {
-        <!-- On one line: the text is pre-wrap, so any whitespace between these blocks would show in the message. -->
+        <!-- On one line: the text is pre-wrap, so any whitespace between these blocks would show in the message.
+             Its direction follows its first strong letter; a link reads left to right, isolated from the text around it,
+             with its real host beside it when its text could pass for another (linkify). -->
         <!-- prettier-ignore -->
-        <p class="msg-text">@for (part of parts(); track $index) {@if (part.kind === 'link') {<a [href]="part.href" target="_blank" rel="noopener noreferrer nofollow ugc">{{ part.text }}</a>} @else {{{ part.text }}}}</p>
+        <p class="msg-text" dir="auto">@for (part of parts(); track $index) {@if (part.kind === 'link') {<a dir="ltr" [href]="part.href" target="_blank" rel="noopener noreferrer nofollow ugc">{{ part.text }}</a>@if (part.host) {<span class="link-host" dir="ltr"> ({{ part.host }})</span>}} @else {{{ part.text }}}}</p>
       }
       @if (imageSrc(); as src) {
         <a

@@ -71,7 +71,7 @@ const TOP_TRIGGER = 120;
     </div>
     <p class="visually-hidden" aria-live="polite" aria-atomic="true">
       @if (room.live(); as m) {
-        {{ m.author }}: {{ m.text ?? 'sent an image' }}
+        <bdi>{{ m.author }}</bdi>: {{ m.text ?? 'sent an image' }}
       }
     </p>
     @if (unseen() > 0) {

@@ -50,7 +50,8 @@ describe('DesktopNotifier', () => {
     await notifier.enable();
     expect(notifier.state()).toBe('on');
     socket.emit('newMessage', msg('m2', 'team'));
-    expect(shown).toEqual([{ title: 'Bo in #team', body: 'hello m2' }]);
+    // The name isolated (FSI … PDI): bidi controls in it cannot turn the title around.
+    expect(shown).toEqual([{ title: '\u2068Bo\u2069 in #team', body: 'hello m2' }]);
 
     page.visible.set(true);
     socket.emit('newMessage', msg('m3'));

@@ -4,6 +4,7 @@ import { RoomMessages } from '../messages/room-messages';
 import { isDeleted } from '../messages/message-merge';
 import { ChatSocket } from '../connection/chat-socket';
 import { RoomUrl } from '../rooms/room-url';
+import { isolate } from '../shared/bidi';
 import { PageVisibility } from '../shared/page-visibility';
 
 const KEY = 'chat.notifications';
@@ -50,7 +51,7 @@ export class DesktopNotifier {
     if (this.state() !== 'on' || !api || api.permission !== 'granted' || this.page.visible()) return;
     if (!m || isDeleted(m) || this.messages.room(m.room).isOwn(m.id)) return;
     try {
-      const n = new api(`${m.author} in #${m.room}`, { body: m.text ?? 'sent an image', tag: `chat-${m.room}` });
+      const n = new api(`${isolate(m.author)} in #${m.room}`, { body: m.text ?? 'sent an image', tag: `chat-${m.room}` });
       n.onclick = () => {
         this.document.defaultView?.focus();
         this.url.go(m.room);

@@ -39,8 +39,9 @@ describe('PresenceStore and PresenceBar', () => {
     await fixture.whenStable();
     // One name per browser, this one first and marked.
     expect([...el.querySelectorAll('.presence-name')].map((n) => n.textContent)).toEqual(['Ann (you)', 'Bo']);
-    // Read as a sentence: no space before a comma.
+    // Read as a sentence: no space before a comma. Each name isolated, so that none can turn the line around.
     expect(el.querySelector('.presence-names')!.textContent).toBe('Ann (you), Bo');
+    expect([...el.querySelectorAll('.presence-name bdi')].map((n) => n.textContent)).toEqual(['Ann', 'Bo']);
     expect(el.querySelector('.presence-count')!.textContent).toBe('2 online');
 
     // Another room's presence does not change this one's.

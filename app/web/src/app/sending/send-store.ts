@@ -5,7 +5,7 @@ import { errorMessage } from '../config/http-error';
 import { RuntimeConfig } from '../config/runtime-config';
 import { ChatSocket } from '../connection/chat-socket';
 import { deleteSecret, messageDeleteKey } from '../identity/browser-identity';
-import type { Outgoing } from '../messages/room-store';
+import type { Outgoing, RoomStore } from '../messages/room-store';
 import { RoomMessages } from '../messages/room-messages';
 import { newMessageId } from '../shared/random-token';
 import { checkImage } from './image-check';
@@ -55,8 +55,7 @@ export class SendStore {
     if (!m || !store.isOwn(id)) return 'Only your own messages can be deleted';
     let key: string;
     try {
-      // The key it was sent with: its own proof, or for a message from before those, the secret itself.
-      key = store.sentWithSecret(id) ? deleteSecret() : await messageDeleteKey(room, id);
+      key = await this.keyOf(store, id);
     } catch {
       return NOT_LOADED;
     }
@@ -65,6 +64,11 @@ export class SendStore {
     // The broadcast says so too; this one shows it at once, whichever arrives first.
     store.markDeleted(id, new Date().toISOString());
     return null;
+  }
+
+  /** The key an own message was sent with, which proves it is ours: its own proof, or for one from before those, the secret. */
+  private keyOf(store: RoomStore, id: string): Promise<string> {
+    return store.sentWithSecret(id) ? Promise.resolve(deleteSecret()) : messageDeleteKey(store.name, id);
   }
 
   /** Sends the very same message again, same `id`: the server stores it at most once. */

@@ -20,8 +20,10 @@ const bo = { room: 'global', clientId: 'bo-browser', author: 'Bo', typing: true 
 describe('typingLabel', () => {
   it('names one or two people, and says "several" beyond', () => {
     expect(typingLabel([])).toBe('');
-    expect(typingLabel(['Ann'])).toBe('Ann is typing…');
-    expect(typingLabel(['Ann', 'Bo'])).toBe('Ann and Bo are typing…');
+    // Each name isolated (FSI … PDI), so that one typed with bidi controls cannot turn the sentence around.
+    expect(typingLabel(['Ann'])).toBe('\u2068Ann\u2069 is typing…');
+    expect(typingLabel(['Ann', 'Bo'])).toBe('\u2068Ann\u2069 and \u2068Bo\u2069 are typing…');
+    expect(typingLabel(['\u202Eevil'])).toBe('\u2068\u202Eevil\u2069 is typing…');
     expect(typingLabel(['Ann', 'Bo', 'Cy'])).toBe('Several people are typing…');
   });
 });
@@ -34,7 +36,7 @@ describe('TypingStore', () => {
     const { socket, typing } = setup();
     socket.emit('typing', ann);
     socket.emit('typing', { ...bo, room: 'elsewhere' });
-    expect(typing.label()).toBe('Ann is typing…');
+    expect(typing.label()).toBe('\u2068Ann\u2069 is typing…');
     vi.advanceTimersByTime(TYPING_EXPIRE_MS - 1000);
     socket.emit('typing', ann); // still typing: the clock starts again
     vi.advanceTimersByTime(TYPING_EXPIRE_MS - 1000);
@@ -47,7 +49,7 @@ describe('TypingStore', () => {
     const { socket, typing } = setup();
     socket.emit('typing', ann);
     socket.emit('typing', bo);
-    expect(typing.label()).toBe('Ann and Bo are typing…');
+    expect(typing.label()).toBe('\u2068Ann\u2069 and \u2068Bo\u2069 are typing…');
     socket.emit('typing', { ...bo, typing: false });
     expect(typing.names()).toEqual(['Ann']);
     socket.emit('newMessage', { id: 'm1', room: 'global', author: 'Ann', text: 'hi', sentAt: new Date().toISOString(), seq: formatSeq(1) });
