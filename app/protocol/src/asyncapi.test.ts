@@ -171,6 +171,75 @@ const channel = (id: string) => doc.channels().get(id);
 const operation = (id: string) => doc.operations().get(id);
 const channelMessage = (event: string, key: string) => channel(event)?.messages().get(key);
 
+// ---- What the document must have for each event ----
+
+/** One operation per event: the event's name for client → server, `emit<Event>` for server → client. */
+interface ExpectedOperation {
+  id: string;
+  event: string;
+  direction: 'client → server' | 'server → client';
+  action: 'receive' | 'send';
+  message: 'fromClient' | 'fromServer';
+  ack: Ack;
+}
+const expectedOperations: ExpectedOperation[] = [
+  ...[...clientEvents].map(([event, ack]): ExpectedOperation => ({
+    id: event,
+    event,
+    direction: 'client → server',
+    action: 'receive',
+    message: 'fromClient',
+    ack,
+  })),
+  ...[...serverEvents.keys()].map((event): ExpectedOperation => ({
+    id: emitOperation(event),
+    event,
+    direction: 'server → client',
+    action: 'send',
+    message: 'fromServer',
+    ack: 'none',
+  })),
+];
+
+const ref = (p: string) => `{ $ref: '#/${p}' }`;
+const ids = (collection: { all(): { id(): string }[] }) => collection.all().map((x) => x.id());
+
+function operationProblems({ id, event, direction, action, message, ack }: ExpectedOperation): string[] {
+  const at = `operations.${id}`;
+  const reply = `reply: { x-ack: ${ack}, channel: ${ref(`channels/${event}`)}, messages: [${ref(`channels/${event}/messages/ack`)}] }`;
+  const op = operation(id);
+  if (!op) {
+    const fields = [
+      `action: ${action}`,
+      `channel: ${ref(`channels/${event}`)}`,
+      `messages: [${ref(`channels/${event}/messages/${message}`)}]`,
+    ];
+    if (ack !== 'none') fields.push(reply);
+    fields.push(`tags: [${ref('components/tags/addition')}]`);
+    return [`${at}: missing (${direction} event ${event}); add ${id}: { ${fields.join(', ')} }`];
+  }
+  const problems: string[] = [];
+  if (op.action() !== action) problems.push(`${at}.action: ${action} (a ${direction} event), not ${op.action()}`);
+  if (ids(op.channels())[0] !== event) problems.push(`${at}.channel: ${ref(`channels/${event}`)}`);
+  const messages = ids(op.messages());
+  if (messages.join() !== message)
+    problems.push(`${at}.messages: [${ref(`channels/${event}/messages/${message}`)}], not [${messages.join(', ')}]`);
+  const opReply = op.reply();
+  if (ack === 'none') {
+    if (opReply) problems.push(`${at}.reply: remove it (${event} has no ack in ${EVENTS})`);
+  } else if (!opReply) {
+    problems.push(`${at}.reply: missing; add ${reply}`);
+  } else {
+    if (opReply.channel()?.id() !== event) problems.push(`${at}.reply.channel: ${ref(`channels/${event}`)}`);
+    const replies = ids(opReply.messages());
+    if (replies.join() !== 'ack')
+      problems.push(`${at}.reply.messages: [${ref(`channels/${event}/messages/ack`)}], not [${replies.join(', ')}]`);
+    const declared = opReply.json()['x-ack'];
+    if (declared !== ack) problems.push(`${at}.reply.x-ack: ${ack} (the ack parameter in ${EVENTS} is ${ack}), not ${String(declared)}`);
+  }
+  return problems;
+}
+
 describe(DOC, () => {
   test('is a valid AsyncAPI document: no errors, no warnings', () => {
     // Severity 0 is an error, 1 a warning; information and hints (2, 3) do not fail the test.
@@ -195,98 +264,25 @@ describe(DOC, () => {
   });
 
   test('has one channel and one operation per event, shaped as the event (payload, ack), and nothing else', () => {
-    const problems: string[] = [];
-    const ref = (p: string) => `{ $ref: '#/${p}' }`;
+    const problems = expectedOperations.flatMap(operationProblems);
     const expectedChannels = new Map<string, Set<string>>();
-    const expectedOperations = new Set<string>();
-
-    for (const [event, ack] of clientEvents) {
-      expectedChannels.set(event, new Set([...(expectedChannels.get(event) ?? []), 'fromClient', ...(ack === 'none' ? [] : ['ack'])]));
-      expectedOperations.add(event);
-      const op = operation(event);
-      const reply =
-        ack === 'none'
-          ? ''
-          : `, reply: { x-ack: ${ack}, channel: ${ref(`channels/${event}`)}, messages: [${ref(`channels/${event}/messages/ack`)}] }`;
-      const wanted = `action: receive, channel: ${ref(`channels/${event}`)}, messages: [${ref(`channels/${event}/messages/fromClient`)}]${reply}`;
-      if (!op) {
-        problems.push(
-          `operations.${event}: missing (client → server event ${event}); add ${event}: { ${wanted}, tags: [${ref('components/tags/addition')}] }`,
-        );
-        continue;
-      }
-      const at = `operations.${event}`;
-      if (op.action() !== 'receive') problems.push(`${at}.action: receive (a client → server event), not ${op.action()}`);
-      if (op.channels().all()[0]?.id() !== event) problems.push(`${at}.channel: ${ref(`channels/${event}`)}`);
-      const messages = op
-        .messages()
-        .all()
-        .map((m) => m.id());
-      if (messages.join() !== 'fromClient')
-        problems.push(`${at}.messages: [${ref(`channels/${event}/messages/fromClient`)}], not [${messages.join(', ')}]`);
-      const opReply = op.reply();
-      if (ack === 'none' && opReply) problems.push(`${at}.reply: remove it (${event} has no ack in ${EVENTS})`);
-      if (ack !== 'none') {
-        if (!opReply)
-          problems.push(
-            `${at}.reply: missing; add reply: { x-ack: ${ack}, channel: ${ref(`channels/${event}`)}, messages: [${ref(`channels/${event}/messages/ack`)}] }`,
-          );
-        else {
-          if (opReply.channel()?.id() !== event) problems.push(`${at}.reply.channel: ${ref(`channels/${event}`)}`);
-          const replies = opReply
-            .messages()
-            .all()
-            .map((m) => m.id());
-          if (replies.join() !== 'ack')
-            problems.push(`${at}.reply.messages: [${ref(`channels/${event}/messages/ack`)}], not [${replies.join(', ')}]`);
-          const declared = opReply.json()['x-ack'];
-          if (declared !== ack)
-            problems.push(`${at}.reply.x-ack: ${ack} (the ack parameter in ${EVENTS} is ${ack}), not ${String(declared)}`);
-        }
-      }
+    for (const { event, message, ack } of expectedOperations) {
+      const keys = expectedChannels.get(event) ?? new Set<string>();
+      expectedChannels.set(event, keys.add(message));
+      if (ack !== 'none') keys.add('ack');
     }
-
-    for (const event of serverEvents.keys()) {
-      expectedChannels.set(event, new Set([...(expectedChannels.get(event) ?? []), 'fromServer']));
-      const id = emitOperation(event);
-      expectedOperations.add(id);
-      const op = operation(id);
-      const wanted = `action: send, channel: ${ref(`channels/${event}`)}, messages: [${ref(`channels/${event}/messages/fromServer`)}]`;
-      if (!op) {
-        problems.push(
-          `operations.${id}: missing (server → client event ${event}); add ${id}: { ${wanted}, tags: [${ref('components/tags/addition')}] }`,
-        );
-        continue;
-      }
-      const at = `operations.${id}`;
-      if (op.action() !== 'send') problems.push(`${at}.action: send (a server → client event), not ${op.action()}`);
-      if (op.channels().all()[0]?.id() !== event) problems.push(`${at}.channel: ${ref(`channels/${event}`)}`);
-      const messages = op
-        .messages()
-        .all()
-        .map((m) => m.id());
-      if (messages.join() !== 'fromServer')
-        problems.push(`${at}.messages: [${ref(`channels/${event}/messages/fromServer`)}], not [${messages.join(', ')}]`);
-      if (op.reply()) problems.push(`${at}.reply: remove it (server → client events have no ack)`);
-    }
-
     for (const [event, keys] of expectedChannels) {
       const ch = channel(event);
-      const wanted = [...keys].map((k) => `${k}: ${ref('components/messages/<Name>')}`).join(', ');
       if (!ch) {
-        problems.push(`channels.${event}: missing; add ${event}: { address: ${event}, description: …, messages: { ${wanted} } }`);
+        const messages = [...keys].map((k) => `${k}: ${ref('components/messages/<Name>')}`).join(', ');
+        problems.push(`channels.${event}: missing; add ${event}: { address: ${event}, description: …, messages: { ${messages} } }`);
         continue;
       }
       if (ch.address() !== event)
         problems.push(`channels.${event}.address: ${event} (the Socket.IO event name), not ${String(ch.address())}`);
-      const present = new Set(
-        ch
-          .messages()
-          .all()
-          .map((m) => m.id()),
-      );
+      const present = ids(ch.messages());
       for (const k of keys)
-        if (!present.has(k)) problems.push(`channels.${event}.messages.${k}: missing; add ${k}: ${ref('components/messages/<Name>')}`);
+        if (!present.includes(k)) problems.push(`channels.${event}.messages.${k}: missing; add ${k}: ${ref('components/messages/<Name>')}`);
       for (const k of present)
         if (!keys.has(k)) problems.push(`channels.${event}.messages.${k}: ${event} has no such message in ${EVENTS}; remove it`);
     }
@@ -294,7 +290,7 @@ describe(DOC, () => {
       if (!expectedChannels.has(ch.id()))
         problems.push(`channels.${ch.id()}: not an event of ${EVENTS}; remove it, or add the event there first`);
     for (const op of doc.operations().all())
-      if (!expectedOperations.has(op.id()))
+      if (!expectedOperations.some((e) => e.id === op.id()))
         problems.push(
           `operations.${op.id()}: not an event of ${EVENTS} (client → server operations are named as the event, server → client ones emit<Event>)`,
         );
