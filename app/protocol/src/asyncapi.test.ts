@@ -342,7 +342,7 @@ describe(DOC, () => {
           .all()
           .map((t) => t.name())
           .filter((t) => t === 'v1' || t === 'addition');
-        const wanted = V1_OPERATIONS.includes(op.id()) ? 'v1' : 'addition';
+        const wanted = V1_OPERATIONS.includes(op.id() ?? '') ? 'v1' : 'addition';
         return tags.join() === wanted
           ? []
           : [`operations.${op.id()}.tags: [{ $ref: '#/components/tags/${wanted}' }], not [${tags.join(', ')}]`];
