@@ -1,11 +1,12 @@
 import net from 'node:net';
-import { startTcpProxy } from '@chat/local-aws';
+import { cutConnection, startTcpProxy } from '@chat/local-aws';
 
 /** An echo server on a free loopback port. */
 async function echo(): Promise<{ port: number; close(): void }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
     sockets.add(s);
+    s.on('error', () => undefined); // a reset from the other side
     s.on('close', () => sockets.delete(s));
     s.pipe(s);
   });
@@ -54,6 +55,26 @@ describe('the partition fault: a TCP proxy that can be cut', () => {
       expect(await roundTrip(proxy.port, 'after')).toBe('after');
     } finally {
       await proxy.stop();
+      target.close();
+    }
+  });
+
+  test('a connection whose end is under way is destroyed, not reset (a failed reset would keep the process from exiting)', async () => {
+    const target = await echo();
+    try {
+      for (const cut of [false, true]) {
+        const s = net.connect(target.port, '127.0.0.1');
+        await new Promise((r) => s.once('connect', r));
+        const errors: string[] = [];
+        s.on('error', (err: NodeJS.ErrnoException) => errors.push(err.code ?? err.message));
+        const closed = new Promise((r) => s.once('close', r));
+        // Ended (its FIN pending), then cut in the same turn: a reset here fails with EINVAL and leaks the handle.
+        if (cut) s.end();
+        cutConnection(s);
+        await closed;
+        expect(errors).toEqual([]);
+      }
+    } finally {
       target.close();
     }
   });

@@ -12,6 +12,17 @@ export interface TcpProxy {
 }
 
 /**
+ * Ends a connection as a partition does: with a reset (RST) while Node can send one, else a plain destroy. Not a reset
+ * once the socket's end is under way (it was ended, or is still connecting): Node then fails the reset with EINVAL
+ * yet marks the handle closing, never closes it, and the process spins at exit for ever (Node 24.21).
+ */
+export function cutConnection(socket: net.Socket): void {
+  if (socket.destroyed) return;
+  if (socket.writableEnded || socket.connecting) socket.destroy();
+  else socket.resetAndDestroy();
+}
+
+/**
  * A TCP forwarder on a free loopback port in front of `targetPort`, which can be cut and restored: one client (a
  * chat server's Redis connection, say) partitioned from a shared daemon while the others still reach it.
  */
@@ -20,7 +31,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   let cut = false;
   const server = net.createServer((client) => {
     if (cut) {
-      client.resetAndDestroy();
+      cutConnection(client);
       return;
     }
     const upstream = net.connect(targetPort, '127.0.0.1');
@@ -29,7 +40,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       open.add(s);
       s.setNoDelay(true);
       // One side gone (or refused, while the target is down) takes the other with it, as a broken link does.
-      s.once('error', () => pair.forEach((p) => p.destroy()));
+      s.on('error', () => pair.forEach((p) => p.destroy()));
       s.once('close', () => {
         open.delete(s);
         pair.forEach((p) => p.destroy());
@@ -50,7 +61,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     },
     cut: () => {
       cut = true;
-      for (const s of open) s.resetAndDestroy();
+      for (const s of open) cutConnection(s);
     },
     restore: () => {
       cut = false;
