@@ -3,7 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Backends } from './ports';
-import type { SequencerOptions } from './chat/sequencer';
 import { clientConfig } from './adapters/aws/clients';
 import { DynamoStore } from './adapters/aws/dynamo-store';
 import { DynamoDeletes } from './adapters/aws/dynamo-deletes';
@@ -58,9 +57,4 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
       await store.close();
     },
   };
-}
-
-/** The Sequencer's settings for these backends: the embedded queue wakes a waiting receive when a room unlocks, moto does not. */
-export function sequencerOptions(backends: Pick<Backends, 'mode'>): SequencerOptions {
-  return backends.mode === 'embedded' ? { settleMs: 0 } : {};
 }

@@ -14,7 +14,7 @@ import {
   type Redis,
 } from '@chat/local-aws';
 // Not through ../../src: the servers run as their own processes, and the test needs only the table's shape.
-import { historyTableInput } from '../../src/adapters/aws/dynamo-store';
+import { chatResourceShape } from '../../src';
 
 const MAIN = path.resolve(__dirname, '../../dist/main.js');
 
@@ -109,7 +109,7 @@ export class Cluster {
   async start(opts: { servers?: number; env?: Record<string, string> } = {}): Promise<void> {
     this.moto = await startMoto({ logFile: path.join(this.dir, 'moto.log'), atomicDynamo: true });
     this.redis = await startRedis({ logFile: path.join(this.dir, 'redis.log') });
-    const resources = await createChatResources(this.moto.endpoint, `cluster-${process.pid}-${Date.now()}`, historyTableInput);
+    const resources = await createChatResources(this.moto.endpoint, `cluster-${process.pid}-${Date.now()}`, chatResourceShape);
     const env: Record<string, string> = {
       ...resources,
       AWS_ACCESS_KEY_ID: 'testing',

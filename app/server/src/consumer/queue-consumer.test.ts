@@ -4,19 +4,37 @@ import path from 'node:path';
 import pino from 'pino';
 import { MemoryQueue } from '../adapters/embedded/memory-queue';
 import { SqliteStore } from '../adapters/embedded/sqlite-store';
-import { UnwritableMessage, type AcceptedMessage, type MessageStore, type SequencedMessage } from '../ports';
+import { UnwritableMessage, type AcceptedMessage, type MessageQueue, type MessageStore, type SequencedMessage } from '../ports';
 import { awsError, FaultyStore } from '../../test/support/faulty-store';
-import { sequencerOptions } from '../backends';
-import { Sequencer, type SequencerOptions } from './sequencer';
+import { Acks } from '../acks/acks';
+import { QueueConsumer, type ConsumerOptions } from './queue-consumer';
 
 const msg = (id: string, room = 'r'): AcceptedMessage => ({ id, room, author: 'a', text: id });
 
-/** The consume loop against the real in-process queue and a real store (SQLite), failures injected at the store port. */
-describe('Sequencer', () => {
+/** The same queue as the consumer of SQS sees one: a waiting receive does not wake when a room unlocks. */
+const withoutWakeUps = (q: MemoryQueue): MessageQueue => ({
+  capabilities: { wakesWhenGroupUnlocks: false },
+  send: (m) => q.send(m),
+  receive: (signal, wait) => q.receive(signal, wait),
+  delete: (r) => q.delete(r),
+  release: (r) => q.release(r),
+  extend: (r, seconds) => q.extend(r, seconds),
+  ping: () => q.ping(),
+  close: () => q.close(),
+});
+
+/**
+ * The consume loop against the real in-process queue and a real store (SQLite), failures injected at the store port;
+ * the same cases whether the queue wakes a waiting receive when a room unlocks (embedded) or not (SQS, moto).
+ */
+describe.each([
+  ['a queue that wakes a waiting receive when a room unlocks', true],
+  ['a queue that does not', false],
+])('QueueConsumer on %s', (_name, wakes) => {
   let dir: string;
   let store: SqliteStore;
   const log = pino({ level: 'silent' });
-  const running: Sequencer[] = [];
+  const running: QueueConsumer[] = [];
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-seq-'));
@@ -28,24 +46,32 @@ describe('Sequencer', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  function run(queue: MemoryQueue, s: MessageStore = store, opts: SequencerOptions = {}) {
+  function run(queue: MemoryQueue, s: MessageStore = store, opts: ConsumerOptions = {}) {
     const seen: SequencedMessage[] = [];
-    const seq = new Sequencer(queue, s, (m) => seen.push(m), log, {
-      retry: { baseMs: 5, capMs: 50 },
-      heartbeatMs: 100,
-      visibilitySeconds: 1,
-      ...opts,
-    });
-    seq.start();
-    running.push(seq);
-    return { s: seq, seen };
+    const acks = new Acks(s);
+    const consumer = new QueueConsumer(
+      wakes ? queue : withoutWakeUps(queue),
+      s,
+      acks,
+      { newMessage: (m) => seen.push(m), messageDeleted: () => {} },
+      log,
+      {
+        retry: { baseMs: 5, capMs: 50 },
+        heartbeatMs: 100,
+        visibilitySeconds: 1,
+        ...opts,
+      },
+    );
+    consumer.start();
+    running.push(consumer);
+    return { s: consumer, acks, seen };
   }
   const ids = async (room: string) => (await store.page(room, 100)).messages.reverse().map((m) => m.id);
 
   test('a message redelivered after a restart is settled with its seq and never broadcast again', async () => {
     const queue1 = new MemoryQueue({ waitMs: 50 });
     const first = run(queue1);
-    const w1 = first.s.waitFor('r', 'm1', 5000);
+    const w1 = first.acks.wait('r', 'm1', 5000);
     await queue1.send(msg('m1'));
     const seq1 = await w1.done;
     await first.s.stop();
@@ -53,8 +79,8 @@ describe('Sequencer', () => {
     // The queue hands m1 out again (its delete was lost in the crash), then m2.
     const queue = new MemoryQueue({ waitMs: 50 });
     const second = run(queue);
-    const again = second.s.waitFor('r', 'm1', 5000);
-    const w2 = second.s.waitFor('r', 'm2', 5000);
+    const again = second.acks.wait('r', 'm1', 5000);
+    const w2 = second.acks.wait('r', 'm2', 5000);
     await queue.send(msg('m1'));
     await queue.send(msg('m2'));
     expect(await again.done).toBe(seq1);
@@ -69,12 +95,12 @@ describe('Sequencer', () => {
     faulty.failAppend = (room) => (room === 'bad' && broken ? { error: awsError('ProvisionedThroughputExceededException') } : undefined);
     // Visibility 1 s, two receives: without the heartbeat the stuck messages would bounce into the dead-letter queue.
     const queue = new MemoryQueue({ waitMs: 50, visibilityMs: 1000, maxReceiveCount: 2 });
-    const { s, seen } = run(queue, faulty);
-    const bad = ['b1', 'b2'].map((id) => s.waitFor('bad', id, 30_000));
+    const { acks, seen } = run(queue, faulty);
+    const bad = ['b1', 'b2'].map((id) => acks.wait('bad', id, 30_000));
     await queue.send(msg('b1', 'bad'));
     await queue.send(msg('b2', 'bad'));
     for (let i = 0; i < 20; i++) {
-      const w = s.waitFor('good', `g${i}`, 10_000);
+      const w = acks.wait('good', `g${i}`, 10_000);
       await queue.send(msg(`g${i}`, 'good'));
       await w.done;
     }
@@ -92,8 +118,8 @@ describe('Sequencer', () => {
     const faulty = new FaultyStore(store);
     faulty.failAppend = (_room, ms) => (ms.some((m) => m.id === 'huge') ? { error: new UnwritableMessage('item too large') } : undefined);
     const queue = new MemoryQueue({ waitMs: 50, maxReceiveCount: 3 });
-    const { s } = run(queue, faulty);
-    const after = s.waitFor('r', 'after', 10_000);
+    const { acks } = run(queue, faulty);
+    const after = acks.wait('r', 'after', 10_000);
     await queue.send(msg('before'));
     await queue.send(msg('huge'));
     await queue.send(msg('after'));
@@ -116,7 +142,7 @@ describe('Sequencer', () => {
     await crashed.s.stop();
 
     const restarted = run(queue);
-    const done = ['m1', 'm2', 'm3', 'm4'].map((id) => restarted.s.waitFor('r', id, 10_000));
+    const done = ['m1', 'm2', 'm3', 'm4'].map((id) => restarted.acks.wait('r', id, 10_000));
     await queue.send(msg('m4'));
     const seqs = await Promise.all(done.map((w) => w.done));
     expect(seqs.map(Number)).toEqual([1, 2, 3, 4]);
@@ -141,28 +167,31 @@ describe('Sequencer', () => {
     expect(again.map((d) => d.message.id)).toEqual(['stuck']);
   });
 
-  test("embedded: while a room is being stored the loop receives on; that room's backlog then goes in one append", async () => {
-    // Room a's first write is held until room b's message (sent later) is stored: the loop must not wait for a.
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    const appends: string[][] = [];
-    const gated: MessageStore = Object.assign(Object.create(store) as MessageStore, {
-      append: async (room: string, messages: SequencedMessage[]) => {
-        appends.push(messages.map((m) => m.id));
-        if (room === 'a' && appends.filter((ids) => ids[0]!.startsWith('a')).length === 1) await gate;
-        else if (room === 'b') open();
-        return store.append(room, messages);
-      },
+  // Only a queue that wakes a waiting receive lets the loop receive again while a room is being stored.
+  if (wakes) {
+    test("while a room is being stored the loop receives on; that room's backlog then goes in one append", async () => {
+      // Room a's first write is held until room b's message (sent later) is stored: the loop must not wait for a.
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      const appends: string[][] = [];
+      const gated: MessageStore = Object.assign(Object.create(store) as MessageStore, {
+        append: async (room: string, messages: SequencedMessage[]) => {
+          appends.push(messages.map((m) => m.id));
+          if (room === 'a' && appends.filter((ids) => ids[0]!.startsWith('a')).length === 1) await gate;
+          else if (room === 'b') open();
+          return store.append(room, messages);
+        },
+      });
+      const queue = new MemoryQueue({ waitMs: 50 });
+      const { acks } = run(queue, gated);
+      const all = ['a1', 'a2', 'a3', 'a4'].map((id) => acks.wait('a', id, 10_000)).concat([acks.wait('b', 'b1', 10_000)]);
+      await queue.send(msg('a1', 'a'));
+      while (appends.length === 0) await new Promise((r) => setTimeout(r, 5));
+      for (const id of ['a2', 'a3', 'a4']) await queue.send(msg(id, 'a'));
+      await queue.send(msg('b1', 'b'));
+      await Promise.all(all.map((w) => w.done));
+      expect(appends).toEqual([['a1'], ['b1'], ['a2', 'a3', 'a4']]);
+      expect(await ids('a')).toEqual(['a1', 'a2', 'a3', 'a4']);
     });
-    const queue = new MemoryQueue({ waitMs: 50 });
-    const { s } = run(queue, gated, sequencerOptions({ mode: 'embedded' }));
-    const all = ['a1', 'a2', 'a3', 'a4'].map((id) => s.waitFor('a', id, 10_000)).concat([s.waitFor('b', 'b1', 10_000)]);
-    await queue.send(msg('a1', 'a'));
-    while (appends.length === 0) await new Promise((r) => setTimeout(r, 5));
-    for (const id of ['a2', 'a3', 'a4']) await queue.send(msg(id, 'a'));
-    await queue.send(msg('b1', 'b'));
-    await Promise.all(all.map((w) => w.done));
-    expect(appends).toEqual([['a1'], ['b1'], ['a2', 'a3', 'a4']]);
-    expect(await ids('a')).toEqual(['a1', 'a2', 'a3', 'a4']);
-  });
+  }
 });

@@ -1,39 +1,40 @@
+import { QUEUE_ATTRIBUTES } from '../adapters/aws/table-shape';
+import type { Acks } from '../acks/acks';
 import type { Logger } from '../logger';
-import type { Delivery, MessageQueue, MessageStore, SequencedMessage } from '../ports';
+import type { Delivery, MessageQueue, MessageStore, RoomEvents } from '../ports';
 import { backoffDelay, sleep } from '../util/backoff';
-import { RoomLanes } from './sequencer-lanes';
-import { RetryPolicy, Stopped } from './sequencer-retry';
-import { RoomSequencer } from './sequencer-rooms';
-import { Waiters } from './sequencer-waiters';
+import { RoomLanes } from './room-lanes';
+import { RetryPolicy, Stopped } from './retry';
+import { RoomSequencer, type Sequenced } from './sequencer';
 
-export interface SequencerOptions {
+export interface ConsumerOptions {
   /** Received messages held at once (all rooms); the loop waits for a room to finish before receiving more. */
   maxHeld?: number;
-  /** How often messages held longer than this are kept in flight, and by how much (the queue's visibility timeout). */
-  heartbeatMs?: number;
+  /** How long a received message stays invisible (the queue's visibility timeout): held messages are kept in flight by this much. */
   visibilitySeconds?: number;
+  /** How often messages held longer than this are kept in flight; a third of the visibility timeout by default. */
+  heartbeatMs?: number;
   retry?: { baseMs?: number; capMs?: number };
-  /**
-   * How long the loop lets a batch's rooms finish before it receives again (see `run`). 0 for a queue whose waiting
-   * receive wakes when a room unlocks (the embedded one): the loop then receives again at once, so other rooms'
-   * messages are stored while this batch is, and a room's backlog comes in one receive, one append.
-   */
-  settleMs?: number;
 }
 
 /** While messages are held (a room retrying), receives wait at most this long, so a healed room is picked up soon. */
 const HELD_WAIT_SECONDS = 1;
+/**
+ * For a queue whose waiting receive does not wake when a room unlocks: how long the loop lets a batch's rooms finish
+ * before it receives again. Usually a batch is stored in a few ms; a room still retrying after that is left to its
+ * lane, and the loop goes on without it.
+ */
+const SETTLE_MS = 1000;
 
 /**
- * The queue's consumer: receives, hands each room's messages to that room's lane (sequenced and stored in queue
- * order), then broadcasts, settles the senders and deletes them from the queue. It never waits for every room
- * before receiving again, so a room whose store keeps failing backs off alone — its messages kept in flight by a
- * heartbeat — while other rooms flow. At stop, what was received but not stored is released to the queue at once.
+ * The queue's consumer, one room's messages at a time in each room's lane: receive → number and store → publish to
+ * the room → settle the senders → delete from the queue. It never waits for every room before receiving again, so a
+ * room whose store keeps failing backs off alone — its messages kept in flight by a heartbeat — while other rooms
+ * flow. At stop, what was received but not stored is released to the queue at once.
  */
-export class Sequencer {
+export class QueueConsumer {
   private readonly stopping = new AbortController();
-  private readonly waiters = new Waiters();
-  private readonly rooms: RoomSequencer;
+  private readonly sequencer: RoomSequencer;
   private readonly lanes = new RoomLanes();
   private readonly retry: RetryPolicy;
   /** receipt → when it was received, for every delivery not yet deleted or released. */
@@ -41,22 +42,21 @@ export class Sequencer {
   private readonly maxHeld: number;
   private readonly heartbeatMs: number;
   private readonly visibilitySeconds: number;
-  private readonly settleMs: number;
   private loop: Promise<void> | undefined;
 
   constructor(
     private readonly queue: MessageQueue,
     store: MessageStore,
-    private readonly broadcast: (message: SequencedMessage) => void,
+    private readonly acks: Acks,
+    private readonly events: RoomEvents,
     private readonly log: Logger,
-    opts: SequencerOptions = {},
+    opts: ConsumerOptions = {},
   ) {
-    this.rooms = new RoomSequencer(store);
+    this.sequencer = new RoomSequencer(store, acks.ids);
     this.retry = new RetryPolicy(this.stopping.signal, log, opts.retry);
     this.maxHeld = opts.maxHeld ?? 100;
-    this.heartbeatMs = opts.heartbeatMs ?? 10_000;
-    this.visibilitySeconds = opts.visibilitySeconds ?? 30;
-    this.settleMs = opts.settleMs ?? 1000;
+    this.visibilitySeconds = opts.visibilitySeconds ?? QUEUE_ATTRIBUTES.visibilityTimeoutSeconds;
+    this.heartbeatMs = opts.heartbeatMs ?? (this.visibilitySeconds * 1000) / 3;
   }
 
   start(): void {
@@ -68,28 +68,9 @@ export class Sequencer {
     await this.loop;
   }
 
-  /** The seq a message id has in this room if this server stored or saw it lately (no backend call). */
-  cached(room: string, id: string): string | undefined {
-    return this.rooms.cached(room, id);
-  }
-
-  /** The seq a message id already has in this room, once it is stored (cache, else the store's id records). */
-  known(room: string, id: string): Promise<string | undefined> {
-    return this.rooms.known(room, id);
-  }
-
-  /** Answer the senders waiting here for a message another server stored (scale-out: its stored notice). */
-  settle(room: string, id: string, seq: string): void {
-    this.waiters.settle(room, id, seq);
-  }
-
-  /** Resolves with the message's seq once it is stored (or found stored); rejects after `ms`. */
-  waitFor(room: string, id: string, ms: number): { done: Promise<string>; cancel: () => void } {
-    return this.waiters.wait(room, id, ms);
-  }
-
   private async run(): Promise<void> {
     const signal = this.stopping.signal;
+    const wakes = this.queue.capabilities.wakesWhenGroupUnlocks;
     const heartbeat = setInterval(() => void this.keepInFlight(), this.heartbeatMs);
     heartbeat.unref();
     let failures = 0;
@@ -99,9 +80,9 @@ export class Sequencer {
           await this.lanes.whenAnySettles();
           continue;
         }
-        // Not waiting for batches to settle: let the sends already read off the sockets reach the queue first, so
-        // a turn carries what arrived together rather than one message each.
-        if (this.settleMs === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        // Let the sends already read off the sockets reach the queue first, so that a turn carries what arrived
+        // together rather than one message each, and a room's backlog comes in one receive, one append.
+        if (wakes) await new Promise<void>((resolve) => setImmediate(resolve));
         let batch: Delivery[];
         try {
           batch = await this.queue.receive(signal, this.held.size > 0 ? HELD_WAIT_SECONDS : undefined);
@@ -115,10 +96,9 @@ export class Sequencer {
         const now = Date.now();
         for (const d of batch) this.held.set(d.receipt, now);
         const jobs = [...groupByRoom(batch)].map(([room, deliveries]) => this.lanes.run(room, () => this.handle(room, deliveries)));
-        // Usually a batch is stored in a few ms: let it finish (and be deleted) before polling again, so the poll
-        // does not find its rooms locked (moto, unlike SQS, does not wake a waiting poll when a group unlocks). A
-        // room still retrying after that is left to its lane, and the loop goes on without it.
-        if (jobs.length > 0 && this.settleMs > 0) await Promise.race([Promise.all(jobs), sleep(this.settleMs, signal)]);
+        // A queue that wakes a waiting receive when a room unlocks is asked again at once, while these rooms are
+        // stored; any other gets the batch finished (and deleted) first, or its next poll would find the rooms locked.
+        if (jobs.length > 0 && !wakes) await Promise.race([Promise.all(jobs), sleep(SETTLE_MS, signal)]);
       }
     } finally {
       clearInterval(heartbeat);
@@ -127,11 +107,11 @@ export class Sequencer {
     }
   }
 
-  /** One room's deliveries: sequence and store, then broadcast, settle and delete. */
+  /** One room's deliveries, in queue order: number and store, publish, settle, then delete them from the queue. */
   private async handle(room: string, deliveries: Delivery[]): Promise<void> {
-    let result;
+    let result: Sequenced;
     try {
-      result = await this.rooms.sequence(
+      result = await this.sequencer.sequence(
         room,
         deliveries.map((d) => d.message),
         this.retry,
@@ -142,13 +122,27 @@ export class Sequencer {
       if (!(err instanceof Stopped)) await this.release(deliveries.map((d) => d.receipt));
       return;
     }
-    for (const m of result.stored) {
-      this.broadcast(m);
-      this.log.debug({ id: m.id, room, seq: m.seq }, 'message delivered');
-      this.waiters.settle(room, m.id, m.seq);
-    }
-    for (const { id, seq } of result.repeats) this.waiters.settle(room, id, seq);
+    this.publish(result);
+    this.settle(room, result);
+    await this.finish(room, deliveries, result);
+  }
 
+  /** What was stored now goes to its room, in seq order. A repeat was published when it was first stored. */
+  private publish(result: Sequenced): void {
+    for (const m of result.stored) {
+      this.events.newMessage(m);
+      this.log.debug({ id: m.id, room: m.room, seq: m.seq }, 'message delivered');
+    }
+  }
+
+  /** Every sender waiting here gets its seq: the new one, or the first one of a repeat. */
+  private settle(room: string, result: Sequenced): void {
+    for (const m of result.stored) this.acks.settle(room, m.id, m.seq);
+    for (const { id, seq } of result.repeats) this.acks.settle(room, id, seq);
+  }
+
+  /** Delete what is done from the queue; what the store can never write goes back, towards the dead-letter queue. */
+  private async finish(room: string, deliveries: Delivery[], result: Sequenced): Promise<void> {
     const refused = new Set(result.refused.map((m) => m.id));
     const done = deliveries.filter((d) => !refused.has(d.message.id)).map((d) => d.receipt);
     const left = deliveries.filter((d) => refused.has(d.message.id)).map((d) => d.receipt);
