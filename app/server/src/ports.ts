@@ -29,6 +29,11 @@ export interface Delivery {
   message: AcceptedMessage;
   /** Opaque handle to acknowledge the delivery with `delete` (or hand it back with `release`). */
   receipt: string;
+  /**
+   * How many times the queue has handed this message out, this time included (SQS: ApproximateReceiveCount). Above 1
+   * it is a redelivery: an earlier receiver may have stored it and stopped before broadcasting it.
+   */
+  receiveCount: number;
 }
 
 /** What a queue adapter says of itself, so the consumer need not guess it from the mode. */

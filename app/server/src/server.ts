@@ -11,6 +11,7 @@ import { SendMessage } from './chat/send-message';
 import { DeleteMessage } from './chat/delete-message';
 import { connectRedis } from './cluster/redis-link';
 import { gateQueue } from './cluster/gated-queue';
+import type { Backends } from './ports';
 import { AddressLimits } from './transport/abuse-limits';
 import { createHttpApp } from './transport/http/app';
 import { attachSocketHandlers } from './transport/sockets/handlers';
@@ -25,14 +26,27 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /**
+   * Ports to use instead of the configured ones, made from them: how a test injects a fault at a port (a crash right
+   * after a store). Code only, never a setting: `main` passes none.
+   */
+  ports?: (backends: Backends) => Partial<Pick<Backends, 'queue' | 'store' | 'deletes' | 'uploads'>>;
+}
+
 /**
  * The composition root, in one direction: config → backends → the Socket.IO server and metrics → acks and the room's
  * events → the consumer and the use cases → socket handlers and the HTTP app → one port.
  */
-export async function startServer(env: Record<string, string | undefined> = process.env, log?: Logger): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string | undefined> = process.env,
+  log?: Logger,
+  opts: StartOptions = {},
+): Promise<RunningServer> {
   const config = loadConfig(env);
   const logger = log ?? createLogger(config.logLevel);
-  const raw = await createBackends(config, logger);
+  const created = await createBackends(config, logger);
+  const raw = opts.ports ? { ...created, ...opts.ports(created) } : created;
   // Scale-out (REDIS_URL): broadcasts, stored notices and recovery sessions go through Redis to every server.
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
   const io = createSocketServer(config, redis?.adapter);
@@ -42,7 +56,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
 
   const acks = new Acks(backends.store);
   const roomEvents = new SocketRoomEvents(io, { publicUrl: config.publicUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });
-  const consumer = new QueueConsumer(queue, backends.store, acks, roomEvents, logger);
+  const consumer = new QueueConsumer({ queue, store: backends.store, rows: backends.deletes, acks, events: roomEvents }, logger);
   const send = new SendMessage(queue, backends.uploads, acks, config.backendTimeoutMs, logger);
   const deletes = new DeleteMessage(backends.deletes, backends.uploads, roomEvents, config.backendTimeoutMs, logger);
 

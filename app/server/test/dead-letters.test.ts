@@ -3,6 +3,7 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-s
 import { MOTO_CREDENTIALS, MOTO_REGION } from '@chat/local-aws';
 import pino from 'pino';
 import { DynamoStore } from '../src/adapters/aws/dynamo-store';
+import { DynamoDeletes } from '../src/adapters/aws/dynamo-deletes';
 import { SqsQueue } from '../src/adapters/aws/sqs-queue';
 import { encodeMessage } from '../src/adapters/message-codec';
 import { Acks } from '../src/acks/acks';
@@ -64,7 +65,10 @@ describe('dead letters and redrive (moto)', () => {
     const queue = new SqsQueue(aws, 10_000, 1, () => {});
     const acks = new Acks(faulty);
     const noRoom = { newMessage: () => {}, messageDeleted: () => {} };
-    const consumer = new QueueConsumer(queue, faulty, acks, noRoom, pino({ level: 'silent' }), { retry: { baseMs: 5, capMs: 50 } });
+    const rows = new DynamoDeletes(dynamo, r.TABLE_NAME);
+    const consumer = new QueueConsumer({ queue, store: faulty, rows, acks, events: noRoom }, pino({ level: 'silent' }), {
+      retry: { baseMs: 5, capMs: 50 },
+    });
     consumer.start();
     try {
       const after = acks.wait('r', 'after', 60_000);

@@ -45,7 +45,7 @@ export async function runHotPath(o: HotPathOptions): Promise<HotPathResult> {
   let broadcasts = 0;
   const acks = new Acks(backends.store);
   const counted = { newMessage: () => void broadcasts++, messageDeleted: () => {} };
-  const consumer = new QueueConsumer(backends.queue, backends.store, acks, counted, log);
+  const consumer = new QueueConsumer({ queue: backends.queue, store: backends.store, rows: backends.deletes, acks, events: counted }, log);
   const send = new SendMessage(backends.queue, backends.uploads, acks, config.backendTimeoutMs, log);
   consumer.start();
   const tag = Date.now().toString(36);

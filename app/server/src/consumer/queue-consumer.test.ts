@@ -4,6 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { MemoryQueue } from '../adapters/embedded/memory-queue';
 import { SqliteStore } from '../adapters/embedded/sqlite-store';
+import { SqliteDeletes } from '../adapters/embedded/sqlite-deletes';
 import { UnwritableMessage, type AcceptedMessage, type MessageQueue, type MessageStore, type SequencedMessage } from '../ports';
 import { awsError, FaultyStore } from '../../test/support/faulty-store';
 import { Acks } from '../acks/acks';
@@ -33,15 +34,18 @@ describe.each([
 ])('QueueConsumer on %s', (_name, wakes) => {
   let dir: string;
   let store: SqliteStore;
+  let rows: SqliteDeletes;
   const log = pino({ level: 'silent' });
   const running: QueueConsumer[] = [];
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-seq-'));
     store = new SqliteStore(path.join(dir, 'h.sqlite'), 24 * 3600);
+    rows = new SqliteDeletes(path.join(dir, 'h.sqlite'));
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((s) => s.stop()));
+    await rows.close();
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -50,17 +54,15 @@ describe.each([
     const seen: SequencedMessage[] = [];
     const acks = new Acks(s);
     const consumer = new QueueConsumer(
-      wakes ? queue : withoutWakeUps(queue),
-      s,
-      acks,
-      { newMessage: (m) => seen.push(m), messageDeleted: () => {} },
-      log,
       {
-        retry: { baseMs: 5, capMs: 50 },
-        heartbeatMs: 100,
-        visibilitySeconds: 1,
-        ...opts,
+        queue: wakes ? queue : withoutWakeUps(queue),
+        store: s,
+        rows,
+        acks,
+        events: { newMessage: (m) => seen.push(m), messageDeleted: () => {} },
       },
+      log,
+      { retry: { baseMs: 5, capMs: 50 }, heartbeatMs: 100, visibilitySeconds: 1, ...opts },
     );
     consumer.start();
     running.push(consumer);
@@ -68,7 +70,7 @@ describe.each([
   }
   const ids = async (room: string) => (await store.page(room, 100)).messages.reverse().map((m) => m.id);
 
-  test('a message redelivered after a restart is settled with its seq and never broadcast again', async () => {
+  test('a late retry of a stored message (a new queue message, received once) is settled with its first seq, not broadcast again', async () => {
     const queue1 = new MemoryQueue({ waitMs: 50 });
     const first = run(queue1);
     const w1 = first.acks.wait('r', 'm1', 5000);
@@ -76,7 +78,7 @@ describe.each([
     const seq1 = await w1.done;
     await first.s.stop();
 
-    // The queue hands m1 out again (its delete was lost in the crash), then m2.
+    // A client sends m1 again after the queue's deduplication window: a new queue message, received for the first time.
     const queue = new MemoryQueue({ waitMs: 50 });
     const second = run(queue);
     const again = second.acks.wait('r', 'm1', 5000);
@@ -87,6 +89,35 @@ describe.each([
     expect((await w2.done) > seq1).toBe(true);
     expect(second.seen.map((m) => m.id)).toEqual(['m2']);
     expect(await ids('r')).toEqual(['m1', 'm2']);
+  });
+
+  test('a message stored by a receiver that stopped before broadcasting it is broadcast again, as stored, when redelivered', async () => {
+    // Written, then no answer until the server stops: stored, never broadcast, and handed back to the queue.
+    const faulty = new FaultyStore(store);
+    faulty.failAppend = () => ({ error: awsError('ServiceUnavailable'), after: true });
+    const queue = new MemoryQueue({ waitMs: 50, visibilityMs: 60_000 });
+    for (const id of ['m1', 'm2', 'm3']) await queue.send(msg(id));
+    const crashed = run(queue, faulty);
+    while (faulty.appends === 0) await new Promise((r) => setTimeout(r, 10));
+    await crashed.s.stop();
+    expect(crashed.seen).toEqual([]);
+    const stored = (await store.page('r', 10)).messages.reverse();
+    expect(stored.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+    // Deleted meanwhile: its text must not come back.
+    await rows.markDeleted('r', stored[1]!.seq, new Date().toISOString());
+
+    const restarted = run(queue);
+    const m4 = restarted.acks.wait('r', 'm4', 10_000);
+    await queue.send(msg('m4'));
+    await m4.done;
+    // Older seqs first, each as stored (its seq and sentAt), then the new message; m2 stays deleted.
+    expect(restarted.seen.map((m) => [m.id, Number(m.seq), m.text])).toEqual([
+      ['m1', 1, 'm1'],
+      ['m3', 3, 'm3'],
+      ['m4', 4, 'm4'],
+    ]);
+    expect(restarted.seen.slice(0, 2)).toEqual([stored[0], stored[2]]);
+    expect(await ids('r')).toEqual(['m1', 'm2', 'm3', 'm4']);
   });
 
   test('a room whose writes fail backs off alone, its messages kept in flight, while another room flows; then it heals in order', async () => {

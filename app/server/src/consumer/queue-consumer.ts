@@ -1,11 +1,22 @@
+import { compareSeq } from '@chat/protocol';
 import { QUEUE_ATTRIBUTES } from '../adapters/aws/table-shape';
 import type { Acks } from '../acks/acks';
 import type { Logger } from '../logger';
-import type { Delivery, MessageQueue, MessageStore, RoomEvents } from '../ports';
+import type { Delivery, MessageDeletes, MessageQueue, MessageStore, RoomEvents, SequencedMessage } from '../ports';
 import { backoffDelay, sleep } from '../util/backoff';
 import { RoomLanes } from './room-lanes';
 import { RetryPolicy, Stopped } from './retry';
 import { RoomSequencer, type Sequenced } from './sequencer';
+
+/** What the consumer works between: the queue, the store, the senders waiting here and the room's sockets. */
+export interface ConsumerPorts {
+  queue: MessageQueue;
+  store: MessageStore;
+  /** The stored rows a redelivery is published again from (a deleted one is not). */
+  rows: Pick<MessageDeletes, 'find'>;
+  acks: Acks;
+  events: RoomEvents;
+}
 
 export interface ConsumerOptions {
   /** Received messages held at once (all rooms); the loop waits for a room to finish before receiving more. */
@@ -31,6 +42,11 @@ const SETTLE_MS = 1000;
  * the room → settle the senders → delete from the queue. It never waits for every room before receiving again, so a
  * room whose store keeps failing backs off alone — its messages kept in flight by a heartbeat — while other rooms
  * flow. At stop, what was received but not stored is released to the queue at once.
+ *
+ * A message is deleted from the queue only after it is published, so one that comes back (a redelivery: received
+ * before) may have been stored by a receiver that stopped before publishing it — a crash, or a lost answer. Found
+ * stored, it is published again as stored, so a socket that stayed connected gets it: sometimes twice, with the same
+ * id and seq, which clients tell apart by id.
  */
 export class QueueConsumer {
   private readonly stopping = new AbortController();
@@ -43,16 +59,21 @@ export class QueueConsumer {
   private readonly heartbeatMs: number;
   private readonly visibilitySeconds: number;
   private loop: Promise<void> | undefined;
+  private readonly queue: MessageQueue;
+  private readonly rows: Pick<MessageDeletes, 'find'>;
+  private readonly acks: Acks;
+  private readonly events: RoomEvents;
 
   constructor(
-    private readonly queue: MessageQueue,
-    store: MessageStore,
-    private readonly acks: Acks,
-    private readonly events: RoomEvents,
+    ports: ConsumerPorts,
     private readonly log: Logger,
     opts: ConsumerOptions = {},
   ) {
-    this.sequencer = new RoomSequencer(store, acks.ids);
+    this.queue = ports.queue;
+    this.rows = ports.rows;
+    this.acks = ports.acks;
+    this.events = ports.events;
+    this.sequencer = new RoomSequencer(ports.store, ports.acks.ids);
     this.retry = new RetryPolicy(this.stopping.signal, log, opts.retry);
     this.maxHeld = opts.maxHeld ?? 100;
     this.visibilitySeconds = opts.visibilitySeconds ?? QUEUE_ATTRIBUTES.visibilityTimeoutSeconds;
@@ -110,26 +131,48 @@ export class QueueConsumer {
   /** One room's deliveries, in queue order: number and store, publish, settle, then delete them from the queue. */
   private async handle(room: string, deliveries: Delivery[]): Promise<void> {
     let result: Sequenced;
+    let again: SequencedMessage[];
     try {
       result = await this.sequencer.sequence(
         room,
         deliveries.map((d) => d.message),
         this.retry,
       );
+      again = await this.storedBefore(room, result, deliveries);
     } catch (err) {
       // Stopped: left held, released when the loop ends.
       if (!(err instanceof Stopped)) this.log.error({ err, room }, 'sequencing failed; the messages return to the queue');
       if (!(err instanceof Stopped)) await this.release(deliveries.map((d) => d.receipt));
       return;
     }
-    this.publish(result);
+    this.publish(again, result.stored);
     this.settle(room, result);
     await this.finish(room, deliveries, result);
   }
 
-  /** What was stored now goes to its room, in seq order. A repeat was published when it was first stored. */
-  private publish(result: Sequenced): void {
-    for (const m of result.stored) {
+  /**
+   * The stored rows of the repeats that are redeliveries, oldest first: those an earlier receiver may not have
+   * published. A repeat received for the first time is a client's late retry (sent again after the queue's
+   * deduplication window): its first receiver published it, so it is only settled. A deleted row is not published
+   * again (its text is gone, and `messageDeleted` told the room).
+   */
+  private async storedBefore(room: string, result: Sequenced, deliveries: Delivery[]): Promise<SequencedMessage[]> {
+    const receives = new Map<string, number>();
+    for (const d of deliveries) receives.set(d.message.id, Math.max(d.receiveCount, receives.get(d.message.id) ?? 0));
+    const redelivered = result.repeats.filter((r) => (receives.get(r.id) ?? 1) > 1);
+    const rows = await Promise.all(redelivered.map((r) => this.retry.run('read a stored message', () => this.rows.find(room, r.seq))));
+    return rows
+      .filter((row): row is SequencedMessage => row !== undefined && row.deletedAt === undefined)
+      .sort((a, b) => compareSeq(a.seq, b.seq));
+  }
+
+  /** To the room, in seq order: what is published again was stored before anything stored now. */
+  private publish(again: SequencedMessage[], stored: SequencedMessage[]): void {
+    for (const m of again) {
+      this.events.newMessage(m);
+      this.log.debug({ id: m.id, room: m.room, seq: m.seq }, 'redelivered message published again');
+    }
+    for (const m of stored) {
       this.events.newMessage(m);
       this.log.debug({ id: m.id, room: m.room, seq: m.seq }, 'message delivered');
     }

@@ -11,6 +11,15 @@ import type { AcceptedMessage, Delivery, MessageQueue, QueueCapabilities } from 
 import { clientConfig } from './clients';
 import { decodeMessage, encodeMessage } from '../message-codec';
 import { QUEUE_BATCH_MAX as MAX_BATCH } from './table-shape';
+
+/**
+ * The receive count SQS reports. An endpoint that leaves it out counts as a redelivery: the consumer then broadcasts
+ * a stored message again rather than risk that nobody broadcast it.
+ */
+function receiveCount(attributes: Partial<Record<string, string>> | undefined): number {
+  const n = Number(attributes?.['ApproximateReceiveCount']);
+  return Number.isInteger(n) && n > 0 ? n : 2;
+}
 /** SendMessageBatch requests on their way at once. */
 const MAX_SENDS_IN_FLIGHT = 4;
 
@@ -90,6 +99,7 @@ export class SqsQueue implements MessageQueue {
           QueueUrl: this.aws.queueUrl,
           MaxNumberOfMessages: MAX_BATCH,
           WaitTimeSeconds: Math.min(this.waitSeconds, maxWaitSeconds ?? this.waitSeconds),
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
         }),
         { abortSignal: signal },
       );
@@ -101,7 +111,7 @@ export class SqsQueue implements MessageQueue {
     const poison: string[] = [];
     for (const m of out.Messages ?? []) {
       const message = decodeMessage(m.Body ?? '');
-      if (message) deliveries.push({ message, receipt: m.ReceiptHandle! });
+      if (message) deliveries.push({ message, receipt: m.ReceiptHandle!, receiveCount: receiveCount(m.Attributes) });
       else {
         this.onPoison(m.Body ?? '');
         poison.push(m.ReceiptHandle!);

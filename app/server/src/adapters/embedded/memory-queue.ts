@@ -174,7 +174,7 @@ export class MemoryQueue implements MessageQueue {
       e.receipt = `${this.nextReceipt++}`;
       e.visibleAt = Date.now() + this.visibilityMs;
       this.inFlight.set(e.receipt, e);
-      batch.push({ message: e.message, receipt: e.receipt });
+      batch.push({ message: e.message, receipt: e.receipt, receiveCount: e.receiveCount });
     }
     this.ready = rest;
     if (this.inFlight.size > 0) this.returnExpired();
