@@ -39,7 +39,7 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
 
   const store = new SqliteStore(sqliteFile(config.dataDir), config.idempotencySeconds);
   const deletes = new SqliteDeletes(sqliteFile(config.dataDir));
-  const queue = new MemoryQueue({ waitMs: config.sqsWaitSeconds * 1000 });
+  const queue = new MemoryQueue(config.sqsWaitSeconds === undefined ? {} : { waitMs: config.sqsWaitSeconds * 1000 });
   const uploads = new FileUploads(path.join(config.dataDir, 'uploads'), {
     pendingMs: config.pendingUploadHours * 3600 * 1000,
     quotaBytes: config.uploadsQuotaBytes,

@@ -6,6 +6,9 @@ describe('loadConfig', () => {
   test('no settings: embedded mode on 127.0.0.1:3000 with safe defaults', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', aws: undefined, corsOrigins: [], maxUploadBytes: 5 * 1024 * 1024 });
+    // The long-poll wait is the queue's own unless set.
+    expect(c.sqsWaitSeconds).toBeUndefined();
+    expect(loadConfig({ SQS_WAIT_SECONDS: '2' }).sqsWaitSeconds).toBe(2);
   });
 
   test('ADMIN_TOKEN: unset disables moderation; set, it is kept as given (trimmed)', () => {
@@ -80,6 +83,7 @@ describe('loadConfig', () => {
     [{ ADDRESS_RATE_LIMIT_POINTS: 'lots' }, /ADDRESS_RATE_LIMIT_POINTS must be a whole number/],
     [{ JOINS_PER_MINUTE: '0' }, /JOINS_PER_MINUTE must be at least 1/],
     [{ UPLOAD_URLS_PER_HOUR: '-1' }, /UPLOAD_URLS_PER_HOUR must be a whole number/],
+    [{ SQS_WAIT_SECONDS: '21' }, /SQS_WAIT_SECONDS must be at most 20/],
     [{ ROOMS_PER_SOCKET: '0' }, /ROOMS_PER_SOCKET must be at least 1/],
     [{ TYPING_LIMIT_WINDOW_SECONDS: '0' }, /TYPING_LIMIT_WINDOW_SECONDS must be at least 1/],
     [{ PRESENCE_LIMIT_POINTS: 'many' }, /PRESENCE_LIMIT_POINTS must be a whole number/],

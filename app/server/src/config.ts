@@ -2,7 +2,6 @@ import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '@chat/protocol';
-import { QUEUE_ATTRIBUTES } from './adapters/aws/table-shape';
 
 /** Every setting the server reads, validated in this one place. A bad or missing value stops startup naming it. */
 
@@ -16,6 +15,14 @@ const intSetting = (name: string, def: number, min: number, max: number) =>
     .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`))
     .optional()
     .transform((v) => v ?? def);
+
+const optionalIntSetting = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`))
+    .optional();
 
 const optionalText = z
   .string()
@@ -53,7 +60,8 @@ const envSchema = z.object({
   HTTP_RATE_LIMIT_PER_MINUTE: intSetting('HTTP_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
   TRUST_PROXY: intSetting('TRUST_PROXY', 0, 0, 10),
   BACKEND_TIMEOUT_MS: intSetting('BACKEND_TIMEOUT_MS', 5000, 100, 60_000),
-  SQS_WAIT_SECONDS: intSetting('SQS_WAIT_SECONDS', QUEUE_ATTRIBUTES.receiveWaitTimeSeconds, 1, 20),
+  // Unset: the queue's own long-poll wait (adapters/aws/table-shape.ts).
+  SQS_WAIT_SECONDS: optionalIntSetting('SQS_WAIT_SECONDS', 1, 20),
   // The protocol promises at least 24 hours; longer costs only storage (one small id record per message).
   IDEMPOTENCY_WINDOW_HOURS: intSetting('IDEMPOTENCY_WINDOW_HOURS', 24, 24, 24 * 365),
   // Scale-out: several servers on one queue, Socket.IO's Redis streams adapter between them.
@@ -148,7 +156,8 @@ export interface Config {
   /** Proxy hops in front of the server (CloudFront, a load balancer) whose X-Forwarded-For is trusted for the client address. */
   trustProxy: number;
   backendTimeoutMs: number;
-  sqsWaitSeconds: number;
+  /** Long-poll wait of a receive; undefined: the queue's own. */
+  sqsWaitSeconds: number | undefined;
   /** How long a message id is recognised as a retry (its id record's lifetime). */
   idempotencySeconds: number;
   /** Per client address and per socket limits against floods (transport/abuse-limits.ts, the socket concerns). */

@@ -129,7 +129,7 @@ export class Cluster {
       SQS_WAIT_SECONDS: '2',
       RATE_LIMIT_POINTS: '10000',
       // Every test client is on loopback (directly or through HAProxy): one address, far past the per-address limits
-      // (issue 13) that abuse.test.ts covers.
+      // that abuse.test.ts covers.
       ABUSE_EXEMPT_ADDRESSES: '127.0.0.1,::1',
       DATA_DIR: this.dir,
       ...opts.env,

@@ -10,7 +10,7 @@ import type { AwsSettings } from '../../config';
 import type { AcceptedMessage, Delivery, MessageQueue, QueueCapabilities } from '../../ports';
 import { clientConfig } from './clients';
 import { decodeMessage, encodeMessage } from '../message-codec';
-import { QUEUE_BATCH_MAX as MAX_BATCH } from './table-shape';
+import { QUEUE_ATTRIBUTES, QUEUE_BATCH_MAX as MAX_BATCH } from './table-shape';
 
 /**
  * The receive count SQS reports. An endpoint that leaves it out counts as a redelivery: the consumer then broadcasts
@@ -30,15 +30,19 @@ export class SqsQueue implements MessageQueue {
   private readonly client: SQSClient;
   /** Long polls hold a request open for up to 20 s, so they get their own client and timeout. */
   private readonly pollClient: SQSClient;
+  /** Long-poll wait of a receive. */
+  private readonly waitSeconds: number;
 
   constructor(
     private readonly aws: AwsSettings,
     timeoutMs: number,
-    private readonly waitSeconds: number,
+    /** Undefined: the queue's own. */
+    waitSeconds: number | undefined,
     private readonly onPoison: (body: string) => void,
   ) {
+    this.waitSeconds = waitSeconds ?? QUEUE_ATTRIBUTES.receiveWaitTimeSeconds;
     this.client = new SQSClient(clientConfig(aws, timeoutMs));
-    this.pollClient = new SQSClient(clientConfig(aws, (waitSeconds + 10) * 1000));
+    this.pollClient = new SQSClient(clientConfig(aws, (this.waitSeconds + 10) * 1000));
   }
 
   /**

@@ -37,7 +37,7 @@ export const QUEUE_ATTRIBUTES = {
   // High-throughput FIFO: ordering and dedup are per room (message group), which is all the protocol promises.
   deduplicationScope: 'messageGroup',
   fifoThroughputLimit: 'perMessageGroupId',
-  // The long-poll wait (the server's SQS_WAIT_SECONDS defaults to it).
+  // The long-poll wait (unless the server's SQS_WAIT_SECONDS says otherwise).
   receiveWaitTimeSeconds: 20,
   // How long a received message stays invisible; the consumer keeps a slow room's messages in flight this much longer.
   visibilityTimeoutSeconds: 30,
