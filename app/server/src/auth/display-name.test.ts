@@ -8,6 +8,7 @@ describe('display names from claims', () => {
     expect(displayNameFromClaims({ sub: 's', name: 'Ana', preferred_username: 'ana1', email: 'a@x.io' })).toBe('Ana');
     expect(displayNameFromClaims({ sub: 's', preferred_username: 'ana1', 'cognito:username': 'ana2' })).toBe('ana1');
     expect(displayNameFromClaims({ sub: 's', 'cognito:username': 'ana2', email: 'a@x.io' })).toBe('ana2');
+    expect(displayNameFromClaims({ sub: 's', username: 'ana3', email: 'a@x.io' })).toBe('ana3'); // Cognito access token
     expect(displayNameFromClaims({ sub: 's', email: 'first.last+tag@x.io' })).toBe('first.last+tag');
     expect(displayNameFromClaims({ sub: 's' })).toBeUndefined();
   });
@@ -15,6 +16,7 @@ describe('display names from claims', () => {
   test("Cognito's username that is only the sub again (e-mail sign-in) is passed over", () => {
     const sub = '9c1e2f00-1111-2222-3333-444455556666';
     expect(displayNameFromClaims({ sub, 'cognito:username': sub, email: 'kim@x.io' })).toBe('kim');
+    expect(displayNameFromClaims({ sub, username: sub })).toBeUndefined();
   });
 
   test('an unsafe or unusable claim gives way to the next one', () => {

@@ -23,8 +23,8 @@ export function cleanDisplayName(input: unknown): string | undefined {
 }
 
 /**
- * The display name a token gives: `name`, else `preferred_username`, else `cognito:username`, else the e-mail's
- * local part — the first that is a safe name. A username that is only the `sub` again (Cognito's, when users sign
+ * The display name a token gives: `name`, else `preferred_username`, else `cognito:username` (`username` in a
+ * Cognito access token), else the e-mail's local part — the first that is a safe name. A username that is only the `sub` again (Cognito's, when users sign
  * in with their e-mail) says nothing and is passed over. Undefined when none is usable.
  */
 export function displayNameFromClaims(claims: Record<string, unknown>): string | undefined {
@@ -33,6 +33,7 @@ export function displayNameFromClaims(claims: Record<string, unknown>): string |
     claims['name'],
     claims['preferred_username'],
     claims['cognito:username'],
+    claims['username'], // the same, in Cognito's access tokens
     email?.includes('@') ? email.slice(0, email.lastIndexOf('@')) : undefined,
   ];
   for (const candidate of candidates) {
