@@ -9,7 +9,8 @@ import {
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { AuthError, createAuthenticator, createTokenVerifier, type AuthFailure } from '../src/auth';
+import { createAuthenticator, createTokenVerifier } from '../src/auth';
+import { verdict } from './support/auth-verdict';
 import { startMoto, TEST_REGION, useFakeCredentials, type Moto } from './support/moto';
 
 /**
@@ -86,15 +87,6 @@ describe('Cognito tokens (moto cognito-idp)', () => {
       audience: p.clientId,
       discoveryUrl: `${moto.endpoint}/${p.poolId}/.well-known/openid-configuration`,
     });
-
-  const verdict = (v: Promise<unknown>): Promise<AuthFailure | 'ok'> =>
-    v.then(
-      () => 'ok',
-      (err: unknown) => {
-        if (err instanceof AuthError) return err.reason;
-        throw err;
-      },
-    );
 
   beforeAll(async () => {
     useFakeCredentials();

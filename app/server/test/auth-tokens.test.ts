@@ -8,18 +8,8 @@ import {
   type AuthFailure,
   type TokenVerifierOptions,
 } from '../src/auth';
+import { verdict } from './support/auth-verdict';
 import { eventually } from './support/room-member';
-
-/** The verdict on a token: the refusal's reason, or `ok`. */
-async function verdict(verify: Promise<unknown>): Promise<AuthFailure | 'ok'> {
-  try {
-    await verify;
-    return 'ok';
-  } catch (err) {
-    if (err instanceof AuthError) return err.reason;
-    throw err;
-  }
-}
 
 /** Token verification against a real OpenID Connect provider on loopback (oidc-provider), refusal by refusal. */
 describe('token verification', () => {
@@ -104,6 +94,7 @@ describe('token verification', () => {
     expect(await verdict(verifier.verify(''))).toBe('missing');
     expect(await verdict(verifier.verify('not-a-token'))).toBe('malformed');
     expect(await verdict(verifier.verify('a.b.c'))).toBe('malformed');
+    expect(await verdict(verifier.verify(42))).toBe('malformed'); // a handshake's auth.token can be anything
     expect(await verdict(verifier.verify(`${'a'.repeat(20_000)}.b.c`))).toBe('malformed');
     const err = await verifier.verify(await provider.hostile('expired', provider.user('carol'))).catch((e: AuthError) => e);
     expect(err).toMatchObject({ code: 'unauthorized', reason: 'expired' });
@@ -136,6 +127,9 @@ describe('token verification', () => {
       await verdict(verifier.verify(await provider.mint(carol, { claims: { aud: ['other', provider.clientId], azp: 'other' } }))),
     ).toBe('wrong_audience');
     expect(await verdict(verifier.verify(await provider.mint(carol, { claims: { sub: undefined } })))).toBe('claims');
+    expect(await verdict(verifier.verify(await provider.mint(carol, { claims: { exp: undefined } })))).toBe('claims');
+    expect(await verdict(verifier.verify(await provider.mint(carol, { claims: { exp: 'later' } })))).toBe('claims');
+    expect(await verdict(verifier.verify(await provider.mint(carol, { claims: { sub: 42 } })))).toBe('claims');
   });
 
   test('clocks may disagree a little: a token expired or not yet valid by seconds passes, by minutes not', async () => {

@@ -21,6 +21,8 @@ export interface OidcProviderOptions {
   /** Lifetimes in seconds: short ones test refresh and expiry. Defaults: tokens 300, refresh token 3600, session 3600. */
   ttl?: { idToken?: number; accessToken?: number; refreshToken?: number; session?: number };
   users?: readonly TestUser[];
+  /** Default 0: a free port. A fixed one keeps the issuer URL the same across runs (local development). */
+  port?: number;
 }
 
 /** How the issuer fails for outage tests: every request answered 503, or never answered at all. */
@@ -93,7 +95,7 @@ export async function startOidcProvider(opts: OidcProviderOptions = {}): Promise
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
   });
   const port = (server.address() as AddressInfo).port;
   const issuer = `http://127.0.0.1:${port}`;

@@ -4,7 +4,7 @@ import type { TokenVerifier } from './token-verifier';
 
 export interface Authenticator {
   /** The identity a token proves, or an `AuthError` (`unauthorized`: refused; `unavailable`: the issuer could not be asked). */
-  authenticate(token: string | undefined): Promise<Identity>;
+  authenticate(token: unknown): Promise<Identity>;
   warmUp(): Promise<void>;
 }
 

@@ -24,8 +24,9 @@ export function cleanDisplayName(input: unknown): string | undefined {
 
 /**
  * The display name a token gives: `name`, else `preferred_username`, else `cognito:username` (`username` in a
- * Cognito access token), else the e-mail's local part — the first that is a safe name. A username that is only the `sub` again (Cognito's, when users sign
- * in with their e-mail) says nothing and is passed over. Undefined when none is usable.
+ * Cognito access token), else the e-mail's local part — the first that is a safe name. A username that is only the
+ * `sub` again (Cognito's, when users sign in with their e-mail) says nothing and is passed over. Undefined when none
+ * is usable.
  */
 export function displayNameFromClaims(claims: Record<string, unknown>): string | undefined {
   const email = typeof claims['email'] === 'string' ? claims['email'] : undefined;

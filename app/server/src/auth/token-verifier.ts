@@ -37,8 +37,8 @@ export interface VerifiedToken {
 }
 
 export interface TokenVerifier {
-  /** Resolves with the token's claims, or rejects with an `AuthError` saying why not. */
-  verify(token: string | undefined): Promise<VerifiedToken>;
+  /** Resolves with the token's claims, or rejects with an `AuthError` saying why not. Takes whatever a client sent. */
+  verify(token: unknown): Promise<VerifiedToken>;
   /** Fetch the issuer's metadata and keys now, e.g. at start-up, so the first sign-in does not wait for them. */
   warmUp(): Promise<void>;
 }
@@ -60,9 +60,10 @@ const CLAIM_FAILURES: Record<string, AuthFailure> = { nbf: 'not_yet_valid', iss:
 /** jose's refusals as ours; anything else is no verdict on the token (a bug) and goes up as it is. */
 function refusal(err: unknown): unknown {
   if (err instanceof AuthError) return err;
-  const { code, claim, message } = err as { code?: string; claim?: string; message?: string };
+  const { code, claim, reason: why, message } = err as { code?: string; claim?: string; reason?: string; message?: string };
   if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') {
-    return new AuthError(CLAIM_FAILURES[claim ?? ''] ?? 'claims', message);
+    // A claim that failed its check says what is wrong; one that is missing or not a number is a bad token.
+    return new AuthError((why === 'check_failed' && CLAIM_FAILURES[claim ?? '']) || 'claims', message);
   }
   const reason = code ? JOSE_FAILURES[code] : undefined;
   return reason ? new AuthError(reason) : err;
@@ -142,7 +143,7 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
     return narrowed.length ? narrowed : allowed;
   };
 
-  async function verify(token: string | undefined): Promise<VerifiedToken> {
+  async function verify(token: unknown): Promise<VerifiedToken> {
     if (token === undefined || token === '') throw new AuthError('missing');
     if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || token.split('.').length !== 3) {
       throw new AuthError('malformed');
