@@ -5,7 +5,7 @@ import type { RunningServer } from '../src';
 import { TestBackend, MODES } from './support/backends';
 import { ChatClient, ids } from './support/chat-client';
 import { fullHistory, history } from './support/history';
-import { eventually } from './support/room-member';
+import { eventually } from './support/eventually';
 
 describe.each(MODES)('chat in %s mode', (mode) => {
   const backend = new TestBackend(mode);
