@@ -157,6 +157,7 @@ export class QueueConsumer {
    * again (its text is gone, and `messageDeleted` told the room).
    */
   private async storedBefore(room: string, result: Sequenced, deliveries: Delivery[]): Promise<SequencedMessage[]> {
+    if (result.repeats.length === 0) return [];
     const receives = new Map<string, number>();
     for (const d of deliveries) receives.set(d.message.id, Math.max(d.receiveCount, receives.get(d.message.id) ?? 0));
     const redelivered = result.repeats.filter((r) => (receives.get(r.id) ?? 1) > 1);

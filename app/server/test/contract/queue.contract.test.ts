@@ -79,6 +79,18 @@ describe.each(ADAPTERS)('MessageQueue contract: %s', (kind) => {
     expect(idsOf(await receiveUpTo(1))).toEqual(['a2']);
   });
 
+  test("group lock, for receives already waiting: while one holds a room's message, another hands out nothing of that room", async () => {
+    // Both wait on an empty queue; one takes a1, and a2 comes while the other is still waiting.
+    const polls = [queue.receive(signal), queue.receive(signal)].map((p, i) => p.then((got) => ({ i, got })));
+    await queue.send(msg('a1'));
+    const first = await Promise.race(polls);
+    expect(idsOf(first.got)).toEqual(['a1']);
+    await queue.send(msg('a2'));
+    expect(idsOf((await polls[1 - first.i]!).got)).toEqual([]);
+    await queue.delete(first.got.map((d) => d.receipt));
+    expect(idsOf(await receiveUpTo(1))).toEqual(['a2']);
+  });
+
   test('release hands a message back at once, first in its room again, counted as received twice', async () => {
     await queue.send(msg('x1'));
     await queue.send(msg('x2'));

@@ -68,12 +68,18 @@ export class RoomMember {
   /** Connected (a failed attempt is retried, as the client does by itself), joined and caught up. */
   static async connect(url: string, room: string, name: string): Promise<RoomMember> {
     const m = new RoomMember(url, room, name);
-    await eventually(
-      () => m.socket.connected,
-      60_000,
-      `${name} to connect to ${url}`,
-      () => `last connect_error: ${m.connectError}`,
-    );
+    try {
+      await eventually(
+        () => m.socket.connected,
+        60_000,
+        `${name} to connect to ${url}`,
+        () => `last connect_error: ${m.connectError}`,
+      );
+    } catch (err) {
+      // A socket left reconnecting would keep jest from exiting.
+      m.close();
+      throw err;
+    }
     await m.catchingUp;
     return m;
   }
