@@ -4,7 +4,7 @@
  * holds these to the same answers (code and message) on the same inputs, so the two cannot drift apart.
  */
 import { AUTHOR_MAX, ROOM_MAX, ROOM_PATTERN, TEXT_MAX } from './limits';
-import type { ChatMessage, ErrorBody, WebConfig } from './schemas';
+import type { ChatMessage, ErrorBody, WebAuthConfig, WebConfig } from './schemas';
 import type { Parsed } from './validate';
 
 /** Lengths count Unicode code points, so an emoji is one character as a reader sees it. */
@@ -59,6 +59,7 @@ const CHAT_MESSAGE_FIELDS: Record<keyof ChatMessage, 'required' | 'optional'> = 
   sentAt: 'required',
   seq: 'required',
   deletedAt: 'optional',
+  authorId: 'optional',
 };
 
 /** A message from `newMessage` or `/history`, with only its known fields; undefined when it is not one. */
@@ -86,5 +87,16 @@ export function readWebConfig(input: unknown): Parsed<WebConfig> {
   if (!Array.isArray(imageTypes) || !imageTypes.every((t) => typeof t === 'string'))
     return fail('invalid', 'imageTypes: a list of strings');
   if (typeof protocolVersion !== 'number' || !Number.isSafeInteger(protocolVersion)) return fail('invalid', 'protocolVersion: an integer');
-  return { ok: true, value: { apiUrl, maxUploadBytes, imageTypes: [...imageTypes] as string[], protocolVersion } };
+  const value: WebConfig = { apiUrl, maxUploadBytes, imageTypes: [...imageTypes] as string[], protocolVersion };
+  if (input['auth'] === undefined) return { ok: true, value };
+  const auth = input['auth'];
+  if (!isRecord(auth) || (auth['mode'] !== 'open' && auth['mode'] !== 'signed-in')) return fail('invalid', 'auth.mode: open or signed-in');
+  const out: WebAuthConfig = { mode: auth['mode'] };
+  for (const key of ['issuer', 'clientId', 'scopes'] as const) {
+    if (auth[key] === undefined) continue;
+    if (typeof auth[key] !== 'string') return fail('invalid', `auth.${key}: expected a string`);
+    out[key] = auth[key];
+  }
+  if (out.mode === 'signed-in' && !(out.issuer && out.clientId)) return fail('invalid', 'auth: signed-in needs issuer and clientId');
+  return { ok: true, value: { ...value, auth: out } };
 }
