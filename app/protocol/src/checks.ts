@@ -88,15 +88,16 @@ export function readWebConfig(input: unknown): Parsed<WebConfig> {
     return fail('invalid', 'imageTypes: a list of strings');
   if (typeof protocolVersion !== 'number' || !Number.isSafeInteger(protocolVersion)) return fail('invalid', 'protocolVersion: an integer');
   const value: WebConfig = { apiUrl, maxUploadBytes, imageTypes: [...imageTypes] as string[], protocolVersion };
-  if (input['auth'] === undefined) return { ok: true, value };
   const auth = input['auth'];
-  if (!isRecord(auth) || (auth['mode'] !== 'open' && auth['mode'] !== 'signed-in')) return fail('invalid', 'auth.mode: open or signed-in');
-  const out: WebAuthConfig = { mode: auth['mode'] };
-  for (const key of ['issuer', 'clientId', 'scopes'] as const) {
-    if (auth[key] === undefined) continue;
-    if (typeof auth[key] !== 'string') return fail('invalid', `auth.${key}: expected a string`);
-    out[key] = auth[key];
+  if (auth === undefined) return { ok: true, value };
+  // One message for every way `auth` can be wrong: the browser only shows it.
+  const bad = fail('invalid', 'auth: { mode: open | signed-in, issuer, clientId, scopes? } (signed-in needs issuer and clientId)');
+  if (!isRecord(auth) || (auth['mode'] !== 'open' && auth['mode'] !== 'signed-in')) return bad;
+  const out: Record<string, unknown> = { mode: auth['mode'] };
+  for (const key of ['issuer', 'clientId', 'scopes']) {
+    if (auth[key] !== undefined && typeof auth[key] !== 'string') return bad;
+    if (auth[key] !== undefined) out[key] = auth[key];
   }
-  if (out.mode === 'signed-in' && !(out.issuer && out.clientId)) return fail('invalid', 'auth: signed-in needs issuer and clientId');
-  return { ok: true, value: { ...value, auth: out } };
+  if (out['mode'] === 'signed-in' && !(out['issuer'] && out['clientId'])) return bad;
+  return { ok: true, value: { ...value, auth: out as WebAuthConfig } };
 }

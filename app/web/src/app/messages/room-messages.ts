@@ -148,6 +148,11 @@ export class RoomMessages {
       this.joinProblem.set(null);
       return joinedOpen;
     }
+    // A private room one is not a member of: asking again changes nothing.
+    if (refused?.code === 'forbidden') {
+      this.joinProblem.set(`#${room} is private: ask one of its members for an invite link.`);
+      return joinedOpen;
+    }
     this.joinProblem.set(refused ? `Not receiving new messages in #${room}: ${refused.message || 'could not join'}. Retrying…` : null);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
