@@ -10,7 +10,8 @@ import type {
   ServerToClientEvents,
 } from '@chat/protocol';
 
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+/** `idle`: not started, as a signed-in page is until it has a token (nothing to report yet). */
+export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 /**
  * What the socket tells its listeners: every server → client event of the protocol, with its payload, and the

@@ -27,7 +27,7 @@ export class SocketIoChatSocket implements ChatSocket {
   private readonly listeners = new Listeners<ChatSocketEvents>();
   private everConnected = false;
 
-  readonly status = signal<ConnectionStatus>('connecting');
+  readonly status = signal<ConnectionStatus>(this.config.signedIn() ? 'idle' : 'connecting');
   clientId = clientId();
 
   constructor() {
@@ -62,6 +62,7 @@ export class SocketIoChatSocket implements ChatSocket {
     // Again after a refused handshake (Socket.IO does not retry that by itself), with what the handshake carries now.
     if (this.starting) return void this.socket?.connect();
     this.starting = true;
+    if (this.status() === 'idle') this.status.set('connecting');
     // The browser knows about a lost network long before a heartbeat would: say so at once, and
     // reconnect as soon as it is back.
     globalThis.addEventListener?.('offline', () => {

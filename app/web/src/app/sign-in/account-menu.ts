@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, ViewContainerRef, computed, inject, signal, viewChild } from '@angular/core';
 import { AuthSession } from '../session/auth-session';
+import { SignInFlow } from './sign-in-flow';
 
 /** The header's account controls, signed in: a role badge, the rooms panel (a chunk of its own), Sign out. */
 @Component({
@@ -7,13 +8,15 @@ import { AuthSession } from '../session/auth-session';
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { class: 'account-menu' },
   template: `
-    @if (role(); as r) {
-      <span class="role-badge">{{ r }}</span>
+    @if (flow.phase() === 'signed-in') {
+      @if (role(); as r) {
+        <span class="role-badge">{{ r }}</span>
+      }
+      <button type="button" class="link-button" (click)="toggleRooms()" [attr.aria-expanded]="roomsOpen()" aria-controls="rooms-panel">
+        Rooms
+      </button>
+      <button type="button" class="link-button" (click)="auth.signOut()">Sign out</button>
     }
-    <button type="button" class="link-button" (click)="toggleRooms()" [attr.aria-expanded]="roomsOpen()" aria-controls="rooms-panel">
-      Rooms
-    </button>
-    <button type="button" class="link-button" (click)="auth.signOut()">Sign out</button>
     <ng-container #rooms />
   `,
   styles: `
@@ -28,6 +31,7 @@ import { AuthSession } from '../session/auth-session';
 })
 export class AccountMenu {
   protected readonly auth = inject(AuthSession);
+  protected readonly flow = inject(SignInFlow);
   protected readonly roomsOpen = signal(false);
   protected readonly role = computed(() => {
     const roles = this.auth.user()?.roles ?? [];
