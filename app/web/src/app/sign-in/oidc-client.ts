@@ -25,7 +25,10 @@ export interface OidcClient {
   refresh(): Promise<SignedIn | null>;
   /** Off to the provider's sign-in page, coming back to `returnTo`. */
   signIn(returnTo: string): Promise<void>;
-  /** Forgets the session here and, when the provider offers it, signs out there too (a redirect). */
+  /**
+   * Forgets the session here and, when the provider offers it, signs out there too: a redirect, after which the
+   * promise never settles (the page is gone).
+   */
   signOut(): Promise<void>;
 }
 

@@ -75,6 +75,14 @@ describe('SignInFlow', () => {
     expect(socket.starts).toBe(0);
   });
 
+  it("the provider's refusal in the URL (cancelled at its page) is told, with Sign in again", async () => {
+    const client = new FakeOidcClient();
+    client.redirectAnswer = new Error('access_denied: the person cancelled');
+    const { flow } = await setup({ client, landing: 'http://localhost/?error=access_denied&state=xyz' });
+    expect(client.calls[0]).toBe('completeSignIn http://localhost/?error=access_denied&state=xyz');
+    expect(flow.notice()).toEqual({ text: 'Signing in did not work: access_denied: the person cancelled', signIn: true });
+  });
+
   it('keeps the session across a reload, and with only a refresh token left, refreshes first', async () => {
     const kept = new FakeOidcClient();
     kept.kept = signedIn(1);

@@ -73,7 +73,9 @@ export class SignInFlow {
     this.auth.bearerFor = (url) => bearerFor(api, url);
     let signedIn: SignedIn | null = null;
     try {
-      if (landing.searchParams.has('code') && landing.searchParams.has('state')) {
+      // The provider's answer: a code, or an error (the person cancelled, the provider refused) to tell them.
+      const answer = landing.searchParams;
+      if (answer.has('state') && (answer.has('code') || answer.has('error'))) {
         const done = await this.client.completeSignIn(landing.href);
         signedIn = done.signedIn;
         const room = roomFromPath(new URL(done.returnTo || '/', landing).pathname);
@@ -99,7 +101,8 @@ export class SignInFlow {
     clearTimeout(this.timer);
     this.auth.token = undefined;
     await this.client.signOut();
-    // Signed out here only (the provider has no logout endpoint): start over at the sign-in screen.
+    // Only reached when the page signed out here alone (a provider without an end-session endpoint): signing out at
+    // the provider leaves for its page and never comes back here. Start over at the sign-in screen.
     globalThis.location?.assign(appRoot());
   }
 
