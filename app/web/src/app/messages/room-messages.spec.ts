@@ -235,6 +235,11 @@ describe('RoomMessages', () => {
       const tries = socket.joined.length;
       await vi.advanceTimersByTimeAsync(JOIN_RETRY_MS * 3);
       expect(socket.joined).toHaveLength(tries);
+      // A membership granted (an invite accepted): joined, and the banner gone.
+      socket.refuseJoin = null;
+      await store.rejoin();
+      expect(socket.rooms.has('team')).toBe(true);
+      expect(store.joinProblem()).toBeNull();
     } finally {
       vi.useRealTimers();
     }

@@ -3,6 +3,7 @@ import type { ErrorBody, SignedOutEvent } from '@chat/protocol';
 import { RuntimeConfig } from '../config/runtime-config';
 import { ChatSocket } from '../connection/chat-socket';
 import { IdentityStore } from '../identity/identity-store';
+import { RoomMessages } from '../messages/room-messages';
 import { RoomUrl, roomFromPath } from '../rooms/room-url';
 import { appRoot } from '../shared/app-root';
 import { AuthSession } from '../session/auth-session';
@@ -44,6 +45,7 @@ export class SignInFlow {
   private readonly socket = inject(ChatSocket);
   private readonly identity = inject(IdentityStore);
   private readonly url = inject(RoomUrl);
+  private readonly messages = inject(RoomMessages);
   private readonly createClient = inject(OIDC_CLIENT);
   private client!: OidcClient;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -201,6 +203,8 @@ export class SignInFlow {
     const ack = await this.socket.request('acceptInvite', { token });
     if (ack.ok) {
       this.url.go(ack.room);
+      // Already on that room's page (refused until now), nothing else would join it again.
+      void this.messages.rejoin();
       this.notice.set({ text: `You are now a member of #${ack.room}.`, signIn: false });
     } else if (ack.error.code === 'unavailable') {
       returnInvite(token);
