@@ -136,7 +136,7 @@ export const tokenSchema = z.string().min(1, 'token: required').max(TOKEN_MAX, `
  * not listed in presence (a v1 client sends none). A value that is present but invalid refuses the connection
  * (`connect_error` whose `message` names the field and whose `data` is an `ErrorBody` with code `invalid`).
  * Unknown keys are ignored. Signed-in mode (an addition): `token` is required (`connect_error` with `data.code`
- * `unauthorized` without a valid one) and the token's identity replaces `clientId` and `author`; open mode ignores it.
+ * `unauthorized` without a valid one) and the token's identity replaces `clientId` and `author`; open mode does not verify it.
  */
 export const handshakeAuthSchema = z.object({
   clientId: clientIdSchema.optional(),
