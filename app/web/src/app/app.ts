@@ -44,7 +44,7 @@ import { UnreadTitle } from './unread/unread-title';
         </div>
       }
       <!-- Signed in: the account's controls (rooms, sign out), from the sign-in chunk. -->
-      <span id="account" class="account"></span>
+      <div id="account" class="account"></div>
       <!-- The notifications toggle: a chunk of its own, after the first paint (its place is kept). -->
       <span id="notify" class="notify-slot"></span>
     </header>
