@@ -24,6 +24,8 @@ export class DeleteMessage {
     const parsed = parseWith(deleteMessageSchema, input);
     if (!parsed.ok) return Promise.resolve({ ok: false, error: parsed.error });
     const { room, seq, deleteKey } = parsed.value;
+    // The protocol lets a signed-in socket leave the key out (its identity proves authorship); open mode needs it.
+    if (deleteKey === undefined) return Promise.resolve(fail('invalid', 'deleteKey: required'));
     return this.run(room, seq, 'author', (row) => deleteKeyMatches(deleteKey, row.deleteHash));
   }
 
