@@ -10,8 +10,8 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { ConfigError, loadConfig } from '../src/config';
 import { STACK_ORDER } from '../src/names';
-import { NODE_CHECKSUMS } from '../src/node-release';
-import { ALB_IDLE_TIMEOUT_S, CACHE_NODE_TYPE, TLS_POLICY } from '../src/scale-out';
+import { NODE_CHECKSUMS } from '../src/boot/node-release';
+import { ALB_IDLE_TIMEOUT_S, CACHE_NODE_TYPE, TLS_POLICY } from '../src/constructs/scale-out';
 import { asList, only, parse, resources, statements, synthAll } from './helpers';
 
 const SCALE_OUT_TYPES = [

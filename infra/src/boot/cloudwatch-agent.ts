@@ -5,7 +5,7 @@
  * which terraform would read as an interpolation.
  */
 
-import type { BootStep } from '../user-data';
+import type { BootStep } from './user-data';
 
 /** CloudWatch namespace of the server's own metrics (the dashboard and alarms read them there). */
 export const SERVER_METRICS_NAMESPACE = 'Chat';

@@ -19,19 +19,19 @@ import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { NetworkInterface } from '@cdktf/provider-aws/lib/network-interface';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import { BaseStack } from '../base-stack';
+import { BaseStack } from './base-stack';
 import type { InfraConfig } from '../config';
-import { skipCheck } from '../checkov';
+import { skipCheck } from '../checkov/skip';
 import { NO_RELEASE, SUPERSEDED_TAG, bucketName, instanceArchitecture, releaseParameterName, websiteHost } from '../names';
-import { nodeRelease } from '../node-release';
-import { policyDocument } from '../policy';
-import { PrivateBucket } from '../private-bucket';
-import { renderUserData } from '../user-data';
+import { nodeRelease } from '../boot/node-release';
+import { policyDocument } from '../constructs/policy';
+import { PrivateBucket } from '../constructs/private-bucket';
+import { renderUserData } from '../boot/user-data';
 import { cloudWatchAgentBootStep } from '../boot/cloudwatch-agent';
-import { Monitoring, logGroupNames } from '../monitoring/monitoring';
-import { agentPolicyStatements } from '../monitoring/agent-policy';
+import { Monitoring, logGroupNames } from '../constructs/monitoring/monitoring';
+import { agentPolicyStatements } from '../constructs/monitoring/agent-policy';
 import type { DataStack } from './data';
-import { ScaleOut } from '../scale-out';
+import { ScaleOut } from '../constructs/scale-out';
 
 /** Amazon Linux 2023's public SSM parameter for the instance type's architecture. */
 export const al2023AmiParameter = (arch: 'x86_64' | 'arm64') => `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`;

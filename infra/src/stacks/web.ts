@@ -10,12 +10,12 @@ import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cor
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
-import { BaseStack } from '../base-stack';
+import { BaseStack } from './base-stack';
 import type { InfraConfig } from '../config';
-import { skipCheck } from '../checkov';
+import { skipCheck } from '../checkov/skip';
 import { API_PATHS, bucketName } from '../names';
-import { policyDocument } from '../policy';
-import { PrivateBucket } from '../private-bucket';
+import { policyDocument } from '../constructs/policy';
+import { PrivateBucket } from '../constructs/private-bucket';
 import type { DataStack } from './data';
 import type { ComputeStack } from './compute';
 

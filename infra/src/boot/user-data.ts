@@ -1,7 +1,7 @@
-import { APP_ROOT, NO_RELEASE, SERVER_MAIN, SERVICE_NAME, SERVICE_USER, releaseKey } from './names';
+import { APP_ROOT, NO_RELEASE, SERVER_MAIN, SERVICE_NAME, SERVICE_USER, releaseKey } from '../names';
 import type { NodeRelease } from './node-release';
-import { SERVER_LOG_FILE } from './boot/cloudwatch-agent';
-import { SERVICE_HARDENING } from './boot/service-hardening';
+import { SERVER_LOG_FILE } from './cloudwatch-agent';
+import { SERVICE_HARDENING } from './service-hardening';
 
 /** A boot step another module contributes: its os_* functions (a test may replace them) and its body. */
 export interface BootStep {

@@ -5,10 +5,10 @@ import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import type { InfraConfig } from '../config';
-import { skipCheck } from '../checkov';
-import { deadLetterQueueName, queueName, tableName } from '../names';
-import { SCRAPE_JOB, SERVER_METRICS_NAMESPACE } from '../boot/cloudwatch-agent';
+import type { InfraConfig } from '../../config';
+import { skipCheck } from '../../checkov/skip';
+import { deadLetterQueueName, queueName, tableName } from '../../names';
+import { SCRAPE_JOB, SERVER_METRICS_NAMESPACE } from '../../boot/cloudwatch-agent';
 import { dashboardBody } from './dashboard';
 
 /** The metric the log group's filter counts: server log lines at pino level error (50) or fatal (60). */

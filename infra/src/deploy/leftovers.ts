@@ -7,9 +7,9 @@ import { DescribeAddressesCommand, DescribeInstancesCommand } from '@aws-sdk/cli
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
-import type { AwsClients } from './aws-clients';
-import type { InfraConfig } from './config';
-import { bucketName, tableName } from './names';
+import type { AwsClients } from './clients';
+import type { InfraConfig } from '../config';
+import { bucketName, tableName } from '../names';
 
 const missing = (e: unknown): boolean => {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };

@@ -14,8 +14,8 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
-import type { InfraConfig } from './config';
-import { skipCheck } from './checkov';
+import type { InfraConfig } from '../config';
+import { skipCheck } from '../checkov/skip';
 
 /** TLS 1.3 and 1.2 only, forward secrecy: AWS's recommended policy for an ALB's HTTPS listener. */
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
