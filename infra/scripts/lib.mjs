@@ -22,6 +22,9 @@ export const { findLeftovers } = deploy('leftovers');
 export const { flattenOutputs, describeOutputs, BUCKET_OUTPUTS } = deploy('outputs');
 export const { emptyBucket } = deploy('empty-bucket');
 export const { shipPlan } = deploy('ship-plan');
+export const { ensureSecrets, deleteSecrets, describeSecret, secretValue, setSecret, newSecretValue } = deploy('secrets');
+export const { parseReleasePointer } = require(path.join(infraDir, 'dist', 'names.js'));
+export const { secretsFor, SECRET_NAMES } = require(path.join(infraDir, 'dist', 'secrets.js'));
 
 export const outdir = path.join(infraDir, 'cdktf.out');
 export const outputsFile = path.join(infraDir, 'outputs.json');
@@ -51,7 +54,7 @@ function works(cmd, args) {
  */
 export async function preflightOrExit(config, mode) {
   console.log(
-    `Checking ${mode === 'deploy' ? 'whether a deploy would work' : 'before destroying'} (${config.prefix} in ${config.region}${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}):`,
+    `Checking ${{ deploy: 'whether a deploy would work', destroy: 'before destroying', rotate: 'before rotating secrets' }[mode]} (${config.prefix} in ${config.region}${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}):`,
   );
   const report = await runPreflight({ config, env: process.env, clients: awsClients(config.region), mode });
   console.log(formatReport(report));
@@ -105,6 +108,24 @@ export function synth() {
 
 export function init(tf, id) {
   run(tf, [`-chdir=${stackDir(id)}`, 'init', '-input=false', '-upgrade=false']);
+}
+
+/** Applies the stacks in order: through the cdktf CLI when installed (it synthesizes again), or terraform per stack. */
+export function applyStacks(tf, ids) {
+  const cdktf = cdktfCli();
+  if (cdktf) {
+    run(cdktf, ['deploy', ...ids, '--auto-approve'], { env: { ...process.env, TERRAFORM_BINARY_NAME: tf } });
+    return;
+  }
+  for (const id of ids) {
+    init(tf, id);
+    run(tf, [`-chdir=${stackDir(id)}`, 'apply', '-input=false', '-auto-approve']);
+  }
+}
+
+/** The release-script environment: the region for the AWS CLI, and no pager. */
+export function releaseEnv(config, extra = {}) {
+  return { ...process.env, AWS_REGION: config.region, AWS_DEFAULT_REGION: config.region, AWS_PAGER: '', ...extra };
 }
 
 /** `terraform output -json` of one stack; {} when it has no state yet. */

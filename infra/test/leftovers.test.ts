@@ -30,6 +30,7 @@ import {
   DeleteLoadBalancerCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '@chat/local-aws';
 import { awsClients, type AwsClients } from '../src/deploy/clients';
 import { FINDERS, findLeftovers } from '../src/deploy/leftovers';
@@ -44,6 +45,7 @@ const FREE: Record<string, string> = {
   aws_budgets_budget: 'the first two budgets are free',
   aws_cloudfront_origin_access_control: 'part of the distribution',
   aws_cloudfront_response_headers_policy: 'part of the distribution',
+  aws_cloudfront_function: 'part of the distribution; 2,000,000 invocations a month are free',
   aws_cloudwatch_dashboard: 'three dashboards are free',
   aws_cloudwatch_log_metric_filter: 'a filter on a log group',
   aws_cloudwatch_metric_alarm: 'ten alarms are free',
@@ -53,7 +55,6 @@ const FREE: Record<string, string> = {
   aws_iam_openid_connect_provider: 'IAM is free',
   aws_iam_role: 'IAM is free',
   aws_iam_role_policy: 'IAM is free',
-  aws_iam_role_policy_attachment: 'IAM is free',
   aws_internet_gateway: 'free; only its traffic bills, through what sends it',
   aws_lb_listener: 'part of the load balancer',
   aws_lb_target_group: 'part of the load balancer',
@@ -66,12 +67,12 @@ const FREE: Record<string, string> = {
   aws_s3_bucket_policy: 'configuration of a bucket',
   aws_s3_bucket_public_access_block: 'configuration of a bucket',
   aws_s3_bucket_server_side_encryption_configuration: 'configuration of a bucket',
+  aws_s3_bucket_versioning: 'configuration of a bucket (its old versions are objects, which destroy deletes)',
   aws_s3_bucket_website_configuration: 'configuration of a bucket',
   aws_security_group: 'network configuration',
   aws_sns_topic: 'e-mail notifications: 1,000 a month are free',
   aws_sns_topic_subscription: 'part of the topic',
   aws_sqs_queue_redrive_allow_policy: 'configuration of a queue',
-  aws_ssm_parameter: 'standard parameters are free',
   aws_subnet: 'network configuration',
   aws_vpc: 'network configuration',
   aws_vpc_security_group_egress_rule: 'network configuration',
@@ -115,7 +116,7 @@ test('every resource type of every layout has a finder or is free, and every fin
 describe('against moto', () => {
   let moto: Moto;
   let clients: AwsClients;
-  const config = { prefix: 'left', region: MOTO_REGION } as Parameters<typeof findLeftovers>[1];
+  const config = { prefix: 'left', region: MOTO_REGION, ssmPrefix: '/left/prod' } as Parameters<typeof findLeftovers>[1];
   const ACCOUNT = '123456789012';
 
   const saved = { ...process.env };
@@ -195,8 +196,12 @@ describe('against moto', () => {
         }),
       );
       for (const logGroupName of Object.values(logGroupNames('left'))) await logs.send(new CreateLogGroupCommand({ logGroupName }));
+      await clients.ssm.send(
+        new PutParameterCommand({ Name: '/left/prod/secrets/admin-token', Type: 'SecureString', Value: 'x'.repeat(43) }),
+      );
       // Another deployment's resources are not ours.
       await logs.send(new CreateLogGroupCommand({ logGroupName: '/leftover-other/server' }));
+      await clients.ssm.send(new PutParameterCommand({ Name: '/left/other/release', Type: 'String', Value: 'none' }));
 
       const found = await findLeftovers(clients, config, ACCOUNT);
       expect(found).toEqual(
@@ -210,9 +215,10 @@ describe('against moto', () => {
           expect.stringContaining(`CloudFront distribution ${distribution.Distribution!.Id}`),
           'CloudWatch log group /left/server',
           'CloudWatch log group /left/metrics',
+          expect.stringContaining('SSM parameter /left/prod/secrets/admin-token (SecureString'),
         ]),
       );
-      expect(found).toHaveLength(9);
+      expect(found).toHaveLength(10);
 
       await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instance] }));
       await ec2.send(new DeleteVolumeCommand({ VolumeId: volume }));
@@ -221,6 +227,7 @@ describe('against moto', () => {
       await elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb }));
       await elasticache.send(new DeleteReplicationGroupCommand({ ReplicationGroupId: cacheGroupId('left') }));
       for (const logGroupName of Object.values(logGroupNames('left'))) await logs.send(new DeleteLogGroupCommand({ logGroupName }));
+      await clients.ssm.send(new DeleteParameterCommand({ Name: '/left/prod/secrets/admin-token' }));
       // A distribution is deleted only once disabled, as terraform does it.
       const Id = distribution.Distribution!.Id!;
       const current = await cloudfront.send(new GetDistributionConfigCommand({ Id }));

@@ -10,4 +10,6 @@ export interface BootStep {
   os: string;
   /** The step function's body. */
   body: string;
+  /** Lines the step adds to chat.service's [Service] section. */
+  unitLines?: string[];
 }

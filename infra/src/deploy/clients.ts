@@ -2,6 +2,7 @@
  * The AWS clients deploy, destroy and the preflight use, in one place: the region from the configuration, and any
  * endpoint from AWS_ENDPOINT_URL (moto in the tests, LocalStack) with the settings such an endpoint needs.
  */
+import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -27,6 +28,9 @@ export interface AwsClients {
   /** CloudFront is global; its API answers in us-east-1 whatever the stacks' region. */
   cloudfront: CloudFrontClient;
   logs: CloudWatchLogsClient;
+  /** ACM in the stacks' region (a load balancer's certificate) and in us-east-1 (CloudFront's). */
+  acm: ACMClient;
+  acmCloudfront: ACMClient;
 }
 
 /** An endpoint provider that always answers the given URL (no host prefixes, no per-account host names). */
@@ -49,5 +53,7 @@ export function awsClients(region: string, env: Record<string, string | undefine
     elasticache: new ElastiCacheClient(base),
     cloudfront: new CloudFrontClient({ ...base, region: 'us-east-1' }),
     logs: new CloudWatchLogsClient(base),
+    acm: new ACMClient(base),
+    acmCloudfront: new ACMClient({ ...base, region: 'us-east-1' }),
   };
 }

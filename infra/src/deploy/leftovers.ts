@@ -16,6 +16,7 @@ import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balan
 import { DescribeReplicationGroupsCommand } from '@aws-sdk/client-elasticache';
 import { ListDistributionsCommand } from '@aws-sdk/client-cloudfront';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetParametersByPathCommand } from '@aws-sdk/client-ssm';
 import type { AwsClients } from './clients';
 import type { InfraConfig } from '../config';
 import { bucketName, cacheGroupId, distributionComment, loadBalancerName, logGroupNames, tableName } from '../names';
@@ -132,6 +133,17 @@ export const FINDERS = {
     const names = Object.values(logGroupNames(config.prefix));
     const r = await clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/${config.prefix}/` }));
     return (r.logGroups ?? []).filter((g) => names.includes(g.logGroupName!)).map((g) => `CloudWatch log group ${g.logGroupName}`);
+  },
+  // Standard parameters cost nothing, but under the prefix are the deployment's secrets: none may outlive it.
+  aws_ssm_parameter: async ({ clients, config }) => {
+    const found: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await clients.ssm.send(new GetParametersByPathCommand({ Path: config.ssmPrefix, Recursive: true, NextToken }));
+      found.push(...(page.Parameters ?? []).map((p) => `SSM parameter ${p.Name} (${p.Type}; no charge, but the deployment's)`));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return found;
   },
 } satisfies Record<string, Finder>;
 

@@ -90,7 +90,9 @@ export class DataStack extends BaseStack {
       bucket: bucketName(config.prefix, 'uploads', this.accountId, config.region),
       expireDays: config.uploadExpiryDays,
       expirePrefix: 'rooms/',
-      noVersioningReason: 'Upload keys are server-chosen ULIDs, written once and never overwritten; versions would only add storage.',
+      versioning: {
+        noneBecause: 'Upload keys are server-chosen ULIDs, written once and never overwritten; versions would only add storage.',
+      },
       // Uploaded but never sent in a message: S3 expires at day granularity, so a day is the shortest it can be.
       alsoExpire: [{ id: 'expire-unsent-uploads', prefix: PENDING_UPLOAD_PREFIX, days: 1 }],
     });
