@@ -112,8 +112,9 @@ test('typing: shown to the others, throttled, gone on send and after ~5 s withou
   const started = Date.now();
   await annBox.pressSequentially('hello there', { delay: 20 });
   const typedFor = Date.now() - started;
-  await typingLine(bob).filter({ hasText: 'Ann is typing…' }).waitFor();
-  await typingLine(cy).filter({ hasText: 'Ann is typing…' }).waitFor();
+  // Names isolated (FSI … PDI): one typed with bidi controls cannot turn the sentence around.
+  await typingLine(bob).filter({ hasText: '\u2068Ann\u2069 is typing…' }).waitFor();
+  await typingLine(cy).filter({ hasText: '\u2068Ann\u2069 is typing…' }).waitFor();
   // Nobody is told they are typing themselves.
   expect(await typingLine(ann).textContent()).toBe('');
   // Eleven keystrokes, but typing:true at most once per 2 s of typing (however slow this machine typed them).
@@ -125,7 +126,7 @@ test('typing: shown to the others, throttled, gone on send and after ~5 s withou
   await until(async () => {
     await annBox.press('x');
     await cyBox.press('y');
-    return (await typingLine(bob).textContent()) === 'Ann and Cy are typing…';
+    return (await typingLine(bob).textContent()) === '\u2068Ann\u2069 and \u2068Cy\u2069 are typing…';
   });
 
   // Ann sends: when her message shows, her entry is gone with it.
@@ -141,7 +142,7 @@ test('typing: shown to the others, throttled, gone on send and after ~5 s withou
   );
   // Emptying the box says so at once.
   await annBox.fill('again');
-  await typingLine(bob).filter({ hasText: 'Ann is typing…' }).waitFor();
+  await typingLine(bob).filter({ hasText: '\u2068Ann\u2069 is typing…' }).waitFor();
   await annBox.fill('');
   await typingLine(bob).filter({ hasText: /^$/ }).waitFor();
 });
@@ -233,7 +234,7 @@ test('notifications: only after opting in, for a message while the tab is in the
   await setHidden(bob, true);
   await send(ann, 'in the background');
   await bob.waitForFunction(() => (window as unknown as { __shown: string[] }).__shown.length > 0);
-  expect(await shown(bob)).toEqual(['Ann in #notify: in the background']);
+  expect(await shown(bob)).toEqual(['\u2068Ann\u2069 in #notify: in the background']);
   // And the hidden tab's title counts it.
   await waitForTitle(bob, '(1) #notify · Chat');
   await setHidden(bob, false);

@@ -5,3 +5,20 @@ export { createChatResources, type ChatResourceOptions, type ChatResources } fro
 export { startRedis, type Redis } from './redis';
 export { haproxyConfig, startHaproxy, type LoadBalancer } from './haproxy';
 export { awsCliDir, ensureAwsCli } from './aws-cli';
+export {
+  startOidcProvider,
+  DEFAULT_SCOPE,
+  HOSTILE_KINDS,
+  TEST_PASSWORD,
+  TEST_USERS,
+  claimsOf,
+  type HostileKind,
+  type MintOptions,
+  type OidcOutage,
+  type OidcProvider,
+  type OidcProviderOptions,
+  type SignedIn,
+  type TestUser,
+  type TokenSet,
+  type TokenShape,
+} from './oidc';
