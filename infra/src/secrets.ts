@@ -3,7 +3,8 @@
  * under `<CHAT_SSM_PREFIX>/secrets/`, read on the instance at every start of the service (boot/secrets.ts), never
  * written into user data, the synthesized stacks or the repository. The instance role may read that path only.
  */
-import type { InfraConfig } from './config';
+/** What decides which secrets a layout uses (the configuration's fields, not the module: boot/ reads this too). */
+type Layout = { cloudfront: boolean; chatInstances: number };
 
 export interface SecretSpec {
   /** What it protects, for the README and the deploy's output. */
@@ -14,7 +15,7 @@ export interface SecretSpec {
    */
   env: 'ADMIN_TOKEN' | 'METRICS_TOKEN' | 'ORIGIN_SECRET' | 'REDIS_URL';
   /** Whether this layout uses it. */
-  needed: (config: InfraConfig) => boolean;
+  needed: (layout: Layout) => boolean;
 }
 
 export const SECRETS = {
@@ -44,7 +45,7 @@ export type SecretName = keyof typeof SECRETS;
 export const SECRET_NAMES = Object.keys(SECRETS) as SecretName[];
 
 /** The secrets a configuration uses, in a stable order. */
-export const secretsFor = (config: InfraConfig): SecretName[] => SECRET_NAMES.filter((n) => SECRETS[n].needed(config));
+export const secretsFor = (layout: Layout): SecretName[] => SECRET_NAMES.filter((n) => SECRETS[n].needed(layout));
 
 export const secretsPath = (ssmPrefix: string) => `${ssmPrefix}/secrets`;
 export const secretParameterName = (ssmPrefix: string, name: SecretName) => `${secretsPath(ssmPrefix)}/${name}`;

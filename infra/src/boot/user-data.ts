@@ -13,7 +13,7 @@ export interface UserDataSettings {
   /** Further named steps (boot/*.ts): OS seams, a step function each, run after the unit and before the release. */
   bootSteps?: BootStep[];
   region: string;
-  /** Bucket holding releases/<sha>/{server.tgz,release.sh} (may be a terraform interpolation). */
+  /** Bucket holding releases/<sha>/server.tgz (may be a terraform interpolation). */
   artifactBucket: string;
   /** SSM parameter naming the release to serve (names.releaseParameterName). */
   releaseParameter: string;
