@@ -9,7 +9,7 @@ import {
   type TokenVerifierOptions,
 } from '../src/auth';
 import { verdict } from './support/auth-verdict';
-import { eventually } from './support/room-member';
+import { eventually } from './support/eventually';
 
 /** Token verification against a real OpenID Connect provider on loopback (oidc-provider), refusal by refusal. */
 describe('token verification', () => {

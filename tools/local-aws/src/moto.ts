@@ -34,6 +34,14 @@ export const MOTO_REGION = 'us-east-1';
  * a busy loop that holds the GIL for the whole WaitTimeSeconds and starved every other request (with ten rooms the
  * chat fell to 1 message/s). Here it sleeps on the queue's condition, woken by a new message, and looks again every
  * 20 ms for groups that unlocked (a delete does not notify), as a real long poll returns once a group unlocks.
+ *
+ * And ReceiveMessage keeps SQS FIFO's order. moto's takes the set of groups in flight once per call, so a long poll
+ * begun before another receive took a group's first message still hands out that group's later ones (a second
+ * server stored a room's next message while the first held its earlier one); it unlocks a group whose messages come
+ * back (visibility timeout lapsed, or released) one message at a time as it walks the queue, handing out the group's
+ * last message and those after it before its first; and concurrent receives see each other's half-received
+ * messages. Here every pass over the queue runs under one lock (released while the poll waits), drops from flight
+ * what is visible again, and locks each group with a message still in flight.
  */
 const ATOMIC_DYNAMO_SERVER = `
 import copy, signal, sys, threading, types
@@ -64,11 +72,56 @@ def transact_write_items(self, transact_items):
         snapshots.clear()
 ddb.DynamoDBBackend.transact_write_items = transact_write_items
 
-from moto.sqs.models import Queue
+from moto.core.utils import unix_time
+from moto.sqs.models import Queue, SQSBackend, _filter_message_attributes
+sqs_lock = threading.RLock()
 def wait_for_messages(self, timeout):
-    with self._messages_lock:
-        self._messages_lock.wait(timeout=min(timeout, 0.02))
+    sqs_lock.release()
+    try:
+        with self._messages_lock:
+            self._messages_lock.wait(timeout=min(timeout, 0.02))
+    finally:
+        sqs_lock.acquire()
 Queue.wait_for_messages = wait_for_messages
+def receive_message(self, queue_name, count, wait_seconds_timeout, visibility_timeout, message_attribute_names=None):
+    queue = self.get_queue(queue_name)
+    result = []
+    polling_end = unix_time() + wait_seconds_timeout
+    with sqs_lock:
+        while True:
+            queue._pending_messages -= {m for m in queue._pending_messages if m.visible}
+            in_flight = {m.group_id for m in queue._pending_messages if m.group_id is not None}
+            to_dlq = []
+            for message in queue.messages:
+                if queue.fifo_queue and message.group_id in in_flight:
+                    continue
+                policy = queue.redrive_policy
+                if queue.dead_letter_queue is not None and policy and message.approximate_receive_count >= policy['maxReceiveCount']:
+                    to_dlq.append(message)
+                    continue
+                queue._pending_messages.add(message)
+                message.mark_received(visibility_timeout=visibility_timeout)
+                received = copy.deepcopy(message)
+                _filter_message_attributes(received, message_attribute_names or [])
+                if not self.is_message_valid_based_on_retention_period(queue_name, message):
+                    break
+                result.append(received)
+                if len(result) >= count:
+                    break
+            for message in to_dlq:
+                queue._messages.remove(message)
+                queue.dead_letter_queue.add_message(message)
+            if result or not wait_seconds_timeout or unix_time() > polling_end:
+                return result
+            queue.wait_for_messages(1)
+SQSBackend.receive_message = receive_message
+def locked(method):
+    def run(*args, **kwargs):
+        with sqs_lock:
+            return method(*args, **kwargs)
+    return run
+Queue.delete_message = locked(Queue.delete_message)
+SQSBackend.change_message_visibility = locked(SQSBackend.change_message_visibility)
 
 app = DomainDispatcherApplication(create_backend_app)
 lock = threading.Lock()

@@ -33,14 +33,14 @@ export class Recorder<T> {
       };
       const timer = setTimeout(() => {
         this.listeners = this.listeners.filter((l) => l !== check);
-        reject(new Error(`timed out; received ${JSON.stringify(this.items).slice(0, 500)}`));
+        reject(new Error(`waited ${ms} ms for ${String(predicate)}; received ${JSON.stringify(this.items.slice(from)).slice(0, 500)}`));
       }, ms);
       this.listeners.push(check);
     });
   }
 }
 
-/** A socket that connects with handshake auth (issue 12), or fails to with its connect_error. */
+/** A socket that connects with handshake auth ({ clientId, author }), or fails to with its connect_error. */
 export function connectWithAuth(url: string, auth: HandshakeAuth | Record<string, unknown>): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth });
   return new Promise((resolve, reject) => {

@@ -43,7 +43,9 @@ describe('RoomMessages', () => {
 
     socket.emit('newMessage', msg('m62', 62));
     socket.emit('newMessage', msg('m61', 61));
+    // The server broadcasts a redelivered message again: shown once, and not read out again.
     socket.emit('newMessage', msg('m62', 62));
+    expect(room.live()?.id).toBe('m61');
     expect(
       room
         .messages()
@@ -219,6 +221,26 @@ describe('RoomMessages', () => {
       socket.refuseJoin = null;
       await vi.advanceTimersByTimeAsync(JOIN_RETRY_MS);
       expect([...socket.rooms].sort()).toEqual(['global', 'team']);
+      expect(store.joinProblem()).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a private room one is not a member of (forbidden) says how to get in, and is not asked again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { store, socket } = setup();
+      socket.refuseJoin = { code: 'forbidden', message: 'not a member of team' };
+      await store.enter('team');
+      expect(store.joinProblem()).toBe('#team is private: ask one of its members for an invite link.');
+      const tries = socket.joined.length;
+      await vi.advanceTimersByTimeAsync(JOIN_RETRY_MS * 3);
+      expect(socket.joined).toHaveLength(tries);
+      // A membership granted (an invite accepted): joined, and the banner gone.
+      socket.refuseJoin = null;
+      await store.rejoin();
+      expect(socket.rooms.has('team')).toBe(true);
       expect(store.joinProblem()).toBeNull();
     } finally {
       vi.useRealTimers();
