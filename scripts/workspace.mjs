@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run synth|deploy|destroy|loadtest`: make sure dependencies are installed (a fresh clone has none), then run
+// `npm run synth|deploy|destroy|rotate-secrets|loadtest`: make sure dependencies are installed (a fresh clone has none), then run
 // that workspace's script with the arguments given after `--`.
 import { requireNode24 } from './lib/node-version.mjs';
 requireNode24();

@@ -7,6 +7,7 @@ import {
   cdktfCli,
   collectOutputs,
   configOrExit,
+  deleteSecrets,
   emptyBucket,
   fail,
   findLeftovers,
@@ -53,6 +54,8 @@ if (cdktf) {
   for (const id of reversed) run(tf, [`-chdir=${stackDir(id)}`, 'destroy', '-input=false', '-auto-approve']);
 }
 fs.rmSync(outputsFile, { force: true });
+// Not terraform's: npm run deploy generated them.
+for (const name of await deleteSecrets(clients.ssm, config)) console.log(`  deleted secret ${name}`);
 
 step(`Look for anything of ${config.prefix} left in ${config.region} that bills`);
 const left = await findLeftovers(clients, config, report.accountId);

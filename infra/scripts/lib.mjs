@@ -12,14 +12,19 @@ const require = createRequire(import.meta.url);
 // The compiled app (the npm script builds it first): one source of truth for names and configuration.
 export const { loadConfig, ConfigError, DEFAULTS } = require(path.join(infraDir, 'dist', 'config.js'));
 export const { STACK_ORDER, stackId } = require(path.join(infraDir, 'dist', 'names.js'));
-export const { awsClients } = require(path.join(infraDir, 'dist', 'aws-clients.js'));
-export const { runPreflight, formatReport } = require(path.join(infraDir, 'dist', 'preflight.js'));
-export const { plannedResources } = require(path.join(infraDir, 'dist', 'plan.js'));
-export const { findLeftovers } = require(path.join(infraDir, 'dist', 'leftovers.js'));
 export const { synthMain } = require(path.join(infraDir, 'dist', 'main.js'));
-export const { flattenOutputs, describeOutputs, BUCKET_OUTPUTS } = require(path.join(infraDir, 'dist', 'outputs.js'));
-export const { emptyBucket } = require(path.join(infraDir, 'dist', 'empty-bucket.js'));
-export const { shipPlan } = require(path.join(infraDir, 'dist', 'ship-plan.js'));
+// The deploy tooling (infra/src/deploy/).
+const deploy = (name) => require(path.join(infraDir, 'dist', 'deploy', `${name}.js`));
+export const { awsClients } = deploy('clients');
+export const { runPreflight, formatReport } = deploy('preflight');
+export const { plannedResources } = deploy('plan');
+export const { findLeftovers } = deploy('leftovers');
+export const { flattenOutputs, describeOutputs, BUCKET_OUTPUTS } = deploy('outputs');
+export const { emptyBucket } = deploy('empty-bucket');
+export const { shipPlan } = deploy('ship-plan');
+export const { ensureSecrets, deleteSecrets, describeSecret, secretValue, setSecret, newSecretValue } = deploy('secrets');
+export const { parseReleasePointer } = require(path.join(infraDir, 'dist', 'names.js'));
+export const { secretsFor, SECRET_NAMES } = require(path.join(infraDir, 'dist', 'secrets.js'));
 
 export const outdir = path.join(infraDir, 'cdktf.out');
 export const outputsFile = path.join(infraDir, 'outputs.json');
@@ -44,12 +49,12 @@ function works(cmd, args) {
 }
 
 /**
- * The preflight (infra/src/preflight.ts), printed; exits before any change when a check fails. A discovered
+ * The preflight (infra/src/deploy/preflight.ts), printed; exits before any change when a check fails. A discovered
  * free-tier instance type becomes CHAT_INSTANCE_TYPE for the synth that follows.
  */
 export async function preflightOrExit(config, mode) {
   console.log(
-    `Checking ${mode === 'deploy' ? 'whether a deploy would work' : 'before destroying'} (${config.prefix} in ${config.region}${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}):`,
+    `Checking ${{ deploy: 'whether a deploy would work', destroy: 'before destroying', rotate: 'before rotating secrets' }[mode]} (${config.prefix} in ${config.region}${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}):`,
   );
   const report = await runPreflight({ config, env: process.env, clients: awsClients(config.region), mode });
   console.log(formatReport(report));
@@ -103,6 +108,24 @@ export function synth() {
 
 export function init(tf, id) {
   run(tf, [`-chdir=${stackDir(id)}`, 'init', '-input=false', '-upgrade=false']);
+}
+
+/** Applies the stacks in order: through the cdktf CLI when installed (it synthesizes again), or terraform per stack. */
+export function applyStacks(tf, ids) {
+  const cdktf = cdktfCli();
+  if (cdktf) {
+    run(cdktf, ['deploy', ...ids, '--auto-approve'], { env: { ...process.env, TERRAFORM_BINARY_NAME: tf } });
+    return;
+  }
+  for (const id of ids) {
+    init(tf, id);
+    run(tf, [`-chdir=${stackDir(id)}`, 'apply', '-input=false', '-auto-approve']);
+  }
+}
+
+/** The release-script environment: the region for the AWS CLI, and no pager. */
+export function releaseEnv(config, extra = {}) {
+  return { ...process.env, AWS_REGION: config.region, AWS_DEFAULT_REGION: config.region, AWS_PAGER: '', ...extra };
 }
 
 /** `terraform output -json` of one stack; {} when it has no state yet. */

@@ -1,4 +1,4 @@
-import { nodeRelease, pinnedNodeVersion } from '../src/node-release';
+import { nodeRelease, pinnedNodeVersion } from '../src/boot/node-release';
 import { ConfigError, DEFAULTS, ENV_NAMES, loadConfig, validateConfig } from '../src/config';
 import { websiteHost } from '../src/names';
 
@@ -14,7 +14,7 @@ describe('configuration', () => {
       CHAT_GITHUB_REPO: 'me/chat',
       CHAT_ALERT_EMAIL: 'me@example.org',
       CHAT_BUDGET_USD: '2',
-      CHAT_CLOUDFRONT: 'true',
+      CHAT_CLOUDFRONT: 'false',
       CHAT_PITR: 'yes',
       CHAT_DYNAMO_BILLING: 'on-demand',
       CHAT_UPLOAD_EXPIRY_DAYS: '14',
@@ -25,11 +25,23 @@ describe('configuration', () => {
       githubRepo: 'me/chat',
       alertEmail: 'me@example.org',
       budgetUsd: 2,
-      cloudfront: true,
+      cloudfront: false,
       pointInTimeRecovery: true,
       dynamoBilling: 'on-demand',
       uploadExpiryDays: 14,
     });
+  });
+
+  test('HTTPS through CloudFront is the default; CHAT_CLOUDFRONT=false is the explicit opt-out', () => {
+    expect(DEFAULTS.cloudfront).toBe(true);
+    expect(loadConfig({}).cloudfront).toBe(true);
+    expect(loadConfig({ CHAT_CLOUDFRONT: 'false' }).cloudfront).toBe(false);
+  });
+
+  test('the Valkey token update is ROTATE unless rotate-secrets says SET', () => {
+    expect(loadConfig({}).valkeyTokenUpdate).toBe('ROTATE');
+    expect(loadConfig({ CHAT_VALKEY_TOKEN_UPDATE: 'SET' }).valkeyTokenUpdate).toBe('SET');
+    expect(() => loadConfig({ CHAT_VALKEY_TOKEN_UPDATE: 'DELETE' })).toThrow(/must be ROTATE or SET/);
   });
 
   test('AWS_REGION is used when CHAT_REGION is not set', () => {
