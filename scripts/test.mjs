@@ -39,7 +39,7 @@ try {
   const typechecks = [
     ['tsc', '-b', 'app/protocol', 'app/server', 'tools/local-aws', 'app/server/test'],
     ['tsc', '-p', 'app/web/e2e/tsconfig.json', '--noEmit'],
-    ...['infra', 'release', 'loadtest']
+    ...['infra', 'release', 'loadtest', 'scripts']
       .filter((w) => fs.existsSync(path.join(ROOT, w, 'tsconfig.test.json')))
       .map((w) => ['tsc', '-p', `${w}/tsconfig.test.json`, '--noEmit']),
   ];

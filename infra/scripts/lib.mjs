@@ -10,7 +10,7 @@ export const infraDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const repoRoot = path.resolve(infraDir, '..');
 const require = createRequire(import.meta.url);
 // The compiled app (the npm script builds it first): one source of truth for names and configuration.
-export const { loadConfig, ConfigError, DEFAULTS } = require(path.join(infraDir, 'dist', 'config.js'));
+export const { loadConfig, ConfigError, DEFAULTS, ENV_NAMES } = require(path.join(infraDir, 'dist', 'config.js'));
 export const { STACK_ORDER, stackId } = require(path.join(infraDir, 'dist', 'names.js'));
 export const { awsClients } = require(path.join(infraDir, 'dist', 'aws-clients.js'));
 export const { runPreflight, formatReport } = require(path.join(infraDir, 'dist', 'preflight.js'));
@@ -118,4 +118,47 @@ export function stackOutputs(tf, id) {
 
 export function collectOutputs(tf, ids) {
   return flattenOutputs(Object.fromEntries(ids.map((id) => [id, stackOutputs(tf, id)])));
+}
+
+/**
+ * `npm run deploy` / `destroy`'s --help: their options and every setting they read (the stacks' CHAT_* settings with
+ * their defaults; infra/README.md's Configuration table says what each does, and a test keeps the two together).
+ */
+export function commandSpec(mode) {
+  // Placeholders stand for "not set": the preflight refuses the e-mail, and the ci stack needs a real repository.
+  const unset = new Set(['alertEmail', 'githubRepo']);
+  const required = { alertEmail: mode === 'deploy' ? 'required: where budget and alarm mail goes' : '' };
+  const stackSettings = Object.entries(ENV_NAMES).map(([key, name]) => ({
+    name,
+    description: required[key] ?? '',
+    ...(DEFAULTS[key] === undefined || unset.has(key) ? {} : { default: String(DEFAULTS[key]) }),
+  }));
+  const common = [
+    { name: 'AWS_PROFILE', description: 'the AWS CLI profile whose credentials are used (aws configure, aws sso login)' },
+    { name: 'TERRAFORM_BINARY_NAME', default: 'terraform, else tofu', description: 'the Terraform (or OpenTofu) to run' },
+  ];
+  return mode === 'deploy'
+    ? {
+        command: 'npm run deploy --',
+        summary:
+          'From an AWS account to a chat URL: the preflight checks, then the stacks, the first (or next) release, the site, and\n' +
+          'a smoke test through the public URL; ends with "Chat: <URL>". Run it again to ship a change.',
+        options: [{ flag: '--check', description: 'the checks and the list of what would be created, nothing changed' }],
+        settings: [
+          ...stackSettings,
+          ...common,
+          { name: 'CHAT_SITE_DIR', default: 'app/web/dist/browser', description: 'the built site to publish' },
+          { name: 'CHAT_LIVE_TIMEOUT_MS', default: '900000', description: 'how long to wait for the public URLs to answer' },
+        ],
+        examples: ['CHAT_ALERT_EMAIL=you@your-domain npm run deploy -- --check', 'CHAT_ALERT_EMAIL=you@your-domain npm run deploy'],
+        notes: 'infra/README.md describes every CHAT_* setting.',
+      }
+    : {
+        command: 'npm run destroy --',
+        summary:
+          'The same checks, then every bucket emptied, every stack destroyed in reverse order, and a look at the account for\n' +
+          'anything of the chat left that bills. Ends with "nothing left", or the list of what is.',
+        settings: [...stackSettings, ...common],
+        notes: 'Give the same CHAT_REGION and CHAT_PREFIX as the deploy. infra/README.md describes every CHAT_* setting.',
+      };
 }

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { CliError, runMain, task, UsageError, type Report } from '@chat/cli';
+import { CliError, reachable, runMain, task, UsageError, type Report } from '@chat/cli';
 import { ensureVenv } from '@chat/local-aws';
 import { LOADTEST_COMMAND, parseArgs, perUserRate, USAGE, type CliOptions } from './args';
 import { runArtillery } from './artillery';
@@ -143,7 +143,7 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log, { progr
   const runs: RunResult[] = [];
   const artilleryFiles: string[] = [];
   if (o.backend === 'moto' && !o.target) ensureVenv('moto');
-  if (o.target) await reachable(o.target);
+  if (o.target) await checkTarget(o.target);
   const step = async <T>(title: string, work: (report: Report) => Promise<T>, expectSeconds?: number): Promise<T> => {
     // --verbose shows Artillery's own output, which a redrawn progress line would garble.
     if (progress && !o.verbose) return await task(title, work, expectSeconds ? { expectSeconds } : {});
@@ -288,17 +288,10 @@ export function phaseOf(startedAt: number, phases: { connect: number; send: numb
 }
 
 /** A target that does not answer is named before anything starts, with what to check. */
-async function reachable(target: string): Promise<void> {
+async function checkTarget(target: string): Promise<void> {
   const url = new URL('/healthz', target);
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new CliError(`${url} answered ${res.status}`, 'is --target the chat API origin (the URL that serves /socket.io)?');
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause?.code ?? cause?.message ?? (err as Error).message;
-    throw new CliError(`nothing answers at ${url} (${reason})`, 'check --target, or start the chat first (npm start)');
-  }
+  const res = await reachable(url, 'check --target, or start the chat first (npm start)');
+  if (!res.ok) throw new CliError(`${url} answered ${res.status}`, 'is --target the chat API origin (the URL that serves /socket.io)?');
 }
 
 /** A local chat server: loopback only, quiet logs, its own throw-away data directory. */

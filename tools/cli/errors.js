@@ -1,6 +1,7 @@
 'use strict';
 // A command that fails says so in one line: the problem and the command that fixes it. The stack trace is for
 // whoever asks for it (--verbose, LOG_LEVEL=debug).
+const { UsageError } = require('./usage');
 
 /** An expected failure: `problem` (what is wrong) and `fix` (what to run or set). */
 class CliError extends Error {
@@ -25,6 +26,7 @@ const hostPort = (e) => [e.address, e.port].filter((x) => x !== undefined).join(
  */
 function describeError(err) {
   if (err instanceof CliError) return oneLine(err.message, err.fix);
+  if (err instanceof UsageError) return err.message;
   const e = err ?? {};
   const cause = e.cause ?? {};
   const code = e.code ?? cause.code ?? e.errors?.[0]?.code;
@@ -66,14 +68,25 @@ function reportError(err, { prefix } = {}) {
   if (verbose() && err instanceof Error) console.error(err.stack);
 }
 
-/** A command's entry point: runs `main`, reports a failure in one line and exits with its code (CliError's, else 1). */
+/** A command's entry point: runs `main`, reports a failure in one line and exits with its code (CliError's, 2 for usage, else 1). */
 function runMain(main, options) {
   Promise.resolve()
     .then(main)
     .catch((err) => {
       reportError(err, options);
-      process.exit(err instanceof CliError ? err.exitCode : 1);
+      process.exit(err instanceof CliError ? err.exitCode : err instanceof UsageError ? 2 : 1);
     });
 }
 
-module.exports = { CliError, describeError, oneLine, reportError, runMain, verbose };
+/** `url`'s response, whatever its status; when nothing answers, a CliError naming the URL, the reason and `fix`. */
+async function reachable(url, fix, timeoutMs = 10_000) {
+  try {
+    return await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    // fetch() says only "fetch failed": the reason (refused, DNS, timeout) is in `cause`.
+    const reason = err.cause?.code ?? err.cause?.message ?? err.message;
+    throw new CliError(`nothing answers at ${url} (${reason})`, fix);
+  }
+}
+
+module.exports = { CliError, reachable, describeError, oneLine, reportError, runMain, verbose };

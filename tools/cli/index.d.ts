@@ -62,9 +62,22 @@ export function describeError(err: unknown): string;
 export function oneLine(problem: string, fix?: string): string;
 export function verbose(argv?: string[], env?: Record<string, string | undefined>): boolean;
 export function reportError(err: unknown, options?: { prefix?: string }): void;
+/** `url`'s response, whatever its status; when nothing answers, a CliError naming the URL, the reason and `fix`. */
+export function reachable(url: string | URL, fix: string, timeoutMs?: number): Promise<Response>;
 export function runMain(main: () => Promise<unknown> | unknown, options?: { prefix?: string }): void;
 
 export function markdownTable(markdown: string, anchor: string): { header: string[]; rows: string[][] };
 export function codeNames(cell: string): string[];
 export function usageOptions(usage: string): string[];
 export function usageSettings(usage: string): string[];
+
+/** infra/outputs.json, which `npm run deploy` writes. */
+export const OUTPUTS_FILE: string;
+/** The deploy's outputs by name; {} when there is no file. */
+export function readOutputs(file?: string): Record<string, string>;
+/** `env` with each of `names` it lacks taken from the outputs file, and which ones were. */
+export function withOutputs(
+  env: Record<string, string | undefined>,
+  names: readonly string[],
+  file?: string,
+): { env: Record<string, string | undefined>; fromOutputs: string[] };

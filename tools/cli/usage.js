@@ -6,6 +6,11 @@ class UsageError extends Error {
   name = 'UsageError';
 }
 
+// "what it is (default X)", or "default X" alone for a setting documented elsewhere.
+const described = (x) => {
+  if (x.default === undefined) return x.description;
+  return x.description ? `${x.description} (default ${x.default})` : `default ${x.default}`;
+};
 const optionLabel = (o) => `${o.flag}${o.negatable ? ` / --no-${o.flag.slice(2)}` : ''}${o.value ? ` ${o.value}` : ''}`;
 
 function columns(rows, indent = '  ') {
@@ -19,10 +24,10 @@ function columns(rows, indent = '  ') {
 function formatUsage(spec) {
   const options = [...(spec.options ?? []), { flag: '--help', description: 'show this text and exit' }];
   const out = [`Usage: ${spec.command} [options]`, '', spec.summary.trim(), '', 'Options:'];
-  out.push(...columns(options.map((o) => [optionLabel(o), `${o.description}${o.default !== undefined ? ` (default ${o.default})` : ''}`])));
+  out.push(...columns(options.map((o) => [optionLabel(o), described(o)])));
   if (spec.settings?.length) {
     out.push('', 'Settings (environment variables):');
-    out.push(...columns(spec.settings.map((s) => [s.name, `${s.description}${s.default !== undefined ? ` (default ${s.default})` : ''}`])));
+    out.push(...columns(spec.settings.map((s) => [s.name, described(s)])));
   }
   if (spec.examples?.length) out.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
   if (spec.notes) out.push('', spec.notes.trim());
