@@ -20,6 +20,8 @@ export interface CommandSpec {
   /** how it is typed, up to the options: `npm run redrive --` */
   command: string;
   summary: string;
+  /** words that are not options, in order (all optional) */
+  arguments?: SettingSpec[];
   options?: OptionSpec[];
   settings?: SettingSpec[];
   examples?: string[];
@@ -28,9 +30,17 @@ export interface CommandSpec {
 
 export class UsageError extends Error {}
 export function formatUsage(spec: CommandSpec): string;
-export function parseCommand(argv: string[], spec: CommandSpec): { help: boolean; values: Record<string, string | boolean> };
+export function parseCommand(
+  argv: string[],
+  spec: CommandSpec,
+): { help: boolean; values: Record<string, string | boolean>; positionals: string[] };
+/** Each given option by name (the flag without `--`), and the positional arguments under `_`. */
+export interface CommandValues {
+  _: string[];
+  [name: string]: string | boolean | string[] | undefined;
+}
 /** parseCommand; --help prints the usage and exits 0, a usage error is one line and exit 2. */
-export function commandLine(argv: string[], spec: CommandSpec): Record<string, string | boolean>;
+export function commandLine(argv: string[], spec: CommandSpec): CommandValues;
 
 export interface Report {
   (text: string): void;

@@ -23,7 +23,10 @@ function columns(rows, indent = '  ') {
 /** The --help text: usage line, summary, options, settings (environment variables), examples. */
 function formatUsage(spec) {
   const options = [...(spec.options ?? []), { flag: '--help', description: 'show this text and exit' }];
-  const out = [`Usage: ${spec.command} [options]`, '', spec.summary.trim(), '', 'Options:'];
+  const args = (spec.arguments ?? []).map((a) => ` [${a.name}]`).join('');
+  const out = [`Usage: ${spec.command} [options]${args}`, '', spec.summary.trim()];
+  if (spec.arguments?.length) out.push('', 'Arguments:', ...columns(spec.arguments.map((a) => [a.name, described(a)])));
+  out.push('', 'Options:');
   out.push(...columns(options.map((o) => [optionLabel(o), described(o)])));
   if (spec.settings?.length) {
     out.push('', 'Settings (environment variables):');
@@ -35,18 +38,25 @@ function formatUsage(spec) {
 }
 
 /**
- * argv → { help, values } where values maps each given option's name (the flag without `--`) to its string, or to
- * true/false for a flag without a value. `--flag value`, `--flag=value`, `--no-flag` (negatable ones) and -h.
- * An option not in the spec, or one missing its value, is a UsageError.
+ * argv → { help, values, positionals } where values maps each given option's name (the flag without `--`) to its
+ * string, or to true/false for a flag without a value. `--flag value`, `--flag=value`, `--no-flag` (negatable ones)
+ * and -h; other words are the spec's `arguments`, in order. An option not in the spec, one missing its value, or a
+ * word too many is a UsageError.
  */
 function parseCommand(argv, spec) {
   const byFlag = new Map((spec.options ?? []).map((o) => [o.flag, o]));
   const values = {};
+  const positionals = [];
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
       help = true;
+      continue;
+    }
+    if (!arg.startsWith('-')) {
+      if (positionals.length >= (spec.arguments ?? []).length) throw new UsageError(`unexpected argument ${arg}`);
+      positionals.push(arg);
       continue;
     }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -70,12 +80,12 @@ function parseCommand(argv, spec) {
     if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${flag} needs ${option.value}`);
     values[name] = value;
   }
-  return { help, values };
+  return { help, values, positionals };
 }
 
 /**
  * parseCommand for a command's main: --help prints the usage and exits 0; a usage error is one line naming the
- * problem and where the options are listed, exit 2.
+ * problem and where the options are listed, exit 2. The values, with the positional arguments under `_`.
  */
 function commandLine(argv, spec) {
   try {
@@ -84,7 +94,7 @@ function commandLine(argv, spec) {
       process.stdout.write(formatUsage(spec));
       process.exit(0);
     }
-    return parsed.values;
+    return Object.assign(parsed.values, { _: parsed.positionals });
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     console.error(`${err.message} (${spec.command} --help lists the options)`);
