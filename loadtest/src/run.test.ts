@@ -21,7 +21,9 @@ beforeAll(async () => {
   // A p99 limit no machine misses: this test is about correctness, not speed.
   const options = parseArgs(['--users', '4', '--rate', '4', '--duration', '3', '--p99', '60000', '--out', out]);
   result = await runLoadtest(options, () => {});
-});
+  // Two builds, two servers and two Artillery runs: minutes on a busy machine. A hook that timed out would leave the run
+  // writing into a removed folder, failing whichever suite the worker runs next.
+}, 600_000);
 
 afterAll(() => {
   if (out) rmSync(out, { recursive: true, force: true });

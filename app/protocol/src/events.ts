@@ -18,7 +18,7 @@ import type {
 /** Socket.IO event maps, for `Server<ClientToServerEvents, ServerToClientEvents>` and `Socket<ServerToClientEvents, ClientToServerEvents>`. */
 export interface ServerToClientEvents {
   newMessage: (message: ChatMessage) => void;
-  // Issue 12 additions: a v1 client never subscribes to them and loses nothing.
+  // Additions to v1: a v1 client never subscribes to them and loses nothing.
   presence: (presence: PresenceEvent) => void;
   typing: (typing: TypingEvent) => void;
   messageDeleted: (deleted: MessageDeletedEvent) => void;
@@ -30,7 +30,7 @@ export interface ClientToServerEvents {
   join: (room: string, ack?: (result: JoinAck) => void) => void;
   /** Extension to v1: stop receiving a room's messages (a client switching rooms). */
   leave: (room: string, ack?: (result: JoinAck) => void) => void;
-  // Issue 12 additions.
+  // Additions to v1: presence, typing, deletes.
   /** Set or change this socket's identity; the handshake's `auth` (HandshakeAuth) does the same at connect. */
   identify: (identity: IdentifyInput, ack?: (result: IdentifyAck) => void) => void;
   getPresence: (room: string, ack: (result: PresenceAck) => void) => void;

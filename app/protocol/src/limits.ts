@@ -38,7 +38,7 @@ export const FILENAME_MAX = 255;
 /** Keys the server issues: `rooms/<room>/<ULID>.<ext>`; never derived from the uploader's filename. */
 export const IMAGE_KEY_PATTERN = /^rooms\/([a-z0-9_-]{1,64})\/([0-9A-HJKMNP-TV-Z]{26})\.(png|jpg|gif|webp)$/;
 
-/** `forbidden` and `unauthorized` came with deletes (issue 12): additions, v1's codes are unchanged. */
+/** `forbidden` and `unauthorized` came with deletes: additions, v1's codes are unchanged. */
 export const ERROR_CODES = [
   'invalid',
   'too_large',
@@ -51,7 +51,7 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-// ---- Additions for presence, typing and deletes (issue 12); a v1 client never sees or needs them. ----
+// ---- Additions for presence, typing and deletes; a v1 client never sees or needs them. ----
 
 /** A browser's stable identity (random, kept in localStorage; tabs of one browser share it): 1–64 of [A-Za-z0-9_-]. */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -77,7 +77,7 @@ describe('seq', () => {
   });
 });
 
-describe('issue 12 additions', () => {
+describe('additions to v1: presence, typing, deletes', () => {
   const key = 'k'.repeat(22);
 
   test('sendMessage takes an optional deleteKey of 22-128 url-safe characters', () => {

@@ -14,6 +14,7 @@ import {
   IMAGE_KEY_PATTERN,
   MESSAGE_ID_MAX,
   MESSAGE_ID_PATTERN,
+  PRESENCE_MEMBERS_MAX,
   ROOM_MAX,
   ROOM_PATTERN,
   SEQ_PATTERN,
@@ -28,18 +29,24 @@ export const messageIdSchema = z
 
 export const roomSchema = z.string().max(ROOM_MAX, `room: at most ${ROOM_MAX} characters`).regex(ROOM_PATTERN, 'room: 1-64 of a-z 0-9 _ -');
 
+/**
+ * `.meta()` gives a refinement its JSON Schema form (z.toJSONSchema cannot see inside a refine); JSON Schema counts
+ * lengths in code points too. The AsyncAPI document is tested against that output.
+ */
 export const authorSchema = z
   .string()
   .trim()
   .min(1, 'author: required')
   .refine((s) => codePoints(s) <= AUTHOR_MAX, { message: `author: at most ${AUTHOR_MAX} characters`, params: { tooLarge: true } })
-  .refine((s) => !CONTROL_CHARS.test(s) && !/[\r\n\t]/.test(s), 'author: no control characters');
+  .refine((s) => !CONTROL_CHARS.test(s) && !/[\r\n\t]/.test(s), 'author: no control characters')
+  .meta({ maxLength: AUTHOR_MAX });
 
 export const textSchema = z
   .string()
   .refine((s) => s.trim().length > 0, 'text: must not be empty')
   .refine((s) => codePoints(s) <= TEXT_MAX, { message: `text: at most ${TEXT_MAX} characters`, params: { tooLarge: true } })
-  .refine((s) => !CONTROL_CHARS.test(s), 'text: no control characters');
+  .refine((s) => !CONTROL_CHARS.test(s), 'text: no control characters')
+  .meta({ minLength: 1, maxLength: TEXT_MAX });
 
 export const imageKeySchema = z.string().max(200).regex(IMAGE_KEY_PATTERN, 'image.key: not a key issued by /upload-url');
 
@@ -63,12 +70,13 @@ export const sendMessageSchema = z
     author: authorSchema,
     text: textSchema.optional(),
     image: z.strictObject({ key: imageKeySchema }).optional(),
-    /** Issue 12: the browser's secret for deleting this message later; only its SHA-256 is stored, never sent on. */
+    /** An addition to v1: the browser's secret for deleting this message later; only its SHA-256 is stored, never sent on. */
     deleteKey: deleteKeySchema.optional(),
   })
   .refine((m) => (m.text === undefined) !== (m.image === undefined), {
     message: 'exactly one of text or image',
-  });
+  })
+  .meta({ oneOf: [{ required: ['text'] }, { required: ['image'] }] });
 export type SendMessageInput = z.input<typeof sendMessageSchema>;
 export type SendMessage = z.output<typeof sendMessageSchema>;
 
@@ -81,7 +89,7 @@ export const chatMessageSchema = z.object({
   imageUrl: z.string().optional(),
   sentAt: z.string(),
   seq: z.string(),
-  /** Issue 12: set once the message was deleted (by its author or a moderator); `text` and `imageUrl` are then absent. */
+  /** An addition to v1: set once the message was deleted (by its author or a moderator); `text` and `imageUrl` are then absent. */
   deletedAt: z.string().optional(),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
@@ -90,10 +98,20 @@ export const errorCodeSchema = z.enum(ERROR_CODES);
 export const errorBodySchema = z.object({ code: errorCodeSchema, message: z.string() });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
-export type SendAck = { ok: true; id: string; seq: string } | { ok: false; error: ErrorBody };
-export type JoinAck = { ok: true; room: string } | { ok: false; error: ErrorBody };
+/**
+ * An ack: `{ ok: true, ...answer }` or `{ ok: false, error }`. The server builds acks and never parses them: these
+ * schemas are their types' single source and what the AsyncAPI document is tested against.
+ */
+const ackSchema = <Answer extends z.ZodRawShape>(answer: Answer) =>
+  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), ...answer }), z.object({ ok: z.literal(false), error: errorBodySchema })]);
 
-// ---- Presence, typing, deletes (issue 12): additions to v1. ----
+export const sendAckSchema = ackSchema({ id: z.string(), seq: z.string() });
+export type SendAck = z.infer<typeof sendAckSchema>;
+/** The answer to `join` and `leave`. */
+export const joinAckSchema = ackSchema({ room: z.string() });
+export type JoinAck = z.infer<typeof joinAckSchema>;
+
+// ---- Presence, typing, deletes: additions to v1. ----
 
 /**
  * Socket.IO handshake `auth` (`io(url, { auth })`). Both are optional: a socket without both is simply not listed
@@ -113,27 +131,28 @@ export const identifySchema = z.strictObject({
   author: authorSchema,
 });
 export type IdentifyInput = z.input<typeof identifySchema>;
-export type OkAck = { ok: true } | { ok: false; error: ErrorBody };
+export const okAckSchema = ackSchema({});
+export type OkAck = z.infer<typeof okAckSchema>;
 export type IdentifyAck = OkAck;
 
 /** One person in a room: tabs of one browser (one clientId) count once. */
-export interface PresenceMember {
-  clientId: string;
-  author: string;
-}
+export const presenceMemberSchema = z.object({ clientId: z.string(), author: z.string() });
+export type PresenceMember = z.infer<typeof presenceMemberSchema>;
 
 /**
  * Server → room `presence`: who is in `room` now, sent (coalesced, a fraction of a second after the change) when a
  * listed socket joins, leaves, identifies or disconnects. `members` is sorted by author and holds at most
  * PRESENCE_MEMBERS_MAX entries; `count` is the number of distinct clientIds. A snapshot: replace, do not merge.
  */
-export interface PresenceEvent {
-  room: string;
-  members: PresenceMember[];
-  count: number;
-}
+export const presenceEventSchema = z.object({
+  room: z.string(),
+  members: z.array(presenceMemberSchema).max(PRESENCE_MEMBERS_MAX),
+  count: z.int().min(0),
+});
+export type PresenceEvent = z.infer<typeof presenceEventSchema>;
 /** `getPresence(room, ack)`: the same snapshot on demand, for a room this socket is in. */
-export type PresenceAck = ({ ok: true } & PresenceEvent) | { ok: false; error: ErrorBody };
+export const presenceAckSchema = ackSchema(presenceEventSchema.shape);
+export type PresenceAck = z.infer<typeof presenceAckSchema>;
 
 /**
  * Client → server `typing({ room, typing }, ack?)`, for a room the socket is in, from an identified socket. Send
@@ -152,12 +171,8 @@ export type TypingAck = OkAck;
  * own clientId. Expire an entry TYPING_EXPIRE_MS after its last event; `typing: false` also arrives when that
  * socket sends a message in the room, leaves it, or disconnects.
  */
-export interface TypingEvent {
-  room: string;
-  clientId: string;
-  author: string;
-  typing: boolean;
-}
+export const typingEventSchema = z.object({ room: z.string(), clientId: z.string(), author: z.string(), typing: z.boolean() });
+export type TypingEvent = z.infer<typeof typingEventSchema>;
 
 /** `deleteMessage({ room, seq, deleteKey }, ack)`: the author deletes their message with the key it was sent with. */
 export const deleteMessageSchema = z.strictObject({
@@ -171,15 +186,12 @@ export type DeleteMessageInput = z.input<typeof deleteMessageSchema>;
  * was sent with, or it was sent without one), `not_found`, `rate_limited`, `unavailable`. Deleting a deleted
  * message again is `ok: true` (idempotent).
  */
-export type DeleteAck = { ok: true; room: string; seq: string } | { ok: false; error: ErrorBody };
+export const deleteAckSchema = ackSchema({ room: z.string(), seq: z.string() });
+export type DeleteAck = z.infer<typeof deleteAckSchema>;
 
 /** Server → room `messageDeleted`: drop the text/image of that message (history returns it with `deletedAt` from now on). */
-export interface MessageDeletedEvent {
-  room: string;
-  seq: string;
-  id: string;
-  deletedAt: string;
-}
+export const messageDeletedEventSchema = z.object({ room: z.string(), seq: z.string(), id: z.string(), deletedAt: z.string() });
+export type MessageDeletedEvent = z.infer<typeof messageDeletedEventSchema>;
 
 /**
  * Moderator `DELETE /messages/:room/:seq` with `Authorization: Bearer <ADMIN_TOKEN>` → 200 this body; errors are an
