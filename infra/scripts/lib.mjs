@@ -12,14 +12,16 @@ const require = createRequire(import.meta.url);
 // The compiled app (the npm script builds it first): one source of truth for names and configuration.
 export const { loadConfig, ConfigError, DEFAULTS, ENV_NAMES } = require(path.join(infraDir, 'dist', 'config.js'));
 export const { STACK_ORDER, stackId } = require(path.join(infraDir, 'dist', 'names.js'));
-export const { awsClients } = require(path.join(infraDir, 'dist', 'aws-clients.js'));
-export const { runPreflight, formatReport } = require(path.join(infraDir, 'dist', 'preflight.js'));
-export const { plannedResources } = require(path.join(infraDir, 'dist', 'plan.js'));
-export const { findLeftovers } = require(path.join(infraDir, 'dist', 'leftovers.js'));
 export const { synthMain } = require(path.join(infraDir, 'dist', 'main.js'));
-export const { flattenOutputs, describeOutputs, BUCKET_OUTPUTS } = require(path.join(infraDir, 'dist', 'outputs.js'));
-export const { emptyBucket } = require(path.join(infraDir, 'dist', 'empty-bucket.js'));
-export const { shipPlan } = require(path.join(infraDir, 'dist', 'ship-plan.js'));
+// The deploy tooling (infra/src/deploy/).
+const deploy = (name) => require(path.join(infraDir, 'dist', 'deploy', `${name}.js`));
+export const { awsClients } = deploy('clients');
+export const { runPreflight, formatReport } = deploy('preflight');
+export const { plannedResources } = deploy('plan');
+export const { findLeftovers } = deploy('leftovers');
+export const { flattenOutputs, describeOutputs, BUCKET_OUTPUTS } = deploy('outputs');
+export const { emptyBucket } = deploy('empty-bucket');
+export const { shipPlan } = deploy('ship-plan');
 
 export const outdir = path.join(infraDir, 'cdktf.out');
 export const outputsFile = path.join(infraDir, 'outputs.json');
@@ -44,7 +46,7 @@ function works(cmd, args) {
 }
 
 /**
- * The preflight (infra/src/preflight.ts), printed; exits before any change when a check fails. A discovered
+ * The preflight (infra/src/deploy/preflight.ts), printed; exits before any change when a check fails. A discovered
  * free-tier instance type becomes CHAT_INSTANCE_TYPE for the synth that follows.
  */
 export async function preflightOrExit(config, mode) {

@@ -1,9 +1,9 @@
 /**
  * The one place that decides how the stacks look. Every setting has a default that synthesizes without an AWS
- * account; `deploy`'s preflight (preflight.ts) insists on the settings only a human can provide (the alert e-mail).
+ * account; `deploy`'s preflight (deploy/preflight.ts) insists on the settings only a human can provide (the alert e-mail).
  */
 
-import { NODE_CHECKSUMS, pinnedNodeVersion } from './node-release';
+import { NODE_CHECKSUMS, pinnedNodeVersion } from './boot/node-release';
 
 export type DynamoBilling = 'provisioned' | 'on-demand';
 
@@ -170,7 +170,7 @@ export function validateConfig(c: InfraConfig): InfraConfig {
     p.push(`logRetentionDays ${c.logRetentionDays} must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
   if (!/^24\./.test(c.nodeVersion) || !NODE_CHECKSUMS[c.nodeVersion]) {
     p.push(
-      `nodeVersion "${c.nodeVersion}" must be a Node 24 release with checksums pinned in infra/src/node-release.ts (${Object.keys(NODE_CHECKSUMS).join(', ')})`,
+      `nodeVersion "${c.nodeVersion}" must be a Node 24 release with checksums pinned in infra/src/boot/node-release.ts (${Object.keys(NODE_CHECKSUMS).join(', ')})`,
     );
   }
   if (!(Number.isInteger(c.chatInstances) && c.chatInstances >= 1 && c.chatInstances <= 10))

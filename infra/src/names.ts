@@ -14,6 +14,13 @@ export function stackId(prefix: string, stack: StackName): string {
 export const queueName = (prefix: string) => `${prefix}-messages.fifo`;
 export const deadLetterQueueName = (prefix: string) => `${prefix}-messages-dlq.fifo`;
 export const tableName = (prefix: string) => `${prefix}-history`;
+/** With CHAT_INSTANCES ≥ 2: the load balancer and the Valkey replication group between the servers. */
+export const loadBalancerName = (prefix: string) => `${prefix}-alb`;
+export const cacheGroupId = (prefix: string) => `${prefix}-cache`;
+/** CloudFront distributions have no name: this comment is how `destroy` recognises the deployment's one. */
+export const distributionComment = (prefix: string) => `${prefix} chat: site and API`;
+/** The log groups the agent writes to: the server's log lines, and the metrics it scrapes (as EMF events). */
+export const logGroupNames = (prefix: string) => ({ logGroup: `/${prefix}/server`, metricsLogGroup: `/${prefix}/metrics` });
 
 export const bucketName = (prefix: string, role: 'uploads' | 'site' | 'artifacts', accountId: string, region: string) =>
   `${prefix}-${role}-${accountId}-${region}`;
@@ -44,6 +51,8 @@ export const APP_ROOT = '/opt/chat';
 export const SERVER_MAIN = `${APP_ROOT}/current/app/server/dist/main.js`;
 export const SERVICE_NAME = 'chat.service';
 export const SERVICE_USER = 'chat';
+/** The file the systemd unit appends the server's JSON log lines (pino) to; the CloudWatch agent tails it. */
+export const SERVER_LOG_FILE = '/var/log/chat/server.log';
 
 /**
  * The release pointer, the one name every party agrees on: an SSM String parameter holding the commit SHA every

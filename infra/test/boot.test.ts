@@ -17,7 +17,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { MOTO_CREDENTIALS, MOTO_REGION, awsCliDir, freePort, startMoto, type Moto } from '@chat/local-aws';
 import { releaseKey } from '../src/names';
-import { renderUserData } from '../src/user-data';
+import { renderUserData } from '../src/boot/user-data';
 import { REPO_ROOT, buildProjects } from './deploy-helpers';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findCheckov, formatScan, scanStacks, type StackScan } from '../src/checkov-scan';
+import { findCheckov, formatScan, scanStacks, type StackScan } from '../src/checkov/scan';
 import { STACK_ORDER } from '../src/names';
 import { synthToDir } from './helpers';
 

@@ -8,7 +8,7 @@ import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { STACK_ORDER } from '../src/names';
-import { NODE_CHECKSUMS } from '../src/node-release';
+import { NODE_CHECKSUMS } from '../src/boot/node-release';
 import { asList, only, parse, resources, statements, synthAll } from './helpers';
 
 type Rule = { from_port: number; to_port: number; protocol: string; cidr_blocks?: string[]; prefix_list_ids?: string[] };

@@ -1,4 +1,4 @@
-import { nodeRelease, pinnedNodeVersion } from '../src/node-release';
+import { nodeRelease, pinnedNodeVersion } from '../src/boot/node-release';
 import { ConfigError, DEFAULTS, ENV_NAMES, loadConfig, validateConfig } from '../src/config';
 import { websiteHost } from '../src/names';
 

@@ -16,7 +16,7 @@ import { GetParameterCommand, ListCommandsCommand, PutParameterCommand, SSMClien
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { MOTO_CREDENTIALS, MOTO_REGION, awsCliDir, startMoto, type Moto } from '@chat/local-aws';
 import { startServer } from '@chat/server';
-import { fixedEndpoint } from '../src/aws-clients';
+import { fixedEndpoint } from '../src/deploy/clients';
 import { bucketName } from '../src/names';
 import { buildInfra, motoAwsEnv, runInfraScript, standinPath } from './deploy-helpers';
 

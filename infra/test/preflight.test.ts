@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DeletePublicAccessBlockCommand, PutPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '@chat/local-aws';
-import { fixedEndpoint } from '../src/aws-clients';
+import { fixedEndpoint } from '../src/deploy/clients';
 import { buildInfra, runInfraScript, standinPath } from './deploy-helpers';
 
 const INFRA = path.resolve(__dirname, '..');

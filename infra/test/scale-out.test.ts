@@ -10,8 +10,8 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { ConfigError, loadConfig } from '../src/config';
 import { STACK_ORDER } from '../src/names';
-import { NODE_CHECKSUMS } from '../src/node-release';
-import { ALB_IDLE_TIMEOUT_S, CACHE_NODE_TYPE, TLS_POLICY } from '../src/scale-out';
+import { NODE_CHECKSUMS } from '../src/boot/node-release';
+import { ALB_IDLE_TIMEOUT_S, CACHE_NODE_TYPE, TLS_POLICY } from '../src/constructs/scale-out';
 import { asList, only, parse, resources, statements, synthAll } from './helpers';
 
 const SCALE_OUT_TYPES = [
@@ -75,6 +75,25 @@ describe('CHAT_INSTANCES=2', () => {
       block_device_mappings: [expect.objectContaining({ ebs: expect.objectContaining({ encrypted: 'true', volume_type: 'gp3' }) })],
       network_interfaces: [expect.objectContaining({ security_groups: ['${aws_security_group.app-security-group.id}'] })],
     });
+  });
+
+  test('one set of instance settings: the launch template and the single instance agree for every instance type', () => {
+    // The two shapes once drifted (ebs_optimized only for t3.micro in the template); serverInstanceSettings() is the one source.
+    for (const instanceType of ['t3.micro', 't2.micro', 't4g.small', 'c7i-flex.large']) {
+      const single = only(synthAll({ instanceType }).json.compute, 'aws_instance');
+      const template = only(synthAll({ instanceType, chatInstances: 2 }).json.compute, 'aws_launch_template');
+      const ebs = (template.block_device_mappings as { ebs: Record<string, unknown> }[])[0]!.ebs;
+      const root = single.root_block_device as Record<string, unknown>;
+      expect([instanceType, template.instance_type, template.image_id]).toEqual([instanceType, single.instance_type, single.ami]);
+      expect([instanceType, template.ebs_optimized]).toEqual([
+        instanceType,
+        single.ebs_optimized === undefined ? undefined : String(single.ebs_optimized),
+      ]);
+      expect(template.credit_specification).toEqual(single.credit_specification);
+      expect(template.metadata_options).toEqual(single.metadata_options);
+      expect(template.iam_instance_profile).toEqual({ name: single.iam_instance_profile });
+      for (const k of ['volume_type', 'volume_size', 'encrypted', 'delete_on_termination']) expect(String(ebs[k])).toBe(String(root[k]));
+    }
   });
 
   test('the servers get REDIS_URL (rediss://, the cache’s primary endpoint) and trust the ALB hop', () => {

@@ -19,19 +19,20 @@ import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { NetworkInterface } from '@cdktf/provider-aws/lib/network-interface';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import { BaseStack } from '../base-stack';
+import { BaseStack } from './base-stack';
 import type { InfraConfig } from '../config';
-import { skipCheck } from '../checkov';
-import { NO_RELEASE, SUPERSEDED_TAG, bucketName, instanceArchitecture, releaseParameterName, websiteHost } from '../names';
-import { nodeRelease } from '../node-release';
-import { policyDocument } from '../policy';
-import { PrivateBucket } from '../private-bucket';
-import { renderUserData } from '../user-data';
+import { skipCheck } from '../checkov/skip';
+import { NO_RELEASE, SUPERSEDED_TAG, bucketName, instanceArchitecture, logGroupNames, releaseParameterName, websiteHost } from '../names';
+import { nodeRelease } from '../boot/node-release';
+import { policyDocument } from '../constructs/policy';
+import { PrivateBucket } from '../constructs/private-bucket';
+import { renderUserData } from '../boot/user-data';
 import { cloudWatchAgentBootStep } from '../boot/cloudwatch-agent';
-import { Monitoring, logGroupNames } from '../monitoring/monitoring';
-import { agentPolicyStatements } from '../monitoring/agent-policy';
+import { Monitoring } from '../constructs/monitoring/monitoring';
+import { agentPolicyStatements } from '../constructs/monitoring/agent-policy';
 import type { DataStack } from './data';
-import { ScaleOut } from '../scale-out';
+import { ScaleOut } from '../constructs/scale-out';
+import { instanceArguments, serverInstanceSettings } from '../constructs/server-instance';
 
 /** Amazon Linux 2023's public SSM parameter for the instance type's architecture. */
 export const al2023AmiParameter = (arch: 'x86_64' | 'arm64') => `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`;
@@ -206,6 +207,7 @@ export class ComputeStack extends BaseStack {
     const siteOrigin = `http://${websiteHost(bucketName(config.prefix, 'site', this.accountId, config.region), config.region)}`;
     const arch = instanceArchitecture(config.instanceType);
     const ami = new DataAwsSsmParameter(this, 'al2023-ami', { name: al2023AmiParameter(arch) });
+    const server = serverInstanceSettings({ amiId: ami.value, instanceType: config.instanceType, instanceProfileName: profile.name });
     // One boot script for the single instance and every server of the group: it installs Node and the agent, then
     // serves the release the pointer names, so a new or replaced instance needs nobody to ship to it.
     const userData = (extra: Record<string, string> = {}) =>
@@ -245,8 +247,7 @@ export class ComputeStack extends BaseStack {
         secondAz: Fn.element(azs.locations, 1),
         appSecurityGroup: this.securityGroup,
         cloudfrontPrefixListId: cloudfrontOrigins?.id,
-        instanceProfileName: profile.name,
-        amiId: ami.value,
+        server,
         // The ALB adds one proxy hop (two behind CloudFront) whose X-Forwarded-For names the client.
         userData: (redisUrl) => userData({ REDIS_URL: redisUrl, TRUST_PROXY: config.cloudfront ? '2' : '1' }),
         // The agent each server starts writes into the log groups, which it may not create itself.
@@ -281,16 +282,8 @@ export class ComputeStack extends BaseStack {
       dependsOn: [igw],
     });
     this.instance = new Instance(this, 'server', {
-      ami: ami.value,
-      instanceType: config.instanceType,
+      ...instanceArguments(server),
       primaryNetworkInterface: { networkInterfaceId: eni.id },
-      iamInstanceProfile: profile.name,
-      // t3/t4g are EBS-optimized at no cost; t2 refuses the flag at launch.
-      ebsOptimized: config.instanceType.startsWith('t2.') ? undefined : true,
-      // Standard credits: a t3 in "unlimited" mode bills surplus CPU, which a free-tier account must never see.
-      creditSpecification: { cpuCredits: 'standard' },
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
-      rootBlockDevice: { volumeType: 'gp3', volumeSize: 8, encrypted: true, deleteOnTermination: true },
       userData: userData(),
       // New settings mean a new instance (user data runs once); it serves the pointer's release by itself.
       userDataReplaceOnChange: true,

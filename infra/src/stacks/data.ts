@@ -3,11 +3,11 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { ID_RECORD_TTL_ATTRIBUTE } from '@chat/server/table-shape';
-import { BaseStack } from '../base-stack';
+import { BaseStack } from './base-stack';
 import type { InfraConfig } from '../config';
-import { skipCheck } from '../checkov';
+import { skipCheck } from '../checkov/skip';
 import { bucketName, deadLetterQueueName, queueName, tableName } from '../names';
-import { PrivateBucket } from '../private-bucket';
+import { PrivateBucket } from '../constructs/private-bucket';
 import { PENDING_UPLOAD_PREFIX } from '@chat/server/iam';
 
 /** The server's three backends; their lifetime is the data's, longer than any instance or site build. */

@@ -10,12 +10,13 @@ import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cor
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
-import { BaseStack } from '../base-stack';
+import { s3UploadOrigins } from '@chat/server/s3-origins';
+import { BaseStack } from './base-stack';
 import type { InfraConfig } from '../config';
-import { skipCheck } from '../checkov';
-import { API_PATHS, bucketName } from '../names';
-import { policyDocument } from '../policy';
-import { PrivateBucket } from '../private-bucket';
+import { skipCheck } from '../checkov/skip';
+import { API_PATHS, bucketName, distributionComment } from '../names';
+import { policyDocument } from '../constructs/policy';
+import { PrivateBucket } from '../constructs/private-bucket';
 import type { DataStack } from './data';
 import type { ComputeStack } from './compute';
 
@@ -23,11 +24,6 @@ import type { ComputeStack } from './compute';
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
-
-/** The S3 origins a browser talks to for uploads (presigned POST) and images (presigned GET redirects). */
-export function uploadOrigins(uploadsBucket: string, region: string): string[] {
-  return [`https://${uploadsBucket}.s3.${region}.amazonaws.com`, `https://s3.${region}.amazonaws.com`];
-}
 
 /**
  * The Angular app's CSP: its own scripts only; inline styles (Angular adds component styles at run time); images
@@ -87,7 +83,7 @@ export class WebStack extends BaseStack {
           // The site's files come from S3 with no headers of their own; the server's answers keep helmet's CSP.
           contentSecurityPolicy: {
             contentSecurityPolicy: siteContentSecurityPolicy(
-              uploadOrigins(bucketName(config.prefix, 'uploads', this.accountId, config.region), config.region),
+              s3UploadOrigins(bucketName(config.prefix, 'uploads', this.accountId, config.region), config.region),
             ),
             override: false,
           },
@@ -109,7 +105,7 @@ export class WebStack extends BaseStack {
       };
       this.distribution = new CloudfrontDistribution(this, 'distribution', {
         enabled: true,
-        comment: `${config.prefix} chat: site and API`,
+        comment: distributionComment(config.prefix),
         defaultRootObject: 'index.html',
         isIpv6Enabled: true,
         httpVersion: 'http2and3',

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeInstanceTypesCommand, type InstanceTypeInfo } from '@aws-sdk/client-ec2';
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
-import type { AwsClients } from './aws-clients';
-import { DEFAULTS, ENV_NAMES, type InfraConfig } from './config';
+import type { AwsClients } from './clients';
+import { DEFAULTS, ENV_NAMES, type InfraConfig } from '../config';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 

@@ -1,17 +1,7 @@
-import { APP_ROOT, NO_RELEASE, SERVER_MAIN, SERVICE_NAME, SERVICE_USER, releaseKey } from './names';
+import { APP_ROOT, NO_RELEASE, SERVER_LOG_FILE, SERVER_MAIN, SERVICE_NAME, SERVICE_USER, releaseKey } from '../names';
+import type { BootStep } from './boot-step';
 import type { NodeRelease } from './node-release';
-import { SERVER_LOG_FILE } from './boot/cloudwatch-agent';
-import { SERVICE_HARDENING } from './boot/service-hardening';
-
-/** A boot step another module contributes: its os_* functions (a test may replace them) and its body. */
-export interface BootStep {
-  /** The step is the shell function step_<name>. */
-  name: string;
-  /** Shell defining the step's os_* functions (what touches the real system: packages, services). */
-  os: string;
-  /** The step function's body. */
-  body: string;
-}
+import { SERVICE_HARDENING } from './service-hardening';
 
 export interface UserDataSettings {
   /** The pinned Node release (version and tarball checksums); see node-release.ts. */

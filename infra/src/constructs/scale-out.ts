@@ -14,8 +14,10 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
-import type { InfraConfig } from './config';
-import { skipCheck } from './checkov';
+import type { InfraConfig } from '../config';
+import { skipCheck } from '../checkov/skip';
+import { cacheGroupId, loadBalancerName } from '../names';
+import { launchTemplateArguments, type ServerInstanceSettings } from './server-instance';
 
 /** TLS 1.3 and 1.2 only, forward secrecy: AWS's recommended policy for an ALB's HTTPS listener. */
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
@@ -39,8 +41,8 @@ export interface ScaleOutProps {
   appSecurityGroup: SecurityGroup;
   /** With CloudFront, the load balancer admits only CloudFront's origin-facing addresses. */
   cloudfrontPrefixListId: string | undefined;
-  instanceProfileName: string;
-  amiId: string;
+  /** What every server is (the single instance's settings, in a launch template). */
+  server: ServerInstanceSettings;
   /** User data for a server, given the REDIS_URL it must use. */
   userData: (redisUrl: string) => string;
   /** What must exist before a server boots (the internet route, the log groups its agent writes to). */
@@ -79,7 +81,7 @@ export class ScaleOut extends Construct {
     // only redirects), forwarding to the servers' app port.
     const https = config.certificateArn;
     const albSg = new Sg(this, 'alb-security-group', {
-      name: `${config.prefix}-alb`,
+      name: loadBalancerName(config.prefix),
       description: https
         ? 'Chat load balancer: HTTPS and HTTP in, the servers app port out'
         : 'Chat load balancer: HTTP in, the servers app port out',
@@ -122,7 +124,7 @@ export class ScaleOut extends Construct {
     });
 
     this.alb = new Lb(this, 'alb', {
-      name: `${config.prefix}-alb`,
+      name: loadBalancerName(config.prefix),
       loadBalancerType: 'application',
       internal: false,
       subnets,
@@ -130,7 +132,7 @@ export class ScaleOut extends Construct {
       idleTimeout: ALB_IDLE_TIMEOUT_S,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: config.deletionProtection,
-      tags: { Name: `${config.prefix}-alb` },
+      tags: { Name: loadBalancerName(config.prefix) },
     });
     skipCheck(
       this.alb,
@@ -211,7 +213,7 @@ export class ScaleOut extends Construct {
 
     // ElastiCache for Valkey: one small node, TLS in transit, encrypted at rest, only the servers may connect.
     const cacheSg = new Sg(this, 'cache-security-group', {
-      name: `${config.prefix}-cache`,
+      name: cacheGroupId(config.prefix),
       description: 'Chat Valkey: only from the chat servers',
       vpcId: p.vpc.id,
     });
@@ -231,9 +233,9 @@ export class ScaleOut extends Construct {
       toPort: REDIS_PORT,
       referencedSecurityGroupId: cacheSg.id,
     });
-    const cacheSubnets = new ElasticacheSubnetGroup(this, 'cache-subnets', { name: `${config.prefix}-cache`, subnetIds: subnets });
+    const cacheSubnets = new ElasticacheSubnetGroup(this, 'cache-subnets', { name: cacheGroupId(config.prefix), subnetIds: subnets });
     this.cache = new ElasticacheReplicationGroup(this, 'cache', {
-      replicationGroupId: `${config.prefix}-cache`,
+      replicationGroupId: cacheGroupId(config.prefix),
       description: 'Socket.IO Redis streams adapter between the chat servers',
       engine: 'valkey',
       engineVersion: '8.0',
@@ -263,15 +265,7 @@ export class ScaleOut extends Construct {
 
     this.launchTemplate = new LaunchTemplate(this, 'server-template', {
       name: `${config.prefix}-server`,
-      imageId: p.amiId,
-      instanceType: config.instanceType,
-      iamInstanceProfile: { name: p.instanceProfileName },
-      ebsOptimized: config.instanceType === 't3.micro' ? 'true' : undefined,
-      creditSpecification: { cpuCredits: 'standard' },
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
-      blockDeviceMappings: [
-        { deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 8, encrypted: 'true', deleteOnTermination: 'true' } },
-      ],
+      ...launchTemplateArguments(p.server),
       // No NAT (it bills hourly): each server has a public address for egress only; its security group admits the ALB alone.
       networkInterfaces: [{ associatePublicIpAddress: 'true', securityGroups: [p.appSecurityGroup.id], deleteOnTermination: 'true' }],
       // Through a local: the script has double quotes, which a function argument written inline cannot hold.

@@ -9,7 +9,7 @@ import {
   S3BucketLifecycleConfiguration,
   type S3BucketLifecycleConfigurationRule,
 } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { skipCheck } from './checkov';
+import { skipCheck } from '../checkov/skip';
 import { policyDocument, tlsOnlyStatement, type Statement } from './policy';
 
 export interface PrivateBucketProps {
