@@ -34,6 +34,12 @@ export const MOTO_REGION = 'us-east-1';
  * a busy loop that holds the GIL for the whole WaitTimeSeconds and starved every other request (with ten rooms the
  * chat fell to 1 message/s). Here it sleeps on the queue's condition, woken by a new message, and looks again every
  * 20 ms for groups that unlocked (a delete does not notify), as a real long poll returns once a group unlocks.
+ *
+ * And a FIFO group whose messages come back (visibility timeout lapsed, or released) comes back in order. moto unlocks
+ * such a group lazily, one message at a time as its receive walks the queue: while the group's later messages still
+ * count as in flight it skips the earlier ones, and once the last is unlocked it hands out that one and everything
+ * after it — the group's earlier messages come later, out of order (SQS FIFO never does that). Here a message whose
+ * visibility ended is out of flight before any receive looks at the group.
  */
 const ATOMIC_DYNAMO_SERVER = `
 import copy, signal, sys, threading, types
@@ -69,6 +75,11 @@ def wait_for_messages(self, timeout):
     with self._messages_lock:
         self._messages_lock.wait(timeout=min(timeout, 0.02))
 Queue.wait_for_messages = wait_for_messages
+def pending_messages(self):
+    self._pending_messages -= {m for m in self._pending_messages if m.visible}
+    return self._pending_messages
+Queue.pending_messages = property(pending_messages)
+Queue.pending_message_groups = property(lambda self: {m.group_id for m in self.pending_messages if m.group_id is not None})
 
 app = DomainDispatcherApplication(create_backend_app)
 lock = threading.Lock()

@@ -24,6 +24,12 @@ describe.each(ADAPTERS)('MessageQueue contract: %s', (kind) => {
     }
     return got;
   };
+  /** Receive (without deleting) until `n` messages came or `ms` passed: for messages that come back in time. */
+  const receiveWithin = async (n: number, ms: number): Promise<Delivery[]> => {
+    const got: Delivery[] = [];
+    for (const until = Date.now() + ms; got.length < n && Date.now() < until;) got.push(...(await queue.receive(signal)));
+    return got;
+  };
   /** Receive and delete until `n` messages came or the queue stays empty. */
   const drain = async (n: number): Promise<Delivery[]> => {
     const got: Delivery[] = [];
@@ -73,13 +79,19 @@ describe.each(ADAPTERS)('MessageQueue contract: %s', (kind) => {
     expect(idsOf(await receiveUpTo(1))).toEqual(['a2']);
   });
 
-  test('release hands a message back at once, first in its room again', async () => {
+  test('release hands a message back at once, first in its room again, counted as received twice', async () => {
     await queue.send(msg('x1'));
     await queue.send(msg('x2'));
     const got = await receiveUpTo(2);
-    expect(idsOf(got)).toEqual(['x1', 'x2']);
+    expect(got.map((d) => [d.message.id, d.receiveCount])).toEqual([
+      ['x1', 1],
+      ['x2', 1],
+    ]);
     await queue.release(got.map((d) => d.receipt));
-    expect(idsOf(await receiveUpTo(2))).toEqual(['x1', 'x2']);
+    expect((await receiveUpTo(2)).map((d) => [d.message.id, d.receiveCount])).toEqual([
+      ['x1', 2],
+      ['x2', 2],
+    ]);
   });
 
   test('a message neither deleted nor extended comes back after the visibility timeout; extend keeps it in flight', async () => {
@@ -89,10 +101,24 @@ describe.each(ADAPTERS)('MessageQueue contract: %s', (kind) => {
     const kept = got.find((d) => d.message.id === 'kept')!;
     // Keep one in flight well past the queue's timeout; the other lapses.
     await queue.extend([kept.receipt], 30);
-    await new Promise((r) => setTimeout(r, (VISIBILITY_SECONDS + 1) * 1000));
-    const back = await receiveUpTo(1);
-    expect(idsOf(back)).toEqual(['lapsed']);
+    // Received together, so once the other is back the queue's own timeout has passed for the kept one too.
+    const back = await receiveWithin(1, 60_000);
+    expect(back.map((d) => [d.message.id, d.receiveCount])).toEqual([['lapsed', 2]]);
     expect(idsOf(await queue.receive(signal))).toEqual([]);
+  });
+
+  test("a room's messages that come back after their visibility timeout come back in send order, before later ones", async () => {
+    for (const id of ['r1', 'r2', 'r3']) await queue.send(msg(id));
+    expect(idsOf(await receiveUpTo(3))).toEqual(['r1', 'r2', 'r3']);
+    await queue.send(msg('r4'));
+    // Not deleted: all three return once their visibility times out, first in their room, as they were sent.
+    const back = await receiveWithin(4, 60_000);
+    expect(back.map((d) => [d.message.id, d.receiveCount])).toEqual([
+      ['r1', 2],
+      ['r2', 2],
+      ['r3', 2],
+      ['r4', 1],
+    ]);
   });
 
   test('after maxReceiveCount receives a message moves to the dead-letter queue, and its room flows again', async () => {

@@ -14,9 +14,11 @@ import {
   type Redis,
 } from '@chat/local-aws';
 // Not through ../../src: the servers run as their own processes, and the test needs only the table's shape.
-import { historyTableInput } from '../../src/adapters/aws/dynamo-store';
+import { chatResourceShape } from '../../src';
 
 const MAIN = path.resolve(__dirname, '../../dist/main.js');
+/** A test entry over the built server that SIGKILLs itself right after storing the message CRASH_AFTER_STORING names. */
+export const CRASH_AFTER_STORE = path.resolve(__dirname, 'crash-after-store.mts');
 
 /** One chat server as its own process (so SIGKILL is a real crash), on a fixed loopback port it keeps across restarts. */
 export class ServerProcess {
@@ -31,13 +33,14 @@ export class ServerProcess {
     readonly port: number,
     private readonly env: Record<string, string>,
     private readonly logFile: string,
+    private readonly entry = MAIN,
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
   async start(): Promise<void> {
     if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: npm run build -w app/server`);
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawn(process.execPath, [this.entry], {
       env: { PATH: process.env['PATH'] ?? '', ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -64,16 +67,21 @@ export class ServerProcess {
     });
     child.once('exit', () => log.end());
     try {
-      await waitForPort(this.port, 60_000, () => child.exitCode !== null);
+      await waitForPort(this.port, 60_000, () => this.exited);
     } catch (err) {
       throw new Error(`server ${this.name} did not start: ${(err as Error).message}\n${this.out}`);
     }
   }
 
+  /** Whether the process has ended (killed, crashed or stopped). */
+  get exited(): boolean {
+    return !this.child || this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
   /** A crash: no graceful stop, no session saved, nothing flushed. */
   async kill(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || this.exited) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
     await exited;
@@ -81,7 +89,7 @@ export class ServerProcess {
 
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || this.exited) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -106,10 +114,11 @@ export class Cluster {
   servers: ServerProcess[] = [];
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-cluster-'));
 
-  async start(opts: { servers?: number; env?: Record<string, string> } = {}): Promise<void> {
+  /** `entry`: the script the servers run (default dist/main.js), e.g. CRASH_AFTER_STORE. */
+  async start(opts: { servers?: number; env?: Record<string, string>; entry?: string } = {}): Promise<void> {
     this.moto = await startMoto({ logFile: path.join(this.dir, 'moto.log'), atomicDynamo: true });
     this.redis = await startRedis({ logFile: path.join(this.dir, 'redis.log') });
-    const resources = await createChatResources(this.moto.endpoint, `cluster-${process.pid}-${Date.now()}`, historyTableInput);
+    const resources = await createChatResources(this.moto.endpoint, `cluster-${process.pid}-${Date.now()}`, chatResourceShape);
     const env: Record<string, string> = {
       ...resources,
       AWS_ACCESS_KEY_ID: 'testing',
@@ -120,7 +129,7 @@ export class Cluster {
       SQS_WAIT_SECONDS: '2',
       RATE_LIMIT_POINTS: '10000',
       // Every test client is on loopback (directly or through HAProxy): one address, far past the per-address limits
-      // (issue 13) that abuse.test.ts covers.
+      // that abuse.test.ts covers.
       ABUSE_EXEMPT_ADDRESSES: '127.0.0.1,::1',
       DATA_DIR: this.dir,
       ...opts.env,
@@ -128,7 +137,7 @@ export class Cluster {
     const count = opts.servers ?? 2;
     for (let i = 0; i < count; i++) {
       const name = String.fromCharCode(97 + i);
-      this.servers.push(new ServerProcess(name, await freePort(), env, path.join(this.dir, `server-${name}.log`)));
+      this.servers.push(new ServerProcess(name, await freePort(), env, path.join(this.dir, `server-${name}.log`), opts.entry));
     }
     await Promise.all(this.servers.map((s) => s.start()));
     this.lb = await startHaproxy(

@@ -120,11 +120,19 @@ export class RoomMember {
 
 export const idsOf = (messages: ChatMessage[]) => messages.map((m) => m.id);
 
-/** Eventually `check()` holds, polled; rejects with `what` after `ms`. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+/**
+ * Eventually `check()` holds, polled; rejects after `ms` naming `what` was awaited and, when given, what `seen()`
+ * describes of the state it last saw.
+ */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  ms: number,
+  what: string,
+  seen?: () => string | Promise<string>,
+): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {
-    if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
+    if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms${seen ? `; saw ${await seen()}` : ''}`);
     await sleep(250);
   }
 }

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { PresenceEvent } from '@chat/protocol';
 import { Presence } from './presence';
-import type { ChatServer } from './socket';
+import type { ChatServer } from './socket-server';
 
 /**
  * The coalescing and ordering of presence updates, over a stand-in for `io` whose fetchSockets answers when the test

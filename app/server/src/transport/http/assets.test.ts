@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import { serveWeb, webCacheControl } from './web';
+import { assetsRouter, webCacheControl } from './assets';
 
 describe('serving the web build', () => {
   let server: Server;
@@ -16,7 +16,7 @@ describe('serving the web build', () => {
     fs.writeFileSync(path.join(web, 'manifest.webmanifest'), '{"name":"Chat"}');
     fs.writeFileSync(path.join(web, 'chunk-EGDUX52C.js'), 'export {};');
     const app = express();
-    serveWeb(app, web);
+    app.use(assetsRouter({ webDir: web, maxUploadBytes: 1024 }));
     app.use((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'not found' } }));
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -41,6 +41,12 @@ describe('serving the web build', () => {
     expect(route.status).toBe(200);
     expect(await route.text()).toContain('<title>chat</title>');
     expect(route.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  test('config.json tells the app its API and upload limits, revalidated on every load', async () => {
+    const res = await fetch(`${url}/config.json`);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(await res.json()).toMatchObject({ apiUrl: '', maxUploadBytes: 1024 });
   });
 
   test('the manifest is served with its web type', async () => {

@@ -1,5 +1,5 @@
-import type { Backends } from '../ports';
-import { TimeoutError, withTimeout } from '../util/timeout';
+import type { Backends } from '../../ports';
+import { TimeoutError, withTimeout } from '../../util/timeout';
 
 const READY_TIMEOUT_MS = 2000;
 

@@ -2,7 +2,7 @@ import type { ExtendedError, Socket } from 'socket.io';
 import { handshakeAuthSchema, parseWith } from '@chat/protocol';
 
 /**
- * What a socket carries about its person (issue 12), in `socket.data`: kept with a recovered session and read
+ * What a socket carries about its person, in `socket.data`: kept with a recovered session and read
  * on every server by `fetchSockets`, so presence needs no list of its own. Plain values only (it is serialised).
  */
 export interface SocketData {

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { keyedLimit, type LimitOutcome } from './abuse-limits';
+import { keyedLimit, type LimitOutcome } from '../abuse-limits';
 
 /**
  * Requests per client address per minute (Express's `req.ip`: the same X-Forwarded-For reading as

@@ -1,13 +1,10 @@
 import crypto from 'node:crypto';
 import express from 'express';
 import type { ModeratorDeleteResponse } from '@chat/protocol';
-import type { Config } from '../config';
-import type { DeleteMessage } from '../chat/delete-message';
-import { httpRateLimit } from './http-rate-limit';
-import { sendError } from './http-error';
-
-/** Per client address, counted before the token is checked: guessing it is as slow as this. */
-const MODERATOR_REQUESTS_PER_MINUTE = 30;
+import type { Config } from '../../config';
+import type { DeleteMessage } from '../../chat/delete-message';
+import { httpRateLimit } from './rate-limit';
+import { sendError } from './errors';
 
 const digest = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest();
 
@@ -16,10 +13,13 @@ export function tokenMatches(given: string, expected: string): boolean {
   return crypto.timingSafeEqual(digest(given), digest(expected));
 }
 
-/** `DELETE /messages/:room/:seq` with `Authorization: Bearer <ADMIN_TOKEN>`: a moderator deletes any message. */
+/**
+ * `DELETE /messages/:room/:seq` with `Authorization: Bearer <ADMIN_TOKEN>`: a moderator deletes any message. Requests
+ * are limited per client address before the token is checked, so guessing it is as slow as that limit.
+ */
 export function moderatorRoutes(config: Config, deletes: DeleteMessage): express.Router {
   const router = express.Router();
-  router.delete('/messages/:room/:seq', httpRateLimit(MODERATOR_REQUESTS_PER_MINUTE), async (req, res, next) => {
+  router.delete('/messages/:room/:seq', httpRateLimit(config.abuse.moderatorRequestsPerMinute), async (req, res, next) => {
     res.set('Cache-Control', 'no-store');
     if (config.adminToken === undefined) {
       return void sendError(res, { code: 'not_found', message: 'moderator deletes are disabled (ADMIN_TOKEN is not set)' });

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import { IMAGE_CONTENT_TYPES, PROTOCOL_VERSION, type WebConfig } from '@chat/protocol';
+import type { Config } from '../../config';
 
 const API_PATHS = /^\/(history|upload-url|uploads|images|healthz|readyz|socket\.io|config\.json)(\/|$)/;
 /** The build's content-hashed names (`main-QMQKELKO.js`, `chunk-EGDUX52C.js`): they never change, so cache them for good. */
@@ -18,20 +20,32 @@ export function webCacheControl(file: string): string {
 }
 
 /**
- * The built web app at `/`: hashed assets cached for good, index.html always revalidated, and unknown paths (the
- * app's own routes such as /r/<room>) answered with index.html. Before the app is built, a page that says how.
+ * What the browser loads: `/config.json` (so one build serves every deployment), then the built web app at `/`:
+ * hashed assets cached for good, index.html always revalidated, and unknown paths (the app's own routes such as
+ * /r/<room>) answered with index.html. Before the app is built, a page that says how.
  */
-export function serveWeb(app: express.Express, webDir: string): void {
-  const index = path.join(webDir, 'index.html');
-  app.use(
-    express.static(webDir, {
+export function assetsRouter(config: Pick<Config, 'maxUploadBytes' | 'webDir'>): express.Router {
+  const router = express.Router();
+  router.get('/config.json', (_req, res) => {
+    const body: WebConfig = {
+      apiUrl: '',
+      maxUploadBytes: config.maxUploadBytes,
+      imageTypes: IMAGE_CONTENT_TYPES,
+      protocolVersion: PROTOCOL_VERSION,
+    };
+    res.set('Cache-Control', 'no-cache').json(body);
+  });
+
+  const index = path.join(config.webDir, 'index.html');
+  router.use(
+    express.static(config.webDir, {
       index: false,
       setHeaders(res, file) {
         res.setHeader('Cache-Control', webCacheControl(file));
       },
     }),
   );
-  app.get(/.*/, (req, res, next) => {
+  router.get(/.*/, (req, res, next) => {
     if (API_PATHS.test(req.path) || FILE_PATH.test(req.path) || !req.accepts('html')) return next();
     res.set('Cache-Control', 'no-cache');
     if (fs.existsSync(index)) return res.sendFile(index);
@@ -44,4 +58,5 @@ export function serveWeb(app: express.Express, webDir: string): void {
           'or <code>npm start</code>. The API is at <a href="/history">/history</a>, Socket.IO at <code>/socket.io</code>.</p>',
       );
   });
+  return router;
 }

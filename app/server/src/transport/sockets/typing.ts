@@ -1,6 +1,8 @@
-import type { TypingEvent } from '@chat/protocol';
+import { parseWith, typingInputSchema, type TypingAck, type TypingEvent, type TypingInput } from '@chat/protocol';
+import type { Config } from '../../config';
 import { isListed, type ListedData, type SocketData } from './identity';
-import type { ChatServer } from './socket';
+import { limitedHandler, perKey } from './limited-handler';
+import type { ChatServer, SocketConcern } from './socket-server';
 
 /**
  * Relays "is typing" to the others in a room; nothing is stored. It remembers only, per local socket, the rooms
@@ -43,4 +45,38 @@ export class TypingRelay {
     const event: TypingEvent = { room, clientId: who.clientId, author: who.author, typing };
     this.io.to(room).except(socketId).emit('typing', event);
   }
+}
+
+/**
+ * `typing` from an identified socket in that room, relayed to the others; a leave (or a disconnect, which leaves every
+ * room) says it stopped.
+ */
+export function typing(io: ChatServer, relay: TypingRelay, config: Config): SocketConcern {
+  const { points, windowSeconds } = config.abuse.typing;
+  const budget = perKey(points, windowSeconds, 'typing events');
+  const nsp = io.of('/');
+  nsp.adapter.on('leave-room', (room: string, id: string) => {
+    if (room !== id) relay.stopped(id, room, nsp.sockets.get(id)?.data);
+  });
+  return {
+    connected: (socket) => {
+      socket.on(
+        'typing',
+        limitedHandler<TypingInput, TypingAck>({
+          parse: (payload) => parseWith(typingInputSchema, payload),
+          refuse: ({ room }) => {
+            if (!isListed(socket.data)) return { code: 'invalid', message: 'typing: identify first (handshake auth or identify)' };
+            if (!socket.rooms.has(room)) return { code: 'invalid', message: `room: join ${room} first` };
+            return undefined;
+          },
+          budgets: [budget(socket.id)],
+          handle: ({ room, typing: isTyping }, reply) => {
+            relay.relay(socket.id, room, isTyping, socket.data as ListedData);
+            reply({ ok: true });
+          },
+        }),
+      );
+      socket.on('disconnect', () => relay.forget(socket.id));
+    },
+  };
 }

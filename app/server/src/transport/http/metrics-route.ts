@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import type { ChatMetrics } from '../metrics';
-import { fromLoopback } from './client-address';
+import type { ChatMetrics } from '../../metrics';
+import { fromLoopback } from '../client-address';
 import { tokenMatches } from './moderation';
 
 /**

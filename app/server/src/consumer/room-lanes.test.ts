@@ -1,4 +1,4 @@
-import { RoomLanes } from './sequencer-lanes';
+import { RoomLanes } from './room-lanes';
 
 describe('RoomLanes', () => {
   test("a room's jobs run one at a time in order; a blocked room does not hold up another", async () => {

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { UnwritableMessage } from '../ports';
 import { TimeoutError } from '../util/timeout';
-import { isPermanent, RetryPolicy, Stopped } from './sequencer-retry';
+import { isPermanent, RetryPolicy, Stopped } from './retry';
 
 const awsError = (name: string, fault: 'client' | 'server', message = name) => Object.assign(new Error(message), { name, $fault: fault });
 const log = pino({ level: 'silent' });

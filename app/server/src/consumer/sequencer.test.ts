@@ -6,15 +6,21 @@ import { formatSeq } from '@chat/protocol';
 import { SqliteStore } from '../adapters/embedded/sqlite-store';
 import { UnwritableMessage, type AcceptedMessage, type MessageStore } from '../ports';
 import { awsError, FaultyStore } from '../../test/support/faulty-store';
-import { RetryPolicy } from './sequencer-retry';
-import { RoomSequencer } from './sequencer-rooms';
+import { KnownIds } from '../acks/known-ids';
+import { RetryPolicy } from './retry';
+import { RoomSequencer } from './sequencer';
 
 const msg = (id: string, room = 'r'): AcceptedMessage => ({ id, room, author: 'a', text: id });
 
-/** Per-room sequencing against a real store (SQLite), with failures injected at the port. */
+/** A room's numbering against a real store (SQLite), with failures injected at the port. */
 describe('RoomSequencer', () => {
   let dir: string;
   let store: SqliteStore;
+  /** A sequencer with the ids it knows, as one server has them. */
+  const sequencerOn = (s: MessageStore) => {
+    const ids = new KnownIds(s);
+    return { rooms: new RoomSequencer(s, ids), ids };
+  };
   const retry = new RetryPolicy(new AbortController().signal, pino({ level: 'silent' }), { baseMs: 1, capMs: 5 });
   const history = async (s: MessageStore = store, room = 'r') =>
     (await s.page(room, 1000)).messages.reverse().map((m) => `${m.seq.replace(/^0+/, '')}:${m.id}`);
@@ -29,13 +35,13 @@ describe('RoomSequencer', () => {
   });
 
   test('numbers after the room’s last message, once per id, also across restarts', async () => {
-    const first = new RoomSequencer(store);
+    const first = sequencerOn(store).rooms;
     const a = await first.sequence('r', [msg('a'), msg('b'), msg('a')], retry);
     expect(a.stored.map((m) => [m.id, m.seq])).toEqual([
       ['a', formatSeq(1)],
       ['b', formatSeq(2)],
     ]);
-    const restarted = new RoomSequencer(store);
+    const restarted = sequencerOn(store).rooms;
     const b = await restarted.sequence('r', [msg('b'), msg('c')], retry);
     expect(b.stored.map((m) => m.id)).toEqual(['c']);
     expect(b.repeats).toEqual([{ id: 'b', seq: formatSeq(2) }]);
@@ -43,7 +49,7 @@ describe('RoomSequencer', () => {
   });
 
   test('the first id retried after 500 newer messages gets its first seq (the cache forgot it, the store did not)', async () => {
-    const rooms = new RoomSequencer(store);
+    const { rooms, ids } = sequencerOn(store);
     await rooms.sequence('r', [msg('first')], retry);
     for (let i = 0; i < 50; i++)
       await rooms.sequence(
@@ -51,17 +57,17 @@ describe('RoomSequencer', () => {
         Array.from({ length: 10 }, (_, j) => msg(`n${i * 10 + j}`)),
         retry,
       );
-    expect(await rooms.known('r', 'first')).toBe(formatSeq(1));
+    expect(await ids.known('r', 'first')).toBe(formatSeq(1));
     const again = await rooms.sequence('r', [msg('first')], retry);
     expect(again).toEqual({ stored: [], repeats: [{ id: 'first', seq: formatSeq(1) }], refused: [] });
-    expect(await new RoomSequencer(store).known('r', 'first')).toBe(formatSeq(1));
+    expect(await sequencerOn(store).ids.known('r', 'first')).toBe(formatSeq(1));
     expect((await history()).length).toBe(501);
   });
 
   test('two writers on one room (two servers): a taken seq makes the other reload and number again, no gap, no overwrite', async () => {
     const other = new SqliteStore(path.join(dir, 'h.sqlite'), 24 * 3600);
-    const a = new RoomSequencer(store);
-    const b = new RoomSequencer(other);
+    const a = sequencerOn(store).rooms;
+    const b = sequencerOn(other).rooms;
     await a.sequence('r', [msg('a1')], retry);
     await b.sequence('r', [msg('b1')], retry);
     // a still thinks the room ends at 1.
@@ -79,7 +85,7 @@ describe('RoomSequencer', () => {
     const faulty = new FaultyStore(store);
     let failed = false;
     faulty.failAppend = () => (failed ? undefined : ((failed = true), { error: awsError('TimeoutError'), after: true }));
-    const rooms = new RoomSequencer(faulty);
+    const rooms = sequencerOn(faulty).rooms;
     const out = await rooms.sequence('r', [msg('x'), msg('y')], retry);
     expect(out.stored.map((m) => m.id)).toEqual(['x', 'y']);
     expect(out.repeats).toEqual([]);
@@ -89,7 +95,7 @@ describe('RoomSequencer', () => {
   test('a batch partly refused: only the unwritable message is left out, the rest keeps its order without a gap', async () => {
     const faulty = new FaultyStore(store);
     faulty.failAppend = (_room, ms) => (ms.some((m) => m.id === 'bad') ? { error: new UnwritableMessage('too large') } : undefined);
-    const out = await new RoomSequencer(faulty).sequence('r', [msg('a'), msg('bad'), msg('c')], retry);
+    const out = await sequencerOn(faulty).rooms.sequence('r', [msg('a'), msg('bad'), msg('c')], retry);
     expect(out.refused.map((m) => m.id)).toEqual(['bad']);
     expect(await history()).toEqual(['1:a', '2:c']);
   });
@@ -98,7 +104,7 @@ describe('RoomSequencer', () => {
     const faulty = new FaultyStore(store);
     const errors = ['ThrottlingException', 'ExpiredTokenException', 'AccessDeniedException', 'ResourceNotFoundException'];
     faulty.failAppend = () => (errors.length ? { error: awsError(errors.shift()!) } : undefined);
-    const out = await new RoomSequencer(faulty).sequence('r', [msg('a'), msg('b')], retry);
+    const out = await sequencerOn(faulty).rooms.sequence('r', [msg('a'), msg('b')], retry);
     expect(out.stored.map((m) => m.id)).toEqual(['a', 'b']);
     expect(await history()).toEqual(['1:a', '2:b']);
   });
