@@ -11,13 +11,25 @@ const { ensureInstalled, ensureBuilt, buildStep } = await import('./lib/build.mj
 const { ensurePythonVenv } = await import('./lib/python-venv.mjs');
 const { printTestPlan } = await import('./lib/test-plan.mjs');
 const { CliError, describeError, runCommand, task } = await import('../tools/cli/index.js');
+const { duration, slowestFiles } = await import('./lib/timing.mjs');
 
 const results = path.join(ROOT, 'test-results');
 fs.mkdirSync(results, { recursive: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const problems = [];
+// Where the run's time went, printed at the end so that drift is seen.
+const began = Date.now();
+const phases = [];
+let phaseStart = began;
+const phase = (name) => {
+  phases.push(`${name} ${duration(Date.now() - phaseStart)}`);
+  phaseStart = Date.now();
+};
+let slowest = [];
 
 function finish() {
+  if (slowest.length) console.log(`\nSlowest test files:\n${slowest.join('\n')}`);
+  console.log(`\nRun time: ${duration(Date.now() - began)} (${phases.join(', ')})`);
   const line = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
   fs.writeFileSync(path.join(results, 'summary.txt'), line + '\n');
   if (problems.length) console.log(`\nProblems:\n- ${problems.join('\n- ')}`);
@@ -59,6 +71,7 @@ try {
   problems.push(`set-up: ${describeError(err)}`);
   finish();
 }
+phase('set-up');
 
 // 0. Static checks: one style for the whole tree (prettier), counted as a test so a failure shows in the total.
 {
@@ -68,6 +81,7 @@ try {
     totals.failed++;
     problems.push('format: files differ from prettier (npm run format writes them)');
   }
+  phase('format');
 }
 // 1. jest: protocol, server, infra, load test, pipeline and the browser end-to-end tests, one run.
 const jestJson = path.join(results, 'jest.json');
@@ -81,7 +95,9 @@ if (fs.existsSync(jestJson)) {
   // A suite that fails to load has no failed test of its own: count it, so it cannot pass silently.
   totals.failed += r.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
   if (r.numTotalTests === 0) problems.push('jest ran no test');
+  slowest = slowestFiles(r, ROOT);
 } else problems.push('jest wrote no results');
+phase('jest');
 
 // 2. The Angular app's unit tests, with its CLI's runner.
 const webPkg = path.join(ROOT, 'app/web/package.json');
@@ -96,6 +112,7 @@ if (fs.existsSync(webPkg) && JSON.parse(fs.readFileSync(webPkg, 'utf8')).scripts
     totals.skipped += Number(summary[1].match(/(\d+) skipped/)?.[1] ?? 0);
     if (code !== 0 && !/failed/.test(summary[1])) problems.push(`web unit tests exited ${code}`);
   } else problems.push(`web unit tests printed no summary (exit ${code})`);
+  phase('web unit tests');
 }
 
 finish();

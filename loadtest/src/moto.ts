@@ -9,6 +9,9 @@ export interface MotoBackend {
   endpoint: string;
   /** Settings that put the chat server in aws mode against this moto. */
   env: Record<string, string>;
+  /** Freeze moto (SIGSTOP): every SQS and DynamoDB call hangs until `resume`. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -23,6 +26,8 @@ export async function startMotoBackend(logFile: string): Promise<MotoBackend> {
         AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
       },
+      pause: moto.pause,
+      resume: moto.resume,
       stop: moto.stop,
     };
   } catch (err) {

@@ -1,5 +1,6 @@
 import { Cluster, CRASH_AFTER_STORE, type ServerProcess } from './support/cluster';
-import { eventually, fullHistory, idsOf, RoomMember } from './support/room-member';
+import { eventually } from './support/eventually';
+import { fullHistory, idsOf, RoomMember } from './support/room-member';
 
 const ACK_TIMEOUT_MS = 15_000;
 

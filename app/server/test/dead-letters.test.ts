@@ -11,6 +11,7 @@ import { QueueConsumer } from '../src/consumer/queue-consumer';
 import { formatSeq } from '@chat/protocol';
 import { UnwritableMessage, type AcceptedMessage } from '../src/ports';
 import { redriveDeadLetters } from '../src/redrive';
+import { eventually } from './support/eventually';
 import { FaultyStore } from './support/faulty-store';
 import { createResources, startMoto, type Moto } from './support/moto';
 
@@ -24,14 +25,6 @@ async function dlqCount(sqs: SQSClient, url: string): Promise<number> {
     }),
   );
   return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-}
-
-async function eventually(check: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /**
@@ -77,7 +70,7 @@ describe('dead letters and redrive (moto)', () => {
       await queue.send(msg('after'));
       await after.done;
       // poison was received, refused and handed back each time; after two receives SQS moved it to the DLQ.
-      await eventually(async () => (await dlqCount(sqs, r.DEAD_LETTER_QUEUE_URL)) === 1);
+      await eventually(async () => (await dlqCount(sqs, r.DEAD_LETTER_QUEUE_URL)) === 1, 60_000, 'poison in the dead-letter queue');
       // And a message already stored that is also in the dead-letter queue (its delete lost, twice).
       expect(await store.append('r', [{ ...msg('stored'), seq: formatSeq(3), sentAt: new Date().toISOString() }])).toEqual({ ok: true });
       await sqs.send(

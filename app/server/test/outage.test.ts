@@ -2,17 +2,10 @@ import type { HistoryResponse } from '@chat/protocol';
 import type { RunningServer } from '../src';
 import { TestBackend } from './support/backends';
 import { ChatClient, ids } from './support/chat-client';
+import { eventually } from './support/eventually';
 
 async function readyStatus(url: string): Promise<number> {
   return (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(10_000) })).status;
-}
-
-async function eventually(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** moto frozen mid-test (SIGSTOP): every AWS call hangs, the way an unreachable backend behaves. */
@@ -44,7 +37,7 @@ describe('backend outage (moto)', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 
     backend.moto!.resume();
-    await eventually(async () => (await readyStatus(server.url)) === 200, 30_000);
+    await eventually(async () => (await readyStatus(server.url)) === 200, 30_000, '/readyz 200 once moto is back');
     expect(await sender.send({ id: 'during', author: 'ann', text: 'two' }, 30_000)).toMatchObject({ ok: true });
     expect(await sender.send({ id: 'after', author: 'ann', text: 'three' }, 30_000)).toMatchObject({ ok: true });
 

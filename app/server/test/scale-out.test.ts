@@ -1,6 +1,7 @@
 import { compareSeq, type ChatMessage } from '@chat/protocol';
 import { Cluster, type ServerProcess } from './support/cluster';
-import { eventually, fullHistory, idsOf, RoomMember } from './support/room-member';
+import { eventually } from './support/eventually';
+import { fullHistory, idsOf, RoomMember } from './support/room-member';
 
 /**
  * Several servers behind a load balancer, for real: two chat server processes on one SQS FIFO queue (moto), Socket.IO's
@@ -38,10 +39,15 @@ async function expectIntegrity(url: string, room: string, members: RoomMember[])
   return history;
 }
 
-/** What a member does not know of the room's history, with the member's connection story. */
-async function missing(url: string, m: RoomMember): Promise<string> {
-  const absent = (await fullHistory(url, m.room)).filter((h) => !m.known.has(h.id)).map((h) => `${h.id}@${h.seq}`);
-  return `[${absent.join(', ')}] (disconnects ${m.disconnects}, recoveries ${m.recoveries}, connected ${m.socket.connected})`;
+/** What a member lacks of the room's history (live, or live and caught up), with its connection story: for a failed wait. */
+async function missing(url: string, m: RoomMember, of: 'live' | 'known' = 'known'): Promise<string> {
+  const has = of === 'live' ? new Set(idsOf(m.live)) : new Set(m.known.keys());
+  const absent = (await fullHistory(url, m.room)).filter((h) => !has.has(h.id)).map((h) => `${h.id}@${Number(h.seq)}`);
+  return (
+    `${m.known.size} known, ${m.live.length} live; ${of === 'live' ? 'not live' : 'missing'}: [${absent.join(', ')}]; ` +
+    `disconnects ${m.disconnects}, recoveries ${m.recoveries}, connected ${m.socket.connected}` +
+    (m.joinError ? `; last join failed: ${m.joinError}` : '')
+  );
 }
 
 /** `rounds` messages from each member, each member sending one after the other, all members at once. */
@@ -68,7 +74,12 @@ describe('scale-out: two servers behind HAProxy, Redis streams adapter, one SQS 
   beforeAll(async () => {
     await cluster.start({ servers: 2 });
     [a, b] = cluster.servers as [ServerProcess, ServerProcess];
-    await eventually(async () => Object.values(await cluster.lb.up()).every(Boolean), 60_000, 'both servers up behind the LB');
+    await eventually(
+      async () => Object.values(await cluster.lb.up()).every(Boolean),
+      60_000,
+      'both servers up behind the LB',
+      async () => JSON.stringify(await cluster.lb.up()),
+    );
   }, 180_000);
   afterAll(async () => {
     for (const m of members.splice(0)) m.close();
@@ -94,7 +105,16 @@ describe('scale-out: two servers behind HAProxy, Redis streams adapter, one SQS 
     await chatter(group, 'steady', 8);
     for (const room of rooms) {
       const inRoom = group.filter((m) => m.room === room);
-      await Promise.all(inRoom.map((m) => eventually(() => m.live.length >= inRoom.length * 8, 60_000, `${m.name} received all`)));
+      await Promise.all(
+        inRoom.map((m) =>
+          eventually(
+            () => m.live.length >= inRoom.length * 8,
+            60_000,
+            `${m.name} to receive all ${inRoom.length * 8} live`,
+            () => missing(cluster.lb.url, m, 'live'),
+          ),
+        ),
+      );
       const history = await expectIntegrity(cluster.lb.url, room, inRoom);
       expect(history).toHaveLength(inRoom.length * 8);
       // Nothing faulted: every member got every message live, exactly as history has it.
@@ -121,7 +141,13 @@ describe('scale-out: two servers behind HAProxy, Redis streams adapter, one SQS 
     const group = [...viaLb, onB];
 
     const run = chatter(group, 'crash', 10);
-    await eventually(() => group.reduce((n, m) => n + m.acked.size, 0) >= 15, 120_000, 'some acks before the crash');
+    const acks = () => group.reduce((n, m) => n + m.acked.size, 0);
+    await eventually(
+      () => acks() >= 15,
+      120_000,
+      '15 acks before the crash',
+      () => `${acks()} acks, ${group.reduce((n, m) => n + m.unavailable, 0)} unavailable`,
+    );
     await a.kill();
     await run;
     // A's clients lost their socket and came back through the LB to B.
@@ -130,7 +156,12 @@ describe('scale-out: two servers behind HAProxy, Redis streams adapter, one SQS 
 
     const before = (await cluster.lb.sessions())['s1'] ?? 0;
     await a.start();
-    await eventually(async () => (await cluster.lb.up())['s1'] === true, 60_000, 'server a back up behind the LB');
+    await eventually(
+      async () => (await cluster.lb.up())['s1'] === true,
+      60_000,
+      'server a back up behind the LB',
+      async () => JSON.stringify(await cluster.lb.up()),
+    );
     const late = await Promise.all(Array.from({ length: 4 }, (_, i) => join(cluster.lb.url, room, `late${i}`)));
     expect((await cluster.lb.sessions())['s1']).toBeGreaterThan(before);
 
@@ -142,8 +173,8 @@ describe('scale-out: two servers behind HAProxy, Redis streams adapter, one SQS 
         eventually(
           () => m.known.size >= total,
           120_000,
-          `${m.name} caught up (${total} messages)`,
-          async () => `${m.known.size} known (${m.live.length} live), missing ${await missing(cluster.lb.url, m)}`,
+          `${m.name} to catch up (${total} messages)`,
+          () => missing(cluster.lb.url, m),
         ),
       ),
     );
@@ -163,7 +194,8 @@ describe('scale-out: two servers behind HAProxy, Redis streams adapter, one SQS 
     await chatter(group, 'pre', 3);
 
     await cluster.redis.stop();
-    await eventually(async () => (await readyz(a.url)) === 503 && (await readyz(b.url)) === 503, 30_000, 'both servers not ready');
+    const statuses = async () => `a ${await readyz(a.url)}, b ${await readyz(b.url)}`;
+    await eventually(async () => (await statuses()) === 'a 503, b 503', 30_000, 'both servers not ready (/readyz 503)', statuses);
     // The answer comes (BACKEND_TIMEOUT_MS at the latest, the ack timeout is above it) and says unavailable.
     for (const s of [a, b]) {
       const m = group.find((g) => g.url === s.url)!;
@@ -174,7 +206,7 @@ describe('scale-out: two servers behind HAProxy, Redis streams adapter, one SQS 
     }
 
     await cluster.redis.restart();
-    await eventually(async () => (await readyz(a.url)) === 200 && (await readyz(b.url)) === 200, 60_000, 'both servers ready again');
+    await eventually(async () => (await statuses()) === 'a 200, b 200', 60_000, 'both servers ready again (/readyz 200)', statuses);
     // The refused sends, retried with the same id, and more.
     for (const s of [a, b]) {
       const m = group.find((g) => g.url === s.url)!;
@@ -184,7 +216,12 @@ describe('scale-out: two servers behind HAProxy, Redis streams adapter, one SQS 
     const total = group.length * 6 + 2;
     await Promise.all(
       group.map((m) =>
-        eventually(() => m.known.size >= total && m.live.some((l) => l.id === `post-${group[0]!.name}-2`), 120_000, `${m.name} has all`),
+        eventually(
+          () => m.known.size >= total && m.live.some((l) => l.id === `post-${group[0]!.name}-2`),
+          120_000,
+          `${m.name} to have all ${total} messages and post-${group[0]!.name}-2 live`,
+          () => missing(cluster.lb.url, m),
+        ),
       ),
     );
     const history = await expectIntegrity(cluster.lb.url, room, group);

@@ -6,6 +6,7 @@ import { axeViolations } from './support/axe';
 import { launchBrowser, newContext, saveScreenshots } from './support/browser';
 import { messages, openChat, roomChip, send, setHidden, socketFrames, texts, waitForPresence, waitForTitle } from './support/chat-page';
 import { startChat, tempDataDir, type ChatServer } from './support/server';
+import { eventually } from '../../server/test/support/eventually';
 
 /** Presence, typing, unread rooms, notifications and deletes (issue 12), with two and three people. */
 const ADMIN_TOKEN = 'e2e-moderator-token-0123456789abcdef';
@@ -105,15 +106,21 @@ test('typing: shown to the others, throttled, gone on send and after ~5 s withou
   const annBox = ann.getByLabel(/^Message to #/);
   const cyBox = cy.getByLabel(/^Message to #/);
   // The frame capture sees only the WebSocket: wait for Socket.IO's CONNECT (packet "40") on it.
-  await until(async () => annFrames.sent.some((f) => f.startsWith('40')));
+  await eventually(
+    () => annFrames.sent.some((f) => f.startsWith('40')),
+    30_000,
+    "Socket.IO's CONNECT on Ann's WebSocket",
+    () => JSON.stringify(annFrames.sent.slice(0, 5)),
+  );
   // WebSocket first: Engine.IO's handshake (packet "0") came over the WebSocket, not over long-polling then an upgrade.
   expect(annFrames.received[0]).toMatch(/^0\{"sid":/);
   expect(annFrames.sent).not.toContain('2probe');
   const started = Date.now();
   await annBox.pressSequentially('hello there', { delay: 20 });
   const typedFor = Date.now() - started;
-  await typingLine(bob).filter({ hasText: 'Ann is typing…' }).waitFor();
-  await typingLine(cy).filter({ hasText: 'Ann is typing…' }).waitFor();
+  // Names isolated (FSI … PDI): one typed with bidi controls cannot turn the sentence around.
+  await typingLine(bob).filter({ hasText: '\u2068Ann\u2069 is typing…' }).waitFor();
+  await typingLine(cy).filter({ hasText: '\u2068Ann\u2069 is typing…' }).waitFor();
   // Nobody is told they are typing themselves.
   expect(await typingLine(ann).textContent()).toBe('');
   // Eleven keystrokes, but typing:true at most once per 2 s of typing (however slow this machine typed them).
@@ -122,11 +129,16 @@ test('typing: shown to the others, throttled, gone on send and after ~5 s withou
   expect(trues.length).toBeLessThanOrEqual(1 + Math.floor(typedFor / 2000));
 
   // Both keep typing (each keystroke at most refreshes their entry) until Bob sees both.
-  await until(async () => {
-    await annBox.press('x');
-    await cyBox.press('y');
-    return (await typingLine(bob).textContent()) === 'Ann and Cy are typing…';
-  });
+  await eventually(
+    async () => {
+      await annBox.press('x');
+      await cyBox.press('y');
+      return (await typingLine(bob).textContent()) === '\u2068Ann\u2069 and \u2068Cy\u2069 are typing…';
+    },
+    30_000,
+    'Bob to see that Ann and Cy are typing',
+    async () => JSON.stringify(await typingLine(bob).textContent()),
+  );
 
   // Ann sends: when her message shows, her entry is gone with it.
   await annBox.press('Enter');
@@ -141,7 +153,7 @@ test('typing: shown to the others, throttled, gone on send and after ~5 s withou
   );
   // Emptying the box says so at once.
   await annBox.fill('again');
-  await typingLine(bob).filter({ hasText: 'Ann is typing…' }).waitFor();
+  await typingLine(bob).filter({ hasText: '\u2068Ann\u2069 is typing…' }).waitFor();
   await annBox.fill('');
   await typingLine(bob).filter({ hasText: /^$/ }).waitFor();
 });
@@ -233,7 +245,7 @@ test('notifications: only after opting in, for a message while the tab is in the
   await setHidden(bob, true);
   await send(ann, 'in the background');
   await bob.waitForFunction(() => (window as unknown as { __shown: string[] }).__shown.length > 0);
-  expect(await shown(bob)).toEqual(['Ann in #notify: in the background']);
+  expect(await shown(bob)).toEqual(['\u2068Ann\u2069 in #notify: in the background']);
   // And the hidden tab's title counts it.
   await waitForTitle(bob, '(1) #notify · Chat');
   await setHidden(bob, false);
@@ -309,12 +321,3 @@ test("a moderator's delete (HTTP with ADMIN_TOKEN) shows up live", async () => {
     expect(await texts(page)).toEqual([]);
   }
 });
-
-/** Polls `ok` until it holds (a condition, never a fixed wait). */
-async function until(ok: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -4,6 +4,7 @@ import { launchBrowser, newContext, saveScreenshots } from './support/browser';
 import { connected, messages, openChat, send, socketFrames, texts } from './support/chat-page';
 import { makePng } from './support/png';
 import { startChat, tempDataDir, type ChatServer } from './support/server';
+import { eventually } from '../../server/test/support/eventually';
 
 let server: ChatServer;
 let dataDir: string;
@@ -246,10 +247,15 @@ test('rooms do not leak into each other', async () => {
 
   // Taking alpha off the list leaves it: the server confirms…
   await bob.getByRole('button', { name: 'Leave #alpha' }).click();
-  await waitFor(() => {
-    const leave = frames.sent.map((f) => /^42(\d+)\["leave","alpha"\]$/.exec(f)).find((m) => m);
-    return !!leave && frames.received.includes(`43${leave[1]}[{"ok":true,"room":"alpha"}]`);
-  });
+  await eventually(
+    () => {
+      const leave = frames.sent.map((f) => /^42(\d+)\["leave","alpha"\]$/.exec(f)).find((m) => m);
+      return !!leave && frames.received.includes(`43${leave[1]}[{"ok":true,"room":"alpha"}]`);
+    },
+    30_000,
+    'the server to acknowledge leave("alpha")',
+    () => `sent ${JSON.stringify(frames.sent.slice(-5))}, received ${JSON.stringify(frames.received.slice(-5))}`,
+  );
   // …so a later alpha message is neither shown to him nor even sent to him.
   await send(ann, 'alpha after bob left');
   await ann.locator('article.msg[data-status=sent]', { hasText: 'alpha after bob left' }).waitFor();
@@ -258,11 +264,3 @@ test('rooms do not leak into each other', async () => {
   expect(await texts(bob)).toEqual(['only in beta', 'beta after']);
   expect(frames.received.filter((f) => f.includes('alpha after bob left'))).toEqual([]);
 });
-
-async function waitFor(ok: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -80,7 +80,7 @@ test('README screenshot of presence, typing, unread rooms and a deleted message'
     await bob.locator('.room-chip[data-room="team"] .unread-badge', { hasText: '2' }).waitFor();
 
     await cy.getByLabel(/^Message to #/).pressSequentially('Looks good so f');
-    await bob.locator('.typing', { hasText: 'Cy is typing…' }).waitFor();
+    await bob.locator('.typing', { hasText: '\u2068Cy\u2069 is typing…' }).waitFor();
     await bob.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await bob.screenshot({ path: path.resolve(__dirname, '../../../docs/screenshot-basics.png') });
     await bob.setViewportSize({ width: 360, height: 640 });

@@ -5,3 +5,5 @@ export { createChatResources, type ChatResourceOptions, type ChatResources, type
 export { startRedis, type Redis } from './redis';
 export { haproxyConfig, startHaproxy, type LoadBalancer } from './haproxy';
 export { awsCliDir, ensureAwsCli } from './aws-cli';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';
+export { CHAT_MAIN, ChatProcess, type ChatExit } from './chat-process';

@@ -84,7 +84,7 @@ export class ChatClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.listeners = this.listeners.filter((l) => l !== check);
-        reject(new Error(`timed out with ${this.received.length} messages received`));
+        reject(new Error(`waited ${ms} ms for ${String(predicate)}; received ${JSON.stringify(ids(this.received))}`));
       }, ms);
       const check = () => {
         if (!predicate(this.received)) return;

@@ -33,7 +33,7 @@ export class Recorder<T> {
       };
       const timer = setTimeout(() => {
         this.listeners = this.listeners.filter((l) => l !== check);
-        reject(new Error(`timed out; received ${JSON.stringify(this.items).slice(0, 500)}`));
+        reject(new Error(`waited ${ms} ms for ${String(predicate)}; received ${JSON.stringify(this.items.slice(from)).slice(0, 500)}`));
       }, ms);
       this.listeners.push(check);
     });

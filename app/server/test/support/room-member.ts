@@ -1,6 +1,7 @@
 import { io } from 'socket.io-client';
 import { compareSeq, type ChatMessage, type HistoryResponse, type SendAck, type SendMessageInput } from '@chat/protocol';
 import type { ClientSocket } from './chat-client';
+import { eventually } from './eventually';
 
 /** Every message of a room, oldest → newest, walking `before` back from the newest page. */
 export async function fullHistory(url: string, room: string): Promise<ChatMessage[]> {
@@ -36,6 +37,10 @@ export class RoomMember {
   unavailable = 0;
   disconnects = 0;
   recoveries = 0;
+  /** Why the last rejoin and catch-up failed, when one did (for a failure message). */
+  joinError: string | undefined;
+  /** The last connect_error, when a connection attempt failed. */
+  connectError: string | undefined;
   private catchingUp: Promise<void> = Promise.resolve();
 
   constructor(
@@ -50,6 +55,7 @@ export class RoomMember {
       this.known.set(m.id, m);
     });
     this.socket.on('disconnect', () => this.disconnects++);
+    this.socket.on('connect_error', (err) => (this.connectError = err.message));
     this.socket.on('connect', () => {
       if (this.socket.recovered) {
         this.recoveries++;
@@ -59,12 +65,15 @@ export class RoomMember {
     });
   }
 
+  /** Connected (a failed attempt is retried, as the client does by itself), joined and caught up. */
   static async connect(url: string, room: string, name: string): Promise<RoomMember> {
     const m = new RoomMember(url, room, name);
-    await new Promise<void>((resolve, reject) => {
-      m.socket.once('connect', () => resolve());
-      m.socket.once('connect_error', reject);
-    });
+    await eventually(
+      () => m.socket.connected,
+      60_000,
+      `${name} to connect to ${url}`,
+      () => `last connect_error: ${m.connectError}`,
+    );
     await m.catchingUp;
     return m;
   }
@@ -75,8 +84,10 @@ export class RoomMember {
         const ack = await this.socket.timeout(10_000).emitWithAck('join', this.room);
         if (!ack.ok) throw new Error(ack.error.message);
         for (const m of await fullHistory(this.url, this.room)) this.known.set(m.id, m);
+        this.joinError = undefined;
         return;
-      } catch {
+      } catch (err) {
+        this.joinError = (err as Error).message;
         await sleep(300);
       }
     }
@@ -119,20 +130,3 @@ export class RoomMember {
 }
 
 export const idsOf = (messages: ChatMessage[]) => messages.map((m) => m.id);
-
-/**
- * Eventually `check()` holds, polled; rejects after `ms` naming `what` was awaited and, when given, what `seen()`
- * describes of the state it last saw.
- */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  ms: number,
-  what: string,
-  seen?: () => string | Promise<string>,
-): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms${seen ? `; saw ${await seen()}` : ''}`);
-    await sleep(250);
-  }
-}

@@ -1,12 +1,11 @@
 import { TestBed } from '@angular/core/testing';
 import { App } from './app';
-import { ChatStore } from './chat/chat-store';
-import { ChatSocket } from './connection/chat-socket';
-import { FakeChatSocket } from './testing/fake-chat-socket';
+import { RoomMessages } from './messages/room-messages';
+import { FakeChatSocket, provideFakeSocket } from './testing/fake-chat-socket';
 
 describe('App', () => {
   it('skips to the message box by focusing it, without navigating (the page has <base href="/">)', async () => {
-    TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: new FakeChatSocket() }] });
+    TestBed.configureTestingModule({ providers: [provideFakeSocket(new FakeChatSocket())] });
     const fixture = TestBed.createComponent(App);
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
@@ -28,11 +27,11 @@ describe('App', () => {
   it('shows a refused join in the status banner', async () => {
     const socket = new FakeChatSocket();
     socket.refuseJoin = { code: 'unavailable', message: 'busy' };
-    TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: socket }] });
+    TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
     history.replaceState(null, '', '/r/team');
     const fixture = TestBed.createComponent(App);
     await fixture.whenStable();
-    await TestBed.inject(ChatStore).enter('team');
+    await TestBed.inject(RoomMessages).enter('team');
     await fixture.whenStable();
     history.replaceState(null, '', '/');
     expect((fixture.nativeElement as HTMLElement).querySelector('[role=status] [data-status=join-failed]')?.textContent).toMatch(

@@ -4,11 +4,12 @@ import { ConnectionBanner } from './connection/connection-banner';
 import { IdentityForm } from './identity/identity-form';
 import { IdentityStore } from './identity/identity-store';
 import { RoomPicker } from './rooms/room-picker';
-import { ChatStore } from './chat/chat-store';
+import { RoomMessages } from './messages/room-messages';
+import { ActiveRoom } from './rooms/active-room';
 import { ChatPage } from './chat/chat-page';
-import { RoomList } from './rooms/room-list';
+import { RoomList } from './unread/room-list';
 import { NotifyToggle } from './notifications/notify-toggle';
-import { UnreadTitle } from './notifications/unread-title';
+import { UnreadTitle } from './unread/unread-title';
 
 @Component({
   selector: 'app-root',
@@ -20,14 +21,14 @@ import { UnreadTitle } from './notifications/unread-title';
     <header class="app-header">
       <h1 class="brand">
         Chat
-        @if (chat.activeRoom(); as room) {
+        @if (active.name(); as room) {
           <span class="room-name">#{{ room }}</span>
         }
       </h1>
-      <app-room-picker [current]="chat.activeRoom()" />
+      <app-room-picker [current]="active.name()" />
       @if (identity.name(); as name) {
         <div class="me">
-          <span class="me-name" title="Your display name">{{ name }}</span>
+          <bdi class="me-name" title="Your display name">{{ name }}</bdi>
           <button
             type="button"
             class="link-button"
@@ -41,13 +42,13 @@ import { UnreadTitle } from './notifications/unread-title';
       }
       <app-notify-toggle />
     </header>
-    <app-room-list [current]="chat.activeRoom()" />
+    <app-room-list [current]="active.name()" />
     @if (editingName() && identity.name()) {
       <div id="name-panel" class="name-panel">
         <app-identity-form [cancellable]="true" (done)="editingName.set(false)" />
       </div>
     }
-    <app-connection-banner />
+    <app-connection-banner [joinProblem]="messages.joinProblem()" />
     <main class="app-main">
       <app-chat-page />
     </main>
@@ -55,7 +56,8 @@ import { UnreadTitle } from './notifications/unread-title';
 })
 export class App {
   protected readonly identity = inject(IdentityStore);
-  protected readonly chat = inject(ChatStore);
+  protected readonly active = inject(ActiveRoom);
+  protected readonly messages = inject(RoomMessages);
   protected readonly editingName = signal(false);
 
   constructor() {

@@ -5,7 +5,7 @@ import { IdentityForm } from '../identity/identity-form';
 import { IdentityStore } from '../identity/identity-store';
 import { normalizeRoom } from '../rooms/room-name';
 import { RoomUrl } from '../rooms/room-url';
-import { ChatStore } from './chat-store';
+import { RoomMessages } from '../messages/room-messages';
 import { MessageList } from './message-list';
 import { PresenceBar } from '../presence/presence-bar';
 import { TypingIndicator } from '../typing/typing-indicator';
@@ -39,7 +39,7 @@ import { TypingIndicator } from '../typing/typing-indicator';
   `,
 })
 export class ChatPage {
-  private readonly chat = inject(ChatStore);
+  private readonly messages = inject(RoomMessages);
   private readonly url = inject(RoomUrl);
   protected readonly identity = inject(IdentityStore);
   /** As the URL names it. */
@@ -47,7 +47,7 @@ export class ChatPage {
   private readonly normalized = computed(() => normalizeRoom(this.room()));
   protected readonly store = computed(() => {
     const n = this.normalized();
-    return n.ok && n.room === this.room() ? this.chat.room(n.room) : null;
+    return n.ok && n.room === this.room() ? this.messages.room(n.room) : null;
   });
   protected readonly dragging = signal(false);
   private readonly composer = viewChild(Composer);
@@ -59,7 +59,7 @@ export class ChatPage {
       if (!n.ok) this.url.go(DEFAULT_ROOM, { replace: true });
       else if (n.room !== this.room()) this.url.go(n.room, { replace: true });
       // Only the room drives this effect, not the store signals that entering reads.
-      else untracked(() => void this.chat.enter(n.room));
+      else untracked(() => void this.messages.enter(n.room));
     });
   }
 

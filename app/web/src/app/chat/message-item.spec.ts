@@ -1,23 +1,20 @@
 import { TestBed } from '@angular/core/testing';
 import { ComponentFixture } from '@angular/core/testing';
 import { PROTOCOL_VERSION, formatSeq } from '@chat/protocol';
-import { ChatStore } from './chat-store';
-import { deleteKey } from '../identity/browser-identity';
+import { RoomMessages } from '../messages/room-messages';
+import { deleteSecret } from '../identity/browser-identity';
+import { deriveDeleteKey } from '../identity/delete-proof';
 import { FETCH } from '../config/fetch';
 import { RuntimeConfig } from '../config/runtime-config';
 import { fakeFetch } from '../testing/fake-fetch';
-import { ChatSocket } from '../connection/chat-socket';
-import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { MessageItem } from './message-item';
-import type { Entry } from './room-store';
+import type { Entry } from '../messages/room-store';
 
 async function render(entry: Entry, apiUrl = '', socket = new FakeChatSocket()) {
   const net = fakeFetch(() => ({ body: { apiUrl, maxUploadBytes: 1000, imageTypes: ['image/png'], protocolVersion: PROTOCOL_VERSION } }));
   TestBed.configureTestingModule({
-    providers: [
-      { provide: ChatSocket, useValue: socket },
-      { provide: FETCH, useValue: net.fetch },
-    ],
+    providers: [provideFakeSocket(socket), { provide: FETCH, useValue: net.fetch }],
   });
   await TestBed.inject(RuntimeConfig).load('http://localhost/config.json');
   const fixture = TestBed.createComponent(MessageItem);
@@ -44,6 +41,30 @@ describe('MessageItem', () => {
     expect(link.rel).toContain('noopener');
     expect(link.target).toBe('_blank');
     expect(el.querySelector('.msg-text')!.textContent).toBe('look https://example.com/x now');
+  });
+
+  it('isolates the author, so that a name with bidi controls cannot turn the rest of the line around', async () => {
+    const author = '\u202Eevil\u202C';
+    const el = await render({ id: 'a', author, text: 'hi', sentAt: '2026-01-01T12:00:00.000Z' });
+    const name = el.querySelector('.msg-author')!;
+    expect(name.tagName).toBe('BDI');
+    expect(name.textContent).toBe(author);
+    // The time and the rest of the header are outside the isolate.
+    expect(name.contains(el.querySelector('.msg-time'))).toBe(false);
+    // The text takes the direction of its first strong letter (right to left for Arabic or Hebrew).
+    expect(el.querySelector('.msg-text')!.getAttribute('dir')).toBe('auto');
+  });
+
+  it("shows a link's real host beside it when its text could pass for another, and isolates the link", async () => {
+    const el = await render({ id: 'a', author: 'eve', text: 'pay at https://bank.example@evil.example/pay now' });
+    const link = el.querySelector<HTMLAnchorElement>('.msg-text a')!;
+    expect(link.textContent).toBe('https://bank.example@evil.example/pay');
+    expect(link.getAttribute('dir')).toBe('ltr');
+    expect(el.querySelector('.link-host')!.textContent).toBe(' (evil.example)');
+    expect(el.querySelector('.msg-text')!.textContent).toBe('pay at https://bank.example@evil.example/pay (evil.example) now');
+    TestBed.resetTestingModule();
+    const honest = await render({ id: 'b', author: 'ann', text: 'see https://example.com/x' });
+    expect(honest.querySelector('.link-host')).toBeNull();
   });
 
   it('shows a thumbnail that links to the full image, resolved against the API on its own origin', async () => {
@@ -84,7 +105,7 @@ describe('MessageItem', () => {
     expect(el.querySelector('.msg-sent')).toBeNull();
   });
 
-  it("offers delete only on this browser's own stored messages, asks first, and sends the deleteKey", async () => {
+  it("offers delete only on this browser's own stored messages, asks first, and sends the message's deleteKey", async () => {
     localStorage.clear();
     const socket = new FakeChatSocket();
     const seq = formatSeq(4);
@@ -104,7 +125,7 @@ describe('MessageItem', () => {
     );
     const fixture = (el as HTMLElement & { fixture: ComponentFixture<unknown> }).fixture;
     // The store knows it as sent from here, with its seq.
-    const room = TestBed.inject(ChatStore).room('global');
+    const room = TestBed.inject(RoomMessages).room('global');
     room.merge([{ id: 'own1', room: 'global', author: 'ann', text: 'oops', sentAt: stored.sentAt, seq }]);
     room.addOutgoing({ id: 'own1', room: 'global', author: 'ann', text: 'oops', status: 'sent', progress: null, error: null, seq });
 
@@ -114,8 +135,10 @@ describe('MessageItem', () => {
     expect(document.activeElement?.textContent).toBe('Delete');
     expect(socket.deletes).toHaveLength(0);
     [...el.querySelectorAll<HTMLButtonElement>('.msg-confirm button')].find((b) => b.textContent === 'Delete')!.click();
-    await fixture.whenStable();
-    expect(socket.deletes.map((d) => d.body)).toEqual([{ room: 'global', seq, deleteKey: deleteKey() }]);
+    await vi.waitFor(() => expect(socket.deletes).toHaveLength(1));
+    expect(socket.deletes.map((d) => d.body)).toEqual([
+      { room: 'global', seq, deleteKey: deriveDeleteKey(deleteSecret(), 'global', 'own1') },
+    ]);
     socket.deletes[0]!.reply({ ok: false, error: { code: 'forbidden', message: 'not yours' } });
     await vi.waitFor(() =>
       expect(el.querySelector('[role=alert]')?.textContent).toContain('Only the browser that sent this message can delete it'),

@@ -12,9 +12,9 @@ import {
   viewChild,
 } from '@angular/core';
 import { RuntimeConfig } from '../config/runtime-config';
-import { ChatStore } from './chat-store';
+import { SendStore } from '../sending/send-store';
 import { linkify } from './linkify';
-import type { Entry, Outgoing } from './room-store';
+import type { Entry, Outgoing } from '../messages/room-store';
 import { timeLabel } from './time-format';
 
 @Component({
@@ -30,7 +30,8 @@ import { timeLabel } from './time-format';
       [attr.data-status]="e.outgoing?.status ?? 'stored'"
     >
       <header class="msg-head">
-        <span class="msg-author">{{ e.author }}</span>
+        <!-- Isolated: a name typed with bidi controls or right-to-left letters cannot turn the rest of the line around. -->
+        <bdi class="msg-author">{{ e.author }}</bdi>
         @if (e.sentAt) {
           <time class="msg-time" [attr.datetime]="e.sentAt" [attr.title]="fullTime()">{{ time() }}</time>
         }
@@ -57,15 +58,11 @@ import { timeLabel } from './time-format';
         <p class="msg-status failed" role="alert">{{ message }}</p>
       }
       @if (e.text !== undefined) {
-        <p class="msg-text">
-          @for (part of parts(); track $index) {
-            @if (part.kind === 'link') {
-              <a [href]="part.href" target="_blank" rel="noopener noreferrer nofollow ugc">{{ part.text }}</a>
-            } @else {
-              {{ part.text }}
-            }
-          }
-        </p>
+        <!-- On one line: the text is pre-wrap, so any whitespace between these blocks would show in the message.
+             Its direction follows its first strong letter; a link reads left to right, isolated from the text around it,
+             with its real host beside it when its text could pass for another (linkify). -->
+        <!-- prettier-ignore -->
+        <p class="msg-text" dir="auto">@for (part of parts(); track $index) {@if (part.kind === 'link') {<a dir="ltr" [href]="part.href" target="_blank" rel="noopener noreferrer nofollow ugc">{{ part.text }}</a>@if (part.host) {<span class="link-host" dir="ltr"> ({{ part.host }})</span>}} @else {{{ part.text }}}}</p>
       }
       @if (imageSrc(); as src) {
         <a
@@ -101,7 +98,7 @@ import { timeLabel } from './time-format';
 })
 export class MessageItem {
   private readonly config = inject(RuntimeConfig);
-  private readonly chat = inject(ChatStore);
+  private readonly sending = inject(SendStore);
   private readonly document = inject(DOCUMENT);
   private readonly injector = inject(Injector);
   readonly entry = input.required<Entry>();
@@ -151,7 +148,7 @@ export class MessageItem {
     const e = this.entry();
     if (!e.outgoing) return;
     this.deleting.set(true);
-    const problem = await this.chat.deleteMessage(e.outgoing.room, e.id);
+    const problem = await this.sending.deleteMessage(e.outgoing.room, e.id);
     this.deleting.set(false);
     this.confirming.set(false);
     this.deleteError.set(problem);
@@ -161,7 +158,7 @@ export class MessageItem {
   }
 
   protected retry(o: Outgoing): void {
-    this.chat.retry(o.room, o.id);
+    this.sending.retry(o.room, o.id);
     // The Retry button goes away with the failed state; without this, focus would fall back to the
     // page and a keyboard user would lose their place. The message box is where they continue.
     this.document.getElementById('composer-text')?.focus();

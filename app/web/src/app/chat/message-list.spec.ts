@@ -1,11 +1,11 @@
 import { TestBed } from '@angular/core/testing';
 import { formatSeq, type ChatMessage } from '@chat/protocol';
 import { FETCH } from '../config/fetch';
-import { ChatSocket } from '../connection/chat-socket';
 import { IdentityStore } from '../identity/identity-store';
-import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { fakeFetch } from '../testing/fake-fetch';
-import { ChatStore } from './chat-store';
+import { RoomMessages } from '../messages/room-messages';
+import { SendStore } from '../sending/send-store';
 import { MessageList } from './message-list';
 
 const msg = (id: string, seq: number): ChatMessage => ({
@@ -26,20 +26,17 @@ async function setup(history: ChatMessage[]) {
       : { body: { messages: history, nextBefore: null } },
   );
   TestBed.configureTestingModule({
-    providers: [
-      { provide: ChatSocket, useValue: socket },
-      { provide: FETCH, useValue: net.fetch },
-    ],
+    providers: [provideFakeSocket(socket), { provide: FETCH, useValue: net.fetch }],
   });
   localStorage.clear();
   expect(TestBed.inject(IdentityStore).set('ann')).toBeNull();
-  const chat = TestBed.inject(ChatStore);
+  const chat = TestBed.inject(RoomMessages);
   await chat.enter('global');
   const fixture = TestBed.createComponent(MessageList);
   fixture.componentRef.setInput('store', chat.room('global'));
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;
-  return { chat, socket, el, fixture, setFailing: (f: boolean) => (failing = f) };
+  return { sending: TestBed.inject(SendStore), chat, socket, el, fixture, setFailing: (f: boolean) => (failing = f) };
 }
 
 /** jsdom has no layout: give the scroller a geometry and say where the reader is. */
@@ -70,26 +67,26 @@ describe('MessageList', () => {
   });
 
   it('counts new messages for a reader scrolled up even while an own unsent message is last', async () => {
-    const { chat, socket, el, fixture } = await setup([msg('m1', 1), msg('m2', 2)]);
+    const { sending, chat, socket, el, fixture } = await setup([msg('m1', 1), msg('m2', 2)]);
     socket.disconnect();
-    chat.sendText('global', 'ann', 'stuck');
+    sending.sendText('global', 'ann', 'stuck');
     await fixture.whenStable();
     socket.reconnect(true);
     scrollTo(el, 100);
-    socket.deliver(msg('m3', 3));
+    socket.emit('newMessage', msg('m3', 3));
     await fixture.whenStable();
     expect(el.querySelector('.new-marker')?.textContent).toContain('1 new message');
   });
 
   it('follows new messages at the bottom even while an own unsent message is last', async () => {
-    const { chat, socket, el, fixture } = await setup([msg('m1', 1)]);
+    const { sending, chat, socket, el, fixture } = await setup([msg('m1', 1)]);
     socket.disconnect();
-    chat.sendText('global', 'ann', 'stuck');
+    sending.sendText('global', 'ann', 'stuck');
     await fixture.whenStable();
     socket.reconnect(true);
     const scroller = scrollTo(el, 1600);
     Object.defineProperty(scroller, 'scrollHeight', { configurable: true, value: 2100 });
-    socket.deliver(msg('m2', 2));
+    socket.emit('newMessage', msg('m2', 2));
     await fixture.whenStable();
     expect(scroller.scrollTop).toBe(2100);
     expect(el.querySelector('.new-marker')).toBeNull();
@@ -101,31 +98,31 @@ describe('MessageList', () => {
     expect(log.getAttribute('aria-live')).toBe('off');
     const announcer = el.querySelector('[aria-live=polite]')!;
     expect(announcer.textContent!.trim()).toBe('');
-    socket.deliver(msg('m3', 3));
+    socket.emit('newMessage', msg('m3', 3));
     await fixture.whenStable();
     expect(announcer.textContent!.trim()).toBe('bob: text m3');
   });
 
   it('styles as own only what this tab sent, not everything under the same name', async () => {
-    const { chat, socket, el, fixture } = await setup([{ ...msg('other-ann', 1), author: 'ann' }]);
-    chat.sendText('global', 'ann', 'mine');
+    const { sending, chat, socket, el, fixture } = await setup([{ ...msg('other-ann', 1), author: 'ann' }]);
+    sending.sendText('global', 'ann', 'mine');
     await fixture.whenStable();
     const [own] = chat.room('global').outgoing();
-    socket.sent[0]!.reply({ ok: true, id: own!.id, seq: formatSeq(2) });
-    socket.deliver({ ...msg(own!.id, 2), author: 'ann', text: 'mine' });
+    (await socket.nthSend(0)).reply({ ok: true, id: own!.id, seq: formatSeq(2) });
+    socket.emit('newMessage', { ...msg(own!.id, 2), author: 'ann', text: 'mine' });
     await fixture.whenStable();
     expect(el.querySelector('.msg[data-id="other-ann"]')!.classList).not.toContain('own');
     expect(el.querySelector(`.msg[data-id="${own!.id}"]`)!.classList).toContain('own');
   });
 
   it('moves focus to the message box after Retry, as the button goes away', async () => {
-    const { chat, socket, el, fixture } = await setup([]);
+    const { sending, chat, socket, el, fixture } = await setup([]);
     const box = document.createElement('textarea');
     box.id = 'composer-text';
     document.body.append(box);
     try {
       socket.disconnect();
-      chat.sendText('global', 'ann', 'stuck');
+      sending.sendText('global', 'ann', 'stuck');
       await vi.waitFor(async () => {
         await fixture.whenStable();
         expect(el.querySelector('button.retry')).not.toBeNull();

@@ -12,10 +12,10 @@ import {
   viewChild,
 } from '@angular/core';
 import { compareSeq } from '@chat/protocol';
-import { UnreadStore } from '../rooms/unread-store';
-import { ChatStore } from './chat-store';
+import { UnreadStore } from '../unread/unread-store';
+import { RoomMessages } from '../messages/room-messages';
 import { MessageItem } from './message-item';
-import type { Entry, RoomStore } from './room-store';
+import type { Entry, RoomStore } from '../messages/room-store';
 import { dayKey, dayLabel } from './time-format';
 
 type Row = { kind: 'day'; key: string; label: string } | { kind: 'new'; key: string } | { kind: 'msg'; key: string; entry: Entry };
@@ -71,7 +71,7 @@ const TOP_TRIGGER = 120;
     </div>
     <p class="visually-hidden" aria-live="polite" aria-atomic="true">
       @if (room.live(); as m) {
-        {{ m.author }}: {{ m.text ?? 'sent an image' }}
+        <bdi>{{ m.author }}</bdi>: {{ m.text ?? 'sent an image' }}
       }
     </p>
     @if (unseen() > 0) {
@@ -83,7 +83,7 @@ const TOP_TRIGGER = 120;
   host: { class: 'message-list' },
 })
 export class MessageList {
-  private readonly chat = inject(ChatStore);
+  private readonly messages = inject(RoomMessages);
   private readonly unread = inject(UnreadStore);
   private readonly destroyRef = inject(DestroyRef);
   readonly store = input.required<RoomStore>();
@@ -177,11 +177,11 @@ export class MessageList {
     if (!store.nextBefore() || store.loadingOlder()) return;
     const el = this.scroller().nativeElement;
     this.anchor = { height: el.scrollHeight, top: el.scrollTop };
-    void this.chat.loadOlder(store.name);
+    void this.messages.loadOlder(store.name);
   }
 
   protected reload(): void {
-    void this.chat.catchUp(this.store().name);
+    void this.messages.catchUp(this.store().name);
   }
 
   protected scrollToBottom(): void {

@@ -1,15 +1,14 @@
 import { TestBed } from '@angular/core/testing';
 import { TEXT_MAX } from '@chat/protocol';
-import { ChatStore } from '../chat/chat-store';
-import { ChatSocket } from '../connection/chat-socket';
+import { RoomMessages } from '../messages/room-messages';
 import { IdentityStore } from '../identity/identity-store';
-import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { Composer } from './composer';
 
 async function setup() {
   localStorage.clear();
   const socket = new FakeChatSocket();
-  TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: socket }] });
+  TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
   expect(TestBed.inject(IdentityStore).set('ann')).toBeNull();
   const fixture = TestBed.createComponent(Composer);
   fixture.componentRef.setInput('room', 'global');
@@ -31,7 +30,7 @@ async function setup() {
     fixture.componentRef.setInput('room', room);
     await fixture.whenStable();
   };
-  return { el, box, type, key, enterRoom, socket, store: TestBed.inject(ChatStore) };
+  return { el, box, type, key, enterRoom, socket, store: TestBed.inject(RoomMessages) };
 }
 
 describe('Composer', () => {
@@ -40,6 +39,7 @@ describe('Composer', () => {
     await type('hello there');
     const event = await key({});
     expect(event.defaultPrevented).toBe(true);
+    await socket.nthSend(0);
     expect(socket.sent.map((s) => s.message)).toMatchObject([{ room: 'global', author: 'ann', text: 'hello there' }]);
     expect(box.value).toBe('');
     expect(store.room('global').outgoing()[0]!.status).toBe('pending');
@@ -88,6 +88,7 @@ describe('Composer', () => {
     await enterRoom('random');
     expect(box.value).toBe('for random');
     await key({});
+    await socket.nthSend(0);
     expect(socket.sent.map((s) => s.message)).toMatchObject([{ room: 'random', text: 'for random' }]);
     await enterRoom('global');
     expect(box.value).toBe('for global only');

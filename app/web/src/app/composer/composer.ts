@@ -1,7 +1,8 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, input, signal, viewChild } from '@angular/core';
 import { TEXT_MAX, checkText } from '@chat/protocol';
-import { ChatStore } from '../chat/chat-store';
-import { codePointLength } from '../chat/code-points';
+import { RoomMessages } from '../messages/room-messages';
+import { SendStore } from '../sending/send-store';
+import { codePointLength } from '../shared/code-points';
 import { RuntimeConfig } from '../config/runtime-config';
 import { IdentityStore } from '../identity/identity-store';
 import { TypingNotifier } from '../typing/typing-notifier';
@@ -72,7 +73,8 @@ const COUNT_FROM = Math.floor(TEXT_MAX * 0.8);
   `,
 })
 export class Composer {
-  private readonly chat = inject(ChatStore);
+  private readonly messages = inject(RoomMessages);
+  private readonly sending = inject(SendStore);
   private readonly identity = inject(IdentityStore);
   private readonly config = inject(RuntimeConfig);
   protected readonly typing = inject(TypingNotifier);
@@ -82,7 +84,7 @@ export class Composer {
   protected readonly max = TEXT_MAX;
   protected readonly countFrom = COUNT_FROM;
   /** Each room keeps its own draft: switching rooms shows that room's, switching back restores this one. */
-  protected readonly draft = computed(() => this.chat.room(this.room()).draft);
+  protected readonly draft = computed(() => this.messages.room(this.room()).draft);
   protected readonly text = computed(() => this.draft()());
   protected readonly error = signal<string | null>(null);
   protected readonly length = computed(() => codePointLength(this.text().trim()));
@@ -124,7 +126,7 @@ export class Composer {
       return;
     }
     this.typing.stop();
-    this.chat.sendText(room, author, text);
+    this.sending.sendText(room, author, text);
     draft.set('');
     this.error.set(null);
     this.box().nativeElement.focus();
@@ -135,7 +137,7 @@ export class Composer {
     if (!author) return;
     const problems: string[] = [];
     for (const file of Array.from(files)) {
-      const problem = this.chat.sendImage(this.room(), author, file);
+      const problem = this.sending.sendImage(this.room(), author, file);
       if (problem) problems.push(problem);
     }
     this.error.set(problems.length ? problems.join(' ') : null);

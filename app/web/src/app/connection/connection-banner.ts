@@ -1,5 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
-import { ChatStore } from '../chat/chat-store';
+import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
 import { RuntimeConfig } from '../config/runtime-config';
 import { ChatSocket } from './chat-socket';
 
@@ -22,7 +21,7 @@ import { ChatSocket } from './chat-socket';
           <p class="banner banner-warn" data-status="offline">You are offline. The chat catches up when the network is back.</p>
         }
       }
-      @if (chat.joinProblem(); as problem) {
+      @if (joinProblem(); as problem) {
         <p class="banner banner-warn" data-status="join-failed">{{ problem }}</p>
       }
       @if (config.problem(); as problem) {
@@ -34,5 +33,6 @@ import { ChatSocket } from './chat-socket';
 export class ConnectionBanner {
   protected readonly socket = inject(ChatSocket);
   protected readonly config = inject(RuntimeConfig);
-  protected readonly chat = inject(ChatStore);
+  /** Why the open room receives no live messages (RoomMessages.joinProblem), given by the page around it. */
+  readonly joinProblem = input<string | null>(null);
 }

@@ -3,12 +3,14 @@ import { io, type Socket } from 'socket.io-client';
 /**
  * Opens the page's Socket.IO connection. It lives in the lazy chunk with socket.io-client and imports nothing
  * of the app's, so that the chunk shares no code with the first screen's (a shared chunk would cost more).
+ * `lifecycle` gets the connection's own events; every event the server sends goes to `onEvent`.
  */
 export function openSocket(
   url: string,
   path: string,
   auth: () => Record<string, string>,
-  on: Record<string, (...args: never[]) => void>,
+  lifecycle: Record<'connect' | 'disconnect' | 'connect_error', (...args: never[]) => void>,
+  onEvent: (event: string, payload: unknown) => void,
 ): Socket {
   const socket = io(url, {
     path,
@@ -21,6 +23,7 @@ export function openSocket(
     // A function, so that every (re)connect carries the current name.
     auth: (cb) => cb(auth()),
   });
-  for (const [event, fn] of Object.entries(on)) socket.on(event, fn as (...args: unknown[]) => void);
+  for (const [event, fn] of Object.entries(lifecycle)) socket.on(event, fn as (...args: unknown[]) => void);
+  socket.onAny(onEvent);
   return socket;
 }

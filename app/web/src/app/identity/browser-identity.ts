@@ -1,9 +1,9 @@
 /**
  * Two random values this browser keeps in localStorage: `clientId` tells one person's tabs apart from another
- * person with the same name (presence), and `deleteKey` proves a message was sent from here (the server keeps
- * only its hash). Without storage they last for the page only.
+ * person with the same name (presence), and the delete secret from which each message's deleteKey is derived
+ * (the server keeps only the key's hash). Without storage they last for the page only.
  */
-import { randomToken } from '../chat/message-id';
+import { randomToken } from '../shared/random-token';
 
 const CLIENT_ID_KEY = 'chat.clientId';
 const DELETE_KEY_KEY = 'chat.deleteKey';
@@ -13,8 +13,15 @@ export function clientId(): string {
   return stored(CLIENT_ID_KEY, 16, 1, 64);
 }
 
-export function deleteKey(): string {
+/** Never sent as it is, except to delete a message sent before per-message keys (RoomStore.sentWithSecret). */
+export function deleteSecret(): string {
   return stored(DELETE_KEY_KEY, 32, 22, 128);
+}
+
+/** The deleteKey of one message, derived from the secret (delete-proof.ts, a lazy chunk: @noble/hashes). */
+export async function messageDeleteKey(room: string, id: string): Promise<string> {
+  const { deriveDeleteKey } = await import('./delete-proof');
+  return deriveDeleteKey(deleteSecret(), room, id);
 }
 
 const memory = new Map<string, string>();

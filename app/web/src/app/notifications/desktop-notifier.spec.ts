@@ -1,9 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import { formatSeq, type ChatMessage } from '@chat/protocol';
-import { ChatSocket } from '../connection/chat-socket';
-import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { DesktopNotifier } from './desktop-notifier';
-import { PageVisibility } from './page-visibility';
+import { PageVisibility } from '../shared/page-visibility';
 
 const msg = (id: string, room = 'global'): ChatMessage => ({
   id,
@@ -33,7 +32,7 @@ function stubNotifications(answer: NotificationPermission) {
 function setup() {
   localStorage.clear();
   const socket = new FakeChatSocket();
-  TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: socket }] });
+  TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
   return { socket, notifier: TestBed.inject(DesktopNotifier), page: TestBed.inject(PageVisibility) };
 }
 
@@ -44,22 +43,23 @@ describe('DesktopNotifier', () => {
     const { api, shown } = stubNotifications('granted');
     const { socket, notifier, page } = setup();
     page.visible.set(false);
-    socket.deliver(msg('m1'));
+    socket.emit('newMessage', msg('m1'));
     expect(shown).toEqual([]);
     expect(api.requestPermission).not.toHaveBeenCalled();
 
     await notifier.enable();
     expect(notifier.state()).toBe('on');
-    socket.deliver(msg('m2', 'team'));
-    expect(shown).toEqual([{ title: 'Bo in #team', body: 'hello m2' }]);
+    socket.emit('newMessage', msg('m2', 'team'));
+    // The name isolated (FSI … PDI): bidi controls in it cannot turn the title around.
+    expect(shown).toEqual([{ title: '\u2068Bo\u2069 in #team', body: 'hello m2' }]);
 
     page.visible.set(true);
-    socket.deliver(msg('m3'));
+    socket.emit('newMessage', msg('m3'));
     expect(shown).toHaveLength(1);
 
     notifier.disable();
     page.visible.set(false);
-    socket.deliver(msg('m4'));
+    socket.emit('newMessage', msg('m4'));
     expect(shown).toHaveLength(1);
     expect(localStorage.getItem('chat.notifications')).toBe('off');
   });

@@ -1,10 +1,11 @@
 import { DOCUMENT, Injectable, inject, signal } from '@angular/core';
 import type { ChatMessage } from '@chat/protocol';
-import { ChatStore } from '../chat/chat-store';
-import { isDeleted } from '../chat/message-merge';
+import { RoomMessages } from '../messages/room-messages';
+import { isDeleted } from '../messages/message-merge';
 import { ChatSocket } from '../connection/chat-socket';
 import { RoomUrl } from '../rooms/room-url';
-import { PageVisibility } from './page-visibility';
+import { isolate } from '../shared/bidi';
+import { PageVisibility } from '../shared/page-visibility';
 
 const KEY = 'chat.notifications';
 export type NotifyState = 'unsupported' | 'off' | 'on' | 'denied';
@@ -17,12 +18,12 @@ export type NotifyState = 'unsupported' | 'off' | 'on' | 'denied';
 export class DesktopNotifier {
   private readonly document = inject(DOCUMENT);
   private readonly url = inject(RoomUrl);
-  private readonly chat = inject(ChatStore);
+  private readonly messages = inject(RoomMessages);
   private readonly page = inject(PageVisibility);
   readonly state = signal<NotifyState>(initialState());
 
   constructor() {
-    inject(ChatSocket).onMessage((m) => this.onMessage(m));
+    inject(ChatSocket).on('newMessage', (m) => this.onMessage(m));
   }
 
   async enable(): Promise<void> {
@@ -48,9 +49,9 @@ export class DesktopNotifier {
   private onMessage(m: ChatMessage): void {
     const api = notificationApi();
     if (this.state() !== 'on' || !api || api.permission !== 'granted' || this.page.visible()) return;
-    if (!m || isDeleted(m) || this.chat.room(m.room).isOwn(m.id)) return;
+    if (!m || isDeleted(m) || this.messages.room(m.room).isOwn(m.id)) return;
     try {
-      const n = new api(`${m.author} in #${m.room}`, { body: m.text ?? 'sent an image', tag: `chat-${m.room}` });
+      const n = new api(`${isolate(m.author)} in #${m.room}`, { body: m.text ?? 'sent an image', tag: `chat-${m.room}` });
       n.onclick = () => {
         this.document.defaultView?.focus();
         this.url.go(m.room);

@@ -16,20 +16,9 @@ const SHOWN = 4;
       @if (presence.current(); as p) {
         <span class="presence-dot" aria-hidden="true"></span>
         <span class="presence-count">{{ p.count }} online</span>
-        @if (names().length) {
-          <span aria-hidden="true">: </span
-          ><span class="presence-names">
-            @for (n of names(); track n.key) {
-              <span class="presence-name" [class.is-me]="n.me">{{ n.label }}</span>
-              @if (!$last) {
-                ,
-              }
-            }
-            @if (more() > 0) {
-              , <span class="presence-more">+{{ more() }} more</span>
-            }
-          </span>
-        }
+        <!-- Inline, so that no space lands before a comma ("Ann (you), Bo"). -->
+        <!-- prettier-ignore -->
+        @if (names().length) {<span aria-hidden="true">: </span><span class="presence-names">@for (n of names(); track n.key) {<span class="presence-name" [class.is-me]="n.me"><bdi>{{ n.author }}</bdi>@if (n.me) { (you)}</span>@if (!$last) {, }}@if (more() > 0) {, <span class="presence-more">+{{ more() }} more</span>}</span>}
       }
     </p>
   `,
@@ -40,8 +29,7 @@ export class PresenceBar {
 
   protected readonly names = computed(() =>
     (this.presence.current()?.members ?? []).slice(0, SHOWN).map((m) => {
-      const me = m.clientId === this.socket.clientId;
-      return { key: m.clientId, me, label: me ? `${m.author} (you)` : m.author };
+      return { key: m.clientId, me: m.clientId === this.socket.clientId, author: m.author };
     }),
   );
   protected readonly more = computed(() => Math.max(0, (this.presence.current()?.members.length ?? 0) - SHOWN));

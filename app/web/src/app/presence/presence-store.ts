@@ -1,7 +1,7 @@
 import { Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import type { PresenceEvent, PresenceMember } from '@chat/protocol';
 import { ChatSocket } from '../connection/chat-socket';
-import { ChatStore } from '../chat/chat-store';
+import { ActiveRoom } from '../rooms/active-room';
 
 export interface RoomPresence {
   /** One entry per browser, sorted by name; this browser first. */
@@ -16,26 +16,26 @@ export interface RoomPresence {
 @Injectable({ providedIn: 'root' })
 export class PresenceStore {
   private readonly socket = inject(ChatSocket);
-  private readonly chat = inject(ChatStore);
+  private readonly active = inject(ActiveRoom);
   private readonly byRoom = signal<ReadonlyMap<string, RoomPresence>>(new Map());
 
   /** The open room's presence; null until the server said. */
   readonly current = computed(() => {
-    const room = this.chat.activeRoom();
+    const room = this.active.name();
     return room ? (this.byRoom().get(room) ?? null) : null;
   });
 
   constructor() {
-    this.socket.onPresence((e) => this.apply(e));
-    this.socket.onConnect(() => void this.refresh());
+    this.socket.on('presence', (e) => this.apply(e));
+    this.socket.on('connect', () => void this.refresh());
     effect(() => {
-      if (this.chat.activeRoom()) untracked(() => void this.refresh());
+      if (this.active.name()) untracked(() => void this.refresh());
     });
   }
 
   /** Asks the server for the open room's members (the join's own broadcast may have raced the view). */
   async refresh(): Promise<void> {
-    const room = this.chat.activeRoom();
+    const room = this.active.name();
     if (!room) return;
     const ack = await this.socket.getPresence(room);
     if (ack.ok) this.apply(ack);

@@ -1,15 +1,15 @@
 import { TestBed } from '@angular/core/testing';
-import { ChatStore } from '../chat/chat-store';
-import { ChatSocket } from '../connection/chat-socket';
-import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { RoomMessages } from '../messages/room-messages';
+import { ActiveRoom } from '../rooms/active-room';
+import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { PresenceBar } from './presence-bar';
 import { PresenceStore } from './presence-store';
 
 function setup() {
   localStorage.clear();
   const socket = new FakeChatSocket();
-  TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: socket }] });
-  const chat = TestBed.inject(ChatStore);
+  TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
+  const chat = TestBed.inject(RoomMessages);
   return { socket, chat, presence: TestBed.inject(PresenceStore) };
 }
 
@@ -27,7 +27,7 @@ describe('PresenceStore and PresenceBar', () => {
     expect(el.textContent).toContain('1 online');
     expect(el.textContent).toContain('Bo');
 
-    socket.emitPresence({
+    socket.emit('presence', {
       room: 'team',
       members: [
         { clientId: 'b1', author: 'Bo' },
@@ -39,18 +39,21 @@ describe('PresenceStore and PresenceBar', () => {
     await fixture.whenStable();
     // One name per browser, this one first and marked.
     expect([...el.querySelectorAll('.presence-name')].map((n) => n.textContent)).toEqual(['Ann (you)', 'Bo']);
+    // Read as a sentence: no space before a comma. Each name isolated, so that none can turn the line around.
+    expect(el.querySelector('.presence-names')!.textContent).toBe('Ann (you), Bo');
+    expect([...el.querySelectorAll('.presence-name bdi')].map((n) => n.textContent)).toEqual(['Ann', 'Bo']);
     expect(el.querySelector('.presence-count')!.textContent).toBe('2 online');
 
     // Another room's presence does not change this one's.
-    socket.emitPresence({ room: 'global', members: [], count: 0 });
-    socket.emitPresence({ room: 'team', members: [{ clientId: socket.clientId, author: 'Ann' }], count: 1 });
+    socket.emit('presence', { room: 'global', members: [], count: 0 });
+    socket.emit('presence', { room: 'team', members: [{ clientId: socket.clientId, author: 'Ann' }], count: 1 });
     await fixture.whenStable();
     expect([...el.querySelectorAll('.presence-name')].map((n) => n.textContent)).toEqual(['Ann (you)']);
   });
 
   it('shows at most four names and how many more', async () => {
     const { socket, chat, presence } = setup();
-    chat.activeRoom.set('global');
+    TestBed.inject(ActiveRoom).set('global');
     const members = ['Cy', 'Di', 'Ed', 'Flo', 'Gus', 'Hal'].map((author, i) => ({ clientId: `c${i}`, author }));
     presence.apply({ room: 'global', members, count: 6 });
     const fixture = TestBed.createComponent(PresenceBar);

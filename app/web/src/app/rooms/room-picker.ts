@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, input, linkedSignal, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
 import { normalizeRoom } from './room-name';
 import { RoomUrl } from './room-url';
 
@@ -31,9 +31,16 @@ import { RoomUrl } from './room-url';
 export class RoomPicker {
   private readonly url = inject(RoomUrl);
   readonly current = input<string | null>(null);
-  /** Emptied whenever the room changes, ready for the next one. */
-  protected readonly draft = linkedSignal<string | null, string>({ source: () => this.current(), computation: () => '' });
+  protected readonly draft = signal('');
   protected readonly error = signal<string | null>(null);
+
+  constructor() {
+    // Emptied whenever the room changes, ready for the next one.
+    effect(() => {
+      this.current();
+      untracked(() => this.draft.set(''));
+    });
+  }
 
   protected go(): void {
     const result = normalizeRoom(this.draft());

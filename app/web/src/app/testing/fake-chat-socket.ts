@@ -1,22 +1,19 @@
-import { signal } from '@angular/core';
+import { signal, type Provider } from '@angular/core';
 import {
   DEFAULT_ROOM,
-  type ChatMessage,
   type DeleteAck,
   type ErrorBody,
   type JoinAck,
-  type MessageDeletedEvent,
   type PresenceAck,
   type PresenceEvent,
   type SendAck,
   type SendMessageInput,
-  type TypingEvent,
 } from '@chat/protocol';
-import type { ConnectionStatus } from '../connection/chat-socket';
-import { Listeners } from '../connection/listeners';
+import { ChatSocket, type ChatSocketEvents, type ConnectionStatus } from '../connection/chat-socket';
+import { Listeners } from '../shared/listeners';
 
-/** Stands in for the Socket.IO connection at the network boundary; tests decide every ack. */
-export class FakeChatSocket {
+/** Stands in for the Socket.IO connection at the network boundary; tests decide every ack and emit every event. */
+export class FakeChatSocket implements ChatSocket {
   readonly status = signal<ConnectionStatus>('connected');
   connected = true;
   readonly sent: { message: SendMessageInput; reply: (ack: SendAck) => void }[] = [];
@@ -33,11 +30,7 @@ export class FakeChatSocket {
   readonly deletes: { body: { room: string; seq: string; deleteKey: string }; reply: (ack: DeleteAck) => void }[] = [];
   /** What `getPresence` answers, per room (unanswered rooms get `not_found`). */
   presence = new Map<string, PresenceEvent>();
-  private readonly messageListeners = new Listeners<ChatMessage>();
-  private readonly presenceListeners = new Listeners<PresenceEvent>();
-  private readonly typingListeners = new Listeners<TypingEvent>();
-  private readonly deletedListeners = new Listeners<MessageDeletedEvent>();
-  private readonly connectListeners = new Listeners<boolean>();
+  private readonly listeners = new Listeners<ChatSocketEvents>();
 
   start(): void {}
 
@@ -53,24 +46,13 @@ export class FakeChatSocket {
     this.settleFirst?.();
   }
 
-  onMessage(fn: (m: ChatMessage) => void): () => void {
-    return this.messageListeners.add(fn);
+  on<E extends keyof ChatSocketEvents>(event: E, fn: (payload: ChatSocketEvents[E]) => void): () => void {
+    return this.listeners.on(event, fn);
   }
 
-  onConnect(fn: (recovered: boolean) => void): () => void {
-    return this.connectListeners.add(fn);
-  }
-
-  onPresence(fn: (e: PresenceEvent) => void): () => void {
-    return this.presenceListeners.add(fn);
-  }
-
-  onTyping(fn: (e: TypingEvent) => void): () => void {
-    return this.typingListeners.add(fn);
-  }
-
-  onDeleted(fn: (e: MessageDeletedEvent) => void): () => void {
-    return this.deletedListeners.add(fn);
+  /** The server sends `event` to this socket. */
+  emit<E extends keyof ChatSocketEvents>(event: E, payload: ChatSocketEvents[E]): void {
+    this.listeners.emit(event, payload);
   }
 
   typing(room: string, typing: boolean): void {
@@ -88,21 +70,19 @@ export class FakeChatSocket {
     return new Promise((reply) => this.deletes.push({ body: { room, seq, deleteKey }, reply }));
   }
 
-  emitPresence(e: PresenceEvent): void {
-    this.presenceListeners.emit(e);
+  /** The `n`th send to reach the server, once it has (a send first derives its deleteKey, in a lazy chunk). */
+  async nthSend(n: number): Promise<FakeChatSocket['sent'][number]> {
+    while (this.sent.length <= n) await new Promise<void>((resolve) => this.sendWaiters.push(resolve));
+    return this.sent[n]!;
   }
-
-  emitTyping(e: TypingEvent): void {
-    this.typingListeners.emit(e);
-  }
-
-  emitDeleted(e: MessageDeletedEvent): void {
-    this.deletedListeners.emit(e);
-  }
+  private readonly sendWaiters: (() => void)[] = [];
 
   send(message: SendMessageInput): Promise<SendAck> {
     if (!this.connected) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'You are offline' } });
-    return new Promise((reply) => this.sent.push({ message, reply }));
+    return new Promise((reply) => {
+      this.sent.push({ message, reply });
+      for (const wake of this.sendWaiters.splice(0)) wake();
+    });
   }
 
   join(room: string): Promise<JoinAck> {
@@ -120,10 +100,6 @@ export class FakeChatSocket {
     return Promise.resolve({ ok: true, room });
   }
 
-  deliver(m: ChatMessage): void {
-    this.messageListeners.emit(m);
-  }
-
   disconnect(): void {
     this.connected = false;
   }
@@ -132,9 +108,14 @@ export class FakeChatSocket {
   reconnect(recovered: boolean): void {
     this.connected = true;
     if (!recovered) this.rooms = new Set([DEFAULT_ROOM]);
-    this.connectListeners.emit(recovered);
+    this.listeners.emit('connect', recovered);
     this.settleFirst?.();
   }
+}
+
+/** The fake in place of the real connection, for TestBed. */
+export function provideFakeSocket(socket: FakeChatSocket): Provider {
+  return { provide: ChatSocket, useValue: socket };
 }
 
 function offline(): { ok: false; error: ErrorBody } {

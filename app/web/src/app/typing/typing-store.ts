@@ -1,6 +1,6 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { TYPING_EXPIRE_MS, type TypingEvent } from '@chat/protocol';
-import { ChatStore } from '../chat/chat-store';
+import { ActiveRoom } from '../rooms/active-room';
 import { ChatSocket } from '../connection/chat-socket';
 import { typingLabel } from './typing-label';
 
@@ -13,21 +13,21 @@ type Typists = ReadonlyMap<string, string>; // clientId → author
 @Injectable({ providedIn: 'root' })
 export class TypingStore {
   private readonly socket = inject(ChatSocket);
-  private readonly chat = inject(ChatStore);
+  private readonly active = inject(ActiveRoom);
   private readonly byRoom = signal<ReadonlyMap<string, Typists>>(new Map());
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   /** Names typing in the open room, in the order they started. */
   readonly names = computed(() => {
-    const room = this.chat.activeRoom();
+    const room = this.active.name();
     return room ? [...(this.byRoom().get(room)?.values() ?? [])] : [];
   });
   readonly label = computed(() => typingLabel(this.names()));
 
   constructor() {
-    this.socket.onTyping((e) => this.apply(e));
+    this.socket.on('typing', (e) => this.apply(e));
     // The message someone was typing has arrived: they are done (a message carries the name, not the browser).
-    this.socket.onMessage((m) => {
+    this.socket.on('newMessage', (m) => {
       for (const [id, author] of this.byRoom().get(m.room) ?? []) if (author === m.author) this.remove(m.room, id);
     });
   }

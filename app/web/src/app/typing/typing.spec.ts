@@ -1,8 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { TYPING_EXPIRE_MS, TYPING_THROTTLE_MS, formatSeq } from '@chat/protocol';
-import { ChatStore } from '../chat/chat-store';
-import { ChatSocket } from '../connection/chat-socket';
-import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { ActiveRoom } from '../rooms/active-room';
+import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { typingLabel } from './typing-label';
 import { TypingNotifier } from './typing-notifier';
 import { TypingStore } from './typing-store';
@@ -10,10 +9,9 @@ import { TypingStore } from './typing-store';
 function setup() {
   localStorage.clear();
   const socket = new FakeChatSocket();
-  TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: socket }] });
-  const chat = TestBed.inject(ChatStore);
-  chat.activeRoom.set('global');
-  return { socket, chat, typing: TestBed.inject(TypingStore), notifier: TestBed.inject(TypingNotifier) };
+  TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
+  TestBed.inject(ActiveRoom).set('global');
+  return { socket, typing: TestBed.inject(TypingStore), notifier: TestBed.inject(TypingNotifier) };
 }
 
 const ann = { room: 'global', clientId: 'ann-browser', author: 'Ann', typing: true };
@@ -22,8 +20,10 @@ const bo = { room: 'global', clientId: 'bo-browser', author: 'Bo', typing: true 
 describe('typingLabel', () => {
   it('names one or two people, and says "several" beyond', () => {
     expect(typingLabel([])).toBe('');
-    expect(typingLabel(['Ann'])).toBe('Ann is typing…');
-    expect(typingLabel(['Ann', 'Bo'])).toBe('Ann and Bo are typing…');
+    // Each name isolated (FSI … PDI), so that one typed with bidi controls cannot turn the sentence around.
+    expect(typingLabel(['Ann'])).toBe('\u2068Ann\u2069 is typing…');
+    expect(typingLabel(['Ann', 'Bo'])).toBe('\u2068Ann\u2069 and \u2068Bo\u2069 are typing…');
+    expect(typingLabel(['\u202Eevil'])).toBe('\u2068\u202Eevil\u2069 is typing…');
     expect(typingLabel(['Ann', 'Bo', 'Cy'])).toBe('Several people are typing…');
   });
 });
@@ -34,11 +34,11 @@ describe('TypingStore', () => {
 
   it('shows who types in the open room and expires an entry 5 s after its last event', () => {
     const { socket, typing } = setup();
-    socket.emitTyping(ann);
-    socket.emitTyping({ ...bo, room: 'elsewhere' });
-    expect(typing.label()).toBe('Ann is typing…');
+    socket.emit('typing', ann);
+    socket.emit('typing', { ...bo, room: 'elsewhere' });
+    expect(typing.label()).toBe('\u2068Ann\u2069 is typing…');
     vi.advanceTimersByTime(TYPING_EXPIRE_MS - 1000);
-    socket.emitTyping(ann); // still typing: the clock starts again
+    socket.emit('typing', ann); // still typing: the clock starts again
     vi.advanceTimersByTime(TYPING_EXPIRE_MS - 1000);
     expect(typing.names()).toEqual(['Ann']);
     vi.advanceTimersByTime(1000);
@@ -47,20 +47,20 @@ describe('TypingStore', () => {
 
   it("drops an entry on typing:false and on that person's message", () => {
     const { socket, typing } = setup();
-    socket.emitTyping(ann);
-    socket.emitTyping(bo);
-    expect(typing.label()).toBe('Ann and Bo are typing…');
-    socket.emitTyping({ ...bo, typing: false });
+    socket.emit('typing', ann);
+    socket.emit('typing', bo);
+    expect(typing.label()).toBe('\u2068Ann\u2069 and \u2068Bo\u2069 are typing…');
+    socket.emit('typing', { ...bo, typing: false });
     expect(typing.names()).toEqual(['Ann']);
-    socket.deliver({ id: 'm1', room: 'global', author: 'Ann', text: 'hi', sentAt: new Date().toISOString(), seq: formatSeq(1) });
+    socket.emit('newMessage', { id: 'm1', room: 'global', author: 'Ann', text: 'hi', sentAt: new Date().toISOString(), seq: formatSeq(1) });
     expect(typing.names()).toEqual([]);
   });
 
   it("ignores this browser's other tabs and malformed events", () => {
     const { socket, typing } = setup();
-    socket.emitTyping({ ...ann, clientId: socket.clientId });
-    socket.emitTyping({ room: 'global' } as never);
-    socket.emitTyping(null as never);
+    socket.emit('typing', { ...ann, clientId: socket.clientId });
+    socket.emit('typing', { room: 'global' } as never);
+    socket.emit('typing', null as never);
     expect(typing.names()).toEqual([]);
   });
 });

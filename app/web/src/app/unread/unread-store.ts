@@ -1,11 +1,12 @@
 import { Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { compareSeq, type ChatMessage } from '@chat/protocol';
-import { ChatStore } from '../chat/chat-store';
-import { HistoryClient } from '../chat/history-client';
-import { isDeleted } from '../chat/message-merge';
+import { RoomMessages } from '../messages/room-messages';
+import { ActiveRoom } from '../rooms/active-room';
+import { HistoryClient } from '../messages/history-client';
+import { isDeleted } from '../messages/message-merge';
 import { ChatSocket } from '../connection/chat-socket';
-import { PageVisibility } from '../notifications/page-visibility';
-import { RoomListStore } from './room-list-store';
+import { PageVisibility } from '../shared/page-visibility';
+import { RoomListStore } from '../rooms/room-list-store';
 
 const KEY = 'chat.lastRead';
 /** How far back the count from history looks after being away; more shows as "100+". */
@@ -25,7 +26,8 @@ export interface Unread {
 @Injectable({ providedIn: 'root' })
 export class UnreadStore {
   private readonly socket = inject(ChatSocket);
-  private readonly chat = inject(ChatStore);
+  private readonly messages = inject(RoomMessages);
+  private readonly active = inject(ActiveRoom);
   private readonly history = inject(HistoryClient);
   private readonly roomList = inject(RoomListStore);
   private readonly page = inject(PageVisibility);
@@ -46,9 +48,9 @@ export class UnreadStore {
   readonly total = computed(() => [...this.byRoom().values()].reduce((n, u) => n + u.count, 0));
 
   constructor() {
-    this.socket.onMessage((m) => this.onLive(m));
-    this.socket.onDeleted((e) => this.drop(e.room, e.id));
-    this.socket.onConnect((recovered) => {
+    this.socket.on('newMessage', (m) => this.onLive(m));
+    this.socket.on('messageDeleted', (e) => this.drop(e.room, e.id));
+    this.socket.on('connect', (recovered) => {
       // A restored session replayed what was missed; a new one may have missed anything.
       if (!recovered) void this.countFromHistory();
     });
@@ -56,9 +58,9 @@ export class UnreadStore {
     // While the open room is in view, what it shows is read. On entering it, or on coming back to the tab,
     // the last seq read until then is where its "New messages" line goes.
     effect(() => {
-      const room = this.chat.activeRoom();
+      const room = this.active.name();
       const visible = this.page.visible();
-      const seq = room ? this.chat.room(room).lastSeq() : undefined;
+      const seq = room ? this.messages.room(room).lastSeq() : undefined;
       untracked(() => {
         const previous = this.seen;
         this.seen = { room, visible };
@@ -74,7 +76,7 @@ export class UnreadStore {
 
   /** Counts from history the rooms not open, for a reader who was away (called on each new session). */
   async countFromHistory(): Promise<void> {
-    const active = this.chat.activeRoom();
+    const active = this.active.name();
     await Promise.all(
       this.roomList
         .rooms()
@@ -83,7 +85,7 @@ export class UnreadStore {
           try {
             const page = await this.history.page(room, { limit: UNREAD_PAGE });
             // Opened meanwhile: it is being read.
-            if (room === this.chat.activeRoom() && this.page.visible()) return;
+            if (room === this.active.name() && this.page.visible()) return;
             const fresh = page.messages.filter((m) => this.counts(m));
             for (const m of fresh) this.add(room, m.id);
             if (page.nextBefore && fresh.length === page.messages.length && fresh.length > 0)
@@ -119,13 +121,13 @@ export class UnreadStore {
 
   private onLive(m: ChatMessage): void {
     if (!m || typeof m.room !== 'string') return;
-    if (m.room === this.chat.activeRoom() && this.page.visible()) return; // read as it arrives (effect above)
+    if (m.room === this.active.name() && this.page.visible()) return; // read as it arrives (effect above)
     if (this.counts(m)) this.add(m.room, m.id);
   }
 
   /** Someone else's message, not deleted, after the last one read. */
   private counts(m: ChatMessage): boolean {
-    if (isDeleted(m) || this.chat.room(m.room).isOwn(m.id)) return false;
+    if (isDeleted(m) || this.messages.room(m.room).isOwn(m.id)) return false;
     const last = this.lastRead.get(m.room);
     return !last || compareSeq(m.seq, last) > 0;
   }

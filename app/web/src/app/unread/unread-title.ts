@@ -1,6 +1,6 @@
 import { DOCUMENT, Injectable, effect, inject } from '@angular/core';
 import { RoomUrl } from '../rooms/room-url';
-import { UnreadStore } from '../rooms/unread-store';
+import { UnreadStore } from './unread-store';
 
 /** The tab's title: the room as the URL names it (`#global · Chat`), prefixed with the unread total: `(3) #global · Chat`. */
 @Injectable({ providedIn: 'root' })

@@ -1,14 +1,15 @@
 import { TestBed } from '@angular/core/testing';
 import { formatSeq, type ChatMessage } from '@chat/protocol';
-import { ChatStore } from '../chat/chat-store';
+import { RoomMessages } from '../messages/room-messages';
+import { SendStore } from '../sending/send-store';
+import { ActiveRoom } from '../rooms/active-room';
 import { FETCH } from '../config/fetch';
-import { ChatSocket } from '../connection/chat-socket';
-import { PageVisibility } from '../notifications/page-visibility';
-import { UnreadTitle } from '../notifications/unread-title';
-import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { PageVisibility } from '../shared/page-visibility';
+import { UnreadTitle } from './unread-title';
+import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { msg } from '../testing/chat-message';
 import { fakeFetch } from '../testing/fake-fetch';
-import { RoomListStore } from './room-list-store';
+import { RoomListStore } from '../rooms/room-list-store';
 import { UnreadStore } from './unread-store';
 
 function setup(history: Record<string, ChatMessage[]> = {}, storage: Record<string, unknown> = {}) {
@@ -20,39 +21,37 @@ function setup(history: Record<string, ChatMessage[]> = {}, storage: Record<stri
     return { body: { messages: all.slice(-Number(url.searchParams.get('limit'))), nextBefore: null } };
   });
   TestBed.configureTestingModule({
-    providers: [
-      { provide: ChatSocket, useValue: socket },
-      { provide: FETCH, useValue: net.fetch },
-    ],
+    providers: [provideFakeSocket(socket), { provide: FETCH, useValue: net.fetch }],
   });
-  const chat = TestBed.inject(ChatStore);
+  const chat = TestBed.inject(RoomMessages);
+  const active = TestBed.inject(ActiveRoom);
   const unread = TestBed.inject(UnreadStore);
-  return { socket, chat, unread, page: TestBed.inject(PageVisibility) };
+  return { sending: TestBed.inject(SendStore), active, socket, chat, unread, page: TestBed.inject(PageVisibility) };
 }
 
 const counts = (unread: UnreadStore) => Object.fromEntries([...unread.byRoom()].map(([room, u]) => [room, u.count]));
 
 describe('UnreadStore', () => {
   it("counts others' live messages in the rooms not open, and clears a room on entering it, marking where the new part starts", async () => {
-    const { socket, chat, unread } = setup({ team: [msg('t1', 1, 'team')] });
+    const { sending, socket, chat, unread } = setup({ team: [msg('t1', 1, 'team')] });
     await chat.enter('team');
     TestBed.tick();
     await chat.enter('global');
     TestBed.tick();
-    socket.deliver(msg('t2', 2, 'team'));
-    socket.deliver(msg('t3', 3, 'team'));
-    socket.deliver(msg('t3', 3, 'team')); // the same message twice counts once
-    socket.deliver(msg('g1', 1, 'global')); // the open room of a visible tab is read as it arrives
+    socket.emit('newMessage', msg('t2', 2, 'team'));
+    socket.emit('newMessage', msg('t3', 3, 'team'));
+    socket.emit('newMessage', msg('t3', 3, 'team')); // the same message twice counts once
+    socket.emit('newMessage', msg('g1', 1, 'global')); // the open room of a visible tab is read as it arrives
     expect(counts(unread)).toEqual({ team: 2 });
     expect(unread.total()).toBe(2);
 
     // Own messages (sent from this browser) are never unread.
-    const own = chat.sendText('team', 'ann', 'mine');
-    socket.deliver(msg(own.id, 4, 'team', { author: 'ann' }));
+    const own = sending.sendText('team', 'ann', 'mine');
+    socket.emit('newMessage', msg(own.id, 4, 'team', { author: 'ann' }));
     expect(counts(unread)).toEqual({ team: 2 });
 
     // A deleted message is no longer unread.
-    socket.emitDeleted({ room: 'team', seq: formatSeq(3), id: 't3', deletedAt: new Date().toISOString() });
+    socket.emit('messageDeleted', { room: 'team', seq: formatSeq(3), id: 't3', deletedAt: new Date().toISOString() });
     expect(counts(unread)).toEqual({ team: 1 });
 
     await chat.enter('team');
@@ -63,7 +62,7 @@ describe('UnreadStore', () => {
 
   it("counts from history after being away: only others' messages after the last one read, not deleted ones", async () => {
     const own = 'own-id';
-    const { unread, chat } = setup(
+    const { unread, active } = setup(
       {
         team: [
           msg('t1', 1, 'team'),
@@ -76,7 +75,7 @@ describe('UnreadStore', () => {
       },
       { 'chat.rooms': ['global', 'team', 'other'], 'chat.lastRead': { team: formatSeq(1), other: formatSeq(1) }, 'chat.sent.team': [own] },
     );
-    chat.activeRoom.set('global');
+    active.set('global');
     await unread.countFromHistory();
     expect(counts(unread)).toEqual({ team: 2 });
   });
@@ -87,8 +86,8 @@ describe('UnreadStore', () => {
     TestBed.tick();
     page.visible.set(false);
     TestBed.tick();
-    socket.deliver(msg('g2', 2));
-    socket.deliver(msg('g3', 3));
+    socket.emit('newMessage', msg('g2', 2));
+    socket.emit('newMessage', msg('g3', 3));
     expect(counts(unread)).toEqual({ global: 2 });
     page.visible.set(true);
     TestBed.tick();
@@ -105,9 +104,9 @@ describe('UnreadStore', () => {
     TestBed.inject(RoomListStore).add('team');
     TestBed.tick();
     expect(document.title).toBe('#global · Chat');
-    socket.deliver(msg('t1', 1, 'team'));
-    socket.deliver(msg('t2', 2, 'team'));
-    socket.deliver(msg('t3', 3, 'team'));
+    socket.emit('newMessage', msg('t1', 1, 'team'));
+    socket.emit('newMessage', msg('t2', 2, 'team'));
+    socket.emit('newMessage', msg('t3', 3, 'team'));
     TestBed.tick();
     expect(document.title).toBe('(3) #global · Chat');
   });
@@ -128,13 +127,13 @@ describe('RoomListStore', () => {
 
 describe('UnreadStore after being away', () => {
   it('does not count a room that was opened while its history was on the way', async () => {
-    const { chat, unread } = setup(
+    const { active, unread } = setup(
       { team: [msg('t1', 1, 'team'), msg('t2', 2, 'team')] },
       { 'chat.rooms': ['global', 'team'], 'chat.lastRead': { team: formatSeq(1) } },
     );
-    chat.activeRoom.set('global');
+    active.set('global');
     const counting = unread.countFromHistory();
-    chat.activeRoom.set('team');
+    active.set('team');
     TestBed.tick();
     await counting;
     expect(unread.total()).toBe(0);

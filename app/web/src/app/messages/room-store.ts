@@ -59,6 +59,8 @@ export class RoomStore {
    * `outgoing`, which entries reads.
    */
   private readonly sentIds = new Set<string>();
+  /** Of those, the ones sent with a per-message deleteKey (all that this version sends): sent-ids.ts. */
+  private readonly provedIds = new Set<string>();
 
   readonly entries = computed<Entry[]>(() => {
     const own = new Map(this.outgoing().map((o) => [o.id, o]));
@@ -78,7 +80,8 @@ export class RoomStore {
   });
 
   constructor(readonly name: string) {
-    for (const id of loadSentIds(name)) this.sentIds.add(id);
+    for (const id of loadSentIds('sent', name)) this.sentIds.add(id);
+    for (const id of loadSentIds('proved', name)) this.provedIds.add(id);
   }
 
   lastSeq(): string | undefined {
@@ -105,8 +108,10 @@ export class RoomStore {
       // The view now shows the server's copy of the image; the local preview is no longer needed.
       if (o.image) URL.revokeObjectURL(o.image.previewUrl);
       this.sentIds.add(o.id);
+      this.provedIds.add(o.id);
     }
-    saveSentIds(this.name, this.sentIds);
+    saveSentIds('sent', this.name, this.sentIds);
+    saveSentIds('proved', this.name, this.provedIds);
     this.outgoing.update((list) => list.filter((o) => !ids.has(o.id)));
   }
 
@@ -148,6 +153,11 @@ export class RoomStore {
   /** Sent from this browser (this tab now, or any tab before: sent-ids.ts). */
   isOwn(id: string): boolean {
     return this.sentIds.has(id) || !!this.findOutgoing(id);
+  }
+
+  /** An own message sent before per-message deleteKeys: its key is the browser's secret itself. */
+  sentWithSecret(id: string): boolean {
+    return this.sentIds.has(id) && !this.provedIds.has(id);
   }
 
   /** The server deleted a message (`messageDeleted`): it stays in its place, without its content. */

@@ -1,14 +1,10 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
-import { DEFAULT_ROOM, HISTORY_LIMIT_MAX, compareSeq, type ChatMessage, type ErrorBody, type SendMessageInput } from '@chat/protocol';
+import { DEFAULT_ROOM, HISTORY_LIMIT_MAX, compareSeq, type ChatMessage, type ErrorBody } from '@chat/protocol';
 import { ChatSocket } from '../connection/chat-socket';
-import { RuntimeConfig } from '../config/runtime-config';
-import { UploadClient } from '../composer/upload-client';
-import { checkImage } from '../composer/image-check';
-import { HistoryClient } from './history-client';
-import { newMessageId } from './message-id';
-import { RoomStore, type Outgoing } from './room-store';
+import { ActiveRoom } from '../rooms/active-room';
 import { RoomListStore } from '../rooms/room-list-store';
-import { deleteKey } from '../identity/browser-identity';
+import { HistoryClient } from './history-client';
+import { RoomStore } from './room-store';
 
 /** How far a catch-up walks back before it settles for the newest pages. */
 const CATCH_UP_MAX_PAGES = 10;
@@ -18,17 +14,18 @@ export const JOIN_RETRY_MS = 3000;
 export const FIRST_CONNECT_WAIT_MS = 1500;
 
 /**
- * Rooms, their messages and this tab's sends. Every room of the room list is joined (their live messages
- * count as unread), but only the open room's store takes live messages, so other rooms' stores stay
- * gap-free up to where they were left and a catch-up on return fills the rest.
+ * The messages of every room this tab shows: one RoomStore per room, filled from history and, for the open room,
+ * from live messages; the server's room membership kept in step with the room list. Every listed room is joined
+ * (their live messages count as unread), but only the open room's store takes live messages, so other rooms'
+ * stores stay gap-free up to where they were left and a catch-up on return fills the rest. This tab's own sends
+ * are SendStore's.
  */
 @Injectable({ providedIn: 'root' })
-export class ChatStore {
+export class RoomMessages {
   private readonly socket = inject(ChatSocket);
   private readonly history = inject(HistoryClient);
-  private readonly uploads = inject(UploadClient);
-  private readonly config = inject(RuntimeConfig);
   private readonly roomList = inject(RoomListStore);
+  private readonly active = inject(ActiveRoom);
   private readonly rooms = new Map<string, RoomStore>();
   private readonly catchUps = new Map<string, { job: Promise<void>; epoch: number; joined: boolean }>();
   /**
@@ -38,7 +35,6 @@ export class ChatStore {
   private epoch = 0;
   private firstEntry = true;
 
-  readonly activeRoom = signal<string | null>(null);
   /** Why the open room receives no live messages, for the status banner. */
   readonly joinProblem = signal<string | null>(null);
 
@@ -51,8 +47,8 @@ export class ChatStore {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
-    this.socket.onMessage((m) => {
-      const store = m.room === this.activeRoom() ? this.rooms.get(m.room) : undefined;
+    this.socket.on('newMessage', (m) => {
+      const store = m.room === this.active.name() ? this.rooms.get(m.room) : undefined;
       if (!store) return;
       const gapFrom = store.gapBefore(m.seq);
       store.receive(m);
@@ -60,7 +56,7 @@ export class ChatStore {
       // it stopped before broadcasting): history has it.
       if (gapFrom !== undefined) void this.catchUp(m.room, gapFrom);
     });
-    this.socket.onConnect((recovered) => {
+    this.socket.on('connect', (recovered) => {
       this.epoch++;
       if (!recovered) {
         // A new session: the server forgot our rooms (but put us in the default one).
@@ -68,14 +64,14 @@ export class ChatStore {
         this.serverRooms.clear();
         this.serverRooms.add(DEFAULT_ROOM);
       }
-      const room = this.activeRoom();
+      const room = this.active.name();
       // A restored session in the same room got the missed events replayed; anything else may have a gap.
       const unchanged = recovered && !!room && this.joined.has(room);
       const known = room ? this.room(room).lastSeq() : undefined;
-      void this.syncRooms().then(() => (room && !unchanged && this.activeRoom() === room ? this.catchUp(room, known) : undefined));
+      void this.syncRooms().then(() => (room && !unchanged && this.active.name() === room ? this.catchUp(room, known) : undefined));
     });
     // Deletions reach every room's store: they change no order and leave no gap.
-    this.socket.onDeleted((e) => this.rooms.get(e?.room)?.markDeleted(e.id, e.deletedAt));
+    this.socket.on('messageDeleted', (e) => this.rooms.get(e?.room)?.markDeleted(e.id, e.deletedAt));
     inject(DestroyRef).onDestroy(() => clearTimeout(this.retryTimer));
   }
 
@@ -86,22 +82,22 @@ export class ChatStore {
   }
 
   async enter(name: string): Promise<void> {
-    const previous = this.activeRoom();
+    const previous = this.active.name();
     if (previous === name) return;
     const store = this.room(name);
     const known = store.lastSeq();
-    this.activeRoom.set(name);
+    this.active.set(name);
     this.epoch++;
     this.roomList.add(name);
     // Read after the first join when it comes soon: the connect's catch-up is then this very read, not a second one.
     if (this.firstEntry) {
       this.firstEntry = false;
       await this.socket.firstAttempt(FIRST_CONNECT_WAIT_MS);
-      if (this.activeRoom() !== name) return;
+      if (this.active.name() !== name) return;
     }
     // History comes over HTTP, so the room fills even when the join has to wait for a reconnect.
     await this.syncRooms();
-    if (this.activeRoom() === name) await this.catchUp(name, known);
+    if (this.active.name() === name) await this.catchUp(name, known);
   }
 
   /** Takes a room off the room list and leaves it (unless it is still open: leaving it then does). */
@@ -117,7 +113,7 @@ export class ChatStore {
   }
 
   private async runSync(): Promise<boolean> {
-    const room = this.activeRoom();
+    const room = this.active.name();
     if (!room) return false;
     const wanted = new Set([room, ...this.roomList.rooms()]);
     for (const other of [...this.serverRooms]) {
@@ -155,9 +151,9 @@ export class ChatStore {
     this.joinProblem.set(refused ? `Not receiving new messages in #${room}: ${refused.message || 'could not join'}. Retrying…` : null);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
-      const active = this.activeRoom();
+      const active = this.active.name();
       const known = active ? this.room(active).lastSeq() : undefined;
-      void this.syncRooms().then((joined) => (joined && active && this.activeRoom() === active ? this.catchUp(active, known) : undefined));
+      void this.syncRooms().then((joined) => (joined && active && this.active.name() === active ? this.catchUp(active, known) : undefined));
     }, JOIN_RETRY_MS);
     return joinedOpen;
   }
@@ -223,112 +219,5 @@ export class ChatStore {
     } finally {
       store.loadingOlder.set(false);
     }
-  }
-
-  sendText(room: string, author: string, text: string): Outgoing {
-    const o: Outgoing = { id: newMessageId(), room, author, text, status: 'pending', progress: null, error: null };
-    this.room(room).addOutgoing(o);
-    void this.transmit(o);
-    return o;
-  }
-
-  /** Returns the reason when the file is refused before any upload. */
-  sendImage(room: string, author: string, file: File): string | null {
-    const problem = checkImage(file, this.config.config());
-    if (problem) return problem;
-    const o: Outgoing = {
-      id: newMessageId(),
-      room,
-      author,
-      image: { file, previewUrl: URL.createObjectURL(file), uploaded: false },
-      status: 'uploading',
-      progress: 0,
-      error: null,
-    };
-    this.room(room).addOutgoing(o);
-    void this.uploadThenTransmit(o);
-    return null;
-  }
-
-  /** Deletes one of this browser's own messages (proved by its deleteKey); returns the reason when refused. */
-  async deleteMessage(room: string, id: string): Promise<string | null> {
-    const store = this.room(room);
-    const m = store.messages().find((x) => x.id === id);
-    if (!m || !store.isOwn(id)) return 'Only your own messages can be deleted';
-    const ack = await this.socket.deleteMessage(room, m.seq, deleteKey());
-    if (!ack.ok) return describeDeleteFailure(ack.error);
-    // The broadcast says so too; this one shows it at once, whichever arrives first.
-    store.markDeleted(id, new Date().toISOString());
-    return null;
-  }
-
-  /** Sends the very same message again, same `id`: the server stores it at most once. */
-  retry(room: string, id: string): void {
-    const o = this.room(room).findOutgoing(id);
-    if (!o || o.status !== 'failed') return;
-    if (o.image && !o.image.uploaded) void this.uploadThenTransmit(o);
-    else void this.transmit(o);
-  }
-
-  private async uploadThenTransmit(o: Outgoing): Promise<void> {
-    const store = this.room(o.room);
-    const image = o.image!;
-    const file = image.file!;
-    store.patchOutgoing(o.id, { status: 'uploading', progress: 0, error: null });
-    try {
-      const target = await this.uploads.target(file, o.room);
-      await this.uploads.send(target, file, (progress) => store.patchOutgoing(o.id, { progress }));
-      // The bytes are on the server now: drop the File so a long session does not hold every image sent.
-      store.patchOutgoing(o.id, { image: { previewUrl: image.previewUrl, key: target.key, uploaded: true } });
-    } catch (err) {
-      store.patchOutgoing(o.id, { status: 'failed', progress: null, error: (err as Error).message });
-      return;
-    }
-    await this.transmit(store.findOutgoing(o.id) ?? o);
-  }
-
-  private async transmit(o: Outgoing): Promise<void> {
-    const store = this.room(o.room);
-    if (store.isStored(o.id)) {
-      store.patchOutgoing(o.id, { status: 'sent', error: null, progress: null });
-      return;
-    }
-    store.patchOutgoing(o.id, { status: 'pending', error: null, progress: null });
-    // deleteKey: the server keeps its hash, so that only this browser can delete the message later.
-    const message: SendMessageInput = o.image?.key
-      ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key }, deleteKey: deleteKey() }
-      : { id: o.id, room: o.room, author: o.author, text: o.text, deleteKey: deleteKey() };
-    const ack = await this.socket.send(message);
-    if (ack.ok) store.patchOutgoing(o.id, { status: 'sent', seq: ack.seq, error: null });
-    else store.patchOutgoing(o.id, { status: 'failed', error: describeFailure(ack.error) });
-  }
-}
-
-/** Why a delete was refused, for the person who asked. */
-export function describeDeleteFailure(error: ErrorBody): string {
-  switch (error.code) {
-    case 'forbidden':
-      return 'Only the browser that sent this message can delete it';
-    case 'not_found':
-      return 'That message no longer exists';
-    case 'rate_limited':
-      return 'Too many deletes: wait a moment, then try again';
-    default:
-      return error.message || 'Could not delete the message';
-  }
-}
-
-export function describeFailure(error: ErrorBody): string {
-  switch (error.code) {
-    case 'rate_limited':
-      return 'Too many messages: wait a moment, then retry';
-    case 'too_large':
-      return `Too long: ${error.message}`;
-    case 'unavailable':
-      return error.message || 'The server is unavailable';
-    case 'invalid':
-      return `Not accepted: ${error.message}`;
-    default:
-      return error.message || 'Not sent';
   }
 }

@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
 import { DEFAULT_ROOM } from '@chat/protocol';
-import { ChatStore } from '../chat/chat-store';
-import { RoomListStore } from './room-list-store';
-import { RoomUrl } from './room-url';
+import { RoomMessages } from '../messages/room-messages';
+import { RoomListStore } from '../rooms/room-list-store';
+import { RoomUrl } from '../rooms/room-url';
 import { UnreadStore } from './unread-store';
 
 /** The rooms this browser joined, each with its unread count; the open one marked, others a click away. */
@@ -37,7 +37,7 @@ import { UnreadStore } from './unread-store';
 export class RoomList {
   protected readonly list = inject(RoomListStore);
   protected readonly unread = inject(UnreadStore);
-  private readonly chat = inject(ChatStore);
+  private readonly messages = inject(RoomMessages);
   private readonly url = inject(RoomUrl);
   readonly current = input<string | null>(null);
   protected readonly defaultRoom = DEFAULT_ROOM;
@@ -51,7 +51,7 @@ export class RoomList {
   protected async leave(room: string): Promise<void> {
     this.unread.clear(room);
     if (room === this.current()) this.url.go(DEFAULT_ROOM);
-    await this.chat.forget(room);
+    await this.messages.forget(room);
     // Its button is gone: keep a keyboard user in the list.
     globalThis.document?.querySelector<HTMLElement>('.room-list a[aria-current=page], .room-list a')?.focus();
   }

@@ -4,11 +4,38 @@ import type { UploadUrlResponse } from '@chat/protocol';
 const UPLOAD_TIMEOUT_MIN_MS = 60_000;
 
 /**
- * XHR rather than fetch: fetch still reports no upload progress. S3 presigned POST wants its policy
- * fields first and the file last as `file`; the embedded server takes a raw PUT. Imports nothing of the
- * app's (only a type), so that its lazy chunk shares no code with the first screen's.
+ * What an upload takes from the app, handed in: this module is a lazy chunk (fetched at the first image; most
+ * sessions never send one) that imports nothing of the app's but types, so it shares no code with the first screen's.
  */
-export function sendWithXhr(
+export interface UploadDeps {
+  fetch: typeof fetch;
+  /** Absolute URL of an API path or of a server-given URL that may be relative to the API. */
+  resolve: (pathOrUrl: string) => string;
+  xhr: () => XMLHttpRequest;
+  /** The API's error body as the user's reason. */
+  errorMessage: (res: Response, fallback: string) => Promise<string>;
+}
+
+/** Uploads one image for `room`: asks the server where (`/upload-url`), sends the bytes there, resolves with the object key. */
+export async function uploadImage(deps: UploadDeps, file: File, room: string, onProgress: (fraction: number) => void): Promise<string> {
+  const query = new URLSearchParams({ filename: file.name || 'image', contentType: file.type, size: String(file.size), room });
+  let res: Response;
+  try {
+    res = await deps.fetch(deps.resolve(`/upload-url?${query}`), { cache: 'no-store' });
+  } catch {
+    throw new Error('Could not reach the server to upload');
+  }
+  if (!res.ok) throw new Error(await deps.errorMessage(res, 'Upload refused'));
+  const target = (await res.json()) as UploadUrlResponse;
+  await sendWithXhr(deps.xhr(), deps.resolve(target.url), target, file, onProgress);
+  return target.key;
+}
+
+/**
+ * XHR rather than fetch: fetch still reports no upload progress. S3 presigned POST wants its policy
+ * fields first and the file last as `file`; the embedded server takes a raw PUT.
+ */
+function sendWithXhr(
   xhr: XMLHttpRequest,
   url: string,
   target: UploadUrlResponse,

@@ -1,13 +1,11 @@
 import { TestBed } from '@angular/core/testing';
 import { formatSeq, type ChatMessage } from '@chat/protocol';
 import { FETCH } from '../config/fetch';
-import { ChatSocket } from '../connection/chat-socket';
-import { FakeChatSocket } from '../testing/fake-chat-socket';
+import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { msg } from '../testing/chat-message';
 import { fakeFetch } from '../testing/fake-fetch';
-import { UploadClient } from '../composer/upload-client';
-import { ChatStore, JOIN_RETRY_MS } from './chat-store';
-import { deleteKey } from '../identity/browser-identity';
+import { ActiveRoom } from '../rooms/active-room';
+import { JOIN_RETRY_MS, RoomMessages } from './room-messages';
 
 /** The history server of these tests: `seqs` per room, pages newest first like the real one. */
 function historyServer(rooms: Record<string, ChatMessage[]>) {
@@ -28,15 +26,12 @@ function setup(rooms: Record<string, ChatMessage[]> = {}) {
   const socket = new FakeChatSocket();
   const net = historyServer(rooms);
   TestBed.configureTestingModule({
-    providers: [
-      { provide: ChatSocket, useValue: socket },
-      { provide: FETCH, useValue: net.fetch },
-    ],
+    providers: [provideFakeSocket(socket), { provide: FETCH, useValue: net.fetch }],
   });
-  return { store: TestBed.inject(ChatStore), socket, net, rooms };
+  return { store: TestBed.inject(RoomMessages), active: TestBed.inject(ActiveRoom), socket, net, rooms };
 }
 
-describe('ChatStore', () => {
+describe('RoomMessages', () => {
   it('opens a room on its newest page, then merges live messages by seq without duplicates', async () => {
     const history = Array.from({ length: 60 }, (_, i) => msg(`m${i + 1}`, i + 1));
     const { store, socket } = setup({ global: history });
@@ -46,10 +41,10 @@ describe('ChatStore', () => {
     expect(room.messages().map((m) => m.id)).toEqual(history.slice(10).map((m) => m.id));
     expect(room.nextBefore()).toBe(formatSeq(11));
 
-    socket.deliver(msg('m62', 62));
-    socket.deliver(msg('m61', 61));
+    socket.emit('newMessage', msg('m62', 62));
+    socket.emit('newMessage', msg('m61', 61));
     // The server broadcasts a redelivered message again: shown once, and not read out again.
-    socket.deliver(msg('m62', 62));
+    socket.emit('newMessage', msg('m62', 62));
     expect(room.live()?.id).toBe('m61');
     expect(
       room
@@ -67,7 +62,7 @@ describe('ChatStore', () => {
   it('ignores messages of rooms other than the open one', async () => {
     const { store, socket } = setup({ global: [msg('g1', 1)], other: [msg('o1', 1, 'other')] });
     await store.enter('other');
-    socket.deliver(msg('g2', 2, 'global'));
+    socket.emit('newMessage', msg('g2', 2, 'global'));
     expect(
       store
         .room('other')
@@ -75,68 +70,6 @@ describe('ChatStore', () => {
         .map((m) => m.id),
     ).toEqual(['o1']);
     expect(store.room('global').messages()).toEqual([]);
-  });
-
-  it('shows a send as pending at once, then sent on the ack', async () => {
-    const { store, socket } = setup();
-    await store.enter('global');
-    const o = store.sendText('global', 'ann', 'hello');
-    const room = store.room('global');
-    expect(room.entries().map((e) => [e.text, e.outgoing?.status])).toEqual([['hello', 'pending']]);
-    // With this browser's deleteKey, so that only it can delete the message later.
-    expect(socket.sent[0]!.message).toEqual({ id: o.id, room: 'global', author: 'ann', text: 'hello', deleteKey: deleteKey() });
-    expect(deleteKey()).toMatch(/^[A-Za-z0-9_-]{22,128}$/);
-
-    socket.sent[0]!.reply({ ok: true, id: o.id, seq: formatSeq(1) });
-    await flush();
-    expect(room.findOutgoing(o.id)?.status).toBe('sent');
-
-    socket.deliver({ ...msg(o.id, 1), author: 'ann', text: 'hello' });
-    expect(room.entries()).toHaveLength(1);
-    expect(room.entries()[0]!.sentAt).toBeDefined();
-  });
-
-  it('marks a refused send failed with the reason, and a retry reuses the same id', async () => {
-    const { store, socket } = setup();
-    await store.enter('global');
-    const o = store.sendText('global', 'ann', 'too fast');
-    socket.sent[0]!.reply({ ok: false, error: { code: 'rate_limited', message: 'slow down' } });
-    await flush();
-    const room = store.room('global');
-    expect(room.findOutgoing(o.id)?.status).toBe('failed');
-    expect(room.findOutgoing(o.id)?.error).toMatch(/Too many messages/);
-
-    store.retry('global', o.id);
-    expect(room.findOutgoing(o.id)?.status).toBe('pending');
-    expect(socket.sent).toHaveLength(2);
-    expect(socket.sent[1]!.message.id).toBe(o.id);
-    socket.sent[1]!.reply({ ok: true, id: o.id, seq: formatSeq(7) });
-    await flush();
-    expect(room.findOutgoing(o.id)?.status).toBe('sent');
-    expect(room.outgoing()).toHaveLength(1);
-  });
-
-  it('fails at once while offline instead of queueing', async () => {
-    const { store, socket } = setup();
-    await store.enter('global');
-    socket.connected = false;
-    const o = store.sendText('global', 'ann', 'anyone?');
-    await flush();
-    expect(store.room('global').findOutgoing(o.id)).toMatchObject({ status: 'failed', error: 'You are offline' });
-    expect(socket.sent).toHaveLength(0);
-  });
-
-  it('treats a message seen back from the server as sent even if its ack was lost', async () => {
-    const { store, socket } = setup();
-    await store.enter('global');
-    const o = store.sendText('global', 'ann', 'hi');
-    socket.sent[0]!.reply({ ok: false, error: { code: 'unavailable', message: 'No answer from the server' } });
-    await flush();
-    socket.deliver({ ...msg(o.id, 3), author: 'ann', text: 'hi' });
-    const room = store.room('global');
-    expect(room.entries().map((e) => [e.id, e.outgoing?.status])).toEqual([[o.id, 'sent']]);
-    store.retry('global', o.id);
-    expect(socket.sent).toHaveLength(1);
   });
 
   it('after a reconnect without recovery, rejoins and catches up from history, walking back to the last seq', async () => {
@@ -161,12 +94,12 @@ describe('ChatStore', () => {
     await store.enter('global');
     const reads = () => net.calls.filter((u) => u.pathname === '/history').length;
     const before = reads();
-    socket.deliver(msg('c', 3));
+    socket.emit('newMessage', msg('c', 3));
     await flush();
     expect(reads()).toBe(before);
     // 4 was stored and never broadcast; 5 arrives live.
     rooms['global']!.push(msg('d', 4), msg('e', 5));
-    socket.deliver(msg('e', 5));
+    socket.emit('newMessage', msg('e', 5));
     await vi.waitFor(() =>
       expect(
         store
@@ -227,11 +160,11 @@ describe('ChatStore', () => {
   });
 
   it('stays in the listed rooms when switching (for their unread counts), and leaves a room taken off the list', async () => {
-    const { store, socket } = setup();
+    const { store, active, socket } = setup();
     await store.enter('global');
     await store.enter('team');
     expect(socket.left).toEqual([]);
-    expect(store.activeRoom()).toBe('team');
+    expect(active.name()).toBe('team');
     expect([...socket.rooms].sort()).toEqual(['global', 'team']);
     // Forgetting the open room leaves it once another one is open.
     await store.forget('team');
@@ -268,7 +201,7 @@ describe('ChatStore', () => {
           .map((m) => m.id),
       ).toEqual(['b1', 'b2']),
     );
-    socket.deliver(msg('b3', 3, 'b'));
+    socket.emit('newMessage', msg('b3', 3, 'b'));
     expect(
       store
         .room('b')
@@ -316,37 +249,5 @@ describe('ChatStore', () => {
     expect(room.messages()[0]!.id).toBe('m106');
     while (room.nextBefore()) await store.loadOlder('global');
     expect(room.messages().map((m) => m.id)).toEqual(rooms['global']!.map((m) => m.id));
-  });
-
-  it("drops an image's File once uploaded and the whole send once the server has it", async () => {
-    const revoke = vi.fn();
-    vi.stubGlobal('URL', Object.assign(class extends URL {}, { createObjectURL: () => 'blob:preview', revokeObjectURL: revoke }));
-    try {
-      const { store, socket } = setup();
-      const uploads = TestBed.inject(UploadClient);
-      vi.spyOn(uploads, 'target').mockResolvedValue({
-        method: 'PUT',
-        url: '/uploads/k',
-        key: 'rooms/global/k.png',
-        headers: {},
-        expiresIn: 300,
-        maxBytes: 1000,
-      });
-      vi.spyOn(uploads, 'send').mockResolvedValue();
-      await store.enter('global');
-      const file = new File([new Uint8Array([137, 80, 78, 71])], 'cat.png', { type: 'image/png' });
-      expect(store.sendImage('global', 'ann', file)).toBeNull();
-      await vi.waitFor(() => expect(socket.sent).toHaveLength(1));
-      const room = store.room('global');
-      const id = socket.sent[0]!.message.id;
-      expect(room.findOutgoing(id)?.image).toEqual({ previewUrl: 'blob:preview', key: 'rooms/global/k.png', uploaded: true });
-      socket.sent[0]!.reply({ ok: true, id, seq: formatSeq(1) });
-      socket.deliver({ ...msg(id, 1), author: 'ann', text: undefined, imageUrl: '/images/rooms/global/k.png' });
-      expect(room.outgoing()).toEqual([]);
-      expect(revoke).toHaveBeenCalledWith('blob:preview');
-      expect(room.entries().map((e) => [e.id, e.outgoing?.status])).toEqual([[id, 'sent']]);
-    } finally {
-      vi.unstubAllGlobals();
-    }
   });
 });

@@ -1,0 +1,126 @@
+import { Injectable, inject } from '@angular/core';
+import type { SendAck, SendMessageInput } from '@chat/protocol';
+import { FETCH, XHR_FACTORY } from '../config/fetch';
+import { errorMessage } from '../config/http-error';
+import { RuntimeConfig } from '../config/runtime-config';
+import { ChatSocket } from '../connection/chat-socket';
+import { deleteSecret, messageDeleteKey } from '../identity/browser-identity';
+import type { Outgoing, RoomStore } from '../messages/room-store';
+import { RoomMessages } from '../messages/room-messages';
+import { newMessageId } from '../shared/random-token';
+import { checkImage } from './image-check';
+import { describeDeleteFailure, describeFailure } from './send-failure';
+
+/**
+ * This tab's own messages on their way: text and images (uploaded first), shown at once as outgoing entries of
+ * their room's store, sent, retried with the same `id`, and deleted later with this browser's proof.
+ */
+@Injectable({ providedIn: 'root' })
+export class SendStore {
+  private readonly socket = inject(ChatSocket);
+  private readonly messages = inject(RoomMessages);
+  private readonly fetch = inject(FETCH);
+  private readonly xhr = inject(XHR_FACTORY);
+  private readonly config = inject(RuntimeConfig);
+
+  sendText(room: string, author: string, text: string): Outgoing {
+    const o: Outgoing = { id: newMessageId(), room, author, text, status: 'pending', progress: null, error: null };
+    this.messages.room(room).addOutgoing(o);
+    void this.transmit(o);
+    return o;
+  }
+
+  /** Returns the reason when the file is refused before any upload. */
+  sendImage(room: string, author: string, file: File): string | null {
+    const problem = checkImage(file, this.config.config());
+    if (problem) return problem;
+    const o: Outgoing = {
+      id: newMessageId(),
+      room,
+      author,
+      image: { file, previewUrl: URL.createObjectURL(file), uploaded: false },
+      status: 'uploading',
+      progress: 0,
+      error: null,
+    };
+    this.messages.room(room).addOutgoing(o);
+    void this.uploadThenTransmit(o);
+    return null;
+  }
+
+  /** Deletes one of this browser's own messages (proved by its deleteKey); returns the reason when refused. */
+  async deleteMessage(room: string, id: string): Promise<string | null> {
+    const store = this.messages.room(room);
+    const m = store.messages().find((x) => x.id === id);
+    if (!m || !store.isOwn(id)) return 'Only your own messages can be deleted';
+    let key: string;
+    try {
+      key = await this.keyOf(store, id);
+    } catch {
+      return NOT_LOADED;
+    }
+    const ack = await this.socket.deleteMessage(room, m.seq, key);
+    if (!ack.ok) return describeDeleteFailure(ack.error);
+    // The broadcast says so too; this one shows it at once, whichever arrives first.
+    store.markDeleted(id, new Date().toISOString());
+    return null;
+  }
+
+  /** The key an own message was sent with, which proves it is ours: its own proof, or for one from before those, the secret. */
+  private keyOf(store: RoomStore, id: string): Promise<string> {
+    return store.sentWithSecret(id) ? Promise.resolve(deleteSecret()) : messageDeleteKey(store.name, id);
+  }
+
+  /** Sends the very same message again, same `id`: the server stores it at most once. */
+  retry(room: string, id: string): void {
+    const o = this.messages.room(room).findOutgoing(id);
+    if (!o || o.status !== 'failed') return;
+    if (o.image && !o.image.uploaded) void this.uploadThenTransmit(o);
+    else void this.transmit(o);
+  }
+
+  private async uploadThenTransmit(o: Outgoing): Promise<void> {
+    const store = this.messages.room(o.room);
+    const image = o.image!;
+    const file = image.file!;
+    store.patchOutgoing(o.id, { status: 'uploading', progress: 0, error: null });
+    try {
+      // The upload code is a chunk of its own, fetched at the first image: most sessions never send one.
+      const { uploadImage } = await import('./image-upload');
+      const deps = { fetch: this.fetch, resolve: (url: string) => this.config.resolve(url), xhr: this.xhr, errorMessage };
+      const key = await uploadImage(deps, file, o.room, (progress) => store.patchOutgoing(o.id, { progress }));
+      // The bytes are on the server now: drop the File so a long session does not hold every image sent.
+      store.patchOutgoing(o.id, { image: { previewUrl: image.previewUrl, key, uploaded: true } });
+    } catch (err) {
+      store.patchOutgoing(o.id, { status: 'failed', progress: null, error: (err as Error).message });
+      return;
+    }
+    await this.transmit(store.findOutgoing(o.id) ?? o);
+  }
+
+  private async transmit(o: Outgoing): Promise<void> {
+    const store = this.messages.room(o.room);
+    if (store.isStored(o.id)) {
+      store.patchOutgoing(o.id, { status: 'sent', error: null, progress: null });
+      return;
+    }
+    store.patchOutgoing(o.id, { status: 'pending', error: null, progress: null });
+    let ack: SendAck;
+    try {
+      // A key for this message alone (the same on a retry): the server keeps its hash, so that only this browser
+      // can delete the message later, and a frame that leaks it exposes this one message only.
+      const deleteKey = await messageDeleteKey(o.room, o.id);
+      const message: SendMessageInput = o.image?.key
+        ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key }, deleteKey }
+        : { id: o.id, room: o.room, author: o.author, text: o.text, deleteKey };
+      ack = await this.socket.send(message);
+    } catch {
+      ack = { ok: false, error: { code: 'unavailable', message: NOT_LOADED } };
+    }
+    if (ack.ok) store.patchOutgoing(o.id, { status: 'sent', seq: ack.seq, error: null });
+    else store.patchOutgoing(o.id, { status: 'failed', error: describeFailure(ack.error) });
+  }
+}
+
+/** The key's code is a chunk of its own: when it cannot be fetched (offline since the page opened, a new release), nothing is sent. */
+const NOT_LOADED = 'Part of the page could not be loaded: retry, or reload the page';
