@@ -33,7 +33,7 @@ const check = commandLine(process.argv.slice(2), commandSpec('deploy')).check ==
 
 const { config, terraform: tf } = await preflightOrExit(configOrExit(), 'deploy');
 const ids = stackIds(config);
-synth();
+await synth();
 console.log(
   `\n${check ? 'Would create or update' : 'Creates or updates'} (stacks in order):\n${plannedResources(stackDir, ids)
     .map((l) => `  ${l}`)

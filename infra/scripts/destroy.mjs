@@ -35,7 +35,7 @@ const ids = stackIds(config, { all: true });
 const cdktf = cdktfCli();
 const step = stepper(3);
 
-synth();
+await synth();
 for (const id of ids) init(tf, id);
 const outputs = collectOutputs(tf, ids);
 

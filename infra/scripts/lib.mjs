@@ -5,12 +5,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { task } from '@chat/cli';
 
 export const infraDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const repoRoot = path.resolve(infraDir, '..');
 const require = createRequire(import.meta.url);
 // The compiled app (the npm script builds it first): one source of truth for names and configuration.
-export const { loadConfig, ConfigError, DEFAULTS, ENV_NAMES } = require(path.join(infraDir, 'dist', 'config.js'));
+export const { loadConfig, ConfigError, DEFAULTS, ENV_NAMES, PLACEHOLDER_DEFAULTS, SETTING_HELP } = require(
+  path.join(infraDir, 'dist', 'config.js'),
+);
 export const { STACK_ORDER, stackId } = require(path.join(infraDir, 'dist', 'names.js'));
 export const { synthMain } = require(path.join(infraDir, 'dist', 'main.js'));
 // The deploy tooling (infra/src/deploy/).
@@ -50,10 +53,10 @@ function works(cmd, args) {
  * free-tier instance type becomes CHAT_INSTANCE_TYPE for the synth that follows.
  */
 export async function preflightOrExit(config, mode) {
-  console.log(
-    `Checking ${mode === 'deploy' ? 'whether a deploy would work' : 'before destroying'} (${config.prefix} in ${config.region}${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}):`,
+  const report = await task(
+    `Checking ${mode === 'deploy' ? 'whether a deploy would work' : 'before destroying'} (${config.prefix} in ${config.region}${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''})`,
+    () => runPreflight({ config, env: process.env, clients: awsClients(config.region), mode }),
   );
-  const report = await runPreflight({ config, env: process.env, clients: awsClients(config.region), mode });
   console.log(formatReport(report));
   if (!report.ok) fail(`Preflight failed: nothing was changed. Fix the lines marked FAIL, then run npm run ${mode} again.`, 1);
   if (report.instanceType && !process.env.CHAT_INSTANCE_TYPE) process.env.CHAT_INSTANCE_TYPE = report.instanceType;
@@ -98,8 +101,8 @@ export function stackDir(id) {
   return path.join(outdir, 'stacks', id);
 }
 
-export function synth() {
-  const code = synthMain({ ...process.env, CDKTF_OUTDIR: outdir }, (l) => console.log(l));
+export async function synth() {
+  const code = await task('Synthesizing the stacks (cdktf)', (report) => synthMain({ ...process.env, CDKTF_OUTDIR: outdir }, report.log));
   if (code !== 0) process.exit(code);
 }
 
@@ -124,16 +127,13 @@ export function collectOutputs(tf, ids) {
 
 /**
  * `npm run deploy` / `destroy`'s --help: their options and every setting they read (the stacks' CHAT_* settings with
- * their defaults; infra/README.md's Configuration table says what each does, and a test keeps the two together).
+ * their defaults; infra/README.md's Configuration table says more, and a test keeps it to the same names and defaults).
  */
 export function commandSpec(mode) {
-  // Placeholders stand for "not set": the preflight refuses the e-mail, and the ci stack needs a real repository.
-  const unset = new Set(['alertEmail', 'githubRepo']);
-  const required = { alertEmail: mode === 'deploy' ? 'required: where budget and alarm mail goes' : '' };
   const stackSettings = Object.entries(ENV_NAMES).map(([key, name]) => ({
     name,
-    description: required[key] ?? '',
-    ...(DEFAULTS[key] === undefined || unset.has(key) ? {} : { default: String(DEFAULTS[key]) }),
+    description: SETTING_HELP[key],
+    ...(DEFAULTS[key] === undefined || PLACEHOLDER_DEFAULTS.has(key) ? {} : { default: String(DEFAULTS[key]) }),
   }));
   const common = [
     { name: 'AWS_PROFILE', description: 'the AWS CLI profile whose credentials are used (aws configure, aws sso login)' },

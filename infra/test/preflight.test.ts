@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { DeletePublicAccessBlockCommand, PutPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '@chat/local-aws';
 import { fixedEndpoint } from '../src/deploy/clients';
+import { reservedDomain } from '../src/deploy/preflight';
 import { buildInfra, runInfraScript, standinPath } from './deploy-helpers';
 
 const INFRA = path.resolve(__dirname, '..');
@@ -33,7 +34,8 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ENDPOINT_URL: moto.endpoint,
     AWS_REGION: MOTO_REGION,
-    CHAT_ALERT_EMAIL: 'me@example.org',
+    // Not a reserved example domain: the preflight refuses those (see the placeholder test).
+    CHAT_ALERT_EMAIL: 'me@realtime-chat.dev',
     ...extra,
   };
 }
@@ -65,7 +67,7 @@ test('with credentials: account, region, terraform, the first free-tier type, pu
   // moto offers t3.micro, t4g.micro, t8i.micro… as free-tier eligible: x86_64 first, smallest first.
   expect(r.out).toMatch(/ok +instance type +t3\.micro \(the first free-tier-eligible type here; of t3\.micro, /);
   expect(r.out).toMatch(/ok +public site bucket +no account-level Block Public Access/);
-  expect(r.out).toMatch(/ok +alert e-mail +me@example\.org/);
+  expect(r.out).toMatch(/ok +alert e-mail +me@realtime-chat\.dev/);
   expect(r.out).toMatch(/Would create or update[\s\S]*chat-data \(\d+\): [^\n]*sqs_queue[\s\S]*chat-compute \(\d+\): [^\n]*instance/);
   // Without a GitHub repository there is no ci stack to apply.
   expect(r.out).not.toMatch(/^ {2}chat-ci /m);
@@ -161,6 +163,34 @@ test('no terraform on PATH, an old terraform, and no alert e-mail each fail with
   expect(old.out).toMatch(/FAIL +terraform +terraform 1\.5\.7 is older than 1\.10/);
   const noMail = await check(cleanEnv({ ...withKeys, CHAT_ALERT_EMAIL: '' }));
   expect(noMail.out).toMatch(/FAIL +alert e-mail/);
-  expect(noMail.out).toContain('fix: CHAT_ALERT_EMAIL=you@example.org npm run deploy');
+  expect(noMail.out).toContain('fix: CHAT_ALERT_EMAIL=<your own address> npm run deploy');
   expect(noMail.code).toBe(1);
 }, 180_000);
+
+test("the docs' placeholder address (you@example.org) is refused with the reason, before anything changes", async () => {
+  const r = await check(cleanEnv({ ...withKeys, CHAT_ALERT_EMAIL: 'you@example.org' }));
+  expect(r.out).toMatch(/FAIL +alert e-mail +you@example\.org is a placeholder: example\.org is reserved for examples \(RFC 2606\)/);
+  expect(r.out).toContain('fix: CHAT_ALERT_EMAIL=<your own address> npm run deploy');
+  expect(r.out).toContain('Preflight failed: nothing was changed.');
+  expect(r.code).toBe(1);
+}, 180_000);
+
+test.each([
+  ['you@example.org', 'example.org'],
+  ['ops@EXAMPLE.COM', 'example.com'],
+  ['a@mail.example.net', 'mail.example.net'],
+  ['a@chat.example', 'chat.example'],
+  ['a@ci.test', 'ci.test'],
+  ['a@nowhere.invalid', 'nowhere.invalid'],
+  ['root@localhost', 'localhost'],
+  ['a@box.localhost.', 'box.localhost'],
+])('%s is on a reserved domain (%s)', (address, domain) => {
+  expect(reservedDomain(address)).toBe(domain);
+});
+
+test.each(['me@realtime-chat.dev', 'a@example.co', 'a@myexample.com', 'a@testing.io', 'a@example.org.uk'])(
+  '%s is a real domain',
+  (address) => {
+    expect(reservedDomain(address)).toBeUndefined();
+  },
+);
