@@ -39,12 +39,11 @@ export function missingTools(env = process.env) {
 export function printTestPlan() {
   const items = setUpPlan();
   const lines = [
-    `npm test: every test (jest, the web app's unit tests, prettier), about ${SUITE_MINUTES.setUp} min on 2 cores once set up.`,
+    "npm test: every test (jest: unit, moto, browser, infra + checkov; the web app's unit tests; prettier).",
+    `Once set up it takes about ${SUITE_MINUTES.setUp} min on 2 cores (a fresh clone, set-up included, about ${SUITE_MINUTES.fresh} min).`,
   ];
-  if (items.length) {
-    lines.push(`First run on this clone (about ${SUITE_MINUTES.fresh} min in all), it installs:`, ...items.map((i) => `  - ${i}`));
-  }
+  if (items.length) lines.push('First it installs or builds what is missing:', ...items.map((i) => `  - ${i}`));
   const missing = missingTools();
-  if (missing.length) lines.push('Not found (those tests will fail):', ...missing.map((m) => `  - ${m}`));
+  if (missing.length) lines.push('Not found (the tests that need them will fail):', ...missing.map((m) => `  - ${m}`));
   console.log(`${lines.join('\n')}\n`);
 }
