@@ -7,8 +7,10 @@ import { requireNode24 } from './lib/node-version.mjs';
 requireNode24();
 
 const { ROOT, run, runCapture } = await import('./lib/run.mjs');
-const { ensureInstalled, ensureBuilt } = await import('./lib/build.mjs');
+const { ensureInstalled, ensureBuilt, buildStep } = await import('./lib/build.mjs');
 const { ensurePythonVenv } = await import('./lib/python-venv.mjs');
+const { printTestPlan } = await import('./lib/test-plan.mjs');
+const { CliError, describeError, runCommand, task } = await import('../tools/cli/index.js');
 const { duration, slowestFiles } = await import('./lib/timing.mjs');
 
 const results = path.join(ROOT, 'test-results');
@@ -35,31 +37,38 @@ function finish() {
   process.exit(totals.failed > 0 || problems.length > 0 ? 1 : 0);
 }
 
+printTestPlan();
 try {
   await ensureInstalled();
   process.env.CHAT_VENV = await ensurePythonVenv();
-  process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
   await ensureBuilt();
   const extraBuilds = ['loadtest', 'release', 'infra'].filter((w) => {
     const pkg = path.join(ROOT, w, 'package.json');
     return fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).scripts?.build;
   });
-  for (const w of extraBuilds) {
-    if ((await run('npm', ['run', 'build', '-w', w, '--silent'])) !== 0) throw new Error(`${w} build failed`);
-  }
+  await buildStep(`Building ${extraBuilds.join(', ')} (tsc)`, extraBuilds, { expectSeconds: 60 });
   // Type checks of everything swc strips types from in jest: sources and tests.
   const typechecks = [
     ['tsc', '-b', 'app/protocol', 'app/server', 'tools/local-aws', 'app/server/test'],
     ['tsc', '-p', 'app/web/e2e/tsconfig.json', '--noEmit'],
-    ...['infra', 'release', 'loadtest']
+    ...['infra', 'release', 'loadtest', 'scripts']
       .filter((w) => fs.existsSync(path.join(ROOT, w, 'tsconfig.test.json')))
       .map((w) => ['tsc', '-p', `${w}/tsconfig.test.json`, '--noEmit']),
   ];
-  for (const args of typechecks) {
-    if ((await run('npx', args)) !== 0) throw new Error(`type check failed: ${args.join(' ')}`);
-  }
+  await task(
+    'Type-checking sources and tests (tsc)',
+    async (report) => {
+      for (const [n, args] of typechecks.entries()) {
+        report(`${n + 1} of ${typechecks.length}: ${args.slice(1).join(' ')}`);
+        const { code, output } = await runCommand('npx', args, { cwd: ROOT });
+        if (code !== 0) throw new CliError(`type check failed: ${args.join(' ')}`, 'fix the errors above', { output });
+      }
+    },
+    { expectSeconds: 90 },
+  );
 } catch (err) {
-  problems.push(`set-up: ${err.message}`);
+  if (err.output) console.error(err.output);
+  problems.push(`set-up: ${describeError(err)}`);
   finish();
 }
 phase('set-up');

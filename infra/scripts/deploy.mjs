@@ -5,10 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { commandLine } from '@chat/cli';
 import {
   applyStacks,
   awsClients,
   collectOutputs,
+  commandSpec,
   configOrExit,
   describeOutputs,
   describeSecret,
@@ -30,13 +32,11 @@ import {
   synth,
 } from './lib.mjs';
 
-const check = process.argv.slice(2).includes('--check');
-const unknown = process.argv.slice(2).filter((a) => a !== '--check');
-if (unknown.length) fail(`unknown argument ${unknown[0]} (npm run deploy [-- --check])`, 2);
+const check = commandLine(process.argv.slice(2), commandSpec('deploy')).check === true;
 
 const { config, terraform: tf } = await preflightOrExit(configOrExit(), 'deploy');
 const ids = stackIds(config);
-synth();
+await synth();
 console.log(
   `\n${check ? 'Would create or update' : 'Creates or updates'} (stacks in order):\n${plannedResources(stackDir, ids)
     .map((l) => `  ${l}`)

@@ -132,6 +132,37 @@ export const ENV_NAMES = {
   stateRegion: 'CHAT_STATE_REGION',
 } as const satisfies Record<keyof InfraConfig, string>;
 
+/** Defaults that stand for "not set": the preflight refuses the e-mail, and deploy does not apply the ci stack for it. */
+export const PLACEHOLDER_DEFAULTS: ReadonlySet<keyof InfraConfig> = new Set(['alertEmail', 'githubRepo']);
+
+/** One line per setting for `npm run deploy -- --help`; infra/README.md's Configuration table says more. */
+export const SETTING_HELP = {
+  region: 'region of every stack (else AWS_REGION)',
+  prefix: 'prefix of every name (3–16 of a-z0-9-)',
+  githubRepo: 'owner/repo whose pipeline may deploy; unset, deploy does not apply the ci stack',
+  githubBranch: 'the branch that may deploy',
+  githubEnvironment: "the deploy job's GitHub environment (none: trust the branch)",
+  ssmPrefix: 'where the deploy targets are written in Parameter Store',
+  createOidcProvider: 'false if the account already has the GitHub OIDC provider',
+  alertEmail: 'where budget and alarm mail goes (required to deploy; example domains are refused)',
+  budgetUsd: 'monthly budget in USD',
+  instanceType: 'the instance type (deploy: the first free-tier-eligible one it finds)',
+  appPort: "the server's port",
+  cloudfront: 'CloudFront in front of site and API: HTTPS, private site bucket',
+  dynamoBilling: 'provisioned | on-demand',
+  dynamoCapacity: 'provisioned capacity per direction (1–25)',
+  pointInTimeRecovery: 'point-in-time recovery of the history table',
+  deletionProtection: 'deletion protection of the history table',
+  uploadExpiryDays: 'expire uploaded images after N days (0 keeps them)',
+  logRetentionDays: "days CloudWatch Logs keeps the server's lines",
+  nodeVersion: 'Node on the instance (a 24.x.y with pinned checksums)',
+  chatInstances: 'chat servers; 2–10 adds a load balancer, Auto Scaling and Valkey (billed)',
+  certificateArn: 'ACM certificate for HTTPS on the load balancer',
+  domainName: 'the name that certificate covers',
+  stateBucket: 'S3 bucket for the Terraform state (unset: local files)',
+  stateRegion: "that bucket's region",
+} as const satisfies Record<keyof InfraConfig, string>;
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid infra configuration:\n  - ${problems.join('\n  - ')}`);

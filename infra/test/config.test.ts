@@ -1,5 +1,8 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { codeNames, markdownTable } from '@chat/cli';
 import { nodeRelease, pinnedNodeVersion } from '../src/boot/node-release';
-import { ConfigError, DEFAULTS, ENV_NAMES, loadConfig, validateConfig } from '../src/config';
+import { ConfigError, DEFAULTS, ENV_NAMES, loadConfig, PLACEHOLDER_DEFAULTS, validateConfig } from '../src/config';
 import { websiteHost } from '../src/names';
 
 describe('configuration', () => {
@@ -92,5 +95,28 @@ describe('names that follow the prefix', () => {
     expect(loadConfig({}).ssmPrefix).toBe('/chat/prod');
     expect(loadConfig({ CHAT_PREFIX: 'demo' }).ssmPrefix).toBe('/demo/prod');
     expect(loadConfig({ CHAT_PREFIX: 'demo', CHAT_SSM_PREFIX: '/x/y' }).ssmPrefix).toBe('/x/y');
+  });
+});
+
+/** infra/README.md's Configuration table and src/config.ts name the same settings with the same defaults. */
+describe("infra/README.md's Configuration table", () => {
+  const readme = fs.readFileSync(path.resolve(__dirname, '../README.md'), 'utf8');
+  const documented = new Map(
+    markdownTable(readme, '## Configuration').rows.flatMap(([names = '', defaults = '']) =>
+      codeNames(names)
+        .filter((n) => n.startsWith('CHAT_'))
+        .map((n) => [n, defaults] as const),
+    ),
+  );
+
+  test('lists every CHAT_ setting config.ts reads, and no other', () => {
+    expect([...documented.keys()].sort()).toEqual(Object.values(ENV_NAMES).sort());
+  });
+
+  test.each(Object.entries(ENV_NAMES))('%s (%s): the documented default is the code default', (key, name) => {
+    const value = DEFAULTS[key as keyof typeof DEFAULTS];
+    const cell = documented.get(name) ?? '';
+    if (value === undefined || PLACEHOLDER_DEFAULTS.has(key as keyof typeof DEFAULTS)) expect(cell).toMatch(/^—/);
+    else expect(codeNames(cell)).toContain(String(value));
   });
 });

@@ -117,7 +117,7 @@ beforeAll(async () => {
     TF_STANDIN_OUTPUTS: outputs,
     NPM_STANDIN_LOG: npmLog,
     ...motoAwsEnv(moto.endpoint),
-    CHAT_ALERT_EMAIL: 'me@example.org',
+    CHAT_ALERT_EMAIL: 'me@realtime-chat.dev',
     CHAT_SITE_DIR: site,
     CHAT_LIVE_TIMEOUT_MS: '60000',
   };

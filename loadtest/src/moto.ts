@@ -2,7 +2,7 @@
  * aws mode without AWS: a moto server on a free loopback port with the queue, table and bucket the chat server
  * needs, created through the AWS SDK exactly as the infra would shape them.
  */
-import { createChatResources, MOTO_CREDENTIALS, startMoto } from '@chat/local-aws';
+import { createChatResources, ensureVenv, MOTO_CREDENTIALS, startMoto } from '@chat/local-aws';
 import { chatResourceShape } from '@chat/server';
 
 export interface MotoBackend {
@@ -15,7 +15,9 @@ export interface MotoBackend {
   stop(): Promise<void>;
 }
 
+/** The commands' moto (load test, socket memory, chaos): `.venv` with moto is created first when missing. */
 export async function startMotoBackend(logFile: string): Promise<MotoBackend> {
+  ensureVenv('moto');
   const moto = await startMoto({ logFile, atomicDynamo: true });
   try {
     const resources = await createChatResources(moto.endpoint, `chat-loadtest-${Date.now().toString(36)}`, chatResourceShape);

@@ -366,13 +366,28 @@ export async function checkSecrets(config: InfraConfig, clients: AwsClients): Pr
   }
 }
 
+/**
+ * Domains reserved for documentation and tests (RFC 2606, RFC 6761): example.com/.net/.org and the .example, .test,
+ * .invalid and .localhost top-level domains, and any name under them. Mail to them reaches nobody.
+ */
+export function reservedDomain(address: string): string | undefined {
+  const domain = (address.split('@').pop() ?? '').toLowerCase().replace(/\.$/, '');
+  const reserved = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/;
+  return reserved.test(domain) ? domain : undefined;
+}
+
 export function checkAlertEmail(config: InfraConfig): CheckResult {
+  const fix = `${ENV_NAMES.alertEmail}=<your own address> npm run deploy`;
   if (config.alertEmail === DEFAULTS.alertEmail) {
+    return { name: 'alert e-mail', status: 'fail', detail: 'no address for the budget and alarm mail', fix };
+  }
+  const domain = reservedDomain(config.alertEmail);
+  if (domain) {
     return {
       name: 'alert e-mail',
       status: 'fail',
-      detail: 'no address for the budget alerts',
-      fix: `${ENV_NAMES.alertEmail}=you@example.org npm run deploy`,
+      detail: `${config.alertEmail} is a placeholder: ${domain} is reserved for examples (RFC 2606) and receives no mail, so budget and alarm mail would reach nobody`,
+      fix,
     };
   }
   return { name: 'alert e-mail', status: 'ok', detail: `${config.alertEmail} (confirm the subscription AWS Budgets mails)` };

@@ -1,6 +1,7 @@
 /** Command-line options of `npm run chaos`: into a schedule (drawn from a seed, or read from a file) and a report dir. */
 import { randomInt } from 'node:crypto';
 import { resolve } from 'node:path';
+import { formatUsage, type CommandSpec } from '@chat/cli';
 import {
   BACKEND_FAULTS,
   drawSchedule,
@@ -22,28 +23,51 @@ export interface ChaosOptions {
   help: boolean;
 }
 
-export const USAGE = `Usage: npm run chaos -- [options]
+/** The command's options: its --help text (README's Commands table is checked against it). */
+export const CHAOS_COMMAND: CommandSpec = {
+  command: 'npm run chaos --',
+  summary:
+    'Runs chat servers behind HAProxy (with Redis and moto on loopback) and clients that chat as the web client does,\n' +
+    'while a seeded schedule injects faults; then checks that nothing acked was lost, doubled or reordered, and how long\n' +
+    'each fault took to recover from. Exits 1 on any violation.',
+  options: [
+    { flag: '--servers', value: 'N', default: '2; --backend embedded: 1', description: 'chat servers behind HAProxy' },
+    { flag: '--minutes', value: 'M', default: '5', description: 'how long clients chat while faults are injected (fractions allowed)' },
+    {
+      flag: '--backend',
+      value: 'B',
+      default: 'moto',
+      description: 'moto | embedded (one server over its SQLite file, kill and term only); moto creates .venv the first time',
+    },
+    {
+      flag: '--seed',
+      value: 'N',
+      default: 'random, printed',
+      description: "the schedule's seed; the same seed and options draw the same schedule",
+    },
+    { flag: '--schedule', value: 'FILE', description: 'replay a written schedule (schedule.json of an earlier run), with its own options' },
+    {
+      flag: '--faults',
+      value: 'LIST',
+      default: 'all the backend has',
+      description: `kinds to draw from, comma-separated: ${FAULT_KINDS.join(',')}`,
+    },
+    { flag: '--clients', value: 'N', default: '8', description: 'chatting clients, each a socket in 2 rooms' },
+    { flag: '--rooms', value: 'N', default: '3', description: 'rooms' },
+    { flag: '--rate', value: 'R', default: '4', description: 'messages per second, all clients together' },
+    { flag: '--drain', value: 'S', default: '120', description: 'seconds after the chatting for acks and deliveries to arrive' },
+    {
+      flag: '--out',
+      value: 'DIR',
+      default: 'loadtest/reports/<time>-chaos',
+      description: 'where schedule.json, result.json and the logs go',
+    },
+  ],
+  settings: [{ name: 'CHAT_VENV', default: '.venv', description: 'Python environment with moto_server for --backend moto' }],
+  notes: `Faults:\n${FAULT_KINDS.map((k) => `  ${k.padEnd(10)} ${FAULT_MEANING[k]}`).join('\n')}`,
+};
 
-Runs chat servers behind HAProxy (with Redis and moto on loopback) and clients that chat as the web client does,
-while a seeded schedule injects faults; then checks that nothing acked was lost, doubled or reordered, and how long
-each fault took to recover from. Exits 1 on any violation.
-
-  --servers N       chat servers behind HAProxy (default 2; --backend embedded: 1)
-  --minutes M       how long clients chat while faults are injected (default 5; fractions allowed)
-  --backend B       moto | embedded (default moto). embedded: one server over its SQLite file, kill and term only
-  --seed N          the schedule's seed (default: random, printed); the same seed and options draw the same schedule
-  --schedule FILE   replay a written schedule (schedule.json of an earlier run), with its own options
-  --faults LIST     kinds to draw from, comma-separated (default all the backend has): ${FAULT_KINDS.join(',')}
-  --clients N       chatting clients, each a socket in 2 rooms (default 8)
-  --rooms N         rooms (default 3)
-  --rate R          messages per second, all clients together (default 4)
-  --drain S         seconds after the chatting for acks and deliveries to arrive (default 120)
-  --out DIR         where schedule.json, result.json and the logs go (default loadtest/reports/<time>-chaos)
-  --help            this text
-
-Faults:
-${FAULT_KINDS.map((k) => `  ${k.padEnd(10)} ${FAULT_MEANING[k]}`).join('\n')}
-`;
+export const USAGE = formatUsage(CHAOS_COMMAND);
 
 export class UsageError extends Error {}
 

@@ -1,4 +1,4 @@
-export { REPO_ROOT, venvTool } from './venv';
+export { REPO_ROOT, ensureVenv, venvTool } from './venv';
 export { freePort, waitForPort } from './ports';
 export { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from './moto';
 export { createChatResources, type ChatResourceOptions, type ChatResources, type ChatResourceShape } from './chat-resources';
