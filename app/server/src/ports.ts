@@ -146,6 +146,8 @@ export interface MessageEdits {
 /** One message's reactions: counts per emoji (only those above 0), and the asking person's own. */
 export interface ReactionSummary {
   counts: Record<string, number>;
+  /** How many changes made these counts: the store numbers a message's reaction changes, so readers can order them. */
+  version: number;
   mine: string[];
 }
 

@@ -40,7 +40,7 @@ export class ReactToMessage {
       if (row.deletedAt !== undefined) return fail('invalid', 'the message was deleted');
       const result = await withTimeout(this.reactions.set(room, seq, person, emoji, on), left(), 'history');
       if (result.changed) this.broadcast.changed(room, seq);
-      return { ok: true, room, seq, counts: result.counts, mine: result.mine };
+      return { ok: true, room, seq, counts: result.counts, version: result.version, mine: result.mine };
     } catch (err) {
       this.log.warn({ err, room, seq }, 'react failed: backend unavailable');
       return fail('unavailable', 'the chat backend is not answering; try again');

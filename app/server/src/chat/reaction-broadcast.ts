@@ -32,7 +32,7 @@ export class ReactionBroadcast {
       batch.map(async ({ room, seq }) => {
         try {
           const summary = (await this.reactions.summaries(room, [seq])).get(seq);
-          this.events.reactions({ room, seq, counts: summary?.counts ?? {} });
+          this.events.reactions({ room, seq, counts: summary?.counts ?? {}, version: summary?.version ?? 0 });
         } catch (err) {
           this.log.warn({ err, room, seq }, 'reaction counts could not be read; the room gets them with the next toggle');
         }

@@ -86,15 +86,20 @@ describe.each(ADAPTERS)('MessageEdits and MessageReactions contract: %s', (kind)
   test('reactions: one per person, emoji and message; repeats change nothing; off removes only one person', async () => {
     await store.append('r', [m(1), m(2)]);
     const s1 = m(1).seq;
-    expect(await reactions.set('r', s1, 'ann', '👍', true)).toEqual({ changed: true, counts: { '👍': 1 }, mine: ['👍'] });
-    expect(await reactions.set('r', s1, 'ann', '👍', true)).toEqual({ changed: false, counts: { '👍': 1 }, mine: ['👍'] });
+    expect(await reactions.set('r', s1, 'ann', '👍', true)).toEqual({ changed: true, counts: { '👍': 1 }, version: 1, mine: ['👍'] });
+    expect(await reactions.set('r', s1, 'ann', '👍', true)).toEqual({ changed: false, counts: { '👍': 1 }, version: 1, mine: ['👍'] });
     await reactions.set('r', s1, 'bob', '👍', true);
     await reactions.set('r', s1, 'bob', '🎉', true);
-    expect(await reactions.set('r', s1, 'ann', '🎉', false)).toEqual({ changed: false, counts: { '👍': 2, '🎉': 1 }, mine: ['👍'] });
-    expect(await reactions.set('r', s1, 'bob', '🎉', false)).toEqual({ changed: true, counts: { '👍': 2 }, mine: ['👍'] });
+    expect(await reactions.set('r', s1, 'ann', '🎉', false)).toEqual({
+      changed: false,
+      counts: { '👍': 2, '🎉': 1 },
+      version: 3,
+      mine: ['👍'],
+    });
+    expect(await reactions.set('r', s1, 'bob', '🎉', false)).toEqual({ changed: true, counts: { '👍': 2 }, version: 4, mine: ['👍'] });
     const all = await reactions.summaries('r', [s1, m(2).seq], 'ann');
-    expect(all).toEqual(new Map([[s1, { counts: { '👍': 2 }, mine: ['👍'] }]]));
-    expect((await reactions.summaries('r', [s1])).get(s1)).toEqual({ counts: { '👍': 2 }, mine: [] });
+    expect(all).toEqual(new Map([[s1, { counts: { '👍': 2 }, version: 4, mine: ['👍'] }]]));
+    expect((await reactions.summaries('r', [s1])).get(s1)).toEqual({ counts: { '👍': 2 }, version: 4, mine: [] });
     expect(await reactions.summaries('other', [s1], 'ann')).toEqual(new Map());
     // Reactions are not messages: the room's order and pages are untouched.
     expect(await store.head('r')).toBe(2n);
@@ -109,11 +114,18 @@ describe.each(ADAPTERS)('MessageEdits and MessageReactions contract: %s', (kind)
     const page = await reactions.summaries('r', [m(1).seq, m(3).seq], 'bob');
     expect(page).toEqual(
       new Map([
-        [m(1).seq, { counts: { '😂': 1 }, mine: [] }],
-        [m(3).seq, { counts: { '❤️': 1 }, mine: [] }],
+        [m(1).seq, { counts: { '😂': 1 }, version: 1, mine: [] }],
+        [m(3).seq, { counts: { '❤️': 1 }, version: 1, mine: [] }],
       ]),
     );
-    expect((await reactions.summaries('r', [m(2).seq], 'bob')).get(m(2).seq)).toEqual({ counts: { '😂': 1 }, mine: ['😂'] });
+    expect((await reactions.summaries('r', [m(2).seq], 'bob')).get(m(2).seq)).toEqual({ counts: { '😂': 1 }, version: 1, mine: ['😂'] });
+  });
+
+  test('all reactions turned off: no counts, and the version stays for ordering', async () => {
+    await store.append('r', [m(1)]);
+    await reactions.set('r', m(1).seq, 'ann', '😮', true);
+    expect(await reactions.set('r', m(1).seq, 'ann', '😮', false)).toEqual({ changed: true, counts: {}, version: 2, mine: [] });
+    expect((await reactions.summaries('r', [m(1).seq], 'ann')).get(m(1).seq)).toEqual({ counts: {}, version: 2, mine: [] });
   });
 
   test('concurrent toggles and retries from several connections count each person once', async () => {
@@ -125,7 +137,8 @@ describe.each(ADAPTERS)('MessageEdits and MessageReactions contract: %s', (kind)
     await Promise.all(people.flatMap((p) => writers.map((w) => w.set('r', s1, p, '👍', true))));
     await Promise.all(['ann', 'bob'].flatMap((p) => writers.map((w) => w.set('r', s1, p, '🎉', true))));
     await Promise.all(['ann', 'bob'].flatMap((p) => writers.map((w) => w.set('r', s1, p, '🎉', false))));
-    expect((await reactions.summaries('r', [s1])).get(s1)).toEqual({ counts: { '👍': 4 }, mine: [] });
+    // Every change, and only a change, is numbered: 4 on, 2 on, 2 off.
+    expect((await reactions.summaries('r', [s1])).get(s1)).toEqual({ counts: { '👍': 4 }, version: 8, mine: [] });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { MessageReactions, ReactionSummary } from '../../ports';
-import { REACTION_COUNT_KEY_PREFIX, REACTION_COUNT_PREFIX, REACTION_PERSON_KEY_PREFIX } from './table-shape';
+import { REACTION_COUNT_KEY_PREFIX, REACTION_COUNT_PREFIX, REACTION_PERSON_KEY_PREFIX, REACTION_VERSION_ATTRIBUTE } from './table-shape';
 
 const countKey = (seq: string) => REACTION_COUNT_KEY_PREFIX + seq;
 const personPrefix = (person: string) => `${REACTION_PERSON_KEY_PREFIX}${person}#`;
@@ -56,9 +56,9 @@ export class DynamoReactions implements MessageReactions {
               Update: {
                 TableName: this.tableName,
                 Key: { room, seq: countKey(seq) },
-                UpdateExpression: 'ADD #n :d',
-                ExpressionAttributeNames: { '#n': REACTION_COUNT_PREFIX + emoji },
-                ExpressionAttributeValues: { ':d': on ? 1 : -1 },
+                UpdateExpression: 'ADD #n :d, #v :one',
+                ExpressionAttributeNames: { '#n': REACTION_COUNT_PREFIX + emoji, '#v': REACTION_VERSION_ATTRIBUTE },
+                ExpressionAttributeValues: { ':d': on ? 1 : -1, ':one': 1 },
               },
             },
           ],
@@ -68,8 +68,8 @@ export class DynamoReactions implements MessageReactions {
       if (!recordConditionFailed(err)) throw err;
       changed = false;
     }
-    const [counts, mine] = await Promise.all([this.counts(room, seq), this.mine(room, person, seq, seq)]);
-    return { counts, mine: mine.get(seq) ?? [], changed };
+    const [count, mine] = await Promise.all([this.countItem(room, seq), this.mine(room, person, seq, seq)]);
+    return { counts: countsOf(count), version: versionOf(count), mine: mine.get(seq) ?? [], changed };
   }
 
   async summaries(room: string, seqs: string[], person?: string): Promise<Map<string, ReactionSummary>> {
@@ -78,19 +78,18 @@ export class DynamoReactions implements MessageReactions {
     const wanted = new Set(seqs);
     const sorted = [...wanted].sort();
     const [lo, hi] = [sorted[0]!, sorted[sorted.length - 1]!];
-    const entry = (seq: string) => out.get(seq) ?? out.set(seq, { counts: {}, mine: [] }).get(seq)!;
+    const entry = (seq: string) => out.get(seq) ?? out.set(seq, { counts: {}, version: 0, mine: [] }).get(seq)!;
     for (const item of await this.query(room, countKey(lo), countKey(hi))) {
       const seq = String(item['seq']).slice(REACTION_COUNT_KEY_PREFIX.length);
-      const counts = countsOf(item);
-      if (wanted.has(seq) && Object.keys(counts).length > 0) entry(seq).counts = counts;
+      if (wanted.has(seq)) Object.assign(entry(seq), { counts: countsOf(item), version: versionOf(item) });
     }
     if (person !== undefined) for (const [seq, mine] of await this.mine(room, person, lo, hi)) if (wanted.has(seq)) entry(seq).mine = mine;
     return out;
   }
 
-  private async counts(room: string, seq: string): Promise<Record<string, number>> {
+  private async countItem(room: string, seq: string): Promise<Record<string, unknown>> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { room, seq: countKey(seq) }, ConsistentRead: true }));
-    return out.Item ? countsOf(out.Item) : {};
+    return out.Item ?? {};
   }
 
   /** seq → the person's emoji, for seqs from `lo` to `hi`. */
@@ -128,6 +127,8 @@ export class DynamoReactions implements MessageReactions {
     this.doc.destroy();
   }
 }
+
+const versionOf = (item: Record<string, unknown>) => Number(item[REACTION_VERSION_ATTRIBUTE] ?? 0);
 
 /** The count item's emoji counts, leaving out those back at 0. */
 function countsOf(item: Record<string, unknown>): Record<string, number> {

@@ -18,6 +18,8 @@ export const ID_PREFIX = 'id#';
 export const REACTION_COUNT_KEY_PREFIX = 'rc#';
 export const REACTION_PERSON_KEY_PREFIX = 'rp#';
 export const REACTION_COUNT_PREFIX = 'n:';
+/** The count item's number of changes (ADD 1 with each), so readers can order count snapshots. */
+export const REACTION_VERSION_ATTRIBUTE = 'version';
 /** The id records' TTL attribute (epoch seconds); the data stack enables TTL on it. */
 export const ID_RECORD_TTL_ATTRIBUTE = 'expiresAt';
 
