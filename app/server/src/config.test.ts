@@ -68,6 +68,15 @@ describe('loadConfig', () => {
     });
   });
 
+  test('edit and reaction limits and the reaction set have defaults, and a bad set is named', () => {
+    const d = loadConfig({});
+    expect(d.abuse).toMatchObject({ edits: { points: 10, windowSeconds: 10 }, reactions: { points: 30, windowSeconds: 10 } });
+    expect(d.reactionEmoji).toEqual(['👍', '❤️', '😂', '🎉', '😮', '😢']);
+    expect(loadConfig({ REACTION_EMOJI: ' 👍 , 🚀 ' }).reactionEmoji).toEqual(['👍', '🚀']);
+    for (const bad of ['👍,👍', 'a b', 'x#y', ',', Array.from({ length: 21 }, (_, i) => `e${i}`).join(',')])
+      expect(() => loadConfig({ REACTION_EMOJI: bad })).toThrow(/REACTION_EMOJI: 1-20 distinct emoji/);
+  });
+
   test.each([
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be at most 65535/],
