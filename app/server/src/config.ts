@@ -119,6 +119,27 @@ export const envSchema = z.object({
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()),
   PENDING_UPLOAD_HOURS: intSetting('PENDING_UPLOAD_HOURS', 24, 1, 24 * 30),
   UPLOADS_QUOTA_BYTES: intSetting('UPLOADS_QUOTA_BYTES', 1024 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER),
+  // Web Push (VAPID): all three or none; none disables push.
+  VAPID_PUBLIC_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{80,100}$/, 'VAPID_PUBLIC_KEY must be a base64url P-256 public key (npx web-push generate-vapid-keys)')
+      .optional(),
+  ),
+  VAPID_PRIVATE_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{40,50}$/, 'VAPID_PRIVATE_KEY must be a base64url P-256 private key')
+      .optional(),
+  ),
+  VAPID_SUBJECT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(mailto:|https:\/\/)\S+$/, 'VAPID_SUBJECT must be a mailto: or https: URL the push services can reach you at')
+      .optional(),
+  ),
+  // Tests only: a push service on loopback without TLS.
+  PUSH_ALLOW_HTTP: z.enum(['true', 'false'], { message: 'PUSH_ALLOW_HTTP must be true or false' }).default('false'),
   // Moderator deletes; unset disables them.
   ADMIN_TOKEN: optionalText.pipe(
     z
@@ -219,6 +240,8 @@ export interface Config {
   adminToken: string | undefined;
   /** The emoji `react` accepts, in the order clients show them. */
   reactionEmoji: string[];
+  /** Web Push's VAPID keys and contact; undefined: push is off. */
+  push: { vapidPublicKey: string; vapidPrivateKey: string; subject: string; allowHttp: boolean } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -249,6 +272,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
       });
   problems.push(...awsModeProblems(env));
+  const vapid = ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'].filter((n) => (env[n] ?? '').trim() !== '');
+  if (vapid.length > 0 && vapid.length < 3)
+    problems.push(`Web Push needs VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT (only ${vapid.join(', ')} set)`);
   if ((env['REDIS_URL'] ?? '').trim() !== '' && (env['QUEUE_URL'] ?? '').trim() === '') {
     problems.push('REDIS_URL needs aws mode: servers behind one load balancer share the SQS queue and the DynamoDB table');
   }
@@ -302,5 +328,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     adminToken: e.ADMIN_TOKEN,
     reactionEmoji: e.REACTION_EMOJI,
+    push:
+      e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY && e.VAPID_SUBJECT
+        ? {
+            vapidPublicKey: e.VAPID_PUBLIC_KEY,
+            vapidPrivateKey: e.VAPID_PRIVATE_KEY,
+            subject: e.VAPID_SUBJECT,
+            allowHttp: e.PUSH_ALLOW_HTTP === 'true',
+          }
+        : undefined,
   };
 }

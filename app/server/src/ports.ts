@@ -1,4 +1,11 @@
-import type { ImageContentType, MessageDeletedEvent, MessageEditedEvent, ReactionsEvent, UploadUrlResponse } from '@chat/protocol';
+import type {
+  ImageContentType,
+  PushLevel,
+  MessageDeletedEvent,
+  MessageEditedEvent,
+  ReactionsEvent,
+  UploadUrlResponse,
+} from '@chat/protocol';
 
 /**
  * The seams between the chat and the world around it: four backends (queue, store, deletes, uploads), which aws and
@@ -162,6 +169,26 @@ export interface MessageReactions {
   summaries(room: string, seqs: string[], person?: string): Promise<Map<string, ReactionSummary>>;
 }
 
+/** A browser's Web Push subscription and whom it belongs to. */
+export interface PushTarget {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+  /** The person (clientId, or signed-in user id): no push for a room one of their sockets is in. */
+  person: string;
+  /** Their display name, for `@name` mentions. */
+  name: string;
+}
+
+/** Which browsers want Web Push for a room, and at what level. */
+export interface PushSubscriptions {
+  /** Store `target` with a level per room, replacing the rooms it had (rooms left out no longer push). */
+  put(target: PushTarget, rooms: Record<string, PushLevel>): Promise<void>;
+  /** Forget the subscription everywhere; unknown endpoints are no error. */
+  remove(endpoint: string): Promise<void>;
+  /** The subscriptions of a room. */
+  forRoom(room: string): Promise<(PushTarget & { level: PushLevel })[]>;
+}
+
 export type ImageResponse =
   { kind: 'redirect'; url: string } | { kind: 'file'; path: string; contentType: ImageContentType } | { kind: 'missing' };
 
@@ -191,6 +218,7 @@ export interface Backends {
   deletes: MessageDeletes;
   edits: MessageEdits;
   reactions: MessageReactions;
+  push: PushSubscriptions;
   uploads: UploadStore;
   /** Express routes the embedded uploads need (signed PUT); none in aws mode. */
   routes?: import('express').Router;
