@@ -48,7 +48,11 @@ export class FileUploads implements UploadStore {
     private readonly limits: FileUploadLimits = { pendingMs: 24 * 3600 * 1000, quotaBytes: Number.MAX_SAFE_INTEGER },
   ) {
     fs.mkdirSync(path.join(dir, PENDING_DIR), { recursive: true });
-    this.used = filesUnder(dir).reduce((sum, f) => sum + f.size, 0);
+    // Images only: the owner records are a few bytes each, outside the quota.
+    const owners = path.join(dir, OWNERS_DIR) + path.sep;
+    this.used = filesUnder(dir)
+      .filter((f) => !f.path.startsWith(owners))
+      .reduce((sum, f) => sum + f.size, 0);
     // The embedded counterpart of the bucket's lifecycle rule: at start, then a few times per expiry period.
     this.sweepPending();
     this.sweeper = setInterval(() => this.sweepPending(), Math.min(limits.pendingMs / 4, 3600 * 1000));
