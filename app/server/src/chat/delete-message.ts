@@ -1,7 +1,6 @@
 import { deleteMessageSchema, formatSeq, parseWith, roomSchema, seqSchema, type DeleteAck, type ErrorBody } from '@chat/protocol';
 import type { Logger } from '../logger';
-import type { MessageDeletes, RoomEvents, SequencedMessage, UploadStore } from '../ports';
-import { imageOwner } from '../ports';
+import { imageOwner, type MessageDeletes, type RoomEvents, type SequencedMessage, type UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
 import { deleteKeyMatches } from './delete-key';
 
