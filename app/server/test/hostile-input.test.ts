@@ -108,7 +108,7 @@ describe.each(MODES)('an image belongs to the message that first sent it (%s)', 
     client = await ChatClient.connect(server.url);
   }, 60_000);
   afterAll(async () => {
-    client.close();
+    client?.close();
     await backend.teardown();
   });
 
@@ -200,7 +200,7 @@ describe('names render as typed', () => {
     client = await ChatClient.connect(server.url);
   });
   afterAll(async () => {
-    client.close();
+    client?.close();
     await backend.teardown();
   });
 
