@@ -51,6 +51,10 @@ describe('ORIGIN_SECRET: nothing around the front door', () => {
     expect((await getFrom(`${lb.url}/history`, '127.0.0.2', { [ORIGIN_SECRET_HEADER]: 'c'.repeat(40) })).status).toBe(403);
     const refused = keep(await socketFrom(lb.url, '127.0.0.2'));
     expect(refused.client).toBeUndefined();
+    // The long-polling handshake too: refused before any session exists.
+    const polling = await getFrom(`${lb.url}/socket.io/?EIO=4&transport=polling`, '127.0.0.2');
+    expect(polling.status).toBe(403);
+    expect((await getFrom(`${lb.url}/socket.io/?EIO=4&transport=polling`, '127.0.0.2', withSecret())).status).toBe(200);
 
     expect((await getFrom(`${lb.url}/history`, '127.0.0.2', withSecret())).status).toBe(200);
     expect((await getFrom(`${lb.url}/history`, '127.0.0.2', { [ORIGIN_SECRET_HEADER]: OLD_SECRET })).status).toBe(200);
