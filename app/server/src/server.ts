@@ -14,7 +14,6 @@ import { ReactionBroadcast } from './chat/reaction-broadcast';
 import { ReactToMessage } from './chat/react-to-message';
 import { PushNotifier } from './chat/push-notifier';
 import { WebPushSender } from './push/web-push-sender';
-import type { SocketData } from './transport/sockets/identity';
 import { connectRedis } from './cluster/redis-link';
 import { gateQueue } from './cluster/gated-queue';
 import type { Backends, RoomEvents } from './ports';
@@ -67,8 +66,7 @@ export async function startServer(
     ? new PushNotifier(
         backends.push,
         new WebPushSender(config.push, config.backendTimeoutMs),
-        async (room) =>
-          new Set((await io.in(room).fetchSockets()).map((s) => (s.data as SocketData).clientId).filter((c) => c !== undefined)),
+        async (room) => new Set((await io.in(room).fetchSockets()).map((s) => s.data.clientId).filter((c) => c !== undefined)),
         logger,
       )
     : undefined;

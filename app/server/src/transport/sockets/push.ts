@@ -10,7 +10,6 @@ import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import type { PushSubscriptions } from '../../ports';
 import { withTimeout } from '../../util/timeout';
-import type { SocketData } from './identity';
 import { limitedHandler, perKey } from './limited-handler';
 import type { SocketConcern } from './socket-server';
 
@@ -24,7 +23,7 @@ export function push(deps: { config: Config; push: PushSubscriptions; log: Logge
   const timeout = config.backendTimeoutMs;
   return {
     connected: (socket) => {
-      const data = socket.data as SocketData;
+      const data = socket.data;
       socket.on(
         'subscribePush',
         limitedHandler<SubscribePushInput, OkAck>({
@@ -41,7 +40,7 @@ export function push(deps: { config: Config; push: PushSubscriptions; log: Logge
           handle: async ({ subscription, rooms }, reply) => {
             const target = { endpoint: subscription.endpoint, keys: subscription.keys, person: data.clientId!, name: data.author! };
             try {
-              await withTimeout(deps.push.put(target, rooms as Record<string, 'mentions' | 'all'>), timeout, 'history');
+              await withTimeout(deps.push.put(target, rooms), timeout, 'history');
               reply({ ok: true });
             } catch (err) {
               deps.log.warn({ err }, 'subscribePush failed: backend unavailable');
