@@ -1,10 +1,12 @@
 import crypto from 'node:crypto';
-import type { ChatMessage, EditAck, MessageEditedEvent, ReactAck, ReactionsEvent } from '@chat/protocol';
+import webpush from 'web-push';
+import type { ChatMessage, EditAck, MessageEditedEvent, OkAck, PushPayload, ReactAck, ReactionsEvent } from '@chat/protocol';
 import { Cluster } from './support/cluster';
 import { ChatClient } from './support/chat-client';
 import { eventually } from './support/eventually';
 import { fullHistory, history } from './support/history';
 import { Recorder } from './support/recorder';
+import { LoopbackPushService, PushBrowser } from './support/push-service';
 
 const key = () => crypto.randomBytes(24).toString('base64url');
 
@@ -30,13 +32,27 @@ const sameCounts = (a: ReactionsEvent['counts'], b: ReactionsEvent['counts']) =>
  * Edits, reactions and replies with two servers on one Redis and one DynamoDB (moto): the store orders a message's
  * edits and numbers its reaction changes, so clients on either server end with what history holds.
  */
-describe('edits, reactions and replies across two servers', () => {
+describe('edits, reactions, replies and Web Push across two servers', () => {
   const cluster = new Cluster();
   const clients: ChatClient[] = [];
-  beforeAll(() => cluster.start({ servers: 2 }), 180_000);
+  const pushService = new LoopbackPushService();
+  const vapid = webpush.generateVAPIDKeys();
+  beforeAll(async () => {
+    await pushService.start();
+    await cluster.start({
+      servers: 2,
+      env: {
+        VAPID_PUBLIC_KEY: vapid.publicKey,
+        VAPID_PRIVATE_KEY: vapid.privateKey,
+        VAPID_SUBJECT: 'mailto:ops@example.com',
+        PUSH_ALLOW_HTTP: 'true',
+      },
+    });
+  }, 180_000);
   afterAll(async () => {
     for (const c of clients) c.close();
     await cluster.stop();
+    await pushService.stop();
   });
 
   const person = async (server: 0 | 1, clientId: string, author: string, room: string) => {
@@ -177,5 +193,44 @@ describe('edits, reactions and replies across two servers', () => {
       ok: false,
       error: { code: 'invalid', message: expect.stringContaining('replyTo') },
     });
+  }, 180_000);
+
+  test('a push reaches a closed tab whichever server stores the message, and none while a socket of the person is in the room on the other server', async () => {
+    const bo = new PushBrowser();
+    const tab = await person(1, 'bo-w', 'Bo', 'lobby');
+    const endpoint = `${pushService.url}/bo-w`;
+    expect(
+      await until<OkAck>(tab.c, 'subscribePush', {
+        subscription: { endpoint, keys: bo.keys() },
+        rooms: { watch: 'all', ping: 'mentions' },
+      }),
+    ).toEqual({
+      ok: true,
+    });
+    const ann = await person(0, 'ann-w', 'Ann', 'watch');
+    // Bo's socket on server b is in `watch`: whichever server stores Ann's message sees it there.
+    await until(tab.c, 'join', 'watch');
+    await ann.c.sendUntilAcked({ id: 'w-live', room: 'watch', author: 'Ann', text: 'Bo sees this live' });
+    await tab.c.waitFor((r) => r.some((m) => m.id === 'w-live'), 30_000);
+    // A mention in a room Bo's socket is not in is pushed even while he is connected; once it arrives, the earlier
+    // message's notification has long been decided (with Bo's socket in `watch`) before his tab closes.
+    await ann.c.sendUntilAcked({ id: 'p-mention', room: 'ping', author: 'Ann', text: 'ping @Bo' });
+    const ids = () => pushService.requests.filter((r) => r.path === '/bo-w').map((r) => (JSON.parse(bo.decrypt(r.body)) as PushPayload).id);
+    await eventually(
+      () => ids().includes('p-mention'),
+      30_000,
+      'the mention pushed to Bo',
+      () => ids().join(),
+    );
+    // His tab closes: the next message in `watch` is pushed.
+    tab.c.close();
+    await ann.c.sendUntilAcked({ id: 'w-closed', room: 'watch', author: 'Ann', text: 'Bo is away' });
+    await eventually(
+      () => ids().includes('w-closed'),
+      30_000,
+      'the "all" room pushed to Bo once his tab closed',
+      () => ids().join(),
+    );
+    expect(ids()).not.toContain('w-live');
   }, 180_000);
 });

@@ -26,8 +26,9 @@ export function mentions(text: string, name: string): boolean {
 
 /**
  * After a message is stored: a Web Push to each subscription of its room that wants it (every message, or those that
- * mention its person), except the author's and those of people with a socket in the room at the moment (they see it
- * live). A subscription the push service answers as gone is removed. Runs beside the broadcast and never delays it.
+ * mention its person), except the author's and those of people with a socket in the room (they see it live), asked
+ * once the room's subscriptions are read: asking every server on each message of a room nobody subscribed to would
+ * cost a round to all servers per message. So a tab closed within those few milliseconds still gets the push. A subscription the push service answers as gone is removed. Runs beside the broadcast and never delays it.
  */
 export class PushNotifier {
   constructor(
