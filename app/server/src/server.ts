@@ -9,9 +9,11 @@ import { Acks } from './acks/acks';
 import { QueueConsumer } from './consumer/queue-consumer';
 import { SendMessage } from './chat/send-message';
 import { DeleteMessage } from './chat/delete-message';
+import { History } from './chat/history';
+import { StoreBudget } from './limits/store-budget';
 import { connectRedis } from './cluster/redis-link';
 import { gateQueue } from './cluster/gated-queue';
-import type { Backends } from './ports';
+import type { Backends, RoomEvents } from './ports';
 import { AddressLimits } from './transport/abuse-limits';
 import { createHttpApp } from './transport/http/app';
 import { attachSocketHandlers } from './transport/sockets/handlers';
@@ -54,16 +56,40 @@ export async function startServer(
   const backends = instrumentBackends(raw, metrics);
   const queue = redis ? gateQueue(backends.queue, redis, config.backendTimeoutMs) : backends.queue;
 
+  // Per-address limits, shared by HTTP and sockets; the table's capacity as a budget.
+  const limits = new AddressLimits(config);
+  const budget = config.store ? new StoreBudget(config.store, limits.limiters, limits.exempt) : undefined;
+  const history = new History(backends.store, { publicUrl: config.publicUrl, timeoutMs: config.backendTimeoutMs, budget });
+
   const acks = new Acks(backends.store);
-  const roomEvents = new SocketRoomEvents(io, { publicUrl: config.publicUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });
+  const socketEvents = new SocketRoomEvents(io, { publicUrl: config.publicUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });
+  // A stored or deleted message makes the room's cached newest page stale, here and (told through Redis) elsewhere.
+  const roomEvents: RoomEvents = {
+    newMessage: (m) => {
+      history.forget(m.room);
+      socketEvents.newMessage(m);
+    },
+    messageDeleted: (e) => {
+      history.forget(e.room);
+      socketEvents.messageDeleted(e);
+    },
+  };
+  if (redis) io.on('chat:stored', (room: unknown) => typeof room === 'string' && history.forget(room));
   const consumer = new QueueConsumer({ queue, store: backends.store, rows: backends.deletes, acks, events: roomEvents }, logger);
-  const send = new SendMessage(queue, backends.uploads, acks, config.backendTimeoutMs, logger);
+  const send = new SendMessage(queue, backends.uploads, acks, config.backendTimeoutMs, logger, budget);
   const deletes = new DeleteMessage(backends.deletes, backends.uploads, roomEvents, config.backendTimeoutMs, logger);
 
-  // Per-address limits, shared by HTTP and sockets.
-  const limits = new AddressLimits(config);
   const sockets = attachSocketHandlers(io, { config, log: logger, send, deletes, limits, metrics });
-  const app = createHttpApp({ config, log: logger, backends, deletes, limits, metrics, ...(redis ? { readyChecks: { redis } } : {}) });
+  const app = createHttpApp({
+    config,
+    log: logger,
+    backends,
+    deletes,
+    history,
+    limits,
+    metrics,
+    ...(redis ? { readyChecks: { redis } } : {}),
+  });
   const httpServer = http.createServer(app);
   io.attach(httpServer);
   try {

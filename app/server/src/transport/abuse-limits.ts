@@ -1,23 +1,17 @@
 import net from 'node:net';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
+import { addressKey } from '../limits/address-key';
+import { memoryLimiters, type LimitOutcome, type Limiters } from '../limits/limiter';
 
-export type LimitOutcome = { ok: true } | { ok: false; retryInSeconds: number };
+export type { LimitOutcome } from '../limits/limiter';
 
 /**
- * `points` per `durationSeconds` per key (a socket id, an address): the one building block of every limit here.
- * Typing, deletes or any later event can make its own with the same call.
+ * `points` per `durationSeconds` per key (a socket id), in this process: the building block of the per-socket
+ * limits. Per-address ones belong in AddressLimits, which keys them by addressKey and shares them between servers.
  */
 export function keyedLimit(points: number, durationSeconds: number): (key: string) => Promise<LimitOutcome> {
-  const limiter = new RateLimiterMemory({ points, duration: durationSeconds });
-  return (key) =>
-    limiter.consume(key).then(
-      () => ({ ok: true }) as const,
-      (rejection: unknown) => {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        return { ok: false, retryInSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) } as const;
-      },
-    );
+  const limit = memoryLimiters.make('socket', points, durationSeconds);
+  return (key) => limit.take(key);
 }
 
 /** Addresses and CIDRs (`ABUSE_EXEMPT_ADDRESSES`) no per-address limit applies to. */
@@ -37,20 +31,34 @@ export function exemptList(entries: string[]): (address: string) => boolean {
 }
 
 /**
- * Limits per client address, on top of the per-socket ones: a client opening hundreds of sockets must not get
- * hundreds of times the message rate, since every message costs an SQS send and a DynamoDB write. Counted per
- * server process (several servers each allow this much).
+ * Limits per client address (keyed by addressKey: an IPv6 client by its /64), on top of the per-socket ones: a
+ * client opening hundreds of sockets must not get hundreds of times the message rate, since every message costs an
+ * SQS send and a DynamoDB write. Counted where `limiters` keeps them: with several servers, in their Redis, so the
+ * budget is one for all of them.
  */
 export class AddressLimits {
   private readonly sockets = new Map<string, number>();
   private readonly messages: (address: string) => Promise<LimitOutcome>;
   private readonly uploadUrls: (address: string) => Promise<LimitOutcome>;
+  private readonly histories: (address: string) => Promise<LimitOutcome>;
+  private readonly requests: (address: string) => Promise<LimitOutcome>;
   readonly exempt: (address: string) => boolean;
 
-  constructor(private readonly config: Pick<Config, 'abuse' | 'rateLimit'>) {
+  constructor(
+    private readonly config: Pick<Config, 'abuse' | 'rateLimit' | 'httpRateLimitPerMinute'>,
+    readonly limiters: Limiters = memoryLimiters,
+  ) {
     this.exempt = exemptList(config.abuse.exempt);
-    this.messages = keyedLimit(config.abuse.addressMessagePoints, config.rateLimit.windowSeconds);
-    this.uploadUrls = keyedLimit(config.abuse.uploadUrlsPerHour, 3600);
+    this.messages = this.perAddress('messages', config.abuse.addressMessagePoints, config.rateLimit.windowSeconds);
+    this.uploadUrls = this.perAddress('upload-urls', config.abuse.uploadUrlsPerHour, 3600);
+    this.histories = this.perAddress('history', config.abuse.historyPerMinute, 60);
+    this.requests = this.perAddress('http', config.httpRateLimitPerMinute, 60);
+  }
+
+  /** A limit per address (exempt addresses pass), under `name` in the shared store. */
+  perAddress(name: string, points: number, durationSeconds: number): (address: string) => Promise<LimitOutcome> {
+    const limit = this.limiters.make(name, points, durationSeconds);
+    return (address) => (this.exempt(address) ? Promise.resolve({ ok: true }) : limit.take(addressKey(address)));
   }
 
   /** Admit one more socket from `address`, or say why not. `release` when it disconnects (idempotent). */
@@ -79,10 +87,20 @@ export class AddressLimits {
   }
 
   message(address: string): Promise<LimitOutcome> {
-    return this.exempt(address) ? Promise.resolve({ ok: true }) : this.messages(address);
+    return this.messages(address);
   }
 
   uploadUrl(address: string): Promise<LimitOutcome> {
-    return this.exempt(address) ? Promise.resolve({ ok: true }) : this.uploadUrls(address);
+    return this.uploadUrls(address);
+  }
+
+  /** A `GET /history` request. */
+  history(address: string): Promise<LimitOutcome> {
+    return this.histories(address);
+  }
+
+  /** Any request to the HTTP API's limited routes (history, upload URLs, uploads). */
+  request(address: string): Promise<LimitOutcome> {
+    return this.requests(address);
   }
 }
