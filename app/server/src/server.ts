@@ -56,8 +56,8 @@ export async function startServer(
   const backends = instrumentBackends(raw, metrics);
   const queue = redis ? gateQueue(backends.queue, redis, config.backendTimeoutMs) : backends.queue;
 
-  // Per-address limits, shared by HTTP and sockets; the table's capacity as a budget.
-  const limits = new AddressLimits(config);
+  // Per-address limits, shared by HTTP and sockets, and the table's capacity as a budget: in Redis when scaled out.
+  const limits = new AddressLimits(config, redis?.limiters);
   const budget = config.store ? new StoreBudget(config.store, limits.limiters, limits.exempt) : undefined;
   const history = new History(backends.store, { publicUrl: config.publicUrl, timeoutMs: config.backendTimeoutMs, budget });
 

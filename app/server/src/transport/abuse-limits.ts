@@ -55,10 +55,13 @@ export class AddressLimits {
     this.requests = this.perAddress('http', config.httpRateLimitPerMinute, 60);
   }
 
-  /** A limit per address (exempt addresses pass), under `name` in the shared store. */
-  perAddress(name: string, points: number, durationSeconds: number): (address: string) => Promise<LimitOutcome> {
+  /**
+   * A limit per address under `name` in the shared store. Exempt addresses pass, unless `exemptable` is false (a
+   * limit that slows down guessing a secret applies to everyone).
+   */
+  perAddress(name: string, points: number, durationSeconds: number, exemptable = true): (address: string) => Promise<LimitOutcome> {
     const limit = this.limiters.make(name, points, durationSeconds);
-    return (address) => (this.exempt(address) ? Promise.resolve({ ok: true }) : limit.take(addressKey(address)));
+    return (address) => (exemptable && this.exempt(address) ? Promise.resolve({ ok: true }) : limit.take(addressKey(address)));
   }
 
   /** Admit one more socket from `address`, or say why not. `release` when it disconnects (idempotent). */

@@ -90,7 +90,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
     answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)),
   );
 
-  router.use(moderatorRoutes(config, deps.deletes));
+  router.use(moderatorRoutes(config, deps.deletes, limits));
 
   router.get('/images/*key', async (req, res, next) => {
     const key = (req.params as { key: string[] }).key.join('/');
