@@ -94,6 +94,11 @@ export const envSchema = z.object({
   TYPING_LIMIT_WINDOW_SECONDS: intSetting('TYPING_LIMIT_WINDOW_SECONDS', 5, 1, 3600),
   PRESENCE_LIMIT_POINTS: intSetting('PRESENCE_LIMIT_POINTS', 20, 1, 100_000),
   PRESENCE_LIMIT_WINDOW_SECONDS: intSetting('PRESENCE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  // The same events per client address (over the same windows), whatever number of sockets it opens: each typing
+  // event, presence change and join fans out to a whole room.
+  ADDRESS_TYPING_POINTS: intSetting('ADDRESS_TYPING_POINTS', 40, 1, 1_000_000),
+  ADDRESS_PRESENCE_POINTS: intSetting('ADDRESS_PRESENCE_POINTS', 60, 1, 1_000_000),
+  ADDRESS_JOINS_PER_MINUTE: intSetting('ADDRESS_JOINS_PER_MINUTE', 240, 1, 1_000_000),
   DELETE_LIMIT_POINTS: intSetting('DELETE_LIMIT_POINTS', 10, 1, 100_000),
   DELETE_LIMIT_WINDOW_SECONDS: intSetting('DELETE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
   MODERATOR_REQUESTS_PER_MINUTE: intSetting('MODERATOR_REQUESTS_PER_MINUTE', 30, 1, 100_000),
@@ -190,8 +195,10 @@ export interface Config {
     addressMessagePoints: number;
     /** `GET /history` requests per address per minute (besides the store budget's read share). */
     historyPerMinute: number;
-    /** `join`s per socket per minute. */
+    /** `join`s per socket per minute (and `leave`s, counted apart). */
     joinsPerMinute: number;
+    /** Per client address, over the per-socket windows: `typing`; `identify` and `getPresence`; `join` and `leave`. */
+    perAddress: { typingPoints: number; presencePoints: number; joinsPerMinute: number };
     /** Rooms one socket may be in at once. */
     roomsPerSocket: number;
     /** `typing` events per socket. */
@@ -300,6 +307,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       addressMessagePoints: e.ADDRESS_RATE_LIMIT_POINTS ?? addressMessagePoints(capacity, e.RATE_LIMIT_WINDOW_SECONDS),
       historyPerMinute: e.HISTORY_REQUESTS_PER_MINUTE,
       joinsPerMinute: e.JOINS_PER_MINUTE,
+      perAddress: {
+        typingPoints: e.ADDRESS_TYPING_POINTS,
+        presencePoints: e.ADDRESS_PRESENCE_POINTS,
+        joinsPerMinute: e.ADDRESS_JOINS_PER_MINUTE,
+      },
       roomsPerSocket: e.ROOMS_PER_SOCKET,
       typing: { points: e.TYPING_LIMIT_POINTS, windowSeconds: e.TYPING_LIMIT_WINDOW_SECONDS },
       presence: { points: e.PRESENCE_LIMIT_POINTS, windowSeconds: e.PRESENCE_LIMIT_WINDOW_SECONDS },
