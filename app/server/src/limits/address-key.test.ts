@@ -1,3 +1,5 @@
+import { loadConfig } from '../config';
+import { AddressLimits } from '../transport/abuse-limits';
 import { addressKey } from './address-key';
 
 describe('addressKey', () => {
@@ -29,5 +31,17 @@ describe('addressKey', () => {
 
   it('leaves anything else as it is (an unknown peer)', () => {
     expect(addressKey('unknown')).toBe('unknown');
+  });
+});
+
+describe('AddressLimits keys every limit by addressKey', () => {
+  it('counts the sockets of one IPv6 /64 together', () => {
+    const limits = new AddressLimits(loadConfig({ SOCKETS_PER_ADDRESS: '2' }));
+    expect(limits.admitSocket('2001:db8:0:1::1').ok).toBe(true);
+    const second = limits.admitSocket('2001:db8:0:1::2');
+    expect(limits.admitSocket('2001:db8:0:1::3')).toMatchObject({ ok: false });
+    expect(limits.admitSocket('2001:db8:0:2::1').ok).toBe(true);
+    if (second.ok) second.release();
+    expect(limits.socketsFrom('2001:db8:0:1::9')).toBe(1);
   });
 });

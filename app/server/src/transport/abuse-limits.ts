@@ -1,7 +1,7 @@
-import net from 'node:net';
 import type { Config } from '../config';
 import { addressKey } from '../limits/address-key';
 import { memoryLimiters, type LimitOutcome, type Limiters } from '../limits/limiter';
+import { addressMatcher } from './client-address';
 
 export type { LimitOutcome } from '../limits/limiter';
 
@@ -12,22 +12,6 @@ export type { LimitOutcome } from '../limits/limiter';
 export function keyedLimit(points: number, durationSeconds: number): (key: string) => Promise<LimitOutcome> {
   const limit = memoryLimiters.make('socket', points, durationSeconds);
   return (key) => limit.take(key);
-}
-
-/** Addresses and CIDRs (`ABUSE_EXEMPT_ADDRESSES`) no per-address limit applies to. */
-export function exemptList(entries: string[]): (address: string) => boolean {
-  if (entries.length === 0) return () => false;
-  const list = new net.BlockList();
-  for (const e of entries) {
-    const [ip, bits] = e.split('/') as [string, string | undefined];
-    const type = net.isIP(ip) === 6 ? 'ipv6' : 'ipv4';
-    if (bits === undefined) list.addAddress(ip, type);
-    else list.addSubnet(ip, Number(bits), type);
-  }
-  return (address) => {
-    const type = net.isIP(address);
-    return type !== 0 && list.check(address, type === 6 ? 'ipv6' : 'ipv4');
-  };
 }
 
 /**
@@ -42,17 +26,20 @@ export class AddressLimits {
   private readonly uploadUrls: (address: string) => Promise<LimitOutcome>;
   private readonly histories: (address: string) => Promise<LimitOutcome>;
   private readonly requests: (address: string) => Promise<LimitOutcome>;
+  private readonly connections: (address: string) => Promise<LimitOutcome>;
+  /** Addresses and CIDRs (`ABUSE_EXEMPT_ADDRESSES`) no per-address limit applies to. */
   readonly exempt: (address: string) => boolean;
 
   constructor(
     private readonly config: Pick<Config, 'abuse' | 'rateLimit' | 'httpRateLimitPerMinute'>,
     readonly limiters: Limiters = memoryLimiters,
   ) {
-    this.exempt = exemptList(config.abuse.exempt);
+    this.exempt = addressMatcher(config.abuse.exempt);
     this.messages = this.perAddress('messages', config.abuse.addressMessagePoints, config.rateLimit.windowSeconds);
     this.uploadUrls = this.perAddress('upload-urls', config.abuse.uploadUrlsPerHour, 3600);
     this.histories = this.perAddress('history', config.abuse.historyPerMinute, 60);
     this.requests = this.perAddress('http', config.httpRateLimitPerMinute, 60);
+    this.connections = this.perAddress('connections', config.abuse.connectionsPerMinute, 60);
   }
 
   /**
@@ -64,29 +51,30 @@ export class AddressLimits {
     return (address) => (exemptable && this.exempt(address) ? Promise.resolve({ ok: true }) : limit.take(addressKey(address)));
   }
 
-  /** Admit one more socket from `address`, or say why not. `release` when it disconnects (idempotent). */
+  /** Admit one more socket from `address`, or say why not. `release` when its connection closes (idempotent). */
   admitSocket(address: string): { ok: true; release: () => void } | { ok: false; reason: string } {
     const max = this.config.abuse.socketsPerAddress;
     if (this.socketsFrom(address) >= max && !this.exempt(address)) return { ok: false, reason: `at most ${max} connections per address` };
-    return { ok: true, release: this.readmitSocket(address) };
-  }
-
-  /** Count a socket that held a slot before (a recovered session) without refusing it; returns its release. */
-  readmitSocket(address: string): () => void {
-    this.sockets.set(address, this.socketsFrom(address) + 1);
+    this.sockets.set(addressKey(address), this.socketsFrom(address) + 1);
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
       const left = this.socketsFrom(address) - 1;
-      if (left <= 0) this.sockets.delete(address);
-      else this.sockets.set(address, left);
+      if (left <= 0) this.sockets.delete(addressKey(address));
+      else this.sockets.set(addressKey(address), left);
     };
+    return { ok: true, release };
   }
 
-  /** Sockets open from `address` (for tests and metrics). */
+  /** Sockets open from `address` (for tests and metrics): counted by addressKey, so an IPv6 /64 is one address. */
   socketsFrom(address: string): number {
-    return this.sockets.get(address) ?? 0;
+    return this.sockets.get(addressKey(address)) ?? 0;
+  }
+
+  /** One more new socket (a handshake, or a recovered session) from `address`. */
+  connection(address: string): Promise<LimitOutcome> {
+    return this.connections(address);
   }
 
   message(address: string): Promise<LimitOutcome> {

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import express from 'express';
 import type { ModeratorDeleteResponse } from '@chat/protocol';
 import type { Config } from '../../config';
@@ -7,13 +6,7 @@ import type { AddressLimits } from '../abuse-limits';
 import { clientAddress } from '../client-address';
 import { limitedBy } from './rate-limit';
 import { sendError } from './errors';
-
-const digest = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest();
-
-/** Constant-time whatever the lengths: both sides are hashed to 32 bytes first. */
-export function tokenMatches(given: string, expected: string): boolean {
-  return crypto.timingSafeEqual(digest(given), digest(expected));
-}
+import { tokenMatches } from '../../util/token-matches';
 
 /**
  * `DELETE /messages/:room/:seq` with `Authorization: Bearer <ADMIN_TOKEN>`: a moderator deletes any message. Requests
@@ -24,7 +17,7 @@ export function moderatorRoutes(config: Config, deletes: DeleteMessage, limits: 
   const perMinute = config.abuse.moderatorRequestsPerMinute;
   const limit = limitedBy(
     limits.perAddress('moderator', perMinute, 60, false),
-    (req) => clientAddress(req, config.trustProxy),
+    (req) => clientAddress(req, config),
     `${perMinute} requests per minute`,
   );
   router.delete('/messages/:room/:seq', limit, async (req, res, next) => {

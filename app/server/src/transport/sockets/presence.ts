@@ -142,7 +142,7 @@ export function presence(io: ChatServer, typing: TypingRelay, config: Config, lo
   return {
     connected: (socket) => {
       const data = socket.data as SocketData;
-      const address = fromAddress(clientAddress(socket.request, config.trustProxy));
+      const address = fromAddress(clientAddress(socket.request, config));
       const chatRooms = () => [...socket.rooms].filter((room) => room !== socket.id);
       // A recovered session got its rooms back before its identity: the rooms' presence is recomputed now.
       if (socket.recovered && isListed(data)) for (const room of chatRooms()) rooms.changed(room);

@@ -19,7 +19,7 @@ export function rooms(config: Config, limits: AddressLimits): SocketConcern {
   return {
     connected: (socket) => {
       if (!socket.recovered) void socket.join(DEFAULT_ROOM);
-      const address = fromAddress(clientAddress(socket.request, config.trustProxy));
+      const address = fromAddress(clientAddress(socket.request, config));
 
       socket.on(
         'join',

@@ -63,7 +63,7 @@ export function typing(io: ChatServer, relay: TypingRelay, config: Config, limit
   });
   return {
     connected: (socket) => {
-      const address = fromAddress(clientAddress(socket.request, config.trustProxy));
+      const address = fromAddress(clientAddress(socket.request, config));
       socket.on(
         'typing',
         limitedHandler<TypingInput, TypingAck>({
