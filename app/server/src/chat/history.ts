@@ -15,7 +15,7 @@ class BudgetSpent extends Error {
 }
 
 /** How long the newest page of a room is answered from memory: every client opening the room asks for it at once. */
-export const NEWEST_PAGE_CACHE_MS = 1000;
+const NEWEST_PAGE_CACHE_MS = 1000;
 /** Newest pages kept at most (rooms × page sizes); past it, expired ones are dropped. */
 const MAX_CACHED_PAGES = 1000;
 

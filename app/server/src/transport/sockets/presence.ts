@@ -24,7 +24,7 @@ const COALESCE_MS = 150;
  * How long a computed snapshot answers `getPresence` when nothing changed here meanwhile (a change on another server
  * is seen at most this late by an asker; its own broadcast is not delayed).
  */
-export const SNAPSHOT_REUSE_MS = 1000;
+const SNAPSHOT_REUSE_MS = 1000;
 /** Rooms whose snapshot is kept at most; past it, expired ones are dropped. */
 const MAX_SNAPSHOTS = 1000;
 
