@@ -52,12 +52,7 @@ describe('per-address limits across two servers behind HAProxy', () => {
   const cluster = new Cluster();
   beforeAll(async () => {
     await cluster.start({ servers: 2, env: { TRUST_PROXY: '1', HISTORY_REQUESTS_PER_MINUTE: '10' } });
-    await eventually(
-      async () => Object.values(await cluster.lb.up()).every(Boolean),
-      60_000,
-      'both servers up behind the LB',
-      async () => JSON.stringify(await cluster.lb.up()),
-    );
+    await cluster.untilAllUp();
   }, 180_000);
   afterAll(() => cluster.stop(), 60_000);
 
