@@ -301,6 +301,10 @@ describe('compute stack', () => {
     expect(ud).toContain('Environment="AWS_REGION=us-east-1"');
     expect(ud).toMatch(/Environment="QUEUE_URL=\$\{data\.terraform_remote_state\.[^}]*aws_sqs_queuequeueurl[^}]*\}"/);
     expect(ud).toMatch(/Environment="TABLE_NAME=\$\{data\.terraform_remote_state\.[^}]*aws_dynamodb_tablehistoryname[^}]*\}"/);
+    // The table's capacity, which the server spends as its store budget.
+    expect(ud).toContain('Environment="STORE_WRITE_UNITS=25"');
+    expect(ud).toContain('Environment="STORE_READ_UNITS=25"');
+    expect(renderedUserData(synthAll({ dynamoCapacity: 10 }).json.compute)).toContain('Environment="STORE_WRITE_UNITS=10"');
     expect(ud).toMatch(/Environment="UPLOADS_BUCKET=\$\{data\.terraform_remote_state\.[^}]*uploads_bucket[^}]*bucket[^}]*\}"/);
     // Behind CloudFront (the default): one origin for site and API, and the client address from its X-Forwarded-For hop.
     expect(ud).toContain('Environment="TRUST_PROXY=1"');

@@ -272,6 +272,9 @@ export class ComputeStack extends BaseStack {
           AWS_REGION: config.region,
           QUEUE_URL: data.queue.url,
           TABLE_NAME: data.table.name,
+          // The table's capacity, which the server spends as a budget (on-demand: the same figure as its ceiling).
+          STORE_WRITE_UNITS: String(config.dynamoCapacity),
+          STORE_READ_UNITS: String(config.dynamoCapacity),
           UPLOADS_BUCKET: data.uploads.bucket.bucket,
           // With CloudFront the site and API share one origin; without it the site is the bucket's website endpoint.
           ...(config.cloudfront ? {} : { CORS_ORIGINS: siteOrigin }),
