@@ -60,7 +60,7 @@ describe('auth stack (CHAT_AUTH=cognito, the default)', () => {
 
   test('the hosted sign-in domain: the prefix plus a hash of account and region, the classic hosted UI Lite offers', () => {
     expect(auth).toHaveResourceWithProperties(CognitoUserPoolDomain, {
-      domain: 'chat-${substr(sha1("${data.aws_caller_identity.account.account_id}:us-east-1"), 0, 10)}',
+      domain: 'chat-${substr(sha1(join(":", [data.aws_caller_identity.account.account_id, "us-east-1"])), 0, 10)}',
       managed_login_version: 1,
       user_pool_id: expect.stringContaining('aws_cognito_user_pool.users.id'),
     });
@@ -144,7 +144,7 @@ describe('auth stack (CHAT_AUTH=cognito, the default)', () => {
   test('the site may call the pool’s API and its hosted sign-in (connect-src), and nothing else of Cognito', () => {
     const policy = csp(json.web);
     expect(policy).toMatch(
-      /connect-src 'self' [^;]* https:\/\/cognito-idp\.us-east-1\.amazonaws\.com https:\/\/chat-\$\{substr\(sha1\("\$\{data\.aws_caller_identity\.account\.account_id\}:us-east-1"\), 0, 10\)\}\.auth\.us-east-1\.amazoncognito\.com;/,
+      /connect-src 'self' [^;]* https:\/\/cognito-idp\.us-east-1\.amazonaws\.com https:\/\/chat-\$\{substr\(sha1\(join\(":", \[data\.aws_caller_identity\.account\.account_id, "us-east-1"\]\)\), 0, 10\)\}\.auth\.us-east-1\.amazoncognito\.com;/,
     );
   });
 });

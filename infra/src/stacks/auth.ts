@@ -23,7 +23,7 @@ export const AUTH_SCOPES = ['openid', 'email', 'profile'] as const;
  * which the web stack computes too, for its Content-Security-Policy, without depending on this stack.
  */
 export function cognitoDomainPrefix(prefix: string, accountId: string, region: string): string {
-  return `${prefix}-${Fn.substr(Fn.sha1(`${accountId}:${region}`), 0, 10)}`;
+  return `${prefix}-${Fn.substr(Fn.sha1(Fn.join(':', [accountId, region])), 0, 10)}`;
 }
 
 /** The addresses the provider may send the browser back to: the app's root, as the web client builds it (with the slash). */
