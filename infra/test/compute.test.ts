@@ -156,9 +156,11 @@ describe('compute stack', () => {
     const pending = expect.stringMatching(/uploads_bucket.*\/pending\/\*$/);
     expect(byAction.get('s3:PutObject')).toEqual([rooms, pending]);
     expect(byAction.get('ssm:GetParameter')).toEqual(['${aws_ssm_parameter.release-pointer.arn}']);
-    // Its own secrets, nothing else of the account's parameters.
+    // Its own secrets and the user pool's issuer and client id, nothing else of the account's parameters.
     expect(byAction.get('ssm:GetParameters')).toEqual([
       'arn:aws:ssm:us-east-1:${data.aws_caller_identity.account.account_id}:parameter/chat/prod/secrets/*',
+      'arn:aws:ssm:us-east-1:${data.aws_caller_identity.account.account_id}:parameter/chat/prod/auth/issuer',
+      'arn:aws:ssm:us-east-1:${data.aws_caller_identity.account.account_id}:parameter/chat/prod/auth/client-id',
     ]);
     // A deleted message's image, and a pending upload once a message has claimed it.
     expect(byAction.get('s3:DeleteObject')).toEqual([rooms, pending]);
