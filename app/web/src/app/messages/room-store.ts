@@ -46,8 +46,16 @@ export class RoomStore {
   readonly phase = signal<RoomPhase>('loading');
   readonly loadError = signal<string | null>(null);
   readonly loadingOlder = signal(false);
-  /** The latest message that arrived live (not from history), for the screen-reader announcement. */
-  readonly live = signal<ChatMessage | null>(null);
+  private readonly liveId = signal<string | null>(null);
+  /**
+   * The latest message that arrived live (not from history), as it is now, for the screen-reader announcement:
+   * an edit shows its new text, a deletion leaves nothing, so no deleted words stay in the page.
+   */
+  readonly live = computed(() => {
+    const id = this.liveId();
+    const m = id ? this.messages().findLast((x) => x.id === id) : undefined;
+    return m && !m.deletedAt ? m : null;
+  });
   /**
    * Unsent text typed for this room. It lives here, not in the composer, because the composer stays
    * alive across room changes and a shared draft could be sent to the wrong room.
@@ -122,7 +130,7 @@ export class RoomStore {
     // Own messages are already on screen (and were typed by the reader): no need to read them out.
     const announce = !this.isStored(m.id) && !this.findOutgoing(m.id);
     this.merge([m]);
-    if (announce) this.live.set(m);
+    if (announce) this.liveId.set(m.id);
   }
 
   /** Starts over from `messages` (a contiguous run), e.g. when a catch-up could not reach what we had. */
