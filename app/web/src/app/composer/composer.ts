@@ -22,6 +22,14 @@ const COUNT_FROM = Math.floor(TEXT_MAX * 0.8);
           <button type="button" class="link-button" (click)="error.set(null)" aria-label="Dismiss">×</button>
         </p>
       }
+      @if (replying(); as r) {
+        <p class="composer-reply">
+          <span
+            >Replying to <bdi>{{ r.author }}</bdi>: {{ r.text ?? 'image' }}</span
+          >
+          <button type="button" class="link-button" (click)="store().replyTo.set(null)" aria-label="Cancel the reply">×</button>
+        </p>
+      }
       <div class="composer-row">
         <input
           #file
@@ -84,7 +92,15 @@ export class Composer {
   protected readonly max = TEXT_MAX;
   protected readonly countFrom = COUNT_FROM;
   /** Each room keeps its own draft: switching rooms shows that room's, switching back restores this one. */
-  protected readonly draft = computed(() => this.messages.room(this.room()).draft);
+  protected readonly store = computed(() => this.messages.room(this.room()));
+  protected readonly draft = computed(() => this.store().draft);
+  /** The message the next one answers (the Reply of message-actions). */
+  protected readonly replying = computed(() => {
+    const seq = this.store().replyTo();
+    return this.store()
+      .messages()
+      .find((m) => m.seq === seq);
+  });
   protected readonly text = computed(() => this.draft()());
   protected readonly error = signal<string | null>(null);
   protected readonly length = computed(() => codePointLength(this.text().trim()));
@@ -126,7 +142,9 @@ export class Composer {
       return;
     }
     this.typing.stop();
-    this.sending.sendText(room, author, text);
+    const store = this.store();
+    this.sending.sendText(room, author, text, store.replyTo() ?? undefined);
+    store.replyTo.set(null);
     draft.set('');
     this.error.set(null);
     this.box().nativeElement.focus();

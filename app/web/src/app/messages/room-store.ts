@@ -11,6 +11,8 @@ export interface Outgoing {
   room: string;
   author: string;
   text?: string;
+  /** The seq of the message this one answers. */
+  replyTo?: string;
   /** `file` is dropped once uploaded. */
   image?: { file?: File; previewUrl: string; key?: string; uploaded: boolean };
   status: OutgoingStatus;
@@ -34,6 +36,11 @@ export interface Entry {
   imageUrl?: string;
   sentAt?: string;
   outgoing?: Outgoing;
+  /** Stored messages only: see ChatMessage. */
+  editedAt?: string;
+  replyTo?: string;
+  reactions?: Record<string, number>;
+  myReactions?: string[];
 }
 
 export type RoomPhase = 'loading' | 'ready' | 'error';
@@ -61,6 +68,8 @@ export class RoomStore {
    * alive across room changes and a shared draft could be sent to the wrong room.
    */
   readonly draft = signal('');
+  /** The message the composer's next message answers, if any (its seq). */
+  readonly replyTo = signal<string | null>(null);
   /** Whether the first page was ever loaded: older pages only make sense after it. */
   loaded = false;
   /**
@@ -79,12 +88,11 @@ export class RoomStore {
       seen.add(m.id);
       const outgoing = own.get(m.id) ?? (this.sentIds.has(m.id) ? sentMark(m) : undefined);
       const deletedAt = m.deletedAt;
-      return deletedAt
-        ? { id: m.id, seq: m.seq, author: m.author, sentAt: m.sentAt, deletedAt, outgoing }
-        : { id: m.id, seq: m.seq, author: m.author, authorId: m.authorId, text: m.text, imageUrl: m.imageUrl, sentAt: m.sentAt, outgoing };
+      return deletedAt ? { id: m.id, seq: m.seq, author: m.author, sentAt: m.sentAt, deletedAt, outgoing } : { ...m, outgoing };
     });
     for (const o of this.outgoing()) {
-      if (!seen.has(o.id)) list.push({ id: o.id, author: o.author, text: o.text, imageUrl: o.image?.previewUrl, outgoing: o });
+      if (!seen.has(o.id))
+        list.push({ id: o.id, author: o.author, text: o.text, imageUrl: o.image?.previewUrl, replyTo: o.replyTo, outgoing: o });
     }
     return list;
   });
@@ -176,6 +184,12 @@ export class RoomStore {
     if (!m) return;
     const { text: _text, imageUrl: _imageUrl, ...rest } = m;
     this.merge([{ ...rest, deletedAt }]);
+  }
+
+  /** A later state of the stored message `seq`, from the server (an edit, reaction counts): merged as history is. */
+  update(seq: string, change: Partial<ChatMessage>): void {
+    const m = this.messages().find((x) => x.seq === seq);
+    if (m) this.merge([{ ...m, ...change }]);
   }
 
   isStored(id: string): boolean {

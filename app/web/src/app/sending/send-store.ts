@@ -25,8 +25,8 @@ export class SendStore {
   private readonly config = inject(RuntimeConfig);
   private readonly auth = inject(AuthSession);
 
-  sendText(room: string, author: string, text: string): Outgoing {
-    const o: Outgoing = { id: newMessageId(), room, author, text, status: 'pending', progress: null, error: null };
+  sendText(room: string, author: string, text: string, replyTo?: string): Outgoing {
+    const o: Outgoing = { id: newMessageId(), room, author, text, replyTo, status: 'pending', progress: null, error: null };
     this.messages.room(room).addOutgoing(o);
     void this.transmit(o);
     return o;
@@ -73,7 +73,7 @@ export class SendStore {
   }
 
   /** The key an own message was sent with, which proves it is ours: its own proof, or for one from before those, the secret. */
-  private keyOf(store: RoomStore, id: string): Promise<string> {
+  keyOf(store: RoomStore, id: string): Promise<string> {
     return store.sentWithSecret(id) ? Promise.resolve(deleteSecret()) : messageDeleteKey(store.name, id);
   }
 
@@ -124,7 +124,7 @@ export class SendStore {
       const deleteKey = await messageDeleteKey(o.room, o.id);
       const message: SendMessageInput = o.image?.key
         ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key }, deleteKey }
-        : { id: o.id, room: o.room, author: o.author, text: o.text, deleteKey };
+        : { id: o.id, room: o.room, author: o.author, text: o.text, deleteKey, replyTo: o.replyTo };
       ack = await this.socket.send(message);
     } catch {
       ack = { ok: false, error: { code: 'unavailable', message: NOT_LOADED } };
