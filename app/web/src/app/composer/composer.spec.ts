@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { TEXT_MAX } from '@chat/protocol';
+import { TEXT_MAX, formatSeq } from '@chat/protocol';
 import { RoomMessages } from '../messages/room-messages';
 import { IdentityStore } from '../identity/identity-store';
 import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
@@ -43,6 +43,26 @@ describe('Composer', () => {
     expect(socket.sent.map((s) => s.message)).toMatchObject([{ room: 'global', author: 'ann', text: 'hello there' }]);
     expect(box.value).toBe('');
     expect(store.room('global').outgoing()[0]!.status).toBe('pending');
+  });
+
+  it('shows what a reply answers, sends it with replyTo once, and can drop it', async () => {
+    const { el, type, key, socket, store } = await setup();
+    const room = store.room('global');
+    room.merge([{ id: 'q', room: 'global', author: 'bob', text: 'lunch?', sentAt: '2026-01-01T12:00:00.000Z', seq: formatSeq(5) }]);
+    room.replyTo.set(formatSeq(5));
+    await type('');
+    expect(el.querySelector('.composer-reply')!.textContent).toContain('Replying to bob: lunch?');
+    el.querySelector<HTMLButtonElement>('.composer-reply button')!.click();
+    await type('');
+    expect(el.querySelector('.composer-reply')).toBeNull();
+    room.replyTo.set(formatSeq(5));
+    await type('yes');
+    await key({});
+    await type('and you?');
+    await key({});
+    await socket.nthSend(1);
+    expect(socket.sent.map((s) => s.message.replyTo)).toEqual([formatSeq(5), undefined]);
+    expect(el.querySelector('.composer-reply')).toBeNull();
   });
 
   it('keeps Shift+Enter for a new line', async () => {
