@@ -15,10 +15,17 @@ import { RuntimeConfig } from '../config/runtime-config';
 import { ChatSocket } from '../connection/chat-socket';
 import { RoomMessages } from '../messages/room-messages';
 import { ActiveRoom } from '../rooms/active-room';
-import { SendStore } from '../sending/send-store';
+import { OwnChanges } from '../sending/own-changes';
 import { describeFailure } from '../sending/send-failure';
 import { AuthSession } from '../session/auth-session';
 import { MessageItem } from './message-item';
+import { IdentityStore } from '../identity/identity-store';
+import { mentions } from '../shared/mentions';
+import { mountInto } from '../shared/mount';
+import { ReplyPreview } from './reply-preview';
+
+/** The composer's reply slots that have their preview (one composer lives across rooms). */
+const previews = new WeakSet<Element>();
 
 /** How many older pages a reply's jump reads, at most, looking for the message it answers. */
 const JUMP_MAX_PAGES = 20;
@@ -35,6 +42,9 @@ const JUMP_MAX_PAGES = 20;
   host: { style: 'display: contents' },
   template: `
     @let e = entry();
+    @if (mentionsMe()) {
+      <span class="msg-mention">Mentions you</span>
+    }
     @if (e.replyTo && !e.deletedAt) {
       <button type="button" class="msg-quote" (click)="jump()" [attr.aria-label]="'Go to the message this answers: ' + quote()">
         <span aria-hidden="true">↪</span> {{ quote() }}
@@ -110,6 +120,17 @@ const JUMP_MAX_PAGES = 20;
     }
   `,
   styles: `
+    /* A message that mentions the reader stands out (its article is the item's, around this component). */
+    ::ng-deep .msg:has(.msg-mention) {
+      border-color: var(--accent);
+      box-shadow: inset 3px 0 0 var(--accent);
+    }
+    .msg-mention {
+      order: -1;
+      font-size: 0.75rem;
+      font-weight: 600;
+      color: var(--link);
+    }
     .msg-quote {
       order: -1;
       display: block;
@@ -177,11 +198,12 @@ const JUMP_MAX_PAGES = 20;
 })
 export class MessageActions {
   protected readonly item = inject(MessageItem);
-  private readonly sending = inject(SendStore);
+  private readonly changes = inject(OwnChanges);
   private readonly socket = inject(ChatSocket);
   private readonly messages = inject(RoomMessages);
   private readonly active = inject(ActiveRoom);
   private readonly auth = inject(AuthSession);
+  private readonly identity = inject(IdentityStore);
   private readonly document = inject(DOCUMENT);
   private readonly injector = inject(Injector);
   protected readonly emoji = inject(RuntimeConfig).config().reactions ?? DEFAULT_REACTION_EMOJI;
@@ -202,6 +224,8 @@ export class MessageActions {
     const me = this.auth.user();
     return e.outgoing?.status === 'sent' || (!!me && me.id === e.authorId);
   });
+  /** Someone else's message with `@name` of the reader. */
+  protected readonly mentionsMe = computed(() => !this.entry().outgoing && mentions(this.entry().text, this.identity.name()));
   protected readonly canEdit = computed(() => this.mine() && this.entry().text !== undefined);
   /** A moderator may delete anyone's message (the server decides; this only offers the button). */
   protected readonly canDelete = computed(() => this.mine() || !!this.auth.user()?.roles.includes('moderator'));
@@ -237,6 +261,11 @@ export class MessageActions {
 
   protected reply(): void {
     this.store().replyTo.set(this.entry().seq!);
+    const slot = this.document.getElementById('composer-reply');
+    if (slot && !previews.has(slot)) {
+      previews.add(slot);
+      mountInto(this.injector, 'composer-reply', ReplyPreview);
+    }
     this.document.getElementById('composer-text')?.focus();
   }
 
@@ -267,22 +296,11 @@ export class MessageActions {
     // The same rules as a new message, said before anything is sent.
     const checked = checkText(text.trim());
     if (!checked.ok) return this.error.set(describeFailure(checked.error));
-    const store = this.store();
     this.busy.set(true);
-    try {
-      // Proved as a delete is: signed in by the token, else by the key the message was sent with.
-      const deleteKey = this.auth.token ? undefined : await this.sending.keyOf(store, e.id);
-      const ack = await this.socket.request('editMessage', { room: store.name, seq: e.seq!, text: checked.value, deleteKey });
-      this.error.set(ack.ok ? null : describeFailure(ack.error));
-      if (!ack.ok) return;
-      // The broadcast says so too; this one shows it at once, whichever arrives first.
-      store.update(ack.seq, { text: checked.value, editedAt: ack.editedAt });
-      this.stopEditing();
-    } catch {
-      this.error.set('Part of the page could not be loaded: retry, or reload the page');
-    } finally {
-      this.busy.set(false);
-    }
+    const problem = await this.changes.editMessage(this.store().name, e.id, checked.value);
+    this.busy.set(false);
+    this.error.set(problem);
+    if (!problem) this.stopEditing();
   }
 
   /** Shows the message this one answers, reading older pages until it is loaded. */
@@ -316,7 +334,7 @@ export class MessageActions {
 
   protected async confirmDelete(): Promise<void> {
     this.busy.set(true);
-    const problem = await this.sending.deleteMessage(this.store().name, this.entry().id);
+    const problem = await this.changes.deleteMessage(this.store().name, this.entry().id);
     this.busy.set(false);
     this.confirming.set(false);
     this.error.set(problem);

@@ -92,7 +92,7 @@ export class Composer {
   protected readonly max = TEXT_MAX;
   protected readonly countFrom = COUNT_FROM;
   /** Each room keeps its own draft: switching rooms shows that room's, switching back restores this one. */
-  protected readonly store = computed(() => this.messages.room(this.room()));
+  private readonly store = computed(() => this.messages.room(this.room()));
   protected readonly draft = computed(() => this.store().draft);
   /** The message the next one answers (the Reply of message-actions). */
   protected readonly replying = computed(() => {
