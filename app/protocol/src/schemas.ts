@@ -296,12 +296,29 @@ export type ReactInput = z.input<typeof reactSchema>;
 /** How many people reacted with each emoji; emoji without a reaction are left out. */
 export const reactionCountsSchema = z.record(z.string(), z.int().min(1));
 export type ReactionCounts = z.infer<typeof reactionCountsSchema>;
-/** The message's counts after this reaction, and the asking person's own reactions on it. */
-export const reactAckSchema = ackSchema({ room: z.string(), seq: z.string(), counts: reactionCountsSchema, mine: z.array(z.string()) });
+/**
+ * A message's reactions change in one order, numbered by the store: `version` counts the changes. Events from
+ * different servers may arrive out of that order: apply counts only if their `version` is above the one you hold
+ * (history's counts are version 0).
+ */
+export const reactionsVersionSchema = z.int().min(0);
+/** The message's counts after this reaction (at `version`), and the asking person's own reactions on it. */
+export const reactAckSchema = ackSchema({
+  room: z.string(),
+  seq: z.string(),
+  counts: reactionCountsSchema,
+  version: reactionsVersionSchema,
+  mine: z.array(z.string()),
+});
 export type ReactAck = z.infer<typeof reactAckSchema>;
 
 /** Server → room `reactions`: a message's counts now (a snapshot: replace), coalesced a fraction of a second after toggles. */
-export const reactionsEventSchema = z.object({ room: z.string(), seq: z.string(), counts: reactionCountsSchema });
+export const reactionsEventSchema = z.object({
+  room: z.string(),
+  seq: z.string(),
+  counts: reactionCountsSchema,
+  version: reactionsVersionSchema,
+});
 export type ReactionsEvent = z.infer<typeof reactionsEventSchema>;
 
 /** A browser's push subscription, as `PushSubscription.toJSON()` gives it (`expirationTime` is ignored). */

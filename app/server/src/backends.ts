@@ -6,12 +6,16 @@ import type { Backends } from './ports';
 import { clientConfig } from './adapters/aws/clients';
 import { DynamoStore } from './adapters/aws/dynamo-store';
 import { DynamoDeletes } from './adapters/aws/dynamo-deletes';
+import { DynamoEdits } from './adapters/aws/dynamo-edits';
+import { DynamoReactions } from './adapters/aws/dynamo-reactions';
 import { S3Uploads } from './adapters/aws/s3-uploads';
 import { SqsQueue } from './adapters/aws/sqs-queue';
 import { FileUploads } from './adapters/embedded/file-uploads';
 import { MemoryQueue } from './adapters/embedded/memory-queue';
 import { SqliteStore, sqliteFile } from './adapters/embedded/sqlite-store';
 import { SqliteDeletes } from './adapters/embedded/sqlite-deletes';
+import { SqliteEdits } from './adapters/embedded/sqlite-edits';
+import { SqliteReactions } from './adapters/embedded/sqlite-reactions';
 
 /** Pick the adapters for the configured mode; everything above the ports is the same in both. */
 export async function createBackends(config: Config, log: Logger): Promise<Backends & { close(): Promise<void> }> {
@@ -24,21 +28,27 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     const dynamo = new DynamoDBClient(clientConfig(aws, t));
     const store = new DynamoStore(dynamo, aws.tableName, config.idempotencySeconds);
     const deletes = new DynamoDeletes(dynamo, aws.tableName);
+    const edits = new DynamoEdits(dynamo, aws.tableName);
+    const reactions = new DynamoReactions(dynamo, aws.tableName);
     const uploads = new S3Uploads(aws, t);
     return {
       mode: 'aws',
       queue,
       store,
       deletes,
+      edits,
+      reactions,
       uploads,
       close: async () => {
-        await Promise.all([queue.close(), store.close(), deletes.close(), uploads.close()]);
+        await Promise.all([queue.close(), store.close(), deletes.close(), edits.close(), reactions.close(), uploads.close()]);
       },
     };
   }
 
   const store = new SqliteStore(sqliteFile(config.dataDir), config.idempotencySeconds);
   const deletes = new SqliteDeletes(sqliteFile(config.dataDir));
+  const edits = new SqliteEdits(sqliteFile(config.dataDir));
+  const reactions = new SqliteReactions(sqliteFile(config.dataDir));
   const queue = new MemoryQueue(config.sqsWaitSeconds === undefined ? {} : { waitMs: config.sqsWaitSeconds * 1000 });
   const uploads = new FileUploads(path.join(config.dataDir, 'uploads'), {
     pendingMs: config.pendingUploadHours * 3600 * 1000,
@@ -49,11 +59,13 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     queue,
     store,
     deletes,
+    edits,
+    reactions,
     uploads,
     routes: uploads.routes(),
     close: async () => {
       await Promise.all([queue.close(), uploads.close()]);
-      await deletes.close();
+      await Promise.all([deletes.close(), edits.close(), reactions.close()]);
       await store.close();
     },
   };

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_MAX_UPLOAD_BYTES } from '@chat/protocol';
+import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_REACTION_EMOJI, EMOJI_MAX } from '@chat/protocol';
 
 /** Every setting the server reads, validated in this one place. A bad or missing value stops startup naming it. */
 
@@ -84,6 +84,22 @@ export const envSchema = z.object({
   PRESENCE_LIMIT_WINDOW_SECONDS: intSetting('PRESENCE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
   DELETE_LIMIT_POINTS: intSetting('DELETE_LIMIT_POINTS', 10, 1, 100_000),
   DELETE_LIMIT_WINDOW_SECONDS: intSetting('DELETE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  EDIT_LIMIT_POINTS: intSetting('EDIT_LIMIT_POINTS', 10, 1, 100_000),
+  EDIT_LIMIT_WINDOW_SECONDS: intSetting('EDIT_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  REACT_LIMIT_POINTS: intSetting('REACT_LIMIT_POINTS', 30, 1, 100_000),
+  REACT_LIMIT_WINDOW_SECONDS: intSetting('REACT_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  // The reactions offered: a small fixed set keeps the count items small and the picker simple.
+  REACTION_EMOJI: optionalText.transform((v, ctx) => {
+    if (v === undefined) return [...DEFAULT_REACTION_EMOJI];
+    const set = v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const bad = set.find((x) => x.length > EMOJI_MAX || /[\s#:]/.test(x));
+    if (set.length === 0 || set.length > 20 || new Set(set).size !== set.length || bad !== undefined)
+      ctx.addIssue({ code: 'custom', message: 'REACTION_EMOJI: 1-20 distinct emoji, comma-separated' });
+    return set;
+  }),
   MODERATOR_REQUESTS_PER_MINUTE: intSetting('MODERATOR_REQUESTS_PER_MINUTE', 30, 1, 100_000),
   UPLOAD_URLS_PER_HOUR: intSetting('UPLOAD_URLS_PER_HOUR', 120, 1, 1_000_000),
   // A message is at most a few KB: a larger frame is protocol abuse, and its socket is dropped.
@@ -175,6 +191,10 @@ export interface Config {
     presence: RateLimit;
     /** `deleteMessage`s per socket. */
     deletes: RateLimit;
+    /** `editMessage`s per socket. */
+    edits: RateLimit;
+    /** `react`s per socket. */
+    reactions: RateLimit;
     /** Moderator delete requests per client address per minute, counted before the token is checked. */
     moderatorRequestsPerMinute: number;
     uploadUrlsPerHour: number;
@@ -197,6 +217,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Bearer token for moderator deletes (`DELETE /messages/:room/:seq`); undefined disables the route. */
   adminToken: string | undefined;
+  /** The emoji `react` accepts, in the order clients show them. */
+  reactionEmoji: string[];
 }
 
 export class ConfigError extends Error {
@@ -265,6 +287,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       typing: { points: e.TYPING_LIMIT_POINTS, windowSeconds: e.TYPING_LIMIT_WINDOW_SECONDS },
       presence: { points: e.PRESENCE_LIMIT_POINTS, windowSeconds: e.PRESENCE_LIMIT_WINDOW_SECONDS },
       deletes: { points: e.DELETE_LIMIT_POINTS, windowSeconds: e.DELETE_LIMIT_WINDOW_SECONDS },
+      edits: { points: e.EDIT_LIMIT_POINTS, windowSeconds: e.EDIT_LIMIT_WINDOW_SECONDS },
+      reactions: { points: e.REACT_LIMIT_POINTS, windowSeconds: e.REACT_LIMIT_WINDOW_SECONDS },
       moderatorRequestsPerMinute: e.MODERATOR_REQUESTS_PER_MINUTE,
       uploadUrlsPerHour: e.UPLOAD_URLS_PER_HOUR,
       maxFrameBytes: e.MAX_FRAME_BYTES,
@@ -277,5 +301,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     aws,
     redisUrl: e.REDIS_URL,
     adminToken: e.ADMIN_TOKEN,
+    reactionEmoji: e.REACTION_EMOJI,
   };
 }
