@@ -111,7 +111,7 @@ describe('MessageActions', () => {
     const reacts: unknown[] = [];
     socket.handlers.set('react', (body) => {
       reacts.push(body);
-      return { ok: true, room: 'global', seq: formatSeq(1), counts: { '👍': 1, '🎉': 1 }, mine: [] };
+      return { ok: true, room: 'global', seq: formatSeq(1), counts: { '👍': 1, '🎉': 1 }, version: 4, mine: [] };
     });
     button('m1', '👍 2, yours').click();
     await vi.waitFor(async () => {
@@ -138,9 +138,17 @@ describe('MessageActions', () => {
       expect(chips()).toEqual(['👍 1 false', '🎉 1 false', '😮 1 true']);
     });
     // Someone else's toggle: the room's counts replace these, one's own stay marked.
-    socket.emit('reactions', { room: 'global', seq: formatSeq(1), counts: { '😮': 2 } });
+    socket.emit('reactions', { room: 'global', seq: formatSeq(1), counts: { '😮': 2 }, version: 7 });
+    // A snapshot from another server that was overtaken arrives late: it changes nothing.
+    socket.emit('reactions', { room: 'global', seq: formatSeq(1), counts: { '😮': 1 }, version: 6 });
     await stable();
     expect(chips()).toEqual(['😮 2 true']);
+  });
+
+  it("highlights someone else's message that mentions the reader", async () => {
+    const { article } = await setup([[msg('m1', 1, { text: 'hey @ann look' }), msg('m2', 2, { text: 'hey @anna' })]]);
+    expect(article('m1').querySelector('.msg-mention')?.textContent).toBe('Mentions you');
+    expect(article('m2').querySelector('.msg-mention')).toBeNull();
   });
 
   it('quotes the message a reply answers and jumps to it, reading older pages until it is there', async () => {

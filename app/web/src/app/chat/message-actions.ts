@@ -256,7 +256,7 @@ export class MessageActions {
     const on = !e.myReactions?.includes(emoji);
     const ack = await this.socket.request('react', { room: store.name, seq: e.seq!, emoji, on });
     this.error.set(ack.ok ? null : describeFailure(ack.error));
-    if (ack.ok) store.update(ack.seq, { reactions: ack.counts, myReactions: ack.mine });
+    if (ack.ok) store.update(ack.seq, { reactions: ack.counts, reactionsVersion: ack.version, myReactions: ack.mine });
   }
 
   protected reply(): void {

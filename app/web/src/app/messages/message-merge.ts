@@ -28,12 +28,18 @@ export function mergeMessages(current: readonly ChatMessage[], incoming: readonl
   return [...current, ...fresh].sort((a, b) => compareSeq(a.seq, b.seq));
 }
 
-function newest(held: ChatMessage, m: ChatMessage | undefined): ChatMessage {
+/** A held message with the version of its reaction counts (live events and acks carry one; history's are 0). */
+export type Versioned = ChatMessage & { reactionsVersion?: number };
+
+function newest(held: Versioned, m: Versioned | undefined): ChatMessage {
   if (!m || isDeleted(held)) return held;
   if (isDeleted(m)) return m;
   // Edits of one message may arrive out of order (several servers): the later `editedAt` wins.
   const edit = (m.editedAt ?? '') > (held.editedAt ?? '') ? { text: m.text, editedAt: m.editedAt } : {};
-  const counts = m.reactions ? { reactions: m.reactions } : {};
+  // So may reaction counts: the higher version wins; a history read's (0) only replaces another read's.
+  const version = m.reactionsVersion ?? 0;
+  const counts =
+    m.reactions && (version > (held.reactionsVersion ?? 0) || !version) ? { reactions: m.reactions, reactionsVersion: version } : {};
   const mine = m.myReactions ? { myReactions: m.myReactions } : {};
   const later = { ...edit, ...counts, ...mine };
   return Object.keys(later).length ? { ...held, ...later } : held;

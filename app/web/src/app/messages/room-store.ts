@@ -1,6 +1,6 @@
 import { computed, signal } from '@angular/core';
 import type { ChatMessage } from '@chat/protocol';
-import { mergeMessages } from './message-merge';
+import { mergeMessages, type Versioned } from './message-merge';
 import { loadSentIds, saveSentIds } from './sent-ids';
 
 export type OutgoingStatus = 'uploading' | 'pending' | 'sent' | 'failed';
@@ -187,7 +187,7 @@ export class RoomStore {
   }
 
   /** A later state of the stored message `seq`, from the server (an edit, reaction counts): merged as history is. */
-  update(seq: string, change: Partial<ChatMessage>): void {
+  update(seq: string, change: Partial<Versioned>): void {
     const m = this.messages().find((x) => x.seq === seq);
     if (m) this.merge([{ ...m, ...change }]);
   }
