@@ -159,6 +159,11 @@ test('a reply quotes its original, and the quote jumps to it, reading older page
   await send(cy, 'thanks');
   await cy.locator('.composer-reply').waitFor({ state: 'detached' });
   await (await bubble(ann, 'thanks')).locator('.msg-quote', { hasText: 'Bob: filler 59' }).waitFor();
+  // Ann followed the conversation at the bottom: she still does, though each message's actions came after it.
+  await ann.waitForFunction(() => {
+    const el = document.querySelector('.scroller')!;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 2;
+  });
 });
 
 test('a message that mentions you is highlighted, and counted apart in the room list', async () => {

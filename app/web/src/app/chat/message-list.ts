@@ -156,10 +156,12 @@ export class MessageList {
       // Images load after layout; keep a reader who follows the bottom at the bottom.
       el.addEventListener('load', follow, true);
       // So does a change of the list's own height (the presence or typing line, a growing message box, a
-      // phone's keyboard): scrollTop stays put while the bottom moves.
+      // phone's keyboard), or of its messages' (their actions arrive a moment after them, in a chunk of their own):
+      // scrollTop stays put while the bottom moves.
       if (typeof ResizeObserver !== 'undefined') {
         const observer = new ResizeObserver(follow);
         observer.observe(el);
+        observer.observe(el.lastElementChild!);
         this.destroyRef.onDestroy(() => observer.disconnect());
       }
     });
