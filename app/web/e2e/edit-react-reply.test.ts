@@ -173,6 +173,15 @@ test('a message that mentions you is highlighted, and counted apart in the room 
   await (await bubble(ann, 'hey @Ann')).locator('.msg-mention', { hasText: 'Mentions you' }).waitFor();
   expect(await messages(bob, 'hey @Ann').locator('.msg-mention').count()).toBe(0);
 
+  // Ann answers: @ completes from who is online in the room.
+  const box = ann.getByLabel(/^Message to #/);
+  await box.pressSequentially('thanks @b');
+  await ann.getByRole('option', { name: '@Bob' }).waitFor();
+  await box.press('Enter');
+  expect(await box.inputValue()).toBe('thanks @Bob ');
+  await box.press('Enter');
+  await (await bubble(bob, 'thanks @Bob')).locator('.msg-mention').waitFor();
+
   // Ann in another room: Bob's two new messages, one of them for her.
   await ann.goto(`${server.url}/r/elsewhere`);
   await ann.getByLabel(/^Message to #elsewhere/).waitFor();

@@ -24,8 +24,8 @@ import { mentions } from '../shared/mentions';
 import { mountInto } from '../shared/mount';
 import { ReplyPreview } from './reply-preview';
 
-/** The composer's reply slots that have their preview (one composer lives across rooms). */
-const previews = new WeakSet<Element>();
+/** The composers' slots that have their extras (one composer lives across rooms, but a new name makes a new one). */
+const composers = new WeakSet<Element>();
 
 /** How many older pages a reply's jump reads, at most, looking for the message it answers. */
 const JUMP_MAX_PAGES = 20;
@@ -67,6 +67,9 @@ const JUMP_MAX_PAGES = 20;
     }
     @if (e.seq && !e.deletedAt && !confirming()) {
       <div class="msg-actions">
+        @if (e.editedAt) {
+          <span class="msg-edited" [title]="'Edited ' + editedTime()">(edited)</span>
+        }
         @for (r of chips(); track r.emoji) {
           <button
             type="button"
@@ -165,6 +168,10 @@ const JUMP_MAX_PAGES = 20;
       color: var(--muted);
       min-height: 24px;
     }
+    .msg-edited {
+      color: var(--muted);
+      font-size: 0.75rem;
+    }
     .chip {
       min-height: 28px;
       padding: 0.05rem 0.5rem;
@@ -216,6 +223,15 @@ export class MessageActions {
   private readonly deleteButton = viewChild<ElementRef<HTMLButtonElement>>('deleteButton');
   private readonly confirmButton = viewChild<ElementRef<HTMLButtonElement>>('confirmButton');
 
+  constructor() {
+    // The composer's part of these features (reply preview, mention completion), once per composer.
+    const slot = this.document.getElementById('composer-extras');
+    if (slot && !composers.has(slot)) {
+      composers.add(slot);
+      mountInto(this.injector, 'composer-extras', ReplyPreview);
+    }
+  }
+
   /** Own messages know their room; others' are the open room's (only its messages are shown). */
   private readonly store = computed(() => this.messages.room(this.entry().outgoing?.room ?? this.active.name()!));
   /** This browser's stored message, or signed in, the person's own from any device. */
@@ -229,6 +245,7 @@ export class MessageActions {
   protected readonly canEdit = computed(() => this.mine() && this.entry().text !== undefined);
   /** A moderator may delete anyone's message (the server decides; this only offers the button). */
   protected readonly canDelete = computed(() => this.mine() || !!this.auth.user()?.roles.includes('moderator'));
+  protected readonly editedTime = computed(() => new Date(this.entry().editedAt!).toLocaleString());
   /** Names the message, so that a list of Edit or Delete buttons can be told apart by ear. */
   protected readonly short = computed(() => clip(this.entry().text, 40));
   protected readonly chips = computed(() => {
@@ -261,11 +278,6 @@ export class MessageActions {
 
   protected reply(): void {
     this.store().replyTo.set(this.entry().seq!);
-    const slot = this.document.getElementById('composer-reply');
-    if (slot && !previews.has(slot)) {
-      previews.add(slot);
-      mountInto(this.injector, 'composer-reply', ReplyPreview);
-    }
     this.document.getElementById('composer-text')?.focus();
   }
 

@@ -38,9 +38,6 @@ import { timeLabel } from './time-format';
         @if (e.outgoing?.status === 'sent') {
           <span class="msg-sent" title="Sent"><span aria-hidden="true">✓</span><span class="visually-hidden">Sent</span></span>
         }
-        @if (e.editedAt) {
-          <span class="msg-edited">(edited)</span>
-        }
       </header>
       @if (e.deletedAt) {
         <p class="msg-deleted">Message deleted</p>

@@ -72,6 +72,8 @@ describe('MessageList', () => {
     sending.sendText('global', 'ann', 'stuck');
     await fixture.whenStable();
     socket.reconnect(true);
+    // From the bottom, up.
+    scrollTo(el, 1600);
     scrollTo(el, 100);
     socket.emit('newMessage', msg('m3', 3));
     await fixture.whenStable();

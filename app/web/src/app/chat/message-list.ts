@@ -112,6 +112,8 @@ export class MessageList {
   });
 
   private atBottom = true;
+  /** scrollTop at the last scroll event. */
+  private top = 0;
   /** What the last render showed; growth is judged on stored messages, as own unsent ones stay last. */
   private shown: { room?: string; first?: string; last?: string; count: number; sending: number } = { count: 0, sending: 0 };
   /** Scroll geometry saved when older messages were asked for, to keep the reader's place when they arrive. */
@@ -169,7 +171,10 @@ export class MessageList {
 
   protected onScroll(): void {
     const el = this.scroller().nativeElement;
-    this.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
+    // Only a move up leaves the bottom: content that grows between a scroll and its event (messages' actions, images)
+    // must not.
+    this.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK || (this.atBottom && el.scrollTop >= this.top);
+    this.top = el.scrollTop;
     if (this.atBottom) this.unseen.set(0);
     if (el.scrollTop < TOP_TRIGGER && el.scrollHeight > el.clientHeight) this.loadOlder();
   }

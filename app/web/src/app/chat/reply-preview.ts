@@ -1,12 +1,18 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { RoomMessages } from '../messages/room-messages';
 import { ActiveRoom } from '../rooms/active-room';
+import { MentionComplete } from './mention-complete';
 
-/** Above the message box: the message the next one answers (set by a message's Reply), with a way to drop it. */
+/**
+ * Above the message box: the message the next one answers (set by a message's Reply), with a way to drop it, and the
+ * `@name` completion. Mounted into the composer by the first message's actions (a chunk the first screen does without).
+ */
 @Component({
   selector: 'app-reply-preview',
+  imports: [MentionComplete],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
+    <app-mention-complete />
     @if (original(); as r) {
       <p class="composer-reply">
         <span

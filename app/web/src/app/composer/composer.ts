@@ -22,14 +22,8 @@ const COUNT_FROM = Math.floor(TEXT_MAX * 0.8);
           <button type="button" class="link-button" (click)="error.set(null)" aria-label="Dismiss">×</button>
         </p>
       }
-      @if (replying(); as r) {
-        <p class="composer-reply">
-          <span
-            >Replying to <bdi>{{ r.author }}</bdi>: {{ r.text ?? 'image' }}</span
-          >
-          <button type="button" class="link-button" (click)="store().replyTo.set(null)" aria-label="Cancel the reply">×</button>
-        </p>
-      }
+      <!-- What the next message answers, and @name completion: reply-preview, mounted by the first message's actions. -->
+      <div id="composer-extras"></div>
       <div class="composer-row">
         <input
           #file
@@ -94,13 +88,6 @@ export class Composer {
   /** Each room keeps its own draft: switching rooms shows that room's, switching back restores this one. */
   private readonly store = computed(() => this.messages.room(this.room()));
   protected readonly draft = computed(() => this.store().draft);
-  /** The message the next one answers (the Reply of message-actions). */
-  protected readonly replying = computed(() => {
-    const seq = this.store().replyTo();
-    return this.store()
-      .messages()
-      .find((m) => m.seq === seq);
-  });
   protected readonly text = computed(() => this.draft()());
   protected readonly error = signal<string | null>(null);
   protected readonly length = computed(() => codePointLength(this.text().trim()));
