@@ -83,5 +83,7 @@ describe('MentionComplete', () => {
     expect(options()).toEqual([]);
     await type('@An');
     expect(options()).toEqual([]);
+    await type('hi @cy');
+    expect(options()).toEqual([]);
   });
 });

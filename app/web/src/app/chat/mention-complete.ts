@@ -62,7 +62,9 @@ export class MentionComplete {
     const q = this.query()?.toLowerCase();
     if (q === undefined) return [];
     const names = (this.presence.current()?.members ?? []).filter((m) => m.clientId !== this.socket.clientId).map((m) => m.author);
-    return [...new Set(names.filter((n) => n.toLowerCase().startsWith(q)))].slice(0, OFFERED);
+    const offered = [...new Set(names.filter((n) => n.toLowerCase().startsWith(q)))].slice(0, OFFERED);
+    // A name typed in full needs no list, and Enter sends again.
+    return offered.length === 1 && offered[0]!.toLowerCase() === q ? [] : offered;
   });
   private readonly box = inject(ElementRef<HTMLElement>)
     .nativeElement.closest('form')
