@@ -8,6 +8,7 @@ import { DynamoStore } from './adapters/aws/dynamo-store';
 import { DynamoDeletes } from './adapters/aws/dynamo-deletes';
 import { DynamoEdits } from './adapters/aws/dynamo-edits';
 import { DynamoReactions } from './adapters/aws/dynamo-reactions';
+import { DynamoPush } from './adapters/aws/dynamo-push';
 import { S3Uploads } from './adapters/aws/s3-uploads';
 import { SqsQueue } from './adapters/aws/sqs-queue';
 import { FileUploads } from './adapters/embedded/file-uploads';
@@ -16,6 +17,7 @@ import { SqliteStore, sqliteFile } from './adapters/embedded/sqlite-store';
 import { SqliteDeletes } from './adapters/embedded/sqlite-deletes';
 import { SqliteEdits } from './adapters/embedded/sqlite-edits';
 import { SqliteReactions } from './adapters/embedded/sqlite-reactions';
+import { SqlitePush } from './adapters/embedded/sqlite-push';
 
 /** Pick the adapters for the configured mode; everything above the ports is the same in both. */
 export async function createBackends(config: Config, log: Logger): Promise<Backends & { close(): Promise<void> }> {
@@ -30,6 +32,7 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     const deletes = new DynamoDeletes(dynamo, aws.tableName);
     const edits = new DynamoEdits(dynamo, aws.tableName);
     const reactions = new DynamoReactions(dynamo, aws.tableName);
+    const push = new DynamoPush(dynamo, aws.tableName);
     const uploads = new S3Uploads(aws, t);
     return {
       mode: 'aws',
@@ -38,9 +41,10 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
       deletes,
       edits,
       reactions,
+      push,
       uploads,
       close: async () => {
-        await Promise.all([queue.close(), store.close(), deletes.close(), edits.close(), reactions.close(), uploads.close()]);
+        await Promise.all([queue.close(), store.close(), deletes.close(), edits.close(), reactions.close(), push.close(), uploads.close()]);
       },
     };
   }
@@ -49,6 +53,7 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
   const deletes = new SqliteDeletes(sqliteFile(config.dataDir));
   const edits = new SqliteEdits(sqliteFile(config.dataDir));
   const reactions = new SqliteReactions(sqliteFile(config.dataDir));
+  const push = new SqlitePush(sqliteFile(config.dataDir));
   const queue = new MemoryQueue(config.sqsWaitSeconds === undefined ? {} : { waitMs: config.sqsWaitSeconds * 1000 });
   const uploads = new FileUploads(path.join(config.dataDir, 'uploads'), {
     pendingMs: config.pendingUploadHours * 3600 * 1000,
@@ -61,11 +66,12 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     deletes,
     edits,
     reactions,
+    push,
     uploads,
     routes: uploads.routes(),
     close: async () => {
       await Promise.all([queue.close(), uploads.close()]);
-      await Promise.all([deletes.close(), edits.close(), reactions.close()]);
+      await Promise.all([deletes.close(), edits.close(), reactions.close(), push.close()]);
       await store.close();
     },
   };

@@ -57,5 +57,6 @@ export function instrumentBackends<B extends Backends>(backends: B, metrics: Cha
     uploads: instrument(backends.uploads, 'uploads', metrics),
     edits: instrument(backends.edits, 'store', metrics),
     reactions: instrument(backends.reactions, 'store', metrics),
+    push: instrument(backends.push, 'store', metrics),
   };
 }

@@ -11,6 +11,7 @@ import { DynamoStore } from '../../src/adapters/aws/dynamo-store';
 import { DynamoDeletes } from '../../src/adapters/aws/dynamo-deletes';
 import { DynamoEdits } from '../../src/adapters/aws/dynamo-edits';
 import { DynamoReactions } from '../../src/adapters/aws/dynamo-reactions';
+import { DynamoPush } from '../../src/adapters/aws/dynamo-push';
 import { SqsQueue } from '../../src/adapters/aws/sqs-queue';
 import { S3Uploads } from '../../src/adapters/aws/s3-uploads';
 import { FileUploads } from '../../src/adapters/embedded/file-uploads';
@@ -19,6 +20,7 @@ import { SqliteStore } from '../../src/adapters/embedded/sqlite-store';
 import { SqliteDeletes } from '../../src/adapters/embedded/sqlite-deletes';
 import { SqliteEdits } from '../../src/adapters/embedded/sqlite-edits';
 import { SqliteReactions } from '../../src/adapters/embedded/sqlite-reactions';
+import { SqlitePush } from '../../src/adapters/embedded/sqlite-push';
 import type {
   AcceptedMessage,
   MessageDeletes,
@@ -26,6 +28,7 @@ import type {
   MessageQueue,
   MessageReactions,
   MessageStore,
+  PushSubscriptions,
   UploadStore,
 } from '../../src/ports';
 import { createResources, startMoto, type Moto } from '../support/moto';
@@ -67,12 +70,14 @@ export class AdapterBackend {
     deletes(): MessageDeletes;
     edits(): MessageEdits;
     reactions(): MessageReactions;
+    push(): PushSubscriptions;
   }> {
     type Closable = { close?(): Promise<void> };
     let connect: () => MessageStore;
     let deletes: () => MessageDeletes & Closable;
     let edits: () => MessageEdits & Closable;
     let reactions: () => MessageReactions & Closable;
+    let push: () => PushSubscriptions & Closable;
     if (this.kind === 'embedded') {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-store-'));
       this.dirs.push(dir);
@@ -80,6 +85,7 @@ export class AdapterBackend {
       deletes = () => new SqliteDeletes(path.join(dir, 'history.sqlite'));
       edits = () => new SqliteEdits(path.join(dir, 'history.sqlite'));
       reactions = () => new SqliteReactions(path.join(dir, 'history.sqlite'));
+      push = () => new SqlitePush(path.join(dir, 'history.sqlite'));
     } else {
       const r = await createResources(this.moto!.endpoint, this.name());
       const client = () => new DynamoDBClient({ region: MOTO_REGION, endpoint: r.AWS_ENDPOINT_URL, credentials: MOTO_CREDENTIALS });
@@ -87,6 +93,7 @@ export class AdapterBackend {
       deletes = () => new DynamoDeletes(client(), r.TABLE_NAME);
       edits = () => new DynamoEdits(client(), r.TABLE_NAME);
       reactions = () => new DynamoReactions(client(), r.TABLE_NAME);
+      push = () => new DynamoPush(client(), r.TABLE_NAME);
     }
     const open = () => {
       const s = connect();
@@ -100,7 +107,14 @@ export class AdapterBackend {
         if (d.close) this.closers.push(() => d.close!());
         return d;
       };
-    return { store: open(), connect: open, deletes: closing(deletes), edits: closing(edits), reactions: closing(reactions) };
+    return {
+      store: open(),
+      connect: open,
+      deletes: closing(deletes),
+      edits: closing(edits),
+      reactions: closing(reactions),
+      push: closing(push),
+    };
   }
 
   /** A fresh queue with its dead-letter queue; `deadLetters` reads what moved there. */

@@ -59,7 +59,7 @@ describe.each(ADAPTERS)('MessageEdits and MessageReactions contract: %s', (kind)
   });
 
   test('refused: a missing row, a deleted one, an image message; nothing changes', async () => {
-    const { text: _t, ...image } = m(2, { imageKey: 'rooms/r/01ARZ3NDEKTSV4RRFFQ69G5FAV.png' });
+    const image = { ...m(2, { imageKey: 'rooms/r/01ARZ3NDEKTSV4RRFFQ69G5FAV.png' }), text: undefined };
     await store.append('r', [m(1), image]);
     await deletes.markDeleted('r', m(1).seq, '2026-02-01T00:00:00.000Z');
     expect(await edits.edit('r', formatSeq(9), 'x', new Date())).toEqual({ ok: false, reason: 'not_found' });

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { MessageReactions, ReactionSummary } from '../../ports';
+import { SummaryCollector } from '../reaction-summaries';
 import { REACTION_COUNT_KEY_PREFIX, REACTION_COUNT_PREFIX, REACTION_PERSON_KEY_PREFIX, REACTION_VERSION_ATTRIBUTE } from './table-shape';
 
 const countKey = (seq: string) => REACTION_COUNT_KEY_PREFIX + seq;
@@ -73,18 +74,19 @@ export class DynamoReactions implements MessageReactions {
   }
 
   async summaries(room: string, seqs: string[], person?: string): Promise<Map<string, ReactionSummary>> {
-    const out = new Map<string, ReactionSummary>();
-    if (seqs.length === 0) return out;
-    const wanted = new Set(seqs);
-    const sorted = [...wanted].sort();
-    const [lo, hi] = [sorted[0]!, sorted[sorted.length - 1]!];
-    const entry = (seq: string) => out.get(seq) ?? out.set(seq, { counts: {}, version: 0, mine: [] }).get(seq)!;
+    const c = new SummaryCollector(seqs);
+    if (!c.range) return c.out;
+    const { lo, hi } = c.range;
     for (const item of await this.query(room, countKey(lo), countKey(hi))) {
-      const seq = String(item['seq']).slice(REACTION_COUNT_KEY_PREFIX.length);
-      if (wanted.has(seq)) Object.assign(entry(seq), { counts: countsOf(item), version: versionOf(item) });
+      const entry = c.entry(String(item['seq']).slice(REACTION_COUNT_KEY_PREFIX.length));
+      if (entry) Object.assign(entry, { counts: countsOf(item), version: versionOf(item) });
     }
-    if (person !== undefined) for (const [seq, mine] of await this.mine(room, person, lo, hi)) if (wanted.has(seq)) entry(seq).mine = mine;
-    return out;
+    if (person !== undefined)
+      for (const [seq, mine] of await this.mine(room, person, lo, hi)) {
+        const entry = c.entry(seq);
+        if (entry) entry.mine = mine;
+      }
+    return c.out;
   }
 
   private async countItem(room: string, seq: string): Promise<Record<string, unknown>> {

@@ -20,6 +20,13 @@ export const REACTION_PERSON_KEY_PREFIX = 'rp#';
 export const REACTION_COUNT_PREFIX = 'n:';
 /** The count item's number of changes (ADD 1 with each), so readers can order count snapshots. */
 export const REACTION_VERSION_ATTRIBUTE = 'version';
+/**
+ * Web Push subscriptions: in the room's partition, an item per subscription (`ps#<sha256 of the endpoint>`), above
+ * the id records like reactions; and under PUSH_REGISTRY_PARTITION (not a valid room name) the item of the same key
+ * listing its rooms, so that an unsubscribe finds them all.
+ */
+export const PUSH_KEY_PREFIX = 'ps#';
+export const PUSH_REGISTRY_PARTITION = '#push';
 /** The id records' TTL attribute (epoch seconds); the data stack enables TTL on it. */
 export const ID_RECORD_TTL_ATTRIBUTE = 'expiresAt';
 

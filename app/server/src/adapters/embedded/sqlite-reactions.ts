@@ -1,5 +1,6 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { MessageReactions, ReactionSummary } from '../../ports';
+import { SummaryCollector } from '../reaction-summaries';
 
 /**
  * Reactions in the SQLite history file: one row per person, emoji and message (the primary key makes a repeat a
@@ -53,21 +54,21 @@ export class SqliteReactions implements MessageReactions {
   }
 
   async summaries(room: string, seqs: string[], person?: string): Promise<Map<string, ReactionSummary>> {
-    const out = new Map<string, ReactionSummary>();
-    if (seqs.length === 0) return out;
-    const wanted = new Set(seqs);
-    const sorted = [...wanted].sort();
-    const [lo, hi] = [sorted[0]!, sorted[sorted.length - 1]!];
-    const entry = (seq: string) => out.get(seq) ?? out.set(seq, { counts: {}, version: 0, mine: [] }).get(seq)!;
+    const c = new SummaryCollector(seqs);
+    if (!c.range) return c.out;
+    const { lo, hi } = c.range;
     // A message whose reactions were all turned off again keeps its version: readers still need it to order events.
-    for (const r of this.q.versions.all(room, lo, hi) as { seq: string; version: number }[])
-      if (wanted.has(r.seq)) entry(r.seq).version = Number(r.version);
-    for (const r of this.q.counts.all(room, lo, hi) as { seq: string; emoji: string; n: number }[])
-      if (wanted.has(r.seq)) entry(r.seq).counts[r.emoji] = Number(r.n);
+    for (const r of this.q.versions.all(room, lo, hi) as { seq: string; version: number }[]) {
+      const entry = c.entry(r.seq);
+      if (entry) entry.version = Number(r.version);
+    }
+    for (const r of this.q.counts.all(room, lo, hi) as { seq: string; emoji: string; n: number }[]) {
+      const entry = c.entry(r.seq);
+      if (entry) entry.counts[r.emoji] = Number(r.n);
+    }
     if (person !== undefined)
-      for (const r of this.q.mine.all(room, lo, hi, person) as { seq: string; emoji: string }[])
-        if (wanted.has(r.seq)) entry(r.seq).mine.push(r.emoji);
-    return out;
+      for (const r of this.q.mine.all(room, lo, hi, person) as { seq: string; emoji: string }[]) c.entry(r.seq)?.mine.push(r.emoji);
+    return c.out;
   }
 
   async close(): Promise<void> {

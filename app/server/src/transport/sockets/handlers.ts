@@ -1,6 +1,7 @@
 import type { DeleteMessage } from '../../chat/delete-message';
 import type { EditMessage } from '../../chat/edit-message';
 import type { ReactToMessage } from '../../chat/react-to-message';
+import type { PushSubscriptions } from '../../ports';
 import type { SendMessage } from '../../chat/send-message';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
@@ -9,6 +10,7 @@ import type { AddressLimits } from '../abuse-limits';
 import { admission } from './admission';
 import { deletes } from './deletes';
 import { edits } from './edits';
+import { push } from './push';
 import { reactions } from './reactions';
 import { handshakeIdentity } from './identity';
 import { messages } from './messages';
@@ -24,6 +26,7 @@ export interface SocketDeps {
   deletes: DeleteMessage;
   edits: EditMessage;
   react: ReactToMessage;
+  push: PushSubscriptions;
   limits: AddressLimits;
   metrics: ChatMetrics;
 }
@@ -44,6 +47,7 @@ export function attachSocketHandlers(io: ChatServer, deps: SocketDeps): { close(
     deletes(deps),
     edits(deps),
     reactions(deps),
+    push(deps),
   ];
   for (const c of concerns) if (c.admit) io.use(c.admit);
   io.on('connection', (socket) => {

@@ -1,7 +1,6 @@
 import { parseWith, reactSchema, type ReactAck, type ReactInput } from '@chat/protocol';
 import type { ReactToMessage } from '../../chat/react-to-message';
 import type { Config } from '../../config';
-import type { SocketData } from './identity';
 import { limitedHandler, perKey } from './limited-handler';
 import type { SocketConcern } from './socket-server';
 
@@ -16,13 +15,13 @@ export function reactions(deps: { config: Config; react: ReactToMessage }): Sock
         limitedHandler<ReactInput, ReactAck>({
           parse: (payload) => parseWith(reactSchema, payload),
           refuse: ({ room }) => {
-            if ((socket.data as SocketData).clientId === undefined)
+            if (socket.data.clientId === undefined)
               return { code: 'invalid', message: 'react: identify first (handshake auth or identify)' };
             if (!socket.rooms.has(room)) return { code: 'invalid', message: `room: join ${room} first` };
             return undefined;
           },
           budgets: [budget(socket.id)],
-          handle: async (payload, reply) => reply(await deps.react.execute(payload, (socket.data as SocketData).clientId)),
+          handle: async (payload, reply) => reply(await deps.react.execute(payload, socket.data.clientId)),
         }),
       );
     },
