@@ -130,14 +130,14 @@ test('a reply quotes its original, and the quote jumps to it, reading older page
     await new Promise<void>((resolve, reject) => (socket.once('connect', resolve), socket.once('connect_error', reject)));
     await socket.timeout(10_000).emitWithAck('join', room);
     for (let i = 0; i < 60; i++) {
-      const ack: SendAck = await socket
+      const ack = (await socket
         .timeout(10_000)
-        .emitWithAck('sendMessage', { id: `filler-${i}`, room, author: 'Bob', text: `filler ${i}` });
+        .emitWithAck('sendMessage', { id: `filler-${i}`, room, author: 'Bob', text: `filler ${i}` })) as SendAck;
       expect(ack).toMatchObject({ ok: true });
     }
-    const ack: SendAck = await socket
+    const ack = (await socket
       .timeout(10_000)
-      .emitWithAck('sendMessage', { id: 'answer', room, author: 'Bob', text: 'I do', replyTo: original });
+      .emitWithAck('sendMessage', { id: 'answer', room, author: 'Bob', text: 'I do', replyTo: original })) as SendAck;
     expect(ack).toMatchObject({ ok: true });
   } finally {
     socket.close();

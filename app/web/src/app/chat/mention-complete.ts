@@ -66,9 +66,7 @@ export class MentionComplete {
     // A name typed in full needs no list, and Enter sends again.
     return offered.length === 1 && offered[0]!.toLowerCase() === q ? [] : offered;
   });
-  private readonly box = inject(ElementRef<HTMLElement>)
-    .nativeElement.closest('form')
-    ?.querySelector('textarea') as HTMLTextAreaElement | null;
+  private readonly box = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement.closest('form')?.querySelector('textarea') ?? null;
 
   constructor() {
     const box = this.box;
