@@ -177,6 +177,7 @@ test('a message that mentions you is highlighted, and counted apart in the room 
   const box = ann.getByLabel(/^Message to #/);
   await box.pressSequentially('thanks @b');
   await ann.getByRole('option', { name: '@Bob' }).waitFor();
+  expect({ violations: await axeViolations(ann) }).toEqual({ violations: [] });
   await box.press('Enter');
   expect(await box.inputValue()).toBe('thanks @Bob ');
   await box.press('Enter');

@@ -56,7 +56,7 @@ describe('MentionComplete', () => {
     const { fixture, box, type, key, options } = await setup();
     await type('hi @');
     expect(options()).toEqual(['@Bea*', '@Bob', '@Cy']);
-    expect(box.getAttribute('aria-expanded')).toBe('true');
+    expect(box.getAttribute('aria-controls')).toBe('mention-options');
     await type('hi @b');
     expect(options()).toEqual(['@Bea*', '@Bob']);
     await key('ArrowDown');
@@ -67,7 +67,7 @@ describe('MentionComplete', () => {
     expect(fixture.componentInstance.sent).toBe(0);
     expect(box.value).toBe('hi @Bob ');
     expect(options()).toEqual([]);
-    expect(box.getAttribute('aria-expanded')).toBe('false');
+    expect(box.getAttribute('aria-activedescendant')).toBeNull();
     // Not in a mention: Enter is the composer's again.
     await key('Enter');
     expect(fixture.componentInstance.sent).toBe(1);

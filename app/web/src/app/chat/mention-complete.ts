@@ -8,7 +8,7 @@ const OFFERED = 6;
 /**
  * `@name` completion in the message box: while the word before the caret starts with `@`, the room's members online
  * (presence) whose names start with the rest are offered in a list under the box; ArrowDown/ArrowUp choose, Enter or
- * Tab takes one, Escape closes (a combobox's keys, with the box as the combobox). Lives inside the composer's form
+ * Tab takes one, Escape closes (a combobox's keys). Lives inside the composer's form
  * and listens to its message box there, so the composer itself (first screen) needs no code for it.
  */
 @Component({
@@ -128,11 +128,13 @@ export class MentionComplete {
     this.describe();
   }
 
-  /** The box as a combobox: whether its list is open, and which option is the active one. */
+  /**
+   * Which list the box completes from and which option is the active one, while it is open (a textbox takes
+   * `aria-autocomplete` and `aria-activedescendant`; `aria-expanded` would need the combobox role, not a message box's).
+   */
   private describe(): void {
     const box = this.box!;
     const open = this.offered().length > 0;
-    box.setAttribute('aria-expanded', String(open));
     if (open) box.setAttribute('aria-controls', 'mention-options');
     else box.removeAttribute('aria-controls');
     if (open) box.setAttribute('aria-activedescendant', `mention-${this.chosen()}`);

@@ -112,6 +112,8 @@ export class MessageList {
   });
 
   private atBottom = true;
+  /** A message kept where it is on screen while content above it grows (after older messages came). */
+  private pin: { el: Element; top: number } | null = null;
   /** scrollTop at the last scroll event. */
   private top = 0;
   /** What the last render showed; growth is judged on stored messages, as own unsent ones stay last. */
@@ -139,6 +141,9 @@ export class MessageList {
       if (this.anchor && first !== prev.first) {
         el.scrollTop = this.anchor.top + (el.scrollHeight - this.anchor.height);
         this.anchor = null;
+        // The older messages' actions arrive a moment later and make them taller: keep the one read in its place.
+        const a = el.querySelector(`[data-id="${prev.first}"]`);
+        this.pin = a && { el: a, top: a.getBoundingClientRect().top };
       }
       if (sending > prev.sending) {
         // The reader just sent something: show it.
@@ -154,6 +159,7 @@ export class MessageList {
       const el = this.scroller().nativeElement;
       const follow = () => {
         if (this.atBottom) this.stickToBottom(el);
+        else if (this.pin) el.scrollTop += this.pin.el.getBoundingClientRect().top - this.pin.top;
       };
       // Images load after layout; keep a reader who follows the bottom at the bottom.
       el.addEventListener('load', follow, true);
@@ -175,6 +181,8 @@ export class MessageList {
     // must not.
     this.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK || (this.atBottom && el.scrollTop >= this.top);
     this.top = el.scrollTop;
+    // The reader moved: what they see now is what stays in place.
+    if (this.pin) this.pin.top = this.pin.el.getBoundingClientRect().top;
     if (this.atBottom) this.unseen.set(0);
     if (el.scrollTop < TOP_TRIGGER && el.scrollHeight > el.clientHeight) this.loadOlder();
   }
