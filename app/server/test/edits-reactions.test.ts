@@ -116,4 +116,30 @@ describe('edits, reactions and replies (embedded)', () => {
     await ann.waitFor((r) => r.some((m) => m.id === 'p2' && m.replyTo === seq));
     expect((await history(server.url, 'room=p')).messages.map((m) => m.replyTo)).toEqual([undefined, seq]);
   });
+
+  test("edits and reactions spend the address's budget of store writes, shared with messages, across its sockets", async () => {
+    const strict = await backend.start(await backend.env({ ADDRESS_RATE_LIMIT_POINTS: '3' }));
+    try {
+      const one = await ChatClient.connect(strict.url, { auth: { clientId: 'w1', author: 'w1' } });
+      const two = await ChatClient.connect(strict.url, { auth: { clientId: 'w2', author: 'w2' } });
+      clients.push(one, two);
+      const key = crypto.randomBytes(24).toString('base64url');
+      const sent = await one.send({ id: 'w1', author: 'w1', text: 'budget', deleteKey: key });
+      const seq = sent.ok ? sent.seq : '';
+      expect(await emit<ReactAck>(two, 'react', { room: 'global', seq, emoji: '👍', on: true })).toMatchObject({ ok: true });
+      expect(await emit<EditAck>(one, 'editMessage', { room: 'global', seq, text: 'budget!', deleteKey: key })).toMatchObject({ ok: true });
+      // Three writes from one address: the fourth, from either socket, is refused and changes nothing.
+      expect(await emit<ReactAck>(one, 'react', { room: 'global', seq, emoji: '👍', on: true })).toMatchObject({
+        ok: false,
+        error: { code: 'rate_limited', message: 'at most 3 messages, edits and reactions per 10 s from one address' },
+      });
+      expect(await emit<EditAck>(two, 'editMessage', { room: 'global', seq, text: 'x', deleteKey: key })).toMatchObject({
+        ok: false,
+        error: { code: 'rate_limited' },
+      });
+      expect((await history(strict.url, 'room=global')).messages[0]).toMatchObject({ text: 'budget!', reactions: { '👍': 1 } });
+    } finally {
+      await strict.close();
+    }
+  });
 });
