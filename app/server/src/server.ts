@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
+import { AwsUsage } from './adapters/aws/aws-usage';
 import { createBackends } from './backends';
 import { instrumentBackends } from './instrumented-backends';
 import { ChatMetrics } from './metrics';
@@ -45,12 +46,13 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config = loadConfig(env);
   const logger = log ?? createLogger(config.logLevel);
-  const created = await createBackends(config, logger);
+  const usage = new AwsUsage();
+  const created = await createBackends(config, logger, usage);
   const raw = opts.ports ? { ...created, ...opts.ports(created) } : created;
   // Scale-out (REDIS_URL): broadcasts, stored notices and recovery sessions go through Redis to every server.
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
   const io = createSocketServer(config, redis?.adapter);
-  const metrics = new ChatMetrics(socketGauges(io));
+  const metrics = new ChatMetrics(socketGauges(io), usage);
   const backends = instrumentBackends(raw, metrics);
   const queue = redis ? gateQueue(backends.queue, redis, config.backendTimeoutMs) : backends.queue;
 

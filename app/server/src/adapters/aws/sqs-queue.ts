@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { AwsSettings } from '../../config';
 import type { AcceptedMessage, Delivery, MessageQueue, QueueCapabilities } from '../../ports';
+import type { AwsUsage } from './aws-usage';
 import { clientConfig } from './clients';
 import { decodeMessage, encodeMessage } from '../message-codec';
 import { QUEUE_ATTRIBUTES, QUEUE_BATCH_MAX as MAX_BATCH } from './table-shape';
@@ -39,10 +40,13 @@ export class SqsQueue implements MessageQueue {
     /** Undefined: the queue's own. */
     waitSeconds: number | undefined,
     private readonly onPoison: (body: string) => void,
+    usage?: AwsUsage,
   ) {
     this.waitSeconds = waitSeconds ?? QUEUE_ATTRIBUTES.receiveWaitTimeSeconds;
     this.client = new SQSClient(clientConfig(aws, timeoutMs));
     this.pollClient = new SQSClient(clientConfig(aws, (this.waitSeconds + 10) * 1000));
+    usage?.attach('sqs', this.client);
+    usage?.attach('sqs', this.pollClient);
   }
 
   /**
