@@ -15,10 +15,12 @@ describe('cost per message', () => {
     expect(before).toEqual({
       requests: { 'sqs:SendMessageBatch': 2, 'dynamodb:TransactWriteItems': 2 },
       units: { 'write:rules': 8, 'write:reported': 0 },
+      stored: 7,
     });
-    expect(usageBetween(before, parseUsage(metrics(12, 48)))).toEqual({
+    expect(usageBetween(before, parseUsage(metrics(12, 48).replace('stored_total 7', 'stored_total 17')))).toEqual({
       requests: { 'sqs:SendMessageBatch': 10, 'dynamodb:TransactWriteItems': 10 },
       units: { 'write:rules': 40 },
+      stored: 10,
     });
   });
 

@@ -10,6 +10,8 @@ export interface AwsUsageCounts {
   requests: Record<string, number>;
   /** `write:rules`, `write:reported`, `read:rules`, `read:reported` */
   units: Record<string, number>;
+  /** messages the server stored (chat_messages_stored_total): what the requests were for */
+  stored?: number;
 }
 
 /** Prometheus text → the server's AWS counters. */
@@ -21,6 +23,8 @@ export function parseUsage(text: string): AwsUsageCounts {
     if (m[1] === 'chat_aws_requests_total') out.requests[`${labels['service']}:${labels['operation']}`] = value;
     else out.units[`${labels['kind']}:${labels['source']}`] = value;
   }
+  const stored = /^chat_messages_stored_total (\S+)$/m.exec(text);
+  if (stored) out.stored = Number(stored[1]);
   return out;
 }
 
@@ -32,7 +36,11 @@ export function usageBetween(before: AwsUsageCounts, after: AwsUsageCounts): Aws
         .map(([k, v]) => [k, v - (a[k] ?? 0)])
         .filter(([, v]) => (v as number) > 0),
     );
-  return { requests: diff(before.requests, after.requests), units: diff(before.units, after.units) };
+  return {
+    requests: diff(before.requests, after.requests),
+    units: diff(before.units, after.units),
+    ...(after.stored !== undefined ? { stored: after.stored - (before.stored ?? 0) } : {}),
+  };
 }
 
 /** The server's counters now; undefined (and why) when /metrics does not answer. `token`: METRICS_TOKEN of a deployment. */
@@ -178,12 +186,16 @@ export function formatCost(rows: { run: string; cost: MessageCost; usage: AwsUsa
   return `${table}\n\nRequests per message by operation:\n${ops}\n\nWCU/RCU: DynamoDB's billing rules applied to the items the server sent and got back (on-demand units; a transaction counts twice); "reported" is what the endpoint returned with ReturnConsumedCapacity (exact on AWS; moto returns a fixed figure per call and none for transactions). Free tier: ${FREE_TIER.wcu} WCU, ${FREE_TIER.rcu} RCU provisioned, a t3.micro's CPU baseline (${PRICES.t3MicroBaselineCpu * 1000} ms of CPU per second).`;
 }
 
-/** The runs that counted AWS usage, with their cost per message (CPU per message from the send window). */
+/**
+ * The runs that counted AWS usage, with their cost per message: per message the server stored (a send acked late,
+ * after the client gave up, was still queued and stored), else per acknowledged one; CPU per message sent, from the
+ * send window.
+ */
 export function costRows(runs: RunResult[]): { run: string; cost: MessageCost; usage: AwsUsageCounts }[] {
   const rows = runRows(runs);
   return runs.flatMap((r, i) => {
     if (!r.usage) return [];
-    const cost = messageCost(r.usage, r.stats.counters.get('chat.acked') ?? 0, rows[i]!.cpuMsPerMsg);
+    const cost = messageCost(r.usage, r.usage.stored || (r.stats.counters.get('chat.acked') ?? 0), rows[i]!.cpuMsPerMsg);
     return cost ? [{ run: r.label, cost, usage: r.usage }] : [];
   });
 }

@@ -1,8 +1,14 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { formatSeq } from '@chat/protocol';
+import { MOTO_CREDENTIALS, MOTO_REGION } from '@chat/local-aws';
 import type { RunningServer } from '../src';
+import { AwsUsage } from '../src/adapters/aws/aws-usage';
+import { DynamoStore } from '../src/adapters/aws/dynamo-store';
 import { METRIC_NAMES } from '../src/metric-names';
 import { TestBackend } from './support/backends';
 import { ChatClient } from './support/chat-client';
 import { startCountingProxy } from './support/counting-proxy';
+import { createResources } from './support/moto';
 import { eventually } from './support/eventually';
 
 /** `name{labels} value` lines of one metric, as label set → value. */
@@ -88,4 +94,25 @@ describe('AWS usage counted (moto, calls counted on the wire)', () => {
     expect(unit('write', 'reported')).toBeGreaterThanOrEqual(0);
     sender.close();
   }, 60_000);
+
+  test('the rooms of one turn are written in one TransactWriteItems, at the units of each room written alone', async () => {
+    const r = await createResources(backend.moto!.endpoint, `usage-${Date.now()}`);
+    const usage = new AwsUsage();
+    const client = new DynamoDBClient({ region: MOTO_REGION, endpoint: r.AWS_ENDPOINT_URL, credentials: MOTO_CREDENTIALS });
+    usage.attach('dynamodb', client);
+    const store = new DynamoStore(client, r.TABLE_NAME, 24 * 3600);
+    const msg = (room: string) => ({
+      id: `${room}-1`,
+      room,
+      author: 'ann',
+      text: 'hi',
+      seq: formatSeq(1),
+      sentAt: new Date().toISOString(),
+    });
+    const rooms = ['a', 'b', 'c', 'd'];
+    expect(await Promise.all(rooms.map((room) => store.append(room, [msg(room)])))).toEqual(rooms.map(() => ({ ok: true })));
+    expect(usage.requestCounts()).toEqual([{ service: 'dynamodb', operation: 'TransactWriteItems', count: 1 }]);
+    expect(usage.unitCounts().find((u) => u.kind === 'write' && u.source === 'rules')?.units).toBe(4 * rooms.length);
+    await store.close();
+  });
 });
