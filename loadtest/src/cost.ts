@@ -178,9 +178,11 @@ export function formatCost(rows: { run: string; cost: MessageCost; usage: AwsUsa
   const ops = rows
     .map(
       ({ run, usage, cost }) =>
-        `${run}: ${Object.entries(usage.requests)
-          .map(([k, v]) => `${k} ${n(v / cost.messages)}`)
-          .join(', ')}`,
+        `${run}: ${
+          Object.entries(usage.requests)
+            .map(([k, v]) => `${k} ${n(v / cost.messages)}`)
+            .join(', ') || 'none'
+        }`,
     )
     .join('\n');
   return `${table}\n\nRequests per message by operation:\n${ops}\n\nWCU/RCU: DynamoDB's billing rules applied to the items the server sent and got back (on-demand units; a transaction counts twice); "reported" is what the endpoint returned with ReturnConsumedCapacity (exact on AWS; moto returns a fixed figure per call and none for transactions). Free tier: ${FREE_TIER.wcu} WCU, ${FREE_TIER.rcu} RCU provisioned, a t3.micro's CPU baseline (${PRICES.t3MicroBaselineCpu * 1000} ms of CPU per second).`;
