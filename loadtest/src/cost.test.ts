@@ -33,8 +33,8 @@ describe('cost per message', () => {
     expect(c).toMatchObject({ sqsRequests: 2, dynamoRequests: 0.5, writeUnits: 4, readUnits: 0.5, cpuMs: 5 });
     expect(c.perMillion.sqs).toBeCloseTo(2 * PRICES.sqsFifoPerMillionRequests);
     expect(c.perMillion.dynamo).toBeCloseTo(4 * PRICES.dynamoOnDemandPerMillionWriteUnits + 0.5 * PRICES.dynamoOnDemandPerMillionReadUnits);
-    // 5 ms of CPU a message: 400 ms/s of baseline is 80 msg/s; 25 WCU at 4 a message is 6.25 msg/s.
-    expect(c.freeTier).toEqual({ byWrites: FREE_TIER.wcu / 4, byReads: 50, byCpu: 80, sustained: 6.25, binds: 'write units' });
+    // 5 ms of CPU a message: 200 ms/s of baseline is 40 msg/s; 25 WCU at 4 a message is 6.25 msg/s.
+    expect(c.freeTier).toEqual({ byWrites: FREE_TIER.wcu / 4, byReads: 50, byCpu: 40, sustained: 6.25, binds: 'write units' });
     expect(messageCost(usage, 0, 5)).toBeUndefined();
     expect(formatCost([{ run: 'moto', cost: c, usage }])).toContain('6.3 (write units bind)');
   });

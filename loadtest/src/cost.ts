@@ -57,8 +57,9 @@ export async function scrapeUsage(url: string, token?: string): Promise<AwsUsage
 
 /**
  * AWS list prices, us-east-1, USD, as published in December 2026 (on-demand DynamoDB after its November 2024 cut).
- * Compute is the t3.micro's hourly price over what its baseline lets it use (20 % of 2 vCPUs): the CPU a message
- * takes, priced at the rate a box that runs at its baseline pays for it.
+ * Compute is the t3.micro's hourly price over what its baseline lets it use (10 % of each of its 2 vCPUs: 12 CPU
+ * credits an hour, 200 ms of CPU per second): the CPU a message takes, priced at the rate a box that runs at its
+ * baseline pays for it.
  */
 export const PRICES = {
   region: 'us-east-1',
@@ -71,7 +72,7 @@ export const PRICES = {
   s3PerThousandGets: 0.0004,
   t3MicroPerHour: 0.0104,
   /** CPU-seconds per second a t3.micro sustains without spending credits. */
-  t3MicroBaselineCpu: 0.2 * 2,
+  t3MicroBaselineCpu: 0.1 * 2,
 };
 
 /** The free tier's always-free DynamoDB capacity (provisioned), and the instance the default deployment runs on. */
