@@ -1,4 +1,4 @@
-import type { Client } from '@smithy/types';
+import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { capacityByRules } from './capacity-rules';
 
 /** DynamoDB operations that take ReturnConsumedCapacity, and whether they read or write. */
@@ -40,7 +40,7 @@ export class AwsUsage {
   readonly units = new Map<string, number>();
 
   /** Count what `client` sends from now on. */
-  attach(service: AwsService, client: Client<any, any, any>): void {
+  attach(service: AwsService, client: { middlewareStack: MiddlewareStack<object, MetadataBearer> }): void {
     // Per attempt (the deserialize step runs below the retry middleware, once for every request on the wire), and
     // above the deserializer, so the output is parsed but still in DynamoDB's wire form.
     client.middlewareStack.add(
@@ -51,7 +51,7 @@ export class AwsUsage {
         this.add(this.requests, `${service}\u0000${operation}`, 1);
         try {
           const result = await next(args);
-          if (kind) this.dynamo(operation, kind, body, result.output as Record<string, unknown>);
+          if (kind) this.dynamo(operation, kind, body, (result.output ?? {}) as unknown as Record<string, unknown>);
           return result;
         } catch (err) {
           // A write whose condition failed is still billed.
