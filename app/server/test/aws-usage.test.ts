@@ -4,6 +4,7 @@ import { MOTO_CREDENTIALS, MOTO_REGION } from '@chat/local-aws';
 import type { RunningServer } from '../src';
 import { AwsUsage } from '../src/adapters/aws/aws-usage';
 import { DynamoStore } from '../src/adapters/aws/dynamo-store';
+import { SqsQueue } from '../src/adapters/aws/sqs-queue';
 import { METRIC_NAMES } from '../src/metric-names';
 import { TestBackend } from './support/backends';
 import { ChatClient } from './support/chat-client';
@@ -114,5 +115,29 @@ describe('AWS usage counted (moto, calls counted on the wire)', () => {
     expect(usage.requestCounts()).toEqual([{ service: 'dynamodb', operation: 'TransactWriteItems', count: 1 }]);
     expect(usage.unitCounts().find((u) => u.kind === 'write' && u.source === 'rules')?.units).toBe(4 * rooms.length);
     await store.close();
+  });
+
+  test('sends made in one turn share a SendMessageBatch, and the deletes of several rooms one DeleteMessageBatch', async () => {
+    const r = await createResources(backend.moto!.endpoint, `usage-q-${Date.now()}`);
+    const usage = new AwsUsage();
+    const aws = {
+      queueUrl: r.QUEUE_URL,
+      tableName: r.TABLE_NAME,
+      uploadsBucket: r.UPLOADS_BUCKET,
+      region: r.AWS_REGION,
+      endpoint: r.AWS_ENDPOINT_URL,
+    };
+    const queue = new SqsQueue(aws, 10_000, 1, () => {}, usage);
+    const rooms = ['a', 'b', 'c'];
+    await Promise.all(rooms.map((room) => queue.send({ id: `${room}-1`, room, author: 'ann', text: 'hi' })));
+    const held = [];
+    while (held.length < rooms.length) held.push(...(await queue.receive(new AbortController().signal, 1)));
+    // As the consumer does: each room deletes its own deliveries when it is done, in the same turn here.
+    await Promise.all(held.map((d) => queue.delete([d.receipt])));
+    const count = (operation: string) => usage.requestCounts().find((c) => c.operation === operation)?.count;
+    expect(count('SendMessageBatch')).toBe(1);
+    expect(count('DeleteMessageBatch')).toBe(1);
+    expect(await queue.receive(new AbortController().signal, 1)).toEqual([]);
+    await queue.close();
   });
 });
