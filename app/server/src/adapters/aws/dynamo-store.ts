@@ -29,6 +29,8 @@ export function messageOfItem(i: Record<string, unknown>): SequencedMessage {
     ...(i['imageKey'] !== undefined ? { imageKey: String(i['imageKey']) } : {}),
     ...(i['deleteHash'] !== undefined ? { deleteHash: String(i['deleteHash']) } : {}),
     ...(i['deletedAt'] !== undefined ? { deletedAt: String(i['deletedAt']) } : {}),
+    ...(i['replyTo'] !== undefined ? { replyTo: String(i['replyTo']) } : {}),
+    ...(i['editedAt'] !== undefined ? { editedAt: String(i['editedAt']) } : {}),
   };
 }
 
@@ -148,7 +150,17 @@ export class DynamoStore implements MessageStore {
   /** A message's row and its id record, each written only if it does not exist. */
   private itemsOf(room: string, messages: SequencedMessage[]): Record<string, unknown>[] {
     return messages.flatMap((m) => [
-      { room, seq: m.seq, id: m.id, author: m.author, text: m.text, imageKey: m.imageKey, sentAt: m.sentAt, deleteHash: m.deleteHash },
+      {
+        room,
+        seq: m.seq,
+        id: m.id,
+        author: m.author,
+        text: m.text,
+        imageKey: m.imageKey,
+        sentAt: m.sentAt,
+        deleteHash: m.deleteHash,
+        replyTo: m.replyTo,
+      },
       // Derived from sentAt, not the clock: a retried call sends identical items, as its request token requires.
       {
         room,

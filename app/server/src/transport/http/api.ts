@@ -83,7 +83,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
 
   router.get(
     '/history',
-    answer((query) => readHistory(backends.store, query, config.publicUrl, config.backendTimeoutMs)),
+    answer((query) => readHistory(backends, query, config.publicUrl, config.backendTimeoutMs)),
   );
   router.get(
     '/upload-url',
