@@ -30,12 +30,11 @@ export function parseUsage(text: string): AwsUsageCounts {
 
 /** `after` − `before`, counter by counter. */
 export function usageBetween(before: AwsUsageCounts, after: AwsUsageCounts): AwsUsageCounts {
-  const diff = (a: Record<string, number>, b: Record<string, number>) =>
-    Object.fromEntries(
-      Object.entries(b)
-        .map(([k, v]) => [k, v - (a[k] ?? 0)])
-        .filter(([, v]) => (v as number) > 0),
-    );
+  const diff = (a: Record<string, number>, b: Record<string, number>): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(b)) if (v - (a[k] ?? 0) > 0) out[k] = v - (a[k] ?? 0);
+    return out;
+  };
   return {
     requests: diff(before.requests, after.requests),
     units: diff(before.units, after.units),
