@@ -3,11 +3,11 @@ import { IMAGE_KEY_PATTERN, type ErrorBody } from '@chat/protocol';
 import type { Config } from '../../config';
 import type { Backends } from '../../ports';
 import type { DeleteMessage } from '../../chat/delete-message';
-import { readHistory } from '../../chat/history';
+import type { History } from '../../chat/history';
 import { createUploadUrl } from '../../chat/upload-url';
 import type { ChatMetrics } from '../../metrics';
 import { withTimeout } from '../../util/timeout';
-import { keyedLimit, type AddressLimits } from '../abuse-limits';
+import type { AddressLimits } from '../abuse-limits';
 import { clientAddress } from '../client-address';
 import { sendError } from './errors';
 import { fromOperator, metricsRoute } from './metrics-route';
@@ -34,6 +34,7 @@ export interface ApiDeps {
   config: Config;
   backends: Backends;
   deletes: DeleteMessage;
+  history: History;
   limits: AddressLimits;
   metrics: ChatMetrics;
   /** More dependencies /readyz checks besides the backends (the servers' Redis when scaled out). */
@@ -69,11 +70,14 @@ export function apiRouter(deps: ApiDeps): express.Router {
 
   router.get('/metrics', metricsRoute(deps.metrics, config.metricsToken));
 
-  const perMinute = keyedLimit(config.httpRateLimitPerMinute, 60);
-  const requests = (a: string) => (limits.exempt(a) ? Promise.resolve({ ok: true } as const) : perMinute(a));
   router.use(
     ['/history', '/upload-url', '/uploads'],
-    limitedBy(requests, addressOf, `${config.httpRateLimitPerMinute} requests per minute`),
+    limitedBy((a) => limits.request(a), addressOf, `${config.httpRateLimitPerMinute} requests per minute`),
+  );
+  // Every history page is a store read: its own, smaller budget.
+  router.use(
+    '/history',
+    limitedBy((a) => limits.history(a), addressOf, `${config.abuse.historyPerMinute} history requests per minute`),
   );
   // Each upload URL lets a client store up to MAX_UPLOAD_BYTES: far fewer of those than reads.
   router.use(
@@ -81,16 +85,13 @@ export function apiRouter(deps: ApiDeps): express.Router {
     limitedBy((a) => limits.uploadUrl(a), addressOf, `${config.abuse.uploadUrlsPerHour} upload URLs per hour`),
   );
 
-  router.get(
-    '/history',
-    answer((query) => readHistory(backends, query, config.publicUrl, config.backendTimeoutMs)),
-  );
+  router.get('/history', (req, res, next) => answer((query) => deps.history.read(query, { address: addressOf(req) }))(req, res, next));
   router.get(
     '/upload-url',
     answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)),
   );
 
-  router.use(moderatorRoutes(config, deps.deletes));
+  router.use(moderatorRoutes(config, deps.deletes, limits));
 
   router.get('/images/*key', async (req, res, next) => {
     const key = (req.params as { key: string[] }).key.join('/');

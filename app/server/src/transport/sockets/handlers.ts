@@ -40,10 +40,10 @@ export function attachSocketHandlers(io: ChatServer, deps: SocketDeps): { close(
   const concerns: SocketConcern[] = [
     admission(deps),
     { admit: handshakeIdentity },
-    rooms(deps.config),
+    rooms(deps.config, deps.limits),
     messages({ ...deps, typing: relay }),
-    typing(io, relay, deps.config),
-    presence(io, relay, deps.config, deps.log),
+    typing(io, relay, deps.config, deps.limits),
+    presence(io, relay, deps.config, deps.log, deps.limits),
     deletes(deps),
     edits(deps),
     reactions(deps),

@@ -32,7 +32,7 @@ export function messages(deps: {
       const address = clientAddress(socket.request, config);
       const handler = limitedHandler<unknown, SendAck>({
         budgets: [perSocket(socket.id), { take: () => limits.message(address), refusal: perAddress }],
-        handle: async (payload, reply) => reply(await send.execute(payload)),
+        handle: async (payload, reply) => reply(await send.execute(payload, { address })),
         observe: () => metrics.ackTimer(),
       });
       socket.on('sendMessage', (...args: unknown[]) => {
