@@ -66,7 +66,11 @@ export async function startServer(
   // Per-address limits, shared by HTTP and sockets, and the table's capacity as a budget: in Redis when scaled out.
   const limits = new AddressLimits(config, redis?.limiters);
   const budget = config.store ? new StoreBudget(config.store, limits.limiters, limits.exempt) : undefined;
-  const history = new History(backends.store, backends.reactions, { publicUrl: config.publicUrl, timeoutMs: config.backendTimeoutMs, budget });
+  const history = new History(backends.store, backends.reactions, {
+    publicUrl: config.publicUrl,
+    timeoutMs: config.backendTimeoutMs,
+    budget,
+  });
 
   const acks = new Acks(backends.store);
   const socketEvents = new SocketRoomEvents(io, { publicUrl: config.publicUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });
