@@ -3,7 +3,8 @@
  * (test/fixtures/terraform; terraform's AWS provider cannot be installed here): the preflight against moto, every
  * bucket the outputs name emptied for real, the stacks destroyed in reverse order, and the closing look at the
  * account. The stand-in deletes nothing, so the first run must report what is left; once those are gone (as
- * terraform would remove them) it reports nothing left.
+ * terraform would remove them) it reports nothing left. The secrets `deploy` generated are not terraform's: destroy
+ * deletes them itself.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,6 +19,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '@chat/local-aws';
 import { bucketName, queueName, tableName } from '../src/names';
 import { buildInfra, motoAwsEnv, runInfraScript, standinPath } from './deploy-helpers';
@@ -32,6 +34,7 @@ let env: NodeJS.ProcessEnv;
 let s3: S3Client;
 let sqs: SQSClient;
 let dynamodb: DynamoDBClient;
+let ssm: SSMClient;
 let queueUrl: string;
 
 function destroy(): Promise<{ code: number; out: string }> {
@@ -46,11 +49,14 @@ beforeAll(async () => {
   s3 = new S3Client({ ...aws, forcePathStyle: true });
   sqs = new SQSClient(aws);
   dynamodb = new DynamoDBClient(aws);
+  ssm = new SSMClient(aws);
   for (const role of Object.values(BUCKETS)) {
     await s3.send(new CreateBucketCommand({ Bucket: bucket(role) }));
     await s3.send(new PutBucketVersioningCommand({ Bucket: bucket(role), VersioningConfiguration: { Status: 'Enabled' } }));
     for (const key of ['a', 'b', 'a']) await s3.send(new PutObjectCommand({ Bucket: bucket(role), Key: `${role}/${key}`, Body: key }));
   }
+  for (const name of ['admin-token', 'metrics-token', 'origin-secret', 'valkey-auth-token'])
+    await ssm.send(new PutParameterCommand({ Name: `/chat/prod/secrets/${name}`, Type: 'SecureString', Value: 'v'.repeat(43) }));
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: queueName('chat'), Attributes: { FifoQueue: 'true' } }))).QueueUrl!;
   await dynamodb.send(
     new CreateTableCommand({
@@ -83,7 +89,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const c of [s3, sqs, dynamodb]) c?.destroy();
+  for (const c of [s3, sqs, dynamodb, ssm]) c?.destroy();
   await moto?.stop();
   fs.rmSync(work, { recursive: true, force: true });
 });
@@ -107,6 +113,11 @@ test('destroy (terraform stand-in): empties every bucket, destroys in reverse or
   expect(r.out).toContain(`DynamoDB table ${tableName('chat')}`);
   expect(r.out).toContain(`SQS queue ${queueUrl}`);
   expect(r.code).toBe(1);
+  // The secrets went with the stacks, whatever layout made them.
+  for (const name of ['admin-token', 'metrics-token', 'origin-secret', 'valkey-auth-token'])
+    expect(r.out).toContain(`deleted secret /chat/prod/secrets/${name}`);
+  expect((await ssm.send(new GetParametersByPathCommand({ Path: '/chat/prod', Recursive: true }))).Parameters).toEqual([]);
+  expect(r.out).not.toContain('SSM parameter');
 }, 300_000);
 
 test('destroy (terraform stand-in) once the resources are gone: nothing left', async () => {

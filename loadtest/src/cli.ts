@@ -5,7 +5,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs, perUserRate, USAGE, UsageError, type CliOptions } from './args';
+import { CliError, reachable, runMain, task, UsageError, type Report } from '@chat/cli';
+import { ensureVenv } from '@chat/local-aws';
+import { LOADTEST_COMMAND, parseArgs, perUserRate, USAGE, type CliOptions } from './args';
 import { runArtillery } from './artillery';
 import { LOADTEST_DIR } from './paths';
 import { vuCount } from './plan';
@@ -44,7 +46,11 @@ export interface LoadtestResult {
 
 type Log = (line: string) => void;
 
-export async function runLoadtest(o: CliOptions, log: Log = console.log): Promise<LoadtestResult> {
+/**
+ * Runs each target in turn. `progress` (the command line) shows each step with its elapsed time and phase
+ * (connecting, sending n of N s, draining); without it (tests) only `log` lines.
+ */
+export async function runLoadtest(o: CliOptions, log: Log = console.log, { progress = false } = {}): Promise<LoadtestResult> {
   const started = new Date();
   const stamp = started.toISOString().replace(/[:.]/g, '-').replace('Z', '');
   const dir = resolve(o.outDir ?? join(LOADTEST_DIR, 'reports'), `${stamp}-${o.scenario}`);
@@ -136,26 +142,47 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
 
   const runs: RunResult[] = [];
   const artilleryFiles: string[] = [];
+  if (o.backend === 'moto' && !o.target) ensureVenv('moto');
+  if (o.target) await checkTarget(o.target);
+  const step = async <T>(title: string, work: (report: Report) => Promise<T>, expectSeconds?: number): Promise<T> => {
+    // --verbose shows Artillery's own output, which a redrawn progress line would garble.
+    if (progress && !o.verbose) return await task(title, work, expectSeconds ? { expectSeconds } : {});
+    log(title);
+    return await work(Object.assign(() => {}, { log }));
+  };
   for (const t of targets) {
-    log(`${t.label}: starting`);
-    const server = await t.start();
-    const statsDir = join(dir, `${t.label}.stats`);
+    const server = await step(`${t.label}: starting the server`, () => t.start());
     let cpuMs: number | undefined;
     let servedBy: ServedBy | undefined;
     const wallStart = Date.now();
+    const statsDir = join(dir, `${t.label}.stats`);
     let run;
     try {
-      log(`${t.label}: ${o.scenario}, ${vuCount(o)} users, ${o.rate} msg/s for ${o.duration} s against ${server.url}`);
-      run = await runArtillery({
-        scenarioFile,
-        target: server.url,
-        vars,
-        p99Ms: o.p99,
-        outDir: dir,
-        label: t.label,
-        statsDir,
-        verbose: o.verbose,
-      });
+      const phases = { connect: vars.ramp + vars.settle, send: vars.duration, drain: vars.drainTimeout };
+      run = await step(
+        `${t.label}: ${o.scenario}, ${vuCount(o)} users, ${o.rate} msg/s for ${o.duration} s against ${server.url}`,
+        async (report) => {
+          let started = 0;
+          report('starting Artillery');
+          const ticker = setInterval(() => report(phaseOf(started, phases)), 500);
+          try {
+            return await runArtillery({
+              scenarioFile,
+              target: server.url,
+              vars,
+              p99Ms: o.p99,
+              outDir: dir,
+              label: t.label,
+              statsDir,
+              verbose: o.verbose,
+              onPhaseStarted: () => (started ||= Date.now()),
+            });
+          } finally {
+            clearInterval(ticker);
+          }
+        },
+        phases.connect + phases.send + 5,
+      );
       servedBy = await server.servedBy?.();
     } finally {
       cpuMs = await server.stop();
@@ -251,6 +278,22 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
   };
 }
 
+/** Where an Artillery run is, from when its arrival phase started: connecting, sending n of N s, draining. */
+export function phaseOf(startedAt: number, phases: { connect: number; send: number; drain: number }, now = Date.now()): string {
+  if (!startedAt) return 'starting Artillery';
+  const s = (now - startedAt) / 1000;
+  if (s < phases.connect) return 'connecting the users';
+  if (s < phases.connect + phases.send) return `sending, ${Math.floor(s - phases.connect)} of ${phases.send} s`;
+  return `draining (at most ${phases.drain} s)`;
+}
+
+/** A target that does not answer is named before anything starts, with what to check. */
+async function checkTarget(target: string): Promise<void> {
+  const url = new URL('/healthz', target);
+  const res = await reachable(url, 'check --target, or start the chat first (npm start)');
+  if (!res.ok) throw new CliError(`${url} answered ${res.status}`, 'is --target the chat API origin (the URL that serves /socket.io)?');
+}
+
 /** A local chat server: loopback only, quiet logs, its own throw-away data directory. */
 export function chatEnv(extra: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
@@ -302,26 +345,18 @@ async function main(): Promise<void> {
   try {
     o = parseArgs(process.argv.slice(2));
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
+    if (err instanceof UsageError) throw new CliError(err.message, `${LOADTEST_COMMAND.command} --help lists the options`, { exitCode: 2 });
     throw err;
   }
   if (o.help) {
-    console.log(USAGE);
+    process.stdout.write(USAGE);
     return;
   }
   // Ctrl-C: exit through 'exit' so the child servers, moto and Artillery are killed too.
   process.once('SIGINT', () => process.exit(130));
   process.once('SIGTERM', () => process.exit(143));
-  const result = await runLoadtest(o);
+  const result = await runLoadtest(o, console.log, { progress: true });
   process.exit(result.passed ? 0 : 1);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

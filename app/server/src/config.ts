@@ -29,7 +29,7 @@ const optionalText = z
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
 
-const envSchema = z.object({
+export const envSchema = z.object({
   PORT: intSetting('PORT', 3000, 0, 65535),
   HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
   DATA_DIR: optionalText.transform((v) => path.resolve(v ?? path.join(REPO_ROOT, '.data'))),

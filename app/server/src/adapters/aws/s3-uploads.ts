@@ -13,6 +13,7 @@ import type { AwsSettings } from '../../config';
 import type { ImageResponse, UploadStore } from '../../ports';
 import { clientConfig } from './clients';
 import { PENDING_UPLOAD_PREFIX } from './iam';
+import { s3UploadOrigins } from './s3-origins';
 
 const UPLOAD_EXPIRES_S = 300;
 const IMAGE_URL_EXPIRES_S = 3600;
@@ -91,7 +92,7 @@ export class S3Uploads implements UploadStore {
 
   origins(): string[] {
     if (this.aws.endpoint) return [new URL(this.aws.endpoint).origin];
-    return [`https://${this.aws.uploadsBucket}.s3.${this.aws.region}.amazonaws.com`, `https://s3.${this.aws.region}.amazonaws.com`];
+    return s3UploadOrigins(this.aws.uploadsBucket, this.aws.region);
   }
 
   async ping(): Promise<void> {

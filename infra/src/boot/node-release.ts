@@ -22,8 +22,8 @@ export const NODE_CHECKSUMS: Record<string, Record<NodeArch, string>> = {
   },
 };
 
-/** .nvmrc at the repository root; src/ and dist/ are both one level below infra/. */
-export const NVMRC = path.resolve(__dirname, '..', '..', '.nvmrc');
+/** .nvmrc at the repository root; src/boot/ and dist/boot/ are both two levels below infra/. */
+export const NVMRC = path.resolve(__dirname, '..', '..', '..', '.nvmrc');
 
 export function pinnedNodeVersion(file = NVMRC): string {
   return fs.readFileSync(file, 'utf8').trim().replace(/^v/, '');
@@ -32,6 +32,6 @@ export function pinnedNodeVersion(file = NVMRC): string {
 /** The pinned release for a version; throws when the repository has no checksums for it. */
 export function nodeRelease(version = pinnedNodeVersion()): NodeRelease {
   const sha256 = NODE_CHECKSUMS[version];
-  if (!sha256) throw new Error(`no pinned checksums for Node ${version}: add it to NODE_CHECKSUMS in infra/src/node-release.ts`);
+  if (!sha256) throw new Error(`no pinned checksums for Node ${version}: add it to NODE_CHECKSUMS in infra/src/boot/node-release.ts`);
   return { version, sha256 };
 }

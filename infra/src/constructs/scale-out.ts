@@ -14,8 +14,10 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
-import type { InfraConfig } from './config';
-import { skipCheck } from './checkov';
+import { loadBalancerCertificate, type InfraConfig } from '../config';
+import { skipCheck } from '../checkov/skip';
+import { cacheGroupId, loadBalancerName } from '../names';
+import { launchTemplateArguments, type ServerInstanceSettings } from './server-instance';
 
 /** TLS 1.3 and 1.2 only, forward secrecy: AWS's recommended policy for an ALB's HTTPS listener. */
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
@@ -39,10 +41,12 @@ export interface ScaleOutProps {
   appSecurityGroup: SecurityGroup;
   /** With CloudFront, the load balancer admits only CloudFront's origin-facing addresses. */
   cloudfrontPrefixListId: string | undefined;
-  instanceProfileName: string;
-  amiId: string;
-  /** User data for a server, given the REDIS_URL it must use. */
-  userData: (redisUrl: string) => string;
+  /** Valkey's AUTH token (a SecureString the deploy generated; the servers read it themselves at start). */
+  cacheAuthToken: string;
+  /** What every server is (the single instance's settings, in a launch template). */
+  server: ServerInstanceSettings;
+  /** User data for a server, given Valkey's host:port. */
+  userData: (redisAddress: string) => string;
   /** What must exist before a server boots (the internet route, the log groups its agent writes to). */
   dependsOn?: ITerraformDependable[];
 }
@@ -58,7 +62,10 @@ export class ScaleOut extends Construct {
   readonly group: AutoscalingGroup;
   readonly launchTemplate: LaunchTemplate;
   readonly cache: ElasticacheReplicationGroup;
-  readonly redisUrl: string;
+  /** Valkey's host:port; the servers' REDIS_URL is rediss://:<token>@ this. */
+  readonly redisAddress: string;
+  /** The certificate the load balancer's HTTPS listener holds, if any (config.loadBalancerCertificate). */
+  readonly certificateArn: string | undefined;
 
   constructor(scope: Construct, id: string, p: ScaleOutProps) {
     super(scope, id);
@@ -75,42 +82,63 @@ export class ScaleOut extends Construct {
     new RouteTableAssociation(this, 'public-routes-subnet-b', { subnetId: second.id, routeTableId: p.routeTableId });
     const subnets = [p.firstSubnetId, second.id];
 
-    // Load balancer: HTTP from anywhere (or only CloudFront), and HTTPS when it holds a certificate (port 80 then
-    // only redirects), forwarding to the servers' app port.
-    const https = config.certificateArn;
+    // Load balancer. Behind CloudFront it admits only CloudFront's origin-facing addresses, on its one listener (HTTPS
+    // when it holds a certificate). Without CloudFront (the opt-out) it admits everyone on HTTP, and on HTTPS with a
+    // certificate (port 80 then only redirects). It forwards to the servers' app port.
+    const https = loadBalancerCertificate(config);
+    this.certificateArn = https;
+    const cloudfront = p.cloudfrontPrefixListId;
     const albSg = new Sg(this, 'alb-security-group', {
       name: `${config.prefix}-alb`,
-      description: https
-        ? 'Chat load balancer: HTTPS and HTTP in, the servers app port out'
-        : 'Chat load balancer: HTTP in, the servers app port out',
+      description: cloudfront
+        ? `Chat load balancer: ${https ? 'HTTPS' : 'HTTP'} from CloudFront only, the servers app port out`
+        : https
+          ? 'Chat load balancer: HTTPS and HTTP in, the servers app port out'
+          : 'Chat load balancer: HTTP in, the servers app port out',
       vpcId: p.vpc.id,
     });
-    const albIngress = new VpcSecurityGroupIngressRule(this, 'alb-http-in', {
-      securityGroupId: albSg.id,
-      description: https ? 'HTTP, redirected to HTTPS' : 'Chat HTTP and Socket.IO',
-      ipProtocol: 'tcp',
-      fromPort: 80,
-      toPort: 80,
-      ...(p.cloudfrontPrefixListId ? { prefixListId: p.cloudfrontPrefixListId } : { cidrIpv4: '0.0.0.0/0' }),
-    });
-    skipCheck(
-      albIngress,
-      'CKV_AWS_260',
-      p.cloudfrontPrefixListId
-        ? 'Admits only the CloudFront origin-facing prefix list (checkov cannot resolve a prefix list and reads it as open).'
-        : https
-          ? 'Port 80 answers only with a redirect to HTTPS, so that a typed http:// address still arrives.'
-          : 'The public chat endpoint without CloudFront is plain HTTP on port 80 by design; CHAT_CLOUDFRONT=true or CHAT_CERTIFICATE_ARN puts HTTPS in front.',
-    );
-    if (https) {
-      new VpcSecurityGroupIngressRule(this, 'alb-https-in', {
+    if (cloudfront) {
+      const port = https ? 443 : 80;
+      const fromCloudfront = new VpcSecurityGroupIngressRule(this, https ? 'alb-https-in' : 'alb-http-in', {
         securityGroupId: albSg.id,
-        description: 'Chat HTTPS and Socket.IO',
+        description: `Chat ${https ? 'HTTPS' : 'HTTP'} and Socket.IO from CloudFront`,
         ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
+        fromPort: port,
+        toPort: port,
+        prefixListId: cloudfront,
+      });
+      if (!https)
+        skipCheck(
+          fromCloudfront,
+          'CKV_AWS_260',
+          'Admits only the CloudFront origin-facing prefix list (checkov cannot resolve a prefix list and reads it as open).',
+        );
+    } else {
+      const albIngress = new VpcSecurityGroupIngressRule(this, 'alb-http-in', {
+        securityGroupId: albSg.id,
+        description: https ? 'HTTP, redirected to HTTPS' : 'Chat HTTP and Socket.IO',
+        ipProtocol: 'tcp',
+        fromPort: 80,
+        toPort: 80,
         cidrIpv4: '0.0.0.0/0',
       });
+      skipCheck(
+        albIngress,
+        'CKV_AWS_260',
+        https
+          ? 'Port 80 answers only with a redirect to HTTPS, so that a typed http:// address still arrives.'
+          : 'CHAT_CLOUDFRONT=false without a certificate: the opt-out serves plain HTTP on port 80, which the preflight warns about.',
+      );
+      if (https) {
+        new VpcSecurityGroupIngressRule(this, 'alb-https-in', {
+          securityGroupId: albSg.id,
+          description: 'Chat HTTPS and Socket.IO',
+          ipProtocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          cidrIpv4: '0.0.0.0/0',
+        });
+      }
     }
     new VpcSecurityGroupEgressRule(this, 'alb-to-servers', {
       securityGroupId: albSg.id,
@@ -122,7 +150,7 @@ export class ScaleOut extends Construct {
     });
 
     this.alb = new Lb(this, 'alb', {
-      name: `${config.prefix}-alb`,
+      name: loadBalancerName(config.prefix),
       loadBalancerType: 'application',
       internal: false,
       subnets,
@@ -130,7 +158,7 @@ export class ScaleOut extends Construct {
       idleTimeout: ALB_IDLE_TIMEOUT_S,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: config.deletionProtection,
-      tags: { Name: `${config.prefix}-alb` },
+      tags: { Name: loadBalancerName(config.prefix) },
     });
     skipCheck(
       this.alb,
@@ -142,7 +170,7 @@ export class ScaleOut extends Construct {
       skipCheck(
         this.alb,
         'CKV2_AWS_20',
-        'HTTPS is CloudFront (CHAT_CLOUDFRONT=true) in front of this ALB, or CHAT_CERTIFICATE_ARN on it; without either the kit serves plain HTTP as the single-instance layout does.',
+        'HTTPS is CloudFront in front of this ALB (the default), or CHAT_CERTIFICATE_ARN on it; without either (the opt-out) the kit serves plain HTTP.',
       );
     if (!config.deletionProtection)
       skipCheck(
@@ -184,18 +212,23 @@ export class ScaleOut extends Construct {
         certificateArn: https,
         defaultAction: forward,
       });
-      new LbListener(this, 'http', {
-        loadBalancerArn: this.alb.arn,
-        port: 80,
-        protocol: 'HTTP',
-        defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
-      });
+      // Only people type addresses: CloudFront, the only other caller, comes on 443.
+      if (!cloudfront) {
+        new LbListener(this, 'http', {
+          loadBalancerArn: this.alb.arn,
+          port: 80,
+          protocol: 'HTTP',
+          defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+        });
+      }
     } else {
       const http = new LbListener(this, 'http', { loadBalancerArn: this.alb.arn, port: 80, protocol: 'HTTP', defaultAction: forward });
       skipCheck(
         http,
         'CKV_AWS_2',
-        'HTTPS is CloudFront in front of the ALB (CHAT_CLOUDFRONT=true) or CHAT_CERTIFICATE_ARN; without either the ALB listens on HTTP as the single instance does.',
+        cloudfront
+          ? 'CloudFront holds the HTTPS side; it reaches the load balancer over HTTP unless CHAT_CERTIFICATE_ARN gives the load balancer a certificate (stacks in us-east-1).'
+          : 'CHAT_CLOUDFRONT=false without CHAT_CERTIFICATE_ARN: the opt-out serves plain HTTP, which the preflight warns about.',
       );
       skipCheck(http, 'CKV_AWS_103', 'An HTTP listener has no TLS policy; TLS ends at CloudFront.');
     }
@@ -211,7 +244,7 @@ export class ScaleOut extends Construct {
 
     // ElastiCache for Valkey: one small node, TLS in transit, encrypted at rest, only the servers may connect.
     const cacheSg = new Sg(this, 'cache-security-group', {
-      name: `${config.prefix}-cache`,
+      name: cacheGroupId(config.prefix),
       description: 'Chat Valkey: only from the chat servers',
       vpcId: p.vpc.id,
     });
@@ -231,9 +264,9 @@ export class ScaleOut extends Construct {
       toPort: REDIS_PORT,
       referencedSecurityGroupId: cacheSg.id,
     });
-    const cacheSubnets = new ElasticacheSubnetGroup(this, 'cache-subnets', { name: `${config.prefix}-cache`, subnetIds: subnets });
+    const cacheSubnets = new ElasticacheSubnetGroup(this, 'cache-subnets', { name: cacheGroupId(config.prefix), subnetIds: subnets });
     this.cache = new ElasticacheReplicationGroup(this, 'cache', {
-      replicationGroupId: `${config.prefix}-cache`,
+      replicationGroupId: cacheGroupId(config.prefix),
       description: 'Socket.IO Redis streams adapter between the chat servers',
       engine: 'valkey',
       engineVersion: '8.0',
@@ -243,39 +276,31 @@ export class ScaleOut extends Construct {
       subnetGroupName: cacheSubnets.name,
       securityGroupIds: [cacheSg.id],
       transitEncryptionEnabled: true,
+      // AUTH on top of TLS and the security group; a changed token is added beside the old one (ROTATE) until
+      // npm run rotate-secrets has restarted every server on the new one and sets it alone (SET).
+      authToken: p.cacheAuthToken,
+      authTokenUpdateStrategy: config.valkeyTokenUpdate,
       atRestEncryptionEnabled: 'true',
       automaticFailoverEnabled: false,
       multiAzEnabled: false,
       applyImmediately: true,
     });
-    skipCheck(
-      this.cache,
-      'CKV_AWS_31',
-      'No AUTH token: it would be a secret in the launch template; the node admits only the servers security group, over TLS.',
-    );
     skipCheck(this.cache, 'CKV_AWS_191', 'Encrypted at rest with the AWS-managed key; a customer key bills per month and per request.');
     skipCheck(
       this.cache,
       'CKV2_AWS_50',
       'One node: the adapter holds only recent broadcasts and recovery sessions; a replica doubles the cost for a few seconds of reconnects.',
     );
-    this.redisUrl = `rediss://${this.cache.primaryEndpointAddress}:${REDIS_PORT}`;
+    this.redisAddress = `${this.cache.primaryEndpointAddress}:${REDIS_PORT}`;
 
     this.launchTemplate = new LaunchTemplate(this, 'server-template', {
       name: `${config.prefix}-server`,
-      imageId: p.amiId,
-      instanceType: config.instanceType,
-      iamInstanceProfile: { name: p.instanceProfileName },
-      ebsOptimized: config.instanceType === 't3.micro' ? 'true' : undefined,
-      creditSpecification: { cpuCredits: 'standard' },
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
-      blockDeviceMappings: [
-        { deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 8, encrypted: 'true', deleteOnTermination: 'true' } },
-      ],
-      // No NAT (it bills hourly): each server has a public address for egress only; its security group admits the ALB alone.
+      ...launchTemplateArguments(p.server),
+      // No NAT (it bills hourly): each server has a public address for egress only; its security group admits the
+      // load balancer's group alone, so no app port is reachable from the internet.
       networkInterfaces: [{ associatePublicIpAddress: 'true', securityGroups: [p.appSecurityGroup.id], deleteOnTermination: 'true' }],
       // Through a local: the script has double quotes, which a function argument written inline cannot hold.
-      userData: Fn.base64encode(new TerraformLocal(this, 'server-user-data', p.userData(this.redisUrl)).asString),
+      userData: Fn.base64encode(new TerraformLocal(this, 'server-user-data', p.userData(this.redisAddress)).asString),
       tagSpecifications: [
         { resourceType: 'instance', tags: { Name: `${config.prefix}-server`, [SERVER_ROLE_TAG.key]: SERVER_ROLE_TAG.value } },
         { resourceType: 'volume', tags: { Name: `${config.prefix}-server` } },

@@ -1,17 +1,7 @@
-import { APP_ROOT, NO_RELEASE, SERVER_MAIN, SERVICE_NAME, SERVICE_USER, releaseKey } from './names';
+import { APP_ROOT, BUNDLE_FILE, NO_RELEASE, SERVER_LOG_FILE, SERVER_MAIN, SERVICE_NAME, SERVICE_USER, releaseKey } from '../names';
+import type { BootStep } from './boot-step';
 import type { NodeRelease } from './node-release';
-import { SERVER_LOG_FILE } from './boot/cloudwatch-agent';
-import { SERVICE_HARDENING } from './boot/service-hardening';
-
-/** A boot step another module contributes: its os_* functions (a test may replace them) and its body. */
-export interface BootStep {
-  /** The step is the shell function step_<name>. */
-  name: string;
-  /** Shell defining the step's os_* functions (what touches the real system: packages, services). */
-  os: string;
-  /** The step function's body. */
-  body: string;
-}
+import { SERVICE_HARDENING } from './service-hardening';
 
 export interface UserDataSettings {
   /** The pinned Node release (version and tarball checksums); see node-release.ts. */
@@ -23,13 +13,15 @@ export interface UserDataSettings {
   /** Further named steps (boot/*.ts): OS seams, a step function each, run after the unit and before the release. */
   bootSteps?: BootStep[];
   region: string;
-  /** Bucket holding releases/<sha>/{server.tgz,release.sh} (may be a terraform interpolation). */
+  /** Bucket holding releases/<sha>/server.tgz (may be a terraform interpolation). */
   artifactBucket: string;
   /** SSM parameter naming the release to serve (names.releaseParameterName). */
   releaseParameter: string;
 }
 
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const PARAMETER = /^(\/[A-Za-z0-9_.-]+)+$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
@@ -60,12 +52,15 @@ export function renderUserData(s: UserDataSettings): string {
   ]) {
     if (/['\\\n]/.test(v!)) throw new Error(`${k} may not contain quotes, backslashes or newlines`);
   }
+  // What is known now is checked now; a terraform reference (the bucket) is checked on the instance (step_settings).
+  if (!REGION.test(s.region)) throw new Error(`bad region ${s.region}`);
+  if (!PARAMETER.test(s.releaseParameter)) throw new Error(`bad parameter name ${s.releaseParameter}`);
   const bind =
     s.port < 1024 ? 'AmbientCapabilities=CAP_NET_BIND_SERVICE\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE' : 'CapabilityBoundingSet=';
   const env = Object.entries(s.environment)
     .map(([k, v]) => `Environment="${k}=${v}"`)
     .join('\n');
-  const releaseSh = releaseKey('$sha', 'release.sh');
+  const bundleKey = releaseKey('$sha');
   const extra = s.bootSteps ?? [];
   for (const st of extra) if (!/^[a-z][a-z0-9_]*$/.test(st.name)) throw new Error(`bad boot step name ${st.name}`);
   return `#!/bin/bash
@@ -98,7 +93,7 @@ retry() { # <attempts> <command...>
 }
 
 # --- OS seam: what a test replaces through CHAT_BOOT_OS ---------------------------------------------------------
-os_install_packages() { rpm -q tar xz >/dev/null 2>&1 || retry 5 dnf install -y tar xz; }
+os_install_packages() { rpm -q tar xz jq >/dev/null 2>&1 || retry 5 dnf install -y tar xz jq; }
 os_add_user() { id -u ${SERVICE_USER} >/dev/null 2>&1 || useradd --system --home-dir /var/lib/chat --shell /sbin/nologin ${SERVICE_USER}; }
 os_enable_service() { systemctl daemon-reload && systemctl enable ${SERVICE_NAME}; }
 # What release.sh runs to (re)start the service.
@@ -114,6 +109,13 @@ fi
 step_log_to_file() {
   mkdir -p "$ROOT/var/log"
   exec > >(tee -a "$ROOT/var/log/chat-boot.log") 2>&1
+}
+
+# Everything this root script puts into a command line, checked first: a value that does not look right stops here.
+step_settings() {
+  [[ "$AWS_REGION" =~ ^[a-z]{2}(-gov)?-[a-z]+-[0-9]$ ]] || { log "bad region $AWS_REGION"; return 1; }
+  [[ "$ARTIFACT_BUCKET" =~ ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$ ]] || { log "bad artifact bucket $ARTIFACT_BUCKET"; return 1; }
+  [[ "$RELEASE_PARAMETER" =~ ^(/[A-Za-z0-9_.-]+)+$ ]] || { log "bad release parameter $RELEASE_PARAMETER"; return 1; }
 }
 
 step_packages() { os_install_packages; }
@@ -181,6 +183,7 @@ LogsDirectory=chat
 StandardOutput=append:${SERVER_LOG_FILE}
 StandardError=append:${SERVER_LOG_FILE}
 ${SERVICE_HARDENING}
+${extra.flatMap((st) => st.unitLines ?? []).join('\n')}
 
 [Install]
 WantedBy=multi-user.target
@@ -189,17 +192,25 @@ UNIT
 }
 
 ${extra.map((st) => `step_${st.name}() {\n${st.body}\n}\n`).join('\n')}
-# The release the pointer names, with the same release.sh the pipeline runs (fetch, unpack, switch, start, /readyz).
+# The release the pointer names ("<commit> <sha256 of the bundle>"): the bundle is checked against that digest before
+# anything of it runs, then its own release.sh does what the pipeline's command does (unpack, switch, start, /readyz).
 step_release() {
-  local sha work
-  sha="$(retry 10 aws ssm get-parameter --name "$RELEASE_PARAMETER" --query Parameter.Value --output text)"
-  if [ "$sha" = '${NO_RELEASE}' ]; then
+  local pointer sha digest work
+  pointer="$(retry 10 aws ssm get-parameter --name "$RELEASE_PARAMETER" --query Parameter.Value --output text)"
+  if [ "$pointer" = '${NO_RELEASE}' ]; then
     log "no release yet ($RELEASE_PARAMETER is ${NO_RELEASE}): npm run deploy or the pipeline ships the first one"
     return 0
   fi
+  read -r sha digest <<<"$pointer"
+  if ! [[ "$sha" =~ ^[0-9a-f]{40}$ && "$digest" =~ ^[0-9a-f]{64}$ ]]; then
+    log "the release pointer $RELEASE_PARAMETER is not '<commit> <sha256>': $pointer (ship a release again)"
+    return 1
+  fi
   work="$(mktemp -d)"
-  retry 10 aws s3 cp --only-show-errors "s3://$ARTIFACT_BUCKET/${releaseSh}" "$work/release.sh"
-  CHAT_HOME="$APP_HOME" CHAT_ARTIFACT_BUCKET="$ARTIFACT_BUCKET" CHAT_RESTART_CMD="$(os_restart_command)" \\
+  retry 10 aws s3 cp --only-show-errors "s3://$ARTIFACT_BUCKET/${bundleKey}" "$work/${BUNDLE_FILE}"
+  echo "$digest  $work/${BUNDLE_FILE}" | sha256sum -c --quiet - || { log "release $sha: the bundle does not match its recorded SHA-256; not unpacked"; return 1; }
+  tar -xzf "$work/${BUNDLE_FILE}" -C "$work" release.sh
+  CHAT_HOME="$APP_HOME" CHAT_BUNDLE="$work/${BUNDLE_FILE}" CHAT_BUNDLE_SHA256="$digest" CHAT_RESTART_CMD="$(os_restart_command)" \\
     retry 3 bash "$work/release.sh" "$sha"
   rm -rf "$work"
   log "serving release $sha"
@@ -207,6 +218,7 @@ step_release() {
 
 main() {
   step_log_to_file
+  step_settings
   step_packages
   step_node
   step_service_user

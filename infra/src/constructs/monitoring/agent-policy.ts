@@ -1,5 +1,5 @@
 import type { Statement } from '../policy';
-import { SERVER_METRICS_NAMESPACE } from '../boot/cloudwatch-agent';
+import { SERVER_METRICS_NAMESPACE } from '../../boot/cloudwatch-agent';
 
 /** Namespaces the agent publishes to: the server's metrics and the host's memory and disk. */
 export const AGENT_NAMESPACES = [SERVER_METRICS_NAMESPACE, `${SERVER_METRICS_NAMESPACE}/Host`];

@@ -5,17 +5,14 @@ import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import type { InfraConfig } from '../config';
-import { skipCheck } from '../checkov';
-import { deadLetterQueueName, queueName, tableName } from '../names';
-import { SCRAPE_JOB, SERVER_METRICS_NAMESPACE } from '../boot/cloudwatch-agent';
+import type { InfraConfig } from '../../config';
+import { skipCheck } from '../../checkov/skip';
+import { deadLetterQueueName, logGroupNames, queueName, tableName } from '../../names';
+import { SCRAPE_JOB, SERVER_METRICS_NAMESPACE } from '../../boot/cloudwatch-agent';
 import { dashboardBody } from './dashboard';
 
 /** The metric the log group's filter counts: server log lines at pino level error (50) or fatal (60). */
 export const SERVER_ERRORS_METRIC = 'ServerErrors';
-
-/** The log groups the agent writes to: the server's log lines, and the metrics it scrapes (as EMF events). */
-export const logGroupNames = (prefix: string) => ({ logGroup: `/${prefix}/server`, metricsLogGroup: `/${prefix}/metrics` });
 
 export interface MonitoringProps {
   config: InfraConfig;

@@ -1,5 +1,5 @@
 /**
- * Runs checkov on synthesized stacks and applies the per-resource skips written by `skipCheck` (see checkov.ts):
+ * Runs checkov on synthesized stacks and applies the per-resource skips written by `skipCheck` (see skip.ts):
  * a failed check counts as skipped only if that resource names that check with a reason; any other failure, and
  * any skip that no longer matches a failure, is reported so the test can fail on it.
  */
@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { venvTool } from '@chat/local-aws';
-import type { CheckovSkip } from './checkov';
+import type { CheckovSkip } from './skip';
 
 export interface Finding {
   checkId: string;

@@ -6,8 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeInstanceTypesCommand, type InstanceTypeInfo } from '@aws-sdk/client-ec2';
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
-import type { AwsClients } from './aws-clients';
-import { DEFAULTS, ENV_NAMES, type InfraConfig } from './config';
+import { DescribeCertificateCommand } from '@aws-sdk/client-acm';
+import type { AwsClients } from './clients';
+import { CLOUDFRONT_CERTIFICATE_REGION, DEFAULTS, ENV_NAMES, loadBalancerCertificate, type InfraConfig } from '../config';
+import { getAccountPlan, type AccountPlan } from './account-plan';
+import { secretStates } from './secrets';
+import { secretsPath } from '../secrets';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -33,8 +37,8 @@ export interface PreflightOptions {
   config: InfraConfig;
   env: Record<string, string | undefined>;
   clients: AwsClients;
-  /** destroy needs credentials, region and terraform only. */
-  mode: 'deploy' | 'destroy';
+  /** destroy and rotate need credentials, region and terraform only. */
+  mode: 'deploy' | 'destroy' | 'rotate';
 }
 
 const MIN_TERRAFORM = [1, 10] as const;
@@ -217,7 +221,7 @@ export async function checkPublicAccess(config: InfraConfig, accountId: string |
           .filter(([, v]) => v)
           .map(([k]) => k)
           .join(', ')}), and website mode needs one`,
-        fix: 'CHAT_CLOUDFRONT=true npm run deploy   (the site stays private behind CloudFront, with HTTPS)',
+        fix: 'unset CHAT_CLOUDFRONT   (the default: the site stays private behind CloudFront, with HTTPS)',
       };
     }
     return { name, status: 'ok', detail: 'account-level Block Public Access allows a public bucket policy' };
@@ -229,18 +233,161 @@ export async function checkPublicAccess(config: InfraConfig, accountId: string |
       name,
       status: 'warn',
       detail: `could not read the account's Block Public Access: ${errorText(e)}`,
-      fix: 'allow s3:GetAccountPublicAccessBlock, or set CHAT_CLOUDFRONT=true to not need a public bucket',
+      fix: 'allow s3:GetAccountPublicAccessBlock, or unset CHAT_CLOUDFRONT to not need a public bucket',
     };
   }
 }
 
+/** HTTPS through CloudFront is the default; the opt-out is said out loud, with what it costs the users. */
+export function checkFrontDoor(config: InfraConfig): CheckResult {
+  const name = 'HTTPS';
+  if (config.cloudfront) {
+    const where = config.domainName ? `https://${config.domainName}` : 'https://<distribution>.cloudfront.net';
+    return {
+      name,
+      status: 'ok',
+      detail: `CloudFront in front of site and API (${where}); the servers admit only CloudFront, proven by its origin secret`,
+    };
+  }
+  const api = loadBalancerCertificate(config) ? `the API is https://${config.domainName}, ` : '';
+  return {
+    name,
+    status: 'warn',
+    detail:
+      `${ENV_NAMES.cloudfront}=false: ${api}the site is plain http:// (the S3 website endpoint). On an http:// page browsers refuse ` +
+      'desktop notifications, install to the home screen and service workers, and the pages, delete keys and tokens travel ' +
+      'unencrypted: anyone on the path (public Wi-Fi, a proxy) can read them or change the page',
+    fix: `unset ${ENV_NAMES.cloudfront} (CloudFront is the default; its always-free allowance covers a small chat)`,
+  };
+}
+
+/** Which free offer the account has (the Free Tier API), and what that means for this deploy. */
+export async function checkAccountPlan(env: PreflightOptions['env'], plan = getAccountPlan): Promise<CheckResult> {
+  const name = 'account plan';
+  let p: AccountPlan;
+  try {
+    p = await plan(env);
+  } catch (e) {
+    return {
+      name,
+      status: 'warn',
+      detail: `unknown: ${errorText(e)}. Accounts opened since 15 July 2025 have the Free plan (credits, up to 6 months) or the Paid plan; older ones the 12-month free tier`,
+      fix: 'allow freetier:GetAccountPlanState to these credentials, or look at Billing → Free Tier in the console',
+    };
+  }
+  const credits = p.remainingCredits ? `${p.remainingCredits.unit} ${p.remainingCredits.amount.toFixed(2)} of credits left` : 'no credits';
+  if (p.type === 'FREE') {
+    if (p.status === 'EXPIRED')
+      return {
+        name,
+        status: 'warn',
+        detail: 'the Free plan has ended: the account must be upgraded to the Paid plan to run anything',
+        fix: 'upgrade the account plan in the Billing console (Free Tier), then deploy again',
+      };
+    return {
+      name,
+      status: 'ok',
+      detail:
+        `Free plan (accounts opened since 15 July 2025): ${credits}${p.expires ? `, until ${p.expires}` : ''}. Usage draws on the credits, ` +
+        'the instance types it allows differ from the 12-month free tier (the instance type line shows this account’s), and the ' +
+        'account closes when the credits or the plan’s 6 months run out unless it is upgraded to the Paid plan',
+    };
+  }
+  return {
+    name,
+    status: 'ok',
+    detail: `Paid plan: the 12-month free tier applies only to accounts opened before 15 July 2025, for 12 months; otherwise the always-free allowances (${credits})`,
+  };
+}
+
+/** The certificate CHAT_CERTIFICATE_ARN names: issued, in the right region, covering CHAT_DOMAIN. */
+export async function checkCertificate(config: InfraConfig, clients: AwsClients): Promise<CheckResult | undefined> {
+  if (!config.certificateArn || !config.domainName) return undefined;
+  const name = 'certificate';
+  const where = config.cloudfront ? CLOUDFRONT_CERTIFICATE_REGION : config.region;
+  try {
+    const acm = config.cloudfront ? clients.acmCloudfront : clients.acm;
+    const c = (await acm.send(new DescribeCertificateCommand({ CertificateArn: config.certificateArn }))).Certificate ?? {};
+    const names = [c.DomainName, ...(c.SubjectAlternativeNames ?? [])].filter((n): n is string => Boolean(n));
+    const covers = names.some(
+      (n) => n === config.domainName || (n.startsWith('*.') && config.domainName!.split('.').slice(1).join('.') === n.slice(2)),
+    );
+    if (c.Status !== 'ISSUED')
+      return {
+        name,
+        status: 'fail',
+        detail: `${config.certificateArn} is ${c.Status ?? 'in an unknown state'}, not ISSUED`,
+        fix: 'finish its DNS validation (ACM console), or name an issued certificate',
+      };
+    if (!covers)
+      return {
+        name,
+        status: 'fail',
+        detail: `${config.certificateArn} covers ${names.join(', ')}, not ${config.domainName}`,
+        fix: `request a certificate for ${config.domainName} in ${where}, or set ${ENV_NAMES.domainName} to a name it covers`,
+      };
+    return {
+      name,
+      status: 'ok',
+      detail: `issued in ${where}, covers ${config.domainName}${
+        config.cloudfront && loadBalancerCertificate(config) ? ' (CloudFront and the load balancer both hold it)' : ''
+      }`,
+    };
+  } catch (e) {
+    return {
+      name,
+      status: 'fail',
+      detail: `could not read ${config.certificateArn} in ${where}: ${errorText(e)}`,
+      fix: `check the ARN (CloudFront's certificates are in ${CLOUDFRONT_CERTIFICATE_REGION}), and allow acm:DescribeCertificate`,
+    };
+  }
+}
+
+/** The secrets this layout needs: which exist, and which this deploy will generate (nothing is created here). */
+export async function checkSecrets(config: InfraConfig, clients: AwsClients): Promise<CheckResult> {
+  const name = 'secrets';
+  try {
+    const states = await secretStates(clients.ssm, config);
+    const absent = states.filter((s) => !s.present).map((s) => s.name);
+    return {
+      name,
+      status: 'ok',
+      detail:
+        `${states.length} SecureStrings under ${secretsPath(config.ssmPrefix)}: ` +
+        (absent.length ? `${states.length - absent.length} present, generated by the deploy: ${absent.join(', ')}` : 'all present'),
+    };
+  } catch (e) {
+    return {
+      name,
+      status: 'fail',
+      detail: `could not read ${secretsPath(config.ssmPrefix)}: ${errorText(e)}`,
+      fix: `allow ssm:GetParameters and ssm:PutParameter on parameters under ${secretsPath(config.ssmPrefix)}/`,
+    };
+  }
+}
+
+/**
+ * Domains reserved for documentation and tests (RFC 2606, RFC 6761): example.com/.net/.org and the .example, .test,
+ * .invalid and .localhost top-level domains, and any name under them. Mail to them reaches nobody.
+ */
+export function reservedDomain(address: string): string | undefined {
+  const domain = (address.split('@').pop() ?? '').toLowerCase().replace(/\.$/, '');
+  const reserved = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/;
+  return reserved.test(domain) ? domain : undefined;
+}
+
 export function checkAlertEmail(config: InfraConfig): CheckResult {
+  const fix = `${ENV_NAMES.alertEmail}=<your own address> npm run deploy`;
   if (config.alertEmail === DEFAULTS.alertEmail) {
+    return { name: 'alert e-mail', status: 'fail', detail: 'no address for the budget and alarm mail', fix };
+  }
+  const domain = reservedDomain(config.alertEmail);
+  if (domain) {
     return {
       name: 'alert e-mail',
       status: 'fail',
-      detail: 'no address for the budget alerts',
-      fix: `${ENV_NAMES.alertEmail}=you@example.org npm run deploy`,
+      detail: `${config.alertEmail} is a placeholder: ${domain} is reserved for examples (RFC 2606) and receives no mail, so budget and alarm mail would reach nobody`,
+      fix,
     };
   }
   return { name: 'alert e-mail', status: 'ok', detail: `${config.alertEmail} (confirm the subscription AWS Budgets mails)` };
@@ -280,7 +427,12 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     } else {
       checks.push({ name: 'instance type', status: 'fail', detail: 'unknown without credentials', fix: 'fix the credentials first' });
     }
-    checks.push(await checkPublicAccess(o.config, accountId, o.clients), checkAlertEmail(o.config), checkPipeline(o.config));
+    checks.push(checkFrontDoor(o.config), await checkPublicAccess(o.config, accountId, o.clients));
+    const certificate = await checkCertificate(o.config, o.clients);
+    if (certificate) checks.push(certificate);
+    checks.push(await checkAccountPlan(o.env));
+    if (accountId) checks.push(await checkSecrets(o.config, o.clients));
+    checks.push(checkAlertEmail(o.config), checkPipeline(o.config));
   }
   return { checks, ok: checks.every((c) => c.status !== 'fail'), accountId, instanceType, terraform: binary };
 }

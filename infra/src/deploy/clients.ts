@@ -2,8 +2,13 @@
  * The AWS clients deploy, destroy and the preflight use, in one place: the region from the configuration, and any
  * endpoint from AWS_ENDPOINT_URL (moto in the tests, LocalStack) with the settings such an endpoint needs.
  */
+import { ACMClient } from '@aws-sdk/client-acm';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -18,6 +23,14 @@ export interface AwsClients {
   ssm: SSMClient;
   sqs: SQSClient;
   dynamodb: DynamoDBClient;
+  elbv2: ElasticLoadBalancingV2Client;
+  elasticache: ElastiCacheClient;
+  /** CloudFront is global; its API answers in us-east-1 whatever the stacks' region. */
+  cloudfront: CloudFrontClient;
+  logs: CloudWatchLogsClient;
+  /** ACM in the stacks' region (a load balancer's certificate) and in us-east-1 (CloudFront's). */
+  acm: ACMClient;
+  acmCloudfront: ACMClient;
 }
 
 /** An endpoint provider that always answers the given URL (no host prefixes, no per-account host names). */
@@ -36,5 +49,11 @@ export function awsClients(region: string, env: Record<string, string | undefine
     ssm: new SSMClient(base),
     sqs: new SQSClient(base),
     dynamodb: new DynamoDBClient(base),
+    elbv2: new ElasticLoadBalancingV2Client(base),
+    elasticache: new ElastiCacheClient(base),
+    cloudfront: new CloudFrontClient({ ...base, region: 'us-east-1' }),
+    logs: new CloudWatchLogsClient(base),
+    acm: new ACMClient(base),
+    acmCloudfront: new ACMClient({ ...base, region: 'us-east-1' }),
   };
 }

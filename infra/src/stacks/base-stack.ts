@@ -3,11 +3,11 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf'
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import type { InfraConfig } from './config';
-import { stackId, type StackName } from './names';
+import type { InfraConfig } from '../config';
+import { stackId, type StackName } from '../names';
 
-/** Where local state lives: beside the app, not inside cdktf.out, so a fresh synth never loses it. */
-export const STATE_DIR = path.resolve(__dirname, '..', 'state');
+/** Where local state lives: beside the app (infra/state), not inside cdktf.out, so a fresh synth never loses it. */
+export const STATE_DIR = path.resolve(__dirname, '..', '..', 'state');
 
 /** Provider, backend and tags every stack shares; outputs keep the exact names the server and pipeline read. */
 export abstract class BaseStack extends TerraformStack {

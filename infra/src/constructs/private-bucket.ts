@@ -5,11 +5,12 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import {
   S3BucketLifecycleConfiguration,
   type S3BucketLifecycleConfigurationRule,
 } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { skipCheck } from './checkov';
+import { skipCheck } from '../checkov/skip';
 import { policyDocument, tlsOnlyStatement, type Statement } from './policy';
 
 export interface PrivateBucketProps {
@@ -19,8 +20,11 @@ export interface PrivateBucketProps {
   expirePrefix: string;
   /** Expire only objects carrying this tag (instead of every object under the prefix). */
   expireTag?: { key: string; value: string };
-  /** Why objects in this bucket need no version history. */
-  noVersioningReason: string;
+  /**
+   * Versioning: keep every overwritten or deleted object for this many days (what was there stays recoverable), or
+   * say why objects in this bucket need no version history.
+   */
+  versioning: { keepNoncurrentDays: number } | { noneBecause: string };
   /** Further prefixes whose objects expire after their own number of days (e.g. uploads never sent). */
   alsoExpire?: { id: string; prefix: string; days: number }[];
 }
@@ -47,7 +51,8 @@ export class PrivateBucket extends Construct {
     skipCheck(b, 'CKV_AWS_144', 'Cross-region replication doubles storage outside the free tier; the kit is a single-region deployment.');
     skipCheck(b, 'CKV2_AWS_62', 'No process reacts to object events in this bucket; notifications would have no consumer.');
     skipCheck(b, 'CKV_AWS_145', 'SSE-S3 (AES-256) encrypts at rest without the monthly KMS key charge or per-request KMS costs.');
-    skipCheck(b, 'CKV_AWS_21', props.noVersioningReason);
+    if ('noneBecause' in props.versioning) skipCheck(b, 'CKV_AWS_21', props.versioning.noneBecause);
+    else new S3BucketVersioningA(this, 'versioning', { bucket: b.id, versioningConfiguration: { status: 'Enabled' } });
 
     new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket: b.id,
@@ -84,6 +89,14 @@ export class PrivateBucket extends Construct {
         status: 'Enabled',
         filter: [props.expireTag ? { tag: [props.expireTag] } : { prefix: props.expirePrefix }],
         expiration: [{ days: props.expireDays }],
+      });
+    }
+    if ('keepNoncurrentDays' in props.versioning) {
+      rules.push({
+        id: 'expire-old-versions',
+        status: 'Enabled',
+        filter: [{ prefix: '' }],
+        noncurrentVersionExpiration: [{ noncurrentDays: props.versioning.keepNoncurrentDays }],
       });
     }
     for (const e of props.alsoExpire ?? []) {
