@@ -16,22 +16,35 @@ const acceptedSchema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
+  authorId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
 });
 
 export function encodeMessage(m: AcceptedMessage): string {
-  return JSON.stringify({ id: m.id, room: m.room, author: m.author, text: m.text, imageKey: m.imageKey, deleteHash: m.deleteHash });
+  return JSON.stringify({
+    id: m.id,
+    room: m.room,
+    author: m.author,
+    text: m.text,
+    imageKey: m.imageKey,
+    deleteHash: m.deleteHash,
+    authorId: m.authorId,
+  });
 }
 
 export function decodeMessage(body: string): AcceptedMessage | undefined {
   try {
     const parsed = acceptedSchema.safeParse(JSON.parse(body));
     if (!parsed.success) return undefined;
-    const { text, imageKey, deleteHash, ...rest } = parsed.data;
+    const { text, imageKey, deleteHash, authorId, ...rest } = parsed.data;
     return {
       ...rest,
       ...(text !== undefined ? { text } : {}),
       ...(imageKey !== undefined ? { imageKey } : {}),
       ...(deleteHash !== undefined ? { deleteHash } : {}),
+      ...(authorId !== undefined ? { authorId } : {}),
     };
   } catch {
     return undefined;

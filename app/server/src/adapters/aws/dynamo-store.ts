@@ -19,6 +19,7 @@ export function messageOfItem(i: Record<string, unknown>): SequencedMessage {
     ...(i['imageKey'] !== undefined ? { imageKey: String(i['imageKey']) } : {}),
     ...(i['deleteHash'] !== undefined ? { deleteHash: String(i['deleteHash']) } : {}),
     ...(i['deletedAt'] !== undefined ? { deletedAt: String(i['deletedAt']) } : {}),
+    ...(i['authorId'] !== undefined ? { authorId: String(i['authorId']) } : {}),
   };
 }
 
@@ -95,7 +96,17 @@ export class DynamoStore implements MessageStore {
   async append(room: string, messages: SequencedMessage[]): Promise<AppendResult> {
     if (messages.length === 0) return { ok: true };
     const items = messages.flatMap((m) => [
-      { room, seq: m.seq, id: m.id, author: m.author, text: m.text, imageKey: m.imageKey, sentAt: m.sentAt, deleteHash: m.deleteHash },
+      {
+        room,
+        seq: m.seq,
+        id: m.id,
+        author: m.author,
+        text: m.text,
+        imageKey: m.imageKey,
+        sentAt: m.sentAt,
+        deleteHash: m.deleteHash,
+        authorId: m.authorId,
+      },
       // Derived from sentAt, not the clock: a retried call sends identical items, as its request token requires.
       {
         room,
