@@ -6,12 +6,14 @@ import type { Backends } from './ports';
 import { clientConfig } from './adapters/aws/clients';
 import { DynamoStore } from './adapters/aws/dynamo-store';
 import { DynamoDeletes } from './adapters/aws/dynamo-deletes';
+import { DynamoMemberships } from './adapters/aws/dynamo-memberships';
 import { S3Uploads } from './adapters/aws/s3-uploads';
 import { SqsQueue } from './adapters/aws/sqs-queue';
 import { FileUploads } from './adapters/embedded/file-uploads';
 import { MemoryQueue } from './adapters/embedded/memory-queue';
 import { SqliteStore, sqliteFile } from './adapters/embedded/sqlite-store';
 import { SqliteDeletes } from './adapters/embedded/sqlite-deletes';
+import { SqliteMemberships } from './adapters/embedded/sqlite-memberships';
 
 /** Pick the adapters for the configured mode; everything above the ports is the same in both. */
 export async function createBackends(config: Config, log: Logger): Promise<Backends & { close(): Promise<void> }> {
@@ -25,20 +27,23 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     const store = new DynamoStore(dynamo, aws.tableName, config.idempotencySeconds);
     const deletes = new DynamoDeletes(dynamo, aws.tableName);
     const uploads = new S3Uploads(aws, t);
+    const memberships = new DynamoMemberships(dynamo, aws.tableName);
     return {
       mode: 'aws',
       queue,
       store,
       deletes,
       uploads,
+      memberships,
       close: async () => {
-        await Promise.all([queue.close(), store.close(), deletes.close(), uploads.close()]);
+        await Promise.all([queue.close(), store.close(), deletes.close(), uploads.close(), memberships.close()]);
       },
     };
   }
 
   const store = new SqliteStore(sqliteFile(config.dataDir), config.idempotencySeconds);
   const deletes = new SqliteDeletes(sqliteFile(config.dataDir));
+  const memberships = new SqliteMemberships(sqliteFile(config.dataDir));
   const queue = new MemoryQueue(config.sqsWaitSeconds === undefined ? {} : { waitMs: config.sqsWaitSeconds * 1000 });
   const uploads = new FileUploads(path.join(config.dataDir, 'uploads'), {
     pendingMs: config.pendingUploadHours * 3600 * 1000,
@@ -50,10 +55,12 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     store,
     deletes,
     uploads,
+    memberships,
     routes: uploads.routes(),
     close: async () => {
       await Promise.all([queue.close(), uploads.close()]);
       await deletes.close();
+      await memberships.close();
       await store.close();
     },
   };

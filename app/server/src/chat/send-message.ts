@@ -5,6 +5,7 @@ import type { Acks } from '../acks/acks';
 import type { AcceptedMessage, MessageQueue, UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
 import { hashDeleteKey } from './delete-key';
+import type { Person } from './room-access';
 import { parseSendMessage } from './send-message-input';
 
 /**
@@ -46,9 +47,11 @@ export class SendMessage {
     });
   }
 
-  async execute(input: unknown): Promise<SendAck> {
+  /** `sender`: signed in, the token's person, whose name is the author whatever the payload says. */
+  async execute(input: unknown, sender?: Pick<Person, 'id' | 'name'>): Promise<SendAck> {
     // The seed's client sends a bare string: text from anonymous in global, with an id we make up.
-    const candidate = typeof input === 'string' ? { id: ulid(), room: DEFAULT_ROOM, author: ANONYMOUS_AUTHOR, text: input } : input;
+    const bare = typeof input === 'string' ? { id: ulid(), room: DEFAULT_ROOM, author: ANONYMOUS_AUTHOR, text: input } : input;
+    const candidate = sender && typeof bare === 'object' && bare !== null && !Array.isArray(bare) ? { ...bare, author: sender.name } : bare;
     const parsed = parseSendMessage(candidate);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const { id, room, author, text, image, deleteKey } = parsed.value;
@@ -76,6 +79,7 @@ export class SendMessage {
         author,
         ...(text !== undefined ? { text } : { imageKey: image!.key }),
         ...(deleteKey !== undefined ? { deleteHash: hashDeleteKey(deleteKey) } : {}),
+        ...(sender ? { authorId: sender.id } : {}),
       };
       try {
         await withTimeout(this.queue.send(accepted), left(), 'queue');

@@ -1,4 +1,7 @@
+import type { Authenticator } from '../../auth';
 import type { DeleteMessage } from '../../chat/delete-message';
+import type { PrivateRooms } from '../../chat/private-rooms';
+import type { RoomAccess } from '../../chat/room-access';
 import type { SendMessage } from '../../chat/send-message';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
@@ -9,7 +12,9 @@ import { deletes } from './deletes';
 import { handshakeIdentity } from './identity';
 import { messages } from './messages';
 import { presence } from './presence';
+import { privateRooms } from './private-rooms';
 import { rooms } from './rooms';
+import { signIn } from './sign-in';
 import type { ChatServer, SocketConcern } from './socket-server';
 import { typing, TypingRelay } from './typing';
 
@@ -20,22 +25,27 @@ export interface SocketDeps {
   deletes: DeleteMessage;
   limits: AddressLimits;
   metrics: ChatMetrics;
+  /** Signed-in mode only: the token check, who may use which room, and private rooms' requests. */
+  signedIn?: { authenticator: Authenticator; access: RoomAccess; rooms: PrivateRooms };
 }
 
 /**
- * The socket half of the protocol, one concern per module. Handshake checks run in the order listed (a socket's
- * address slot first, then its identity); every event is validated, limited and answered, nothing else trusted.
+ * The socket half of the protocol, one concern per module. Handshake checks run in the order listed (its identity,
+ * its token, then its address's slot); every event is validated, limited and answered, nothing else trusted.
  */
 export function attachSocketHandlers(io: ChatServer, deps: SocketDeps): { close(): void } {
   const relay = new TypingRelay(io);
   const concerns: SocketConcern[] = [
-    admission(deps),
     { admit: handshakeIdentity },
-    rooms(deps.config),
-    messages({ ...deps, typing: relay }),
+    signIn({ authenticator: deps.signedIn?.authenticator, log: deps.log }),
+    // Last of the checks: a slot is released on disconnect, which a socket refused by a later check never has.
+    admission(deps),
+    rooms(deps.config, deps.signedIn?.access),
+    messages({ ...deps, typing: relay, access: deps.signedIn?.access }),
     typing(io, relay, deps.config),
     presence(io, relay, deps.config, deps.log),
     deletes(deps),
+    privateRooms({ io, config: deps.config, rooms: deps.signedIn?.rooms, log: deps.log }),
   ];
   for (const c of concerns) if (c.admit) io.use(c.admit);
   io.on('connection', (socket) => {

@@ -1,5 +1,7 @@
 import { DEFAULT_ROOM, parseWith, roomSchema, type JoinAck } from '@chat/protocol';
+import type { RoomAccess } from '../../chat/room-access';
 import type { Config } from '../../config';
+import type { SocketData } from './identity';
 import { keyedLimit } from '../abuse-limits';
 import { limitedHandler } from './limited-handler';
 import type { SocketConcern } from './socket-server';
@@ -8,7 +10,7 @@ import type { SocketConcern } from './socket-server';
  * Which rooms a socket receives: every new socket starts in `global` (a recovered one gets its rooms back with its
  * session), `join` adds one, `leave` drops one. A socket's rooms are capped, so joins cannot grow memory without end.
  */
-export function rooms(config: Config): SocketConcern {
+export function rooms(config: Config, access?: RoomAccess): SocketConcern {
   const joins = keyedLimit(config.abuse.joinsPerMinute, 60);
   const max = config.abuse.roomsPerSocket;
   const parse = (room: unknown) => parseWith(roomSchema, room);
@@ -21,10 +23,18 @@ export function rooms(config: Config): SocketConcern {
         limitedHandler<string, JoinAck>({
           parse,
           budgets: [{ take: () => joins(socket.id), refusal: `${config.abuse.joinsPerMinute} joins per minute` }],
-          handle: (room, reply) => {
+          handle: async (room, reply) => {
             // socket.rooms holds the socket's own room too.
             if (!socket.rooms.has(room) && socket.rooms.size > max) {
               return reply({ ok: false, error: { code: 'invalid', message: `at most ${max} rooms per connection` } });
+            }
+            const user = (socket.data as SocketData).user;
+            if (access && user) {
+              const refused = await access.refusal(room, user).catch(() => ({
+                code: 'unavailable' as const,
+                message: 'the chat backend is not answering; try again',
+              }));
+              if (refused) return reply({ ok: false, error: refused });
             }
             void socket.join(room);
             reply({ ok: true, room });
