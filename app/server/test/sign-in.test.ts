@@ -53,6 +53,9 @@ describe('signed-in mode', () => {
       expect([kind, (await fetch(`${server.url}/history`, bearer(token))).status]).toEqual([kind, 401]);
     }
     expect(await handshake(server.url, { token: 'not-a-jwt' })).toMatchObject({ code: 'unauthorized' });
+    // Just expired, within the clock tolerance: a socket's session ends at exp, so it is not let in again.
+    const justExpired = await provider.mint(user('carol'), { expiresIn: -2 });
+    expect(await handshake(server.url, { token: justExpired })).toMatchObject({ code: 'unauthorized', message: /expired/ });
     // A token is not a delete key, nor is the scheme optional.
     const good = await provider.mint(user('carol'));
     expect((await fetch(`${server.url}/history`, { headers: { authorization: good } })).status).toBe(401);

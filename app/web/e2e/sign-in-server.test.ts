@@ -29,7 +29,13 @@ let pages: Page[] = [];
 beforeAll(async () => {
   provider = await startOidcProvider({ ttl: { idToken: TOKEN_SECONDS, accessToken: TOKEN_SECONDS } });
   dataDir = tempDataDir();
-  server = await startChat(dataDir, 0, { AUTH_MODE: 'signed-in', AUTH_ISSUER: provider.issuer, AUTH_AUDIENCE: provider.clientId });
+  // The loopback provider releases groups (roles) for the `groups` scope; Cognito puts them in every ID token.
+  server = await startChat(dataDir, 0, {
+    AUTH_MODE: 'signed-in',
+    AUTH_ISSUER: provider.issuer,
+    AUTH_AUDIENCE: provider.clientId,
+    AUTH_SCOPES: 'openid profile email groups',
+  });
   provider.setClient({ redirectUris: [`${server.url}/`], postLogoutRedirectUris: [`${server.url}/`] });
   browser = await launchBrowser();
 });

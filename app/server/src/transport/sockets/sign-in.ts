@@ -19,6 +19,17 @@ export const userOf = (identity: Identity): SignedInUser => ({
   expiresAt: identity.expiresAt,
 });
 
+/**
+ * The token's person for a socket's session, which ends at the token's `exp` by this server's clock: the verifier's
+ * tolerance for clock differences does not extend it, or a socket signed out at expiry would be let straight back in
+ * with the same token, and out again, in a loop.
+ */
+async function sessionUser(authenticator: Authenticator, token: unknown): Promise<SignedInUser> {
+  const user = userOf(await authenticator.authenticate(token));
+  if (user.expiresAt <= Date.now()) throw new AuthError('expired');
+  return user;
+}
+
 const sessionOf = (user: SignedInUser): Session => ({
   user: { id: user.id, name: user.name, roles: user.roles },
   expiresAt: new Date(user.expiresAt).toISOString(),
@@ -72,9 +83,9 @@ export function signIn(deps: { authenticator: Authenticator | undefined; log: Lo
     admit: authenticator
       ? (socket, next) => {
           const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-          authenticator.authenticate(token).then(
-            (identity) => {
-              adopt(socket.data as SocketData, userOf(identity));
+          sessionUser(authenticator, token).then(
+            (user) => {
+              adopt(socket.data as SocketData, user);
               next();
             },
             (err: unknown) => {
@@ -95,7 +106,7 @@ export function signIn(deps: { authenticator: Authenticator | undefined; log: Lo
           budgets: [budget(socket.id)],
           handle: async ({ token }, reply) => {
             try {
-              const user = userOf(await authenticator!.authenticate(token));
+              const user = await sessionUser(authenticator!, token);
               if (data.user && user.id !== data.user.id) {
                 return reply({
                   ok: false,
