@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import { HOSTILE_KINDS, startOidcProvider, type OidcProvider } from '@chat/local-aws';
+import type { Session } from '@chat/protocol';
 import type { RunningServer } from '../src';
 import { TestBackend } from './support/backends';
 import { ChatClient } from './support/chat-client';
@@ -151,6 +152,32 @@ describe('signed-in mode', () => {
     const token = await provider.mint(user('carol'));
     await eventually(async () => (await handshake(started.url, { token })) === 'connected', 20_000, 'the socket admitted after the outage');
     await started.close();
+  });
+
+  test('a reconnect is a new, checked session: a person removed from a private room meanwhile gets nothing of it', async () => {
+    const carol = await signedIn(server.url, await provider.mint(user('carol')));
+    const admin = await signedIn(server.url, await provider.mint(user('alice')));
+    const token = await provider.mint(user('dave'));
+    const dave = new ChatClient(server.url, { auth: { token }, reconnection: true });
+    const daveSession = new Promise<Session>((resolve) => dave.socket.once('session', resolve));
+    await dave.connected();
+    const daveId = (await daveSession).user.id;
+    expect(await carol.client.socket.emitWithAck('createRoom', { room: 'hideout' })).toMatchObject({ ok: true });
+    const invite = await carol.client.socket.emitWithAck('createInvite', { room: 'hideout' });
+    expect(await dave.socket.emitWithAck('acceptInvite', { token: invite.ok ? invite.invite.token : '' })).toMatchObject({ ok: true });
+    expect(await dave.join('hideout')).toMatchObject({ ok: true });
+
+    const back = new Promise<boolean>((resolve) => dave.socket.once('connect', () => resolve(dave.socket.recovered)));
+    dave.socket.io.engine.close(); // the network drops; the client reconnects by itself
+    expect(await admin.client.socket.emitWithAck('removeMember', { room: 'hideout', userId: daveId })).toEqual({ ok: true });
+    expect(await carol.client.send({ id: 'while-away', room: 'hideout', author: 'x', text: 'dave is gone' })).toMatchObject({ ok: true });
+    expect(await back).toBeFalsy();
+    expect(await dave.join('hideout')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // Something dave does receive, after which the missed message would have been replayed.
+    expect(await carol.client.send({ id: 'to-all', author: 'x', text: 'hello everyone' })).toMatchObject({ ok: true });
+    await dave.waitFor((r) => r.some((m) => m.id === 'to-all'));
+    expect(dave.received.some((m) => m.id === 'while-away')).toBe(false);
+    for (const c of [carol.client, admin.client, dave]) c.close();
   });
 
   test('refused handshakes hold no connection slot of their address', async () => {

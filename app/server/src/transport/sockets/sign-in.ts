@@ -131,12 +131,9 @@ export function signIn(deps: { authenticator: Authenticator | undefined; log: Lo
         clearTimeout(timers.get(socket.id));
         timers.delete(socket.id);
       });
-      // A recovered session skipped the handshake check: its person is the one it had, signed in until its old expiry.
+      // Signed in, sessions are never recovered (socket-server.ts): every socket passed the token check.
       const user = data.user;
-      if (!user) {
-        socket.disconnect(true);
-        return;
-      }
+      if (!user) return void socket.disconnect(true);
       expireAt(socket, user.expiresAt);
       socket.emit('session', sessionOf(user));
     },
