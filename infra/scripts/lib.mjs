@@ -160,6 +160,20 @@ export function commandSpec(mode) {
     { name: 'AWS_PROFILE', description: 'the AWS CLI profile whose credentials are used (aws configure, aws sso login)' },
     { name: 'TERRAFORM_BINARY_NAME', default: 'terraform, else tofu', description: 'the Terraform (or OpenTofu) to run' },
   ];
+  if (mode === 'rotate')
+    return {
+      command: 'npm run rotate-secrets --',
+      summary:
+        "New values for the deployment's secrets, delivered so that CloudFront, Valkey and the servers never disagree:\n" +
+        'the new values into SSM, the stacks applied, every server restarted on its release (twice, with the old value\n' +
+        'still accepted in between, for the origin secret and the Valkey token).',
+      arguments: [
+        { name: 'NAME', repeatable: true, description: `a secret to rotate (${SECRET_NAMES.join(', ')}); none: every one the layout uses` },
+      ],
+      settings: [...stackSettings, ...common],
+      examples: ['npm run rotate-secrets', 'npm run rotate-secrets -- admin-token'],
+      notes: 'Give the same CHAT_REGION and CHAT_PREFIX as the deploy. infra/README.md "Secrets" says what each one guards.',
+    };
   return mode === 'deploy'
     ? {
         command: 'npm run deploy --',

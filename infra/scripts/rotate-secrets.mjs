@@ -7,8 +7,10 @@
 //   4. the origin secret "<new>,<old>", apply: CloudFront sends <new>; Valkey keeps only the new token (SET)
 //   5. the origin secret "<new>" alone, restart again: from now on the old one is refused
 // Steps 4 and 5 run only when the origin secret or the Valkey token changes.
+import { commandLine } from '@chat/cli';
 import {
   applyStacks,
+  commandSpec,
   awsClients,
   collectOutputs,
   configOrExit,
@@ -32,9 +34,9 @@ import {
 import * as path from 'node:path';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 
+const asked = commandLine(process.argv.slice(2), commandSpec('rotate'))._;
 let config = configOrExit();
 const used = secretsFor(config);
-const asked = process.argv.slice(2);
 for (const name of asked) {
   if (!SECRET_NAMES.includes(name)) fail(`unknown secret ${name} (one of ${SECRET_NAMES.join(', ')})`, 2);
   if (!used.includes(name)) fail(`${name} is not used by this layout (it uses ${used.join(', ')})`, 2);

@@ -159,7 +159,7 @@ export const SETTING_HELP = {
   chatInstances: 'chat servers; 2–10 adds a load balancer, Auto Scaling and Valkey (billed)',
   certificateArn: 'ACM certificate for CHAT_DOMAIN (us-east-1 with CloudFront), or for HTTPS on the load balancer',
   domainName: 'the name that certificate covers',
-  valkeyTokenUpdate: "how a changed Valkey AUTH token is applied: ROTATE (old and new both work) or SET",
+  valkeyTokenUpdate: 'how a changed Valkey AUTH token is applied: ROTATE (old and new both work) or SET',
   stateBucket: 'S3 bucket for the Terraform state (unset: local files)',
   stateRegion: "that bucket's region",
 } as const satisfies Record<keyof InfraConfig, string>;

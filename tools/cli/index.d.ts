@@ -14,6 +14,8 @@ export interface SettingSpec {
   name: string;
   default?: string;
   description: string;
+  /** an argument (the last one) that may be given several times */
+  repeatable?: boolean;
 }
 
 export interface CommandSpec {

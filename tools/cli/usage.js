@@ -23,7 +23,7 @@ function columns(rows, indent = '  ') {
 /** The --help text: usage line, summary, options, settings (environment variables), examples. */
 function formatUsage(spec) {
   const options = [...(spec.options ?? []), { flag: '--help', description: 'show this text and exit' }];
-  const args = (spec.arguments ?? []).map((a) => ` [${a.name}]`).join('');
+  const args = (spec.arguments ?? []).map((a) => ` [${a.name}${a.repeatable ? ' …' : ''}]`).join('');
   const out = [`Usage: ${spec.command} [options]${args}`, '', spec.summary.trim()];
   if (spec.arguments?.length) out.push('', 'Arguments:', ...columns(spec.arguments.map((a) => [a.name, described(a)])));
   out.push('', 'Options:');
@@ -55,7 +55,8 @@ function parseCommand(argv, spec) {
       continue;
     }
     if (!arg.startsWith('-')) {
-      if (positionals.length >= (spec.arguments ?? []).length) throw new UsageError(`unexpected argument ${arg}`);
+      const declared = spec.arguments ?? [];
+      if (positionals.length >= declared.length && !declared.at(-1)?.repeatable) throw new UsageError(`unexpected argument ${arg}`);
       positionals.push(arg);
       continue;
     }

@@ -45,6 +45,17 @@ const strings = [
   'ünïcode',
   '<script>',
   'a'.repeat(70) + '!',
+  // Names that do not render as typed: a right-to-left override, isolates, zero-width characters, a BOM inside.
+  'ann\u202Egpj.exe',
+  '\u2067bob\u2069',
+  'bo\u200Bb',
+  'bo\u200Db',
+  'bo\u2060b',
+  'a\uFEFFb',
+  'soft\u00ADhyphen',
+  // A zero-width joiner inside an emoji builds it, and stays.
+  '👩\u200D💻 dev',
+  '👨\u200D👩\u200D👧',
 ];
 const nonStrings = [undefined, null, 1, true, {}, [], ['a']];
 

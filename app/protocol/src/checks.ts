@@ -17,15 +17,30 @@ export function codePoints(s: string): number {
 /** C0/C1 controls other than tab and newlines have no place in a chat line or a name. */
 export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
+/**
+ * Invisible format characters (Unicode category Cf): bidirectional overrides and isolates that make a name read
+ * backwards or flip the line after it, zero-width spaces and joiners that make two names look alike, the BOM, soft
+ * hyphens. A zero-width joiner between two emoji builds one emoji (👩‍💻) and is allowed there.
+ */
+export function hasFormatChars(s: string): boolean {
+  return FORMAT_CHARS.test(s.replace(EMOJI_JOINER, '$1'));
+}
+const EMOJI_JOINER = /(\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
+const FORMAT_CHARS = /\p{Cf}/u;
+
+/** Why a display name with such characters is refused (the same words from the server and the client). */
+export const AUTHOR_FORMAT_CHARS = 'author: no invisible or direction-changing characters';
+
 const fail = (code: ErrorBody['code'], message: string): Parsed<never> => ({ ok: false, error: { code, message } });
 
-/** A display name: trimmed, 1–40 characters, no control characters (the `author` field of `sendMessage`). */
+/** A display name: trimmed, 1–40 characters, no control or invisible format characters (`sendMessage`'s `author`). */
 export function checkAuthor(input: unknown): Parsed<string> {
   if (typeof input !== 'string') return fail('invalid', 'author: expected a string');
   const name = input.trim();
   if (name.length === 0) return fail('invalid', 'author: required');
   if (codePoints(name) > AUTHOR_MAX) return fail('too_large', `author: at most ${AUTHOR_MAX} characters`);
   if (CONTROL_CHARS.test(name) || /[\r\n\t]/.test(name)) return fail('invalid', 'author: no control characters');
+  if (hasFormatChars(name)) return fail('invalid', AUTHOR_FORMAT_CHARS);
   return { ok: true, value: name };
 }
 

@@ -33,7 +33,7 @@ import {
   SEQ_PATTERN,
   TEXT_MAX,
 } from './limits';
-import { CONTROL_CHARS, codePoints } from './checks';
+import { AUTHOR_FORMAT_CHARS, CONTROL_CHARS, codePoints, hasFormatChars } from './checks';
 
 export const messageIdSchema = z
   .string()
@@ -52,6 +52,7 @@ export const authorSchema = z
   .min(1, 'author: required')
   .refine((s) => codePoints(s) <= AUTHOR_MAX, { message: `author: at most ${AUTHOR_MAX} characters`, params: { tooLarge: true } })
   .refine((s) => !CONTROL_CHARS.test(s) && !/[\r\n\t]/.test(s), 'author: no control characters')
+  .refine((s) => !hasFormatChars(s), AUTHOR_FORMAT_CHARS)
   .meta({ maxLength: AUTHOR_MAX });
 
 export const textSchema = z

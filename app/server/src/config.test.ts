@@ -74,6 +74,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ ABUSE_EXEMPT_ADDRESSES: '127.0.0.1, ::1 ,10.1.0.0/16' }).abuse.exempt).toEqual(['127.0.0.1', '::1', '10.1.0.0/16']);
   });
 
+  test('the front door: no trusted proxy and no origin secret by default; two secrets while rotating', () => {
+    expect(loadConfig({})).toMatchObject({ trustedProxies: [], originSecrets: [], abuse: { connectionsPerMinute: 300 } });
+    const a = 'A'.repeat(32);
+    const b = 'b_-'.repeat(20);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.42.0.0/16', ORIGIN_SECRET: `${a}, ${b}` })).toMatchObject({
+      trustedProxies: ['10.42.0.0/16'],
+      originSecrets: [a, b],
+    });
+  });
+
   test('every socket and moderation limit is a setting, each pair of points and window read together', () => {
     expect(loadConfig({}).abuse).toMatchObject({
       roomsPerSocket: 50,
@@ -114,6 +124,11 @@ describe('loadConfig', () => {
     [{ MAX_FRAME_BYTES: '1024' }, /MAX_FRAME_BYTES must be at least 16384/],
     [{ ABUSE_EXEMPT_ADDRESSES: '127.0.0.1, example.com' }, /ABUSE_EXEMPT_ADDRESSES: "example.com" is not an IP address or CIDR/],
     [{ ABUSE_EXEMPT_ADDRESSES: '10.0.0.0/33' }, /ABUSE_EXEMPT_ADDRESSES: "10.0.0.0\/33"/],
+    [{ TRUSTED_PROXIES: 'lb.internal' }, /TRUSTED_PROXIES: "lb.internal" is not an IP address or CIDR/],
+    [{ ORIGIN_SECRET: 'short' }, /ORIGIN_SECRET must be one value, or two/],
+    [{ ORIGIN_SECRET: `${'a'.repeat(32)},${'b'.repeat(32)},${'c'.repeat(32)}` }, /ORIGIN_SECRET must be one value, or two/],
+    [{ ORIGIN_SECRET: `${'a'.repeat(31)}!` }, /ORIGIN_SECRET must be one value, or two/],
+    [{ CONNECTIONS_PER_MINUTE: '0' }, /CONNECTIONS_PER_MINUTE must be at least 1/],
     [{ READY_CACHE_MS: '600000' }, /READY_CACHE_MS must be at most 300000/],
     [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16 characters/],
     [{ PENDING_UPLOAD_HOURS: '0' }, /PENDING_UPLOAD_HOURS must be at least 1/],

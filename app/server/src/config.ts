@@ -31,6 +31,19 @@ const optionalText = z
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
 
+/** Comma-separated IP addresses and CIDRs. */
+const addressList = (name: string) =>
+  optionalText.transform((v, ctx) => {
+    const entries = (v ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
+    for (const a of entries) {
+      if (!isAddressOrSubnet(a)) ctx.addIssue({ code: 'custom', message: `${name}: "${a}" is not an IP address or CIDR like 10.0.0.0/8` });
+    }
+    return entries;
+  });
+
 export const envSchema = z.object({
   PORT: intSetting('PORT', 3000, 0, 65535),
   HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
@@ -61,6 +74,19 @@ export const envSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: intSetting('RATE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
   HTTP_RATE_LIMIT_PER_MINUTE: intSetting('HTTP_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
   TRUST_PROXY: intSetting('TRUST_PROXY', 0, 0, 10),
+  // The front door (infra/README "Security"): proxies whose X-Forwarded-For counts, and CloudFront's secret header.
+  TRUSTED_PROXIES: addressList('TRUSTED_PROXIES'),
+  ORIGIN_SECRET: optionalText.transform((v, ctx) => {
+    if (v === undefined) return [];
+    const secrets = v.split(',').map((s) => s.trim());
+    if (secrets.length > 2 || !secrets.every((s) => /^[A-Za-z0-9_-]{32,128}$/.test(s))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'ORIGIN_SECRET must be one value, or two separated by a comma while rotating, each 32-128 of A-Za-z0-9_-',
+      });
+    }
+    return secrets;
+  }),
   BACKEND_TIMEOUT_MS: intSetting('BACKEND_TIMEOUT_MS', 5000, 100, 60_000),
   // Unset: the queue's own long-poll wait (adapters/aws/table-shape.ts).
   SQS_WAIT_SECONDS: optionalIntSetting('SQS_WAIT_SECONDS', 1, 20),
@@ -90,17 +116,9 @@ export const envSchema = z.object({
   UPLOAD_URLS_PER_HOUR: intSetting('UPLOAD_URLS_PER_HOUR', 120, 1, 1_000_000),
   // A message is at most a few KB: a larger frame is protocol abuse, and its socket is dropped.
   MAX_FRAME_BYTES: intSetting('MAX_FRAME_BYTES', 64 * 1024, 16 * 1024, 16 * 1024 * 1024),
-  ABUSE_EXEMPT_ADDRESSES: optionalText.transform((v, ctx) => {
-    const entries = (v ?? '')
-      .split(',')
-      .map((a) => a.trim())
-      .filter(Boolean);
-    for (const a of entries) {
-      if (!isAddressOrSubnet(a))
-        ctx.addIssue({ code: 'custom', message: `ABUSE_EXEMPT_ADDRESSES: "${a}" is not an IP address or CIDR like 10.0.0.0/8` });
-    }
-    return entries;
-  }),
+  // New sockets (handshakes, recovered sessions included) per address per minute: a reconnect loop costs a handshake each.
+  CONNECTIONS_PER_MINUTE: intSetting('CONNECTIONS_PER_MINUTE', 300, 1, 1_000_000),
+  ABUSE_EXEMPT_ADDRESSES: addressList('ABUSE_EXEMPT_ADDRESSES'),
   READY_CACHE_MS: intSetting('READY_CACHE_MS', 5000, 0, 300_000),
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()),
   PENDING_UPLOAD_HOURS: intSetting('PENDING_UPLOAD_HOURS', 24, 1, 24 * 30),
@@ -177,8 +195,15 @@ export interface Config {
   rateLimit: RateLimit;
   /** Requests per client address per minute to the HTTP API (history, upload URLs, uploads). */
   httpRateLimitPerMinute: number;
-  /** Proxy hops in front of the server (CloudFront, a load balancer) whose X-Forwarded-For is trusted for the client address. */
+  /**
+   * Proxy hops in front of the server (CloudFront, a load balancer) whose X-Forwarded-For is trusted for the client
+   * address; ignored once `trustedProxies` or `originSecrets` is set (transport/client-address.ts).
+   */
   trustProxy: number;
+  /** CIDRs of the proxies whose X-Forwarded-For counts (the load balancer's VPC). */
+  trustedProxies: string[];
+  /** Values of CloudFront's X-Origin-Secret header (two while rotating); empty: no front-door check. */
+  originSecrets: string[];
   backendTimeoutMs: number;
   /** Long-poll wait of a receive; undefined: the queue's own. */
   sqsWaitSeconds: number | undefined;
@@ -187,6 +212,8 @@ export interface Config {
   /** Per client address and per socket limits against floods (transport/abuse-limits.ts, the socket concerns). */
   abuse: {
     socketsPerAddress: number;
+    /** New sockets per address per minute. */
+    connectionsPerMinute: number;
     /** Messages per address per `rateLimit.windowSeconds`, on top of the per-socket limit. */
     addressMessagePoints: number;
     /** `join`s per socket per minute. */
@@ -306,11 +333,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { points: e.RATE_LIMIT_POINTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
     httpRateLimitPerMinute: e.HTTP_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
+    trustedProxies: e.TRUSTED_PROXIES,
+    originSecrets: e.ORIGIN_SECRET,
     backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
     sqsWaitSeconds: e.SQS_WAIT_SECONDS,
     idempotencySeconds: e.IDEMPOTENCY_WINDOW_HOURS * 3600,
     abuse: {
       socketsPerAddress: e.SOCKETS_PER_ADDRESS,
+      connectionsPerMinute: e.CONNECTIONS_PER_MINUTE,
       addressMessagePoints: e.ADDRESS_RATE_LIMIT_POINTS,
       joinsPerMinute: e.JOINS_PER_MINUTE,
       roomsPerSocket: e.ROOMS_PER_SOCKET,

@@ -126,18 +126,28 @@ export interface MessageDeletes {
 export type ImageResponse =
   { kind: 'redirect'; url: string } | { kind: 'file'; path: string; contentType: ImageContentType } | { kind: 'missing' };
 
+export type ClaimOutcome = 'claimed' | 'missing' | 'taken' | 'not_an_image';
+
+/** The message that owns an image: room and id name it (ids are unique within a room). */
+export const imageOwner = (room: string, id: string): string => `${room}/${id}`;
+
 export interface UploadStore {
   /** A URL the browser uploads to directly; the storage itself refuses a body over `maxBytes`. */
   createUpload(key: string, contentType: ImageContentType, maxBytes: number): Promise<UploadUrlResponse>;
   exists(key: string): Promise<boolean>;
   /**
-   * Keep an uploaded image for good because a message uses it: until then it is pending and expires. False when
-   * nothing was uploaded under `key`; claiming again is a no-op (a retried send).
+   * Keep an uploaded image for good because the message `owner` (imageOwner) uses it: until then it is pending and
+   * expires. The first message to claim a key owns it: another owner's claim is `taken`, the same owner's again is
+   * `claimed` (a retried send). `missing` when nothing was uploaded under `key`; `not_an_image` when what was
+   * uploaded does not start like the image type the key was issued for.
    */
-  claim(key: string): Promise<boolean>;
+  claim(key: string, owner: string): Promise<ClaimOutcome>;
   image(key: string): Promise<ImageResponse>;
-  /** Remove an uploaded object (a deleted message's image); removing what is not there is no error. */
-  remove(key: string): Promise<void>;
+  /**
+   * Remove an uploaded object (a deleted message's image) if `owner` owns it: a message reusing another's key must
+   * never take the image away. Removing what is not there is no error.
+   */
+  remove(key: string, owner: string): Promise<void>;
   /** Origins the browser contacts for uploads and images, for the Content-Security-Policy. */
   origins(): string[];
   ping(): Promise<void>;

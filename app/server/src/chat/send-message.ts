@@ -2,7 +2,7 @@ import { ulid } from 'ulid';
 import { ANONYMOUS_AUTHOR, DEFAULT_ROOM, imageKeyRoom, type SendAck } from '@chat/protocol';
 import type { Logger } from '../logger';
 import type { Acks } from '../acks/acks';
-import type { AcceptedMessage, MessageQueue, UploadStore } from '../ports';
+import { imageOwner, type AcceptedMessage, type ClaimOutcome, type MessageQueue, type UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
 import { hashDeleteKey } from './delete-key';
 import type { Person } from './room-access';
@@ -16,6 +16,12 @@ import { parseSendMessage } from './send-message-input';
 export const LOOKUP_AFTER_MS = 1000;
 
 const fail = (code: 'invalid' | 'unavailable', message: string): SendAck => ({ ok: false, error: { code, message } });
+
+const CLAIM_REFUSALS: Record<Exclude<ClaimOutcome, 'claimed'>, string> = {
+  missing: 'image.key: nothing was uploaded under this key',
+  taken: 'image.key: this image belongs to another message',
+  not_an_image: 'image.key: the upload is not the image type it was issued for',
+};
 
 /**
  * `sendMessage`: validate, queue (deduplicated by id), and answer once the message is stored with its seq.
@@ -61,9 +67,8 @@ export class SendMessage {
     try {
       if (image) {
         if (imageKeyRoom(image.key) !== room) return fail('invalid', 'image.key: issued for another room');
-        if (!(await withTimeout(this.uploads.claim(image.key), left(), 'uploads'))) {
-          return fail('invalid', 'image.key: nothing was uploaded under this key');
-        }
+        const claim = await withTimeout(this.uploads.claim(image.key, imageOwner(room, id)), left(), 'uploads');
+        if (claim !== 'claimed') return fail('invalid', CLAIM_REFUSALS[claim]);
       }
       // Wait first, then look: a copy stored between the look and the wait would otherwise settle no one.
       const stored = this.acks.wait(room, id, left());

@@ -18,14 +18,19 @@ export class ChatClient {
   private listeners: (() => void)[] = [];
 
   /** Without `auth` it is a protocol-v1 client: it sends only v1 events and no handshake auth. */
-  constructor(url: string, opts: { reconnection?: boolean; auth?: HandshakeAuth; extraHeaders?: Record<string, string> } = {}) {
+  constructor(
+    url: string,
+    opts: { reconnection?: boolean; auth?: HandshakeAuth; extraHeaders?: Record<string, string>; localAddress?: string } = {},
+  ) {
     this.socket = io(url, {
       transports: ['websocket'],
       reconnection: opts.reconnection ?? false,
       forceNew: true,
       ...(opts.auth ? { auth: opts.auth } : {}),
       ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
-    });
+      // Node only (the ws transport binds the connection there): a client at another loopback address.
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+    } as Parameters<typeof io>[1]);
     this.socket.on('newMessage', (m) => {
       this.received.push(m);
       for (const l of this.listeners) l();

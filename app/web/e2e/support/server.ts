@@ -25,6 +25,7 @@ export function startChat(dataDir: string, port = 0, env: Record<string, string>
     RATE_LIMIT_POINTS: '1000',
     ADDRESS_RATE_LIMIT_POINTS: '100000',
     SOCKETS_PER_ADDRESS: '10000',
+    CONNECTIONS_PER_MINUTE: '100000',
     JOINS_PER_MINUTE: '10000',
     ...env,
   });

@@ -17,7 +17,7 @@ export const SERVER_IAM_ACTIONS = {
   ],
   /** Images sent in a message, under rooms/: CopyObject's target (PutObject), presigned GET and HeadObject (GetObject); DeleteObject for a deleted message's image. */
   uploadObjects: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
-  /** Uploads not yet sent, under PENDING_UPLOAD_PREFIX: presigned POST, CopyObject's source and its HeadObject, DeleteObject once copied. */
+  /** Uploads not yet sent, under PENDING_UPLOAD_PREFIX: presigned POST, CopyObject's source, its first bytes (the image check) and its HeadObject, DeleteObject once copied. */
   pendingUploadObjects: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
   /** HeadBucket, for /readyz. */
   uploadsBucket: ['s3:ListBucket'],

@@ -16,7 +16,7 @@ import { requireSignIn } from './sign-in';
 import { keyedLimit, type AddressLimits } from '../abuse-limits';
 import { clientAddress } from '../client-address';
 import { sendError } from './errors';
-import { metricsRoute } from './metrics-route';
+import { fromOperator, metricsRoute } from './metrics-route';
 import { moderatorRoutes } from './moderation';
 import { limitedBy } from './rate-limit';
 import { readinessCheck } from './ready-check';
@@ -58,20 +58,21 @@ export interface ApiDeps {
 export function apiRouter(deps: ApiDeps): express.Router {
   const { config, backends, limits } = deps;
   const router = express.Router();
-  const addressOf = (req: express.Request) => clientAddress(req, config.trustProxy);
+  const addressOf = (req: express.Request) => clientAddress(req, config);
 
   router.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
 
   const readiness = readinessCheck(backends, config.readyCacheMs, deps.readyChecks);
-  router.get('/readyz', async (_req, res, next) => {
+  // Ready or not to everyone; which backend fails only to the operator (this host, or with METRICS_TOKEN).
+  router.get('/readyz', async (req, res, next) => {
     try {
       const r = await readiness();
       res
         .status(r.ok ? 200 : 503)
         .set('Cache-Control', 'no-store')
-        .json(r);
+        .json(fromOperator(req, config.metricsToken) ? r : { ok: r.ok });
     } catch (err) {
       next(err);
     }

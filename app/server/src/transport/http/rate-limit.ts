@@ -1,12 +1,10 @@
 import type { Request, RequestHandler } from 'express';
 import { keyedLimit, type LimitOutcome } from '../abuse-limits';
+import { clientAddress, type ProxyTrust } from '../client-address';
 
-/**
- * Requests per client address per minute (Express's `req.ip`: the same X-Forwarded-For reading as
- * transport/client-address.ts for a numeric TRUST_PROXY).
- */
-export function httpRateLimit(perMinute: number): RequestHandler {
-  return limitedBy(keyedLimit(perMinute, 60), (req) => req.ip ?? 'unknown', `${perMinute} requests per minute`);
+/** Requests per client address (transport/client-address.ts's) per minute. */
+export function httpRateLimit(perMinute: number, trust: ProxyTrust): RequestHandler {
+  return limitedBy(keyedLimit(perMinute, 60), (req) => clientAddress(req, trust), `${perMinute} requests per minute`);
 }
 
 /**

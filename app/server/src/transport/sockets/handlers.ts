@@ -30,16 +30,16 @@ export interface SocketDeps {
 }
 
 /**
- * The socket half of the protocol, one concern per module. Handshake checks run in the order listed (its identity,
- * its token, then its address's slot); every event is validated, limited and answered, nothing else trusted.
+ * The socket half of the protocol, one concern per module. Handshake checks run in the order listed (its address's
+ * slot, its identity, then its token); every event is validated, limited and answered, nothing else trusted.
  */
 export function attachSocketHandlers(io: ChatServer, deps: SocketDeps): { close(): void } {
   const relay = new TypingRelay(io);
   const concerns: SocketConcern[] = [
+    // First: a flood of handshakes is refused before any token is verified.
+    admission(deps),
     { admit: handshakeIdentity },
     signIn({ authenticator: deps.signedIn?.authenticator, log: deps.log }),
-    // Last of the checks: a slot is released on disconnect, which a socket refused by a later check never has.
-    admission(deps),
     rooms(deps.config, deps.signedIn?.access),
     messages({ ...deps, typing: relay, access: deps.signedIn?.access }),
     typing(io, relay, deps.config),

@@ -32,7 +32,7 @@ export function messages(deps: {
   const perAddress = `${config.abuse.addressMessagePoints} messages per ${windowSeconds} s from one address`;
   return {
     connected: (socket) => {
-      const address = clientAddress(socket.request, config.trustProxy);
+      const address = clientAddress(socket.request, config);
       const handler = limitedHandler<unknown, SendAck>({
         budgets: [perSocket(socket.id), { take: () => limits.message(address), refusal: perAddress }],
         handle: async (payload, reply) => {

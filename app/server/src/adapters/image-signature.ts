@@ -1,6 +1,15 @@
-import type { ImageContentType } from '@chat/protocol';
+import { IMAGE_KEY_PATTERN, IMAGE_TYPES, type ImageContentType } from '@chat/protocol';
 
-/** The first bytes of each accepted image type, so a PUT cannot store HTML or script under an image's name. */
+/** How many first bytes `looksLike` needs. */
+export const SIGNATURE_BYTES = 12;
+
+/** The image type a key was issued for (its extension); undefined for what is not an image key. */
+export function imageTypeOfKey(key: string): ImageContentType | undefined {
+  const ext = IMAGE_KEY_PATTERN.exec(key)?.[3];
+  return (Object.keys(IMAGE_TYPES) as ImageContentType[]).find((t) => IMAGE_TYPES[t] === ext);
+}
+
+/** The first bytes of each accepted image type, so an upload cannot store HTML or script under an image's name. */
 export function looksLike(contentType: ImageContentType, head: Buffer): boolean {
   switch (contentType) {
     case 'image/png':
