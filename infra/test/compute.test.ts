@@ -111,6 +111,7 @@ describe('compute stack', () => {
     expect([...byAction.keys()].sort()).toEqual(
       [
         'dynamodb:BatchGetItem',
+        'dynamodb:DeleteItem',
         'dynamodb:DescribeTable',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
@@ -146,6 +147,7 @@ describe('compute stack', () => {
       'dynamodb:DescribeTable',
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
     ]) {
       expect(byAction.get(a)).toEqual([remote('aws_dynamodb_tablehistoryarn')]);
     }

@@ -65,7 +65,7 @@ export function checkRoom(input: unknown): Parsed<string> {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Fields of a `ChatMessage`: required ones must be strings, optional ones strings when present. */
-const CHAT_MESSAGE_FIELDS: Record<keyof ChatMessage, 'required' | 'optional'> = {
+const CHAT_MESSAGE_FIELDS: Record<Exclude<keyof ChatMessage, 'reactions' | 'myReactions'>, 'required' | 'optional'> = {
   id: 'required',
   room: 'required',
   author: 'required',
@@ -75,17 +75,33 @@ const CHAT_MESSAGE_FIELDS: Record<keyof ChatMessage, 'required' | 'optional'> = 
   seq: 'required',
   deletedAt: 'optional',
   authorId: 'optional',
+  replyTo: 'optional',
+  editedAt: 'optional',
 };
+
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+/** `reactions`: emoji → a positive integer count. */
+const isCounts = (v: unknown): v is Record<string, number> =>
+  isRecord(v) && Object.values(v).every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 1);
 
 /** A message from `newMessage` or `/history`, with only its known fields; undefined when it is not one. */
 export function readChatMessage(input: unknown): ChatMessage | undefined {
   if (!isRecord(input)) return undefined;
-  const out: Record<string, string> = {};
+  const out: Record<string, unknown> = {};
   for (const [field, need] of Object.entries(CHAT_MESSAGE_FIELDS)) {
     const value = input[field];
     if (value === undefined && need === 'optional') continue;
     if (typeof value !== 'string') return undefined;
     out[field] = value;
+  }
+  const { reactions, myReactions } = input;
+  if (reactions !== undefined) {
+    if (!isCounts(reactions)) return undefined;
+    out['reactions'] = { ...reactions };
+  }
+  if (myReactions !== undefined) {
+    if (!isStringList(myReactions)) return undefined;
+    out['myReactions'] = [...myReactions];
   }
   return out as ChatMessage;
 }
@@ -103,6 +119,15 @@ export function readWebConfig(input: unknown): Parsed<WebConfig> {
     return fail('invalid', 'imageTypes: a list of strings');
   if (typeof protocolVersion !== 'number' || !Number.isSafeInteger(protocolVersion)) return fail('invalid', 'protocolVersion: an integer');
   const value: WebConfig = { apiUrl, maxUploadBytes, imageTypes: [...imageTypes] as string[], protocolVersion };
+  const { reactions, push } = input;
+  if (reactions !== undefined) {
+    if (!isStringList(reactions)) return fail('invalid', 'reactions: a list of strings');
+    value.reactions = [...reactions];
+  }
+  if (push !== undefined) {
+    if (!isRecord(push) || typeof push['vapidPublicKey'] !== 'string') return fail('invalid', 'push: { vapidPublicKey }');
+    value.push = { vapidPublicKey: push['vapidPublicKey'] };
+  }
   const auth = input['auth'];
   if (auth === undefined) return { ok: true, value };
   // One message for every way `auth` can be wrong: the browser only shows it.

@@ -7,6 +7,9 @@ import { clientConfig } from './adapters/aws/clients';
 import { DynamoStore } from './adapters/aws/dynamo-store';
 import { DynamoDeletes } from './adapters/aws/dynamo-deletes';
 import { DynamoMemberships } from './adapters/aws/dynamo-memberships';
+import { DynamoEdits } from './adapters/aws/dynamo-edits';
+import { DynamoReactions } from './adapters/aws/dynamo-reactions';
+import { DynamoPush } from './adapters/aws/dynamo-push';
 import { S3Uploads } from './adapters/aws/s3-uploads';
 import { SqsQueue } from './adapters/aws/sqs-queue';
 import { FileUploads } from './adapters/embedded/file-uploads';
@@ -14,6 +17,9 @@ import { MemoryQueue } from './adapters/embedded/memory-queue';
 import { SqliteStore, sqliteFile } from './adapters/embedded/sqlite-store';
 import { SqliteDeletes } from './adapters/embedded/sqlite-deletes';
 import { SqliteMemberships } from './adapters/embedded/sqlite-memberships';
+import { SqliteEdits } from './adapters/embedded/sqlite-edits';
+import { SqliteReactions } from './adapters/embedded/sqlite-reactions';
+import { SqlitePush } from './adapters/embedded/sqlite-push';
 
 /** Pick the adapters for the configured mode; everything above the ports is the same in both. */
 export async function createBackends(config: Config, log: Logger): Promise<Backends & { close(): Promise<void> }> {
@@ -26,6 +32,9 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     const dynamo = new DynamoDBClient(clientConfig(aws, t));
     const store = new DynamoStore(dynamo, aws.tableName, config.idempotencySeconds);
     const deletes = new DynamoDeletes(dynamo, aws.tableName);
+    const edits = new DynamoEdits(dynamo, aws.tableName);
+    const reactions = new DynamoReactions(dynamo, aws.tableName);
+    const push = new DynamoPush(dynamo, aws.tableName);
     const uploads = new S3Uploads(aws, t);
     const memberships = new DynamoMemberships(dynamo, aws.tableName);
     return {
@@ -33,10 +42,22 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
       queue,
       store,
       deletes,
+      edits,
+      reactions,
+      push,
       uploads,
       memberships,
       close: async () => {
-        await Promise.all([queue.close(), store.close(), deletes.close(), uploads.close(), memberships.close()]);
+        await Promise.all([
+          queue.close(),
+          store.close(),
+          deletes.close(),
+          edits.close(),
+          reactions.close(),
+          push.close(),
+          uploads.close(),
+          memberships.close(),
+        ]);
       },
     };
   }
@@ -44,6 +65,9 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
   const store = new SqliteStore(sqliteFile(config.dataDir), config.idempotencySeconds);
   const deletes = new SqliteDeletes(sqliteFile(config.dataDir));
   const memberships = new SqliteMemberships(sqliteFile(config.dataDir));
+  const edits = new SqliteEdits(sqliteFile(config.dataDir));
+  const reactions = new SqliteReactions(sqliteFile(config.dataDir));
+  const push = new SqlitePush(sqliteFile(config.dataDir));
   const queue = new MemoryQueue(config.sqsWaitSeconds === undefined ? {} : { waitMs: config.sqsWaitSeconds * 1000 });
   const uploads = new FileUploads(path.join(config.dataDir, 'uploads'), {
     pendingMs: config.pendingUploadHours * 3600 * 1000,
@@ -54,13 +78,15 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
     queue,
     store,
     deletes,
+    edits,
+    reactions,
+    push,
     uploads,
     memberships,
     routes: uploads.routes(),
     close: async () => {
       await Promise.all([queue.close(), uploads.close()]);
-      await deletes.close();
-      await memberships.close();
+      await Promise.all([deletes.close(), edits.close(), reactions.close(), push.close(), memberships.close()]);
       await store.close();
     },
   };

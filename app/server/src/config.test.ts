@@ -101,6 +101,30 @@ describe('loadConfig', () => {
     });
   });
 
+  test('Web Push needs all three VAPID settings, or none', () => {
+    expect(loadConfig({}).push).toBeUndefined();
+    const keys = { VAPID_PUBLIC_KEY: 'B'.repeat(87), VAPID_PRIVATE_KEY: 'k'.repeat(43), VAPID_SUBJECT: 'mailto:ops@example.com' };
+    expect(loadConfig(keys).push).toEqual({
+      vapidPublicKey: keys.VAPID_PUBLIC_KEY,
+      vapidPrivateKey: keys.VAPID_PRIVATE_KEY,
+      subject: keys.VAPID_SUBJECT,
+      allowHttp: false,
+    });
+    expect(() => loadConfig({ VAPID_PUBLIC_KEY: keys.VAPID_PUBLIC_KEY })).toThrow(
+      /Web Push needs VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT/,
+    );
+    expect(() => loadConfig({ ...keys, VAPID_SUBJECT: 'ops@example.com' })).toThrow(/VAPID_SUBJECT must be a mailto: or https: URL/);
+  });
+
+  test('edit and reaction limits and the reaction set have defaults, and a bad set is named', () => {
+    const d = loadConfig({});
+    expect(d.abuse).toMatchObject({ edits: { points: 10, windowSeconds: 10 }, reactions: { points: 30, windowSeconds: 10 } });
+    expect(d.reactionEmoji).toEqual(['👍', '❤️', '😂', '🎉', '😮', '😢']);
+    expect(loadConfig({ REACTION_EMOJI: ' 👍 , 🚀 ' }).reactionEmoji).toEqual(['👍', '🚀']);
+    for (const bad of ['👍,👍', 'a b', 'x#y', ',', Array.from({ length: 21 }, (_, i) => `e${i}`).join(',')])
+      expect(() => loadConfig({ REACTION_EMOJI: bad })).toThrow(/REACTION_EMOJI: 1-20 distinct emoji/);
+  });
+
   test.each([
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be at most 65535/],

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { AUTH_MODES, DEFAULT_MAX_UPLOAD_BYTES } from '@chat/protocol';
+import { AUTH_MODES, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_REACTION_EMOJI, EMOJI_MAX } from '@chat/protocol';
 import { DEFAULT_ROLE_RULES } from './auth/roles';
 import { secureUrl } from './auth/secure-url';
 
@@ -112,6 +112,22 @@ export const envSchema = z.object({
   PRESENCE_LIMIT_WINDOW_SECONDS: intSetting('PRESENCE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
   DELETE_LIMIT_POINTS: intSetting('DELETE_LIMIT_POINTS', 10, 1, 100_000),
   DELETE_LIMIT_WINDOW_SECONDS: intSetting('DELETE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  EDIT_LIMIT_POINTS: intSetting('EDIT_LIMIT_POINTS', 10, 1, 100_000),
+  EDIT_LIMIT_WINDOW_SECONDS: intSetting('EDIT_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  REACT_LIMIT_POINTS: intSetting('REACT_LIMIT_POINTS', 30, 1, 100_000),
+  REACT_LIMIT_WINDOW_SECONDS: intSetting('REACT_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  // The reactions offered: a small fixed set keeps the count items small and the picker simple.
+  REACTION_EMOJI: optionalText.transform((v, ctx) => {
+    if (v === undefined) return [...DEFAULT_REACTION_EMOJI];
+    const set = v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const bad = set.find((x) => x.length > EMOJI_MAX || /[\s#:]/.test(x));
+    if (set.length === 0 || set.length > 20 || new Set(set).size !== set.length || bad !== undefined)
+      ctx.addIssue({ code: 'custom', message: 'REACTION_EMOJI: 1-20 distinct emoji, comma-separated' });
+    return set;
+  }),
   MODERATOR_REQUESTS_PER_MINUTE: intSetting('MODERATOR_REQUESTS_PER_MINUTE', 30, 1, 100_000),
   UPLOAD_URLS_PER_HOUR: intSetting('UPLOAD_URLS_PER_HOUR', 120, 1, 1_000_000),
   // A message is at most a few KB: a larger frame is protocol abuse, and its socket is dropped.
@@ -123,6 +139,27 @@ export const envSchema = z.object({
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()),
   PENDING_UPLOAD_HOURS: intSetting('PENDING_UPLOAD_HOURS', 24, 1, 24 * 30),
   UPLOADS_QUOTA_BYTES: intSetting('UPLOADS_QUOTA_BYTES', 1024 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER),
+  // Web Push (VAPID): all three or none; none disables push.
+  VAPID_PUBLIC_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{80,100}$/, 'VAPID_PUBLIC_KEY must be a base64url P-256 public key (npx web-push generate-vapid-keys)')
+      .optional(),
+  ),
+  VAPID_PRIVATE_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{40,50}$/, 'VAPID_PRIVATE_KEY must be a base64url P-256 private key')
+      .optional(),
+  ),
+  VAPID_SUBJECT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(mailto:|https:\/\/)\S+$/, 'VAPID_SUBJECT must be a mailto: or https: URL the push services can reach you at')
+      .optional(),
+  ),
+  // Tests only: a push service on loopback without TLS.
+  PUSH_ALLOW_HTTP: z.enum(['true', 'false'], { message: 'PUSH_ALLOW_HTTP must be true or false' }).default('false'),
   // Moderator deletes; unset disables them.
   ADMIN_TOKEN: optionalText.pipe(
     z
@@ -226,6 +263,10 @@ export interface Config {
     presence: RateLimit;
     /** `deleteMessage`s per socket. */
     deletes: RateLimit;
+    /** `editMessage`s per socket. */
+    edits: RateLimit;
+    /** `react`s per socket. */
+    reactions: RateLimit;
     /** Moderator delete requests per client address per minute, counted before the token is checked. */
     moderatorRequestsPerMinute: number;
     uploadUrlsPerHour: number;
@@ -248,6 +289,10 @@ export interface Config {
   redisUrl: string | undefined;
   /** Bearer token for moderator deletes (`DELETE /messages/:room/:seq`); undefined disables the route. */
   adminToken: string | undefined;
+  /** The emoji `react` accepts, in the order clients show them. */
+  reactionEmoji: string[];
+  /** Web Push's VAPID keys and contact; undefined: push is off. */
+  push: { vapidPublicKey: string; vapidPrivateKey: string; subject: string; allowHttp: boolean } | undefined;
   auth: AuthSettings;
 }
 
@@ -305,6 +350,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
       });
   problems.push(...awsModeProblems(env));
+  const vapid = ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'].filter((n) => (env[n] ?? '').trim() !== '');
+  if (vapid.length > 0 && vapid.length < 3)
+    problems.push(`Web Push needs VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT (only ${vapid.join(', ')} set)`);
   if ((env['REDIS_URL'] ?? '').trim() !== '' && (env['QUEUE_URL'] ?? '').trim() === '') {
     problems.push('REDIS_URL needs aws mode: servers behind one load balancer share the SQS queue and the DynamoDB table');
   }
@@ -347,6 +395,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       typing: { points: e.TYPING_LIMIT_POINTS, windowSeconds: e.TYPING_LIMIT_WINDOW_SECONDS },
       presence: { points: e.PRESENCE_LIMIT_POINTS, windowSeconds: e.PRESENCE_LIMIT_WINDOW_SECONDS },
       deletes: { points: e.DELETE_LIMIT_POINTS, windowSeconds: e.DELETE_LIMIT_WINDOW_SECONDS },
+      edits: { points: e.EDIT_LIMIT_POINTS, windowSeconds: e.EDIT_LIMIT_WINDOW_SECONDS },
+      reactions: { points: e.REACT_LIMIT_POINTS, windowSeconds: e.REACT_LIMIT_WINDOW_SECONDS },
       moderatorRequestsPerMinute: e.MODERATOR_REQUESTS_PER_MINUTE,
       uploadUrlsPerHour: e.UPLOAD_URLS_PER_HOUR,
       maxFrameBytes: e.MAX_FRAME_BYTES,
@@ -359,6 +409,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     aws,
     redisUrl: e.REDIS_URL,
     adminToken: e.ADMIN_TOKEN,
+    reactionEmoji: e.REACTION_EMOJI,
+    push:
+      e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY && e.VAPID_SUBJECT
+        ? {
+            vapidPublicKey: e.VAPID_PUBLIC_KEY,
+            vapidPrivateKey: e.VAPID_PRIVATE_KEY,
+            subject: e.VAPID_SUBJECT,
+            allowHttp: e.PUSH_ALLOW_HTTP === 'true',
+          }
+        : undefined,
     auth:
       e.AUTH_MODE === 'signed-in'
         ? {

@@ -1,4 +1,11 @@
-import type { ImageContentType, MessageDeletedEvent, UploadUrlResponse } from '@chat/protocol';
+import type {
+  ImageContentType,
+  PushLevel,
+  MessageDeletedEvent,
+  MessageEditedEvent,
+  ReactionsEvent,
+  UploadUrlResponse,
+} from '@chat/protocol';
 
 /**
  * The seams between the chat and the world around it: four backends (queue, store, deletes, uploads), which aws and
@@ -15,6 +22,8 @@ export interface AcceptedMessage {
   imageKey?: string;
   /** SHA-256 (hex) of the author's delete key, when they sent one; stored, never sent to clients. */
   deleteHash?: string;
+  /** The seq (zero-padded) of the message of the same room this one answers; checked to exist when accepted. */
+  replyTo?: string;
   /** Signed-in mode: the author's user id (their token's identity), which proves authorship without a key. */
   authorId?: string;
 }
@@ -25,6 +34,8 @@ export interface SequencedMessage extends AcceptedMessage {
   sentAt: string;
   /** Set once deleted; a deleted row keeps id, author, seq, sentAt and deleteHash, never text or imageKey. */
   deletedAt?: string;
+  /** Set by each edit (`MessageEdits`), later each time; `text` is then the latest. */
+  editedAt?: string;
 }
 
 export interface Delivery {
@@ -123,6 +134,63 @@ export interface MessageDeletes {
   markDeleted(room: string, seq: string, deletedAt: string): Promise<{ before: SequencedMessage; after: SequencedMessage } | undefined>;
 }
 
+/** Why an edit changed nothing. */
+export type EditRefusal = 'not_found' | 'deleted' | 'not_text';
+
+export type EditResult = { ok: true; row: SequencedMessage; changed: boolean } | { ok: false; reason: EditRefusal; row?: SequencedMessage };
+
+/**
+ * Editing a message's text, beside MessageStore like deletes. The store orders the edits of one row: each is a
+ * conditional write on the `editedAt` it read, and gets an `editedAt` later than that one, so every reader (history,
+ * and clients comparing `editedAt`) sees one order of edits, whichever server made them.
+ */
+export interface MessageEdits {
+  /**
+   * Replace the text of the text message at `seq` (not deleted) with `text`, its `editedAt` `at` or, if that is not
+   * later than the row's, 1 ms after the row's. The same text as now changes nothing (`changed: false`: a retry).
+   */
+  edit(room: string, seq: string, text: string, at: Date): Promise<EditResult>;
+}
+
+/** One message's reactions: counts per emoji (only those above 0), and the asking person's own. */
+export interface ReactionSummary {
+  counts: Record<string, number>;
+  /** How many changes made these counts: the store numbers a message's reaction changes, so readers can order them. */
+  version: number;
+  mine: string[];
+}
+
+/**
+ * Reactions, one per person, emoji and message: a per-person record written only if absent (removed only if
+ * present) together with the message's count, so retries and concurrent toggles never count twice.
+ */
+export interface MessageReactions {
+  /** Turn `person`'s `emoji` on `seq` on or off; `changed` false when it already was so. Counts after the change. */
+  set(room: string, seq: string, person: string, emoji: string, on: boolean): Promise<ReactionSummary & { changed: boolean }>;
+  /** The reactions of `seqs` (those without any are left out); `mine` for `person` when given, else empty. */
+  summaries(room: string, seqs: string[], person?: string): Promise<Map<string, ReactionSummary>>;
+}
+
+/** A browser's Web Push subscription and whom it belongs to. */
+export interface PushTarget {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+  /** The person (clientId, or signed-in user id): no push for a room one of their sockets is in. */
+  person: string;
+  /** Their display name, for `@name` mentions. */
+  name: string;
+}
+
+/** Which browsers want Web Push for a room, and at what level. */
+export interface PushSubscriptions {
+  /** Store `target` with a level per room, replacing the rooms it had (rooms left out no longer push). */
+  put(target: PushTarget, rooms: Record<string, PushLevel>): Promise<void>;
+  /** Forget the subscription everywhere; unknown endpoints are no error. */
+  remove(endpoint: string): Promise<void>;
+  /** The subscriptions of a room. */
+  forRoom(room: string): Promise<(PushTarget & { level: PushLevel })[]>;
+}
+
 export type ImageResponse =
   { kind: 'redirect'; url: string } | { kind: 'file'; path: string; contentType: ImageContentType } | { kind: 'missing' };
 
@@ -160,6 +228,9 @@ export interface Backends {
   store: MessageStore;
   /** Over the same history as `store`. */
   deletes: MessageDeletes;
+  edits: MessageEdits;
+  reactions: MessageReactions;
+  push: PushSubscriptions;
   uploads: UploadStore;
   memberships: Memberships;
   /** Express routes the embedded uploads need (signed PUT); none in aws mode. */
@@ -175,6 +246,10 @@ export interface RoomEvents {
   newMessage(message: SequencedMessage): void;
   /** A message was deleted: to every socket of its room. */
   messageDeleted(event: MessageDeletedEvent): void;
+  /** A message was edited: to every socket of its room. */
+  messageEdited(event: MessageEditedEvent): void;
+  /** A message's reactions changed: to every socket of its room (coalesced by the caller). */
+  reactions(event: ReactionsEvent): void;
 }
 
 /** A private room's record. A room without one is public. */

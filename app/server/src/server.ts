@@ -9,9 +9,14 @@ import { Acks } from './acks/acks';
 import { QueueConsumer } from './consumer/queue-consumer';
 import { SendMessage } from './chat/send-message';
 import { DeleteMessage } from './chat/delete-message';
+import { EditMessage } from './chat/edit-message';
+import { ReactionBroadcast } from './chat/reaction-broadcast';
+import { ReactToMessage } from './chat/react-to-message';
+import { PushNotifier } from './chat/push-notifier';
+import { WebPushSender } from './push/web-push-sender';
 import { connectRedis } from './cluster/redis-link';
 import { gateQueue } from './cluster/gated-queue';
-import type { Backends } from './ports';
+import type { Backends, RoomEvents } from './ports';
 import { createAuthenticator, createTokenVerifier, DEFAULT_ROLE_RULES } from './auth';
 import { signInOrigins } from './auth/browser-origins';
 import { plainImageUrl, SignedImageLinks } from './chat/image-links';
@@ -38,7 +43,7 @@ export interface StartOptions {
    * Ports to use instead of the configured ones, made from them: how a test injects a fault at a port (a crash right
    * after a store). Code only, never a setting: `main` passes none.
    */
-  ports?: (backends: Backends) => Partial<Pick<Backends, 'queue' | 'store' | 'deletes' | 'uploads'>>;
+  ports?: (backends: Backends) => Partial<Pick<Backends, 'queue' | 'store' | 'deletes' | 'edits' | 'reactions' | 'push' | 'uploads'>>;
 }
 
 /**
@@ -92,13 +97,54 @@ export async function startServer(
 
   const acks = new Acks(backends.store);
   const roomEvents = new SocketRoomEvents(io, { imageUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });
-  const consumer = new QueueConsumer({ queue, store: backends.store, rows: backends.deletes, acks, events: roomEvents }, logger);
-  const send = new SendMessage(queue, backends.uploads, acks, config.backendTimeoutMs, logger);
+  // Web Push (when configured) follows each stored message, on the server that stored it.
+  const notifier = config.push
+    ? new PushNotifier(
+        backends.push,
+        new WebPushSender(config.push, config.backendTimeoutMs),
+        async (room) => new Set((await io.in(room).fetchSockets()).map((s) => s.data.clientId).filter((c) => c !== undefined)),
+        logger,
+      )
+    : undefined;
+  const events: RoomEvents = notifier
+    ? {
+        newMessage: (m) => {
+          roomEvents.newMessage(m);
+          void notifier.messageStored(m);
+        },
+        messageDeleted: (e) => roomEvents.messageDeleted(e),
+        messageEdited: (e) => roomEvents.messageEdited(e),
+        reactions: (e) => roomEvents.reactions(e),
+      }
+    : roomEvents;
+  const consumer = new QueueConsumer({ queue, store: backends.store, rows: backends.deletes, acks, events }, logger);
+  const send = new SendMessage(queue, backends.uploads, acks, config.backendTimeoutMs, logger, backends.deletes);
   const deletes = new DeleteMessage(backends.deletes, backends.uploads, roomEvents, config.backendTimeoutMs, logger);
+  const edits = new EditMessage(backends.deletes, backends.edits, roomEvents, config.backendTimeoutMs, logger);
+  const reactionBroadcast = new ReactionBroadcast(backends.reactions, roomEvents, logger);
+  const react = new ReactToMessage(
+    backends.deletes,
+    backends.reactions,
+    reactionBroadcast,
+    config.reactionEmoji,
+    config.backendTimeoutMs,
+    logger,
+  );
 
   // Per-address limits, shared by HTTP and sockets.
   const limits = new AddressLimits(config);
-  const sockets = attachSocketHandlers(io, { config, log: logger, send, deletes, limits, metrics, ...(signedIn ? { signedIn } : {}) });
+  const sockets = attachSocketHandlers(io, {
+    config,
+    log: logger,
+    send,
+    deletes,
+    edits,
+    react,
+    push: backends.push,
+    limits,
+    metrics,
+    ...(signedIn ? { signedIn } : {}),
+  });
   const app = createHttpApp({
     config,
     log: logger,
@@ -119,6 +165,7 @@ export async function startServer(
     });
   } catch (err) {
     sockets.close();
+    reactionBroadcast.close();
     io.close();
     await redis?.close();
     await backends.close();
@@ -139,6 +186,7 @@ export async function startServer(
       (closing ??= (async () => {
         // Stop taking work first, then let the consumer finish its batch, then release the backends.
         sockets.close();
+        reactionBroadcast.close();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());
           httpServer.closeAllConnections();

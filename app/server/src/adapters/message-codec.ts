@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authorSchema, imageKeySchema, messageIdSchema, roomSchema, textSchema } from '@chat/protocol';
+import { authorSchema, imageKeySchema, messageIdSchema, roomSchema, SEQ_PATTERN, textSchema } from '@chat/protocol';
 import type { AcceptedMessage } from '../ports';
 
 /**
@@ -16,6 +16,7 @@ const acceptedSchema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
+  replyTo: z.string().regex(SEQ_PATTERN).optional(),
   authorId: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
@@ -30,6 +31,7 @@ export function encodeMessage(m: AcceptedMessage): string {
     text: m.text,
     imageKey: m.imageKey,
     deleteHash: m.deleteHash,
+    replyTo: m.replyTo,
     authorId: m.authorId,
   });
 }
@@ -38,12 +40,13 @@ export function decodeMessage(body: string): AcceptedMessage | undefined {
   try {
     const parsed = acceptedSchema.safeParse(JSON.parse(body));
     if (!parsed.success) return undefined;
-    const { text, imageKey, deleteHash, authorId, ...rest } = parsed.data;
+    const { text, imageKey, deleteHash, replyTo, authorId, ...rest } = parsed.data;
     return {
       ...rest,
       ...(text !== undefined ? { text } : {}),
       ...(imageKey !== undefined ? { imageKey } : {}),
       ...(deleteHash !== undefined ? { deleteHash } : {}),
+      ...(replyTo !== undefined ? { replyTo } : {}),
       ...(authorId !== undefined ? { authorId } : {}),
     };
   } catch {

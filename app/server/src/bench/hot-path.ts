@@ -44,9 +44,9 @@ export async function runHotPath(o: HotPathOptions): Promise<HotPathResult> {
   const backends = await createBackends(config, log);
   let broadcasts = 0;
   const acks = new Acks(backends.store);
-  const counted = { newMessage: () => void broadcasts++, messageDeleted: () => {} };
+  const counted = { newMessage: () => void broadcasts++, messageDeleted: () => {}, messageEdited: () => {}, reactions: () => {} };
   const consumer = new QueueConsumer({ queue: backends.queue, store: backends.store, rows: backends.deletes, acks, events: counted }, log);
-  const send = new SendMessage(backends.queue, backends.uploads, acks, config.backendTimeoutMs, log);
+  const send = new SendMessage(backends.queue, backends.uploads, acks, config.backendTimeoutMs, log, backends.deletes);
   consumer.start();
   const tag = Date.now().toString(36);
   const round = async (n: number, name: string): Promise<SendAck[]> => {

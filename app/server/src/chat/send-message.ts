@@ -1,8 +1,8 @@
 import { ulid } from 'ulid';
-import { ANONYMOUS_AUTHOR, DEFAULT_ROOM, imageKeyRoom, type SendAck } from '@chat/protocol';
+import { ANONYMOUS_AUTHOR, DEFAULT_ROOM, formatSeq, imageKeyRoom, type SendAck } from '@chat/protocol';
 import type { Logger } from '../logger';
 import type { Acks } from '../acks/acks';
-import { imageOwner, type AcceptedMessage, type ClaimOutcome, type MessageQueue, type UploadStore } from '../ports';
+import { imageOwner, type AcceptedMessage, type ClaimOutcome, type MessageDeletes, type MessageQueue, type UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
 import { hashDeleteKey } from './delete-key';
 import type { Person } from './room-access';
@@ -34,6 +34,8 @@ export class SendMessage {
     private readonly acks: Acks,
     private readonly timeoutMs: number,
     private readonly log: Logger,
+    /** The stored rows, to check that a reply's original exists; a message without `replyTo` never reads them. */
+    private readonly rows: Pick<MessageDeletes, 'find'>,
   ) {}
 
   /** Resolves with the seq the id records hold for `id` if `done` has not settled within LOOKUP_AFTER_MS; else never. */
@@ -61,10 +63,14 @@ export class SendMessage {
     const parsed = parseSendMessage(candidate);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const { id, room, author, text, image, deleteKey } = parsed.value;
+    const replyTo = parsed.value.replyTo === undefined ? undefined : formatSeq(BigInt(parsed.value.replyTo));
     const deadline = Date.now() + this.timeoutMs;
     const left = () => Math.max(1, deadline - Date.now());
 
     try {
+      if (replyTo !== undefined && !(await withTimeout(this.rows.find(room, replyTo), left(), 'history'))) {
+        return fail('invalid', `replyTo: no message ${replyTo} in ${room}`);
+      }
       if (image) {
         if (imageKeyRoom(image.key) !== room) return fail('invalid', 'image.key: issued for another room');
         const claim = await withTimeout(this.uploads.claim(image.key, imageOwner(room, id)), left(), 'uploads');
@@ -84,6 +90,7 @@ export class SendMessage {
         author,
         ...(text !== undefined ? { text } : { imageKey: image!.key }),
         ...(deleteKey !== undefined ? { deleteHash: hashDeleteKey(deleteKey) } : {}),
+        ...(replyTo !== undefined ? { replyTo } : {}),
         ...(sender ? { authorId: sender.id } : {}),
       };
       try {

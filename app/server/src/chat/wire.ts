@@ -16,6 +16,8 @@ export function toWire(m: SequencedMessage, imageUrl: ImageUrl): ChatMessage {
     sentAt: m.sentAt,
     seq: m.seq,
     ...(m.deletedAt !== undefined ? { deletedAt: m.deletedAt } : {}),
+    ...(m.replyTo !== undefined ? { replyTo: m.replyTo } : {}),
+    ...(m.deletedAt === undefined && m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
     ...(m.authorId !== undefined ? { authorId: m.authorId } : {}),
   };
 }

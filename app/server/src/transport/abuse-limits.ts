@@ -66,6 +66,7 @@ export class AddressLimits {
     return this.exempt(address) ? Promise.resolve({ ok: true }) : this.connections(address);
   }
 
+  /** A message, edit or reaction from `address`: each is a store write, and they share one budget. */
   message(address: string): Promise<LimitOutcome> {
     return this.exempt(address) ? Promise.resolve({ ok: true }) : this.messages(address);
   }

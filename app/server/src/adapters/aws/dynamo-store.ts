@@ -19,6 +19,8 @@ export function messageOfItem(i: Record<string, unknown>): SequencedMessage {
     ...(i['imageKey'] !== undefined ? { imageKey: String(i['imageKey']) } : {}),
     ...(i['deleteHash'] !== undefined ? { deleteHash: String(i['deleteHash']) } : {}),
     ...(i['deletedAt'] !== undefined ? { deletedAt: String(i['deletedAt']) } : {}),
+    ...(i['replyTo'] !== undefined ? { replyTo: String(i['replyTo']) } : {}),
+    ...(i['editedAt'] !== undefined ? { editedAt: String(i['editedAt']) } : {}),
     ...(i['authorId'] !== undefined ? { authorId: String(i['authorId']) } : {}),
   };
 }
@@ -105,6 +107,7 @@ export class DynamoStore implements MessageStore {
         imageKey: m.imageKey,
         sentAt: m.sentAt,
         deleteHash: m.deleteHash,
+        replyTo: m.replyTo,
         authorId: m.authorId,
       },
       // Derived from sentAt, not the clock: a retried call sends identical items, as its request token requires.

@@ -19,11 +19,13 @@ export interface Row {
   sent_at: string;
   delete_hash: string | null;
   deleted_at: string | null;
+  reply_to: string | null;
+  edited_at: string | null;
   author_id: string | null;
 }
 
 /** The message columns, in the order `Row` and the inserts use. */
-export const MESSAGE_COLUMNS = 'room, seq, id, author, text, image_key, sent_at, delete_hash, deleted_at, author_id';
+export const MESSAGE_COLUMNS = 'room, seq, id, author, text, image_key, sent_at, delete_hash, deleted_at, reply_to, edited_at, author_id';
 
 /** A row as a message; NULL columns stay absent. */
 export function messageOfRow(r: Row): SequencedMessage {
@@ -37,6 +39,8 @@ export function messageOfRow(r: Row): SequencedMessage {
     ...(r.image_key !== null ? { imageKey: r.image_key } : {}),
     ...(r.delete_hash !== null ? { deleteHash: r.delete_hash } : {}),
     ...(r.deleted_at !== null ? { deletedAt: r.deleted_at } : {}),
+    ...(r.reply_to !== null ? { replyTo: r.reply_to } : {}),
+    ...(r.edited_at !== null ? { editedAt: r.edited_at } : {}),
     ...(r.author_id !== null ? { authorId: r.author_id } : {}),
   };
 }
@@ -79,16 +83,16 @@ export class SqliteStore implements MessageStore {
     this.checkpointer = new WalCheckpointer(file, () => {
       if (this.db.isOpen) this.db.exec('PRAGMA wal_autocheckpoint = 1000');
     });
-    // A history file written before messages could be deleted (or signed) gains those columns.
+    // A history file written before deletes, replies, edits or sign-in gains their columns.
     const columns = new Set((this.db.prepare('PRAGMA table_info(messages)').all() as { name: string }[]).map((c) => c.name));
-    for (const c of ['delete_hash', 'deleted_at', 'author_id'])
+    for (const c of ['delete_hash', 'deleted_at', 'reply_to', 'edited_at', 'author_id'])
       if (!columns.has(c)) this.db.exec(`ALTER TABLE messages ADD COLUMN ${c} TEXT`);
     const cols = MESSAGE_COLUMNS;
     this.q = {
       head: this.db.prepare('SELECT seq FROM messages WHERE room = ? ORDER BY seq DESC LIMIT 1'),
       seqTaken: this.db.prepare('SELECT 1 AS x FROM messages WHERE room = ? AND seq = ?'),
       idSeq: this.db.prepare('SELECT seq FROM message_ids WHERE room = ? AND id = ?'),
-      insertRow: this.db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`),
+      insertRow: this.db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, ?)`),
       insertId: this.db.prepare('INSERT INTO message_ids (room, id, seq, expires_at) VALUES (?, ?, ?, ?)'),
       page: this.db.prepare(`SELECT ${cols} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?`),
       pageBefore: this.db.prepare(`SELECT ${cols} FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
@@ -132,6 +136,7 @@ export class SqliteStore implements MessageStore {
           m.imageKey ?? null,
           m.sentAt,
           m.deleteHash ?? null,
+          m.replyTo ?? null,
           m.authorId ?? null,
         );
         this.q.insertId.run(room, m.id, m.seq, Math.floor(Date.parse(m.sentAt) / 1000) + this.idempotencySeconds);

@@ -98,7 +98,15 @@ export function apiRouter(deps: ApiDeps): express.Router {
 
   router.get(
     '/history',
-    answer((query, user) => readHistory(backends.store, query, deps.imageUrl, config.backendTimeoutMs, mayUse(user))),
+    answer((query, user) =>
+      readHistory(
+        backends,
+        query,
+        deps.imageUrl,
+        config.backendTimeoutMs,
+        signedIn && user ? { person: user.id, mayRead: mayUse(user)! } : undefined,
+      ),
+    ),
   );
   router.get(
     '/upload-url',

@@ -2,6 +2,9 @@ import type { Authenticator } from '../../auth';
 import type { DeleteMessage } from '../../chat/delete-message';
 import type { PrivateRooms } from '../../chat/private-rooms';
 import type { RoomAccess } from '../../chat/room-access';
+import type { EditMessage } from '../../chat/edit-message';
+import type { ReactToMessage } from '../../chat/react-to-message';
+import type { PushSubscriptions } from '../../ports';
 import type { SendMessage } from '../../chat/send-message';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
@@ -9,6 +12,9 @@ import type { ChatMetrics } from '../../metrics';
 import type { AddressLimits } from '../abuse-limits';
 import { admission } from './admission';
 import { deletes } from './deletes';
+import { edits } from './edits';
+import { push } from './push';
+import { reactions } from './reactions';
 import { handshakeIdentity } from './identity';
 import { messages } from './messages';
 import { presence } from './presence';
@@ -23,6 +29,9 @@ export interface SocketDeps {
   log: Logger;
   send: SendMessage;
   deletes: DeleteMessage;
+  edits: EditMessage;
+  react: ReactToMessage;
+  push: PushSubscriptions;
   limits: AddressLimits;
   metrics: ChatMetrics;
   /** Signed-in mode only: the token check, who may use which room, and private rooms' requests. */
@@ -45,6 +54,9 @@ export function attachSocketHandlers(io: ChatServer, deps: SocketDeps): { close(
     typing(io, relay, deps.config),
     presence(io, relay, deps.config, deps.log),
     deletes(deps),
+    edits(deps),
+    reactions(deps),
+    push(deps),
     privateRooms({ io, config: deps.config, rooms: deps.signedIn?.rooms, log: deps.log }),
   ];
   for (const c of concerns) if (c.admit) io.use(c.admit);
