@@ -123,5 +123,13 @@ if (ids.some((id) => id.endsWith('-ci'))) {
   );
 }
 console.log(`\nBudget alerts go to ${config.alertEmail}: confirm the AWS Budgets e-mail subscription if asked.`);
+if (outputs.USER_POOL_ID) {
+  console.log(
+    `Sign-in: ${config.alertEmail} is invited as the first admin (Cognito e-mails a temporary password). Add people with\n` +
+      `  aws cognito-idp admin-create-user --user-pool-id ${outputs.USER_POOL_ID} --username <their e-mail>\n` +
+      `and make one a moderator with\n` +
+      `  aws cognito-idp admin-add-user-to-group --user-pool-id ${outputs.USER_POOL_ID} --group-name moderator --username <their e-mail>`,
+  );
+}
 console.log(`(all outputs: ${path.relative(repoRoot, outputsFile)})`);
 console.log(`\nChat: ${outputs.SITE_URL}`);

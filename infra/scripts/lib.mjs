@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 export const { loadConfig, ConfigError, DEFAULTS, ENV_NAMES, PLACEHOLDER_DEFAULTS, SETTING_HELP } = require(
   path.join(infraDir, 'dist', 'config.js'),
 );
-export const { STACK_ORDER, stackId } = require(path.join(infraDir, 'dist', 'names.js'));
+export const { stacksFor, stackId } = require(path.join(infraDir, 'dist', 'names.js'));
 export const { synthMain } = require(path.join(infraDir, 'dist', 'main.js'));
 // The deploy tooling (infra/src/deploy/).
 const deploy = (name) => require(path.join(infraDir, 'dist', 'deploy', `${name}.js`));
@@ -85,9 +85,12 @@ export function stepper(total) {
   return (title) => console.log(`\n[${++n}/${total}] ${title}`);
 }
 
-/** The stacks to apply: the ci stack (GitHub's deploy role) only when a repository is configured. */
+/**
+ * The stacks to apply: the ci stack (GitHub's deploy role) only when a repository is configured, the auth stack only
+ * with CHAT_AUTH=cognito (the only one synthesized; destroy's report still finds a pool left from an earlier setting).
+ */
 export function stackIds(config, { all = false } = {}) {
-  const names = all || config.githubRepo !== DEFAULTS.githubRepo ? STACK_ORDER : STACK_ORDER.filter((n) => n !== 'ci');
+  const names = all || config.githubRepo !== DEFAULTS.githubRepo ? stacksFor(config) : stacksFor(config).filter((n) => n !== 'ci');
   return names.map((name) => stackId(config.prefix, name));
 }
 

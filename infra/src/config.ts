@@ -6,6 +6,8 @@
 import { NODE_CHECKSUMS, pinnedNodeVersion } from './boot/node-release';
 
 export type DynamoBilling = 'provisioned' | 'on-demand';
+/** Who may use the chat: a Cognito user pool the deploy creates, another OpenID Connect provider, or anyone (the opt-out). */
+export type AuthProvider = 'cognito' | 'oidc' | 'open';
 
 export interface InfraConfig {
   /** AWS region of every stack (Budgets is global and ignores it). */
@@ -74,6 +76,17 @@ export interface InfraConfig {
    * `npm run rotate-secrets` sets SET for its last step; leave it unset.
    */
   valkeyTokenUpdate: 'ROTATE' | 'SET';
+  /**
+   * Sign-in. `cognito` (the default): the auth stack creates a user pool (Lite tier), its hosted sign-in domain and the
+   * chat's app client, and invites alertEmail as the first admin. `oidc`: another provider, authIssuer + authClientId,
+   * no pool. `open`: no sign-in at all, anyone with the URL reads and posts (the preflight warns).
+   */
+  auth: AuthProvider;
+  /** With auth `oidc`: the provider's issuer URL (https://) and the chat's public client id there. */
+  authIssuer?: string;
+  authClientId?: string;
+  /** The user pool's sign-up: `invite` (only an admin adds people, the default) or `open` (self-sign-up, e-mail verified). */
+  signup: 'invite' | 'open';
   /** Remote state: when set, every stack keeps its state in this S3 bucket instead of local files. */
   stateBucket?: string;
   stateRegion?: string;
@@ -101,6 +114,8 @@ export const DEFAULTS: InfraConfig = {
   nodeVersion: pinnedNodeVersion(),
   chatInstances: 1,
   valkeyTokenUpdate: 'ROTATE',
+  auth: 'cognito',
+  signup: 'invite',
 };
 
 /** Environment variable → setting. Kept explicit so the README table and the code cannot drift apart silently. */
@@ -128,6 +143,10 @@ export const ENV_NAMES = {
   certificateArn: 'CHAT_CERTIFICATE_ARN',
   domainName: 'CHAT_DOMAIN',
   valkeyTokenUpdate: 'CHAT_VALKEY_TOKEN_UPDATE',
+  auth: 'CHAT_AUTH',
+  authIssuer: 'CHAT_AUTH_ISSUER',
+  authClientId: 'CHAT_AUTH_CLIENT_ID',
+  signup: 'CHAT_SIGNUP',
   stateBucket: 'CHAT_STATE_BUCKET',
   stateRegion: 'CHAT_STATE_REGION',
 } as const satisfies Record<keyof InfraConfig, string>;
@@ -160,6 +179,10 @@ export const SETTING_HELP = {
   certificateArn: 'ACM certificate for CHAT_DOMAIN (us-east-1 with CloudFront), or for HTTPS on the load balancer',
   domainName: 'the name that certificate covers',
   valkeyTokenUpdate: 'how a changed Valkey AUTH token is applied: ROTATE (old and new both work) or SET',
+  auth: 'sign-in: cognito (a user pool, the default) | oidc (another provider) | open (anyone with the URL reads and posts)',
+  authIssuer: "with CHAT_AUTH=oidc: the provider's issuer URL (https://)",
+  authClientId: "with CHAT_AUTH=oidc: the chat's public client id (no secret) at that provider",
+  signup: 'with CHAT_AUTH=cognito: invite (admins add people) | open (self-sign-up, e-mail verified)',
   stateBucket: 'S3 bucket for the Terraform state (unset: local files)',
   stateRegion: "that bucket's region",
 } as const satisfies Record<keyof InfraConfig, string>;
@@ -182,6 +205,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z]{2}(?:-gov)?-[a-z]+-\d):\d{12}:certificate\/[0-9a-f-]{36}$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const ISSUER = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~%\/-]*)?$/;
+const CLIENT_ID = /^[A-Za-z0-9._@:-]{1,255}$/;
+/** Cognito refuses these words in a hosted-domain prefix, which starts with CHAT_PREFIX. */
+export const COGNITO_RESERVED_WORDS = ['aws', 'amazon', 'cognito'] as const;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** CloudFront uses certificates from this region only, whatever the stacks' region. */
 export const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
@@ -240,6 +267,24 @@ export function validateConfig(c: InfraConfig): InfraConfig {
   }
   if (c.valkeyTokenUpdate !== 'ROTATE' && c.valkeyTokenUpdate !== 'SET')
     p.push(`valkeyTokenUpdate "${String(c.valkeyTokenUpdate)}" must be ROTATE or SET`);
+  if (c.auth !== 'cognito' && c.auth !== 'oidc' && c.auth !== 'open') p.push(`auth "${String(c.auth)}" must be cognito, oidc or open`);
+  if (c.signup !== 'invite' && c.signup !== 'open') p.push(`signup "${String(c.signup)}" must be invite or open`);
+  if (c.auth === 'oidc') {
+    if (c.authIssuer === undefined || !ISSUER.test(c.authIssuer))
+      p.push(
+        `auth oidc needs CHAT_AUTH_ISSUER, the provider's https:// issuer URL (got ${c.authIssuer === undefined ? 'nothing' : `"${c.authIssuer}"`})`,
+      );
+    if (c.authClientId === undefined || !CLIENT_ID.test(c.authClientId))
+      p.push(
+        `auth oidc needs CHAT_AUTH_CLIENT_ID, the chat's client id at the provider (got ${c.authClientId === undefined ? 'nothing' : `"${c.authClientId}"`})`,
+      );
+  } else if (c.authIssuer !== undefined || c.authClientId !== undefined) {
+    p.push(`CHAT_AUTH_ISSUER and CHAT_AUTH_CLIENT_ID are for CHAT_AUTH=oidc (auth is ${c.auth})`);
+  }
+  if (c.auth === 'cognito') {
+    const word = COGNITO_RESERVED_WORDS.find((w) => c.prefix.includes(w));
+    if (word) p.push(`prefix "${c.prefix}" contains "${word}", which Cognito refuses in the sign-in domain it starts`);
+  }
   if (c.domainName !== undefined && !DOMAIN.test(c.domainName))
     p.push(`domainName "${c.domainName}" is not a host name like chat.example.com`);
   if (c.stateBucket !== undefined && !BUCKET.test(c.stateBucket)) p.push(`stateBucket "${c.stateBucket}" is not an S3 bucket name`);

@@ -4,8 +4,13 @@
  * (the server's CORS setting), which is why these are pure functions rather than attributes.
  */
 
-export const STACK_ORDER = ['data', 'compute', 'web', 'ci', 'budget'] as const;
+export const STACK_ORDER = ['data', 'compute', 'web', 'auth', 'ci', 'budget'] as const;
 export type StackName = (typeof STACK_ORDER)[number];
+
+/** The stacks a configuration has: the auth stack only when the deploy creates the user pool (CHAT_AUTH=cognito). */
+export function stacksFor(c: { auth: string }): StackName[] {
+  return STACK_ORDER.filter((n) => n !== 'auth' || c.auth === 'cognito');
+}
 
 export function stackId(prefix: string, stack: StackName): string {
   return `${prefix}-${stack}`;
@@ -17,6 +22,21 @@ export const tableName = (prefix: string) => `${prefix}-history`;
 /** With CHAT_INSTANCES ≥ 2: the load balancer and the Valkey replication group between the servers. */
 export const loadBalancerName = (prefix: string) => `${prefix}-alb`;
 export const cacheGroupId = (prefix: string) => `${prefix}-cache`;
+/** With CHAT_AUTH=cognito: the user pool (destroy's report finds it by this name) and its two roles. */
+export const userPoolName = (prefix: string) => `${prefix}-users`;
+export const AUTH_GROUPS = { admin: 'admin', moderator: 'moderator' } as const;
+/**
+ * Where the auth stack writes the pool's issuer and the chat's client id, which the servers read at every start: the
+ * app client needs the chat's URL (the web stack), which needs the servers (the compute stack), so the servers cannot
+ * take them from the stacks' references.
+ */
+export const authParameterName = (ssmPrefix: string, name: 'issuer' | 'client-id') => `${ssmPrefix}/auth/${name}`;
+export const cognitoIssuer = (region: string, userPoolId: string) => `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+/** The origin the browser fetches the pool's discovery document and keys from (its issuer's origin). */
+export const cognitoApiOrigin = (region: string) => `https://cognito-idp.${region}.amazonaws.com`;
+/** The hosted sign-in's origin (authorize, token, logout endpoints) for a domain prefix. */
+export const cognitoHostedOrigin = (domainPrefix: string, region: string) => `https://${domainPrefix}.auth.${region}.amazoncognito.com`;
+
 /** CloudFront distributions have no name: this comment is how `destroy` recognises the deployment's one. */
 export const distributionComment = (prefix: string) => `${prefix} chat: site and API`;
 /** The log groups the agent writes to: the server's log lines, and the metrics it scrapes (as EMF events). */

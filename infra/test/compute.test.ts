@@ -156,9 +156,11 @@ describe('compute stack', () => {
     const pending = expect.stringMatching(/uploads_bucket.*\/pending\/\*$/);
     expect(byAction.get('s3:PutObject')).toEqual([rooms, pending]);
     expect(byAction.get('ssm:GetParameter')).toEqual(['${aws_ssm_parameter.release-pointer.arn}']);
-    // Its own secrets, nothing else of the account's parameters.
+    // Its own secrets and the user pool's issuer and client id, nothing else of the account's parameters.
     expect(byAction.get('ssm:GetParameters')).toEqual([
       'arn:aws:ssm:us-east-1:${data.aws_caller_identity.account.account_id}:parameter/chat/prod/secrets/*',
+      'arn:aws:ssm:us-east-1:${data.aws_caller_identity.account.account_id}:parameter/chat/prod/auth/issuer',
+      'arn:aws:ssm:us-east-1:${data.aws_caller_identity.account.account_id}:parameter/chat/prod/auth/client-id',
     ]);
     // A deleted message's image, and a pending upload once a message has claimed it.
     expect(byAction.get('s3:DeleteObject')).toEqual([rooms, pending]);
@@ -301,6 +303,10 @@ describe('compute stack', () => {
     expect(ud).toContain('Environment="AWS_REGION=us-east-1"');
     expect(ud).toMatch(/Environment="QUEUE_URL=\$\{data\.terraform_remote_state\.[^}]*aws_sqs_queuequeueurl[^}]*\}"/);
     expect(ud).toMatch(/Environment="TABLE_NAME=\$\{data\.terraform_remote_state\.[^}]*aws_dynamodb_tablehistoryname[^}]*\}"/);
+    // The table's capacity, which the server spends as its store budget.
+    expect(ud).toContain('Environment="STORE_WRITE_UNITS=25"');
+    expect(ud).toContain('Environment="STORE_READ_UNITS=25"');
+    expect(renderedUserData(synthAll({ dynamoCapacity: 10 }).json.compute)).toContain('Environment="STORE_WRITE_UNITS=10"');
     expect(ud).toMatch(/Environment="UPLOADS_BUCKET=\$\{data\.terraform_remote_state\.[^}]*uploads_bucket[^}]*bucket[^}]*\}"/);
     // Behind CloudFront (the default): one origin for site and API, and the client address from its X-Forwarded-For hop.
     expect(ud).toContain('Environment="TRUST_PROXY=1"');

@@ -98,6 +98,7 @@ beforeAll(async () => {
     path.join(outputs, 'chat-web.json'),
     o({ SITE_URL: siteUrl, API_URL: server.url, SITE_BUCKET: SITE, DISTRIBUTION_ID: '' }),
   );
+  fs.writeFileSync(path.join(outputs, 'chat-auth.json'), o({ USER_POOL_ID: 'us-east-1_TESTPOOL', AUTH_CLIENT_ID: 'testclient' }));
 
   const site = path.join(work, 'site');
   fs.mkdirSync(site);
@@ -154,11 +155,14 @@ test('deploy (terraform stand-in): checks, builds, bundles, applies in order, sh
   // The pipeline's scripts did the release (their own log lines, on stderr).
   expect(r.out).toMatch(/bundle: \S+server\.tgz/);
   expect(r.out).toMatch(/ship-server: released [0-9a-f]{40}/);
-  // init + apply per stack, data → compute → web → budget (no repository configured: no ci stack), then the outputs.
+  // init + apply per stack, data → compute → web → auth (the user pool, sign-in on by default) → budget (no
+  // repository configured: no ci stack), then the outputs.
   const applied = lines(tfLog)
     .filter((l) => / apply /.test(l))
     .map((l) => /stacks\/([\w-]+)/.exec(l)![1]);
-  expect(applied).toEqual(['chat-data', 'chat-compute', 'chat-web', 'chat-budget']);
+  expect(applied).toEqual(['chat-data', 'chat-compute', 'chat-web', 'chat-auth', 'chat-budget']);
+  expect(r.out).toContain('Sign-in: me@realtime-chat.dev is invited as the first admin');
+  expect(r.out).toContain('aws cognito-idp admin-create-user --user-pool-id us-east-1_TESTPOOL --username <their e-mail>');
   // The release went out the pipeline's way: the bundle under its SHA, one SSM command, then the pointer with the
   // bundle's digest (what a new instance checks it against).
   const pointer = (await ssm.send(new GetParameterCommand({ Name: POINTER }))).Parameter!.Value!;
@@ -223,7 +227,7 @@ test('rotate-secrets (terraform stand-in): new values for every secret, the orig
     lines(tfLog)
       .slice(tfBefore)
       .filter((l) => / apply /.test(l)),
-  ).toHaveLength(2 * 4);
+  ).toHaveLength(2 * 5);
   const sent = (await commands()).filter((c) => !before.some((b) => b.CommandId === c.CommandId));
   expect(sent).toHaveLength(2);
   for (const c of sent) expect(c.Parameters!.commands![0]).toContain(pointer.split(' ')[1]);

@@ -20,8 +20,9 @@ import {
 import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { CognitoIdentityProviderClient, CreateUserPoolCommand, DeleteUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '@chat/local-aws';
-import { bucketName, queueName, tableName } from '../src/names';
+import { bucketName, queueName, tableName, userPoolName } from '../src/names';
 import { buildInfra, motoAwsEnv, runInfraScript, standinPath } from './deploy-helpers';
 
 const ACCOUNT = '123456789012';
@@ -36,6 +37,8 @@ let sqs: SQSClient;
 let dynamodb: DynamoDBClient;
 let ssm: SSMClient;
 let queueUrl: string;
+let cognito: CognitoIdentityProviderClient;
+let poolId: string;
 
 function destroy(): Promise<{ code: number; out: string }> {
   return runInfraScript('destroy.mjs', [], { env });
@@ -50,6 +53,9 @@ beforeAll(async () => {
   sqs = new SQSClient(aws);
   dynamodb = new DynamoDBClient(aws);
   ssm = new SSMClient(aws);
+  cognito = new CognitoIdentityProviderClient(aws);
+  // The auth stack's pool (moto's cognito-idp has no tags, so destroy's report knows it by name).
+  poolId = (await cognito.send(new CreateUserPoolCommand({ PoolName: userPoolName('chat') }))).UserPool!.Id!;
   for (const role of Object.values(BUCKETS)) {
     await s3.send(new CreateBucketCommand({ Bucket: bucket(role) }));
     await s3.send(new PutBucketVersioningCommand({ Bucket: bucket(role), VersioningConfiguration: { Status: 'Enabled' } }));
@@ -89,7 +95,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const c of [s3, sqs, dynamodb, ssm]) c?.destroy();
+  for (const c of [s3, sqs, dynamodb, ssm, cognito]) c?.destroy();
   await moto?.stop();
   fs.rmSync(work, { recursive: true, force: true });
 });
@@ -106,12 +112,13 @@ test('destroy (terraform stand-in): empties every bucket, destroys in reverse or
     .split('\n')
     .filter((l) => / destroy /.test(l))
     .map((l) => /stacks\/([\w-]+)/.exec(l)![1]);
-  expect(destroyed).toEqual(['chat-budget', 'chat-ci', 'chat-web', 'chat-compute', 'chat-data']);
+  expect(destroyed).toEqual(['chat-budget', 'chat-ci', 'chat-auth', 'chat-web', 'chat-compute', 'chat-data']);
   // The stand-in removed nothing, so everything is still there and billing: said, and a failure.
   expect(r.out).toContain('Still there (and billing):');
   for (const role of Object.values(BUCKETS)) expect(r.out).toContain(`S3 bucket ${bucket(role)}`);
   expect(r.out).toContain(`DynamoDB table ${tableName('chat')}`);
   expect(r.out).toContain(`SQS queue ${queueUrl}`);
+  expect(r.out).toContain(`Cognito user pool ${userPoolName('chat')} (${poolId})`);
   expect(r.code).toBe(1);
   // The secrets went with the stacks, whatever layout made them.
   for (const name of ['admin-token', 'metrics-token', 'origin-secret', 'valkey-auth-token'])
@@ -124,7 +131,8 @@ test('destroy (terraform stand-in) once the resources are gone: nothing left', a
   for (const role of Object.values(BUCKETS)) await s3.send(new DeleteBucketCommand({ Bucket: bucket(role) }));
   await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
   await dynamodb.send(new DeleteTableCommand({ TableName: tableName('chat') }));
+  await cognito.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
   const r = await destroy();
-  expect(r.out).toMatch(/Destroyed chat-budget, chat-ci, chat-web, chat-compute, chat-data: nothing left\./);
+  expect(r.out).toMatch(/Destroyed chat-budget, chat-ci, chat-auth, chat-web, chat-compute, chat-data: nothing left\./);
   expect(r.code).toBe(0);
 }, 300_000);

@@ -31,10 +31,11 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { CreateUserPoolCommand, DeleteUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '@chat/local-aws';
 import { awsClients, type AwsClients } from '../src/deploy/clients';
 import { FINDERS, findLeftovers } from '../src/deploy/leftovers';
-import { cacheGroupId, distributionComment, loadBalancerName, logGroupNames, STACK_ORDER } from '../src/names';
+import { cacheGroupId, distributionComment, loadBalancerName, logGroupNames, STACK_ORDER, userPoolName } from '../src/names';
 import { motoAwsEnv } from './deploy-helpers';
 import { parse, synthAll } from './helpers';
 
@@ -46,6 +47,11 @@ const FREE: Record<string, string> = {
   aws_cloudfront_origin_access_control: 'part of the distribution',
   aws_cloudfront_response_headers_policy: 'part of the distribution',
   aws_cloudfront_function: 'part of the distribution; 2,000,000 invocations a month are free',
+  aws_cognito_user: 'an account in the user pool (which is found)',
+  aws_cognito_user_group: 'part of the user pool',
+  aws_cognito_user_in_group: 'part of the user pool',
+  aws_cognito_user_pool_client: 'part of the user pool',
+  aws_cognito_user_pool_domain: 'part of the user pool',
   aws_cloudwatch_dashboard: 'three dashboards are free',
   aws_cloudwatch_log_metric_filter: 'a filter on a log group',
   aws_cloudwatch_metric_alarm: 'ten alarms are free',
@@ -199,8 +205,10 @@ describe('against moto', () => {
       await clients.ssm.send(
         new PutParameterCommand({ Name: '/left/prod/secrets/admin-token', Type: 'SecureString', Value: 'x'.repeat(43) }),
       );
+      const pool = (await clients.cognito.send(new CreateUserPoolCommand({ PoolName: userPoolName('left') }))).UserPool!.Id!;
       // Another deployment's resources are not ours.
       await logs.send(new CreateLogGroupCommand({ logGroupName: '/leftover-other/server' }));
+      await clients.cognito.send(new CreateUserPoolCommand({ PoolName: userPoolName('left-other') }));
       await clients.ssm.send(new PutParameterCommand({ Name: '/left/other/release', Type: 'String', Value: 'none' }));
 
       const found = await findLeftovers(clients, config, ACCOUNT);
@@ -216,9 +224,10 @@ describe('against moto', () => {
           'CloudWatch log group /left/server',
           'CloudWatch log group /left/metrics',
           expect.stringContaining('SSM parameter /left/prod/secrets/admin-token (SecureString'),
+          `Cognito user pool ${userPoolName('left')} (${pool})`,
         ]),
       );
-      expect(found).toHaveLength(10);
+      expect(found).toHaveLength(11);
 
       await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instance] }));
       await ec2.send(new DeleteVolumeCommand({ VolumeId: volume }));
@@ -228,6 +237,7 @@ describe('against moto', () => {
       await elasticache.send(new DeleteReplicationGroupCommand({ ReplicationGroupId: cacheGroupId('left') }));
       for (const logGroupName of Object.values(logGroupNames('left'))) await logs.send(new DeleteLogGroupCommand({ logGroupName }));
       await clients.ssm.send(new DeleteParameterCommand({ Name: '/left/prod/secrets/admin-token' }));
+      await clients.cognito.send(new DeleteUserPoolCommand({ UserPoolId: pool }));
       // A distribution is deleted only once disabled, as terraform does it.
       const Id = distribution.Distribution!.Id!;
       const current = await cloudfront.send(new GetDistributionConfigCommand({ Id }));

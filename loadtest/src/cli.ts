@@ -304,11 +304,15 @@ export function chatEnv(extra: Record<string, string>): Record<string, string | 
   // Every virtual user comes from this one host: exempt it from the per-address limits (sockets, messages per
   // address), which would otherwise see one client with hundreds of sockets. Per-socket limits still apply.
   const exempt = { ABUSE_EXEMPT_ADDRESSES: '127.0.0.1,::1' };
+  // One proxy hop trusted, as behind CloudFront: the flood scenario's flooder names its own address in
+  // X-Forwarded-For, so the per-address limits apply to it alone. Without the header the address is the peer.
+  const proxy = { TRUST_PROXY: '1' };
   return {
     ...env,
     LOG_LEVEL: process.env.LOADTEST_SERVER_LOG_LEVEL ?? 'warn',
     DATA_DIR: data,
     ...exempt,
+    ...proxy,
     ...extra,
     PORT: '0',
     HOST: '127.0.0.1',

@@ -65,13 +65,40 @@ describe('loadConfig', () => {
 
   test('operations settings: limits per address on, no exemption, a readiness cache, metrics on loopback only', () => {
     expect(loadConfig({})).toMatchObject({
-      abuse: { socketsPerAddress: 40, addressMessagePoints: 60, joinsPerMinute: 120, uploadUrlsPerHour: 120, exempt: [] },
+      abuse: {
+        socketsPerAddress: 40,
+        addressMessagePoints: 15,
+        historyPerMinute: 120,
+        joinsPerMinute: 120,
+        uploadUrlsPerHour: 120,
+        exempt: [],
+      },
       readyCacheMs: 5000,
       metricsToken: undefined,
       pendingUploadHours: 24,
       uploadsQuotaBytes: 1024 * 1024 * 1024,
     });
     expect(loadConfig({ ABUSE_EXEMPT_ADDRESSES: '127.0.0.1, ::1 ,10.1.0.0/16' }).abuse.exempt).toEqual(['127.0.0.1', '::1', '10.1.0.0/16']);
+  });
+
+  test('the store budget: 25/25 units in aws mode unless set, none in embedded mode unless set', () => {
+    const capacity = { writeUnits: 25, readUnits: 25, roomSharePercent: 50, addressSharePercent: 25, windowSeconds: 10 };
+    expect(loadConfig(AWS).store).toEqual(capacity);
+    expect(loadConfig({}).store).toBeUndefined();
+    expect(loadConfig({ STORE_WRITE_UNITS: '100' }).store).toEqual({ ...capacity, writeUnits: 100 });
+    expect(loadConfig({ ...AWS, STORE_READ_UNITS: '5', STORE_ROOM_SHARE_PERCENT: '20' }).store).toEqual({
+      ...capacity,
+      readUnits: 5,
+      roomSharePercent: 20,
+    });
+  });
+
+  test('the per-address message budget derives from the write budget unless set', () => {
+    // 25 units/s × 10 s × 25 % ÷ 4 units a short message.
+    expect(loadConfig({}).abuse.addressMessagePoints).toBe(15);
+    expect(loadConfig({ STORE_WRITE_UNITS: '100' }).abuse.addressMessagePoints).toBe(62);
+    expect(loadConfig({ STORE_WRITE_UNITS: '100', STORE_ADDRESS_SHARE_PERCENT: '50' }).abuse.addressMessagePoints).toBe(125);
+    expect(loadConfig({ ADDRESS_RATE_LIMIT_POINTS: '60' }).abuse.addressMessagePoints).toBe(60);
   });
 
   test('the front door: no trusted proxy and no origin secret by default; two secrets while rotating', () => {
@@ -133,6 +160,9 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'https://ok.example, not-an-origin' }, /CORS_ORIGINS: "not-an-origin"/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ MAX_UPLOAD_BYTES: '0' }, /MAX_UPLOAD_BYTES must be at least 1/],
+    [{ STORE_WRITE_UNITS: '0' }, /STORE_WRITE_UNITS must be at least 1/],
+    [{ STORE_READ_UNITS: 'lots' }, /STORE_READ_UNITS must be a whole number/],
+    [{ STORE_ROOM_SHARE_PERCENT: '101' }, /STORE_ROOM_SHARE_PERCENT must be at most 100/],
     [{ ...AWS, REDIS_URL: 'http://cache:6379' }, /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
     [{ ...AWS, REDIS_URL: 'not a url' }, /REDIS_URL must be a URL/],
     [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /REDIS_URL needs aws mode/],

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { AUTH_MODES, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_REACTION_EMOJI, EMOJI_MAX } from '@chat/protocol';
 import { DEFAULT_ROLE_RULES } from './auth/roles';
 import { secureUrl } from './auth/secure-url';
+import type { StoreCapacity } from './limits/store-budget';
+import { SHORT_MESSAGE_WRITE_UNITS } from './limits/store-units';
 
 /** Every setting the server reads, validated in this one place. A bad or missing value stops startup naming it. */
 
@@ -102,7 +104,17 @@ export const envSchema = z.object({
   // Limits against floods: every message costs an SQS send and a DynamoDB write, every presence read a round to
   // every server, every upload URL up to MAX_UPLOAD_BYTES of storage.
   SOCKETS_PER_ADDRESS: intSetting('SOCKETS_PER_ADDRESS', 40, 1, 100_000),
-  ADDRESS_RATE_LIMIT_POINTS: intSetting('ADDRESS_RATE_LIMIT_POINTS', 60, 1, 1_000_000),
+  // Unset: derived from the store budget (an address's share of the write units, in short messages).
+  ADDRESS_RATE_LIMIT_POINTS: optionalIntSetting('ADDRESS_RATE_LIMIT_POINTS', 1, 1_000_000),
+  // The history table's capacity, which the server spends as a budget (limits/store-budget.ts). The data stack's
+  // default is 25 each, the always-free allowance; the stacks pass the table's own figures.
+  STORE_WRITE_UNITS: optionalIntSetting('STORE_WRITE_UNITS', 1, 10_000_000),
+  STORE_READ_UNITS: optionalIntSetting('STORE_READ_UNITS', 1, 10_000_000),
+  STORE_ROOM_SHARE_PERCENT: intSetting('STORE_ROOM_SHARE_PERCENT', 50, 1, 100),
+  STORE_ADDRESS_SHARE_PERCENT: intSetting('STORE_ADDRESS_SHARE_PERCENT', 25, 1, 100),
+  // A burst may spend this many seconds' worth of capacity at once (DynamoDB's burst credit holds up to 300).
+  STORE_BUDGET_WINDOW_SECONDS: intSetting('STORE_BUDGET_WINDOW_SECONDS', 10, 1, 3600),
+  HISTORY_REQUESTS_PER_MINUTE: intSetting('HISTORY_REQUESTS_PER_MINUTE', 120, 1, 1_000_000),
   JOINS_PER_MINUTE: intSetting('JOINS_PER_MINUTE', 120, 1, 100_000),
   ROOMS_PER_SOCKET: intSetting('ROOMS_PER_SOCKET', 50, 1, 10_000),
   // A client sends `typing` at most every 2 s while typing, plus a stop: this leaves room for a few rooms.
@@ -110,6 +122,11 @@ export const envSchema = z.object({
   TYPING_LIMIT_WINDOW_SECONDS: intSetting('TYPING_LIMIT_WINDOW_SECONDS', 5, 1, 3600),
   PRESENCE_LIMIT_POINTS: intSetting('PRESENCE_LIMIT_POINTS', 20, 1, 100_000),
   PRESENCE_LIMIT_WINDOW_SECONDS: intSetting('PRESENCE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  // The same events per client address (over the same windows), whatever number of sockets it opens: each typing
+  // event, presence change and join fans out to a whole room.
+  ADDRESS_TYPING_POINTS: intSetting('ADDRESS_TYPING_POINTS', 40, 1, 1_000_000),
+  ADDRESS_PRESENCE_POINTS: intSetting('ADDRESS_PRESENCE_POINTS', 60, 1, 1_000_000),
+  ADDRESS_JOINS_PER_MINUTE: intSetting('ADDRESS_JOINS_PER_MINUTE', 240, 1, 1_000_000),
   DELETE_LIMIT_POINTS: intSetting('DELETE_LIMIT_POINTS', 10, 1, 100_000),
   DELETE_LIMIT_WINDOW_SECONDS: intSetting('DELETE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
   EDIT_LIMIT_POINTS: intSetting('EDIT_LIMIT_POINTS', 10, 1, 100_000),
@@ -203,6 +220,17 @@ function isAddressOrSubnet(a: string): boolean {
 
 type Env = z.output<typeof envSchema>;
 
+/** The data stack's default capacity per direction: the always-free allowance. */
+export const DEFAULT_STORE_UNITS = 25;
+
+/**
+ * Messages one address may send per message window by default: its share of the write capacity over that window, in
+ * short messages (4 units each). 25 units/s × 10 s × 25 % ÷ 4 = 15.
+ */
+export function addressMessagePoints(capacity: StoreCapacity, windowSeconds: number): number {
+  return Math.max(1, Math.floor((capacity.writeUnits * windowSeconds * capacity.addressSharePercent) / 100 / SHORT_MESSAGE_WRITE_UNITS));
+}
+
 export interface AwsSettings {
   queueUrl: string;
   tableName: string;
@@ -253,8 +281,12 @@ export interface Config {
     connectionsPerMinute: number;
     /** Messages per address per `rateLimit.windowSeconds`, on top of the per-socket limit. */
     addressMessagePoints: number;
-    /** `join`s per socket per minute. */
+    /** `GET /history` requests per address per minute (besides the store budget's read share). */
+    historyPerMinute: number;
+    /** `join`s per socket per minute (and `leave`s, counted apart). */
     joinsPerMinute: number;
+    /** Per client address, over the per-socket windows: `typing`; `identify` and `getPresence`; `join` and `leave`. */
+    perAddress: { typingPoints: number; presencePoints: number; joinsPerMinute: number };
     /** Rooms one socket may be in at once. */
     roomsPerSocket: number;
     /** `typing` events per socket. */
@@ -283,6 +315,11 @@ export interface Config {
   pendingUploadHours: number;
   /** Embedded mode: the most bytes the uploads directory may hold. */
   uploadsQuotaBytes: number;
+  /**
+   * The table's capacity, spent as a budget before the queue or the table is touched. aws mode always has one (25/25
+   * unless set); embedded mode only when STORE_WRITE_UNITS or STORE_READ_UNITS is set (SQLite has no capacity).
+   */
+  store: StoreCapacity | undefined;
   /** Present in aws mode; absent means embedded mode. */
   aws: AwsSettings | undefined;
   /** Set when several servers share the queue: their Socket.IO adapter's Redis. Absent: a single server. */
@@ -369,6 +406,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         deadLetterQueueUrl: e.DEAD_LETTER_QUEUE_URL,
       }
     : undefined;
+  const storeGiven = e.STORE_WRITE_UNITS !== undefined || e.STORE_READ_UNITS !== undefined;
+  const capacity: StoreCapacity = {
+    writeUnits: e.STORE_WRITE_UNITS ?? DEFAULT_STORE_UNITS,
+    readUnits: e.STORE_READ_UNITS ?? DEFAULT_STORE_UNITS,
+    roomSharePercent: e.STORE_ROOM_SHARE_PERCENT,
+    addressSharePercent: e.STORE_ADDRESS_SHARE_PERCENT,
+    windowSeconds: e.STORE_BUDGET_WINDOW_SECONDS,
+  };
   return {
     port: e.PORT,
     host: e.HOST,
@@ -389,8 +434,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     abuse: {
       socketsPerAddress: e.SOCKETS_PER_ADDRESS,
       connectionsPerMinute: e.CONNECTIONS_PER_MINUTE,
-      addressMessagePoints: e.ADDRESS_RATE_LIMIT_POINTS,
+      addressMessagePoints: e.ADDRESS_RATE_LIMIT_POINTS ?? addressMessagePoints(capacity, e.RATE_LIMIT_WINDOW_SECONDS),
+      historyPerMinute: e.HISTORY_REQUESTS_PER_MINUTE,
       joinsPerMinute: e.JOINS_PER_MINUTE,
+      perAddress: {
+        typingPoints: e.ADDRESS_TYPING_POINTS,
+        presencePoints: e.ADDRESS_PRESENCE_POINTS,
+        joinsPerMinute: e.ADDRESS_JOINS_PER_MINUTE,
+      },
       roomsPerSocket: e.ROOMS_PER_SOCKET,
       typing: { points: e.TYPING_LIMIT_POINTS, windowSeconds: e.TYPING_LIMIT_WINDOW_SECONDS },
       presence: { points: e.PRESENCE_LIMIT_POINTS, windowSeconds: e.PRESENCE_LIMIT_WINDOW_SECONDS },
@@ -406,6 +457,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     pendingUploadHours: e.PENDING_UPLOAD_HOURS,
     uploadsQuotaBytes: e.UPLOADS_QUOTA_BYTES,
+    store: aws || storeGiven ? capacity : undefined,
     aws,
     redisUrl: e.REDIS_URL,
     adminToken: e.ADMIN_TOKEN,

@@ -117,8 +117,11 @@ export interface MessageStore {
    * call after a timeout is safe: it succeeds if the first one did, or reports `id_known` with the same seqs.
    */
   append(room: string, messages: SequencedMessage[]): Promise<AppendResult>;
-  /** Newest first; `before` excludes that seq and later ones. */
-  page(room: string, limit: number, before?: string): Promise<HistoryPage>;
+  /**
+   * Newest first; `before` excludes that seq and later ones. Consistent unless `consistent: false`, which may miss
+   * what was written in the last second: for pages that cannot change (older than a seq already seen), at half the cost.
+   */
+  page(room: string, limit: number, before?: string, opts?: { consistent?: boolean }): Promise<HistoryPage>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -14,6 +14,8 @@ import { ReactionBroadcast } from './chat/reaction-broadcast';
 import { ReactToMessage } from './chat/react-to-message';
 import { PushNotifier } from './chat/push-notifier';
 import { WebPushSender } from './push/web-push-sender';
+import { History } from './chat/history';
+import { StoreBudget } from './limits/store-budget';
 import { connectRedis } from './cluster/redis-link';
 import { gateQueue } from './cluster/gated-queue';
 import type { Backends, RoomEvents } from './ports';
@@ -95,8 +97,13 @@ export async function startServer(
   const signedIn = config.auth.mode === 'signed-in' ? await signInParts(config.auth, backends, config, logger) : undefined;
   const imageUrl = signedIn ? signedIn.imageLinks.url(config.publicUrl) : plainImageUrl(config.publicUrl);
 
+  // Per-address limits, shared by HTTP and sockets, and the table's capacity as a budget: in Redis when scaled out.
+  const limits = new AddressLimits(config, redis?.limiters);
+  const budget = config.store ? new StoreBudget(config.store, limits.limiters, limits.exempt) : undefined;
+  const history = new History(backends.store, backends.reactions, { imageUrl, timeoutMs: config.backendTimeoutMs, budget });
+
   const acks = new Acks(backends.store);
-  const roomEvents = new SocketRoomEvents(io, { imageUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });
+  const socketEvents = new SocketRoomEvents(io, { imageUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });
   // Web Push (when configured) follows each stored message, on the server that stored it.
   const notifier = config.push
     ? new PushNotifier(
@@ -106,19 +113,27 @@ export async function startServer(
         logger,
       )
     : undefined;
-  const events: RoomEvents = notifier
-    ? {
-        newMessage: (m) => {
-          roomEvents.newMessage(m);
-          void notifier.messageStored(m);
-        },
-        messageDeleted: (e) => roomEvents.messageDeleted(e),
-        messageEdited: (e) => roomEvents.messageEdited(e),
-        reactions: (e) => roomEvents.reactions(e),
-      }
-    : roomEvents;
-  const consumer = new QueueConsumer({ queue, store: backends.store, rows: backends.deletes, acks, events }, logger);
-  const send = new SendMessage(queue, backends.uploads, acks, config.backendTimeoutMs, logger, backends.deletes);
+  // A stored, deleted or edited message makes the room's cached newest page stale, here and (told through Redis)
+  // elsewhere; reaction counts are read with every page, so they need no forgetting.
+  const roomEvents: RoomEvents = {
+    newMessage: (m) => {
+      history.forget(m.room);
+      socketEvents.newMessage(m);
+      if (notifier) void notifier.messageStored(m);
+    },
+    messageDeleted: (e) => {
+      history.forget(e.room);
+      socketEvents.messageDeleted(e);
+    },
+    messageEdited: (e) => {
+      history.forget(e.room);
+      socketEvents.messageEdited(e);
+    },
+    reactions: (e) => socketEvents.reactions(e),
+  };
+  if (redis) io.on('chat:stored', (room: unknown) => typeof room === 'string' && history.forget(room));
+  const consumer = new QueueConsumer({ queue, store: backends.store, rows: backends.deletes, acks, events: roomEvents }, logger);
+  const send = new SendMessage(queue, backends.uploads, acks, config.backendTimeoutMs, logger, backends.deletes, budget);
   const deletes = new DeleteMessage(backends.deletes, backends.uploads, roomEvents, config.backendTimeoutMs, logger);
   const edits = new EditMessage(backends.deletes, backends.edits, roomEvents, config.backendTimeoutMs, logger);
   const reactionBroadcast = new ReactionBroadcast(backends.reactions, roomEvents, logger);
@@ -131,8 +146,6 @@ export async function startServer(
     logger,
   );
 
-  // Per-address limits, shared by HTTP and sockets.
-  const limits = new AddressLimits(config);
   const sockets = attachSocketHandlers(io, {
     config,
     log: logger,
@@ -150,9 +163,9 @@ export async function startServer(
     log: logger,
     backends,
     deletes,
+    history,
     limits,
     metrics,
-    imageUrl,
     ...(signedIn ? { signedIn, signInOrigins: signedIn.origins } : {}),
     ...(redis ? { readyChecks: { redis } } : {}),
   });

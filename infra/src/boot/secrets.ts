@@ -18,7 +18,18 @@ export interface SecretsSettings {
   parameters: Partial<Record<SecretName, string>>;
   /** With several servers: Valkey's host:port; the reader writes REDIS_URL=rediss://:<token>@<host:port>. */
   redisAddress?: string;
+  /**
+   * Server settings another stack writes after this one (the auth stack's issuer and client id), by variable: read
+   * with the secrets at every start, but not required by the boot's own check, which may run before that stack exists
+   * (no release is served before every stack is applied; a start without them fails, as the server would).
+   */
+  settings?: Record<string, string>;
 }
+
+/** What a setting's value may be: a URL or an identifier, nothing a shell or an environment file would read twice. */
+export const SETTING_VALUE = /^[A-Za-z0-9._:\/-]{1,512}$/;
+/** Set by the boot step's own run of the reader: settings may still be missing then. */
+export const SETTINGS_OPTIONAL_ENV = 'CHAT_SETTINGS_OPTIONAL';
 
 /**
  * The unit lines that make systemd read the secrets before each start: `+` runs the reader as root, outside the
@@ -32,7 +43,9 @@ const PARAMETER = /^(\/[A-Za-z0-9_.-]+)+$/;
 /** The reader: a bash script with the parameter names and the Valkey URL written in; everything else it fetches. */
 export function secretsReader(s: SecretsSettings): string {
   const entries = Object.entries(s.parameters) as [SecretName, string][];
-  for (const [, name] of entries) if (!PARAMETER.test(name)) throw new Error(`bad parameter name ${name}`);
+  const settings = Object.entries(s.settings ?? {});
+  for (const [, name] of [...entries, ...settings]) if (!PARAMETER.test(name)) throw new Error(`bad parameter name ${name}`);
+  for (const [env] of settings) if (!/^[A-Z][A-Z0-9_]*$/.test(env)) throw new Error(`bad setting name ${env}`);
   if (s.parameters['valkey-auth-token'] !== undefined && !s.redisAddress) throw new Error('the Valkey token needs the Valkey address');
   // Terraform fills in the Valkey endpoint; the reader checks its shape on the instance.
   if (s.redisAddress && /['\\\n]/.test(s.redisAddress)) throw new Error('redisAddress may not contain quotes, backslashes or newlines');
@@ -40,6 +53,7 @@ export function secretsReader(s: SecretsSettings): string {
     const pattern = secret === 'origin-secret' ? ORIGIN_SECRET_VALUE : SECRET_VALUE;
     return `  put '${name}' '${SECRETS[secret].env}' '${pattern.source}'`;
   });
+  const settingLines = settings.map(([env, name]) => `setting '${name}' '${env}' '${SETTING_VALUE.source}'`);
   return `#!/bin/bash
 # Writes the chat server's secrets (SSM SecureStrings) to ${SECRETS_ENV_FILE}, root-only; systemd runs it before
 # each start of chat.service. Installed by the instance's boot script.
@@ -47,15 +61,25 @@ set -euo pipefail
 ROOT="$(printenv CHAT_BOOT_ROOT || true)"
 REDIS_ADDRESS='${s.redisAddress ?? ''}'
 dir="$ROOT${SECRETS_DIR}"
-set -- ${entries.map(([, n]) => `'${n}'`).join(' ')}
+set -- ${[...entries, ...settings].map(([, n]) => `'${n}'`).join(' ')}
 # Right after a reboot the network may take a moment.
 for attempt in 1 2 3 4 5; do
   if json="$(aws ssm get-parameters --with-decryption --output json --names "$@")"; then break; fi
   [ "$attempt" -lt 5 ] || { echo "chat-secrets: could not read the secrets from SSM" >&2; exit 1; }
   sleep $((attempt * 2))
 done
-missing="$(jq -r '.InvalidParameters // [] | join(" ")' <<<"$json")"
+# Settings (written by a later stack) are told apart from secrets: only the boot's own check may go without them.
+settings='${JSON.stringify(settings.map(([, n]) => n))}'
+missing="$(jq -r --argjson s "$settings" '(.InvalidParameters // []) - $s | join(" ")' <<<"$json")"
+settings_missing="$(jq -r --argjson s "$settings" '[(.InvalidParameters // [])[] | select(IN($s[]))] | join(" ")' <<<"$json")"
 [ -z "$missing" ] || { echo "chat-secrets: missing SSM parameters: $missing (npm run deploy creates them)" >&2; exit 1; }
+if [ -n "$settings_missing" ]; then
+  if [ -z "$(printenv ${SETTINGS_OPTIONAL_ENV} || true)" ]; then
+    echo "chat-secrets: missing SSM parameters: $settings_missing (the auth stack writes them: npm run deploy)" >&2
+    exit 1
+  fi
+  echo "chat-secrets: not there yet: $settings_missing (written by a stack applied after this instance's)" >&2
+fi
 umask 077
 mkdir -p "$dir"
 tmp="$(mktemp "$dir/.server.env.XXXXXX")"
@@ -70,10 +94,18 @@ put() { # <parameter> <variable> <pattern of a valid value>
   fi
   printf '%s=%s\\n' "$2" "$value" >>"$tmp"
 }
+setting() { # <parameter> <variable> <pattern>: like put, for a setting that may not exist yet
+  local value
+  value="$(jq -r --arg n "$1" '.Parameters[] | select(.Name == $n) | .Value' <<<"$json")"
+  [ -n "$value" ] || return 0
+  [[ "$value" =~ $3 ]] || { echo "chat-secrets: $1 is not a URL or an identifier: $value" >&2; exit 1; }
+  printf '%s=%s\\n' "$2" "$value" >>"$tmp"
+}
 ${lines.join('\n')}
+${settingLines.join('\n')}
 mv -f "$tmp" "$dir/server.env"
 trap - EXIT
-echo "chat-secrets: ${entries.length} secrets for the server" >&2
+echo "chat-secrets: ${entries.length} secrets${settings.length ? ` and ${settings.length} settings` : ''} for the server" >&2
 `;
 }
 
@@ -90,7 +122,7 @@ export function secretsBootStep(s: SecretsSettings): BootStep {
   cat > "$ROOT${SECRETS_READER}" <<'READER'
 ${reader}READER
   chmod 0755 "$ROOT${SECRETS_READER}"
-  retry 5 "$ROOT${SECRETS_READER}"
+  ${SETTINGS_OPTIONAL_ENV}=1 retry 5 "$ROOT${SECRETS_READER}"
   log "secrets: read from SSM into ${SECRETS_ENV_FILE}"`,
   };
 }

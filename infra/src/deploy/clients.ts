@@ -5,6 +5,7 @@
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
@@ -28,6 +29,7 @@ export interface AwsClients {
   /** CloudFront is global; its API answers in us-east-1 whatever the stacks' region. */
   cloudfront: CloudFrontClient;
   logs: CloudWatchLogsClient;
+  cognito: CognitoIdentityProviderClient;
   /** ACM in the stacks' region (a load balancer's certificate) and in us-east-1 (CloudFront's). */
   acm: ACMClient;
   acmCloudfront: ACMClient;
@@ -53,6 +55,7 @@ export function awsClients(region: string, env: Record<string, string | undefine
     elasticache: new ElastiCacheClient(base),
     cloudfront: new CloudFrontClient({ ...base, region: 'us-east-1' }),
     logs: new CloudWatchLogsClient(base),
+    cognito: new CognitoIdentityProviderClient(base),
     acm: new ACMClient(base),
     acmCloudfront: new ACMClient({ ...base, region: 'us-east-1' }),
   };

@@ -17,9 +17,10 @@ import { DescribeReplicationGroupsCommand } from '@aws-sdk/client-elasticache';
 import { ListDistributionsCommand } from '@aws-sdk/client-cloudfront';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetParametersByPathCommand } from '@aws-sdk/client-ssm';
+import { ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { AwsClients } from './clients';
 import type { InfraConfig } from '../config';
-import { bucketName, cacheGroupId, distributionComment, loadBalancerName, logGroupNames, tableName } from '../names';
+import { bucketName, cacheGroupId, distributionComment, loadBalancerName, logGroupNames, tableName, userPoolName } from '../names';
 
 const missing = (e: unknown): boolean => {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -133,6 +134,17 @@ export const FINDERS = {
     const names = Object.values(logGroupNames(config.prefix));
     const r = await clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/${config.prefix}/` }));
     return (r.logGroups ?? []).filter((g) => names.includes(g.logGroupName!)).map((g) => `CloudWatch log group ${g.logGroupName}`);
+  },
+  // Billed per monthly active user beyond the free allowance; and it holds the people's accounts.
+  aws_cognito_user_pool: async ({ clients, config }) => {
+    const found: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await clients.cognito.send(new ListUserPoolsCommand({ MaxResults: 60, NextToken }));
+      for (const p of page.UserPools ?? []) if (p.Name === userPoolName(config.prefix)) found.push(`Cognito user pool ${p.Name} (${p.Id})`);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return found;
   },
   // Standard parameters cost nothing, but under the prefix are the deployment's secrets: none may outlive it.
   aws_ssm_parameter: async ({ clients, config }) => {

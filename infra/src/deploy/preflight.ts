@@ -261,6 +261,42 @@ export function checkFrontDoor(config: InfraConfig): CheckResult {
   };
 }
 
+/**
+ * Sign-in is on by default; the opt-out is said out loud, with what it means. A provider sends the browser back only to
+ * an https:// page (and the browser's PKCE needs a secure page), so sign-in needs CloudFront.
+ */
+export function checkSignIn(config: InfraConfig): CheckResult {
+  const name = 'sign-in';
+  if (config.auth === 'open')
+    return {
+      name,
+      status: 'warn',
+      detail:
+        `${ENV_NAMES.auth}=open: no sign-in. Anyone with the URL reads every room's history, posts under any name and ` +
+        'uploads images; there are no private rooms, invites or roles',
+      fix: `unset ${ENV_NAMES.auth} (a Cognito user pool, free for the first 10,000 monthly users, invite-only)`,
+    };
+  if (!config.cloudfront)
+    return {
+      name,
+      status: 'fail',
+      detail: `sign-in needs the chat on https://, and ${ENV_NAMES.cloudfront}=false serves it on http://: providers refuse to send the browser back there`,
+      fix: `unset ${ENV_NAMES.cloudfront}, or ${ENV_NAMES.auth}=open to opt out of sign-in too`,
+    };
+  if (config.auth === 'oidc')
+    return {
+      name,
+      status: 'ok',
+      detail: `${config.authIssuer} (client ${config.authClientId}); its callback and sign-out URL must be the chat's URL with a trailing /`,
+    };
+  const who = config.signup === 'open' ? 'anyone may sign up (e-mail verified)' : 'invite-only';
+  return {
+    name,
+    status: 'ok',
+    detail: `a Cognito user pool (Lite: 10,000 monthly users free), ${who}; ${config.alertEmail} is invited as the first admin`,
+  };
+}
+
 /** Which free offer the account has (the Free Tier API), and what that means for this deploy. */
 export async function checkAccountPlan(env: PreflightOptions['env'], plan = getAccountPlan): Promise<CheckResult> {
   const name = 'account plan';
@@ -427,7 +463,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     } else {
       checks.push({ name: 'instance type', status: 'fail', detail: 'unknown without credentials', fix: 'fix the credentials first' });
     }
-    checks.push(checkFrontDoor(o.config), await checkPublicAccess(o.config, accountId, o.clients));
+    checks.push(checkFrontDoor(o.config), checkSignIn(o.config), await checkPublicAccess(o.config, accountId, o.clients));
     const certificate = await checkCertificate(o.config, o.clients);
     if (certificate) checks.push(certificate);
     checks.push(await checkAccountPlan(o.env));

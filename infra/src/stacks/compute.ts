@@ -23,7 +23,16 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { BaseStack } from './base-stack';
 import type { InfraConfig } from '../config';
 import { skipCheck } from '../checkov/skip';
-import { NO_RELEASE, SUPERSEDED_TAG, bucketName, instanceArchitecture, logGroupNames, releaseParameterName, websiteHost } from '../names';
+import {
+  NO_RELEASE,
+  SUPERSEDED_TAG,
+  authParameterName,
+  bucketName,
+  instanceArchitecture,
+  logGroupNames,
+  releaseParameterName,
+  websiteHost,
+} from '../names';
 import { nodeRelease } from '../boot/node-release';
 import { policyDocument } from '../constructs/policy';
 import { PrivateBucket } from '../constructs/private-bucket';
@@ -44,6 +53,22 @@ export const al2023AmiParameter = (arch: 'x86_64' | 'arm64') => `/aws/service/am
 export const VPC_CIDR = '10.42.0.0/16';
 /** CloudFront's addresses towards origins, kept current by AWS: all that may reach an origin behind CloudFront. */
 export const CLOUDFRONT_ORIGIN_FACING = 'com.amazonaws.global.cloudfront.origin-facing';
+
+/**
+ * The servers' sign-in settings: signed-in unless CHAT_AUTH=open. Another provider's issuer and client id are known
+ * now; the user pool's are read at every start from the parameters the auth stack writes (authSettings).
+ */
+export function authEnvironment(config: InfraConfig): Record<string, string> {
+  if (config.auth === 'open') return { AUTH_MODE: 'open' };
+  if (config.auth === 'oidc') return { AUTH_MODE: 'signed-in', AUTH_ISSUER: config.authIssuer!, AUTH_AUDIENCE: config.authClientId! };
+  return { AUTH_MODE: 'signed-in' };
+}
+
+/** With the user pool: server setting → the SSM parameter the auth stack writes it to. */
+export function authSettings(config: InfraConfig): Record<string, string> {
+  if (config.auth !== 'cognito') return {};
+  return { AUTH_ISSUER: authParameterName(config.ssmPrefix, 'issuer'), AUTH_AUDIENCE: authParameterName(config.ssmPrefix, 'client-id') };
+}
 
 /** How CloudFront reaches the servers: the instance or the load balancer, over HTTPS only where it holds a certificate. */
 export interface ServerOrigin {
@@ -225,7 +250,11 @@ export class ComputeStack extends BaseStack {
           Sid: 'Secrets',
           Effect: 'Allow',
           Action: 'ssm:GetParameters',
-          Resource: `arn:aws:ssm:${config.region}:${this.accountId}:parameter${secretsPath(config.ssmPrefix)}/*`,
+          Resource: [
+            `arn:aws:ssm:${config.region}:${this.accountId}:parameter${secretsPath(config.ssmPrefix)}/*`,
+            // The user pool's issuer and the chat's client id, which the auth stack writes (CHAT_AUTH=cognito).
+            ...Object.values(authSettings(config)).map((name) => `arn:aws:ssm:${config.region}:${this.accountId}:parameter${name}`),
+          ],
         },
       ),
     });
@@ -272,18 +301,22 @@ export class ComputeStack extends BaseStack {
           AWS_REGION: config.region,
           QUEUE_URL: data.queue.url,
           TABLE_NAME: data.table.name,
+          // The table's capacity, which the server spends as a budget (on-demand: the same figure as its ceiling).
+          STORE_WRITE_UNITS: String(config.dynamoCapacity),
+          STORE_READ_UNITS: String(config.dynamoCapacity),
           UPLOADS_BUCKET: data.uploads.bucket.bucket,
           // With CloudFront the site and API share one origin; without it the site is the bucket's website endpoint.
           ...(config.cloudfront ? {} : { CORS_ORIGINS: siteOrigin }),
           DATA_DIR: '/var/lib/chat',
           LOG_LEVEL: 'info',
+          ...authEnvironment(config),
           ...s.environment,
         },
         bootSteps: [
           // Plain names, not references: user data interpolates only the server's settings (dependsOn below orders them).
           cloudWatchAgentBootStep({ ...logGroupNames(config.prefix), port: config.appPort }),
           // ADMIN_TOKEN, METRICS_TOKEN, ORIGIN_SECRET (and REDIS_URL with Valkey's token) from SSM at every start.
-          secretsBootStep({ parameters: secretParameters, redisAddress: s.redisAddress }),
+          secretsBootStep({ parameters: secretParameters, redisAddress: s.redisAddress, settings: authSettings(config) }),
         ],
       });
 

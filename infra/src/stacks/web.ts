@@ -24,6 +24,19 @@ import { policyDocument } from '../constructs/policy';
 import { PrivateBucket } from '../constructs/private-bucket';
 import type { DataStack } from './data';
 import type { ComputeStack } from './compute';
+import { cognitoDomainPrefix } from './auth';
+import { cognitoApiOrigin, cognitoHostedOrigin } from '../names';
+
+/** The sign-in provider's origins the browser calls: the pool's API and hosted sign-in, or the other issuer's. */
+export function authOrigins(config: InfraConfig, accountId: string): string[] {
+  if (config.auth === 'cognito')
+    return [
+      cognitoApiOrigin(config.region),
+      cognitoHostedOrigin(cognitoDomainPrefix(config.prefix, accountId, config.region), config.region),
+    ];
+  if (config.auth === 'oidc' && config.authIssuer) return [new URL(config.authIssuer).origin];
+  return [];
+}
 
 // AWS managed CloudFront policies (stable ids, the same in every account).
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -32,16 +45,18 @@ const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
 
 /**
  * The Angular app's CSP: its own scripts only; inline styles (Angular adds component styles at run time); images
- * and uploads from the uploads bucket; sockets and the API on the same origin; no framing, plugins or base URLs.
+ * and uploads from the uploads bucket; sockets and the API on the same origin, and the sign-in provider's (discovery,
+ * keys and the token endpoint, fetched by the browser); no framing, plugins or base URLs.
  */
-export function siteContentSecurityPolicy(s3Origins: string[]): string {
+export function siteContentSecurityPolicy(s3Origins: string[], authOrigins: string[] = []): string {
   const s3 = s3Origins.join(' ');
+  const connect = [`'self'`, ...s3Origins, ...authOrigins].join(' ');
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     `img-src 'self' data: blob: ${s3}`,
-    `connect-src 'self' ${s3}`,
+    `connect-src ${connect}`,
     "font-src 'self' data:",
     "object-src 'none'",
     "base-uri 'self'",
@@ -104,6 +119,7 @@ export class WebStack extends BaseStack {
           contentSecurityPolicy: {
             contentSecurityPolicy: siteContentSecurityPolicy(
               s3UploadOrigins(bucketName(config.prefix, 'uploads', this.accountId, config.region), config.region),
+              authOrigins(config, this.accountId),
             ),
             override: false,
           },

@@ -1,6 +1,8 @@
 import { ulid } from 'ulid';
 import { ANONYMOUS_AUTHOR, DEFAULT_ROOM, formatSeq, imageKeyRoom, type SendAck } from '@chat/protocol';
 import type { Logger } from '../logger';
+import type { StoreBudget } from '../limits/store-budget';
+import { messageWriteUnits } from '../limits/store-units';
 import type { Acks } from '../acks/acks';
 import { imageOwner, type AcceptedMessage, type ClaimOutcome, type MessageDeletes, type MessageQueue, type UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
@@ -36,6 +38,8 @@ export class SendMessage {
     private readonly log: Logger,
     /** The stored rows, to check that a reply's original exists; a message without `replyTo` never reads them. */
     private readonly rows: Pick<MessageDeletes, 'find'>,
+    /** The table's write budget, charged before the queue is touched; none: unlimited (embedded mode). */
+    private readonly budget?: StoreBudget,
   ) {}
 
   /** Resolves with the seq the id records hold for `id` if `done` has not settled within LOOKUP_AFTER_MS; else never. */
@@ -55,8 +59,15 @@ export class SendMessage {
     });
   }
 
-  /** `sender`: signed in, the token's person, whose name is the author whatever the payload says. */
-  async execute(input: unknown, sender?: Pick<Person, 'id' | 'name'>): Promise<SendAck> {
+  /**
+   * `from.address`: the client's address, which the store budget's per-address share is charged to; `from.sender`:
+   * signed in, the token's person, whose name is the author whatever the payload says.
+   */
+  async execute(
+    input: unknown,
+    from: { address: string; sender?: Pick<Person, 'id' | 'name'> } = { address: 'unknown' },
+  ): Promise<SendAck> {
+    const { sender } = from;
     // The seed's client sends a bare string: text from anonymous in global, with an id we make up.
     const bare = typeof input === 'string' ? { id: ulid(), room: DEFAULT_ROOM, author: ANONYMOUS_AUTHOR, text: input } : input;
     const candidate = sender && typeof bare === 'object' && bare !== null && !Array.isArray(bare) ? { ...bare, author: sender.name } : bare;
@@ -64,6 +75,17 @@ export class SendMessage {
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const { id, room, author, text, image, deleteKey } = parsed.value;
     const replyTo = parsed.value.replyTo === undefined ? undefined : formatSeq(BigInt(parsed.value.replyTo));
+    // A retry this server already answered costs the table nothing; anything else is charged before any backend call.
+    if (this.budget && this.acks.ids.cached(room, id) === undefined) {
+      const units = messageWriteUnits({ id, room, author, ...(text !== undefined ? { text } : { imageKey: image!.key }) });
+      const outcome = await this.budget.write(from.address, room, units);
+      if (!outcome.ok) {
+        return {
+          ok: false,
+          error: { code: 'rate_limited', message: `the chat's storage budget is spent for now; retry in ${outcome.retryInSeconds} s` },
+        };
+      }
+    }
     const deadline = Date.now() + this.timeoutMs;
     const left = () => Math.max(1, deadline - Date.now());
 

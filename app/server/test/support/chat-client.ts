@@ -101,6 +101,13 @@ export class ChatClient {
     });
   }
 
+  /** Any event with its ack, untyped: for the events and payloads a test sends on purpose, wrong ones included. */
+  request(event: string, ...args: unknown[]): Promise<unknown> {
+    return (this.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> } })
+      .timeout(15_000)
+      .emitWithAck(event, ...args);
+  }
+
   close(): void {
     this.socket.disconnect();
   }

@@ -14,6 +14,7 @@ import {
 } from '@chat/local-aws';
 // Not through ../../src: the servers run as their own processes, and the test needs only the table's shape.
 import { chatResourceShape } from '../../src';
+import { eventually } from './eventually';
 
 /** A test entry over the built server that SIGKILLs itself right after storing the message CRASH_AFTER_STORING names. */
 export const CRASH_AFTER_STORE = path.resolve(__dirname, 'crash-after-store.mts');
@@ -61,6 +62,16 @@ export class Cluster {
     this.lb = await startHaproxy(
       this.servers.map((s) => s.port),
       { logFile: path.join(this.dir, 'haproxy.log') },
+    );
+  }
+
+  /** Resolves once the load balancer's health checks see every server up. */
+  async untilAllUp(): Promise<void> {
+    await eventually(
+      async () => Object.values(await this.lb.up()).every(Boolean),
+      60_000,
+      'every server up behind the LB',
+      async () => JSON.stringify(await this.lb.up()),
     );
   }
 

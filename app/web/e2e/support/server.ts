@@ -27,6 +27,10 @@ export function startChat(dataDir: string, port = 0, env: Record<string, string>
     SOCKETS_PER_ADDRESS: '10000',
     CONNECTIONS_PER_MINUTE: '100000',
     JOINS_PER_MINUTE: '10000',
+    ADDRESS_JOINS_PER_MINUTE: '100000',
+    ADDRESS_TYPING_POINTS: '100000',
+    ADDRESS_PRESENCE_POINTS: '100000',
+    HISTORY_REQUESTS_PER_MINUTE: '100000',
     ...env,
   });
 }

@@ -163,7 +163,7 @@ export class DynamoStore implements MessageStore {
     return { ok: false, conflict: { kind: 'seq_taken', seq: messages[Math.floor(taken / 2)]!.seq } };
   }
 
-  async page(room: string, limit: number, before?: string): Promise<HistoryPage> {
+  async page(room: string, limit: number, before?: string, opts: { consistent?: boolean } = {}): Promise<HistoryPage> {
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -174,7 +174,7 @@ export class DynamoStore implements MessageStore {
         ScanIndexForward: false,
         // One more than asked tells whether an older page exists, without an empty last page.
         Limit: limit + 1,
-        ConsistentRead: true,
+        ConsistentRead: opts.consistent ?? true,
       }),
     );
     const items = out.Items ?? [];

@@ -3,17 +3,17 @@ import { IMAGE_KEY_PATTERN, type ErrorBody } from '@chat/protocol';
 import type { Config } from '../../config';
 import type { Backends } from '../../ports';
 import type { DeleteMessage } from '../../chat/delete-message';
-import { readHistory } from '../../chat/history';
+import type { History } from '../../chat/history';
 import { createUploadUrl } from '../../chat/upload-url';
 import type { ChatMetrics } from '../../metrics';
 import { withTimeout } from '../../util/timeout';
 import type { Authenticator } from '../../auth';
-import type { ImageUrl, SignedImageLinks } from '../../chat/image-links';
+import type { SignedImageLinks } from '../../chat/image-links';
 import type { RoomAccess } from '../../chat/room-access';
 import type { Logger } from '../../logger';
 import type { SignedInUser } from '../sockets/identity';
 import { requireSignIn } from './sign-in';
-import { keyedLimit, type AddressLimits } from '../abuse-limits';
+import type { AddressLimits } from '../abuse-limits';
 import { clientAddress } from '../client-address';
 import { sendError } from './errors';
 import { fromOperator, metricsRoute } from './metrics-route';
@@ -41,12 +41,11 @@ export interface ApiDeps {
   log: Logger;
   backends: Backends;
   deletes: DeleteMessage;
+  history: History;
   limits: AddressLimits;
   metrics: ChatMetrics;
   /** More dependencies /readyz checks besides the backends (the servers' Redis when scaled out). */
   readyChecks?: Record<string, { ping(): Promise<void> }>;
-  /** How stored image keys become `imageUrl`s (signed links when signed in). */
-  imageUrl: ImageUrl;
   /** Signed-in mode: the token check, who may use which room, and the image links' signatures. */
   signedIn?: { authenticator: Authenticator; access: RoomAccess; imageLinks: SignedImageLinks };
 }
@@ -80,11 +79,14 @@ export function apiRouter(deps: ApiDeps): express.Router {
 
   router.get('/metrics', metricsRoute(deps.metrics, config.metricsToken));
 
-  const perMinute = keyedLimit(config.httpRateLimitPerMinute, 60);
-  const requests = (a: string) => (limits.exempt(a) ? Promise.resolve({ ok: true } as const) : perMinute(a));
   router.use(
     ['/history', '/upload-url', '/uploads'],
-    limitedBy(requests, addressOf, `${config.httpRateLimitPerMinute} requests per minute`),
+    limitedBy((a) => limits.request(a), addressOf, `${config.httpRateLimitPerMinute} requests per minute`),
+  );
+  // Every history page is a store read: its own, smaller budget.
+  router.use(
+    '/history',
+    limitedBy((a) => limits.history(a), addressOf, `${config.abuse.historyPerMinute} history requests per minute`),
   );
   // Signed in, the API needs a token (after the address limit, so a flood of bad tokens costs no verification).
   const { signedIn } = deps;
@@ -96,24 +98,20 @@ export function apiRouter(deps: ApiDeps): express.Router {
     limitedBy((a) => limits.uploadUrl(a), addressOf, `${config.abuse.uploadUrlsPerHour} upload URLs per hour`),
   );
 
-  router.get(
-    '/history',
+  router.get('/history', (req, res, next) =>
     answer((query, user) =>
-      readHistory(
-        backends,
-        query,
-        deps.imageUrl,
-        config.backendTimeoutMs,
-        signedIn && user ? { person: user.id, mayRead: mayUse(user)! } : undefined,
-      ),
-    ),
+      deps.history.read(query, {
+        address: addressOf(req),
+        ...(signedIn && user ? { person: user.id, mayRead: mayUse(user)! } : {}),
+      }),
+    )(req, res, next),
   );
   router.get(
     '/upload-url',
     answer((query, user) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs, mayUse(user))),
   );
 
-  router.use(moderatorRoutes(config, deps.deletes));
+  router.use(moderatorRoutes(config, deps.deletes, limits));
 
   router.get('/images/*key', async (req, res, next) => {
     const key = (req.params as { key: string[] }).key.join('/');

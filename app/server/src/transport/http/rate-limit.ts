@@ -1,11 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { keyedLimit, type LimitOutcome } from '../abuse-limits';
-import { clientAddress, type ProxyTrust } from '../client-address';
-
-/** Requests per client address (transport/client-address.ts's) per minute. */
-export function httpRateLimit(perMinute: number, trust: ProxyTrust): RequestHandler {
-  return limitedBy(keyedLimit(perMinute, 60), (req) => clientAddress(req, trust), `${perMinute} requests per minute`);
-}
+import type { LimitOutcome } from '../abuse-limits';
 
 /**
  * A per-client-address limit as Express middleware: 429 `rate_limited` with Retry-After past it. `address`

@@ -37,7 +37,7 @@ export function messages(deps: {
         budgets: [perSocket(socket.id), { take: () => limits.message(address), refusal: perAddress }],
         handle: async (payload, reply) => {
           const user = (socket.data as SocketData).user;
-          if (!user) return reply(await send.execute(payload));
+          if (!user) return reply(await send.execute(payload, { address }));
           // Signed in: a room this socket joined was checked at the join (and a removal makes it leave); any other is checked now.
           const room = roomOf(payload);
           if (access && typeof room === 'string' && !socket.rooms.has(room)) {
@@ -47,7 +47,7 @@ export function messages(deps: {
             }));
             if (refused) return reply({ ok: false, error: refused });
           }
-          reply(await send.execute(payload, user));
+          reply(await send.execute(payload, { address, sender: user }));
         },
         observe: () => metrics.ackTimer(),
       });
