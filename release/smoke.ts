@@ -18,6 +18,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   SOCKET_PATH,
   chatMessageSchema,
+  readWebConfig,
   type ChatMessage,
   type ClientToServerEvents,
   type HistoryResponse,
@@ -80,19 +81,16 @@ export function endpoint(baseUrl: string, path: string): URL {
   return new URL(`${prefix}${path}`, base.origin);
 }
 
-/** What `/config.json` says about sign-in: `open` when it has no `auth` (servers before sign-in) or says so. */
+/** What `/config.json` says about sign-in, checked as the web app checks it: `open` when it has no `auth`. */
 async function readAuth(baseUrl: string, remaining: () => number): Promise<{ mode: 'open' } | { mode: 'signed-in'; issuer: string }> {
   const res = await fetch(endpoint(baseUrl, '/config.json'), { signal: AbortSignal.timeout(remaining()) });
   if (!res.ok) throw new Error(`GET /config.json answered ${res.status}`);
-  const body = (await res.json().catch(() => undefined)) as { auth?: { mode?: unknown; issuer?: unknown } } | undefined;
-  if (typeof body !== 'object' || body === null) throw new Error('GET /config.json is not a JSON object');
-  const mode = body.auth?.mode ?? 'open';
-  if (mode === 'open') return { mode };
-  if (mode !== 'signed-in') throw new Error(`/config.json: unknown auth.mode ${JSON.stringify(mode)}`);
-  const issuer = body.auth?.issuer;
-  if (typeof issuer !== 'string' || !URL.canParse(issuer))
-    throw new Error(`/config.json: signed-in without a valid auth.issuer (${JSON.stringify(issuer)})`);
-  return { mode, issuer };
+  const parsed = readWebConfig(await res.json().catch(() => undefined));
+  if (!parsed.ok) throw new Error(`/config.json: ${parsed.error.message}`);
+  const auth = parsed.value.auth;
+  if (auth?.mode !== 'signed-in') return { mode: 'open' };
+  if (!auth.issuer || !URL.canParse(auth.issuer)) throw new Error(`/config.json: signed-in without a valid auth.issuer`);
+  return { mode: 'signed-in', issuer: auth.issuer };
 }
 
 /** The issuer's discovery document answers and names the same issuer (tokens it signs would not verify otherwise). */

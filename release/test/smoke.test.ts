@@ -44,6 +44,9 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** What a `/config.json` carries besides `auth`. */
+const WEB_CONFIG = { apiUrl: '', maxUploadBytes: 1024, imageTypes: ['image/png'], protocolVersion: 1 };
+
 /** A plain HTTP server answering `routes` (path → JSON body, 200) and 404 for anything else; its URL. */
 async function fakeServer(routes: (url: string) => Record<string, unknown>): Promise<{ url: string; close: () => void }> {
   let url = '';
@@ -111,7 +114,7 @@ describe('against a signed-in deployment', () => {
   test("fails when the issuer's discovery names another issuer", async () => {
     const fake = await fakeServer((url) => ({
       '/healthz': {},
-      '/config.json': { auth: { mode: 'signed-in', issuer: url, clientId: 'x' } },
+      '/config.json': { ...WEB_CONFIG, auth: { mode: 'signed-in', issuer: url, clientId: 'x' } },
       '/.well-known/openid-configuration': { issuer: 'https://elsewhere.example' },
     }));
     try {
@@ -124,7 +127,7 @@ describe('against a signed-in deployment', () => {
   test('fails when the socket is not refused unauthorized (here: no Socket.IO at all)', async () => {
     const fake = await fakeServer(() => ({
       '/healthz': {},
-      '/config.json': { auth: { mode: 'signed-in', issuer: provider.issuer, clientId: 'x' } },
+      '/config.json': { ...WEB_CONFIG, auth: { mode: 'signed-in', issuer: provider.issuer, clientId: 'x' } },
     }));
     try {
       await expect(runSmoke(fake.url, { timeoutMs: 5000 })).rejects.toThrow(/Socket.IO connect failed/);
