@@ -17,6 +17,7 @@ import { writeReport } from './report';
 import { cpuBetween, startChildServer, type ChildServer, type CpuSample } from './servers';
 import { startScaledOut, withRedis, type ServedBy } from './cluster';
 import { RunStats, type StatsData } from './stats';
+import { costRows, formatCost, scrapeUsage, usageBetween } from './cost';
 import { formatSummary, integrityFailures, type RunResult } from './summary';
 import { readVars, type RunVars } from './vars';
 
@@ -75,12 +76,19 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log, { progr
   }
 
   const profileDir = o.profile ? join(dir, 'profile') : undefined;
-  type Started = { url: string; stop: () => Promise<number | undefined>; servedBy?: () => Promise<ServedBy>; cpuSamples?: CpuSample[] };
+  type Started = {
+    url: string;
+    stop: () => Promise<number | undefined>;
+    servedBy?: () => Promise<ServedBy>;
+    cpuSamples?: CpuSample[];
+    /** The one chat server whose /metrics counts what the run asked of AWS. */
+    metricsUrl?: string;
+  };
   const targets: Array<{ label: string; start: () => Promise<Started> }> = [];
   if (o.floor) targets.push({ label: 'floor', start: () => startChildServer('floor', {}, join(dir, 'floor.server.log')) });
   if (o.target) {
     const url = o.target;
-    targets.push({ label: 'target', start: async () => ({ url, stop: async () => undefined }) });
+    targets.push({ label: 'target', start: async () => ({ url, metricsUrl: url, stop: async () => undefined }) });
   } else if (o.backend === 'moto') {
     targets.push({
       label: 'moto',
@@ -88,7 +96,12 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log, { progr
         const moto: MotoBackend = await startMotoBackend(join(dir, 'moto.log'));
         try {
           const server = await startChildServer('chat', chatEnv(moto.env), join(dir, 'moto.server.log'), profileDir);
-          return { url: server.url, cpuSamples: server.cpuSamples, stop: async () => await server.stop().finally(() => moto.stop()) };
+          return {
+            url: server.url,
+            metricsUrl: server.url,
+            cpuSamples: server.cpuSamples,
+            stop: async () => await server.stop().finally(() => moto.stop()),
+          };
         } catch (err) {
           await moto.stop();
           throw err;
@@ -137,7 +150,13 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log, { progr
       });
     }
   } else {
-    targets.push({ label: 'embedded', start: () => startChildServer('chat', chatEnv({}), join(dir, 'embedded.server.log'), profileDir) });
+    targets.push({
+      label: 'embedded',
+      start: async () => {
+        const server = await startChildServer('chat', chatEnv({}), join(dir, 'embedded.server.log'), profileDir);
+        return { ...server, metricsUrl: server.url };
+      },
+    });
   }
 
   const runs: RunResult[] = [];
@@ -156,6 +175,10 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log, { progr
     let servedBy: ServedBy | undefined;
     const wallStart = Date.now();
     const statsDir = join(dir, `${t.label}.stats`);
+    // What the server asked of AWS during the run, from its own counters (a deployment's need its METRICS_TOKEN).
+    const token = o.target ? process.env['LOADTEST_METRICS_TOKEN'] : undefined;
+    const usageBefore = server.metricsUrl ? await scrapeUsage(server.metricsUrl, token) : undefined;
+    let usageAfter: Awaited<ReturnType<typeof scrapeUsage>> | undefined;
     let run;
     try {
       const phases = { connect: vars.ramp + vars.settle, send: vars.duration, drain: vars.drainTimeout };
@@ -184,12 +207,16 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log, { progr
         phases.connect + phases.send + 5,
       );
       servedBy = await server.servedBy?.();
+      if (server.metricsUrl) usageAfter = await scrapeUsage(server.metricsUrl, token);
     } finally {
       cpuMs = await server.stop();
     }
     if (servedBy)
       log(`${t.label}: ${servedBy.served} of ${servedBy.count} servers served (connections ${JSON.stringify(servedBy.sessions)})`);
     const wallMs = Date.now() - wallStart;
+    const unread = [usageBefore, usageAfter].find((u): u is string => typeof u === 'string');
+    if (unread) log(`${t.label}: no AWS usage: ${unread}`);
+    const usage = typeof usageBefore === 'object' && typeof usageAfter === 'object' ? usageBetween(usageBefore, usageAfter) : undefined;
     artilleryFiles.push(run.outputFile);
     const stats = loadStats(statsDir);
     const sendCpuMs = server.cpuSamples
@@ -205,6 +232,7 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log, { progr
       artilleryExitCode: run.exitCode,
       checks: run.checks,
       ...(servedBy ? { servers: servedBy } : {}),
+      ...(usage ? { usage } : {}),
     });
     log(`${t.label}: done (artillery exit ${run.exitCode}${run.checks.some((c) => c.startsWith('fail')) ? ', ensure failed' : ''})`);
   }
@@ -217,7 +245,8 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log, { progr
       : []),
   ]);
   const passed = failures.length === 0;
-  const summary = formatSummary(runs);
+  const cost = formatCost(costRows(runs));
+  const summary = cost ? `${formatSummary(runs)}\n\n${cost}` : formatSummary(runs);
   const summaryFile = join(dir, 'summary.md');
   const argv = process.argv.slice(2);
   const command = argv.length ? `npm run loadtest -- ${argv.join(' ')}` : 'npm run loadtest';

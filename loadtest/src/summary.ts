@@ -1,4 +1,5 @@
 /** The end-of-run summary: latency quantiles per metric, throughput and integrity counts, ratios to the floor. */
+import type { AwsUsageCounts } from './cost';
 import { INTEGRITY_COUNTERS, LATENCY_METRICS, RunStats } from './stats';
 
 export interface RunResult {
@@ -18,6 +19,8 @@ export interface RunResult {
   checks: string[];
   /** Scale-out runs: servers started and how many took connections from the load balancer. */
   servers?: { count: number; served: number; sessions: Record<string, number> };
+  /** What the server's /metrics counted of AWS over the run (cost.ts) */
+  usage?: AwsUsageCounts;
 }
 
 export interface MetricRow {

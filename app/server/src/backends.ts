@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Backends } from './ports';
+import type { AwsUsage } from './adapters/aws/aws-usage';
 import { clientConfig } from './adapters/aws/clients';
 import { DynamoStore } from './adapters/aws/dynamo-store';
 import { DynamoDeletes } from './adapters/aws/dynamo-deletes';
@@ -19,21 +20,29 @@ import { SqliteEdits } from './adapters/embedded/sqlite-edits';
 import { SqliteReactions } from './adapters/embedded/sqlite-reactions';
 import { SqlitePush } from './adapters/embedded/sqlite-push';
 
-/** Pick the adapters for the configured mode; everything above the ports is the same in both. */
-export async function createBackends(config: Config, log: Logger): Promise<Backends & { close(): Promise<void> }> {
+/**
+ * Pick the adapters for the configured mode; everything above the ports is the same in both. `usage` counts what
+ * the aws adapters ask of AWS.
+ */
+export async function createBackends(config: Config, log: Logger, usage?: AwsUsage): Promise<Backends & { close(): Promise<void> }> {
   const t = config.backendTimeoutMs;
   if (config.aws) {
     const aws = config.aws;
-    const queue = new SqsQueue(aws, t, config.sqsWaitSeconds, (body) =>
-      log.error({ body: body.slice(0, 200) }, 'dropped an unreadable queue message'),
+    const queue = new SqsQueue(
+      aws,
+      t,
+      config.sqsWaitSeconds,
+      (body) => log.error({ body: body.slice(0, 200) }, 'dropped an unreadable queue message'),
+      usage,
     );
     const dynamo = new DynamoDBClient(clientConfig(aws, t));
+    usage?.attach('dynamodb', dynamo);
     const store = new DynamoStore(dynamo, aws.tableName, config.idempotencySeconds);
     const deletes = new DynamoDeletes(dynamo, aws.tableName);
     const edits = new DynamoEdits(dynamo, aws.tableName);
     const reactions = new DynamoReactions(dynamo, aws.tableName);
     const push = new DynamoPush(dynamo, aws.tableName);
-    const uploads = new S3Uploads(aws, t);
+    const uploads = new S3Uploads(aws, t, usage);
     return {
       mode: 'aws',
       queue,

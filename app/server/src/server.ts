@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
+import { AwsUsage } from './adapters/aws/aws-usage';
 import { createBackends } from './backends';
 import { instrumentBackends } from './instrumented-backends';
 import { ChatMetrics } from './metrics';
@@ -52,19 +53,24 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config = loadConfig(env);
   const logger = log ?? createLogger(config.logLevel);
-  const created = await createBackends(config, logger);
+  const usage = new AwsUsage();
+  const created = await createBackends(config, logger, usage);
   const raw = opts.ports ? { ...created, ...opts.ports(created) } : created;
   // Scale-out (REDIS_URL): broadcasts, stored notices and recovery sessions go through Redis to every server.
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
   const io = createSocketServer(config, redis?.adapter);
-  const metrics = new ChatMetrics(socketGauges(io));
+  const metrics = new ChatMetrics(socketGauges(io), usage);
   const backends = instrumentBackends(raw, metrics);
   const queue = redis ? gateQueue(backends.queue, redis, config.backendTimeoutMs) : backends.queue;
 
   // Per-address limits, shared by HTTP and sockets, and the table's capacity as a budget: in Redis when scaled out.
   const limits = new AddressLimits(config, redis?.limiters);
   const budget = config.store ? new StoreBudget(config.store, limits.limiters, limits.exempt) : undefined;
-  const history = new History(backends.store, backends.reactions, { publicUrl: config.publicUrl, timeoutMs: config.backendTimeoutMs, budget });
+  const history = new History(backends.store, backends.reactions, {
+    publicUrl: config.publicUrl,
+    timeoutMs: config.backendTimeoutMs,
+    budget,
+  });
 
   const acks = new Acks(backends.store);
   const socketEvents = new SocketRoomEvents(io, { publicUrl: config.publicUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });

@@ -1,4 +1,4 @@
-import type { HistoryPage, MessageStore, SequencedMessage } from '../ports';
+import type { HistoryPage, MessageReactions, MessageStore, SequencedMessage } from '../ports';
 import { History } from './history';
 
 const row = (seq: number): SequencedMessage => ({
@@ -25,10 +25,16 @@ function gatedStore() {
   return { store, reads, open };
 }
 
+/** No message has reactions: these tests are about reading pages. */
+const noReactions: MessageReactions = {
+  set: () => Promise.reject(new Error('not used')),
+  summaries: async () => new Map(),
+};
+
 describe('History', () => {
   it('reads the newest page once for every request that wants it while it is being read', async () => {
     const { store, reads, open } = gatedStore();
-    const history = new History(store, { publicUrl: undefined, timeoutMs: 5000 });
+    const history = new History(store, noReactions, { publicUrl: undefined, timeoutMs: 5000 });
     const answers = Array.from({ length: 20 }, () => history.read({ room: 'r' }));
     open();
     for (const a of await Promise.all(answers)) expect(a).toMatchObject({ ok: true, value: { messages: [{ id: 'm1' }, { id: 'm2' }] } });
@@ -45,7 +51,7 @@ describe('History', () => {
   it('reads a page before a seq eventually consistent, every time', async () => {
     const { store, reads, open } = gatedStore();
     open();
-    const history = new History(store, { publicUrl: undefined, timeoutMs: 5000 });
+    const history = new History(store, noReactions, { publicUrl: undefined, timeoutMs: 5000 });
     await history.read({ room: 'r', before: '5' });
     await history.read({ room: 'r', before: '5' });
     expect(reads).toEqual([

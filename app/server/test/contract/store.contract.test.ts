@@ -104,6 +104,37 @@ describe.each(ADAPTERS)('MessageStore contract: %s', (kind) => {
     expect(found.get('id-129')).toBe(formatSeq(130));
   });
 
+  test('appends to several rooms at once are answered each on its own: a conflict in one room leaves the others written', async () => {
+    await store.append('r', [at(1)]);
+    const results = await Promise.all([
+      store.append('a', [at(1, 'a1', 'a'), at(2, 'a2', 'a')]),
+      store.append('r', [at(1, 'clash')]),
+      store.append('b', [at(1, 'b1', 'b')]),
+      store.append('r2', [at(1, 'm1', 'r2')]),
+    ]);
+    expect(results).toEqual([{ ok: true }, { ok: false, conflict: { kind: 'seq_taken', seq: formatSeq(1) } }, { ok: true }, { ok: true }]);
+    expect((await store.page('a', 10)).messages.map((m) => m.id)).toEqual(['a2', 'a1']);
+    expect((await store.page('r', 10)).messages.map((m) => m.id)).toEqual(['m1']);
+    expect(await store.lookup('b', ['b1'], { consistent: true })).toEqual(new Map([['b1', formatSeq(1)]]));
+    expect(await store.lookup('r', ['clash'], { consistent: true })).toEqual(new Map());
+    // Written at once, and again at once (a retry after lost answers): the same seqs, nothing twice.
+    const again = await Promise.all([store.append('a', [at(1, 'a1', 'a'), at(2, 'a2', 'a')]), store.append('b', [at(1, 'b1', 'b')])]);
+    expect(again).toEqual([
+      { ok: false, conflict: { kind: 'id_known', id: 'a1', seq: formatSeq(1) } },
+      { ok: false, conflict: { kind: 'id_known', id: 'b1', seq: formatSeq(1) } },
+    ]);
+    expect(await store.head('a')).toBe(2n);
+  });
+
+  test('a message the store can never hold, appended with other rooms at once, is refused alone', async () => {
+    const huge = { ...at(1, 'huge', 'h'), text: 'x'.repeat(450 * 1024) };
+    const [bad, good] = await Promise.allSettled([store.append('h', [huge]), store.append('g', [at(1, 'fine', 'g')])]);
+    expect(bad.status === 'rejected' && bad.reason instanceof UnwritableMessage).toBe(true);
+    expect(good).toEqual({ status: 'fulfilled', value: { ok: true } });
+    expect(await store.head('h')).toBe(0n);
+    expect(await store.head('g')).toBe(1n);
+  });
+
   test('a message the store can never hold is refused as UnwritableMessage, and nothing is written', async () => {
     const huge = { ...at(1, 'huge'), text: 'x'.repeat(450 * 1024) };
     await expect(store.append('r', [at(1, 'fine'), { ...huge, seq: formatSeq(2) }])).rejects.toBeInstanceOf(UnwritableMessage);

@@ -12,6 +12,7 @@ import type { ImageContentType, UploadUrlResponse } from '@chat/protocol';
 import type { AwsSettings } from '../../config';
 import type { ClaimOutcome, ImageResponse, UploadStore } from '../../ports';
 import { imageTypeOfKey, looksLike, SIGNATURE_BYTES } from '../image-signature';
+import type { AwsUsage } from './aws-usage';
 import { clientConfig } from './clients';
 import { PENDING_UPLOAD_PREFIX } from './iam';
 import { s3UploadOrigins } from './s3-origins';
@@ -31,8 +32,10 @@ export class S3Uploads implements UploadStore {
   constructor(
     private readonly aws: AwsSettings,
     timeoutMs: number,
+    usage?: AwsUsage,
   ) {
     this.client = new S3Client({ ...clientConfig(aws, timeoutMs), forcePathStyle: aws.endpoint !== undefined });
+    usage?.attach('s3', this.client);
   }
 
   async createUpload(key: string, contentType: ImageContentType, maxBytes: number): Promise<UploadUrlResponse> {
