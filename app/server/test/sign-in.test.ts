@@ -82,6 +82,28 @@ describe('signed-in mode', () => {
     client.close();
   });
 
+  test('a signed-in author edits their message without a key; another person cannot', async () => {
+    const carol = await signedIn(server.url, await provider.mint(user('carol')));
+    const dave = await signedIn(server.url, await provider.mint(user('dave')));
+    await carol.client.join('edits');
+    await dave.client.join('edits');
+    const ack = await carol.client.send({ id: 'edit-me', room: 'edits', author: 'x', text: 'first' });
+    if (!ack.ok) throw new Error(`send refused: ${JSON.stringify(ack)}`);
+    const edit = (c: ChatClient, text: string) => c.socket.emitWithAck('editMessage', { room: 'edits', seq: ack.seq, text });
+    expect(await edit(dave.client, 'not yours')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await edit(carol.client, 'second')).toMatchObject({ ok: true, seq: ack.seq });
+    await eventually(
+      async () =>
+        dave.client.socket.connected &&
+        (await (await fetch(`${server.url}/history?room=edits`, bearer(await provider.mint(user('dave'))))).json()).messages[0]?.text ===
+          'second',
+      60_000,
+      'the edit in history',
+    );
+    carol.client.close();
+    dave.client.close();
+  });
+
   test('two people of one name are told apart in presence', async () => {
     const a = await signedIn(server.url, await provider.mint(user('sam')));
     const b = await signedIn(server.url, await provider.mint(user('sam2')));
