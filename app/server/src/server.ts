@@ -137,7 +137,7 @@ export async function startServer(
   const consumer = new QueueConsumer({ queue, store: backends.store, rows: backends.deletes, acks, events: roomEvents }, logger);
   const send = new SendMessage(queue, backends.uploads, acks, config.backendTimeoutMs, logger, backends.deletes, budget);
   const deletes = new DeleteMessage(backends.deletes, backends.uploads, roomEvents, config.backendTimeoutMs, logger);
-  const edits = new EditMessage(backends.deletes, backends.edits, roomEvents, config.backendTimeoutMs, logger);
+  const edits = new EditMessage(backends.deletes, backends.edits, roomEvents, config.backendTimeoutMs, logger, budget);
   const reactionBroadcast = new ReactionBroadcast(backends.reactions, roomEvents, logger);
   const react = new ReactToMessage(
     backends.deletes,
@@ -146,6 +146,7 @@ export async function startServer(
     config.reactionEmoji,
     config.backendTimeoutMs,
     logger,
+    budget,
   );
 
   const sockets = attachSocketHandlers(io, {

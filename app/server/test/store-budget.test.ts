@@ -75,6 +75,49 @@ describe('the store budget and the history budget', () => {
     expect(page.messages.map((m) => m.id).sort()).toEqual(acks.flatMap((a, i) => (a.ok ? [`busy-${i}`] : [])).sort());
   });
 
+  test('edits and reaction toggles are charged to the same write budget as messages, and refused past it', async () => {
+    // 1 write unit/s over a window far longer than the test: the address may take 1 % of 3600 = 36 units. The message
+    // costs 4, each edit of a short row 1, each reaction toggle 4 (a transaction of two items).
+    const server = await backend.start(
+      await backend.env({
+        TRUST_PROXY: '1',
+        STORE_WRITE_UNITS: '1',
+        STORE_BUDGET_WINDOW_SECONDS: '3600',
+        STORE_ROOM_SHARE_PERCENT: '100',
+        STORE_ADDRESS_SHARE_PERCENT: '1',
+        // Only the store budget is under test: the per-socket and per-address counts are lifted.
+        EDIT_LIMIT_POINTS: '100',
+        REACT_LIMIT_POINTS: '100',
+        ADDRESS_RATE_LIMIT_POINTS: '1000',
+      }),
+    );
+    const writer = await new ChatClient(server.url, { extraHeaders: { 'X-Forwarded-For': '203.0.113.70' } }).connected();
+    clients.push(writer);
+    await writer.join('edits');
+    const sent = await writer.send({ id: 'to-edit', room: 'edits', author: 'ann', text: 'v0', deleteKey: 'k'.repeat(32) });
+    if (!sent.ok) throw new Error(`send refused: ${JSON.stringify(sent)}`);
+    expect(await writer.socket.emitWithAck('identify', { clientId: 'ann-tab', author: 'ann' })).toEqual({ ok: true });
+    // 4 (message) + 4 × 4 (toggles) = 20; then edits of 1 unit each up to 36; the next of each kind is refused.
+    const toggles = [];
+    for (let i = 0; i < 4; i++)
+      toggles.push(await writer.socket.emitWithAck('react', { room: 'edits', seq: sent.seq, emoji: '👍', on: i % 2 === 0 }));
+    expect(toggles.every((t) => (t as { ok: boolean }).ok)).toBe(true);
+    const edits = [];
+    for (let i = 1; i <= 17; i++)
+      edits.push(
+        await writer.socket.emitWithAck('editMessage', { room: 'edits', seq: sent.seq, text: `v${i}`, deleteKey: 'k'.repeat(32) }),
+      );
+    expect(edits.slice(0, 16).every((e) => (e as { ok: boolean }).ok)).toBe(true);
+    expect(edits[16]).toMatchObject({ ok: false, error: { code: 'rate_limited', message: expect.stringContaining('storage budget') } });
+    expect(await writer.socket.emitWithAck('react', { room: 'edits', seq: sent.seq, emoji: '🎉', on: true })).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited' },
+    });
+    // The refused edit changed nothing: history has the last accepted text.
+    const page = (await (await fetch(`${server.url}/history?room=edits`, from('203.0.113.71'))).json()) as HistoryResponse;
+    expect(page.messages[0]).toMatchObject({ id: 'to-edit', text: 'v16' });
+  });
+
   test('a cached newest page is forgotten as soon as a message is stored in its room', async () => {
     const server = await backend.start(await backend.env({ TRUST_PROXY: '1' }));
     const sender = await new ChatClient(server.url).connected();

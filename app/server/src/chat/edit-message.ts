@@ -1,5 +1,7 @@
 import { editMessageSchema, formatSeq, parseWith, type EditAck, type ErrorBody } from '@chat/protocol';
 import type { Logger } from '../logger';
+import { storageBudgetRefusal, type StoreBudget } from '../limits/store-budget';
+import { editWriteUnits } from '../limits/store-units';
 import type { MessageDeletes, MessageEdits, RoomEvents } from '../ports';
 import { withTimeout } from '../util/timeout';
 import { deleteKeyMatches } from './delete-key';
@@ -19,9 +21,11 @@ export class EditMessage {
     private readonly events: Pick<RoomEvents, 'messageEdited'>,
     private readonly timeoutMs: number,
     private readonly log: Logger,
+    /** The table's write budget, charged before the store is written; none: unlimited (embedded mode). */
+    private readonly budget?: StoreBudget,
   ) {}
 
-  async execute(input: unknown, person?: Person): Promise<EditAck> {
+  async execute(input: unknown, person?: Person, from: { address: string } = { address: 'unknown' }): Promise<EditAck> {
     const parsed = parseWith(editMessageSchema, input);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const { room, text, deleteKey } = parsed.value;
@@ -37,6 +41,8 @@ export class EditMessage {
       if (deleteKey !== undefined) {
         if (!deleteKeyMatches(deleteKey, row.deleteHash)) return fail('forbidden', 'not the delete key this message was sent with');
       } else if (row.authorId !== person!.id) return fail('forbidden', 'only its author can edit a message');
+      const charged = await this.budget?.write(from.address, room, editWriteUnits({ ...row, text }));
+      if (charged && !charged.ok) return storageBudgetRefusal(charged.retryInSeconds);
       const result = await withTimeout(this.edits.edit(room, seq, text, new Date()), left(), 'history');
       if (!result.ok) {
         if (result.reason === 'not_found') return fail('not_found', `no message ${seq} in ${room}`);

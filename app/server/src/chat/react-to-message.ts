@@ -1,5 +1,7 @@
 import { formatSeq, parseWith, reactSchema, type ErrorBody, type ReactAck } from '@chat/protocol';
 import type { Logger } from '../logger';
+import { storageBudgetRefusal, type StoreBudget } from '../limits/store-budget';
+import { REACTION_WRITE_UNITS } from '../limits/store-units';
 import type { MessageDeletes, MessageReactions } from '../ports';
 import { withTimeout } from '../util/timeout';
 import type { ReactionBroadcast } from './reaction-broadcast';
@@ -21,11 +23,13 @@ export class ReactToMessage {
     emoji: string[],
     private readonly timeoutMs: number,
     private readonly log: Logger,
+    /** The table's write budget, charged before the store is written; none: unlimited (embedded mode). */
+    private readonly budget?: StoreBudget,
   ) {
     this.emoji = new Set(emoji);
   }
 
-  async execute(input: unknown, person: string | undefined): Promise<ReactAck> {
+  async execute(input: unknown, person: string | undefined, from: { address: string } = { address: 'unknown' }): Promise<ReactAck> {
     const parsed = parseWith(reactSchema, input);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const { room, emoji, on } = parsed.value;
@@ -38,6 +42,8 @@ export class ReactToMessage {
       const row = await withTimeout(this.rows.find(room, seq), left(), 'history');
       if (!row) return fail('not_found', `no message ${seq} in ${room}`);
       if (row.deletedAt !== undefined) return fail('invalid', 'the message was deleted');
+      const charged = await this.budget?.write(from.address, room, REACTION_WRITE_UNITS);
+      if (charged && !charged.ok) return storageBudgetRefusal(charged.retryInSeconds);
       const result = await withTimeout(this.reactions.set(room, seq, person, emoji, on), left(), 'history');
       if (result.changed) this.broadcast.changed(room, seq);
       return { ok: true, room, seq, counts: result.counts, version: result.version, mine: result.mine };

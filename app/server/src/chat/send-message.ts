@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { ANONYMOUS_AUTHOR, DEFAULT_ROOM, formatSeq, imageKeyRoom, type SendAck } from '@chat/protocol';
 import type { Logger } from '../logger';
-import type { StoreBudget } from '../limits/store-budget';
+import { storageBudgetRefusal, type StoreBudget } from '../limits/store-budget';
 import { messageWriteUnits } from '../limits/store-units';
 import type { Acks } from '../acks/acks';
 import { imageOwner, type AcceptedMessage, type ClaimOutcome, type MessageDeletes, type MessageQueue, type UploadStore } from '../ports';
@@ -79,12 +79,7 @@ export class SendMessage {
     if (this.budget && this.acks.ids.cached(room, id) === undefined) {
       const units = messageWriteUnits({ id, room, author, ...(text !== undefined ? { text } : { imageKey: image!.key }) });
       const outcome = await this.budget.write(from.address, room, units);
-      if (!outcome.ok) {
-        return {
-          ok: false,
-          error: { code: 'rate_limited', message: `the chat's storage budget is spent for now; retry in ${outcome.retryInSeconds} s` },
-        };
-      }
+      if (!outcome.ok) return storageBudgetRefusal(outcome.retryInSeconds);
     }
     const deadline = Date.now() + this.timeoutMs;
     const left = () => Math.max(1, deadline - Date.now());

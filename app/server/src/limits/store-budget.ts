@@ -23,6 +23,12 @@ export interface StoreCapacity {
  * would hit everyone. Each charge is taken from its address's share, its room's share (writes), then the whole; a
  * refusal hands back what was taken before it.
  */
+/** What a writer answers when the table's write budget refuses it. */
+export const storageBudgetRefusal = (retryInSeconds: number) => ({
+  ok: false as const,
+  error: { code: 'rate_limited' as const, message: `the chat's storage budget is spent for now; retry in ${retryInSeconds} s` },
+});
+
 export class StoreBudget {
   private readonly writes: { address: UnitLimit; room: UnitLimit; table: UnitLimit };
   private readonly reads: { address: UnitLimit; table: UnitLimit };

@@ -25,6 +25,14 @@ export function messageWriteUnits(m: Pick<AcceptedMessage, 'id' | 'room' | 'auth
   return TRANSACTION_FACTOR * (Math.ceil(rowBytes(m) / WRITE_UNIT_BYTES) + ID_RECORD_WRITE_UNITS);
 }
 
+/** Write units of an edit: one conditional update of the row, 1 per KB of the row with its new text (no transaction). */
+export function editWriteUnits(m: Pick<AcceptedMessage, 'id' | 'room' | 'author' | 'text'>): number {
+  return Math.ceil(rowBytes(m) / WRITE_UNIT_BYTES);
+}
+
+/** Write units of a reaction toggle: one transaction of two small items (the person's record and the count). */
+export const REACTION_WRITE_UNITS = TRANSACTION_FACTOR * 2;
+
 /** Read units of a page query: its rows' bytes rounded up to 4 KB, halved when eventually consistent (at least 1). */
 export function pageReadUnits(messages: SequencedMessage[], consistent: boolean): number {
   const bytes = messages.reduce((sum, m) => sum + rowBytes(m), 0);

@@ -23,7 +23,7 @@ export function edits(deps: { config: Config; edits: EditMessage; limits: Addres
         'editMessage',
         limitedHandler<unknown, EditAck>({
           budgets: [budget(socket.id), { take: () => limits.message(address), refusal: perAddress }],
-          handle: async (payload, reply) => reply(await deps.edits.execute(payload, socket.data.user)),
+          handle: async (payload, reply) => reply(await deps.edits.execute(payload, socket.data.user, { address })),
         }),
       );
     },

@@ -30,7 +30,7 @@ export function reactions(deps: { config: Config; react: ReactToMessage; limits:
             return undefined;
           },
           budgets: [budget(socket.id), { take: () => limits.message(address), refusal: perAddress }],
-          handle: async (payload, reply) => reply(await deps.react.execute(payload, socket.data.clientId)),
+          handle: async (payload, reply) => reply(await deps.react.execute(payload, socket.data.clientId, { address })),
         }),
       );
     },
