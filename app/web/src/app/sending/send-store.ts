@@ -4,7 +4,7 @@ import { FETCH, XHR_FACTORY } from '../config/fetch';
 import { errorMessage } from '../config/http-error';
 import { RuntimeConfig } from '../config/runtime-config';
 import { ChatSocket } from '../connection/chat-socket';
-import { deleteSecret, messageDeleteKey } from '../identity/browser-identity';
+import { deleteSecret, MESSAGE_DELETE_KEY } from '../identity/browser-identity';
 import type { Outgoing, RoomStore } from '../messages/room-store';
 import { RoomMessages } from '../messages/room-messages';
 import { newMessageId } from '../shared/random-token';
@@ -22,6 +22,12 @@ export class SendStore {
   private readonly fetch = inject(FETCH);
   private readonly xhr = inject(XHR_FACTORY);
   private readonly config = inject(RuntimeConfig);
+  private readonly messageDeleteKey = inject(MESSAGE_DELETE_KEY);
+  /**
+   * The last send's key: each send derives its key after the one before, so sends leave in the order they were made.
+   * The key's code is a lazy chunk, and two sends that both waited for it to load could otherwise go out swapped.
+   */
+  private lastKey: Promise<unknown> = Promise.resolve();
 
   sendText(room: string, author: string, text: string): Outgoing {
     const o: Outgoing = { id: newMessageId(), room, author, text, status: 'pending', progress: null, error: null };
@@ -68,7 +74,7 @@ export class SendStore {
 
   /** The key an own message was sent with, which proves it is ours: its own proof, or for one from before those, the secret. */
   private keyOf(store: RoomStore, id: string): Promise<string> {
-    return store.sentWithSecret(id) ? Promise.resolve(deleteSecret()) : messageDeleteKey(store.name, id);
+    return store.sentWithSecret(id) ? Promise.resolve(deleteSecret()) : this.messageDeleteKey(store.name, id);
   }
 
   /** Sends the very same message again, same `id`: the server stores it at most once. */
@@ -109,7 +115,9 @@ export class SendStore {
     try {
       // A key for this message alone (the same on a retry): the server keeps its hash, so that only this browser
       // can delete the message later, and a frame that leaks it exposes this one message only.
-      const deleteKey = await messageDeleteKey(o.room, o.id);
+      const key = this.lastKey.then(() => this.messageDeleteKey(o.room, o.id));
+      this.lastKey = key.catch(() => undefined);
+      const deleteKey = await key;
       const message: SendMessageInput = o.image?.key
         ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key }, deleteKey }
         : { id: o.id, room: o.room, author: o.author, text: o.text, deleteKey };
