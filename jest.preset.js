@@ -18,5 +18,8 @@ module.exports = (dir, overrides = {}) => ({
   },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // ESM-only packages: jest runs CommonJS (its require(esm) needs --experimental-vm-modules), so swc converts them
+  // as it does our sources. Node itself loads them with require(esm) in the built server.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider)/)'],
   ...overrides,
 });

@@ -3,7 +3,7 @@
  * needs, created through the AWS SDK exactly as the infra would shape them.
  */
 import { createChatResources, MOTO_CREDENTIALS, startMoto } from '@chat/local-aws';
-import { historyTableInput } from '@chat/server';
+import { chatResourceShape } from '@chat/server';
 
 export interface MotoBackend {
   endpoint: string;
@@ -15,7 +15,7 @@ export interface MotoBackend {
 export async function startMotoBackend(logFile: string): Promise<MotoBackend> {
   const moto = await startMoto({ logFile, atomicDynamo: true });
   try {
-    const resources = await createChatResources(moto.endpoint, `chat-loadtest-${Date.now().toString(36)}`, historyTableInput);
+    const resources = await createChatResources(moto.endpoint, `chat-loadtest-${Date.now().toString(36)}`, chatResourceShape);
     return {
       endpoint: moto.endpoint,
       env: {

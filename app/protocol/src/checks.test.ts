@@ -11,6 +11,7 @@ import {
   readWebConfig,
   roomSchema,
   textSchema,
+  webAuthConfigSchema,
   webConfigSchema,
 } from './index';
 
@@ -93,8 +94,19 @@ describe('readChatMessage agrees with chatMessageSchema', () => {
 
 describe('readWebConfig agrees with webConfigSchema', () => {
   const good = { apiUrl: 'https://api.example.com', maxUploadBytes: 5, imageTypes: ['image/png'], protocolVersion: 1 };
+  const signedIn = { mode: 'signed-in', issuer: 'https://id.example.com', clientId: 'chat-web', scopes: 'openid profile' };
   const cases: unknown[] = [
     good,
+    { ...good, auth: signedIn },
+    { ...good, auth: { mode: 'open' } },
+    { ...good, auth: { ...signedIn, extra: 1 } },
+    { ...good, auth: { ...signedIn, scopes: undefined } },
+    { ...good, auth: { ...signedIn, issuer: undefined } },
+    { ...good, auth: { ...signedIn, clientId: '' } },
+    { ...good, auth: { ...signedIn, issuer: 5 } },
+    { ...good, auth: { mode: 'closed' } },
+    { ...good, auth: 'signed-in' },
+    { ...good, auth: null },
     { ...good, apiUrl: undefined },
     { ...good, extra: true },
     { ...good, apiUrl: 3 },
@@ -117,7 +129,8 @@ describe('readWebConfig agrees with webConfigSchema', () => {
   });
 
   test('keeps every field the schema knows', () => {
-    const parsed = readWebConfig(good);
+    const parsed = readWebConfig({ ...good, auth: signedIn });
     expect(parsed.ok && Object.keys(parsed.value).sort()).toEqual(Object.keys(webConfigSchema.shape).sort());
+    expect(parsed.ok && Object.keys(parsed.value.auth!).sort()).toEqual(Object.keys(webAuthConfigSchema.shape).sort());
   });
 });

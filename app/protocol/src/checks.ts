@@ -4,7 +4,7 @@
  * holds these to the same answers (code and message) on the same inputs, so the two cannot drift apart.
  */
 import { AUTHOR_MAX, ROOM_MAX, ROOM_PATTERN, TEXT_MAX } from './limits';
-import type { ChatMessage, ErrorBody, WebConfig } from './schemas';
+import type { ChatMessage, ErrorBody, WebAuthConfig, WebConfig } from './schemas';
 import type { Parsed } from './validate';
 
 /** Lengths count Unicode code points, so an emoji is one character as a reader sees it. */
@@ -59,6 +59,7 @@ const CHAT_MESSAGE_FIELDS: Record<keyof ChatMessage, 'required' | 'optional'> = 
   sentAt: 'required',
   seq: 'required',
   deletedAt: 'optional',
+  authorId: 'optional',
 };
 
 /** A message from `newMessage` or `/history`, with only its known fields; undefined when it is not one. */
@@ -86,5 +87,17 @@ export function readWebConfig(input: unknown): Parsed<WebConfig> {
   if (!Array.isArray(imageTypes) || !imageTypes.every((t) => typeof t === 'string'))
     return fail('invalid', 'imageTypes: a list of strings');
   if (typeof protocolVersion !== 'number' || !Number.isSafeInteger(protocolVersion)) return fail('invalid', 'protocolVersion: an integer');
-  return { ok: true, value: { apiUrl, maxUploadBytes, imageTypes: [...imageTypes] as string[], protocolVersion } };
+  const value: WebConfig = { apiUrl, maxUploadBytes, imageTypes: [...imageTypes] as string[], protocolVersion };
+  const auth = input['auth'];
+  if (auth === undefined) return { ok: true, value };
+  // One message for every way `auth` can be wrong: the browser only shows it.
+  const bad = fail('invalid', 'auth: { mode: open | signed-in, issuer, clientId, scopes? } (signed-in needs issuer and clientId)');
+  if (!isRecord(auth) || (auth['mode'] !== 'open' && auth['mode'] !== 'signed-in')) return bad;
+  const out: Record<string, unknown> = { mode: auth['mode'] };
+  for (const key of ['issuer', 'clientId', 'scopes']) {
+    if (auth[key] !== undefined && typeof auth[key] !== 'string') return bad;
+    if (auth[key] !== undefined) out[key] = auth[key];
+  }
+  if (out['mode'] === 'signed-in' && !(out['issuer'] && out['clientId'])) return bad;
+  return { ok: true, value: { ...value, auth: out as WebAuthConfig } };
 }

@@ -1,6 +1,22 @@
 import { z } from 'zod';
 import type { ClientToServerEvents, ServerToClientEvents } from './events';
 import {
+  acceptInviteSchema,
+  authenticateAckSchema,
+  authenticateSchema,
+  createInviteSchema,
+  createRoomSchema,
+  inviteAckSchema,
+  invitesAckSchema,
+  listRoomsSchema,
+  membersAckSchema,
+  removeMemberSchema,
+  revokeInviteSchema,
+  roomAckSchema,
+  roomRefSchema,
+  roomsAckSchema,
+  sessionSchema,
+  signedOutEventSchema,
   chatMessageSchema,
   deleteAckSchema,
   deleteMessageSchema,
@@ -33,6 +49,15 @@ export const clientEventSchemas = {
   getPresence: { payload: roomSchema, ack: presenceAckSchema },
   typing: { payload: typingInputSchema, ack: okAckSchema },
   deleteMessage: { payload: deleteMessageSchema, ack: deleteAckSchema },
+  authenticate: { payload: authenticateSchema, ack: authenticateAckSchema },
+  createRoom: { payload: createRoomSchema, ack: roomAckSchema },
+  listRooms: { payload: listRoomsSchema, ack: roomsAckSchema },
+  createInvite: { payload: createInviteSchema, ack: inviteAckSchema },
+  listInvites: { payload: roomRefSchema, ack: invitesAckSchema },
+  revokeInvite: { payload: revokeInviteSchema, ack: okAckSchema },
+  acceptInvite: { payload: acceptInviteSchema, ack: roomAckSchema },
+  listMembers: { payload: roomRefSchema, ack: membersAckSchema },
+  removeMember: { payload: removeMemberSchema, ack: okAckSchema },
 } satisfies { [E in keyof ClientToServerEvents]: { payload: z.ZodType; ack?: z.ZodType } };
 
 export const serverEventSchemas = {
@@ -40,6 +65,8 @@ export const serverEventSchemas = {
   presence: presenceEventSchema,
   typing: typingEventSchema,
   messageDeleted: messageDeletedEventSchema,
+  session: sessionSchema,
+  signedOut: signedOutEventSchema,
 } satisfies { [E in keyof ServerToClientEvents]: z.ZodType };
 
 // ---- Compile-time checks: each schema's type is exactly its event's parameter type. ----

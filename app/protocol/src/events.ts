@@ -1,4 +1,21 @@
 import type {
+  AcceptInviteInput,
+  AuthenticateAck,
+  AuthenticateInput,
+  CreateInviteInput,
+  CreateRoomInput,
+  InviteAck,
+  InvitesAck,
+  ListRoomsInput,
+  MembersAck,
+  OkAck,
+  RemoveMemberInput,
+  RevokeInviteInput,
+  RoomAck,
+  RoomRefInput,
+  RoomsAck,
+  Session,
+  SignedOutEvent,
   ChatMessage,
   DeleteAck,
   DeleteMessageInput,
@@ -22,6 +39,11 @@ export interface ServerToClientEvents {
   presence: (presence: PresenceEvent) => void;
   typing: (typing: TypingEvent) => void;
   messageDeleted: (deleted: MessageDeletedEvent) => void;
+  // Additions for sign-in: only a signed-in socket receives them.
+  /** Who this socket is: at connect and after each accepted `authenticate`. */
+  session: (session: Session) => void;
+  /** Just before the server disconnects the socket: its token expired without a fresh one, or was revoked. */
+  signedOut: (signedOut: SignedOutEvent) => void;
 }
 
 export interface ClientToServerEvents {
@@ -36,6 +58,19 @@ export interface ClientToServerEvents {
   getPresence: (room: string, ack: (result: PresenceAck) => void) => void;
   typing: (typing: TypingInput, ack?: (result: TypingAck) => void) => void;
   deleteMessage: (request: DeleteMessageInput, ack: (result: DeleteAck) => void) => void;
+  // Additions for sign-in, private rooms, invites and roles (signed-in mode; open mode answers `invalid`).
+  /** A refreshed token for this socket, which stays connected. */
+  authenticate: (request: AuthenticateInput, ack: (result: AuthenticateAck) => void) => void;
+  /** Creates a private room; its creator is its first member. */
+  createRoom: (request: CreateRoomInput, ack: (result: RoomAck) => void) => void;
+  listRooms: (request: ListRoomsInput, ack: (result: RoomsAck) => void) => void;
+  createInvite: (request: CreateInviteInput, ack: (result: InviteAck) => void) => void;
+  listInvites: (request: RoomRefInput, ack: (result: InvitesAck) => void) => void;
+  revokeInvite: (request: RevokeInviteInput, ack: (result: OkAck) => void) => void;
+  /** Becomes a member of the invite's private room. */
+  acceptInvite: (request: AcceptInviteInput, ack: (result: RoomAck) => void) => void;
+  listMembers: (request: RoomRefInput, ack: (result: MembersAck) => void) => void;
+  removeMember: (request: RemoveMemberInput, ack: (result: OkAck) => void) => void;
 }
 
 export const SOCKET_PATH = '/socket.io';

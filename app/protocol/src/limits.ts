@@ -38,7 +38,10 @@ export const FILENAME_MAX = 255;
 /** Keys the server issues: `rooms/<room>/<ULID>.<ext>`; never derived from the uploader's filename. */
 export const IMAGE_KEY_PATTERN = /^rooms\/([a-z0-9_-]{1,64})\/([0-9A-HJKMNP-TV-Z]{26})\.(png|jpg|gif|webp)$/;
 
-/** `forbidden` and `unauthorized` came with deletes: additions, v1's codes are unchanged. */
+/**
+ * `forbidden` and `unauthorized` came with deletes and serve sign-in too (`unauthorized`: sign in again; `forbidden`:
+ * signed in, but not allowed, e.g. a private room one is not a member of): additions, v1's codes are unchanged.
+ */
 export const ERROR_CODES = [
   'invalid',
   'too_large',
@@ -72,6 +75,42 @@ export const PRESENCE_MEMBERS_MAX = 100;
 export const TYPING_THROTTLE_MS = 2000;
 /** Clients drop a typing entry this long after its last `typing` event. */
 export const TYPING_EXPIRE_MS = 5000;
+
+// ---- Additions for sign-in (AUTH_MODE=signed-in), private rooms, invites and roles. ----
+
+/** `open`: anyone, v1's behaviour (the default). `signed-in`: every socket and API route needs an OpenID Connect token. */
+export const AUTH_MODES = ['open', 'signed-in'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/** The longest token (an OpenID Connect ID token, a JWT) a client may send: Cognito's with many groups stay far below. */
+export const TOKEN_MAX = 16384;
+
+/** Roles from the token's groups claim; an admin is a moderator too. */
+export const ROLES = ['admin', 'moderator'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Why the server ended a signed-in socket (`signedOut`, just before it disconnects it). */
+export const SIGNED_OUT_REASONS = ['token_expired', 'revoked'] as const;
+export type SignedOutReason = (typeof SIGNED_OUT_REASONS)[number];
+
+export const ROOM_VISIBILITIES = ['public', 'private'] as const;
+export type RoomVisibility = (typeof ROOM_VISIBILITIES)[number];
+
+/** An invite link's lifetime: from a minute to 30 days, a week unless the creator says otherwise. */
+export const INVITE_TTL_MIN_SECONDS = 60;
+export const INVITE_TTL_MAX_SECONDS = 30 * 24 * 3600;
+export const INVITE_TTL_DEFAULT_SECONDS = 7 * 24 * 3600;
+/** An invite's token, opaque to clients (the server signs it): 16–512 of [A-Za-z0-9_.-], safe in a URL as it is. */
+export const INVITE_TOKEN_PATTERN = /^[A-Za-z0-9_.-]{16,512}$/;
+export const INVITE_TOKEN_MAX = 512;
+/** An invite's id (what revoking names): 1–64 of [A-Za-z0-9_-]. */
+export const INVITE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Where a web client opens an invite: `<page origin>/#/invite/<token>` (a fragment, so the token never reaches a server log). */
+export const INVITE_LINK_PREFIX = '#/invite/';
+
+/** At most this many rooms in a `listRooms` answer, and members in a `listMembers` answer. */
+export const ROOMS_LIST_MAX = 500;
+export const ROOM_MEMBERS_MAX = 1000;
 
 /** Compare two `seq` values (numeric strings, possibly of different widths). */
 export function compareSeq(a: string, b: string): number {

@@ -1,5 +1,13 @@
 import {
   ERROR_CODES,
+  INVITE_TTL_DEFAULT_SECONDS,
+  TOKEN_MAX,
+  acceptInviteSchema,
+  authenticateSchema,
+  createInviteSchema,
+  listRoomsSchema,
+  removeMemberSchema,
+  webConfigSchema,
   compareSeq,
   deleteMessageSchema,
   handshakeAuthSchema,
@@ -92,7 +100,7 @@ describe('additions to v1: presence, typing, deletes', () => {
 
   test('handshake auth: both optional, unknown keys ignored, bad values refused', () => {
     expect(parseWith(handshakeAuthSchema, {})).toEqual({ ok: true, value: {} });
-    expect(parseWith(handshakeAuthSchema, { clientId: 'tab_1', author: ' ann ', token: 'x' })).toEqual({
+    expect(parseWith(handshakeAuthSchema, { clientId: 'tab_1', author: ' ann ', theme: 'dark' })).toEqual({
       ok: true,
       value: { clientId: 'tab_1', author: 'ann' },
     });
@@ -107,5 +115,55 @@ describe('additions to v1: presence, typing, deletes', () => {
     expect(parseWith(deleteMessageSchema, { room: 'global', seq: '12', deleteKey: key }).ok).toBe(true);
     expect(parseWith(deleteMessageSchema, { room: 'global', seq: '-1', deleteKey: key }).ok).toBe(false);
     expect(ERROR_CODES).toEqual(expect.arrayContaining(['forbidden', 'unauthorized']));
+  });
+});
+
+describe('additions for sign-in, private rooms and invites', () => {
+  test('the handshake carries an optional token of at most TOKEN_MAX characters; authenticate requires one', () => {
+    expect(parseWith(handshakeAuthSchema, { token: 'eyJ.a.b' })).toEqual({ ok: true, value: { token: 'eyJ.a.b' } });
+    expect(parseWith(handshakeAuthSchema, { token: '' })).toMatchObject({ ok: false, error: { code: 'invalid', message: /^token:/ } });
+    expect(parseWith(handshakeAuthSchema, { token: 'x'.repeat(TOKEN_MAX + 1) })).toMatchObject({ ok: false, error: { code: 'too_large' } });
+    expect(parseWith(authenticateSchema, {})).toMatchObject({ ok: false, error: { message: /^token:/ } });
+    expect(parseWith(authenticateSchema, { token: 'a.b.c', extra: 1 }).ok).toBe(false);
+  });
+
+  test('deleteMessage without a key: the identity decides, in signed-in mode', () => {
+    expect(parseWith(deleteMessageSchema, { room: 'global', seq: '12' })).toEqual({ ok: true, value: { room: 'global', seq: '12' } });
+  });
+
+  test('createInvite: a week and reusable unless said otherwise; a minute to 30 days', () => {
+    expect(parseWith(createInviteSchema, { room: 'team' })).toEqual({
+      ok: true,
+      value: { room: 'team', expiresInSeconds: INVITE_TTL_DEFAULT_SECONDS, singleUse: false },
+    });
+    expect(parseWith(createInviteSchema, { room: 'team', expiresInSeconds: 59 })).toMatchObject({
+      ok: false,
+      error: { message: /^expiresInSeconds: at least 60/ },
+    });
+    expect(parseWith(createInviteSchema, { room: 'team', expiresInSeconds: 1.5 }).ok).toBe(false);
+    expect(parseWith(createInviteSchema, { room: 'team', singleUse: 'yes' })).toMatchObject({
+      ok: false,
+      error: { message: /^singleUse:/ },
+    });
+  });
+
+  test('invite tokens are URL-safe as they are; user ids are client ids', () => {
+    expect(parseWith(acceptInviteSchema, { token: 'aW52aXRl.c2lnbmF0dXJlLXRoaXM' }).ok).toBe(true);
+    expect(parseWith(acceptInviteSchema, { token: 'short' })).toMatchObject({ ok: false, error: { message: /^token:/ } });
+    expect(parseWith(acceptInviteSchema, { token: 'a/b'.repeat(10) }).ok).toBe(false);
+    expect(parseWith(removeMemberSchema, { room: 'team', userId: 'u|x' }).ok).toBe(false);
+    expect(parseWith(listRoomsSchema, {})).toEqual({ ok: true, value: { scope: 'mine' } });
+  });
+
+  test('config.json: auth is optional; signed-in needs an issuer and a client id', () => {
+    const base = { maxUploadBytes: 1, imageTypes: [], protocolVersion: 1 };
+    expect(parseWith(webConfigSchema, base).ok).toBe(true);
+    expect(parseWith(webConfigSchema, { ...base, auth: { mode: 'signed-in', issuer: 'https://id.example', clientId: 'web' } }).ok).toBe(
+      true,
+    );
+    expect(parseWith(webConfigSchema, { ...base, auth: { mode: 'signed-in', issuer: 'https://id.example' } })).toMatchObject({
+      ok: false,
+      error: { message: /signed-in needs issuer and clientId/ },
+    });
   });
 });

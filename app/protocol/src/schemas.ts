@@ -11,6 +11,19 @@ import {
   HISTORY_LIMIT_DEFAULT,
   HISTORY_LIMIT_MAX,
   IMAGE_CONTENT_TYPES,
+  AUTH_MODES,
+  INVITE_ID_PATTERN,
+  INVITE_TOKEN_MAX,
+  INVITE_TOKEN_PATTERN,
+  INVITE_TTL_DEFAULT_SECONDS,
+  INVITE_TTL_MAX_SECONDS,
+  INVITE_TTL_MIN_SECONDS,
+  ROLES,
+  ROOM_MEMBERS_MAX,
+  ROOM_VISIBILITIES,
+  ROOMS_LIST_MAX,
+  SIGNED_OUT_REASONS,
+  TOKEN_MAX,
   IMAGE_KEY_PATTERN,
   MESSAGE_ID_MAX,
   MESSAGE_ID_PATTERN,
@@ -91,6 +104,8 @@ export const chatMessageSchema = z.object({
   seq: z.string(),
   /** An addition to v1: set once the message was deleted (by its author or a moderator); `text` and `imageUrl` are then absent. */
   deletedAt: z.string().optional(),
+  /** An addition to v1, signed-in mode only: the author's user id (`SessionUser.id`), so a client knows its own messages on any device. */
+  authorId: z.string().optional(),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
@@ -113,15 +128,20 @@ export type JoinAck = z.infer<typeof joinAckSchema>;
 
 // ---- Presence, typing, deletes: additions to v1. ----
 
+/** An OpenID Connect ID token (a JWT) as the client got it from the provider; the server verifies it. */
+export const tokenSchema = z.string().min(1, 'token: required').max(TOKEN_MAX, `token: at most ${TOKEN_MAX} characters`);
+
 /**
- * Socket.IO handshake `auth` (`io(url, { auth })`). Both are optional: a socket without both is simply not listed
- * in presence (a v1 client sends none). A value that is present but invalid refuses the connection
+ * Socket.IO handshake `auth` (`io(url, { auth })`). All optional: a socket without `clientId` and `author` is simply
+ * not listed in presence (a v1 client sends none). A value that is present but invalid refuses the connection
  * (`connect_error` whose `message` names the field and whose `data` is an `ErrorBody` with code `invalid`).
- * Unknown keys are ignored.
+ * Unknown keys are ignored. Signed-in mode (an addition): `token` is required (`connect_error` with `data.code`
+ * `unauthorized` without a valid one) and the token's identity replaces `clientId` and `author`; open mode does not verify it.
  */
 export const handshakeAuthSchema = z.object({
   clientId: clientIdSchema.optional(),
   author: authorSchema.optional(),
+  token: tokenSchema.optional(),
 });
 export type HandshakeAuth = z.input<typeof handshakeAuthSchema>;
 
@@ -174,16 +194,21 @@ export type TypingAck = OkAck;
 export const typingEventSchema = z.object({ room: z.string(), clientId: z.string(), author: z.string(), typing: z.boolean() });
 export type TypingEvent = z.infer<typeof typingEventSchema>;
 
-/** `deleteMessage({ room, seq, deleteKey }, ack)`: the author deletes their message with the key it was sent with. */
+/**
+ * `deleteMessage({ room, seq, deleteKey? }, ack)`: the author deletes their message with the key it was sent with.
+ * Signed-in mode: without a key, the socket's identity decides: its author, or a moderator, may delete it. Open mode:
+ * without a key, `invalid`.
+ */
 export const deleteMessageSchema = z.strictObject({
   room: roomSchema,
   seq: seqSchema,
-  deleteKey: deleteKeySchema,
+  deleteKey: deleteKeySchema.optional(),
 });
 export type DeleteMessageInput = z.input<typeof deleteMessageSchema>;
 /**
  * `seq` in the answer is the stored (zero-padded) form. Codes: `invalid`, `forbidden` (not the key this message
- * was sent with, or it was sent without one), `not_found`, `rate_limited`, `unavailable`. Deleting a deleted
+ * was sent with, or it was sent without one; signed in: neither its author nor a moderator), `not_found`,
+ * `rate_limited`, `unavailable`. Deleting a deleted
  * message again is `ok: true` (idempotent).
  */
 export const deleteAckSchema = ackSchema({ room: z.string(), seq: z.string() });
@@ -204,6 +229,147 @@ export interface ModeratorDeleteResponse {
   room: string;
   seq: string;
 }
+
+// ---- Sign-in, private rooms, invites and roles: additions to v1 (AUTH_MODE=signed-in). ----
+
+export const roleSchema = z.enum(ROLES);
+
+/** Who the server says a signed-in socket is: the token's identity, in the chat's terms. */
+export const sessionUserSchema = z.object({
+  /** Stable per person and issuer, 1–64 of [A-Za-z0-9_-]: presence's and typing's `clientId`, messages' `authorId`. */
+  id: z.string(),
+  /** The display name the server gives the token (with a suffix when two people share a name): every message's `author`. */
+  name: z.string(),
+  roles: z.array(roleSchema),
+});
+export type SessionUser = z.infer<typeof sessionUserSchema>;
+
+/**
+ * Server → client `session`: sent to a signed-in socket when it connects and after each accepted `authenticate`.
+ * `expiresAt` (ISO 8601) is when its token expires: a client sends a fresh one (`authenticate`) before then, or
+ * the server signs the socket out (`signedOut`, reason `token_expired`).
+ */
+export const sessionSchema = z.object({ user: sessionUserSchema, expiresAt: z.string() });
+export type Session = z.infer<typeof sessionSchema>;
+
+/**
+ * `authenticate({ token }, ack)`: a refreshed token for this socket, which stays connected (rooms, presence and
+ * recovery kept). The answer is the new `Session`. Codes: `invalid`/`too_large` (not a token), `unauthorized` (the
+ * token is refused: the socket keeps its current one until that expires), `forbidden` (a token of another person:
+ * reconnect to change who is signed in), `rate_limited`, `unavailable` (the issuer could not be asked: retry).
+ * In open mode: `invalid`.
+ */
+export const authenticateSchema = z.strictObject({ token: tokenSchema });
+export type AuthenticateInput = z.input<typeof authenticateSchema>;
+export const authenticateAckSchema = ackSchema(sessionSchema.shape);
+export type AuthenticateAck = z.infer<typeof authenticateAckSchema>;
+
+/**
+ * Server → client `signedOut`, just before the server disconnects a signed-in socket: `token_expired` (no fresh
+ * token came before `expiresAt`: refresh and reconnect, or sign in again), `revoked` (an admin ended the session).
+ */
+export const signedOutEventSchema = z.object({ reason: z.enum(SIGNED_OUT_REASONS), message: z.string() });
+export type SignedOutEvent = z.infer<typeof signedOutEventSchema>;
+
+/** A room as `listRooms` lists it. Public rooms need no creating (`join` one); private ones are created (`createRoom`). */
+export const roomSummarySchema = z.object({
+  room: z.string(),
+  visibility: z.enum(ROOM_VISIBILITIES),
+  /** Private rooms: how many members it has. */
+  memberCount: z.int().min(0).optional(),
+});
+export type RoomSummary = z.infer<typeof roomSummarySchema>;
+
+/**
+ * `createRoom({ room }, ack)`: a private room, its creator its first member. Codes: `invalid` (a bad name, or a room
+ * of that name exists, public or private), `too_large`, `unauthorized`, `rate_limited`, `unavailable`.
+ */
+export const createRoomSchema = z.strictObject({ room: roomSchema });
+export type CreateRoomInput = z.input<typeof createRoomSchema>;
+export const roomAckSchema = ackSchema(roomSummarySchema.shape);
+export type RoomAck = z.infer<typeof roomAckSchema>;
+
+/**
+ * `listRooms({ scope? }, ack)`: `mine` (the default) lists the public rooms this person joined and the private rooms
+ * they are a member of; `all` lists every room, for an admin (`forbidden` for anyone else). Sorted by name.
+ */
+export const listRoomsSchema = z.strictObject({ scope: z.enum(['mine', 'all']).default('mine') });
+export type ListRoomsInput = z.input<typeof listRoomsSchema>;
+export const roomsAckSchema = ackSchema({ rooms: z.array(roomSummarySchema).max(ROOMS_LIST_MAX) });
+export type RoomsAck = z.infer<typeof roomsAckSchema>;
+
+export const inviteIdSchema = z.string().max(64, 'id: at most 64 characters').regex(INVITE_ID_PATTERN, 'id: 1-64 of A-Z a-z 0-9 _ -');
+export const inviteTokenSchema = z
+  .string()
+  .max(INVITE_TOKEN_MAX, `token: at most ${INVITE_TOKEN_MAX} characters`)
+  .regex(INVITE_TOKEN_PATTERN, 'token: not an invite token');
+
+/** An invite to a private room, as `listInvites` lists it (without its token: only its creator saw that, once). */
+export const inviteSummarySchema = z.object({
+  id: z.string(),
+  room: z.string(),
+  /** ISO 8601. */
+  expiresAt: z.string(),
+  singleUse: z.boolean(),
+  /** The creator's display name. */
+  createdBy: z.string(),
+});
+export type InviteSummary = z.infer<typeof inviteSummarySchema>;
+/** A new invite: the summary and its token, which the link carries (`INVITE_LINK_PREFIX`). */
+export const inviteSchema = inviteSummarySchema.extend({ token: z.string() });
+export type Invite = z.infer<typeof inviteSchema>;
+
+/**
+ * `createInvite({ room, expiresInSeconds?, singleUse? }, ack)`: by a member of the private room `room`; the link is
+ * `<web origin>/#/invite/<token>`. Codes: `invalid`, `forbidden` (not a member, or a public room), `not_found`,
+ * `unauthorized`, `rate_limited`, `unavailable`.
+ */
+export const createInviteSchema = z.strictObject({
+  room: roomSchema,
+  expiresInSeconds: z
+    .int('expiresInSeconds: an integer')
+    .min(INVITE_TTL_MIN_SECONDS, `expiresInSeconds: at least ${INVITE_TTL_MIN_SECONDS}`)
+    .max(INVITE_TTL_MAX_SECONDS, `expiresInSeconds: at most ${INVITE_TTL_MAX_SECONDS}`)
+    .default(INVITE_TTL_DEFAULT_SECONDS),
+  singleUse: z.boolean('singleUse: true or false').default(false),
+});
+export type CreateInviteInput = z.input<typeof createInviteSchema>;
+export const inviteAckSchema = ackSchema({ invite: inviteSchema });
+export type InviteAck = z.infer<typeof inviteAckSchema>;
+
+/** `listInvites({ room }, ack)`: the room's invites that can still be used, for a member (or an admin). */
+export const roomRefSchema = z.strictObject({ room: roomSchema });
+export type RoomRefInput = z.input<typeof roomRefSchema>;
+export const invitesAckSchema = ackSchema({ room: z.string(), invites: z.array(inviteSummarySchema) });
+export type InvitesAck = z.infer<typeof invitesAckSchema>;
+
+/** `revokeInvite({ room, id }, ack)`: by a member of the room or an admin; revoking a revoked or expired invite is `ok`. */
+export const revokeInviteSchema = z.strictObject({ room: roomSchema, id: inviteIdSchema });
+export type RevokeInviteInput = z.input<typeof revokeInviteSchema>;
+
+/**
+ * `acceptInvite({ token }, ack)`: the signed-in person becomes a member of the invite's room (already one: `ok`);
+ * the answer names the room, which the client then joins. Codes: `invalid` (not an invite token), `not_found` (an
+ * invite that is unknown, expired, revoked or used up: the message says which), `unauthorized`, `rate_limited`,
+ * `unavailable`.
+ */
+export const acceptInviteSchema = z.strictObject({ token: inviteTokenSchema });
+export type AcceptInviteInput = z.input<typeof acceptInviteSchema>;
+
+/** One member of a private room. */
+export const roomMemberSchema = z.object({ id: z.string(), name: z.string() });
+export type RoomMember = z.infer<typeof roomMemberSchema>;
+/** `listMembers({ room }, ack)`: for a member of the private room, or an admin; sorted by name. */
+export const membersAckSchema = ackSchema({ room: z.string(), members: z.array(roomMemberSchema).max(ROOM_MEMBERS_MAX) });
+export type MembersAck = z.infer<typeof membersAckSchema>;
+
+/**
+ * `removeMember({ room, userId }, ack)`: an admin removes anyone from a private room; a member removes themself
+ * (leaves it). The removed person's sockets leave the room at once. Codes: `invalid`, `forbidden`, `not_found`
+ * (not a member), `unauthorized`, `rate_limited`, `unavailable`.
+ */
+export const removeMemberSchema = z.strictObject({ room: roomSchema, userId: clientIdSchema });
+export type RemoveMemberInput = z.input<typeof removeMemberSchema>;
 
 // ---- HTTP ----
 
@@ -257,6 +423,21 @@ export interface ErrorResponse {
   error: ErrorBody;
 }
 
+/**
+ * `/config.json`'s `auth` (an addition; absent means `open`): how the browser signs in. Signed-in: `issuer` (the
+ * OpenID Connect issuer URL) and `clientId` (a public client: Authorization Code + PKCE, no secret) are required;
+ * `scopes` defaults to `openid profile email`.
+ */
+export const webAuthConfigSchema = z
+  .object({
+    mode: z.enum(AUTH_MODES),
+    issuer: z.string().optional(),
+    clientId: z.string().optional(),
+    scopes: z.string().optional(),
+  })
+  .refine((a) => a.mode === 'open' || (!!a.issuer && !!a.clientId), 'auth: signed-in needs issuer and clientId');
+export type WebAuthConfig = z.infer<typeof webAuthConfigSchema>;
+
 /** `/config.json`: what the web app needs to know about the deployment it talks to. */
 export const webConfigSchema = z.object({
   /** Base URL of the HTTP API and Socket.IO endpoint; '' means same origin. */
@@ -264,5 +445,6 @@ export const webConfigSchema = z.object({
   maxUploadBytes: z.number().int().positive(),
   imageTypes: z.array(z.string()),
   protocolVersion: z.number().int(),
+  auth: webAuthConfigSchema.optional(),
 });
 export type WebConfig = z.infer<typeof webConfigSchema>;

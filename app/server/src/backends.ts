@@ -3,7 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Backends } from './ports';
-import type { SequencerOptions } from './chat/sequencer';
 import { clientConfig } from './adapters/aws/clients';
 import { DynamoStore } from './adapters/aws/dynamo-store';
 import { DynamoDeletes } from './adapters/aws/dynamo-deletes';
@@ -40,7 +39,7 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
 
   const store = new SqliteStore(sqliteFile(config.dataDir), config.idempotencySeconds);
   const deletes = new SqliteDeletes(sqliteFile(config.dataDir));
-  const queue = new MemoryQueue({ waitMs: config.sqsWaitSeconds * 1000 });
+  const queue = new MemoryQueue(config.sqsWaitSeconds === undefined ? {} : { waitMs: config.sqsWaitSeconds * 1000 });
   const uploads = new FileUploads(path.join(config.dataDir, 'uploads'), {
     pendingMs: config.pendingUploadHours * 3600 * 1000,
     quotaBytes: config.uploadsQuotaBytes,
@@ -58,9 +57,4 @@ export async function createBackends(config: Config, log: Logger): Promise<Backe
       await store.close();
     },
   };
-}
-
-/** The Sequencer's settings for these backends: the embedded queue wakes a waiting receive when a room unlocks, moto does not. */
-export function sequencerOptions(backends: Pick<Backends, 'mode'>): SequencerOptions {
-  return backends.mode === 'embedded' ? { settleMs: 0 } : {};
 }

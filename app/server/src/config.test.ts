@@ -6,6 +6,9 @@ describe('loadConfig', () => {
   test('no settings: embedded mode on 127.0.0.1:3000 with safe defaults', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', aws: undefined, corsOrigins: [], maxUploadBytes: 5 * 1024 * 1024 });
+    // The long-poll wait is the queue's own unless set.
+    expect(c.sqsWaitSeconds).toBeUndefined();
+    expect(loadConfig({ SQS_WAIT_SECONDS: '2' }).sqsWaitSeconds).toBe(2);
   });
 
   test('ADMIN_TOKEN: unset disables moderation; set, it is kept as given (trimmed)', () => {
@@ -48,6 +51,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ ABUSE_EXEMPT_ADDRESSES: '127.0.0.1, ::1 ,10.1.0.0/16' }).abuse.exempt).toEqual(['127.0.0.1', '::1', '10.1.0.0/16']);
   });
 
+  test('every socket and moderation limit is a setting, each pair of points and window read together', () => {
+    expect(loadConfig({}).abuse).toMatchObject({
+      roomsPerSocket: 50,
+      typing: { points: 10, windowSeconds: 5 },
+      presence: { points: 20, windowSeconds: 10 },
+      deletes: { points: 10, windowSeconds: 10 },
+      moderatorRequestsPerMinute: 30,
+      maxFrameBytes: 64 * 1024,
+    });
+    const c = loadConfig({ TYPING_LIMIT_POINTS: '3', TYPING_LIMIT_WINDOW_SECONDS: '7', DELETE_LIMIT_POINTS: '1', ROOMS_PER_SOCKET: '2' });
+    expect(c.abuse).toMatchObject({
+      typing: { points: 3, windowSeconds: 7 },
+      deletes: { points: 1, windowSeconds: 10 },
+      roomsPerSocket: 2,
+    });
+  });
+
   test.each([
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be at most 65535/],
@@ -63,6 +83,12 @@ describe('loadConfig', () => {
     [{ ADDRESS_RATE_LIMIT_POINTS: 'lots' }, /ADDRESS_RATE_LIMIT_POINTS must be a whole number/],
     [{ JOINS_PER_MINUTE: '0' }, /JOINS_PER_MINUTE must be at least 1/],
     [{ UPLOAD_URLS_PER_HOUR: '-1' }, /UPLOAD_URLS_PER_HOUR must be a whole number/],
+    [{ SQS_WAIT_SECONDS: '21' }, /SQS_WAIT_SECONDS must be at most 20/],
+    [{ ROOMS_PER_SOCKET: '0' }, /ROOMS_PER_SOCKET must be at least 1/],
+    [{ TYPING_LIMIT_WINDOW_SECONDS: '0' }, /TYPING_LIMIT_WINDOW_SECONDS must be at least 1/],
+    [{ PRESENCE_LIMIT_POINTS: 'many' }, /PRESENCE_LIMIT_POINTS must be a whole number/],
+    [{ MODERATOR_REQUESTS_PER_MINUTE: '0' }, /MODERATOR_REQUESTS_PER_MINUTE must be at least 1/],
+    [{ MAX_FRAME_BYTES: '1024' }, /MAX_FRAME_BYTES must be at least 16384/],
     [{ ABUSE_EXEMPT_ADDRESSES: '127.0.0.1, example.com' }, /ABUSE_EXEMPT_ADDRESSES: "example.com" is not an IP address or CIDR/],
     [{ ABUSE_EXEMPT_ADDRESSES: '10.0.0.0/33' }, /ABUSE_EXEMPT_ADDRESSES: "10.0.0.0\/33"/],
     [{ READY_CACHE_MS: '600000' }, /READY_CACHE_MS must be at most 300000/],

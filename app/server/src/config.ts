@@ -16,6 +16,14 @@ const intSetting = (name: string, def: number, min: number, max: number) =>
     .optional()
     .transform((v) => v ?? def);
 
+const optionalIntSetting = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`))
+    .optional();
+
 const optionalText = z
   .string()
   .optional()
@@ -52,7 +60,8 @@ const envSchema = z.object({
   HTTP_RATE_LIMIT_PER_MINUTE: intSetting('HTTP_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
   TRUST_PROXY: intSetting('TRUST_PROXY', 0, 0, 10),
   BACKEND_TIMEOUT_MS: intSetting('BACKEND_TIMEOUT_MS', 5000, 100, 60_000),
-  SQS_WAIT_SECONDS: intSetting('SQS_WAIT_SECONDS', 20, 1, 20),
+  // Unset: the queue's own long-poll wait (adapters/aws/table-shape.ts).
+  SQS_WAIT_SECONDS: optionalIntSetting('SQS_WAIT_SECONDS', 1, 20),
   // The protocol promises at least 24 hours; longer costs only storage (one small id record per message).
   IDEMPOTENCY_WINDOW_HOURS: intSetting('IDEMPOTENCY_WINDOW_HOURS', 24, 24, 24 * 365),
   // Scale-out: several servers on one queue, Socket.IO's Redis streams adapter between them.
@@ -62,11 +71,23 @@ const envSchema = z.object({
       .refine((u) => /^rediss?:\/\//.test(u), 'REDIS_URL must start with redis:// or rediss:// (TLS)')
       .optional(),
   ),
-  // Operations (issue 13): per-address abuse limits, readiness cache, metrics, pending uploads.
+  // Limits against floods: every message costs an SQS send and a DynamoDB write, every presence read a round to
+  // every server, every upload URL up to MAX_UPLOAD_BYTES of storage.
   SOCKETS_PER_ADDRESS: intSetting('SOCKETS_PER_ADDRESS', 40, 1, 100_000),
   ADDRESS_RATE_LIMIT_POINTS: intSetting('ADDRESS_RATE_LIMIT_POINTS', 60, 1, 1_000_000),
   JOINS_PER_MINUTE: intSetting('JOINS_PER_MINUTE', 120, 1, 100_000),
+  ROOMS_PER_SOCKET: intSetting('ROOMS_PER_SOCKET', 50, 1, 10_000),
+  // A client sends `typing` at most every 2 s while typing, plus a stop: this leaves room for a few rooms.
+  TYPING_LIMIT_POINTS: intSetting('TYPING_LIMIT_POINTS', 10, 1, 100_000),
+  TYPING_LIMIT_WINDOW_SECONDS: intSetting('TYPING_LIMIT_WINDOW_SECONDS', 5, 1, 3600),
+  PRESENCE_LIMIT_POINTS: intSetting('PRESENCE_LIMIT_POINTS', 20, 1, 100_000),
+  PRESENCE_LIMIT_WINDOW_SECONDS: intSetting('PRESENCE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  DELETE_LIMIT_POINTS: intSetting('DELETE_LIMIT_POINTS', 10, 1, 100_000),
+  DELETE_LIMIT_WINDOW_SECONDS: intSetting('DELETE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  MODERATOR_REQUESTS_PER_MINUTE: intSetting('MODERATOR_REQUESTS_PER_MINUTE', 30, 1, 100_000),
   UPLOAD_URLS_PER_HOUR: intSetting('UPLOAD_URLS_PER_HOUR', 120, 1, 1_000_000),
+  // A message is at most a few KB: a larger frame is protocol abuse, and its socket is dropped.
+  MAX_FRAME_BYTES: intSetting('MAX_FRAME_BYTES', 64 * 1024, 16 * 1024, 16 * 1024 * 1024),
   ABUSE_EXEMPT_ADDRESSES: optionalText.transform((v, ctx) => {
     const entries = (v ?? '')
       .split(',')
@@ -82,7 +103,7 @@ const envSchema = z.object({
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()),
   PENDING_UPLOAD_HOURS: intSetting('PENDING_UPLOAD_HOURS', 24, 1, 24 * 30),
   UPLOADS_QUOTA_BYTES: intSetting('UPLOADS_QUOTA_BYTES', 1024 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER),
-  // Issue 12: moderator deletes; unset disables them.
+  // Moderator deletes; unset disables them.
   ADMIN_TOKEN: optionalText.pipe(
     z
       .string()
@@ -113,6 +134,12 @@ export interface AwsSettings {
   deadLetterQueueUrl?: string | undefined;
 }
 
+/** `points` events per `windowSeconds`. */
+export interface RateLimit {
+  points: number;
+  windowSeconds: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -122,22 +149,37 @@ export interface Config {
   corsOrigins: string[];
   publicUrl: string | undefined;
   maxUploadBytes: number;
-  rateLimit: { points: number; windowSeconds: number };
+  /** Messages per socket per window. */
+  rateLimit: RateLimit;
   /** Requests per client address per minute to the HTTP API (history, upload URLs, uploads). */
   httpRateLimitPerMinute: number;
   /** Proxy hops in front of the server (CloudFront, a load balancer) whose X-Forwarded-For is trusted for the client address. */
   trustProxy: number;
   backendTimeoutMs: number;
-  sqsWaitSeconds: number;
+  /** Long-poll wait of a receive; undefined: the queue's own. */
+  sqsWaitSeconds: number | undefined;
   /** How long a message id is recognised as a retry (its id record's lifetime). */
   idempotencySeconds: number;
-  /** Per client address and per socket limits against floods (transport/abuse-limits.ts). */
+  /** Per client address and per socket limits against floods (transport/abuse-limits.ts, the socket concerns). */
   abuse: {
     socketsPerAddress: number;
     /** Messages per address per `rateLimit.windowSeconds`, on top of the per-socket limit. */
     addressMessagePoints: number;
+    /** `join`s per socket per minute. */
     joinsPerMinute: number;
+    /** Rooms one socket may be in at once. */
+    roomsPerSocket: number;
+    /** `typing` events per socket. */
+    typing: RateLimit;
+    /** `identify` and `getPresence` together, per socket. */
+    presence: RateLimit;
+    /** `deleteMessage`s per socket. */
+    deletes: RateLimit;
+    /** Moderator delete requests per client address per minute, counted before the token is checked. */
+    moderatorRequestsPerMinute: number;
     uploadUrlsPerHour: number;
+    /** Largest Socket.IO frame accepted; past it the socket is dropped. */
+    maxFrameBytes: number;
     /** Addresses and CIDRs no per-address limit applies to (a load-test host); empty by default. */
     exempt: string[];
   };
@@ -219,7 +261,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       socketsPerAddress: e.SOCKETS_PER_ADDRESS,
       addressMessagePoints: e.ADDRESS_RATE_LIMIT_POINTS,
       joinsPerMinute: e.JOINS_PER_MINUTE,
+      roomsPerSocket: e.ROOMS_PER_SOCKET,
+      typing: { points: e.TYPING_LIMIT_POINTS, windowSeconds: e.TYPING_LIMIT_WINDOW_SECONDS },
+      presence: { points: e.PRESENCE_LIMIT_POINTS, windowSeconds: e.PRESENCE_LIMIT_WINDOW_SECONDS },
+      deletes: { points: e.DELETE_LIMIT_POINTS, windowSeconds: e.DELETE_LIMIT_WINDOW_SECONDS },
+      moderatorRequestsPerMinute: e.MODERATOR_REQUESTS_PER_MINUTE,
       uploadUrlsPerHour: e.UPLOAD_URLS_PER_HOUR,
+      maxFrameBytes: e.MAX_FRAME_BYTES,
       exempt: e.ABUSE_EXEMPT_ADDRESSES,
     },
     readyCacheMs: e.READY_CACHE_MS,

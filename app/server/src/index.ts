@@ -1,3 +1,3 @@
 export { startServer, type RunningServer } from './server';
 export { loadConfig, ConfigError, type Config } from './config';
-export { historyTableInput } from './adapters/aws/dynamo-store';
+export { chatResourceShape } from './adapters/aws/table-shape';

@@ -6,7 +6,7 @@ const isAbort = (err: unknown) => (err as { name?: string } | undefined)?.name =
 /**
  * A port with every async method counted on failure (chat_backend_errors_total{backend}), plus the few timings
  * the metrics need (store writes, receive batch sizes). A Proxy rather than a class per port, so a method a port
- * gains later is counted without touching this file, and the Sequencer and use cases stay unaware of metrics.
+ * gains later is counted without touching this file, and the consumer and use cases stay unaware of metrics.
  */
 function instrument<T extends object>(
   port: T,
@@ -31,7 +31,7 @@ function instrument<T extends object>(
   });
 }
 
-/** The backends with metrics at their edge; hand these to the Sequencer, use cases and routes. */
+/** The backends with metrics at their edge; hand these to the consumer, use cases and routes. */
 export function instrumentBackends<B extends Backends>(backends: B, metrics: ChatMetrics): B {
   // append(room, messages): all or nothing; a conflict (another writer got there first) stores nothing.
   const append = (result: Promise<unknown>, args: unknown[]) => {

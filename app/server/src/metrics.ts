@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
+import { METRIC_NAMES as N } from './metric-names';
 
 /** Seconds buckets for calls that are a few ms on loopback and up to the backend timeout on AWS. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -12,28 +13,28 @@ export type Backend = 'queue' | 'store' | 'uploads';
 export class ChatMetrics {
   readonly registry = new Registry();
   readonly accepted = new Counter({
-    name: 'chat_messages_accepted_total',
+    name: N.accepted,
     help: 'sendMessage calls acked ok (a retry of a stored id included)',
     registers: [this.registry],
   });
   readonly stored = new Counter({
-    name: 'chat_messages_stored_total',
+    name: N.stored,
     help: 'Messages written to the history store',
     registers: [this.registry],
   });
   readonly broadcast = new Counter({
-    name: 'chat_messages_broadcast_total',
+    name: N.broadcast,
     help: 'Messages broadcast to their room',
     registers: [this.registry],
   });
   readonly refused = new Counter({
-    name: 'chat_messages_refused_total',
+    name: N.refused,
     help: 'sendMessage calls acked with an error, by code',
     labelNames: ['code'],
     registers: [this.registry],
   });
   readonly ackSeconds = new Histogram({
-    name: 'chat_ack_seconds',
+    name: N.ackSeconds,
     help: 'sendMessage received to ack sent',
     labelNames: ['outcome'],
     buckets: LATENCY_BUCKETS,
@@ -41,7 +42,7 @@ export class ChatMetrics {
   });
   /** The same latency as quantiles over the last minute: CloudWatch's agent publishes a summary's p99 as is. */
   readonly ackQuantiles = new Summary({
-    name: 'chat_ack_latency_seconds',
+    name: N.ackQuantiles,
     help: 'sendMessage ack latency quantiles over the last 60 s',
     percentiles: [0.5, 0.99],
     maxAgeSeconds: 60,
@@ -49,32 +50,32 @@ export class ChatMetrics {
     registers: [this.registry],
   });
   readonly storeSeconds = new Histogram({
-    name: 'chat_store_seconds',
+    name: N.storeSeconds,
     help: 'History store write (append) duration',
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
   readonly receiveBatch = new Histogram({
-    name: 'chat_queue_receive_batch_size',
+    name: N.receiveBatch,
     help: 'Messages per queue receive',
     buckets: [0, 1, 2, 5, 10, 20, 50, 100],
     registers: [this.registry],
   });
   readonly backendErrors = new Counter({
-    name: 'chat_backend_errors_total',
+    name: N.backendErrors,
     help: 'Failed backend calls, by backend',
     labelNames: ['backend'],
     registers: [this.registry],
   });
   readonly socketsRefused = new Counter({
-    name: 'chat_sockets_refused_total',
+    name: N.socketsRefused,
     help: 'Socket handshakes refused by a per-address limit',
     registers: [this.registry],
   });
 
   constructor(gauges: { sockets: () => number; rooms: () => number }) {
     new Gauge({
-      name: 'chat_connected_sockets',
+      name: N.connectedSockets,
       help: 'Sockets connected to this server',
       registers: [this.registry],
       collect() {
@@ -82,7 +83,7 @@ export class ChatMetrics {
       },
     });
     new Gauge({
-      name: 'chat_rooms',
+      name: N.rooms,
       help: 'Rooms with at least one socket on this server',
       registers: [this.registry],
       collect() {

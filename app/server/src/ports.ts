@@ -1,8 +1,9 @@
-import type { ImageContentType, UploadUrlResponse } from '@chat/protocol';
+import type { ImageContentType, MessageDeletedEvent, UploadUrlResponse } from '@chat/protocol';
 
 /**
- * The three seams between the chat and its backends. Use cases see only these; aws and embedded adapters
- * implement them. Each `ping` resolves while its backend answers (for /readyz).
+ * The seams between the chat and the world around it: four backends (queue, store, deletes, uploads), which aws and
+ * embedded adapters implement, and the room's sockets (`RoomEvents`), which Socket.IO does. Use cases and the
+ * consumer see only these. Each backend's `ping` resolves while it answers (for /readyz).
  */
 
 /** A message as accepted from a client, before it has a place in its room's order. */
@@ -35,6 +36,17 @@ export interface Delivery {
   receiveCount: number;
 }
 
+/** What a queue adapter says of itself, so the consumer need not guess it from the mode. */
+export interface QueueCapabilities {
+  /**
+   * A receive waiting on an empty queue returns as soon as a room (message group) unlocks with messages waiting, i.e.
+   * when the messages in flight before them are deleted or released. Then the consumer can receive again while a
+   * batch is being stored; otherwise it lets the batch finish first, so that its next poll does not find those rooms
+   * still locked and wait out the whole poll.
+   */
+  wakesWhenGroupUnlocks: boolean;
+}
+
 /**
  * SQS FIFO as the server relies on it: order per room (message group) and a group lock (no message of a group is
  * handed out while an earlier one is in flight), deduplication by message id per group for five minutes, and a
@@ -42,6 +54,7 @@ export interface Delivery {
  * (after `maxReceiveCount` receives it moves to the dead-letter queue).
  */
 export interface MessageQueue {
+  readonly capabilities: QueueCapabilities;
   send(message: AcceptedMessage): Promise<void>;
   /**
    * Wait for messages (long poll, at most `maxWaitSeconds` when given); resolves with none when the wait ends empty
@@ -97,7 +110,7 @@ export interface MessageStore {
   close(): Promise<void>;
 }
 
-/** Deleting messages (issue 12), beside MessageStore so the store's own contract stays as it is. */
+/** Deleting messages: beside MessageStore, so that the store's own contract (append only, never overwrite) stays as it is. */
 export interface MessageDeletes {
   /** The stored row at `seq`, deleted or not. */
   find(room: string, seq: string): Promise<SequencedMessage | undefined>;
@@ -138,4 +151,15 @@ export interface Backends {
   uploads: UploadStore;
   /** Express routes the embedded uploads need (signed PUT); none in aws mode. */
   routes?: import('express').Router;
+}
+
+/**
+ * What the chat tells the sockets of a room, on every server. Implemented once, over Socket.IO
+ * (transport/sockets/room-events.ts), which also carries what other servers tell this one.
+ */
+export interface RoomEvents {
+  /** A message this server stored: to every socket of its room, and to the server where its sender may be waiting. */
+  newMessage(message: SequencedMessage): void;
+  /** A message was deleted: to every socket of its room. */
+  messageDeleted(event: MessageDeletedEvent): void;
 }

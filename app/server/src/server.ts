@@ -1,29 +1,22 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
-import { SOCKET_PATH } from '@chat/protocol';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
-import { createBackends, sequencerOptions } from './backends';
-import { Sequencer } from './chat/sequencer';
+import { createBackends } from './backends';
+import { instrumentBackends } from './instrumented-backends';
+import { ChatMetrics } from './metrics';
+import { Acks } from './acks/acks';
+import { QueueConsumer } from './consumer/queue-consumer';
 import { SendMessage } from './chat/send-message';
 import { DeleteMessage } from './chat/delete-message';
-import { toWire } from './chat/wire';
-import { createHttpApp } from './transport/http';
-import { hostAllowed } from './transport/loopback-host';
-import { originAllowed } from './transport/origin';
-import { attachSocketHandlers, type ChatServer } from './transport/socket';
 import { connectRedis } from './cluster/redis-link';
 import { gateQueue } from './cluster/gated-queue';
-import { relayStored } from './cluster/stored-relay';
 import type { Backends } from './ports';
-import { ChatMetrics } from './metrics';
-import { instrumentBackends } from './instrumented-backends';
 import { AddressLimits } from './transport/abuse-limits';
-import { attachTeamChatHandlers } from './transport/team-socket';
-
-/** Socket.IO frames above this are protocol abuse (a message is at most a few KB): the socket is dropped. */
-const MAX_FRAME_BYTES = 64 * 1024;
+import { createHttpApp } from './transport/http/app';
+import { attachSocketHandlers } from './transport/sockets/handlers';
+import { SocketRoomEvents } from './transport/sockets/room-events';
+import { createSocketServer, socketGauges } from './transport/sockets/socket-server';
 
 export interface RunningServer {
   url: string;
@@ -41,7 +34,10 @@ export interface StartOptions {
   ports?: (backends: Backends) => Partial<Pick<Backends, 'queue' | 'store' | 'deletes' | 'uploads'>>;
 }
 
-/** Wire config → backends → sequencer → HTTP and Socket.IO on one port. */
+/**
+ * The composition root, in one direction: config → backends → the Socket.IO server and metrics → acks and the room's
+ * events → the consumer and the use cases → socket handlers and the HTTP app → one port.
+ */
 export async function startServer(
   env: Record<string, string | undefined> = process.env,
   log?: Logger,
@@ -51,76 +47,38 @@ export async function startServer(
   const logger = log ?? createLogger(config.logLevel);
   const created = await createBackends(config, logger);
   const raw = opts.ports ? { ...created, ...opts.ports(created) } : created;
-  // Operations (issue 13): metrics at the ports' edge, per-address limits shared by HTTP and sockets.
-  const live: { io?: ChatServer } = {};
-  const metrics = new ChatMetrics({
-    sockets: () => live.io?.of('/').sockets.size ?? 0,
-    // Socket.IO keeps a room per socket id as well; only the chat's rooms count.
-    rooms: () => {
-      const nsp = live.io?.of('/');
-      return nsp ? [...nsp.adapter.rooms.keys()].filter((r) => !nsp.sockets.has(r)).length : 0;
-    },
-  });
-  const backends = instrumentBackends(raw, metrics);
-  const limits = new AddressLimits(config);
-
   // Scale-out (REDIS_URL): broadcasts, stored notices and recovery sessions go through Redis to every server.
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  const io = createSocketServer(config, redis?.adapter);
+  const metrics = new ChatMetrics(socketGauges(io));
+  const backends = instrumentBackends(raw, metrics);
   const queue = redis ? gateQueue(backends.queue, redis, config.backendTimeoutMs) : backends.queue;
 
-  // Deletes are broadcast through `io`, which needs the HTTP server the app runs in: bound late.
-  const deletes = new DeleteMessage(
-    backends.deletes,
-    backends.uploads,
-    (d) => io.to(d.room).emit('messageDeleted', d),
-    config.backendTimeoutMs,
-    logger,
-  );
-  const app = createHttpApp(config, backends, logger, { deletes, limits, metrics, ...(redis ? { readyChecks: { redis } } : {}) });
+  const acks = new Acks(backends.store);
+  const roomEvents = new SocketRoomEvents(io, { publicUrl: config.publicUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });
+  const consumer = new QueueConsumer({ queue, store: backends.store, rows: backends.deletes, acks, events: roomEvents }, logger);
+  const send = new SendMessage(queue, backends.uploads, acks, config.backendTimeoutMs, logger);
+  const deletes = new DeleteMessage(backends.deletes, backends.uploads, roomEvents, config.backendTimeoutMs, logger);
+
+  // Per-address limits, shared by HTTP and sockets.
+  const limits = new AddressLimits(config);
+  const sockets = attachSocketHandlers(io, { config, log: logger, send, deletes, limits, metrics });
+  const app = createHttpApp({ config, log: logger, backends, deletes, limits, metrics, ...(redis ? { readyChecks: { redis } } : {}) });
   const httpServer = http.createServer(app);
-  const io: ChatServer = new Server(httpServer, {
-    path: SOCKET_PATH,
-    maxHttpBufferSize: MAX_FRAME_BYTES,
-    cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins } : undefined,
-    allowRequest: (req, callback) => callback(null, hostAllowed(config.host, req) && originAllowed(req, config.corsOrigins)),
-    // Every broadcast is buffered this long for recovery, so keep it short; a client away longer catches up from history.
-    connectionStateRecovery: { maxDisconnectionDuration: 30 * 1000, skipMiddlewares: true },
-    ...(redis ? { adapter: redis.adapter } : {}),
-  });
-
-  live.io = io;
-
-  let storedElsewhere: ((m: { room: string; id: string; seq: string }) => void) | undefined;
-  const sequencer = new Sequencer(
-    queue,
-    backends.store,
-    backends.deletes,
-    (m) => {
-      io.to(m.room).emit('newMessage', toWire(m, config.publicUrl));
-      metrics.broadcast.inc();
-      storedElsewhere?.(m);
-    },
-    logger,
-    sequencerOptions(backends),
-  );
-  if (redis) storedElsewhere = relayStored(io as unknown as Server, (room, id, seq) => sequencer.settle(room, id, seq));
-  attachSocketHandlers(io, new SendMessage(queue, backends.uploads, sequencer, config.backendTimeoutMs, logger), config, logger, {
-    limits,
-    metrics,
-  });
-  const teamChat = attachTeamChatHandlers(io, deletes, logger);
+  io.attach(httpServer);
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => resolve());
     });
   } catch (err) {
+    sockets.close();
     io.close();
     await redis?.close();
     await backends.close();
     throw err;
   }
-  sequencer.start();
+  consumer.start();
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, mode: backends.mode, scaledOut: !!redis }, 'chat server listening');
@@ -134,12 +92,12 @@ export async function startServer(
     close: () =>
       (closing ??= (async () => {
         // Stop taking work first, then let the consumer finish its batch, then release the backends.
-        teamChat.close();
+        sockets.close();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());
           httpServer.closeAllConnections();
         });
-        await sequencer.stop();
+        await consumer.stop();
         await redis?.close();
         await backends.close();
         logger.info('chat server stopped');

@@ -134,6 +134,65 @@ describe('per-address abuse limits', () => {
   });
 });
 
+describe('the limits of every socket event and of moderation come from their settings', () => {
+  const backend = new TestBackend('embedded');
+  let server: RunningServer;
+  const clients: ChatClient[] = [];
+  const emit = (c: ChatClient, event: string, ...args: unknown[]): Promise<unknown> =>
+    (c.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> } })
+      .timeout(15_000)
+      .emitWithAck(event, ...args);
+  const limited = (message: string) => ({ ok: false, error: { code: 'rate_limited', message } });
+  beforeAll(async () => {
+    await backend.setup();
+    // Windows far longer than the test: what is counted is how many, never how fast.
+    server = await backend.start(
+      await backend.env({
+        ROOMS_PER_SOCKET: '2',
+        TYPING_LIMIT_POINTS: '2',
+        TYPING_LIMIT_WINDOW_SECONDS: '3600',
+        PRESENCE_LIMIT_POINTS: '2',
+        PRESENCE_LIMIT_WINDOW_SECONDS: '3600',
+        DELETE_LIMIT_POINTS: '1',
+        DELETE_LIMIT_WINDOW_SECONDS: '3600',
+        MODERATOR_REQUESTS_PER_MINUTE: '1',
+        ADMIN_TOKEN: 'a-moderator-token-for-tests',
+      }),
+    );
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await backend.teardown();
+  });
+
+  test('rooms per socket, typing, identify/getPresence and deletes, each refused past its own setting', async () => {
+    const c = await ChatClient.connect(server.url, { auth: { clientId: 'limits-1', author: 'Lim' } });
+    clients.push(c);
+    // global + one more: the third room is refused.
+    expect(await c.join('a')).toMatchObject({ ok: true });
+    expect(await c.join('b')).toMatchObject({ ok: false, error: { code: 'invalid', message: 'at most 2 rooms per connection' } });
+    expect(await emit(c, 'typing', { room: 'a', typing: true })).toEqual({ ok: true });
+    expect(await emit(c, 'typing', { room: 'a', typing: false })).toEqual({ ok: true });
+    expect(await emit(c, 'typing', { room: 'a', typing: true })).toEqual(limited('at most 2 typing events per 3600 s'));
+    expect(await emit(c, 'identify', { clientId: 'limits-1', author: 'Limit' })).toEqual({ ok: true });
+    expect(await emit(c, 'getPresence', 'a')).toMatchObject({ ok: true });
+    expect(await emit(c, 'getPresence', 'a')).toEqual(limited('at most 2 identify/getPresence per 3600 s'));
+    const key = 'a-delete-key-for-limits-test';
+    const sent = await c.send({ id: 'limits-m1', room: 'a', author: 'Limit', text: 'x', deleteKey: key });
+    expect(sent).toMatchObject({ ok: true });
+    const seq = sent.ok ? sent.seq : '';
+    expect(await emit(c, 'deleteMessage', { room: 'a', seq, deleteKey: key })).toMatchObject({ ok: true });
+    expect(await emit(c, 'deleteMessage', { room: 'a', seq, deleteKey: key })).toEqual(limited('at most 1 deletes per 3600 s'));
+  });
+
+  test('moderator requests per address', async () => {
+    const del = () =>
+      fetch(`${server.url}/messages/global/1`, { method: 'DELETE', headers: { Authorization: 'Bearer a-moderator-token-for-tests' } });
+    expect((await del()).status).toBe(404);
+    expect((await del()).status).toBe(429);
+  });
+});
+
 /** Polls a check until it holds (the server frees a slot when it sees the disconnect, shortly after the close). */
 async function waitUntil<T>(attempt: () => Promise<T>, holds: (v: T) => boolean, tries = 50): Promise<void> {
   for (let i = 0; i < tries; i++) {

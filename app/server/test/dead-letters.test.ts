@@ -6,7 +6,8 @@ import { DynamoStore } from '../src/adapters/aws/dynamo-store';
 import { DynamoDeletes } from '../src/adapters/aws/dynamo-deletes';
 import { SqsQueue } from '../src/adapters/aws/sqs-queue';
 import { encodeMessage } from '../src/adapters/message-codec';
-import { Sequencer } from '../src/chat/sequencer';
+import { Acks } from '../src/acks/acks';
+import { QueueConsumer } from '../src/consumer/queue-consumer';
 import { formatSeq } from '@chat/protocol';
 import { UnwritableMessage, type AcceptedMessage } from '../src/ports';
 import { redriveDeadLetters } from '../src/redrive';
@@ -55,12 +56,15 @@ describe('dead letters and redrive (moto)', () => {
     faulty.failAppend = (_room, ms) =>
       refuse && ms.some((m) => m.id === 'poison') ? { error: new UnwritableMessage('item too large') } : undefined;
     const queue = new SqsQueue(aws, 10_000, 1, () => {});
-    const seq = new Sequencer(queue, faulty, new DynamoDeletes(dynamo, r.TABLE_NAME), () => {}, pino({ level: 'silent' }), {
+    const acks = new Acks(faulty);
+    const noRoom = { newMessage: () => {}, messageDeleted: () => {} };
+    const rows = new DynamoDeletes(dynamo, r.TABLE_NAME);
+    const consumer = new QueueConsumer({ queue, store: faulty, rows, acks, events: noRoom }, pino({ level: 'silent' }), {
       retry: { baseMs: 5, capMs: 50 },
     });
-    seq.start();
+    consumer.start();
     try {
-      const after = seq.waitFor('r', 'after', 60_000);
+      const after = acks.wait('r', 'after', 60_000);
       await queue.send(msg('before'));
       await queue.send(msg('poison'));
       await queue.send(msg('after'));
@@ -79,15 +83,15 @@ describe('dead letters and redrive (moto)', () => {
       );
 
       refuse = false;
-      const again = seq.waitFor('r', 'stored', 60_000);
-      const back = seq.waitFor('r', 'poison', 60_000);
+      const again = acks.wait('r', 'stored', 60_000);
+      const back = acks.wait('r', 'poison', 60_000);
       expect(await redriveDeadLetters(sqs, r.DEAD_LETTER_QUEUE_URL, r.QUEUE_URL)).toEqual({ moved: 2 });
       expect(await again.done).toBe(formatSeq(3));
       expect(await back.done).toBe(formatSeq(4));
       expect((await store.page('r', 10)).messages.reverse().map((m) => m.id)).toEqual(['before', 'after', 'stored', 'poison']);
       expect(await dlqCount(sqs, r.DEAD_LETTER_QUEUE_URL)).toBe(0);
     } finally {
-      await seq.stop();
+      await consumer.stop();
       await queue.close();
       await store.close();
       dynamo.destroy();

@@ -1,4 +1,5 @@
 import type { RunningServer } from '../src';
+import { METRIC_NAMES } from '../src/metric-names';
 import { TestBackend } from './support/backends';
 import { ChatClient } from './support/chat-client';
 import { startCountingProxy } from './support/counting-proxy';
@@ -18,6 +19,12 @@ describe('/metrics', () => {
     server = await backend.start(await backend.env({ METRICS_TOKEN: TOKEN, RATE_LIMIT_POINTS: '1', RATE_LIMIT_WINDOW_SECONDS: '3600' }));
   });
   afterAll(() => backend.teardown());
+
+  test('serves every metric the stacks may name, and names every chat metric it serves', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const served = [...text.matchAll(/^# TYPE (chat_\w+) /gm)].map((m) => m[1]);
+    expect(served.sort()).toEqual(Object.values(METRIC_NAMES).sort());
+  });
 
   test('counts a sent message (accepted, stored, broadcast, ack latency) and a refusal by code', async () => {
     const sender = await ChatClient.connect(server.url);

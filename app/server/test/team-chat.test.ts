@@ -34,7 +34,7 @@ async function history(url: string, room: string): Promise<ChatMessage[]> {
   return (JSON.parse(body) as HistoryResponse).messages;
 }
 
-/** Presence, typing and deletes (issue 12), against a real server in each mode, with real socket.io clients. */
+/** Presence, typing and deletes, against a real server in each mode, with real socket.io clients. */
 describe.each(MODES)('presence, typing and deletes in %s mode', (mode) => {
   const backend = new TestBackend(mode);
   let server: RunningServer;

@@ -11,5 +11,6 @@ module.exports = require('../../../jest.preset')(__dirname, {
   moduleNameMapper: {
     '^@chat/protocol$': path.join(__dirname, '../../protocol/src/index.ts'),
     '^@chat/server$': path.join(__dirname, '../../server/src/index.ts'),
+    '^@chat/local-aws$': path.join(__dirname, '../../../tools/local-aws/src/index.ts'),
   },
 });

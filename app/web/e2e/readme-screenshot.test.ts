@@ -6,7 +6,7 @@ import { makePng } from './support/png';
 import { startChat, tempDataDir } from './support/server';
 
 /**
- * Regenerates docs/screenshot.png and docs/screenshot-basics.png, the pictures in the README. Not part of the normal run (the image is
+ * Regenerates docs/screenshot.png, docs/screenshot-basics.png and docs/screenshot-sign-in.png, the pictures in the READMEs. Not part of the normal run (the image is
  * committed; jest.config.js ignores this file unless asked):
  * `UPDATE_README_SCREENSHOT=1 npx jest --config app/web/e2e/jest.config.js readme-screenshot`.
  */
@@ -85,6 +85,31 @@ test('README screenshot of presence, typing, unread rooms and a deleted message'
     await bob.screenshot({ path: path.resolve(__dirname, '../../../docs/screenshot-basics.png') });
     await bob.setViewportSize({ width: 360, height: 640 });
     await bob.screenshot({ path: path.resolve(__dirname, '../../../test-results/web-e2e/readme-basics-360px.png') });
+  } finally {
+    await browser.close();
+    await server.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('README screenshot of the sign-in', async () => {
+  const dataDir = tempDataDir();
+  const server = await startChat(dataDir);
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ viewport: { width: 720, height: 520 }, deviceScaleFactor: 1 });
+    // A deployment that signs people in (config.json's auth); the screen shows before anything is asked of the issuer.
+    await context.route(`${server.url}/config.json`, async (route) => {
+      const res = await route.fetch();
+      const auth = { mode: 'signed-in', issuer: 'https://id.example.com', clientId: 'chat-web' };
+      await route.fulfill({ response: res, json: { ...((await res.json()) as object), auth } });
+    });
+    const page = await context.newPage();
+    // Opened from an invite link, as a new team member would.
+    await page.goto(`${server.url}/r/team#/invite/aW52aXRlLWV4YW1wbGU.c2lnbmF0dXJl`);
+    await page.getByRole('heading', { name: 'Sign in to the chat' }).waitFor();
+    await page.locator('.sign-in-invite').waitFor();
+    await page.screenshot({ path: path.resolve(__dirname, '../../../docs/screenshot-sign-in.png') });
   } finally {
     await browser.close();
     await server.close();

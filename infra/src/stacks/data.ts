@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { ID_RECORD_TTL_ATTRIBUTE } from '@chat/server/table-shape';
+import { DEAD_LETTER_QUEUE_ATTRIBUTES, ID_RECORD_TTL_ATTRIBUTE, MAX_RECEIVE_COUNT, QUEUE_ATTRIBUTES } from '@chat/server/table-shape';
 import { BaseStack } from '../base-stack';
 import type { InfraConfig } from '../config';
 import { skipCheck } from '../checkov';
@@ -22,24 +22,16 @@ export class DataStack extends BaseStack {
 
     this.deadLetterQueue = new SqsQueue(this, 'dead-letter-queue', {
       name: deadLetterQueueName(config.prefix),
-      fifoQueue: true,
+      ...DEAD_LETTER_QUEUE_ATTRIBUTES,
       sqsManagedSseEnabled: true,
-      messageRetentionSeconds: 14 * 24 * 3600,
     });
 
     this.queue = new SqsQueue(this, 'queue', {
       name: queueName(config.prefix),
-      fifoQueue: true,
-      // The server sets MessageDeduplicationId from the client's message id: retries dedupe, equal texts do not.
-      contentBasedDeduplication: false,
-      // High-throughput FIFO: ordering and dedup are per room (message group), which is all the protocol promises.
-      deduplicationScope: 'messageGroup',
-      fifoThroughputLimit: 'perMessageGroupId',
+      // FIFO, dedup by the client's message id per room, long poll, visibility and retention: the server's queue shape.
+      ...QUEUE_ATTRIBUTES,
       sqsManagedSseEnabled: true,
-      receiveWaitTimeSeconds: 20,
-      visibilityTimeoutSeconds: 30,
-      messageRetentionSeconds: 4 * 24 * 3600,
-      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: 5 }),
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: MAX_RECEIVE_COUNT }),
     });
 
     new SqsQueueRedriveAllowPolicy(this, 'dead-letter-queue-sources', {

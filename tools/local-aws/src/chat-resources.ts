@@ -10,26 +10,35 @@ export interface ChatResources {
   UPLOADS_BUCKET: string;
   AWS_REGION: string;
   AWS_ENDPOINT_URL: string;
-  /** Where the queue moves a message after five receives, as in the data stack (`npm run redrive` reads it). */
+  /** Where the queue moves a message after its last receive, as in the data stack (`npm run redrive` reads it). */
   DEAD_LETTER_QUEUE_URL: string;
 }
 
 export interface ChatResourceOptions {
-  /** The queue's visibility timeout (the data stack's is 30 s); tests of redelivery use a short one. */
+  /** The queue's visibility timeout instead of the data stack's; tests of redelivery use a short one. */
   visibilityTimeoutSeconds?: number;
-  /** Receives before the dead-letter queue (the data stack's is 5). */
+  /** Receives before the dead-letter queue, instead of the data stack's. */
   maxReceiveCount?: number;
 }
 
+/** How the resources are shaped: the server's `chatResourceShape`, which the data stack declares too. */
+export interface ChatResourceShape {
+  table(tableName: string): CreateTableCommandInput;
+  /** CreateQueue attributes of the dead-letter queue. */
+  deadLetterQueue(): Record<string, string>;
+  /** CreateQueue attributes of the queue, which moves a message to `deadLetterArn` after its receives. */
+  queue(deadLetterArn: string, opts: ChatResourceOptions): Record<string, string>;
+}
+
 /**
- * A FIFO queue, a history table and an uploads bucket named `name`, shaped as the data stack makes them (the
- * server's dedup id, dedup and throughput per message group). The table's shape comes from the caller
- * (the server's `historyTableInput`), so this package does not depend on the server.
+ * A FIFO queue with its dead-letter queue, a history table and an uploads bucket named `name`, shaped as the data
+ * stack makes them. The shapes come from the caller (the server's `chatResourceShape`), so this package does not
+ * depend on the server.
  */
 export async function createChatResources(
   endpoint: string,
   name: string,
-  tableInput: (tableName: string) => CreateTableCommandInput,
+  shape: ChatResourceShape,
   opts: ChatResourceOptions = {},
 ): Promise<ChatResources> {
   const cfg = { region: MOTO_REGION, endpoint, credentials: MOTO_CREDENTIALS };
@@ -37,24 +46,12 @@ export async function createChatResources(
   const ddb = new DynamoDBClient(cfg);
   const s3 = new S3Client({ ...cfg, forcePathStyle: true });
   try {
-    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq.fifo`, Attributes: { FifoQueue: 'true' } }));
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq.fifo`, Attributes: shape.deadLetterQueue() }));
     const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ['QueueArn'] }))).Attributes![
       'QueueArn'
     ]!;
-    const queue = await sqs.send(
-      new CreateQueueCommand({
-        QueueName: `${name}.fifo`,
-        Attributes: {
-          FifoQueue: 'true',
-          ContentBasedDeduplication: 'false',
-          DeduplicationScope: 'messageGroup',
-          FifoThroughputLimit: 'perMessageGroupId',
-          VisibilityTimeout: String(opts.visibilityTimeoutSeconds ?? 30),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: opts.maxReceiveCount ?? 5 }),
-        },
-      }),
-    );
-    await ddb.send(new CreateTableCommand(tableInput(name)));
+    const queue = await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: shape.queue(dlqArn, opts) }));
+    await ddb.send(new CreateTableCommand(shape.table(name)));
     await waitUntilTableExists({ client: ddb, maxWaitTime: 30 }, { TableName: name });
     await s3.send(new CreateBucketCommand({ Bucket: name }));
     return {

@@ -6,7 +6,7 @@ describe('queue message codec', () => {
     expect(decodeMessage(encodeMessage(m))).toEqual(m);
   });
 
-  test('carries the delete key hash (issue 12), and only a hash', () => {
+  test('carries the delete key hash, and only a hash', () => {
     const m = { id: 'a2', room: 'global', author: 'ann', text: 'hi', deleteHash: 'ab'.repeat(32) };
     expect(decodeMessage(encodeMessage(m))).toEqual(m);
     expect(decodeMessage(JSON.stringify({ ...m, deleteHash: 'the-raw-key-itself' }))).toBeUndefined();

@@ -1,6 +1,6 @@
 /**
- * The chat's own CPU per message, without sockets: `sendMessage`'s use case → queue → sequencer → store → broadcast
- * (counted, not sent), wired as server.ts wires them, on the configured backends (embedded unless AWS settings are
+ * The chat's own CPU per message, without sockets: `sendMessage`'s use case → queue → consumer → store → room
+ * events (counted, not sent), wired as server.ts wires them, on the configured backends (embedded unless AWS settings are
  * given). What the load test's `CPU ms/msg` adds to the floor's is this plus the extra socket work; measured in
  * process CPU time, it stays readable on a busy machine where latencies do not.
  *
@@ -12,9 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SendAck } from '@chat/protocol';
-import { createBackends, sequencerOptions } from '../backends';
-import { Sequencer } from '../chat/sequencer';
+import { Acks } from '../acks/acks';
+import { createBackends } from '../backends';
 import { SendMessage } from '../chat/send-message';
+import { QueueConsumer } from '../consumer/queue-consumer';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 
@@ -42,9 +43,11 @@ export async function runHotPath(o: HotPathOptions): Promise<HotPathResult> {
   const log = createLogger(config.logLevel);
   const backends = await createBackends(config, log);
   let broadcasts = 0;
-  const sequencer = new Sequencer(backends.queue, backends.store, backends.deletes, () => broadcasts++, log, sequencerOptions(backends));
-  const send = new SendMessage(backends.queue, backends.uploads, sequencer, config.backendTimeoutMs, log);
-  sequencer.start();
+  const acks = new Acks(backends.store);
+  const counted = { newMessage: () => void broadcasts++, messageDeleted: () => {} };
+  const consumer = new QueueConsumer({ queue: backends.queue, store: backends.store, rows: backends.deletes, acks, events: counted }, log);
+  const send = new SendMessage(backends.queue, backends.uploads, acks, config.backendTimeoutMs, log);
+  consumer.start();
   const tag = Date.now().toString(36);
   const round = async (n: number, name: string): Promise<SendAck[]> => {
     const acks: SendAck[] = [];
@@ -81,7 +84,7 @@ export async function runHotPath(o: HotPathOptions): Promise<HotPathResult> {
       wallUsPerMessage: ((performance.now() - wall) * 1000) / o.messages,
     };
   } finally {
-    await sequencer.stop();
+    await consumer.stop();
     await backends.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -1,15 +1,6 @@
-import {
-  deleteMessageSchema,
-  formatSeq,
-  parseWith,
-  roomSchema,
-  seqSchema,
-  type DeleteAck,
-  type ErrorBody,
-  type MessageDeletedEvent,
-} from '@chat/protocol';
+import { deleteMessageSchema, formatSeq, parseWith, roomSchema, seqSchema, type DeleteAck, type ErrorBody } from '@chat/protocol';
 import type { Logger } from '../logger';
-import type { MessageDeletes, SequencedMessage, UploadStore } from '../ports';
+import type { MessageDeletes, RoomEvents, SequencedMessage, UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
 import { deleteKeyMatches } from './delete-key';
 
@@ -24,7 +15,7 @@ export class DeleteMessage {
   constructor(
     private readonly deletes: MessageDeletes,
     private readonly uploads: UploadStore,
-    private readonly broadcast: (deleted: MessageDeletedEvent) => void,
+    private readonly events: Pick<RoomEvents, 'messageDeleted'>,
     private readonly timeoutMs: number,
     private readonly log: Logger,
   ) {}
@@ -33,6 +24,8 @@ export class DeleteMessage {
     const parsed = parseWith(deleteMessageSchema, input);
     if (!parsed.ok) return Promise.resolve({ ok: false, error: parsed.error });
     const { room, seq, deleteKey } = parsed.value;
+    // The protocol lets a signed-in socket leave the key out (its identity proves authorship); open mode needs it.
+    if (deleteKey === undefined) return Promise.resolve(fail('invalid', 'deleteKey: required'));
     return this.run(room, seq, 'author', (row) => deleteKeyMatches(deleteKey, row.deleteHash));
   }
 
@@ -63,7 +56,7 @@ export class DeleteMessage {
       const changed = await withTimeout(this.deletes.markDeleted(room, seq, new Date().toISOString()), left(), 'history');
       if (!changed) return fail('not_found', `no message ${seq} in ${room}`);
       if (changed.before.deletedAt === undefined) {
-        this.broadcast({ room, seq, id: changed.after.id, deletedAt: changed.after.deletedAt! });
+        this.events.messageDeleted({ room, seq, id: changed.after.id, deletedAt: changed.after.deletedAt! });
         this.log.info({ room, seq, id: changed.after.id, by }, 'message deleted');
       }
       return { ok: true, room, seq };

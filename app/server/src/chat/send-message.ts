@@ -1,9 +1,9 @@
 import { ulid } from 'ulid';
 import { ANONYMOUS_AUTHOR, DEFAULT_ROOM, imageKeyRoom, type SendAck } from '@chat/protocol';
 import type { Logger } from '../logger';
+import type { Acks } from '../acks/acks';
 import type { AcceptedMessage, MessageQueue, UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
-import type { Sequencer } from './sequencer';
 import { hashDeleteKey } from './delete-key';
 import { parseSendMessage } from './send-message-input';
 
@@ -24,7 +24,7 @@ export class SendMessage {
   constructor(
     private readonly queue: MessageQueue,
     private readonly uploads: UploadStore,
-    private readonly sequencer: Sequencer,
+    private readonly acks: Acks,
     private readonly timeoutMs: number,
     private readonly log: Logger,
   ) {}
@@ -33,7 +33,7 @@ export class SendMessage {
   private storedEarlier(room: string, id: string, done: Promise<string>): Promise<string> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.sequencer.known(room, id).then(
+        this.acks.ids.known(room, id).then(
           (seq) => seq !== undefined && resolve(seq),
           (err: unknown) => this.log.debug({ err, id, room }, 'id look-up failed; waiting for the queue'),
         );
@@ -63,9 +63,9 @@ export class SendMessage {
         }
       }
       // Wait first, then look: a copy stored between the look and the wait would otherwise settle no one.
-      const stored = this.sequencer.waitFor(room, id, left());
+      const stored = this.acks.wait(room, id, left());
       stored.done.catch(() => {});
-      const cached = this.sequencer.cached(room, id);
+      const cached = this.acks.ids.cached(room, id);
       if (cached !== undefined) {
         stored.cancel();
         return { ok: true, id, seq: cached };

@@ -13,6 +13,7 @@ const PAUSE_MS = 1000;
  */
 export function gateQueue(queue: MessageQueue, redis: RedisLink, barrierMs: number): MessageQueue {
   return {
+    capabilities: queue.capabilities,
     send: async (message) => {
       if (!redis.ready()) throw new RedisDown('redis is not connected: the other servers would not see this message');
       await queue.send(message);

@@ -47,7 +47,7 @@ export class AdapterBackend {
 
   /**
    * A fresh, empty store, and a way to open another connection to the same data (a second server, a restart);
-   * `deletes()` opens the MessageDeletes adapter over that same history (issue 12).
+   * `deletes()` opens the MessageDeletes adapter over that same history.
    */
   async store(): Promise<{ store: MessageStore; connect(): MessageStore; deletes(): MessageDeletes }> {
     let connect: () => MessageStore;

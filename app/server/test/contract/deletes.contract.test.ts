@@ -12,7 +12,7 @@ const m = (n: number, extra: Partial<SequencedMessage> = {}): SequencedMessage =
   ...extra,
 });
 
-/** The MessageDeletes port (issue 12), over each store's own history: SQLite (embedded) and DynamoDB (moto). */
+/** The MessageDeletes port, over each store's own history: SQLite (embedded) and DynamoDB (moto). */
 describe.each(ADAPTERS)('MessageDeletes contract: %s', (kind) => {
   const backend = new AdapterBackend(kind);
   let store: MessageStore;

@@ -14,7 +14,7 @@ import {
   type Redis,
 } from '@chat/local-aws';
 // Not through ../../src: the servers run as their own processes, and the test needs only the table's shape.
-import { historyTableInput } from '../../src/adapters/aws/dynamo-store';
+import { chatResourceShape } from '../../src';
 
 const MAIN = path.resolve(__dirname, '../../dist/main.js');
 /** A test entry over the built server that SIGKILLs itself right after storing the message CRASH_AFTER_STORING names. */
@@ -118,7 +118,7 @@ export class Cluster {
   async start(opts: { servers?: number; env?: Record<string, string>; entry?: string } = {}): Promise<void> {
     this.moto = await startMoto({ logFile: path.join(this.dir, 'moto.log'), atomicDynamo: true });
     this.redis = await startRedis({ logFile: path.join(this.dir, 'redis.log') });
-    const resources = await createChatResources(this.moto.endpoint, `cluster-${process.pid}-${Date.now()}`, historyTableInput);
+    const resources = await createChatResources(this.moto.endpoint, `cluster-${process.pid}-${Date.now()}`, chatResourceShape);
     const env: Record<string, string> = {
       ...resources,
       AWS_ACCESS_KEY_ID: 'testing',
@@ -129,7 +129,7 @@ export class Cluster {
       SQS_WAIT_SECONDS: '2',
       RATE_LIMIT_POINTS: '10000',
       // Every test client is on loopback (directly or through HAProxy): one address, far past the per-address limits
-      // (issue 13) that abuse.test.ts covers.
+      // that abuse.test.ts covers.
       ABUSE_EXEMPT_ADDRESSES: '127.0.0.1,::1',
       DATA_DIR: this.dir,
       ...opts.env,

@@ -1,5 +1,5 @@
 import { createChatResources, MOTO_CREDENTIALS, MOTO_REGION, type ChatResourceOptions, type ChatResources } from '@chat/local-aws';
-import { historyTableInput } from '../../src';
+import { chatResourceShape } from '../../src';
 
 export { startMoto, type Moto } from '@chat/local-aws';
 
@@ -16,5 +16,5 @@ export function useFakeCredentials(): void {
 /** A fresh queue, table and bucket, named uniquely so tests sharing one moto never see each other's data. */
 export async function createResources(endpoint: string, name: string, opts: ChatResourceOptions = {}): Promise<ChatResources> {
   useFakeCredentials();
-  return createChatResources(endpoint, name, historyTableInput, opts);
+  return createChatResources(endpoint, name, chatResourceShape, opts);
 }

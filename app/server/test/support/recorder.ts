@@ -40,7 +40,7 @@ export class Recorder<T> {
   }
 }
 
-/** A socket that connects with handshake auth (issue 12), or fails to with its connect_error. */
+/** A socket that connects with handshake auth ({ clientId, author }), or fails to with its connect_error. */
 export function connectWithAuth(url: string, auth: HandshakeAuth | Record<string, unknown>): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth });
   return new Promise((resolve, reject) => {

@@ -38,4 +38,29 @@ describe('App', () => {
       /Not receiving new messages in #team: busy/,
     );
   });
+
+  it("a newcomer gets the name form (a chunk of its own) in the composer's place; Change name opens it in the header", async () => {
+    localStorage.clear();
+    TestBed.configureTestingModule({ providers: [provideFakeSocket(new FakeChatSocket())] });
+    const fixture = TestBed.createComponent(App);
+    const el = fixture.nativeElement as HTMLElement;
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(el.querySelector('.composer-slot #name-input')).not.toBeNull();
+    });
+    const input = el.querySelector<HTMLInputElement>('#name-input')!;
+    input.value = 'Ann';
+    input.dispatchEvent(new Event('input'));
+    el.querySelector<HTMLFormElement>('.identity-form')!.dispatchEvent(new Event('submit'));
+    await fixture.whenStable();
+    expect(el.querySelector('.me-name')!.textContent).toBe('Ann');
+    [...el.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Change name')!.click();
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(el.querySelector<HTMLInputElement>('#name-panel #name-input')?.value).toBe('Ann');
+    });
+    [...el.querySelectorAll<HTMLButtonElement>('#name-panel button')].find((b) => b.textContent === 'Cancel')!.click();
+    await fixture.whenStable();
+    expect(el.querySelector('#name-panel')).toBeNull();
+  });
 });

@@ -1,19 +1,20 @@
-import { ChangeDetectionStrategy, Component, afterNextRender, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, Injector, ViewContainerRef, afterNextRender, inject, signal, viewChild } from '@angular/core';
+import { RuntimeConfig } from './config/runtime-config';
 import { ChatSocket } from './connection/chat-socket';
 import { ConnectionBanner } from './connection/connection-banner';
-import { IdentityForm } from './identity/identity-form';
+import { lazyNameForm } from './identity/lazy-name-form';
 import { IdentityStore } from './identity/identity-store';
 import { RoomPicker } from './rooms/room-picker';
 import { RoomMessages } from './messages/room-messages';
 import { ActiveRoom } from './rooms/active-room';
 import { ChatPage } from './chat/chat-page';
 import { RoomList } from './unread/room-list';
-import { NotifyToggle } from './notifications/notify-toggle';
+import { mountInto } from './shared/mount';
 import { UnreadTitle } from './unread/unread-title';
 
 @Component({
   selector: 'app-root',
-  imports: [ChatPage, ConnectionBanner, IdentityForm, RoomPicker, RoomList, NotifyToggle],
+  imports: [ChatPage, ConnectionBanner, RoomPicker, RoomList],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <!-- A button, not href="#composer-text": with <base href="/"> a fragment link loads the app's root. -->
@@ -29,28 +30,37 @@ import { UnreadTitle } from './unread/unread-title';
       @if (identity.name(); as name) {
         <div class="me">
           <bdi class="me-name" title="Your display name">{{ name }}</bdi>
-          <button
-            type="button"
-            class="link-button"
-            (click)="editingName.set(!editingName())"
-            [attr.aria-expanded]="editingName()"
-            aria-controls="name-panel"
-          >
-            Change name
-          </button>
+          @if (!signedIn) {
+            <button
+              type="button"
+              class="link-button"
+              (click)="editingName.set(!editingName())"
+              [attr.aria-expanded]="editingName()"
+              aria-controls="name-panel"
+            >
+              Change name
+            </button>
+          }
         </div>
       }
-      <app-notify-toggle />
+      <!-- Signed in: the account's controls (rooms, sign out), from the sign-in chunk. -->
+      <div id="account" class="account"></div>
+      <!-- The notifications toggle: a chunk of its own, after the first paint (its place is kept). -->
+      <span id="notify" class="notify-slot"></span>
     </header>
     <app-room-list [current]="active.name()" />
     @if (editingName() && identity.name()) {
       <div id="name-panel" class="name-panel">
-        <app-identity-form [cancellable]="true" (done)="editingName.set(false)" />
+        <ng-container #nameForm />
       </div>
     }
     <app-connection-banner [joinProblem]="messages.joinProblem()" />
     <main class="app-main">
-      <app-chat-page />
+      <!-- Signed in: the sign-in screen, then its notices (sign in again); the chat once signed in. -->
+      <div id="sign-in"></div>
+      @if (identity.name() || !signedIn) {
+        <app-chat-page />
+      }
     </main>
   `,
 })
@@ -59,11 +69,28 @@ export class App {
   protected readonly active = inject(ActiveRoom);
   protected readonly messages = inject(RoomMessages);
   protected readonly editingName = signal(false);
+  private readonly config = inject(RuntimeConfig);
+  protected readonly signedIn = this.config.signedIn();
+  private readonly nameForm = viewChild('nameForm', { read: ViewContainerRef });
 
   constructor() {
     const socket = inject(ChatSocket);
-    afterNextRender(() => socket.start());
+    const injector = inject(Injector);
+    // Signed in, the socket starts once there is a token: the sign-in chunk (oidc-client-ts, its screens) starts it.
+    afterNextRender(() =>
+      this.signedIn
+        ? import('./sign-in/sign-in').then(
+            (m) => m.startSignIn(injector),
+            () => this.config.problem.set('The sign-in could not be loaded: reload the page'),
+          )
+        : socket.start(),
+    );
     inject(UnreadTitle);
+    afterNextRender(() => import('./notifications/notify-toggle').then((m) => mountInto(injector, 'notify', m.NotifyToggle)));
+    lazyNameForm(this.nameForm, (form) => {
+      form.setInput('cancellable', true);
+      form.instance.done.subscribe(() => this.editingName.set(false));
+    });
   }
 
   protected skipToComposer(): void {

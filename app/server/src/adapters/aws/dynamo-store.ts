@@ -5,8 +5,6 @@ import { UnwritableMessage, type AppendResult, type HistoryPage, type MessageSto
 import { backoffDelay, sleep } from '../../util/backoff';
 import { ID_PREFIX, ID_RECORD_TTL_ATTRIBUTE } from './table-shape';
 
-export { historyTableInput } from './table-shape';
-
 const MAX_GET_BATCH = 100;
 
 /** A history item as a message; what is absent stays absent. */

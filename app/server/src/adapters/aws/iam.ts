@@ -6,7 +6,7 @@
 export const SERVER_IAM_ACTIONS = {
   /** SendMessageBatch is authorised as SendMessage, DeleteMessageBatch as DeleteMessage, ChangeMessageVisibilityBatch as ChangeMessageVisibility. */
   queue: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
-  /** TransactWriteItems is authorised as the PutItem of each item it holds; GetItem and UpdateItem delete a message (issue 12). */
+  /** TransactWriteItems is authorised as the PutItem of each item it holds; GetItem and UpdateItem delete a message (read the row, then blank it). */
   table: [
     'dynamodb:PutItem',
     'dynamodb:BatchGetItem',

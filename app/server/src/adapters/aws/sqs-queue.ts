@@ -7,11 +7,10 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { AwsSettings } from '../../config';
-import type { AcceptedMessage, Delivery, MessageQueue } from '../../ports';
+import type { AcceptedMessage, Delivery, MessageQueue, QueueCapabilities } from '../../ports';
 import { clientConfig } from './clients';
 import { decodeMessage, encodeMessage } from '../message-codec';
-
-const MAX_BATCH = 10;
+import { QUEUE_ATTRIBUTES, QUEUE_BATCH_MAX as MAX_BATCH } from './table-shape';
 
 /**
  * The receive count SQS reports. An endpoint that leaves it out counts as a redelivery: the consumer then broadcasts
@@ -26,18 +25,24 @@ const MAX_SENDS_IN_FLIGHT = 4;
 
 /** SQS FIFO: the room is the message group (order per room, rooms in parallel); the client's id is the dedup id. */
 export class SqsQueue implements MessageQueue {
+  /** SQS documents no wake-up of a waiting receive when a group unlocks, and moto (tests, load tests) does not do it. */
+  readonly capabilities: QueueCapabilities = { wakesWhenGroupUnlocks: false };
   private readonly client: SQSClient;
   /** Long polls hold a request open for up to 20 s, so they get their own client and timeout. */
   private readonly pollClient: SQSClient;
+  /** Long-poll wait of a receive. */
+  private readonly waitSeconds: number;
 
   constructor(
     private readonly aws: AwsSettings,
     timeoutMs: number,
-    private readonly waitSeconds: number,
+    /** Undefined: the queue's own. */
+    waitSeconds: number | undefined,
     private readonly onPoison: (body: string) => void,
   ) {
+    this.waitSeconds = waitSeconds ?? QUEUE_ATTRIBUTES.receiveWaitTimeSeconds;
     this.client = new SQSClient(clientConfig(aws, timeoutMs));
-    this.pollClient = new SQSClient(clientConfig(aws, (waitSeconds + 10) * 1000));
+    this.pollClient = new SQSClient(clientConfig(aws, (this.waitSeconds + 10) * 1000));
   }
 
   /**

@@ -1,10 +1,11 @@
-import type { AcceptedMessage, Delivery, MessageQueue } from '../../ports';
+import type { AcceptedMessage, Delivery, MessageQueue, QueueCapabilities } from '../../ports';
+import { DEDUPLICATION_WINDOW_SECONDS, MAX_RECEIVE_COUNT, QUEUE_ATTRIBUTES, QUEUE_BATCH_MAX as MAX_BATCH } from '../aws/table-shape';
 
-const DEDUP_WINDOW_MS = 5 * 60 * 1000;
-const MAX_BATCH = 10;
+const DEDUP_WINDOW_MS = DEDUPLICATION_WINDOW_SECONDS * 1000;
 
+/** The queue's attributes, as the data stack gives them to SQS unless told otherwise. */
 export interface MemoryQueueOptions {
-  /** Long-poll wait of an empty receive. */
+  /** Long-poll wait of an empty receive (SQS: the queue's ReceiveMessageWaitTimeSeconds). */
   waitMs?: number;
   /** How long a received message stays invisible unless deleted, extended or released (SQS: the queue's VisibilityTimeout). */
   visibilityMs?: number;
@@ -29,6 +30,8 @@ interface Entry {
  * at once when released); after `maxReceiveCount` receives it goes to the dead-letter list.
  */
 export class MemoryQueue implements MessageQueue {
+  /** A delete or release wakes every waiting receive that can now take something. */
+  readonly capabilities: QueueCapabilities = { wakesWhenGroupUnlocks: true };
   /** Waiting to be received, in send order. */
   private ready: Entry[] = [];
   private readonly inFlight = new Map<string, Entry>();
@@ -44,9 +47,9 @@ export class MemoryQueue implements MessageQueue {
   private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: MemoryQueueOptions = {}) {
-    this.waitMs = opts.waitMs ?? 20_000;
-    this.visibilityMs = opts.visibilityMs ?? 30_000;
-    this.maxReceiveCount = opts.maxReceiveCount ?? 5;
+    this.waitMs = opts.waitMs ?? QUEUE_ATTRIBUTES.receiveWaitTimeSeconds * 1000;
+    this.visibilityMs = opts.visibilityMs ?? QUEUE_ATTRIBUTES.visibilityTimeoutSeconds * 1000;
+    this.maxReceiveCount = opts.maxReceiveCount ?? MAX_RECEIVE_COUNT;
   }
 
   async send(message: AcceptedMessage): Promise<void> {

@@ -9,7 +9,7 @@ test('a history file from before deletes gains their columns and keeps its messa
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-sqlite-old-'));
   const file = path.join(dir, 'history.sqlite');
   try {
-    // The table as the first node:sqlite store (issue 9) created it.
+    // The table as the first node:sqlite store created it, before deletes existed.
     const old = new DatabaseSync(file);
     old.exec(`CREATE TABLE messages (
       room TEXT NOT NULL, seq TEXT NOT NULL, id TEXT NOT NULL, author TEXT NOT NULL,

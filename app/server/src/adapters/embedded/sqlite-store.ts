@@ -77,7 +77,7 @@ export class SqliteStore implements MessageStore {
     this.checkpointer = new WalCheckpointer(file, () => {
       if (this.db.isOpen) this.db.exec('PRAGMA wal_autocheckpoint = 1000');
     });
-    // A history file from before deletes (issue 12) gains their two columns.
+    // A history file written before messages could be deleted gains their two columns.
     const columns = new Set((this.db.prepare('PRAGMA table_info(messages)').all() as { name: string }[]).map((c) => c.name));
     for (const c of ['delete_hash', 'deleted_at']) if (!columns.has(c)) this.db.exec(`ALTER TABLE messages ADD COLUMN ${c} TEXT`);
     const cols = MESSAGE_COLUMNS;

@@ -1,19 +1,31 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  Injector,
+  ViewContainerRef,
+  afterNextRender,
+  computed,
+  effect,
+  inject,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { DEFAULT_ROOM } from '@chat/protocol';
 import { Composer } from '../composer/composer';
-import { IdentityForm } from '../identity/identity-form';
+import { lazyNameForm } from '../identity/lazy-name-form';
 import { IdentityStore } from '../identity/identity-store';
 import { normalizeRoom } from '../rooms/room-name';
 import { RoomUrl } from '../rooms/room-url';
 import { RoomMessages } from '../messages/room-messages';
 import { MessageList } from './message-list';
-import { PresenceBar } from '../presence/presence-bar';
+import { mountInto } from '../shared/mount';
 import { TypingIndicator } from '../typing/typing-indicator';
 
 /** The page of one room (`/r/<room>`): its messages, and the composer or, for a newcomer, the name form. */
 @Component({
   selector: 'app-chat-page',
-  imports: [MessageList, Composer, IdentityForm, PresenceBar, TypingIndicator],
+  imports: [MessageList, Composer, TypingIndicator],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: {
     class: 'chat-page',
@@ -24,13 +36,14 @@ import { TypingIndicator } from '../typing/typing-indicator';
   },
   template: `
     @if (store(); as room) {
-      <app-presence-bar />
+      <!-- Who is online: a chunk of its own, after the first paint, in a line kept for it. -->
+      <div id="presence" class="presence-slot"></div>
       <app-message-list [store]="room" />
       <app-typing-indicator />
       @if (identity.name()) {
         <app-composer [room]="room.name" />
       } @else {
-        <div class="composer-slot"><app-identity-form /></div>
+        <div class="composer-slot"><ng-container #nameForm /></div>
       }
     }
     @if (dragging()) {
@@ -51,8 +64,12 @@ export class ChatPage {
   });
   protected readonly dragging = signal(false);
   private readonly composer = viewChild(Composer);
+  private readonly nameForm = viewChild('nameForm', { read: ViewContainerRef });
 
   constructor() {
+    lazyNameForm(this.nameForm);
+    const injector = inject(Injector);
+    afterNextRender(() => import('../presence/presence-bar').then((m) => mountInto(injector, 'presence', m.PresenceBar)));
     effect(() => {
       const n = this.normalized();
       // A hand-typed URL like /r/Team%20Chat goes to the room it means; nonsense goes home.

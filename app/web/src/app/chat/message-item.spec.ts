@@ -10,6 +10,9 @@ import { fakeFetch } from '../testing/fake-fetch';
 import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { MessageItem } from './message-item';
 import type { Entry } from '../messages/room-store';
+import { ActiveRoom } from '../rooms/active-room';
+import { AuthSession } from '../session/auth-session';
+import type { SessionUser } from '@chat/protocol';
 
 async function render(entry: Entry, apiUrl = '', socket = new FakeChatSocket()) {
   const net = fakeFetch(() => ({ body: { apiUrl, maxUploadBytes: 1000, imageTypes: ['image/png'], protocolVersion: PROTOCOL_VERSION } }));
@@ -144,6 +147,46 @@ describe('MessageItem', () => {
       expect(el.querySelector('[role=alert]')?.textContent).toContain('Only the browser that sent this message can delete it'),
     );
     expect(room.messages()[0]!.deletedAt).toBeUndefined();
+  });
+
+  it("signed in: a moderator is offered Delete on anyone's message, the author on theirs from any device, sent without a key", async () => {
+    localStorage.clear();
+    const socket = new FakeChatSocket();
+    const seq = formatSeq(7);
+    const others = { id: 'm7', seq, author: 'dave', authorId: 'u-dave', text: 'spam', sentAt: '2026-01-01T12:00:00.000Z' };
+    const signIn = (user: SessionUser) => {
+      const auth = TestBed.inject(AuthSession);
+      auth.token = 'id-token';
+      auth.user.set(user);
+    };
+    // A member without a role: not on someone else's message.
+    let el = await render(others, '', socket);
+    signIn({ id: 'u-carol', name: 'Carol', roles: [] });
+    await (el as HTMLElement & { fixture: ComponentFixture<unknown> }).fixture.whenStable();
+    expect(el.querySelector('.msg-delete')).toBeNull();
+    TestBed.resetTestingModule();
+    // The author, on a message sent from another device (known by authorId, not by this browser's sent ids).
+    el = await render(others, '', socket);
+    signIn({ id: 'u-dave', name: 'dave', roles: [] });
+    await (el as HTMLElement & { fixture: ComponentFixture<unknown> }).fixture.whenStable();
+    expect(el.querySelector('.msg-delete')).not.toBeNull();
+    TestBed.resetTestingModule();
+
+    el = await render(others, '', socket);
+    signIn({ id: 'u-bob', name: 'Bob Moderator', roles: ['moderator'] });
+    TestBed.inject(ActiveRoom).set('global');
+    TestBed.inject(RoomMessages)
+      .room('global')
+      .merge([{ ...others, room: 'global' }]);
+    const fixture = (el as HTMLElement & { fixture: ComponentFixture<unknown> }).fixture;
+    await fixture.whenStable();
+    el.querySelector<HTMLButtonElement>('.msg-delete')!.click();
+    await fixture.whenStable();
+    [...el.querySelectorAll<HTMLButtonElement>('.msg-confirm button')].find((b) => b.textContent === 'Delete')!.click();
+    await vi.waitFor(() => expect(socket.deletes).toHaveLength(1));
+    expect(socket.deletes[0]!.body).toEqual({ room: 'global', seq, deleteKey: undefined });
+    socket.deletes[0]!.reply({ ok: true, room: 'global', seq });
+    await vi.waitFor(() => expect(TestBed.inject(RoomMessages).room('global').messages()[0]!.deletedAt).toBeDefined());
   });
 
   it('shows a deleted message as "Message deleted", without text, image or delete button', async () => {

@@ -13,6 +13,8 @@ import {
 } from '@angular/core';
 import { RuntimeConfig } from '../config/runtime-config';
 import { SendStore } from '../sending/send-store';
+import { ActiveRoom } from '../rooms/active-room';
+import { AuthSession } from '../session/auth-session';
 import { linkify } from './linkify';
 import type { Entry, Outgoing } from '../messages/room-store';
 import { timeLabel } from './time-format';
@@ -99,6 +101,8 @@ import { timeLabel } from './time-format';
 export class MessageItem {
   private readonly config = inject(RuntimeConfig);
   private readonly sending = inject(SendStore);
+  private readonly auth = inject(AuthSession);
+  private readonly active = inject(ActiveRoom);
   private readonly document = inject(DOCUMENT);
   private readonly injector = inject(Injector);
   readonly entry = input.required<Entry>();
@@ -113,10 +117,15 @@ export class MessageItem {
    * names are not unique, so anyone else using the same display name is not "me".
    */
   protected readonly own = computed(() => !!this.entry().outgoing);
-  /** Only this browser's own stored messages: it holds their deleteKey. Nobody else is offered the button. */
+  /**
+   * This browser's own stored messages (it holds their deleteKey); signed in, also the person's messages from any
+   * device and, for a moderator, every message. Nobody else is offered the button.
+   */
   protected readonly canDelete = computed(() => {
     const e = this.entry();
-    return !!e.outgoing && e.outgoing.status === 'sent' && !!e.seq && !e.deletedAt;
+    const me = this.auth.user();
+    const mine = e.outgoing?.status === 'sent' || (!!me && (me.id === e.authorId || me.roles.includes('moderator')));
+    return mine && !!e.seq && !e.deletedAt;
   });
   /** Names the message, so that a list of Delete buttons can be told apart by ear. */
   protected readonly deleteLabel = computed(() => {
@@ -146,9 +155,9 @@ export class MessageItem {
 
   protected async confirmDelete(): Promise<void> {
     const e = this.entry();
-    if (!e.outgoing) return;
     this.deleting.set(true);
-    const problem = await this.sending.deleteMessage(e.outgoing.room, e.id);
+    // Own messages know their room; others' (a moderator's delete) are the open room's.
+    const problem = await this.sending.deleteMessage(e.outgoing?.room ?? this.active.name()!, e.id);
     this.deleting.set(false);
     this.confirming.set(false);
     this.deleteError.set(problem);

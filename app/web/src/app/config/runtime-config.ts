@@ -1,4 +1,4 @@
-import { Injectable, inject, signal } from '@angular/core';
+import { Injectable, computed, inject, signal } from '@angular/core';
 import { DEFAULT_MAX_UPLOAD_BYTES, IMAGE_CONTENT_TYPES, PROTOCOL_VERSION, readWebConfig, type WebConfig } from '@chat/protocol';
 import { FETCH } from './fetch';
 
@@ -21,6 +21,8 @@ export class RuntimeConfig {
   private readonly fetch = inject(FETCH);
   private readonly current = signal<WebConfig>(DEFAULT_CONFIG);
   readonly config = this.current.asReadonly();
+  /** Whether people sign in (config.json `auth.mode`); open (v1's behaviour) unless it says so. */
+  readonly signedIn = computed(() => this.current().auth?.mode === 'signed-in');
   /** Why the defaults are in use, when they are. */
   readonly problem = signal<string | null>(null);
 

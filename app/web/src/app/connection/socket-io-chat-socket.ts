@@ -1,6 +1,7 @@
 import { Injectable, effect, inject, signal, untracked } from '@angular/core';
 import type { Socket } from 'socket.io-client';
-import { SOCKET_PATH, type ClientToServerEvents, type SendMessageInput, type ServerToClientEvents } from '@chat/protocol';
+import { SOCKET_PATH, type ClientToServerEvents, type ErrorBody, type SendMessageInput, type ServerToClientEvents } from '@chat/protocol';
+import { AuthSession } from '../session/auth-session';
 import { RuntimeConfig } from '../config/runtime-config';
 import { clientId } from '../identity/browser-identity';
 import { IdentityStore } from '../identity/identity-store';
@@ -21,19 +22,21 @@ type ChatIo = Socket<ServerToClientEvents, ClientToServerEvents>;
 export class SocketIoChatSocket implements ChatSocket {
   private readonly config = inject(RuntimeConfig);
   private readonly identity = inject(IdentityStore);
+  private readonly auth = inject(AuthSession);
   private socket?: ChatIo;
   private readonly listeners = new Listeners<ChatSocketEvents>();
   private everConnected = false;
 
-  readonly status = signal<ConnectionStatus>('connecting');
-  readonly clientId = clientId();
+  readonly status = signal<ConnectionStatus>(this.config.signedIn() ? 'idle' : 'connecting');
+  clientId = clientId();
 
   constructor() {
     // A new name reaches the others at once; a reconnect sends it in the handshake anyway.
     effect(() => {
       const author = this.identity.name();
       untracked(() => {
-        if (author && this.connected) void this.call('identify', { clientId: this.clientId, author });
+        // Signed in, the token says who we are.
+        if (author && this.connected && !this.auth.token) void this.call('identify', { clientId: this.clientId, author });
       });
     });
   }
@@ -56,8 +59,10 @@ export class SocketIoChatSocket implements ChatSocket {
    * waiting for it, and a send before it connects fails at once like any send while disconnected.
    */
   start(): void {
-    if (this.starting) return;
+    // Again after a refused handshake (Socket.IO does not retry that by itself), with what the handshake carries now.
+    if (this.starting) return void this.socket?.connect();
     this.starting = true;
+    if (this.status() === 'idle') this.status.set('connecting');
     // The browser knows about a lost network long before a heartbeat would: say so at once, and
     // reconnect as soon as it is back.
     globalThis.addEventListener?.('offline', () => {
@@ -89,6 +94,7 @@ export class SocketIoChatSocket implements ChatSocket {
       () => ({
         clientId: this.clientId,
         ...(this.identity.name() ? { author: this.identity.name()! } : {}),
+        ...(this.auth.token ? { token: this.auth.token } : {}),
       }),
       {
         connect: () => {
@@ -104,8 +110,9 @@ export class SocketIoChatSocket implements ChatSocket {
           // The manager retries by itself except after a server-side disconnect (e.g. the server shutting down).
           if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
         },
-        connect_error: () => {
+        connect_error: (err: Error & { data?: ErrorBody }) => {
           this.settleFirst();
+          if (err.data?.code) this.listeners.emit('refused', err.data);
           if (this.status() !== 'offline') this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
         },
       },
@@ -131,8 +138,12 @@ export class SocketIoChatSocket implements ChatSocket {
     return this.call('getPresence', room);
   }
 
-  deleteMessage(room: string, seq: string, deleteKey: string) {
+  deleteMessage(room: string, seq: string, deleteKey?: string) {
     return this.call('deleteMessage', { room, seq, deleteKey });
+  }
+
+  request<E extends keyof ClientToServerEvents>(event: E, body: Parameters<ClientToServerEvents[E]>[0]) {
+    return this.call(event, body);
   }
 
   send(message: SendMessageInput) {

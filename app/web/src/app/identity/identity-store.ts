@@ -1,12 +1,16 @@
-import { Injectable, signal } from '@angular/core';
+import { Injectable, inject, signal } from '@angular/core';
 import { checkAuthor } from '@chat/protocol';
+import { RuntimeConfig } from '../config/runtime-config';
 
 const KEY = 'chat.displayName';
 
-/** The display name, asked once and kept in localStorage; validated by the protocol's own `author` rule. */
+/**
+ * The display name, asked once and kept in localStorage; validated by the protocol's own `author` rule. Signed in,
+ * it is the token's name, set by the sign-in (never asked, never stored).
+ */
 @Injectable({ providedIn: 'root' })
 export class IdentityStore {
-  readonly name = signal<string | null>(read());
+  readonly name = signal<string | null>(inject(RuntimeConfig).signedIn() ? null : read());
 
   /** Returns a message for the user when the name is not acceptable. */
   set(raw: string): string | null {

@@ -227,6 +227,26 @@ describe('RoomMessages', () => {
     }
   });
 
+  it('a private room one is not a member of (forbidden) says how to get in, and is not asked again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { store, socket } = setup();
+      socket.refuseJoin = { code: 'forbidden', message: 'not a member of team' };
+      await store.enter('team');
+      expect(store.joinProblem()).toBe('#team is private: ask one of its members for an invite link.');
+      const tries = socket.joined.length;
+      await vi.advanceTimersByTimeAsync(JOIN_RETRY_MS * 3);
+      expect(socket.joined).toHaveLength(tries);
+      // A membership granted (an invite accepted): joined, and the banner gone.
+      socket.refuseJoin = null;
+      await store.rejoin();
+      expect(socket.rooms.has('team')).toBe(true);
+      expect(store.joinProblem()).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('keeps older messages reachable on returning to a room that was empty', async () => {
     const { store, rooms } = setup({ empty: [] });
     await store.enter('empty');

@@ -148,14 +148,22 @@ export class RoomMessages {
       this.joinProblem.set(null);
       return joinedOpen;
     }
+    // A private room one is not a member of: asking again changes nothing.
+    if (refused?.code === 'forbidden') {
+      this.joinProblem.set(`#${room} is private: ask one of its members for an invite link.`);
+      return joinedOpen;
+    }
     this.joinProblem.set(refused ? `Not receiving new messages in #${room}: ${refused.message || 'could not join'}. Retrying…` : null);
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      const active = this.active.name();
-      const known = active ? this.room(active).lastSeq() : undefined;
-      void this.syncRooms().then((joined) => (joined && active && this.active.name() === active ? this.catchUp(active, known) : undefined));
-    }, JOIN_RETRY_MS);
+    this.retryTimer = setTimeout(() => void this.rejoin(), JOIN_RETRY_MS);
     return joinedOpen;
+  }
+
+  /** Joins what is not joined yet (a refused join; a membership just granted), and catches the open room up if it was. */
+  rejoin(): Promise<void> {
+    const active = this.active.name();
+    const known = active ? this.room(active).lastSeq() : undefined;
+    return this.syncRooms().then((joined) => (joined && active && this.active.name() === active ? this.catchUp(active, known) : undefined));
   }
 
   /** Bring a room up to date: the newest page, then older ones until they meet what we already had. */

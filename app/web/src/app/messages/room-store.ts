@@ -28,6 +28,8 @@ export interface Entry {
   /** Set when the message was deleted: it shows as "message deleted", without text or image. */
   deletedAt?: string;
   author: string;
+  /** Signed in: the author's user id. */
+  authorId?: string;
   text?: string;
   imageUrl?: string;
   sentAt?: string;
@@ -71,7 +73,7 @@ export class RoomStore {
       const deletedAt = m.deletedAt;
       return deletedAt
         ? { id: m.id, seq: m.seq, author: m.author, sentAt: m.sentAt, deletedAt, outgoing }
-        : { id: m.id, seq: m.seq, author: m.author, text: m.text, imageUrl: m.imageUrl, sentAt: m.sentAt, outgoing };
+        : { id: m.id, seq: m.seq, author: m.author, authorId: m.authorId, text: m.text, imageUrl: m.imageUrl, sentAt: m.sentAt, outgoing };
     });
     for (const o of this.outgoing()) {
       if (!seen.has(o.id)) list.push({ id: o.id, author: o.author, text: o.text, imageUrl: o.image?.previewUrl, outgoing: o });

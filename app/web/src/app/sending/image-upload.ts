@@ -14,6 +14,8 @@ export interface UploadDeps {
   xhr: () => XMLHttpRequest;
   /** The API's error body as the user's reason. */
   errorMessage: (res: Response, fallback: string) => Promise<string>;
+  /** Signed in: the `Authorization` value for an upload to the API's own origin (embedded mode's PUT); none for S3. */
+  bearerFor?: (url: string) => string | undefined;
 }
 
 /** Uploads one image for `room`: asks the server where (`/upload-url`), sends the bytes there, resolves with the object key. */
@@ -27,7 +29,15 @@ export async function uploadImage(deps: UploadDeps, file: File, room: string, on
   }
   if (!res.ok) throw new Error(await deps.errorMessage(res, 'Upload refused'));
   const target = (await res.json()) as UploadUrlResponse;
-  await sendWithXhr(deps.xhr(), deps.resolve(target.url), target, file, onProgress);
+  const url = deps.resolve(target.url);
+  const bearer = deps.bearerFor?.(url);
+  await sendWithXhr(
+    deps.xhr(),
+    url,
+    bearer ? { ...target, headers: { ...target.headers, authorization: bearer } } : target,
+    file,
+    onProgress,
+  );
   return target.key;
 }
 

@@ -8,6 +8,7 @@ import { deleteSecret, MESSAGE_DELETE_KEY } from '../identity/browser-identity';
 import type { Outgoing, RoomStore } from '../messages/room-store';
 import { RoomMessages } from '../messages/room-messages';
 import { newMessageId } from '../shared/random-token';
+import { AuthSession } from '../session/auth-session';
 import { checkImage } from './image-check';
 import { describeDeleteFailure, describeFailure } from './send-failure';
 
@@ -22,6 +23,7 @@ export class SendStore {
   private readonly fetch = inject(FETCH);
   private readonly xhr = inject(XHR_FACTORY);
   private readonly config = inject(RuntimeConfig);
+  private readonly auth = inject(AuthSession);
   private readonly messageDeleteKey = inject(MESSAGE_DELETE_KEY);
   /**
    * The last send's key: each send derives its key after the one before, so sends leave in the order they were made.
@@ -54,14 +56,18 @@ export class SendStore {
     return null;
   }
 
-  /** Deletes one of this browser's own messages (proved by its deleteKey); returns the reason when refused. */
+  /**
+   * Deletes one of this browser's own messages (proved by its deleteKey), or signed in, any message the token lets
+   * this person delete (their own, or any for a moderator: the server decides); returns the reason when refused.
+   */
   async deleteMessage(room: string, id: string): Promise<string | null> {
     const store = this.messages.room(room);
     const m = store.messages().find((x) => x.id === id);
-    if (!m || !store.isOwn(id)) return 'Only your own messages can be deleted';
-    let key: string;
+    const signedIn = !!this.auth.token;
+    if (!m || !(signedIn || store.isOwn(id))) return 'Only your own messages can be deleted';
+    let key: string | undefined;
     try {
-      key = await this.keyOf(store, id);
+      key = signedIn ? undefined : await this.keyOf(store, id);
     } catch {
       return NOT_LOADED;
     }
@@ -93,7 +99,13 @@ export class SendStore {
     try {
       // The upload code is a chunk of its own, fetched at the first image: most sessions never send one.
       const { uploadImage } = await import('./image-upload');
-      const deps = { fetch: this.fetch, resolve: (url: string) => this.config.resolve(url), xhr: this.xhr, errorMessage };
+      const deps = {
+        fetch: this.fetch,
+        resolve: (url: string) => this.config.resolve(url),
+        xhr: this.xhr,
+        errorMessage,
+        bearerFor: (url: string) => this.auth.bearerFor(url),
+      };
       const key = await uploadImage(deps, file, o.room, (progress) => store.patchOutgoing(o.id, { progress }));
       // The bytes are on the server now: drop the File so a long session does not hold every image sent.
       store.patchOutgoing(o.id, { image: { previewUrl: image.previewUrl, key, uploaded: true } });

@@ -1,6 +1,7 @@
 import { signal, type Provider } from '@angular/core';
 import {
   DEFAULT_ROOM,
+  type ClientToServerEvents,
   type DeleteAck,
   type ErrorBody,
   type JoinAck,
@@ -9,7 +10,7 @@ import {
   type SendAck,
   type SendMessageInput,
 } from '@chat/protocol';
-import { ChatSocket, type ChatSocketEvents, type ConnectionStatus } from '../connection/chat-socket';
+import { ChatSocket, type AckOf, type ChatSocketEvents, type ConnectionStatus } from '../connection/chat-socket';
 import { Listeners } from '../shared/listeners';
 
 /** Stands in for the Socket.IO connection at the network boundary; tests decide every ack and emit every event. */
@@ -24,15 +25,30 @@ export class FakeChatSocket implements ChatSocket {
   rooms = new Set<string>([DEFAULT_ROOM]);
   /** When set, the server refuses joins with this error. */
   refuseJoin: ErrorBody | null = null;
-  readonly clientId = 'this-browser';
+  clientId = 'this-browser';
+  /** Every `request` (sign-in, rooms, invites events), in order. */
+  readonly requests: { event: string; body: unknown }[] = [];
+  /** What a `request` answers, per event; without a handler, `ok: true` with nothing else. */
+  readonly handlers = new Map<string, (body: unknown) => unknown>();
+  /** How many times `start` was called (the app starts it once; the sign-in again after a refusal). */
+  starts = 0;
   /** `typing` events sent, in order. */
   readonly typingSent: { room: string; typing: boolean }[] = [];
-  readonly deletes: { body: { room: string; seq: string; deleteKey: string }; reply: (ack: DeleteAck) => void }[] = [];
+  readonly deletes: { body: { room: string; seq: string; deleteKey?: string }; reply: (ack: DeleteAck) => void }[] = [];
   /** What `getPresence` answers, per room (unanswered rooms get `not_found`). */
   presence = new Map<string, PresenceEvent>();
   private readonly listeners = new Listeners<ChatSocketEvents>();
 
-  start(): void {}
+  start(): void {
+    this.starts++;
+  }
+
+  request<E extends keyof ClientToServerEvents>(event: E, body: Parameters<ClientToServerEvents[E]>[0]): Promise<AckOf<E>> {
+    this.requests.push({ event, body });
+    if (!this.connected) return Promise.resolve(offline() as AckOf<E>);
+    const handler = this.handlers.get(event);
+    return Promise.resolve((handler ? handler(body) : { ok: true }) as AckOf<E>);
+  }
 
   private firstOutcome: Promise<void> | undefined;
   private settleFirst: (() => void) | undefined;
@@ -65,7 +81,7 @@ export class FakeChatSocket implements ChatSocket {
     return Promise.resolve(p ? { ok: true, ...p } : { ok: false, error: { code: 'not_found', message: 'no presence' } });
   }
 
-  deleteMessage(room: string, seq: string, deleteKey: string): Promise<DeleteAck> {
+  deleteMessage(room: string, seq: string, deleteKey?: string): Promise<DeleteAck> {
     if (!this.connected) return Promise.resolve(offline());
     return new Promise((reply) => this.deletes.push({ body: { room, seq, deleteKey }, reply }));
   }

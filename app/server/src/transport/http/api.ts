@@ -1,0 +1,119 @@
+import express, { type RequestHandler } from 'express';
+import { IMAGE_KEY_PATTERN, type ErrorBody } from '@chat/protocol';
+import type { Config } from '../../config';
+import type { Backends } from '../../ports';
+import type { DeleteMessage } from '../../chat/delete-message';
+import { readHistory } from '../../chat/history';
+import { createUploadUrl } from '../../chat/upload-url';
+import type { ChatMetrics } from '../../metrics';
+import { withTimeout } from '../../util/timeout';
+import { keyedLimit, type AddressLimits } from '../abuse-limits';
+import { clientAddress } from '../client-address';
+import { sendError } from './errors';
+import { metricsRoute } from './metrics-route';
+import { moderatorRoutes } from './moderation';
+import { limitedBy } from './rate-limit';
+import { readinessCheck } from './ready-check';
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
+
+/** A use case's outcome as an HTTP answer: its value, or its error with the matching status; never cached. */
+const answer =
+  <T>(useCase: (query: unknown) => Promise<Outcome<T>>): RequestHandler =>
+  async (req, res, next) => {
+    try {
+      const result = await useCase(req.query);
+      if (!result.ok) return void sendError(res, result.error);
+      res.set('Cache-Control', 'no-store').json(result.value);
+    } catch (err) {
+      next(err);
+    }
+  };
+
+export interface ApiDeps {
+  config: Config;
+  backends: Backends;
+  deletes: DeleteMessage;
+  limits: AddressLimits;
+  metrics: ChatMetrics;
+  /** More dependencies /readyz checks besides the backends (the servers' Redis when scaled out). */
+  readyChecks?: Record<string, { ping(): Promise<void> }>;
+}
+
+/**
+ * The HTTP half of the protocol and of operations: health, readiness and metrics; history and upload URLs (limited
+ * per client address); uploads and images; moderator deletes.
+ */
+export function apiRouter(deps: ApiDeps): express.Router {
+  const { config, backends, limits } = deps;
+  const router = express.Router();
+  const addressOf = (req: express.Request) => clientAddress(req, config.trustProxy);
+
+  router.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  const readiness = readinessCheck(backends, config.readyCacheMs, deps.readyChecks);
+  router.get('/readyz', async (_req, res, next) => {
+    try {
+      const r = await readiness();
+      res
+        .status(r.ok ? 200 : 503)
+        .set('Cache-Control', 'no-store')
+        .json(r);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get('/metrics', metricsRoute(deps.metrics, config.metricsToken));
+
+  const perMinute = keyedLimit(config.httpRateLimitPerMinute, 60);
+  const requests = (a: string) => (limits.exempt(a) ? Promise.resolve({ ok: true } as const) : perMinute(a));
+  router.use(
+    ['/history', '/upload-url', '/uploads'],
+    limitedBy(requests, addressOf, `${config.httpRateLimitPerMinute} requests per minute`),
+  );
+  // Each upload URL lets a client store up to MAX_UPLOAD_BYTES: far fewer of those than reads.
+  router.use(
+    '/upload-url',
+    limitedBy((a) => limits.uploadUrl(a), addressOf, `${config.abuse.uploadUrlsPerHour} upload URLs per hour`),
+  );
+
+  router.get(
+    '/history',
+    answer((query) => readHistory(backends.store, query, config.publicUrl, config.backendTimeoutMs)),
+  );
+  router.get(
+    '/upload-url',
+    answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)),
+  );
+
+  router.use(moderatorRoutes(config, deps.deletes));
+
+  router.get('/images/*key', async (req, res, next) => {
+    const key = (req.params as { key: string[] }).key.join('/');
+    if (!IMAGE_KEY_PATTERN.test(key)) return void sendError(res, { code: 'not_found', message: 'no such image' });
+    try {
+      const image = await withTimeout(backends.uploads.image(key), config.backendTimeoutMs, 'uploads');
+      if (image.kind === 'missing') return void sendError(res, { code: 'not_found', message: 'no such image' });
+      if (image.kind === 'redirect') {
+        res.set('Cache-Control', 'private, max-age=300').redirect(302, image.url);
+        return;
+      }
+      // Keys are never reused, so an image never changes. The CSP sandbox keeps a hostile file inert.
+      res.set({
+        'Content-Type': image.contentType,
+        'Cache-Control': 'public, max-age=31536000, immutable',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+      });
+      res.sendFile(image.path);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // The embedded uploads' signed PUT (aws mode: the browser posts to S3 itself).
+  if (backends.routes) router.use(backends.routes);
+  return router;
+}

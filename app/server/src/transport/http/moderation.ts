@@ -1,0 +1,43 @@
+import crypto from 'node:crypto';
+import express from 'express';
+import type { ModeratorDeleteResponse } from '@chat/protocol';
+import type { Config } from '../../config';
+import type { DeleteMessage } from '../../chat/delete-message';
+import { httpRateLimit } from './rate-limit';
+import { sendError } from './errors';
+
+const digest = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest();
+
+/** Constant-time whatever the lengths: both sides are hashed to 32 bytes first. */
+export function tokenMatches(given: string, expected: string): boolean {
+  return crypto.timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * `DELETE /messages/:room/:seq` with `Authorization: Bearer <ADMIN_TOKEN>`: a moderator deletes any message. Requests
+ * are limited per client address before the token is checked, so guessing it is as slow as that limit.
+ */
+export function moderatorRoutes(config: Config, deletes: DeleteMessage): express.Router {
+  const router = express.Router();
+  router.delete('/messages/:room/:seq', httpRateLimit(config.abuse.moderatorRequestsPerMinute), async (req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    if (config.adminToken === undefined) {
+      return void sendError(res, { code: 'not_found', message: 'moderator deletes are disabled (ADMIN_TOKEN is not set)' });
+    }
+    const bearer = /^Bearer +(\S+) *$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (bearer === undefined) {
+      res.set('WWW-Authenticate', 'Bearer realm="chat moderation"');
+      return void sendError(res, { code: 'unauthorized', message: 'Authorization: Bearer <ADMIN_TOKEN> required' });
+    }
+    if (!tokenMatches(bearer, config.adminToken)) return void sendError(res, { code: 'forbidden', message: 'wrong token' });
+    try {
+      const result = await deletes.byModerator(req.params['room'], req.params['seq']);
+      if (!result.ok) return void sendError(res, result.error);
+      const body: ModeratorDeleteResponse = { ok: true, room: result.room, seq: result.seq };
+      res.json(body);
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}

@@ -1,0 +1,34 @@
+import express from 'express';
+import helmet from 'helmet';
+import cors from 'cors';
+import type { Config } from '../../config';
+import { hostAllowed } from '../loopback-host';
+
+/**
+ * What every request passes first: the Host check against DNS rebinding, the security headers with a
+ * Content-Security-Policy that names where uploads and images live, and CORS only for the configured origins.
+ */
+export function securityRouter(config: Config, uploadOrigins: string[]): express.Router {
+  const router = express.Router();
+  router.use((req, res, next) => {
+    if (hostAllowed(config.host, req)) return next();
+    res.status(421).json({ error: { code: 'invalid', message: 'this server answers only to its loopback address' } });
+  });
+  router.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Only where the site really is https: on plain http (a LAN address) the upgrade would break its own assets.
+          'upgrade-insecure-requests': config.publicUrl?.startsWith('https:') ? [] : null,
+          'img-src': ["'self'", 'data:', 'blob:', ...uploadOrigins],
+          'connect-src': ["'self'", ...uploadOrigins, ...config.corsOrigins],
+        },
+      },
+      // Images may be shown by the web app on another origin (the S3 website calling the EC2 API).
+      crossOriginResourcePolicy: { policy: config.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
+    }),
+  );
+  // No CORS headers unless origins are configured: same origin only by default.
+  if (config.corsOrigins.length > 0) router.use(cors({ origin: config.corsOrigins, maxAge: 600 }));
+  return router;
+}

@@ -1,0 +1,49 @@
+import type { DeleteMessage } from '../../chat/delete-message';
+import type { SendMessage } from '../../chat/send-message';
+import type { Config } from '../../config';
+import type { Logger } from '../../logger';
+import type { ChatMetrics } from '../../metrics';
+import type { AddressLimits } from '../abuse-limits';
+import { admission } from './admission';
+import { deletes } from './deletes';
+import { handshakeIdentity } from './identity';
+import { messages } from './messages';
+import { presence } from './presence';
+import { rooms } from './rooms';
+import type { ChatServer, SocketConcern } from './socket-server';
+import { typing, TypingRelay } from './typing';
+
+export interface SocketDeps {
+  config: Config;
+  log: Logger;
+  send: SendMessage;
+  deletes: DeleteMessage;
+  limits: AddressLimits;
+  metrics: ChatMetrics;
+}
+
+/**
+ * The socket half of the protocol, one concern per module. Handshake checks run in the order listed (a socket's
+ * address slot first, then its identity); every event is validated, limited and answered, nothing else trusted.
+ */
+export function attachSocketHandlers(io: ChatServer, deps: SocketDeps): { close(): void } {
+  const relay = new TypingRelay(io);
+  const concerns: SocketConcern[] = [
+    admission(deps),
+    { admit: handshakeIdentity },
+    rooms(deps.config),
+    messages({ ...deps, typing: relay }),
+    typing(io, relay, deps.config),
+    presence(io, relay, deps.config, deps.log),
+    deletes(deps),
+  ];
+  for (const c of concerns) if (c.admit) io.use(c.admit);
+  io.on('connection', (socket) => {
+    for (const c of concerns) c.connected?.(socket);
+  });
+  return {
+    close: () => {
+      for (const c of concerns) c.close?.();
+    },
+  };
+}

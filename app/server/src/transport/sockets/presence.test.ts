@@ -1,0 +1,40 @@
+import pino from 'pino';
+import type { PresenceEvent } from '@chat/protocol';
+import { Presence } from './presence';
+import type { ChatServer } from './socket-server';
+
+/**
+ * The coalescing and ordering of presence updates, over a stand-in for `io` whose fetchSockets answers when the test
+ * says so (as a slow server in a cluster would). The real server is exercised in test/team-chat.test.ts.
+ */
+test('one computation per room at a time; a change during one is not lost, and updates go out in order', async () => {
+  const fetches: ((sockets: { data: object }[]) => void)[] = [];
+  const emitted: PresenceEvent[] = [];
+  const io = {
+    in: () => ({ fetchSockets: () => new Promise<{ data: object }[]>((resolve) => fetches.push(resolve)) }),
+    to: () => ({ emit: (_event: string, p: PresenceEvent) => emitted.push(p) }),
+  } as unknown as ChatServer;
+  const presence = new Presence(io, pino({ level: 'silent' }));
+  const until = async (cond: () => boolean) => {
+    while (!cond()) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  presence.changed('r');
+  presence.changed('r');
+  await until(() => fetches.length === 1);
+  // Ann leaves and Bo comes while the first computation is still out.
+  presence.changed('r');
+  presence.changed('r');
+  await new Promise((r) => setTimeout(r, 400));
+  expect(fetches).toHaveLength(1);
+
+  fetches[0]!([{ data: { clientId: 'a', author: 'Ann', identifiedAt: 1 } }]);
+  await until(() => fetches.length === 2);
+  fetches[1]!([{ data: { clientId: 'b', author: 'Bo', identifiedAt: 2 } }, { data: {} }]);
+  await until(() => emitted.length === 2);
+  expect(emitted).toEqual([
+    { room: 'r', members: [{ clientId: 'a', author: 'Ann' }], count: 1 },
+    { room: 'r', members: [{ clientId: 'b', author: 'Bo' }], count: 1 },
+  ]);
+  presence.close();
+});
