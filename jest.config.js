@@ -10,5 +10,6 @@ module.exports = {
     '<rootDir>/infra',
     '<rootDir>/release',
     '<rootDir>/loadtest',
+    '<rootDir>/scripts',
   ],
 };

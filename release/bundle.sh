@@ -2,6 +2,7 @@
 # Builds the one deployable server tarball that release.sh unpacks on the instance:
 #   app/protocol/{package.json,dist}  app/server/{package.json,dist}  package.json  release.json
 #   node_modules/  (production dependencies of @chat/server only, @chat/protocol linked to app/protocol)
+#   release.sh     (the instance-side release script, so one SHA-256 covers everything that runs as root)
 #
 #   release/bundle.sh <out.tgz>
 #
@@ -60,6 +61,7 @@ node -e '
   write("release.json", { sha, builtAt: new Date().toISOString(), node: process.version });
 ' "$stage" "$sha"
 
+cp "$root/release/release.sh" "$stage/release.sh"
 mkdir -p "$(dirname "$out")"
-tar -czf "$out" -C "$stage" package.json release.json app node_modules
-echo "bundle: $out ($(du -h "$out" | cut -f1), sha $sha)" >&2
+tar -czf "$out" -C "$stage" release.sh package.json release.json app node_modules
+echo "bundle: $out ($(du -h "$out" | cut -f1), sha $sha, sha256 $(sha256sum "$out" | cut -d' ' -f1))" >&2

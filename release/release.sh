@@ -2,7 +2,8 @@
 # Instance-side release of the chat server: fetch one bundle, unpack it beside the previous
 # releases, switch `current`, restart, wait for /readyz, and switch back if the new one never gets ready.
 #
-#   release.sh <sha>
+#   release.sh <sha>      with CHAT_BUNDLE_SHA256 (required): the bundle's SHA-256 as recorded with the release; a
+#                         bundle that does not match is not unpacked (exit 1, nothing switched)
 #
 # Layout (CHAT_HOME, default /opt/chat):
 #   releases/<sha>/app/server/dist/main.js   one unpacked bundle per deployed commit
@@ -18,7 +19,7 @@
 #   CHAT_READY_TIMEOUT     seconds to wait for /readyz after a restart (90)
 #   CHAT_KEEP_RELEASES     releases kept on disk, current and previous included (5)
 #
-# Exit codes: 0 released; 1 bad usage or fetch/unpack failure (nothing switched);
+# Exit codes: 0 released; 1 bad usage, fetch/unpack failure or a bundle that does not match its SHA-256 (nothing switched);
 # 2 new release not ready, rolled back and the previous one is ready again;
 # 3 new release not ready and the rollback did not get ready either (or there was nothing to roll back to).
 set -euo pipefail
@@ -28,6 +29,8 @@ die() { log "error: $*"; exit 1; }
 
 sha="${1:-}"
 [[ "$sha" =~ ^[0-9a-f]{7,40}$ ]] || die "usage: release.sh <commit sha> (got '${sha}')"
+digest="${CHAT_BUNDLE_SHA256:-}"
+[[ "$digest" =~ ^[0-9a-f]{64}$ ]] || die "set CHAT_BUNDLE_SHA256 to the bundle's SHA-256 (recorded with the release: the release pointer, or sha256sum server.tgz)"
 
 home="${CHAT_HOME:-/opt/chat}"
 # reset-failed first: a release that crash-looped into systemd's start limit would otherwise make the rollback's
@@ -114,6 +117,8 @@ trap cleanup EXIT
 
 log "fetching $bundle"
 fetch "$bundle" "$staging/bundle.tgz" || die "could not fetch $bundle"
+echo "$digest  $staging/bundle.tgz" | sha256sum -c --quiet - 2>/dev/null ||
+  die "$bundle does not match its recorded SHA-256 $digest: not unpacked"
 mkdir "$staging/tree"
 # Files belong to root, whatever uid built them; the service's own user only needs to read them.
 tar -xzf "$staging/bundle.tgz" -C "$staging/tree" --no-same-owner || die "could not unpack $bundle"

@@ -2,12 +2,13 @@
  * Post-deploy smoke test through a public URL, speaking protocol v1 like any client:
  * join a room, send one text message, receive it back as `newMessage`, find it in `GET /history`.
  *
- *   node release/dist/smoke.js <base-url> [--room smoke] [--timeout 20000]
+ *   node release/dist/smoke.js [<base-url>] [--room smoke] [--timeout 20000]   (--help; the URL defaults to infra/outputs.json's API_URL)
  *
  * Exits 0 and prints a JSON line on success; exits 1 with the reason otherwise. It uses its own room so
  * that people in `global` never see deploy traffic.
  */
 import { randomBytes } from 'node:crypto';
+import { commandLine, readOutputs, type CommandSpec } from '@chat/cli';
 import { io, type Socket } from 'socket.io-client';
 import {
   SOCKET_PATH,
@@ -136,23 +137,28 @@ function reason(err: unknown): string {
   return cause ? `${err.message} (${cause.code ?? cause.message})` : err.message;
 }
 
+export const SMOKE_COMMAND: CommandSpec = {
+  command: 'node release/dist/smoke.js',
+  summary:
+    'Sends one message through the public URL in room smoke, expects it back as newMessage and finds it in /history.\n' +
+    'Prints a JSON line and exits 0, or one line with the reason and exits 1.',
+  arguments: [{ name: 'URL', default: "infra/outputs.json's API_URL", description: 'the API origin' }],
+  options: [
+    { flag: '--room', value: 'NAME', default: 'smoke', description: 'the room it uses' },
+    { flag: '--timeout', value: 'MS', default: '20000', description: 'budget for the whole run' },
+    { flag: '--label', value: 'TEXT', description: 'written into the message, to trace it to its deploy' },
+  ],
+};
+
 function parseArgs(argv: string[]): { url: string; options: SmokeOptions } {
+  const values = commandLine(argv, SMOKE_COMMAND);
   const options: SmokeOptions = {};
-  let url: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--room') options.room = value();
-    else if (arg === '--timeout') options.timeoutMs = Number(value());
-    else if (arg === '--label') options.label = value();
-    else if (!arg.startsWith('--') && url === undefined) url = arg;
-    else throw new Error(`unknown argument ${arg}`);
-  }
-  if (!url) throw new Error('usage: smoke <base-url> [--room smoke] [--timeout 20000] [--label text]');
+  if (typeof values['room'] === 'string') options.room = values['room'];
+  if (typeof values['timeout'] === 'string') options.timeoutMs = Number(values['timeout']);
+  if (typeof values['label'] === 'string') options.label = values['label'];
+  // After `npm run deploy`, the URL it printed is in the outputs file.
+  const url = values._[0] ?? readOutputs()['API_URL'];
+  if (!url) throw new Error('no URL given and no API_URL in infra/outputs.json: node release/dist/smoke.js <api-url>');
   new URL(url); // fail on a malformed URL before any network work
   return { url, options };
 }

@@ -7,7 +7,20 @@ import { requireNode24 } from './lib/node-version.mjs';
 requireNode24();
 const { ROOT } = await import('./lib/run.mjs');
 
-const USAGE = 'usage: npm run repeat -- [--times N (default 5)] [--burn CORES (default 0)] <jest files or args…>';
+const { createRequire } = await import('node:module');
+const { formatUsage } = createRequire(import.meta.url)('@chat/cli');
+const USAGE = formatUsage({
+  command: 'npm run repeat --',
+  summary:
+    'The same jest selection N times in a row, optionally with busy processes burning cores beside it (a loaded machine\n' +
+    'is where flakes show); stops at the first failing run and names it.',
+  arguments: [{ name: 'JEST_ARGS', repeatable: true, description: 'test files and any other jest arguments, given to jest as they are' }],
+  options: [
+    { flag: '--times', value: 'N', default: '5', description: 'how many runs' },
+    { flag: '--burn', value: 'CORES', default: '0', description: 'busy processes beside the runs, one core each' },
+  ],
+  examples: ['npm run repeat -- --times 20 --burn 1 app/server/test/scale-out.test.ts'],
+});
 
 function parse(argv) {
   const opts = { times: 5, burn: 0, jest: [] };
@@ -21,11 +34,11 @@ function parse(argv) {
       if (!Number.isInteger(n) || n < least) throw new Error(`${name}: expected a whole number of at least ${least}, got ${value}`);
       opts[name.slice(2)] = n;
     } else if (name === '--help' || name === '-h') {
-      console.log(USAGE);
+      process.stdout.write(USAGE);
       process.exit(0);
     } else opts.jest.push(arg);
   }
-  if (opts.jest.length === 0) throw new Error(`no test files given\n${USAGE}`);
+  if (opts.jest.length === 0) throw new Error('no test files given (npm run repeat -- --help)');
   return opts;
 }
 

@@ -5,16 +5,17 @@ requireNode24();
 
 const { ensureInstalled, ensureBuilt } = await import('./lib/build.mjs');
 const { ROOT } = await import('./lib/run.mjs');
+const { portProblem } = await import('./lib/port.mjs');
+const { runMain } = await import('../tools/cli/index.js');
 const { spawn } = await import('node:child_process');
 
-try {
+runMain(async () => {
+  // A busy port is found now, not after a minute of installing and building.
+  const busy = await portProblem(process.env.PORT, process.env.HOST);
+  if (busy) throw busy;
   await ensureInstalled();
   await ensureBuilt();
-} catch (err) {
-  console.error(err.message);
-  process.exit(1);
-}
-
-const server = spawn(process.execPath, ['app/server/dist/main.js'], { cwd: ROOT, stdio: 'inherit', env: process.env });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
-server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+  const server = spawn(process.execPath, ['app/server/dist/main.js'], { cwd: ROOT, stdio: 'inherit', env: process.env });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+  server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+});

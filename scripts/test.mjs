@@ -7,15 +7,29 @@ import { requireNode24 } from './lib/node-version.mjs';
 requireNode24();
 
 const { ROOT, run, runCapture } = await import('./lib/run.mjs');
-const { ensureInstalled, ensureBuilt } = await import('./lib/build.mjs');
+const { ensureInstalled, ensureBuilt, buildStep } = await import('./lib/build.mjs');
 const { ensurePythonVenv } = await import('./lib/python-venv.mjs');
+const { printTestPlan } = await import('./lib/test-plan.mjs');
+const { CliError, describeError, runCommand, task } = await import('../tools/cli/index.js');
+const { duration, slowestFiles } = await import('./lib/timing.mjs');
 
 const results = path.join(ROOT, 'test-results');
 fs.mkdirSync(results, { recursive: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const problems = [];
+// Where the run's time went, printed at the end so that drift is seen.
+const began = Date.now();
+const phases = [];
+let phaseStart = began;
+const phase = (name) => {
+  phases.push(`${name} ${duration(Date.now() - phaseStart)}`);
+  phaseStart = Date.now();
+};
+let slowest = [];
 
 function finish() {
+  if (slowest.length) console.log(`\nSlowest test files:\n${slowest.join('\n')}`);
+  console.log(`\nRun time: ${duration(Date.now() - began)} (${phases.join(', ')})`);
   const line = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
   fs.writeFileSync(path.join(results, 'summary.txt'), line + '\n');
   if (problems.length) console.log(`\nProblems:\n- ${problems.join('\n- ')}`);
@@ -23,33 +37,41 @@ function finish() {
   process.exit(totals.failed > 0 || problems.length > 0 ? 1 : 0);
 }
 
+printTestPlan();
 try {
   await ensureInstalled();
   process.env.CHAT_VENV = await ensurePythonVenv();
-  process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
   await ensureBuilt();
   const extraBuilds = ['loadtest', 'release', 'infra'].filter((w) => {
     const pkg = path.join(ROOT, w, 'package.json');
     return fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).scripts?.build;
   });
-  for (const w of extraBuilds) {
-    if ((await run('npm', ['run', 'build', '-w', w, '--silent'])) !== 0) throw new Error(`${w} build failed`);
-  }
+  await buildStep(`Building ${extraBuilds.join(', ')} (tsc)`, extraBuilds, { expectSeconds: 60 });
   // Type checks of everything swc strips types from in jest: sources and tests.
   const typechecks = [
     ['tsc', '-b', 'app/protocol', 'app/server', 'tools/local-aws', 'app/server/test'],
     ['tsc', '-p', 'app/web/e2e/tsconfig.json', '--noEmit'],
-    ...['infra', 'release', 'loadtest']
+    ...['infra', 'release', 'loadtest', 'scripts']
       .filter((w) => fs.existsSync(path.join(ROOT, w, 'tsconfig.test.json')))
       .map((w) => ['tsc', '-p', `${w}/tsconfig.test.json`, '--noEmit']),
   ];
-  for (const args of typechecks) {
-    if ((await run('npx', args)) !== 0) throw new Error(`type check failed: ${args.join(' ')}`);
-  }
+  await task(
+    'Type-checking sources and tests (tsc)',
+    async (report) => {
+      for (const [n, args] of typechecks.entries()) {
+        report(`${n + 1} of ${typechecks.length}: ${args.slice(1).join(' ')}`);
+        const { code, output } = await runCommand('npx', args, { cwd: ROOT });
+        if (code !== 0) throw new CliError(`type check failed: ${args.join(' ')}`, 'fix the errors above', { output });
+      }
+    },
+    { expectSeconds: 90 },
+  );
 } catch (err) {
-  problems.push(`set-up: ${err.message}`);
+  if (err.output) console.error(err.output);
+  problems.push(`set-up: ${describeError(err)}`);
   finish();
 }
+phase('set-up');
 
 // 0. Static checks: one style for the whole tree (prettier), counted as a test so a failure shows in the total.
 {
@@ -59,6 +81,7 @@ try {
     totals.failed++;
     problems.push('format: files differ from prettier (npm run format writes them)');
   }
+  phase('format');
 }
 // 1. jest: protocol, server, infra, load test, pipeline and the browser end-to-end tests, one run.
 const jestJson = path.join(results, 'jest.json');
@@ -72,7 +95,9 @@ if (fs.existsSync(jestJson)) {
   // A suite that fails to load has no failed test of its own: count it, so it cannot pass silently.
   totals.failed += r.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
   if (r.numTotalTests === 0) problems.push('jest ran no test');
+  slowest = slowestFiles(r, ROOT);
 } else problems.push('jest wrote no results');
+phase('jest');
 
 // 2. The Angular app's unit tests, with its CLI's runner.
 const webPkg = path.join(ROOT, 'app/web/package.json');
@@ -87,6 +112,7 @@ if (fs.existsSync(webPkg) && JSON.parse(fs.readFileSync(webPkg, 'utf8')).scripts
     totals.skipped += Number(summary[1].match(/(\d+) skipped/)?.[1] ?? 0);
     if (code !== 0 && !/failed/.test(summary[1])) problems.push(`web unit tests exited ${code}`);
   } else problems.push(`web unit tests printed no summary (exit ${code})`);
+  phase('web unit tests');
 }
 
 finish();

@@ -5,18 +5,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { commandLine } from '@chat/cli';
 import {
+  applyStacks,
   awsClients,
-  cdktfCli,
   collectOutputs,
+  commandSpec,
   configOrExit,
   describeOutputs,
+  describeSecret,
+  ensureSecrets,
   fail,
   infraDir,
-  init,
   outputsFile,
+  parseReleasePointer,
   plannedResources,
   preflightOrExit,
+  releaseEnv,
   releaseSha,
   repoRoot,
   run,
@@ -27,13 +32,11 @@ import {
   synth,
 } from './lib.mjs';
 
-const check = process.argv.slice(2).includes('--check');
-const unknown = process.argv.slice(2).filter((a) => a !== '--check');
-if (unknown.length) fail(`unknown argument ${unknown[0]} (npm run deploy [-- --check])`, 2);
+const check = commandLine(process.argv.slice(2), commandSpec('deploy')).check === true;
 
 const { config, terraform: tf } = await preflightOrExit(configOrExit(), 'deploy');
 const ids = stackIds(config);
-synth();
+await synth();
 console.log(
   `\n${check ? 'Would create or update' : 'Creates or updates'} (stacks in order):\n${plannedResources(stackDir, ids)
     .map((l) => `  ${l}`)
@@ -53,16 +56,10 @@ step('Build the server and the web app');
 run('npm', ['run', 'build', '-w', 'app/protocol', '-w', 'app/server', '-w', 'app/web', '-w', 'release'], { cwd: repoRoot });
 
 step(`Apply ${ids.join(', ')} with ${tf}`);
-const cdktf = cdktfCli();
-if (cdktf) {
-  // cdktf synthesizes through cdktf.json's app command and applies the stacks in dependency order.
-  run(cdktf, ['deploy', ...ids, '--auto-approve'], { env: { ...process.env, TERRAFORM_BINARY_NAME: tf } });
-} else {
-  for (const id of ids) {
-    init(tf, id);
-    run(tf, [`-chdir=${stackDir(id)}`, 'apply', '-input=false', '-auto-approve']);
-  }
-}
+const { ssm } = awsClients(config.region);
+// The stacks read the origin secret and the Valkey token from SSM, and the servers all of them: they exist first.
+for (const s of await ensureSecrets(ssm, config)) console.log(`  generated secret ${describeSecret(s)}`);
+applyStacks(tf, ids);
 const outputs = collectOutputs(tf, ids);
 fs.writeFileSync(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
 for (const name of ['ARTIFACT_BUCKET', 'RELEASE_PARAMETER', 'SITE_BUCKET', 'API_URL', 'SITE_URL']) {
@@ -78,9 +75,8 @@ try {
 }
 const sha = releaseSha();
 step(`Bundle and ship release ${sha.slice(0, 12)} to ${ship.target} (the pipeline's release/bundle.sh and ${ship.script})`);
-const { ssm } = awsClients(config.region);
-const live = (await ssm.send(new GetParameterCommand({ Name: outputs.RELEASE_PARAMETER }))).Parameter?.Value;
-const releaseEnv = { ...process.env, AWS_REGION: config.region, AWS_DEFAULT_REGION: config.region, AWS_PAGER: '' };
+const live = parseReleasePointer((await ssm.send(new GetParameterCommand({ Name: outputs.RELEASE_PARAMETER }))).Parameter?.Value)?.sha;
+const shipEnv = releaseEnv(config);
 if (live === sha) {
   console.log(`Release ${sha.slice(0, 12)} is already live (${outputs.RELEASE_PARAMETER}): not shipped again.`);
 } else {
@@ -90,8 +86,7 @@ if (live === sha) {
     cwd: repoRoot,
     env: { ...process.env, RELEASE_SHA: sha },
   });
-  fs.copyFileSync(path.join(repoRoot, 'release/release.sh'), path.join(out, 'release.sh'));
-  run('bash', [path.join(repoRoot, ship.script), out], { cwd: repoRoot, env: { ...releaseEnv, SHA: sha, ...ship.env } });
+  run('bash', [path.join(repoRoot, ship.script), out], { cwd: repoRoot, env: { ...shipEnv, SHA: sha, ...ship.env } });
 }
 
 const { waitFor200, waitUntilLive } = require(path.join(repoRoot, 'release/dist/live.js'));
@@ -108,7 +103,7 @@ step(`Publish the site to ${outputs.SITE_BUCKET} (the pipeline's release/ci/publ
 run('bash', [path.join(repoRoot, 'release/ci/publish-site.sh'), siteDir], {
   cwd: repoRoot,
   env: {
-    ...releaseEnv,
+    ...shipEnv,
     SITE_BUCKET: outputs.SITE_BUCKET,
     API_URL: outputs.API_URL,
     SITE_URL: outputs.SITE_URL,
@@ -128,5 +123,13 @@ if (ids.some((id) => id.endsWith('-ci'))) {
   );
 }
 console.log(`\nBudget alerts go to ${config.alertEmail}: confirm the AWS Budgets e-mail subscription if asked.`);
+if (outputs.USER_POOL_ID) {
+  console.log(
+    `Sign-in: ${config.alertEmail} is invited as the first admin (Cognito e-mails a temporary password). Add people with\n` +
+      `  aws cognito-idp admin-create-user --user-pool-id ${outputs.USER_POOL_ID} --username <their e-mail>\n` +
+      `and make one a moderator with\n` +
+      `  aws cognito-idp admin-add-user-to-group --user-pool-id ${outputs.USER_POOL_ID} --group-name moderator --username <their e-mail>`,
+  );
+}
 console.log(`(all outputs: ${path.relative(repoRoot, outputsFile)})`);
 console.log(`\nChat: ${outputs.SITE_URL}`);

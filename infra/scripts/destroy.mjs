@@ -1,12 +1,15 @@
 // npm run destroy: the same preflight, every bucket emptied (terraform never deletes data on its own), every stack
 // destroyed in reverse order, and then a look at the account for anything of the chat left that bills.
 import * as fs from 'node:fs';
+import { commandLine } from '@chat/cli';
 import {
   BUCKET_OUTPUTS,
   awsClients,
   cdktfCli,
   collectOutputs,
+  commandSpec,
   configOrExit,
+  deleteSecrets,
   emptyBucket,
   fail,
   findLeftovers,
@@ -20,6 +23,7 @@ import {
   synth,
 } from './lib.mjs';
 
+commandLine(process.argv.slice(2), commandSpec('destroy'));
 let config = configOrExit();
 if (config.deletionProtection) {
   fail('The history table has deletion protection on. Run `CHAT_DELETION_PROTECTION=false npm run deploy` first, then destroy.', 2);
@@ -32,7 +36,7 @@ const ids = stackIds(config, { all: true });
 const cdktf = cdktfCli();
 const step = stepper(3);
 
-synth();
+await synth();
 for (const id of ids) init(tf, id);
 const outputs = collectOutputs(tf, ids);
 
@@ -53,6 +57,8 @@ if (cdktf) {
   for (const id of reversed) run(tf, [`-chdir=${stackDir(id)}`, 'destroy', '-input=false', '-auto-approve']);
 }
 fs.rmSync(outputsFile, { force: true });
+// Not terraform's: npm run deploy generated them.
+for (const name of await deleteSecrets(clients.ssm, config)) console.log(`  deleted secret ${name}`);
 
 step(`Look for anything of ${config.prefix} left in ${config.region} that bills`);
 const left = await findLeftovers(clients, config, report.accountId);

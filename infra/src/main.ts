@@ -2,7 +2,8 @@
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { buildStacks } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, DEFAULTS, ENV_NAMES, loadConfig } from './config';
+import { stackId } from './names';
 
 /** Synthesizes all stacks; returns the process exit code (2: the configuration is invalid, nothing written). */
 export function synthMain(env: Record<string, string | undefined>, log: (line: string) => void = console.error): number {
@@ -22,6 +23,12 @@ export function synthMain(env: Record<string, string | undefined>, log: (line: s
   buildStacks(app, config);
   app.synth();
   log(`Synthesized ${app.node.children.length} stacks to ${outdir}`);
+  if (config.githubRepo === DEFAULTS.githubRepo) {
+    // Synthesized all the same, so its tests and checkov see it; never applied for that placeholder.
+    log(
+      `${stackId(config.prefix, 'ci')} names the placeholder repository ${DEFAULTS.githubRepo}: npm run deploy applies it only with ${ENV_NAMES.githubRepo}`,
+    );
+  }
   return 0;
 }
 

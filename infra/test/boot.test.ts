@@ -1,9 +1,11 @@
 /**
  * The instance's boot script (user-data.ts) run for real in a temporary root: it downloads the Node tarball (served
  * here, the first request failing, so the retry is exercised), checks it against the checksum it was rendered with,
- * reads the release pointer from SSM and fetches release.sh and the bundle from the artifact bucket (moto), unpacks
- * the release and starts the real chat server, which then answers /readyz. The OS steps (dnf, useradd, systemctl)
- * go through the script's CHAT_BOOT_OS seam; the service is started by release/test/fixtures/restart-service.sh.
+ * reads the secrets from SSM (moto) into the service's environment file, reads the release pointer, fetches the
+ * bundle from the artifact bucket, checks it against the digest the pointer records, and runs the release.sh inside
+ * it, which starts the real chat server with those secrets; it then answers /readyz. The OS steps (dnf, useradd,
+ * systemctl) go through the script's CHAT_BOOT_OS seam; the service is started by
+ * release/test/fixtures/restart-service.sh with the environment file loaded, as systemd's EnvironmentFile= does.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,10 +16,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { MOTO_CREDENTIALS, MOTO_REGION, awsCliDir, freePort, startMoto, type Moto } from '@chat/local-aws';
 import { releaseKey } from '../src/names';
-import { renderUserData } from '../src/user-data';
+import { renderUserData } from '../src/boot/user-data';
+import { SECRETS_ENV_FILE, secretsBootStep } from '../src/boot/secrets';
+import { secretParameterName, type SecretName } from '../src/secrets';
 import { REPO_ROOT, buildProjects } from './deploy-helpers';
 
 const run = promisify(execFile);
@@ -25,10 +29,17 @@ const SHA = 'b00tb00tb00tb00tb00tb00tb00tb00tb00tb00t'.replace(/t/g, 'f');
 const BUCKET = 'chat-artifacts-boot-test';
 const POINTER = '/chat/prod/release';
 const NODE_VERSION = process.versions.node;
+const SECRET_NAMES: SecretName[] = ['admin-token', 'metrics-token', 'origin-secret'];
+const SECRET_VALUES: Record<string, string> = {
+  'admin-token': 'A'.repeat(22) + 'dminTokenFromSsm_12345',
+  'metrics-token': 'M'.repeat(22) + 'etricsTokenFromSsm_123',
+  'origin-secret': 'O'.repeat(22) + 'riginSecretFromSsm_123',
+};
 
 let moto: Moto;
 let work: string;
 let tarballSha: string;
+let bundleSha: string;
 let dist: http.Server;
 let distUrl: string;
 let distRequests = 0;
@@ -54,6 +65,7 @@ function userData(sha256: string, port: number): string {
     region: MOTO_REGION,
     artifactBucket: BUCKET,
     releaseParameter: POINTER,
+    bootSteps: [secretsBootStep({ parameters: Object.fromEntries(SECRET_NAMES.map((n) => [n, secretParameterName('/chat/prod', n)])) })],
   });
 }
 
@@ -76,7 +88,8 @@ async function boot(sha256: string): Promise<Boot> {
       'os_install_packages() { echo "os: packages skipped"; }',
       'os_add_user() { echo "os: user skipped"; }',
       'os_enable_service() { echo enabled >"$ROOT/service-enabled"; }',
-      `os_restart_command() { echo 'bash ${path.join(REPO_ROOT, 'release/test/fixtures/restart-service.sh')}'; }`,
+      // systemd loads the environment file for the service: here the fixture starts it with the file loaded.
+      `os_restart_command() { echo 'set -a; . ${path.join(root, SECRETS_ENV_FILE)}; set +a; bash ${path.join(REPO_ROOT, 'release/test/fixtures/restart-service.sh')}'; }`,
       '',
     ].join('\n'),
   );
@@ -116,7 +129,7 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-boot-test-'));
   moto = await startMoto();
   awsDir = awsCliDir();
-  // The release the pipeline would have shipped: bundle.sh's tarball and release.sh under releases/<sha>/.
+  // The release the pipeline would have shipped: bundle.sh's tarball (release.sh inside) under releases/<sha>/.
   buildProjects('app/server/tsconfig.json');
   const bundle = path.join(work, 'server.tgz');
   await run('bash', [path.join(REPO_ROOT, 'release/bundle.sh'), bundle], {
@@ -125,16 +138,14 @@ beforeAll(async () => {
   });
   const s3 = new S3Client({ region: MOTO_REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: MOTO_CREDENTIALS });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: releaseKey(SHA, 'server.tgz'), Body: fs.readFileSync(bundle) }));
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: BUCKET,
-      Key: releaseKey(SHA, 'release.sh'),
-      Body: fs.readFileSync(path.join(REPO_ROOT, 'release/release.sh')),
-    }),
-  );
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: releaseKey(SHA), Body: fs.readFileSync(bundle) }));
   s3.destroy();
-  await ssm().send(new PutParameterCommand({ Name: POINTER, Type: 'String', Value: SHA }));
+  bundleSha = createHash('sha256').update(fs.readFileSync(bundle)).digest('hex');
+  await ssm().send(new PutParameterCommand({ Name: POINTER, Type: 'String', Value: `${SHA} ${bundleSha}` }));
+  for (const n of SECRET_NAMES)
+    await ssm().send(
+      new PutParameterCommand({ Name: secretParameterName('/chat/prod', n), Type: 'SecureString', Value: SECRET_VALUES[n] }),
+    );
 
   const tarball = makeNodeTarball(path.join(work, 'dist'));
   tarballSha = createHash('sha256').update(fs.readFileSync(tarball)).digest('hex');
@@ -177,6 +188,48 @@ test('a new instance installs the pinned Node, serves the release the pointer na
   const ready = await fetch(`http://127.0.0.1:${b.port}/readyz`);
   expect(ready.status).toBe(200);
   expect(fs.readFileSync(path.join(b.root, 'var/log/chat-boot.log'), 'utf8')).toContain('boot: done');
+  // The secrets: read from SSM into a root-only file the unit loads, never in the unit or the boot script.
+  const envFile = path.join(b.root, SECRETS_ENV_FILE);
+  expect(fs.readFileSync(envFile, 'utf8')).toBe(
+    `ADMIN_TOKEN=${SECRET_VALUES['admin-token']}\nMETRICS_TOKEN=${SECRET_VALUES['metrics-token']}\nORIGIN_SECRET=${SECRET_VALUES['origin-secret']}\n`,
+  );
+  expect(fs.statSync(envFile).mode & 0o777).toBe(0o600);
+  expect(unit).toContain('ExecStartPre=+/usr/local/libexec/chat-secrets');
+  expect(unit).not.toContain(SECRET_VALUES['admin-token']);
+  // …and the server got them: the admin token from SSM is the one it checks.
+  const del = (token: string) =>
+    fetch(`http://127.0.0.1:${b.port}/messages/global/00000000000000000001`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
+  expect((await del('wrong-token-wrong-token')).status).toBe(403);
+  expect((await del(SECRET_VALUES['admin-token']!)).status).not.toBe(403);
+}, 300_000);
+
+test('a bundle that does not match the digest the pointer records is never unpacked', async () => {
+  await ssm().send(new PutParameterCommand({ Name: POINTER, Type: 'String', Value: `${SHA} ${'0'.repeat(64)}`, Overwrite: true }));
+  try {
+    const b = await boot(tarballSha);
+    expect(b.out).toContain('does not match its recorded SHA-256');
+    expect(b.code).not.toBe(0);
+    expect(fs.existsSync(path.join(b.root, 'opt/chat/current'))).toBe(false);
+    expect(fs.readdirSync(path.join(b.root, 'opt/chat/releases'))).toEqual([]);
+  } finally {
+    await ssm().send(new PutParameterCommand({ Name: POINTER, Type: 'String', Value: `${SHA} ${bundleSha}`, Overwrite: true }));
+  }
+}, 300_000);
+
+test('a secret missing from SSM stops the boot with its name, before any release', async () => {
+  const name = secretParameterName('/chat/prod', 'metrics-token');
+  await ssm().send(new DeleteParameterCommand({ Name: name }));
+  try {
+    const b = await boot(tarballSha);
+    expect(b.out).toContain(`missing SSM parameters: ${name}`);
+    expect(b.code).not.toBe(0);
+    expect(fs.existsSync(path.join(b.root, 'opt/chat/current'))).toBe(false);
+  } finally {
+    await ssm().send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: SECRET_VALUES['metrics-token'] }));
+  }
 }, 300_000);
 
 test('a tarball that does not match the pinned checksum stops the boot before anything is installed', async () => {

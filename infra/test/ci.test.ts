@@ -53,13 +53,14 @@ describe('ci stack', () => {
     // The pointer's name, from the compute stack where the pointer is created (names.releaseParameterName).
     expect(params['/chat/prod/release-parameter']!.value).toMatch(/^\$\{data\.terraform_remote_state\.[^}]*release-pointer[^}]*name\}$/);
     for (const p of Object.values(params)) expect(p.type).toBe('String');
-    expect(params['/chat/prod/distribution-id']!.value).toBe('none');
+    expect(params['/chat/prod/distribution-id']!.value).toMatch(/^\$\{data\.terraform_remote_state\.[^}]*distribution[^}]*id\}$/);
     expect(params['/chat/prod/instance-id']!.value).toMatch(/^\$\{data\.terraform_remote_state\.[^}]*instance[^}]*\}$/);
-    expect(params['/chat/prod/api-url']!.value).toMatch(/^http:\/\/\$\{[^}]*\}:3000$/);
-    const cf = synthAll({ cloudfront: true, ssmPrefix: '/kit/live' }).json.ci;
-    expect(cf).toHaveResourceWithProperties(SsmParameter, {
-      name: '/kit/live/distribution-id',
-      value: expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]*distribution[^}]*id\}$/),
+    expect(params['/chat/prod/api-url']!.value).toMatch(/^https:\/\/\$\{[^}]*distribution[^}]*\}$/);
+    const plain = synthAll({ cloudfront: false, ssmPrefix: '/kit/live' }).json.ci;
+    expect(plain).toHaveResourceWithProperties(SsmParameter, { name: '/kit/live/distribution-id', value: 'none' });
+    expect(plain).toHaveResourceWithProperties(SsmParameter, {
+      name: '/kit/live/api-url',
+      value: expect.stringMatching(/^http:\/\/\$\{[^}]*\}:3000$/),
     });
   });
 
@@ -79,6 +80,7 @@ describe('ci stack', () => {
         'ssm:PutParameter',
         's3:PutObjectTagging',
         's3:DeleteObjectTagging',
+        'cloudfront:CreateInvalidation',
       ].sort(),
     );
     const byAction = (a: string) => grants.filter(([x]) => x === a).flatMap(([, r]) => r);

@@ -5,15 +5,15 @@ import * as path from 'node:path';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { STACK_ORDER } from '../src/names';
-import { NODE_CHECKSUMS } from '../src/node-release';
+import { NODE_CHECKSUMS } from '../src/boot/node-release';
+import { SSM_AGENT_ACTIONS } from '../src/constructs/ssm-agent-policy';
 import { asList, only, parse, resources, statements, synthAll } from './helpers';
 
 type Rule = { from_port: number; to_port: number; protocol: string; cidr_blocks?: string[]; prefix_list_ids?: string[] };
 
-/** Every ingress rule in a stack, inline or as separate rule resources. */
+/** Every ingress rule in a stack, inline or as separate rule resources, in the inline rules' shape. */
 function ingressRules(json: string): Rule[] {
   const inline = resources(json, 'aws_security_group').flatMap((sg) => (sg.ingress as Rule[] | undefined) ?? []);
   const separate = resources(json, 'aws_security_group_rule').filter((r) => r.type === 'ingress') as unknown as Rule[];
@@ -21,6 +21,8 @@ function ingressRules(json: string): Rule[] {
     from_port: r.from_port as number,
     to_port: r.to_port as number,
     protocol: r.ip_protocol as string,
+    ...(r.cidr_ipv4 ? { cidr_blocks: [r.cidr_ipv4 as string] } : {}),
+    ...(r.prefix_list_id ? { prefix_list_ids: [r.prefix_list_id as string] } : {}),
   }));
   return [...inline, ...separate, ...vpcRules];
 }
@@ -76,7 +78,9 @@ describe('compute stack', () => {
   });
 
   test('the security group opens only the app port, and no stack opens port 22 anywhere', () => {
-    expect(ingressRules(compute)).toEqual([
+    expect(ingressRules(compute)).toEqual([expect.objectContaining({ from_port: 3000, to_port: 3000, protocol: 'tcp' })]);
+    // The opt-out: plain HTTP to everyone.
+    expect(ingressRules(synthAll({ cloudfront: false }).json.compute)).toEqual([
       expect.objectContaining({ from_port: 3000, to_port: 3000, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }),
     ]);
     expect(ingressRules(synthAll({ appPort: 80 }).json.compute)).toEqual([expect.objectContaining({ from_port: 80, to_port: 80 })]);
@@ -91,9 +95,8 @@ describe('compute stack', () => {
     }
   });
 
-  test('with CloudFront the app port admits only CloudFront origin-facing addresses', () => {
-    const cf = synthAll({ cloudfront: true }).json.compute;
-    const [rule] = ingressRules(cf);
+  test('by default (CloudFront) the app port admits only CloudFront origin-facing addresses', () => {
+    const [rule] = ingressRules(compute);
     expect(rule?.cidr_blocks ?? null).toBeNull();
     expect(rule?.prefix_list_ids).toEqual(['${data.aws_ec2_managed_prefix_list.cloudfront-origin-facing.id}']);
   });
@@ -108,6 +111,7 @@ describe('compute stack', () => {
     expect([...byAction.keys()].sort()).toEqual(
       [
         'dynamodb:BatchGetItem',
+        'dynamodb:DeleteItem',
         'dynamodb:DescribeTable',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
@@ -118,6 +122,7 @@ describe('compute stack', () => {
         's3:ListBucket',
         's3:PutObject',
         'ssm:GetParameter',
+        'ssm:GetParameters',
         'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',
         'sqs:GetQueueAttributes',
@@ -142,6 +147,7 @@ describe('compute stack', () => {
       'dynamodb:DescribeTable',
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
     ]) {
       expect(byAction.get(a)).toEqual([remote('aws_dynamodb_tablehistoryarn')]);
     }
@@ -150,6 +156,12 @@ describe('compute stack', () => {
     const pending = expect.stringMatching(/uploads_bucket.*\/pending\/\*$/);
     expect(byAction.get('s3:PutObject')).toEqual([rooms, pending]);
     expect(byAction.get('ssm:GetParameter')).toEqual(['${aws_ssm_parameter.release-pointer.arn}']);
+    // Its own secrets and the user pool's issuer and client id, nothing else of the account's parameters.
+    expect(byAction.get('ssm:GetParameters')).toEqual([
+      'arn:aws:ssm:us-east-1:${data.aws_caller_identity.account.account_id}:parameter/chat/prod/secrets/*',
+      'arn:aws:ssm:us-east-1:${data.aws_caller_identity.account.account_id}:parameter/chat/prod/auth/issuer',
+      'arn:aws:ssm:us-east-1:${data.aws_caller_identity.account.account_id}:parameter/chat/prod/auth/client-id',
+    ]);
     // A deleted message's image, and a pending upload once a message has claimed it.
     expect(byAction.get('s3:DeleteObject')).toEqual([rooms, pending]);
     expect(byAction.get('s3:GetObject')).toEqual([rooms, pending, '${aws_s3_bucket.artifacts_bucket_A41425E9.arn}/releases/*']);
@@ -158,10 +170,17 @@ describe('compute stack', () => {
     }
   });
 
-  test("no unused managed policy: only SSM core (Session Manager, the pipeline's Run Command); the CloudWatch agent gets its least set inline", () => {
-    const attached = resources(compute, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
-    expect(attached).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore']);
-    // SSM core is used: the release is shipped through SSM Run Command.
+  test("no managed policy: the SSM agent gets Session Manager's and Run Command's calls, the CloudWatch agent its least set", () => {
+    expect(resources(compute, 'aws_iam_role_policy_attachment')).toEqual([]);
+    // AmazonSSMManagedInstanceCore would let the instance read every parameter of the account (ssm:GetParameter *).
+    expect(compute).not.toContain('AmazonSSMManagedInstanceCore');
+    const ssmAgent = resources(compute, 'aws_iam_role_policy').find((p) => p.name === 'ssm-agent')!;
+    expect(statements(ssmAgent.policy)).toEqual([
+      { Sid: 'SessionManager', Effect: 'Allow', Action: [...SSM_AGENT_ACTIONS.sessionManager], Resource: '*' },
+      { Sid: 'RunCommand', Effect: 'Allow', Action: [...SSM_AGENT_ACTIONS.runCommand], Resource: '*' },
+    ]);
+    expect(JSON.stringify(statements(ssmAgent.policy))).not.toMatch(/ssm:GetParameter|ssm:\*|ssm:Get|ssm:List|ssm:Describe/);
+    // Run Command is used: the release is shipped through it.
     expect(pipelineUsesRunCommand()).toBe(true);
     // CloudWatchAgentServerPolicy would also allow creating any log group, reading SSM parameters, X-Ray, EC2 describes.
     expect(compute).not.toContain('CloudWatchAgentServerPolicy');
@@ -240,7 +259,7 @@ describe('compute stack', () => {
 
   test('user data is valid shell (bash -n)', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chat-userdata-')), 'user-data.sh');
-    for (const overrides of [{}, { cloudfront: true }, { appPort: 80 }, { instanceType: 't4g.micro' }]) {
+    for (const overrides of [{}, { cloudfront: false }, { appPort: 80 }, { instanceType: 't4g.micro' }]) {
       fs.writeFileSync(file, renderedUserData(synthAll(overrides).json.compute));
       expect(() => execFileSync('bash', ['-n', file], { stdio: 'pipe' })).not.toThrow();
     }
@@ -284,22 +303,34 @@ describe('compute stack', () => {
     expect(ud).toContain('Environment="AWS_REGION=us-east-1"');
     expect(ud).toMatch(/Environment="QUEUE_URL=\$\{data\.terraform_remote_state\.[^}]*aws_sqs_queuequeueurl[^}]*\}"/);
     expect(ud).toMatch(/Environment="TABLE_NAME=\$\{data\.terraform_remote_state\.[^}]*aws_dynamodb_tablehistoryname[^}]*\}"/);
+    // The table's capacity, which the server spends as its store budget.
+    expect(ud).toContain('Environment="STORE_WRITE_UNITS=25"');
+    expect(ud).toContain('Environment="STORE_READ_UNITS=25"');
+    expect(renderedUserData(synthAll({ dynamoCapacity: 10 }).json.compute)).toContain('Environment="STORE_WRITE_UNITS=10"');
     expect(ud).toMatch(/Environment="UPLOADS_BUCKET=\$\{data\.terraform_remote_state\.[^}]*uploads_bucket[^}]*bucket[^}]*\}"/);
-    expect(ud).toMatch(
+    // Behind CloudFront (the default): one origin for site and API, and the client address from its X-Forwarded-For hop.
+    expect(ud).toContain('Environment="TRUST_PROXY=1"');
+    expect(ud).not.toContain('CORS_ORIGINS');
+    // One server has no proxy in the VPC to trust.
+    expect(ud).not.toContain('TRUSTED_PROXIES');
+    const udPlain = renderedUserData(synthAll({ cloudfront: false }).json.compute);
+    expect(udPlain).toMatch(
       /Environment="CORS_ORIGINS=http:\/\/chat-site-\$\{data\.aws_caller_identity\.account\.account_id\}-us-east-1\.s3-website-us-east-1\.amazonaws\.com"/,
     );
-    expect(ud).not.toContain('TRUST_PROXY');
-    // Behind CloudFront: one origin for site and API, and the client address from its X-Forwarded-For hop.
-    const udCf = renderedUserData(synthAll({ cloudfront: true }).json.compute);
-    expect(udCf).toContain('Environment="TRUST_PROXY=1"');
-    expect(udCf).not.toContain('CORS_ORIGINS');
+    expect(udPlain).not.toContain('TRUST_PROXY');
+    // The secrets arrive at each start, from SSM, as root, into an environment file: never in the user data.
+    expect(ud).toContain('ExecStartPre=+/usr/local/libexec/chat-secrets\nEnvironmentFile=-/run/chat-secrets/server.env\n');
+    for (const name of ['ADMIN_TOKEN', 'METRICS_TOKEN', 'ORIGIN_SECRET']) expect(ud).not.toContain(`Environment="${name}=`);
     expect(compute).toHaveResourceWithProperties(Instance, { user_data_replace_on_change: true });
   });
 
-  test('outputs: instance id, instance URL and artifact bucket', () => {
+  test('outputs: instance id and artifact bucket; the instance URL only when the instance is reachable (no CloudFront)', () => {
     const out = parse(compute).output!;
     expect(out.INSTANCE_ID!.value).toBe('${aws_instance.server.id}');
-    expect(out.INSTANCE_URL!.value).toBe('http://${aws_eip.address.public_dns}:3000');
+    expect(out.INSTANCE_URL).toBeUndefined();
     expect(out.ARTIFACT_BUCKET!.value).toBe('${aws_s3_bucket.artifacts_bucket_A41425E9.bucket}');
+    expect(parse(synthAll({ cloudfront: false }).json.compute).output!.INSTANCE_URL!.value).toBe(
+      'http://${aws_eip.address.public_dns}:3000',
+    );
   });
 });

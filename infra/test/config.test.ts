@@ -1,5 +1,8 @@
-import { nodeRelease, pinnedNodeVersion } from '../src/node-release';
-import { ConfigError, DEFAULTS, ENV_NAMES, loadConfig, validateConfig } from '../src/config';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { codeNames, markdownTable } from '@chat/cli';
+import { nodeRelease, pinnedNodeVersion } from '../src/boot/node-release';
+import { ConfigError, DEFAULTS, ENV_NAMES, loadConfig, PLACEHOLDER_DEFAULTS, validateConfig } from '../src/config';
 import { websiteHost } from '../src/names';
 
 describe('configuration', () => {
@@ -14,7 +17,7 @@ describe('configuration', () => {
       CHAT_GITHUB_REPO: 'me/chat',
       CHAT_ALERT_EMAIL: 'me@example.org',
       CHAT_BUDGET_USD: '2',
-      CHAT_CLOUDFRONT: 'true',
+      CHAT_CLOUDFRONT: 'false',
       CHAT_PITR: 'yes',
       CHAT_DYNAMO_BILLING: 'on-demand',
       CHAT_UPLOAD_EXPIRY_DAYS: '14',
@@ -25,11 +28,23 @@ describe('configuration', () => {
       githubRepo: 'me/chat',
       alertEmail: 'me@example.org',
       budgetUsd: 2,
-      cloudfront: true,
+      cloudfront: false,
       pointInTimeRecovery: true,
       dynamoBilling: 'on-demand',
       uploadExpiryDays: 14,
     });
+  });
+
+  test('HTTPS through CloudFront is the default; CHAT_CLOUDFRONT=false is the explicit opt-out', () => {
+    expect(DEFAULTS.cloudfront).toBe(true);
+    expect(loadConfig({}).cloudfront).toBe(true);
+    expect(loadConfig({ CHAT_CLOUDFRONT: 'false' }).cloudfront).toBe(false);
+  });
+
+  test('the Valkey token update is ROTATE unless rotate-secrets says SET', () => {
+    expect(loadConfig({}).valkeyTokenUpdate).toBe('ROTATE');
+    expect(loadConfig({ CHAT_VALKEY_TOKEN_UPDATE: 'SET' }).valkeyTokenUpdate).toBe('SET');
+    expect(() => loadConfig({ CHAT_VALKEY_TOKEN_UPDATE: 'DELETE' })).toThrow(/must be ROTATE or SET/);
   });
 
   test('AWS_REGION is used when CHAT_REGION is not set', () => {
@@ -80,5 +95,28 @@ describe('names that follow the prefix', () => {
     expect(loadConfig({}).ssmPrefix).toBe('/chat/prod');
     expect(loadConfig({ CHAT_PREFIX: 'demo' }).ssmPrefix).toBe('/demo/prod');
     expect(loadConfig({ CHAT_PREFIX: 'demo', CHAT_SSM_PREFIX: '/x/y' }).ssmPrefix).toBe('/x/y');
+  });
+});
+
+/** infra/README.md's Configuration table and src/config.ts name the same settings with the same defaults. */
+describe("infra/README.md's Configuration table", () => {
+  const readme = fs.readFileSync(path.resolve(__dirname, '../README.md'), 'utf8');
+  const documented = new Map(
+    markdownTable(readme, '## Configuration').rows.flatMap(([names = '', defaults = '']) =>
+      codeNames(names)
+        .filter((n) => n.startsWith('CHAT_'))
+        .map((n) => [n, defaults] as const),
+    ),
+  );
+
+  test('lists every CHAT_ setting config.ts reads, and no other', () => {
+    expect([...documented.keys()].sort()).toEqual(Object.values(ENV_NAMES).sort());
+  });
+
+  test.each(Object.entries(ENV_NAMES))('%s (%s): the documented default is the code default', (key, name) => {
+    const value = DEFAULTS[key as keyof typeof DEFAULTS];
+    const cell = documented.get(name) ?? '';
+    if (value === undefined || PLACEHOLDER_DEFAULTS.has(key as keyof typeof DEFAULTS)) expect(cell).toMatch(/^—/);
+    else expect(codeNames(cell)).toContain(String(value));
   });
 });

@@ -12,11 +12,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeletePublicAccessBlockCommand, PutPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
-import { GetParameterCommand, ListCommandsCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  GetParameterCommand,
+  GetParameterHistoryCommand,
+  GetParametersByPathCommand,
+  ListCommandsCommand,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { MOTO_CREDENTIALS, MOTO_REGION, awsCliDir, startMoto, type Moto } from '@chat/local-aws';
 import { startServer } from '@chat/server';
-import { fixedEndpoint } from '../src/aws-clients';
+import { fixedEndpoint } from '../src/deploy/clients';
 import { bucketName } from '../src/names';
 import { buildInfra, motoAwsEnv, runInfraScript, standinPath } from './deploy-helpers';
 
@@ -35,6 +42,8 @@ let siteUrl: string;
 const aws = { region: MOTO_REGION, credentials: MOTO_CREDENTIALS };
 let s3: S3Client;
 let ssm: SSMClient;
+/** The secrets the first deploy generated, by parameter name. */
+let firstSecrets: Record<string, string> = {};
 
 function deploy(extra: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string }> {
   return runInfraScript('deploy.mjs', [], { env: { ...env, ...extra }, timeout: 600_000 });
@@ -89,6 +98,7 @@ beforeAll(async () => {
     path.join(outputs, 'chat-web.json'),
     o({ SITE_URL: siteUrl, API_URL: server.url, SITE_BUCKET: SITE, DISTRIBUTION_ID: '' }),
   );
+  fs.writeFileSync(path.join(outputs, 'chat-auth.json'), o({ USER_POOL_ID: 'us-east-1_TESTPOOL', AUTH_CLIENT_ID: 'testclient' }));
 
   const site = path.join(work, 'site');
   fs.mkdirSync(site);
@@ -108,7 +118,7 @@ beforeAll(async () => {
     TF_STANDIN_OUTPUTS: outputs,
     NPM_STANDIN_LOG: npmLog,
     ...motoAwsEnv(moto.endpoint),
-    CHAT_ALERT_EMAIL: 'me@example.org',
+    CHAT_ALERT_EMAIL: 'me@realtime-chat.dev',
     CHAT_SITE_DIR: site,
     CHAT_LIVE_TIMEOUT_MS: '60000',
   };
@@ -145,19 +155,33 @@ test('deploy (terraform stand-in): checks, builds, bundles, applies in order, sh
   // The pipeline's scripts did the release (their own log lines, on stderr).
   expect(r.out).toMatch(/bundle: \S+server\.tgz/);
   expect(r.out).toMatch(/ship-server: released [0-9a-f]{40}/);
-  // init + apply per stack, data → compute → web → budget (no repository configured: no ci stack), then the outputs.
+  // init + apply per stack, data → compute → web → auth (the user pool, sign-in on by default) → budget (no
+  // repository configured: no ci stack), then the outputs.
   const applied = lines(tfLog)
     .filter((l) => / apply /.test(l))
     .map((l) => /stacks\/([\w-]+)/.exec(l)![1]);
-  expect(applied).toEqual(['chat-data', 'chat-compute', 'chat-web', 'chat-budget']);
-  // The release went out the pipeline's way: bundle and release.sh under its SHA, one SSM command, then the pointer.
-  const sha = (await ssm.send(new GetParameterCommand({ Name: POINTER }))).Parameter!.Value!;
-  expect(sha).toMatch(/^[0-9a-f]{40}$/);
+  expect(applied).toEqual(['chat-data', 'chat-compute', 'chat-web', 'chat-auth', 'chat-budget']);
+  expect(r.out).toContain('Sign-in: me@realtime-chat.dev is invited as the first admin');
+  expect(r.out).toContain('aws cognito-idp admin-create-user --user-pool-id us-east-1_TESTPOOL --username <their e-mail>');
+  // The release went out the pipeline's way: the bundle under its SHA, one SSM command, then the pointer with the
+  // bundle's digest (what a new instance checks it against).
+  const pointer = (await ssm.send(new GetParameterCommand({ Name: POINTER }))).Parameter!.Value!;
+  expect(pointer).toMatch(/^[0-9a-f]{40} [0-9a-f]{64}$/);
+  const [sha] = pointer.split(' ');
   // HEAD, not GET: a GetObject body left unread is aborted when moto drops the connection, and the SDK's checksum
   // stream then emits 'error' with no listener, an uncaught "aborted" that fails whichever test is running.
-  for (const key of [`releases/${sha}/server.tgz`, `releases/${sha}/release.sh`]) {
-    await expect(s3.send(new HeadObjectCommand({ Bucket: ARTIFACTS, Key: key }))).resolves.toBeDefined();
-  }
+  await expect(s3.send(new HeadObjectCommand({ Bucket: ARTIFACTS, Key: `releases/${sha}/server.tgz` }))).resolves.toBeDefined();
+  // The secrets the stacks and the servers read exist now, as SecureStrings, generated once.
+  const secrets = await ssm.send(new GetParametersByPathCommand({ Path: '/chat/prod/secrets', WithDecryption: true }));
+  expect((secrets.Parameters ?? []).map((p) => [p.Name, p.Type]).sort()).toEqual([
+    ['/chat/prod/secrets/admin-token', 'SecureString'],
+    ['/chat/prod/secrets/metrics-token', 'SecureString'],
+    ['/chat/prod/secrets/origin-secret', 'SecureString'],
+  ]);
+  for (const p of secrets.Parameters ?? []) expect(p.Value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(r.out).toContain('generated secret /chat/prod/secrets/origin-secret');
+  for (const p of secrets.Parameters ?? []) expect(r.out).not.toContain(p.Value!);
+  firstSecrets = Object.fromEntries((secrets.Parameters ?? []).map((p) => [p.Name!, p.Value!]));
   expect(await commands()).toHaveLength(1);
   // The site with its config.json pointing at the API.
   const config = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: SITE, Key: 'config.json' }))).Body!.transformToString());
@@ -165,14 +189,51 @@ test('deploy (terraform stand-in): checks, builds, bundles, applies in order, sh
   expect((await s3.send(new HeadObjectCommand({ Bucket: SITE, Key: 'index.html' }))).CacheControl).toBe('no-cache');
 }, 600_000);
 
-test('deploy again with no change (terraform stand-in): applies, ships nothing new, still live', async () => {
+test('deploy again with no change (terraform stand-in): applies, ships nothing new, keeps the secrets, still live', async () => {
   const before = await commands();
   const r = await deploy();
   expect(r.out).toMatch(/Release [0-9a-f]{12} is already live/);
   expect(r.out).not.toContain('bundle: ');
+  expect(r.out).not.toContain('generated secret');
   expect(r.out).toContain('smoke test passed');
   expect(r.code).toBe(0);
   expect(await commands()).toHaveLength(before.length);
+  const secrets = await ssm.send(new GetParametersByPathCommand({ Path: '/chat/prod/secrets', WithDecryption: true }));
+  expect(Object.fromEntries((secrets.Parameters ?? []).map((p) => [p.Name!, p.Value!]))).toEqual(firstSecrets);
+}, 600_000);
+
+test('rotate-secrets (terraform stand-in): new values for every secret, the origin secret through both values, servers restarted twice', async () => {
+  const before = await commands();
+  const tfBefore = lines(tfLog).length;
+  const pointer = (await ssm.send(new GetParameterCommand({ Name: POINTER }))).Parameter!.Value!;
+  const r = await runInfraScript('rotate-secrets.mjs', [], { env, timeout: 600_000 });
+  expect(r.out).toContain('Rotated admin-token, metrics-token, origin-secret.');
+  expect(r.code).toBe(0);
+  const secrets = await ssm.send(new GetParametersByPathCommand({ Path: '/chat/prod/secrets', WithDecryption: true }));
+  const now = Object.fromEntries((secrets.Parameters ?? []).map((p) => [p.Name!, p.Value!]));
+  for (const [name, old] of Object.entries(firstSecrets)) {
+    expect(now[name]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(now[name]).not.toBe(old);
+  }
+  for (const v of [...Object.values(now), ...Object.values(firstSecrets)]) expect(r.out).not.toContain(v);
+  // The origin secret passed through "<old>,<new>" (servers accept both) and "<new>,<old>" (CloudFront sends new):
+  // SSM's history of the parameter shows the three values in that order.
+  const history = await ssm.send(new GetParameterHistoryCommand({ Name: '/chat/prod/secrets/origin-secret', WithDecryption: true }));
+  const origin = firstSecrets['/chat/prod/secrets/origin-secret'];
+  const fresh = now['/chat/prod/secrets/origin-secret'];
+  expect((history.Parameters ?? []).map((p) => p.Value).slice(-4)).toEqual([origin, `${origin},${fresh}`, `${fresh},${origin}`, fresh]);
+  // Two applies of every stack, and every server restarted twice on the release it serves, which stays the same.
+  expect(
+    lines(tfLog)
+      .slice(tfBefore)
+      .filter((l) => / apply /.test(l)),
+  ).toHaveLength(2 * 5);
+  const sent = (await commands()).filter((c) => !before.some((b) => b.CommandId === c.CommandId));
+  expect(sent).toHaveLength(2);
+  for (const c of sent) expect(c.Parameters!.commands![0]).toContain(pointer.split(' ')[1]);
+  expect((await ssm.send(new GetParameterCommand({ Name: POINTER }))).Parameter!.Value).toBe(pointer);
+  // The chat serves throughout.
+  expect((await fetch(new URL('/readyz', server.url))).status).toBe(200);
 }, 600_000);
 
 test('deploy stops before any change when a check fails (terraform stand-in records no apply, nothing is built)', async () => {
@@ -186,7 +247,8 @@ test('deploy stops before any change when a check fails (terraform stand-in reco
     }),
   );
   try {
-    const r = await deploy();
+    // The opt-out needs a public site bucket, which the account forbids.
+    const r = await deploy({ CHAT_CLOUDFRONT: 'false' });
     expect(r.out).toMatch(/FAIL +public site bucket/);
     expect(r.out).toContain('Preflight failed: nothing was changed.');
     expect(r.code).toBe(1);

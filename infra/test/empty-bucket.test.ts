@@ -7,7 +7,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type Moto } from '@chat/local-aws';
-import { emptyBucket } from '../src/empty-bucket';
+import { emptyBucket } from '../src/deploy/empty-bucket';
 
 /** destroy's bucket emptying, against a real S3-compatible server (moto, from the test set-up's venv). */
 

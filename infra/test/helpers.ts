@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { buildStacks, type ChatStacks } from '../src/app';
 import { DEFAULTS, validateConfig, type InfraConfig } from '../src/config';
-import { STACK_ORDER, type StackName } from '../src/names';
+import { stacksFor, type StackName } from '../src/names';
 
-export type Synthesized = Record<StackName, string>;
+/** Every stack's JSON; `auth` only with CHAT_AUTH=cognito (the default). */
+export type Synthesized = Record<Exclude<StackName, 'auth'>, string> & { auth: string };
 
 export const TEST_CONFIG: InfraConfig = validateConfig({ ...DEFAULTS, githubRepo: 'octo-org/chat-kit', alertEmail: 'ops@example.org' });
 
@@ -34,7 +35,10 @@ export function synthAll(overrides: Partial<InfraConfig> = {}): { stacks: ChatSt
   if (hit) return hit;
   const { outdir, stacks, config } = synthToDir(overrides);
   const json = Object.fromEntries(
-    STACK_ORDER.map((name) => [name, fs.readFileSync(path.join(outdir, 'stacks', `${config.prefix}-${name}`, 'cdk.tf.json'), 'utf8')]),
+    stacksFor(config).map((name) => [
+      name,
+      fs.readFileSync(path.join(outdir, 'stacks', `${config.prefix}-${name}`, 'cdk.tf.json'), 'utf8'),
+    ]),
   ) as Synthesized;
   fs.rmSync(outdir, { recursive: true, force: true });
   const result = { stacks, json };

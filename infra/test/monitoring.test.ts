@@ -133,7 +133,7 @@ describe('monitoring (compute stack)', () => {
     const ud = userData(compute);
     expect(ud).toContain('dnf install -y amazon-cloudwatch-agent logrotate');
     expect(ud).toContain('/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:$1"');
-    expect(ud).toContain('  step_unit\n  step_cloudwatch_agent\n  step_release\n');
+    expect(ud).toContain('  step_unit\n  step_cloudwatch_agent\n  step_secrets\n  step_release\n');
     const agent = JSON.parse(heredoc(ud, '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json')) as {
       agent: { run_as_user: string };
       logs: {
@@ -229,11 +229,12 @@ describe('monitoring (compute stack)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-unit-'));
     const file = path.join(dir, 'chat.service');
     try {
-      // What only exists on the instance: the release's entry point and the service user.
+      // What only exists on the instance: the release's entry point, the secrets reader and the service user.
       fs.writeFileSync(
         file,
         unit
           .replace(/^ExecStart=.*$/m, 'ExecStart=/bin/true')
+          .replace(/^ExecStartPre=\+\/usr\/local\/libexec\/chat-secrets$/m, 'ExecStartPre=+/bin/true')
           .replace(/^ConditionPathExists=.*$/m, '')
           .replace(/^(User|Group)=chat$/gm, '$1=daemon'),
       );

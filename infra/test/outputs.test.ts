@@ -1,4 +1,4 @@
-import { BUCKET_OUTPUTS, describeOutputs, flattenOutputs, PIPELINE_VALUES, SERVER_SETTINGS } from '../src/outputs';
+import { BUCKET_OUTPUTS, describeOutputs, flattenOutputs, PIPELINE_VALUES, SERVER_SETTINGS } from '../src/deploy/outputs';
 import { STACK_ORDER } from '../src/names';
 import { parse, synthAll } from './helpers';
 

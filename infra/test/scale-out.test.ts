@@ -10,8 +10,8 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { ConfigError, loadConfig } from '../src/config';
 import { STACK_ORDER } from '../src/names';
-import { NODE_CHECKSUMS } from '../src/node-release';
-import { ALB_IDLE_TIMEOUT_S, CACHE_NODE_TYPE, TLS_POLICY } from '../src/scale-out';
+import { NODE_CHECKSUMS } from '../src/boot/node-release';
+import { ALB_IDLE_TIMEOUT_S, CACHE_NODE_TYPE, TLS_POLICY } from '../src/constructs/scale-out';
 import { asList, only, parse, resources, statements, synthAll } from './helpers';
 
 const SCALE_OUT_TYPES = [
@@ -22,8 +22,6 @@ const SCALE_OUT_TYPES = [
   'aws_autoscaling_group',
   'aws_elasticache_replication_group',
   'aws_elasticache_subnet_group',
-  'aws_vpc_security_group_ingress_rule',
-  'aws_vpc_security_group_egress_rule',
 ];
 
 type Rule = Record<string, unknown>;
@@ -77,10 +75,37 @@ describe('CHAT_INSTANCES=2', () => {
     });
   });
 
-  test('the servers get REDIS_URL (rediss://, the cache’s primary endpoint) and trust the ALB hop', () => {
+  test('one set of instance settings: the launch template and the single instance agree for every instance type', () => {
+    // The two shapes once drifted (ebs_optimized only for t3.micro in the template); serverInstanceSettings() is the one source.
+    for (const instanceType of ['t3.micro', 't2.micro', 't4g.small', 'c7i-flex.large']) {
+      const single = only(synthAll({ instanceType }).json.compute, 'aws_instance');
+      const template = only(synthAll({ instanceType, chatInstances: 2 }).json.compute, 'aws_launch_template');
+      const ebs = (template.block_device_mappings as { ebs: Record<string, unknown> }[])[0]!.ebs;
+      const root = single.root_block_device as Record<string, unknown>;
+      expect([instanceType, template.instance_type, template.image_id]).toEqual([instanceType, single.instance_type, single.ami]);
+      expect([instanceType, template.ebs_optimized]).toEqual([
+        instanceType,
+        single.ebs_optimized === undefined ? undefined : String(single.ebs_optimized),
+      ]);
+      expect(template.credit_specification).toEqual(single.credit_specification);
+      expect(template.metadata_options).toEqual(single.metadata_options);
+      expect(template.iam_instance_profile).toEqual({ name: single.iam_instance_profile });
+      for (const k of ['volume_type', 'volume_size', 'encrypted', 'delete_on_termination']) expect(String(ebs[k])).toBe(String(root[k]));
+    }
+  });
+
+  test('the servers get REDIS_URL with Valkey’s token at each start, and trust X-Forwarded-For from the VPC only', () => {
     const userData = String(Object.values(parse(compute).locals ?? {})[0]);
-    expect(userData).toContain('Environment="REDIS_URL=rediss://${aws_elasticache_replication_group.scale-out_cache_');
-    expect(userData).toContain('Environment="TRUST_PROXY=1"');
+    // The reader builds REDIS_URL=rediss://:<token>@<primary endpoint>:6379 from SSM; the user data holds no token.
+    expect(userData).toContain("REDIS_ADDRESS='${aws_elasticache_replication_group.scale-out_cache_");
+    expect(userData).toContain("put '/chat/prod/secrets/valkey-auth-token' 'REDIS_URL'");
+    expect(userData).not.toContain('Environment="REDIS_URL=');
+    expect(userData).toContain('Environment="TRUSTED_PROXIES=10.42.0.0/16"');
+    // Behind CloudFront and the ALB: two hops, for servers that still count hops.
+    expect(userData).toContain('Environment="TRUST_PROXY=2"');
+    expect(String(Object.values(parse(synthAll({ chatInstances: 2, cloudfront: false }).json.compute).locals ?? {})[0])).toContain(
+      'Environment="TRUST_PROXY=1"',
+    );
     expect(String(only(compute, 'aws_launch_template').user_data)).toMatch(/^\$\{base64encode\(local\./);
   });
 
@@ -156,7 +181,7 @@ describe('CHAT_INSTANCES=2', () => {
     });
   });
 
-  test('ElastiCache for Valkey: the smallest node, encrypted in transit and at rest', () => {
+  test('ElastiCache for Valkey: the smallest node, encrypted in transit and at rest, AUTH with the token from SSM', () => {
     expect(CACHE_NODE_TYPE).toBe('cache.t4g.micro');
     expect(compute).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
       engine: 'valkey',
@@ -164,10 +189,22 @@ describe('CHAT_INSTANCES=2', () => {
       num_cache_clusters: 1,
       transit_encryption_enabled: true,
       at_rest_encryption_enabled: 'true',
+      auth_token: '${data.aws_ssm_parameter.valkey-auth-token.value}',
+      auth_token_update_strategy: 'ROTATE',
     });
+    const data = (parse(compute) as { data?: Record<string, Record<string, Record<string, unknown>>> }).data!;
+    expect(data.aws_ssm_parameter!['valkey-auth-token']).toMatchObject({
+      name: '/chat/prod/secrets/valkey-auth-token',
+      with_decryption: true,
+    });
+    // npm run rotate-secrets' last step drops the old token.
+    expect(
+      only(synthAll({ chatInstances: 2, valkeyTokenUpdate: 'SET' }).json.compute, 'aws_elasticache_replication_group')
+        .auth_token_update_strategy,
+    ).toBe('SET');
   });
 
-  test('security groups: the cache only from the servers, the servers’ app port only from the ALB, the ALB on 80', () => {
+  test('security groups: the cache only from the servers, the servers’ app port only from the ALB, the ALB on 80 from CloudFront', () => {
     const cache = rule(compute, 'aws_vpc_security_group_ingress_rule', 'Valkey from the chat servers');
     expect(cache).toMatchObject({
       from_port: 6379,
@@ -177,32 +214,43 @@ describe('CHAT_INSTANCES=2', () => {
     expect(cache['cidr_ipv4']).toBeUndefined();
     const fromAlb = rule(compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTP from the load balancer');
     expect(fromAlb).toMatchObject({ from_port: 3000, referenced_security_group_id: expect.stringContaining('alb-security-group') });
-    expect(rule(compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTP and Socket.IO')).toMatchObject({
+    expect(rule(compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTP and Socket.IO from CloudFront')).toMatchObject({
       from_port: 80,
       to_port: 80,
-      cidr_ipv4: '0.0.0.0/0',
+      prefix_list_id: '${data.aws_ec2_managed_prefix_list.cloudfront-origin-facing.id}',
     });
     expect(rule(compute, 'aws_vpc_security_group_egress_rule', 'To Valkey (Socket.IO adapter)')).toMatchObject({ from_port: 6379 });
-    // The servers' own group is still reachable from nowhere else: its inline rule is the app port.
-    for (const r of [...resources(compute, 'aws_vpc_security_group_ingress_rule')]) expect(r['from_port']).not.toBe(22);
+    // The servers have public addresses (egress without a NAT), but their group admits the load balancer's alone.
+    const intoServers = resources(compute, 'aws_vpc_security_group_ingress_rule').filter(
+      (r) => r['security_group_id'] === '${aws_security_group.app-security-group.id}',
+    );
+    expect(intoServers).toEqual([expect.objectContaining({ description: 'Chat HTTP from the load balancer' })]);
+    for (const r of resources(compute, 'aws_vpc_security_group_ingress_rule')) expect(r['from_port']).not.toBe(22);
+    // The opt-out: the load balancer open to everyone on 80, the servers still only from it.
+    const plain = synthAll({ chatInstances: 2, cloudfront: false }).json.compute;
+    expect(rule(plain, 'aws_vpc_security_group_ingress_rule', 'Chat HTTP and Socket.IO')).toMatchObject({
+      from_port: 80,
+      cidr_ipv4: '0.0.0.0/0',
+    });
+    expect(
+      resources(plain, 'aws_vpc_security_group_ingress_rule').filter(
+        (r) => r['security_group_id'] === '${aws_security_group.app-security-group.id}',
+      ),
+    ).toEqual([expect.objectContaining({ referenced_security_group_id: expect.stringContaining('alb-security-group') })]);
   });
 
-  test('behind CloudFront the ALB admits only CloudFront, and CloudFront’s API origin is the ALB on port 80', () => {
-    const both = synthAll({ chatInstances: 2, cloudfront: true }).json;
-    const albIn = rule(both.compute, 'aws_vpc_security_group_ingress_rule', 'Chat HTTP and Socket.IO');
-    expect(albIn['cidr_ipv4']).toBeUndefined();
-    expect(albIn['prefix_list_id']).toBe('${data.aws_ec2_managed_prefix_list.cloudfront-origin-facing.id}');
-    const origins = (only(both.web, 'aws_cloudfront_distribution').origin as Record<string, unknown>[]).find(
+  test('CloudFront’s API origin is the ALB on port 80 (no certificate: plain HTTP between them)', () => {
+    const origins = (only(json.web, 'aws_cloudfront_distribution').origin as Record<string, unknown>[]).find(
       (o) => o['origin_id'] === 'server',
     )!;
     expect(origins['domain_name']).toMatch(/scale-out_alb.*dns_name|dns_name/);
-    expect(origins['custom_origin_config']).toMatchObject({ http_port: 80 });
-    expect(String(Object.values(parse(both.compute).locals ?? {})[0])).toContain('Environment="TRUST_PROXY=2"');
+    expect(origins['custom_origin_config']).toMatchObject({ http_port: 80, origin_protocol_policy: 'http-only' });
   });
 
-  test('the site’s config.json points at the load balancer (the api-url deploy target)', () => {
-    const target = resources(json.ci, 'aws_ssm_parameter').find((p) => String(p.name).endsWith('/api-url'))!;
-    expect(String(target.value)).toMatch(/^http:\/\/\$\{[^}]*dns_name[^}]*\}$/);
+  test('the site’s config.json points at CloudFront, or without it at the load balancer (the api-url deploy target)', () => {
+    const apiUrl = (ci: string) => String(resources(ci, 'aws_ssm_parameter').find((p) => String(p.name).endsWith('/api-url'))!.value);
+    expect(apiUrl(json.ci)).toMatch(/^https:\/\/\$\{data\.terraform_remote_state\.[^}]*distributiondomain_name\}$/);
+    expect(apiUrl(synthAll({ chatInstances: 2, cloudfront: false }).json.ci)).toMatch(/^http:\/\/\$\{[^}]*dns_name[^}]*\}$/);
   });
 
   test('the pipeline may run its command only on instances tagged as chat servers, and find them in the group', () => {
@@ -223,8 +271,43 @@ describe('CHAT_INSTANCES=2', () => {
 
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f6e1b3c-1a2b-4c5d-8e9f-0123456789ab';
 
-describe('CHAT_CERTIFICATE_ARN: HTTPS on the load balancer', () => {
+describe('CHAT_CERTIFICATE_ARN behind CloudFront: the custom name, and HTTPS from CloudFront to the load balancer', () => {
   const { json } = synthAll({ chatInstances: 2, certificateArn: CERT, domainName: 'chat.example.com' });
+
+  test('stacks in us-east-1: the load balancer holds the certificate, listens on 443 for CloudFront only, and CloudFront uses HTTPS', () => {
+    expect(resources(json.compute, 'aws_lb_listener')).toEqual([
+      expect.objectContaining({ port: 443, protocol: 'HTTPS', certificate_arn: CERT, ssl_policy: TLS_POLICY }),
+    ]);
+    const albIn = resources(json.compute, 'aws_vpc_security_group_ingress_rule').filter((r) =>
+      String(r['security_group_id']).includes('alb-security-group'),
+    );
+    expect(albIn).toEqual([
+      expect.objectContaining({ from_port: 443, prefix_list_id: '${data.aws_ec2_managed_prefix_list.cloudfront-origin-facing.id}' }),
+    ]);
+    const origin = (only(json.web, 'aws_cloudfront_distribution').origin as Record<string, unknown>[]).find(
+      (o) => o['origin_id'] === 'server',
+    )!;
+    expect(origin['custom_origin_config']).toMatchObject({
+      https_port: 443,
+      origin_protocol_policy: 'https-only',
+      origin_ssl_protocols: ['TLSv1.2'],
+    });
+    expect(only(json.web, 'aws_cloudfront_distribution').aliases).toEqual(['chat.example.com']);
+  });
+
+  test('stacks in another region: CloudFront still has the name, the load balancer no certificate (it would need one from its region)', () => {
+    const other = synthAll({ region: 'eu-west-1', chatInstances: 2, certificateArn: CERT, domainName: 'chat.example.com' }).json;
+    expect(resources(other.compute, 'aws_lb_listener').map((l) => [l.port, l.protocol])).toEqual([[80, 'HTTP']]);
+    const origin = (only(other.web, 'aws_cloudfront_distribution').origin as Record<string, unknown>[]).find(
+      (o) => o['origin_id'] === 'server',
+    )!;
+    expect(origin['custom_origin_config']).toMatchObject({ origin_protocol_policy: 'http-only' });
+    expect(only(other.web, 'aws_cloudfront_distribution').aliases).toEqual(['chat.example.com']);
+  });
+});
+
+describe('CHAT_CERTIFICATE_ARN without CloudFront: HTTPS on the load balancer', () => {
+  const { json } = synthAll({ chatInstances: 2, cloudfront: false, certificateArn: CERT, domainName: 'chat.example.com' });
   const listeners = resources(json.compute, 'aws_lb_listener');
 
   test('an HTTPS listener with the certificate and a TLS 1.2+ policy forwards to the servers; port 80 only redirects', () => {
@@ -258,19 +341,18 @@ describe('CHAT_CERTIFICATE_ARN: HTTPS on the load balancer', () => {
     const target = resources(json.ci, 'aws_ssm_parameter').find((p) => String(p.name).endsWith('/api-url'))!;
     expect(target.value).toBe('https://chat.example.com');
     const outputs = parse(json.compute).output as Record<string, { value: string; description: string }>;
-    expect(outputs['LOAD_BALANCER_URL']!.value).toBe('https://chat.example.com');
     expect(outputs['LOAD_BALANCER_DNS_NAME']!.value).toMatch(/dns_name/);
     expect(outputs['LOAD_BALANCER_DNS_NAME']!.description).toContain('chat.example.com');
   });
 
   test('without a certificate nothing listens on 443', () => {
-    const plain = synthAll({ chatInstances: 2 }).json.compute;
+    const plain = synthAll({ chatInstances: 2, cloudfront: false }).json.compute;
     expect(resources(plain, 'aws_lb_listener').map((l) => l.port)).toEqual([80]);
     expect(resources(plain, 'aws_vpc_security_group_ingress_rule').map((r) => r['from_port'])).not.toContain(443);
   });
 
   test('the settings are read, and a certificate that cannot work is refused with the reason', () => {
-    const env = { CHAT_INSTANCES: '2', CHAT_CERTIFICATE_ARN: CERT, CHAT_DOMAIN: 'chat.example.com' };
+    const env = { CHAT_CLOUDFRONT: 'false', CHAT_INSTANCES: '2', CHAT_CERTIFICATE_ARN: CERT, CHAT_DOMAIN: 'chat.example.com' };
     expect(loadConfig(env)).toMatchObject({ certificateArn: CERT, domainName: 'chat.example.com' });
     const refused = (e: Record<string, string>) => {
       try {
@@ -282,13 +364,19 @@ describe('CHAT_CERTIFICATE_ARN: HTTPS on the load balancer', () => {
       throw new Error('accepted');
     };
     expect(refused({ ...env, CHAT_INSTANCES: '1' })).toMatch(/CHAT_INSTANCES ≥ 2/);
-    expect(refused({ ...env, CHAT_CLOUDFRONT: 'true' })).toMatch(/set one of them/);
     expect(refused({ ...env, CHAT_DOMAIN: '' })).toMatch(/needs CHAT_DOMAIN/);
     expect(refused({ ...env, CHAT_REGION: 'eu-west-1' })).toMatch(/issued in eu-west-1/);
+    // With CloudFront (the default) the certificate must come from us-east-1, whatever the stacks' region; one
+    // instance is fine (the name is on the distribution).
+    const { CHAT_CLOUDFRONT: _, ...behindCloudfront } = env;
+    expect(loadConfig({ ...behindCloudfront, CHAT_INSTANCES: '1', CHAT_REGION: 'eu-west-1' })).toMatchObject({ certificateArn: CERT });
+    expect(refused({ ...behindCloudfront, CHAT_CERTIFICATE_ARN: CERT.replace('us-east-1', 'eu-west-1') })).toMatch(
+      /CloudFront takes certificates from us-east-1 only/,
+    );
     expect(refused({ ...env, CHAT_CERTIFICATE_ARN: 'arn:aws:iam::123456789012:server-certificate/x' })).toMatch(
       /not an ACM certificate ARN/,
     );
     expect(refused({ ...env, CHAT_DOMAIN: 'https://chat.example.com' })).toMatch(/not a host name/);
-    expect(refused({ CHAT_INSTANCES: '2', CHAT_DOMAIN: 'chat.example.com' })).toMatch(/only with certificateArn/);
+    expect(refused({ CHAT_INSTANCES: '2', CHAT_DOMAIN: 'chat.example.com' })).toMatch(/domainName needs certificateArn/);
   });
 });

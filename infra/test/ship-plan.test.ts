@@ -1,4 +1,4 @@
-import { shipPlan } from '../src/ship-plan';
+import { shipPlan } from '../src/deploy/ship-plan';
 import { parse, synthAll } from './helpers';
 
 /** The compute stack's outputs as `npm run deploy` collects them (names → values; terraform's expressions here). */

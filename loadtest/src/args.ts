@@ -1,4 +1,5 @@
 /** Command-line options of `npm run loadtest`. */
+import { formatUsage, parseCommand, UsageError, type CommandSpec } from '@chat/cli';
 import { SCENARIOS, type ScenarioName } from './plan';
 
 export interface CliOptions {
@@ -37,26 +38,59 @@ export interface CliOptions {
 export const MOTO_P99_MS = 1000;
 export const MOTO_RATE = 20;
 
-export const USAGE = `Usage: npm run loadtest -- [options]
+/** The command's options and settings: its --help text and its parser (loadtest/README.md's table is checked against them). */
+export const LOADTEST_COMMAND: CommandSpec = {
+  command: 'npm run loadtest --',
+  summary:
+    'Runs one Artillery scenario against the bare Socket.IO floor server and the chat (a local server on 127.0.0.1, or --target),\n' +
+    'then prints and writes the latency report (loadtest/reports/<time>-<scenario>/). Exit 1 when a message was lost,\n' +
+    'duplicated or reordered, or a threshold failed.',
+  options: [
+    { flag: '--target', value: 'URL', description: 'chat server to test (http/https); default: start a local server on 127.0.0.1' },
+    { flag: '--scenario', value: 'NAME', default: 'latency', description: 'latency | fanout | rooms | flood' },
+    { flag: '--users', value: 'N', default: '100', description: 'connected virtual users' },
+    { flag: '--rate', value: 'R', default: `50; fanout 20; moto ${MOTO_RATE}`, description: 'messages per second, all senders together' },
+    { flag: '--duration', value: 'S', default: '60', description: 'seconds of sending' },
+    {
+      flag: '--backend',
+      value: 'B',
+      default: 'embedded',
+      description: 'local server mode: embedded | moto (creates .venv with moto the first time; not with --target)',
+    },
+    { flag: '--floor', negatable: true, default: 'on', description: 'also measure the bare Socket.IO floor server, for ratios' },
+    { flag: '--senders', value: 'N', default: '10', description: 'fanout: how many users send' },
+    { flag: '--rooms', value: 'N', default: '10', description: 'rooms: how many rooms' },
+    {
+      flag: '--servers',
+      value: 'N',
+      default: '1',
+      description: 'with --backend moto: also 1 server with Redis, and N servers behind HAProxy + Redis',
+    },
+    { flag: '--flood-rate', value: 'R', default: '20', description: 'flood: messages/s of the flooding client' },
+    { flag: '--p99', value: 'MS', default: `500; moto ${MOTO_P99_MS}`, description: 'fail when p99 of ack or e2e latency exceeds this' },
+    { flag: '--out', value: 'DIR', default: 'loadtest/reports', description: 'report directory' },
+    { flag: '--profile', description: 'write a V8 CPU profile of the local chat server (report dir, profile/*.cpuprofile)' },
+    { flag: '--verbose', description: "show Artillery's own output, and stack traces" },
+  ],
+  settings: [
+    { name: 'CHAT_VENV', default: '.venv', description: 'Python environment with moto_server for --backend moto' },
+    {
+      name: 'LOADTEST_SERVER_LOG_LEVEL',
+      default: 'warn',
+      description: "the local chat servers' LOG_LEVEL (their logs are in the report dir)",
+    },
+    { name: 'CHROMIUM_PATH', default: '/usr/bin/chromium', description: 'the browser that renders report.png' },
+  ],
+  examples: [
+    'npm run loadtest',
+    'npm run loadtest -- --backend moto --users 10 --rate 5 --duration 10',
+    'npm run loadtest -- --target https://chat.example.com --scenario fanout',
+  ],
+};
 
-  --target URL          chat server to test (http/https); default: start a local server on 127.0.0.1
-  --scenario NAME       latency | fanout | rooms | flood (default latency)
-  --users N             connected virtual users (default 100)
-  --rate R              messages per second, all senders together (default 50; fanout 20; moto ${MOTO_RATE})
-  --duration S          seconds of sending (default 60)
-  --backend B           local server mode: embedded | moto (default embedded; not with --target)
-  --floor / --no-floor  also measure the bare Socket.IO floor server, for ratios (default on)
-  --senders N           fanout: how many users send (default 10)
-  --rooms N             rooms: how many rooms (default 10)
-  --servers N           with --backend moto: also 1 server with Redis, and N servers behind HAProxy + Redis (default 1)
-  --flood-rate R        flood: messages/s of the flooding client (default 20)
-  --p99 MS              fail when p99 of ack or e2e latency exceeds this (default 500; moto ${MOTO_P99_MS})
-  --out DIR             report directory (default loadtest/reports)
-  --profile             write a V8 CPU profile of the local chat server (report dir, profile/*.cpuprofile)
-  --verbose             show Artillery's own output
-`;
+export const USAGE = formatUsage(LOADTEST_COMMAND);
 
-export class UsageError extends Error {}
+export { UsageError };
 
 const DEFAULTS: CliOptions = {
   scenario: 'latency',
@@ -84,102 +118,58 @@ function positive(name: string, raw: string | undefined, integer: boolean): numb
 }
 
 export function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { ...DEFAULTS };
-  let backendGiven = false;
-  const given = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => inline ?? argv[++i];
-    given.add(flag);
-    switch (flag) {
-      case '--target': {
-        const v = value();
-        let url: URL;
-        try {
-          url = new URL(v ?? '');
-        } catch {
-          throw new UsageError(`--target needs an http(s) URL, got ${v ?? 'nothing'}`);
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target needs an http(s) URL, got ${v}`);
-        o.target = url.origin;
-        break;
-      }
-      case '--scenario': {
-        const v = value();
-        if (!SCENARIOS.includes(v as ScenarioName))
-          throw new UsageError(`--scenario is one of ${SCENARIOS.join(', ')}, got ${v ?? 'nothing'}`);
-        o.scenario = v as ScenarioName;
-        break;
-      }
-      case '--users':
-        o.users = positive('users', value(), true);
-        break;
-      case '--rate':
-        o.rate = positive('rate', value(), false);
-        break;
-      case '--duration':
-        o.duration = positive('duration', value(), false);
-        break;
-      case '--backend': {
-        const v = value();
-        if (v !== 'embedded' && v !== 'moto') throw new UsageError(`--backend is embedded or moto, got ${v ?? 'nothing'}`);
-        o.backend = v;
-        backendGiven = true;
-        break;
-      }
-      case '--floor':
-        o.floor = true;
-        break;
-      case '--no-floor':
-        o.floor = false;
-        break;
-      case '--senders':
-        o.senders = positive('senders', value(), true);
-        break;
-      case '--rooms':
-        o.rooms = positive('rooms', value(), true);
-        break;
-      case '--servers':
-        o.servers = positive('servers', value(), true);
-        if (o.servers > 8) throw new UsageError('--servers is at most 8 on one machine');
-        break;
-      case '--flood-rate':
-        o.floodRate = positive('flood-rate', value(), false);
-        break;
-      case '--p99':
-        o.p99 = positive('p99', value(), false);
-        break;
-      case '--out': {
-        const v = value();
-        if (!v) throw new UsageError('--out needs a directory');
-        o.outDir = v;
-        break;
-      }
-      case '--profile':
-        o.profile = true;
-        break;
-      case '--verbose':
-        o.verbose = true;
-        break;
-      case '--help':
-      case '-h':
-        o.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${arg}`);
+  const { help, values } = parseCommand(argv, LOADTEST_COMMAND);
+  const o: CliOptions = { ...DEFAULTS, help };
+  const given = (name: string) => name in values;
+  const text = (name: string) => values[name] as string;
+  if (given('target')) {
+    const v = text('target');
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      throw new UsageError(`--target needs an http(s) URL, got ${v}`);
     }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target needs an http(s) URL, got ${v}`);
+    o.target = url.origin;
   }
+  if (given('scenario')) {
+    if (!SCENARIOS.includes(text('scenario') as ScenarioName))
+      throw new UsageError(`--scenario is one of ${SCENARIOS.join(', ')}, got ${text('scenario')}`);
+    o.scenario = text('scenario') as ScenarioName;
+  }
+  if (given('users')) o.users = positive('users', text('users'), true);
+  if (given('rate')) o.rate = positive('rate', text('rate'), false);
+  if (given('duration')) o.duration = positive('duration', text('duration'), false);
+  if (given('backend')) {
+    if (text('backend') !== 'embedded' && text('backend') !== 'moto')
+      throw new UsageError(`--backend is embedded or moto, got ${text('backend')}`);
+    o.backend = text('backend') as CliOptions['backend'];
+  }
+  if (given('floor')) o.floor = values['floor'] === true;
+  if (given('senders')) o.senders = positive('senders', text('senders'), true);
+  if (given('rooms')) o.rooms = positive('rooms', text('rooms'), true);
+  if (given('servers')) {
+    o.servers = positive('servers', text('servers'), true);
+    if (o.servers > 8) throw new UsageError('--servers is at most 8 on one machine');
+  }
+  if (given('flood-rate')) o.floodRate = positive('flood-rate', text('flood-rate'), false);
+  if (given('p99')) o.p99 = positive('p99', text('p99'), false);
+  if (given('out')) {
+    if (!text('out')) throw new UsageError('--out needs a directory');
+    o.outDir = text('out');
+  }
+  o.profile = values['profile'] === true;
+  o.verbose = values['verbose'] === true;
   // Senders are few in fanout, so the default total rate is what they can send within the per-connection limit.
-  if (o.scenario === 'fanout' && !given.has('--rate')) o.rate = 20;
-  if (o.backend === 'moto' && !given.has('--p99')) o.p99 = MOTO_P99_MS;
-  if (o.backend === 'moto' && !given.has('--rate')) o.rate = Math.min(o.rate, MOTO_RATE);
+  if (o.scenario === 'fanout' && !given('rate')) o.rate = 20;
+  if (o.backend === 'moto' && !given('p99')) o.p99 = MOTO_P99_MS;
+  if (o.backend === 'moto' && !given('rate')) o.rate = Math.min(o.rate, MOTO_RATE);
   if (o.target && o.profile) throw new UsageError('--profile profiles the local server; it cannot be combined with --target');
   if (o.servers > 1 && (o.target || o.backend !== 'moto'))
     throw new UsageError('--servers needs --backend moto (the servers share one SQS queue), not --target');
   if (o.servers > 1 && o.profile) throw new UsageError('--profile profiles one server; it cannot be combined with --servers');
-  if (o.target && backendGiven) throw new UsageError('--backend starts a local server; it cannot be combined with --target');
+  if (o.target && given('backend')) throw new UsageError('--backend starts a local server; it cannot be combined with --target');
   return o;
 }
 

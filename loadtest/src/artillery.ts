@@ -25,6 +25,8 @@ export interface ArtilleryOptions {
   label: string;
   statsDir: string;
   verbose?: boolean;
+  /** called when Artillery starts its arrival phase (the users begin to connect) */
+  onPhaseStarted?: () => void;
 }
 
 /** The CLI's settings as Artillery overrides: one arrival phase for all users, thresholds from the command line. */
@@ -82,6 +84,7 @@ export function runArtillery(o: ArtilleryOptions): Promise<ArtilleryRun> {
     for (const line of lines) {
       const clean = line.replace(/\x1b\[[0-9;]*m/g, '').trim();
       if (/^(ok|fail): /.test(clean)) checks.push(clean);
+      if (/^Phase started/.test(clean)) o.onPhaseStarted?.();
     }
   };
   child.stdout.on('data', onData);

@@ -5,7 +5,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs, perUserRate, USAGE, UsageError, type CliOptions } from './args';
+import { CliError, reachable, runMain, task, UsageError, type Report } from '@chat/cli';
+import { ensureVenv } from '@chat/local-aws';
+import { LOADTEST_COMMAND, parseArgs, perUserRate, USAGE, type CliOptions } from './args';
 import { runArtillery } from './artillery';
 import { LOADTEST_DIR } from './paths';
 import { vuCount } from './plan';
@@ -15,6 +17,7 @@ import { writeReport } from './report';
 import { cpuBetween, startChildServer, type ChildServer, type CpuSample } from './servers';
 import { startScaledOut, withRedis, type ServedBy } from './cluster';
 import { RunStats, type StatsData } from './stats';
+import { costRows, formatCost, scrapeUsage, usageBetween } from './cost';
 import { formatSummary, integrityFailures, type RunResult } from './summary';
 import { readVars, type RunVars } from './vars';
 
@@ -44,7 +47,11 @@ export interface LoadtestResult {
 
 type Log = (line: string) => void;
 
-export async function runLoadtest(o: CliOptions, log: Log = console.log): Promise<LoadtestResult> {
+/**
+ * Runs each target in turn. `progress` (the command line) shows each step with its elapsed time and phase
+ * (connecting, sending n of N s, draining); without it (tests) only `log` lines.
+ */
+export async function runLoadtest(o: CliOptions, log: Log = console.log, { progress = false } = {}): Promise<LoadtestResult> {
   const started = new Date();
   const stamp = started.toISOString().replace(/[:.]/g, '-').replace('Z', '');
   const dir = resolve(o.outDir ?? join(LOADTEST_DIR, 'reports'), `${stamp}-${o.scenario}`);
@@ -69,12 +76,19 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
   }
 
   const profileDir = o.profile ? join(dir, 'profile') : undefined;
-  type Started = { url: string; stop: () => Promise<number | undefined>; servedBy?: () => Promise<ServedBy>; cpuSamples?: CpuSample[] };
+  type Started = {
+    url: string;
+    stop: () => Promise<number | undefined>;
+    servedBy?: () => Promise<ServedBy>;
+    cpuSamples?: CpuSample[];
+    /** The one chat server whose /metrics counts what the run asked of AWS. */
+    metricsUrl?: string;
+  };
   const targets: Array<{ label: string; start: () => Promise<Started> }> = [];
   if (o.floor) targets.push({ label: 'floor', start: () => startChildServer('floor', {}, join(dir, 'floor.server.log')) });
   if (o.target) {
     const url = o.target;
-    targets.push({ label: 'target', start: async () => ({ url, stop: async () => undefined }) });
+    targets.push({ label: 'target', start: async () => ({ url, metricsUrl: url, stop: async () => undefined }) });
   } else if (o.backend === 'moto') {
     targets.push({
       label: 'moto',
@@ -82,7 +96,12 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
         const moto: MotoBackend = await startMotoBackend(join(dir, 'moto.log'));
         try {
           const server = await startChildServer('chat', chatEnv(moto.env), join(dir, 'moto.server.log'), profileDir);
-          return { url: server.url, cpuSamples: server.cpuSamples, stop: async () => await server.stop().finally(() => moto.stop()) };
+          return {
+            url: server.url,
+            metricsUrl: server.url,
+            cpuSamples: server.cpuSamples,
+            stop: async () => await server.stop().finally(() => moto.stop()),
+          };
         } catch (err) {
           await moto.stop();
           throw err;
@@ -131,38 +150,73 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
       });
     }
   } else {
-    targets.push({ label: 'embedded', start: () => startChildServer('chat', chatEnv({}), join(dir, 'embedded.server.log'), profileDir) });
+    targets.push({
+      label: 'embedded',
+      start: async () => {
+        const server = await startChildServer('chat', chatEnv({}), join(dir, 'embedded.server.log'), profileDir);
+        return { ...server, metricsUrl: server.url };
+      },
+    });
   }
 
   const runs: RunResult[] = [];
   const artilleryFiles: string[] = [];
+  if (o.backend === 'moto' && !o.target) ensureVenv('moto');
+  if (o.target) await checkTarget(o.target);
+  const step = async <T>(title: string, work: (report: Report) => Promise<T>, expectSeconds?: number): Promise<T> => {
+    // --verbose shows Artillery's own output, which a redrawn progress line would garble.
+    if (progress && !o.verbose) return await task(title, work, expectSeconds ? { expectSeconds } : {});
+    log(title);
+    return await work(Object.assign(() => {}, { log }));
+  };
   for (const t of targets) {
-    log(`${t.label}: starting`);
-    const server = await t.start();
-    const statsDir = join(dir, `${t.label}.stats`);
+    const server = await step(`${t.label}: starting the server`, () => t.start());
     let cpuMs: number | undefined;
     let servedBy: ServedBy | undefined;
     const wallStart = Date.now();
+    const statsDir = join(dir, `${t.label}.stats`);
+    // What the server asked of AWS during the run, from its own counters (a deployment's need its METRICS_TOKEN).
+    const token = o.target ? process.env['LOADTEST_METRICS_TOKEN'] : undefined;
+    const usageBefore = server.metricsUrl ? await scrapeUsage(server.metricsUrl, token) : undefined;
+    let usageAfter: Awaited<ReturnType<typeof scrapeUsage>> | undefined;
     let run;
     try {
-      log(`${t.label}: ${o.scenario}, ${vuCount(o)} users, ${o.rate} msg/s for ${o.duration} s against ${server.url}`);
-      run = await runArtillery({
-        scenarioFile,
-        target: server.url,
-        vars,
-        p99Ms: o.p99,
-        outDir: dir,
-        label: t.label,
-        statsDir,
-        verbose: o.verbose,
-      });
+      const phases = { connect: vars.ramp + vars.settle, send: vars.duration, drain: vars.drainTimeout };
+      run = await step(
+        `${t.label}: ${o.scenario}, ${vuCount(o)} users, ${o.rate} msg/s for ${o.duration} s against ${server.url}`,
+        async (report) => {
+          let started = 0;
+          report('starting Artillery');
+          const ticker = setInterval(() => report(phaseOf(started, phases)), 500);
+          try {
+            return await runArtillery({
+              scenarioFile,
+              target: server.url,
+              vars,
+              p99Ms: o.p99,
+              outDir: dir,
+              label: t.label,
+              statsDir,
+              verbose: o.verbose,
+              onPhaseStarted: () => (started ||= Date.now()),
+            });
+          } finally {
+            clearInterval(ticker);
+          }
+        },
+        phases.connect + phases.send + 5,
+      );
       servedBy = await server.servedBy?.();
+      if (server.metricsUrl) usageAfter = await scrapeUsage(server.metricsUrl, token);
     } finally {
       cpuMs = await server.stop();
     }
     if (servedBy)
       log(`${t.label}: ${servedBy.served} of ${servedBy.count} servers served (connections ${JSON.stringify(servedBy.sessions)})`);
     const wallMs = Date.now() - wallStart;
+    const unread = [usageBefore, usageAfter].find((u): u is string => typeof u === 'string');
+    if (unread) log(`${t.label}: no AWS usage: ${unread}`);
+    const usage = typeof usageBefore === 'object' && typeof usageAfter === 'object' ? usageBetween(usageBefore, usageAfter) : undefined;
     artilleryFiles.push(run.outputFile);
     const stats = loadStats(statsDir);
     const sendCpuMs = server.cpuSamples
@@ -178,6 +232,7 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
       artilleryExitCode: run.exitCode,
       checks: run.checks,
       ...(servedBy ? { servers: servedBy } : {}),
+      ...(usage ? { usage } : {}),
     });
     log(`${t.label}: done (artillery exit ${run.exitCode}${run.checks.some((c) => c.startsWith('fail')) ? ', ensure failed' : ''})`);
   }
@@ -190,7 +245,8 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
       : []),
   ]);
   const passed = failures.length === 0;
-  const summary = formatSummary(runs);
+  const cost = formatCost(costRows(runs));
+  const summary = cost ? `${formatSummary(runs)}\n\n${cost}` : formatSummary(runs);
   const summaryFile = join(dir, 'summary.md');
   const argv = process.argv.slice(2);
   const command = argv.length ? `npm run loadtest -- ${argv.join(' ')}` : 'npm run loadtest';
@@ -251,6 +307,22 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log): Promis
   };
 }
 
+/** Where an Artillery run is, from when its arrival phase started: connecting, sending n of N s, draining. */
+export function phaseOf(startedAt: number, phases: { connect: number; send: number; drain: number }, now = Date.now()): string {
+  if (!startedAt) return 'starting Artillery';
+  const s = (now - startedAt) / 1000;
+  if (s < phases.connect) return 'connecting the users';
+  if (s < phases.connect + phases.send) return `sending, ${Math.floor(s - phases.connect)} of ${phases.send} s`;
+  return `draining (at most ${phases.drain} s)`;
+}
+
+/** A target that does not answer is named before anything starts, with what to check. */
+async function checkTarget(target: string): Promise<void> {
+  const url = new URL('/healthz', target);
+  const res = await reachable(url, 'check --target, or start the chat first (npm start)');
+  if (!res.ok) throw new CliError(`${url} answered ${res.status}`, 'is --target the chat API origin (the URL that serves /socket.io)?');
+}
+
 /** A local chat server: loopback only, quiet logs, its own throw-away data directory. */
 export function chatEnv(extra: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
@@ -260,11 +332,15 @@ export function chatEnv(extra: Record<string, string>): Record<string, string | 
   // Every virtual user comes from this one host: exempt it from the per-address limits (sockets, messages per
   // address), which would otherwise see one client with hundreds of sockets. Per-socket limits still apply.
   const exempt = { ABUSE_EXEMPT_ADDRESSES: '127.0.0.1,::1' };
+  // One proxy hop trusted, as behind CloudFront: the flood scenario's flooder names its own address in
+  // X-Forwarded-For, so the per-address limits apply to it alone. Without the header the address is the peer.
+  const proxy = { TRUST_PROXY: '1' };
   return {
     ...env,
     LOG_LEVEL: process.env.LOADTEST_SERVER_LOG_LEVEL ?? 'warn',
     DATA_DIR: data,
     ...exempt,
+    ...proxy,
     ...extra,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -302,26 +378,18 @@ async function main(): Promise<void> {
   try {
     o = parseArgs(process.argv.slice(2));
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
+    if (err instanceof UsageError) throw new CliError(err.message, `${LOADTEST_COMMAND.command} --help lists the options`, { exitCode: 2 });
     throw err;
   }
   if (o.help) {
-    console.log(USAGE);
+    process.stdout.write(USAGE);
     return;
   }
   // Ctrl-C: exit through 'exit' so the child servers, moto and Artillery are killed too.
   process.once('SIGINT', () => process.exit(130));
   process.once('SIGTERM', () => process.exit(143));
-  const result = await runLoadtest(o);
+  const result = await runLoadtest(o, console.log, { progress: true });
   process.exit(result.passed ? 0 : 1);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

@@ -10,7 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
-import type { ChatMessage, SendAck } from '@chat/protocol';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import { TEXT_MAX, type ChatMessage, type SendAck } from '@chat/protocol';
 import { Ledger } from './ledger';
 import { planFor, type VuPlan } from './plan';
 import { RunStats } from './stats';
@@ -41,7 +42,21 @@ interface VuState {
   next: number;
   sending: boolean;
   closing: boolean;
+  /** flood: the flooder's own connection, from FLOOD_ADDRESS, which it sends on */
+  floodSocket?: Socket;
+  target?: string;
 }
+
+/**
+ * The flooder's address, as a proxy in front would report it (X-Forwarded-For; a local server trusts one hop): the
+ * server keys its per-address limits on it, while every other user stays on loopback, which the local servers
+ * exempt. A documentation range, never a real client.
+ */
+const FLOOD_ADDRESS = '203.0.113.66';
+/** The flooder's text: the longest a message may be, in characters of three UTF-8 bytes (the most store units). */
+const FLOOD_TEXT = '\u4e2d'.repeat(TEXT_MAX - 12);
+/** The largest history page the protocol allows: the most read units a request can cost. */
+const FLOOD_HISTORY_LIMIT = 200;
 
 interface Clock {
   vars: RunVars;
@@ -96,6 +111,19 @@ export function joinRoom(context: Context, events: Emitter, done: Done): void {
     events.emit('counter', 'chat.disconnects', 1);
   });
 
+  if (plan.role === 'flooder') {
+    // Receives on the engine's socket (so the ledger checks its messages too), sends from its own address.
+    vu.target = typeof context.vars.target === 'string' ? context.vars.target : undefined;
+    if (vu.target) {
+      vu.floodSocket = connectSocket(vu.target, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { 'X-Forwarded-For': FLOOD_ADDRESS },
+      });
+    }
+  }
+
   let answered = false;
   socket.timeout(c.vars.ackTimeout * 1000).emit('join', plan.room, (err: Error | null, ack?: { ok: boolean }) => {
     if (answered) return;
@@ -126,7 +154,8 @@ export function sendNext(context: Context, events: Emitter, done: Done): void {
   }
   setTimeout(
     () => {
-      send(c, vu, context.sockets[''], events);
+      send(c, vu, (vu.floodSocket as ClientSocket | undefined) ?? context.sockets[''], events);
+      if (vu.floodSocket) void floodHistory(c, vu, events);
       vu.next++;
       done();
     },
@@ -172,7 +201,7 @@ function send(c: Clock, vu: VuState, socket: ClientSocket | undefined, events: E
   ledger.emitted(id, vu.plan.room, vu.name, emittedAt);
   c.stats.count(`${prefix}sent`);
   events.emit('counter', `${prefix}sent`, 1);
-  const msg = { id, room: vu.plan.room, author: `loadtest-${vu.index}`, text: `${c.vars.text} #${vu.next}` };
+  const msg = { id, room: vu.plan.room, author: `loadtest-${vu.index}`, text: `${flood ? FLOOD_TEXT : c.vars.text} #${vu.next}` };
   socket.timeout(c.vars.ackTimeout * 1000).emit('sendMessage', msg, (err: Error | null, ack?: SendAck) => {
     const at = performance.now();
     if (err) {
@@ -194,6 +223,30 @@ function send(c: Clock, vu: VuState, socket: ClientSocket | undefined, events: E
       if (!(flood && r.code === 'rate_limited')) failed(c, events);
     }
   });
+}
+
+/** The flooder's history read: the largest page, the newest one and older ones in turn, from its own address. */
+async function floodHistory(c: Clock, vu: VuState, events: Emitter): Promise<void> {
+  const before = vu.next % 2 === 0 ? '' : `&before=${vu.next}`;
+  const startedAt = performance.now();
+  let outcome = 'failed';
+  try {
+    const res = await fetch(`${vu.target}/history?room=${vu.plan.room}&limit=${FLOOD_HISTORY_LIMIT}${before}`, {
+      headers: { 'X-Forwarded-For': FLOOD_ADDRESS },
+      signal: AbortSignal.timeout(c.vars.ackTimeout * 1000),
+    });
+    await res.arrayBuffer();
+    outcome = res.status === 200 ? 'ok' : res.status === 429 ? 'rate_limited' : 'failed';
+  } catch {
+    // Counted as failed below: a refused flood is the expected outcome, a failed one is worth seeing.
+  }
+  c.stats.count(`chat.flood.history.${outcome}`);
+  events.emit('counter', `chat.flood.history.${outcome}`, 1);
+  if (outcome === 'ok') {
+    const ms = performance.now() - startedAt;
+    c.stats.record('chat.flood.history_ms', second(c, startedAt), ms);
+    events.emit('histogram', 'chat.flood.history_ms', ms);
+  }
 }
 
 function failed(c: Clock, events: Emitter): void {
@@ -231,6 +284,7 @@ function stopSending(vu: VuState): void {
 
 function leave(vu: VuState): void {
   stopSending(vu);
+  vu.floodSocket?.close();
   activeVus--;
   if (activeVus === 0) writeStats();
 }

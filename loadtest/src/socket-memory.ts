@@ -9,6 +9,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { io, type Socket } from 'socket.io-client';
 import { SOCKET_PATH } from '@chat/protocol';
+import { commandLine, runMain, task, UsageError, type CommandSpec } from '@chat/cli';
+import { ensureVenv } from '@chat/local-aws';
 import { chatEnv } from './cli';
 import { startMotoBackend } from './moto';
 import { markdownTable } from './summary';
@@ -66,38 +68,55 @@ export async function measureSocketMemory(label: string, server: ChildServer, n:
   };
 }
 
+export const SOCKET_MEMORY_COMMAND: CommandSpec = {
+  command: 'npm run socket-memory --',
+  summary:
+    'How much memory one idle connected socket costs the chat server and the bare Socket.IO floor (each server in its own\n' +
+    'process with --expose-gc, read after a full collection), which decides how many users fit on an instance.',
+  options: [
+    { flag: '--sockets', value: 'N', default: '2000', description: 'idle WebSocket clients to connect' },
+    {
+      flag: '--backend',
+      value: 'B',
+      default: 'embedded',
+      description: 'the chat server: embedded | moto (creates .venv with moto the first time)',
+    },
+  ],
+  settings: [{ name: 'CHAT_VENV', default: '.venv', description: 'Python environment with moto_server for --backend moto' }],
+  examples: ['npm run socket-memory -- --sockets 2000', 'npm run socket-memory -- --backend moto'],
+};
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const opt = (name: string, def: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 && args[i + 1] ? args[i + 1]! : def;
-  };
-  const n = Number(opt('--sockets', '2000'));
-  const backend = opt('--backend', 'embedded');
-  if (!Number.isInteger(n) || n < 1 || !['embedded', 'moto'].includes(backend)) {
-    console.error('usage: npm run socket-memory -w loadtest -- [--sockets N] [--backend embedded|moto]');
-    process.exit(2);
-  }
+  const options = commandLine(process.argv.slice(2), SOCKET_MEMORY_COMMAND);
+  const n = Number(options['sockets'] ?? '2000');
+  const backend = String(options['backend'] ?? 'embedded');
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--sockets needs a positive integer, got ${String(options['sockets'])}`);
+  if (!['embedded', 'moto'].includes(backend)) throw new UsageError(`--backend is embedded or moto, got ${backend}`);
+  if (backend === 'moto') ensureVenv('moto');
   const logDir = mkdtempSync(join(os.tmpdir(), 'socket-memory-'));
   const results: SocketMemory[] = [];
   const gc = ['--expose-gc'];
-  const floor = await startChildServer('floor', {}, join(logDir, 'floor.log'), undefined, gc);
-  try {
-    results.push(await measureSocketMemory('floor', floor, n));
-  } finally {
-    await floor.stop();
-  }
-  const moto = backend === 'moto' ? await startMotoBackend(join(logDir, 'moto.log')) : undefined;
-  try {
-    const chat = await startChildServer('chat', chatEnv(moto?.env ?? {}), join(logDir, 'chat.log'), undefined, gc);
+  await task(`floor: ${n} idle sockets`, async () => {
+    const floor = await startChildServer('floor', {}, join(logDir, 'floor.log'), undefined, gc);
     try {
-      results.push(await measureSocketMemory(backend, chat, n));
+      results.push(await measureSocketMemory('floor', floor, n));
     } finally {
-      await chat.stop();
+      await floor.stop();
     }
-  } finally {
-    await moto?.stop();
-  }
+  });
+  await task(`${backend}: ${n} idle sockets`, async () => {
+    const moto = backend === 'moto' ? await startMotoBackend(join(logDir, 'moto.log')) : undefined;
+    try {
+      const chat = await startChildServer('chat', chatEnv(moto?.env ?? {}), join(logDir, 'chat.log'), undefined, gc);
+      try {
+        results.push(await measureSocketMemory(backend, chat, n));
+      } finally {
+        await chat.stop();
+      }
+    } finally {
+      await moto?.stop();
+    }
+  });
   const kb = (b: number) => (b / 1024).toFixed(1);
   console.log(
     markdownTable(
@@ -108,9 +127,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

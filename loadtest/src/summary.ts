@@ -1,4 +1,5 @@
 /** The end-of-run summary: latency quantiles per metric, throughput and integrity counts, ratios to the floor. */
+import type { AwsUsageCounts } from './cost';
 import { INTEGRITY_COUNTERS, LATENCY_METRICS, RunStats } from './stats';
 
 export interface RunResult {
@@ -18,6 +19,8 @@ export interface RunResult {
   checks: string[];
   /** Scale-out runs: servers started and how many took connections from the load balancer. */
   servers?: { count: number; served: number; sessions: Record<string, number> };
+  /** What the server's /metrics counted of AWS over the run (cost.ts) */
+  usage?: AwsUsageCounts;
 }
 
 export interface MetricRow {
@@ -42,6 +45,9 @@ export interface RunRow {
   failed: number;
   /** flood scenario: the flooder's sends refused as rate_limited (expected) */
   floodRefused: number;
+  /** flood scenario: the flooder's history reads answered, and refused with 429 (expected) */
+  floodHistoryServed: number;
+  floodHistoryRefused: number;
   /** share of one core: over the send window when sampled, else over the whole run */
   serverCpuPct?: number;
   /** "2 (2 served)" for a scale-out run */
@@ -91,6 +97,8 @@ export function runRows(runs: RunResult[]): RunRow[] {
       outOfOrder: c('chat.out_of_order'),
       failed: c('chat.send_failed'),
       floodRefused: c('chat.flood.rejected.rate_limited'),
+      floodHistoryServed: c('chat.flood.history.ok'),
+      floodHistoryRefused: c('chat.flood.history.rate_limited'),
       ...(r.sendCpuMs !== undefined
         ? {
             serverCpuPct: (r.sendCpuMs / (r.durationS * 1000)) * 100,
@@ -155,7 +163,7 @@ export function formatSummary(runs: RunResult[]): string {
       'duplicated',
       'out-of-order',
       'failed sends',
-      ...(flood ? ['flooder refused'] : []),
+      ...(flood ? ['flooder refused', 'flooder history served / 429'] : []),
       'server CPU',
       'CPU ms/msg',
       'CPU µs/delivery',
@@ -170,7 +178,7 @@ export function formatSummary(runs: RunResult[]): string {
       String(r.duplicated),
       String(r.outOfOrder),
       String(r.failed),
-      ...(flood ? [String(r.floodRefused)] : []),
+      ...(flood ? [String(r.floodRefused), `${r.floodHistoryServed} / ${r.floodHistoryRefused}`] : []),
       r.serverCpuPct === undefined ? '' : `${r.serverCpuPct.toFixed(1)}%`,
       r.cpuMsPerMsg === undefined ? '' : r.cpuMsPerMsg.toFixed(3),
       r.cpuUsPerDelivery === undefined ? '' : r.cpuUsPerDelivery.toFixed(1),

@@ -1,47 +1,71 @@
 #!/usr/bin/env bash
-# Runner side of a server release: upload the bundle and release.sh under the commit SHA, have the instance run
-# release.sh through SSM Run Command (no SSH, no open port), wait for its verdict, and on success point the release
-# pointer at it (the SSM parameter a new or replaced instance serves from). `npm run deploy` ships through it too.
+# Runner side of a server release: upload the bundle under the commit SHA, have the instance run it through SSM Run
+# Command (no SSH, no open port) — the command checks the bundle against the SHA-256 computed here before anything
+# of it is unpacked, then runs the release.sh inside it — wait for its verdict, and on success point the release
+# pointer at "<SHA> <SHA-256>" (the SSM parameter a new or replaced instance serves from, and checks against).
+# `npm run deploy` ships through it too.
 #
-#   ship-server.sh <dir with server.tgz and release.sh>
+#   ship-server.sh <dir with server.tgz>
 #   env: SHA, ARTIFACT_BUCKET, INSTANCE_ID, AWS_REGION, RELEASE_PARAMETER; SHIP_TIMEOUT seconds (600);
 #        SHIP_REGISTER_TIMEOUT seconds (600) for a just-launched instance's SSM agent to register
+#        BUNDLE_SHA256  the bundle's digest; default: computed from <dir>/server.tgz (when both, they must agree)
+#        SHIP_UPLOAD    yes (default) | no: the bundle is in the bucket already (a restart, a rollback); no <dir> needed
+#        SHIP_POINTER   set (default) | keep: roll-release.sh moves the pointer itself once every server succeeded
 #
-# Exit status: 0 released; 1 failed (the instance log is printed; release.sh exit 2 means it rolled back).
+# Exit status: 0 released; 1 failed (the instance log is printed; release.sh exit 2 means it rolled back, 4 that
+# the bundle in the bucket did not match its SHA-256 and nothing was unpacked).
 set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source-path=SCRIPTDIR source=pointer.sh
+. "$here/pointer.sh"
 
-dir="${1:?usage: ship-server.sh <bundle dir>}"
+dir="${1:-}"
 : "${SHA:?}" "${ARTIFACT_BUCKET:?}" "${INSTANCE_ID:?}" "${AWS_REGION:?}" "${RELEASE_PARAMETER:?}"
+upload="${SHIP_UPLOAD:-yes}"
+pointer="${SHIP_POINTER:-set}"
 timeout="${SHIP_TIMEOUT:-600}"
 register_timeout="${SHIP_REGISTER_TIMEOUT:-600}"
-key="releases/$SHA"
+key="releases/$SHA/server.tgz"
 
-# Release files are tagged superseded (the artifact bucket expires only those, infra/src/names.ts SUPERSEDED_TAG)
-# until they become the current release, so a release that fails its health check expires too.
-superseded='TagSet=[{Key=chat-release,Value=superseded}]'
-tag_release() { # <sha> superseded|current
-  local f
-  for f in server.tgz release.sh; do
-    if [[ "$2" == current ]]; then
-      aws s3api delete-object-tagging --bucket "$ARTIFACT_BUCKET" --key "releases/$1/$f" >/dev/null
-    else
-      aws s3api put-object-tagging --bucket "$ARTIFACT_BUCKET" --key "releases/$1/$f" --tagging "$superseded" >/dev/null
-    fi
-  done
-}
+# Everything below goes into a script that runs as root on the instance.
+check_sha "$SHA"
+check_region "$AWS_REGION"
+check_bucket "$ARTIFACT_BUCKET"
+check_parameter "$RELEASE_PARAMETER"
+must_match INSTANCE_ID "$INSTANCE_ID" '^(i|mi)-[0-9a-f]{8,17}$'
+[[ "$upload" == yes || "$upload" == no ]] || die "SHIP_UPLOAD is yes or no"
+[[ "$pointer" == set || "$pointer" == keep ]] || die "SHIP_POINTER is set or keep"
+[[ "$timeout" =~ ^[0-9]+$ && "$register_timeout" =~ ^[0-9]+$ ]] || die "SHIP_TIMEOUT and SHIP_REGISTER_TIMEOUT are seconds"
 
-aws s3 cp --only-show-errors "$dir/server.tgz" "s3://$ARTIFACT_BUCKET/$key/server.tgz"
-aws s3 cp --only-show-errors "$dir/release.sh" "s3://$ARTIFACT_BUCKET/$key/release.sh"
-tag_release "$SHA" superseded
+digest="${BUNDLE_SHA256:-}"
+if [[ "$upload" == yes ]]; then
+  [[ -f "$dir/server.tgz" ]] || die "usage: ship-server.sh <dir with server.tgz>"
+  computed="$(sha256sum "$dir/server.tgz" | cut -d' ' -f1)"
+  [[ -z "$digest" || "$digest" == "$computed" ]] || die "$dir/server.tgz is not the bundle whose SHA-256 is $digest"
+  digest="$computed"
+fi
+check_digest "$digest"
 
-# The release script travels with the bundle, so the instance always runs the version this commit tested.
-script="$(cat <<SCRIPT
+if [[ "$upload" == yes ]]; then
+  aws s3 cp --only-show-errors "$dir/server.tgz" "s3://$ARTIFACT_BUCKET/$key"
+  tag_release "$SHA" superseded
+fi
+
+# The release script travels inside the bundle, so the instance runs the version this commit tested, and only after
+# the bundle proved to be the one recorded here.
+script="$(
+  cat <<SCRIPT
 set -eu
-export AWS_DEFAULT_REGION='$AWS_REGION' CHAT_ARTIFACT_BUCKET='$ARTIFACT_BUCKET'
-tmp="\$(mktemp)"
-trap 'rm -f "\$tmp"' EXIT
-aws s3 cp --only-show-errors 's3://$ARTIFACT_BUCKET/$key/release.sh' "\$tmp"
-bash "\$tmp" '$SHA'
+export AWS_DEFAULT_REGION='$AWS_REGION'
+work="\$(mktemp -d)"
+trap 'rm -rf "\$work"' EXIT
+aws s3 cp --only-show-errors 's3://$ARTIFACT_BUCKET/$key' "\$work/server.tgz"
+if ! echo "$digest  \$work/server.tgz" | sha256sum -c --quiet -; then
+  echo 'release $SHA: the bundle in the bucket does not match its SHA-256 $digest; nothing unpacked' >&2
+  exit 4
+fi
+tar -xzf "\$work/server.tgz" -C "\$work" release.sh
+CHAT_BUNDLE="\$work/server.tgz" CHAT_BUNDLE_SHA256='$digest' bash "\$work/release.sh" '$SHA'
 SCRIPT
 )"
 params="$(jq -cn --arg script "$script" --arg t "$timeout" '{commands: [$script], executionTimeout: [$t]}')"
@@ -85,19 +109,19 @@ if [[ -n "${invocation:-}" ]]; then
   jq -r '.StandardErrorContent // empty' <<<"$invocation" >&2
 fi
 if [[ "$status" == Success ]]; then
-  previous="$(aws ssm get-parameter --name "$RELEASE_PARAMETER" --query Parameter.Value --output text 2>/dev/null || echo none)"
-  aws ssm put-parameter --name "$RELEASE_PARAMETER" --type String --value "$SHA" --overwrite >/dev/null
-  tag_release "$SHA" current
-  if [[ "$previous" =~ ^[0-9a-f]{7,40}$ && "$previous" != "$SHA" ]]; then
-    tag_release "$previous" superseded || echo "ship-server: could not tag $previous superseded (it will not expire)" >&2
+  if [[ "$pointer" == set ]]; then
+    set_pointer "$SHA" "$digest"
+    echo "ship-server: released $SHA ($RELEASE_PARAMETER = $SHA $digest)" >&2
+  else
+    echo "ship-server: released $SHA on $INSTANCE_ID (pointer left to the caller)" >&2
   fi
-  echo "ship-server: released $SHA ($RELEASE_PARAMETER = $SHA)" >&2
   exit 0
 fi
 code="$(jq -r '.ResponseCode // empty' <<<"${invocation:-null}")"
 case "$code" in
   2) echo "ship-server: $SHA failed its health check; the instance rolled back to the previous release" >&2 ;;
   3) echo "ship-server: $SHA failed and the instance has no ready release: act now (see release/README.md)" >&2 ;;
+  4) echo "ship-server: the bundle in s3://$ARTIFACT_BUCKET/$key is not the one shipped (SHA-256 differs): nothing unpacked" >&2 ;;
   *) echo "ship-server: release command ended with status $status (code ${code:-none})" >&2 ;;
 esac
 exit 1

@@ -2,13 +2,15 @@
  * The Deploy workflow's steps, run here in order with moto server standing in for AWS and a temporary
  * directory for the instance's /opt/chat:
  *   bundle.sh → read-targets.sh (SSM) → ship-server.sh (S3 + SSM Run Command) → the command the instance
- *   would run (fetches release.sh and the bundle from S3, starts the real chat server) → publish-site.sh
+ *   would run (fetches the bundle from S3, checks its SHA-256, runs its release.sh, starts the real chat server) →
+ *   publish-site.sh
  *   (config.json from the released server, S3 cache headers, CloudFront invalidation) → smoke test.
  * What moto cannot do is run the command on an instance: the test runs the command text SSM holds,
  * as the SSM agent would. A broken bundle is then rolled back.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +35,7 @@ let awsEnv: NodeJS.ProcessEnv;
 let entries: string[];
 let instanceId: string;
 let distributionId: string;
+let bundleSha256: string;
 const ARTIFACTS = 'chat-artifacts-test';
 const SITE = 'chat-site-test';
 const SITE_URL = 'https://d111111abcdef8.cloudfront.net';
@@ -88,7 +91,9 @@ beforeAll(async () => {
     env: { ...process.env, RELEASE_SHA: SHA },
     maxBuffer: 16 * 1024 * 1024,
   });
-  copyFileSync(path.join(DEPLOY, 'release.sh'), path.join(out, 'release.sh'));
+  bundleSha256 = createHash('sha256')
+    .update(readFileSync(path.join(out, 'server.tgz')))
+    .digest('hex');
   const { stdout } = await run('tar', ['-tzvf', path.join(out, 'server.tgz')], { maxBuffer: 64 * 1024 * 1024 });
   entries = stdout.split('\n');
 
@@ -146,6 +151,7 @@ const has = (p: string): boolean => entries.some((e) => e.endsWith(` ${p}`) || e
 
 test('the bundle holds the built server and protocol and their production dependencies only', () => {
   for (const f of [
+    'release.sh',
     'package.json',
     'release.json',
     'app/server/dist/main.js',
@@ -202,24 +208,36 @@ test('read-targets.sh names the parameters that are missing', async () => {
   expect(r.stdout).toBe('');
 }, 120_000);
 
+const shipEnv = () => ({ SHA, ARTIFACT_BUCKET: ARTIFACTS, INSTANCE_ID: instanceId, RELEASE_PARAMETER: `${PREFIX}/release` });
+
+test('ship-server.sh refuses a value that would go into the root script unchecked, before sending anything', async () => {
+  for (const bad of [
+    { AWS_REGION: "us-east-1'; reboot; '" },
+    { ARTIFACT_BUCKET: 'bucket/../other' },
+    { SHA: 'abc' },
+    { RELEASE_PARAMETER: 'release pointer' },
+    { INSTANCE_ID: 'i-123; reboot' },
+  ]) {
+    const r = await script(path.join(DEPLOY, 'ci/ship-server.sh'), [out], { ...shipEnv(), ...bad });
+    expect([bad, r.code, r.stderr]).toEqual([bad, 1, expect.stringContaining('does not look right')]);
+  }
+  expect((await aws<{ Commands: unknown[] }>('ssm', 'list-commands')).Commands).toEqual([]);
+}, 120_000);
+
 test('ship-server.sh uploads the release under its SHA and sends the instance the release command', async () => {
-  const r = await script(path.join(DEPLOY, 'ci/ship-server.sh'), [out], {
-    SHA,
-    ARTIFACT_BUCKET: ARTIFACTS,
-    INSTANCE_ID: instanceId,
-    RELEASE_PARAMETER: `${PREFIX}/release`,
-  });
+  const r = await script(path.join(DEPLOY, 'ci/ship-server.sh'), [out], shipEnv());
   expect(r.stderr).toContain(`released ${SHA}`);
-  // The pointer a new or replaced instance serves from now names this release.
-  expect((await aws<{ Parameter: { Value: string } }>('ssm', 'get-parameter', '--name', `${PREFIX}/release`)).Parameter.Value).toBe(SHA);
+  // The pointer a new or replaced instance serves from now names this release and its bundle's digest.
+  expect((await aws<{ Parameter: { Value: string } }>('ssm', 'get-parameter', '--name', `${PREFIX}/release`)).Parameter.Value).toBe(
+    `${SHA} ${bundleSha256}`,
+  );
   // The current release carries no expiry tag (the artifact bucket expires only superseded ones).
-  for (const key of [`releases/${SHA}/server.tgz`, `releases/${SHA}/release.sh`]) {
-    expect((await aws<{ TagSet: unknown[] }>('s3api', 'get-object-tagging', '--bucket', ARTIFACTS, '--key', key)).TagSet).toEqual([]);
-  }
+  const key = `releases/${SHA}/server.tgz`;
+  expect((await aws<{ TagSet: unknown[] }>('s3api', 'get-object-tagging', '--bucket', ARTIFACTS, '--key', key)).TagSet).toEqual([]);
   expect(r.code).toBe(0);
-  for (const key of [`releases/${SHA}/server.tgz`, `releases/${SHA}/release.sh`]) {
-    await expect(aws('s3api', 'head-object', '--bucket', ARTIFACTS, '--key', key)).resolves.toBeDefined();
-  }
+  await expect(aws('s3api', 'head-object', '--bucket', ARTIFACTS, '--key', key)).resolves.toBeDefined();
+  // release.sh travels inside the bundle, under the same digest.
+  await expect(aws('s3api', 'head-object', '--bucket', ARTIFACTS, '--key', `releases/${SHA}/release.sh`)).rejects.toThrow();
   const { Commands } = await aws<{ Commands: { DocumentName: string; InstanceIds: string[] }[] }>('ssm', 'list-commands');
   expect(Commands).toEqual([expect.objectContaining({ DocumentName: 'AWS-RunShellScript', InstanceIds: [instanceId] })]);
 }, 120_000);
@@ -236,6 +254,29 @@ test('the command the instance runs releases the bundle from S3, and the chat se
   expect(readlinkSync(path.join(home, 'current'))).toBe(`releases/${SHA}`);
   expect(JSON.parse(readFileSync(path.join(home, 'current/release.json'), 'utf8'))).toMatchObject({ sha: SHA });
   await runSmoke(`http://127.0.0.1:${chatPort}`, { timeoutMs: 20_000 });
+}, 120_000);
+
+test('a bundle replaced in the bucket after it was shipped is refused by the command before anything is unpacked', async () => {
+  const { Commands } = await aws<{ Commands: { Parameters: { commands: string[] } }[] }>('ssm', 'list-commands');
+  const agentScript = path.join(work, 'ssm-command-again.sh');
+  writeFileSync(agentScript, Commands[0]!.Parameters.commands.join('\n'));
+  const key = `releases/${SHA}/server.tgz`;
+  const tampered = path.join(work, 'tampered.tgz');
+  const tree = path.join(work, 'tampered');
+  mkdirSync(path.join(tree, 'app/server/dist'), { recursive: true });
+  writeFileSync(path.join(tree, 'release.sh'), 'touch "$CHAT_HOME/pwned"\n');
+  writeFileSync(path.join(tree, 'app/server/dist/main.js'), 'process.exit(0)\n');
+  await run('tar', ['-czf', tampered, '-C', tree, '.']);
+  await aws('s3', 'cp', '--only-show-errors', tampered, `s3://${ARTIFACTS}/${key}`);
+  try {
+    const r = await script(agentScript, [], instanceEnv());
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('does not match its SHA-256');
+    expect(readlinkSync(path.join(home, 'current'))).toBe(`releases/${SHA}`);
+    expect(readdirSync(home)).not.toContain('pwned');
+  } finally {
+    await aws('s3', 'cp', '--only-show-errors', path.join(out, 'server.tgz'), `s3://${ARTIFACTS}/${key}`);
+  }
 }, 120_000);
 
 test('publish-site.sh without CloudFront stores scripts, styles and the page gzipped (the S3 website endpoint compresses nothing)', async () => {
@@ -368,7 +409,12 @@ test('a bundle missing a dependency is rolled back and the good release serves a
   const broken = path.join(work, 'broken.tgz');
   await run('tar', ['-czf', broken, '-C', tree, '.']);
 
-  const r = await script(path.join(DEPLOY, 'release.sh'), [BROKEN], { ...instanceEnv(), CHAT_BUNDLE: broken, CHAT_READY_TIMEOUT: '12' });
+  const r = await script(path.join(DEPLOY, 'release.sh'), [BROKEN], {
+    ...instanceEnv(),
+    CHAT_BUNDLE: broken,
+    CHAT_BUNDLE_SHA256: createHash('sha256').update(readFileSync(broken)).digest('hex'),
+    CHAT_READY_TIMEOUT: '12',
+  });
   expect(r.stderr).toContain(`rolled back to ${SHA}`);
   expect(r.code).toBe(2);
   expect(readlinkSync(path.join(home, 'current'))).toBe(`releases/${SHA}`);

@@ -3,6 +3,7 @@
  * (started by fixtures/restart-service.sh the way systemd starts the chat server) answering /readyz.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,6 +54,12 @@ interface Run {
   output: string;
 }
 
+/** The SHA-256 recorded with a release: of the bundle file (served by URL from the bundles directory). */
+function digestOf(bundle: string): string {
+  const file = bundle.startsWith('http') ? path.join(bundles, path.basename(bundle)) : bundle;
+  return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : '0'.repeat(64);
+}
+
 function release(sha: string, bundle: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [RELEASE_SH, sha], {
@@ -60,6 +67,7 @@ function release(sha: string, bundle: string, env: Record<string, string> = {}):
         ...process.env,
         CHAT_HOME: home,
         CHAT_BUNDLE: bundle,
+        CHAT_BUNDLE_SHA256: digestOf(bundle),
         CHAT_RESTART_CMD: `bash ${RESTART}`,
         CHAT_READY_URL: `http://127.0.0.1:${port}/readyz`,
         CHAT_READY_TIMEOUT: '4',
@@ -160,6 +168,25 @@ describe('release.sh', () => {
     expect(current()).toBe(`releases/${B}`);
     expect(await serving()).toBe(B);
     expect(readdirSync(path.join(home, 'releases'))).toEqual([A, B]);
+  }, 90_000);
+
+  test('a bundle that does not match its recorded SHA-256 is not unpacked, and nothing changes', async () => {
+    const genuine = makeBundle(C, 'ready');
+    const recorded = digestOf(genuine);
+    // Someone with write access to the bucket replaced the bundle after it was recorded.
+    const tampered = path.join(work, 'tampered.tgz');
+    execFileSync('cp', [makeBundle(D, 'ready'), tampered]);
+    const run = await release(C, tampered, { CHAT_BUNDLE_SHA256: recorded });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(`does not match its recorded SHA-256 ${recorded}`);
+    expect(current()).toBe(`releases/${B}`);
+    expect(await serving()).toBe(B);
+    expect(releaseDirs()).toEqual([A, B]);
+    // Without a digest at all, release.sh refuses before fetching anything.
+    const none = await release(C, genuine, { CHAT_BUNDLE_SHA256: '' });
+    expect(none.code).toBe(1);
+    expect(none.output).toContain('set CHAT_BUNDLE_SHA256');
+    expect(none.output).not.toContain('fetching');
   }, 90_000);
 
   test('a release that never gets ready is rolled back and the previous one serves again', async () => {

@@ -4,7 +4,8 @@
  * released by the real release.sh, as the SSM command would on the instance (fixtures/ship-one-locally.sh).
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -17,11 +18,13 @@ const A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 const ARTIFACTS = 'chat-artifacts-roll';
 const GROUP = 'chat-servers';
+const POINTER = '/chat/prod/release';
 
 let work: string;
 let moto: Moto;
 let awsEnv: NodeJS.ProcessEnv;
 let bundle: string;
+let bundleSha256: string;
 let broken: string;
 let instances: { id: string; home: string; port: number }[] = [];
 
@@ -38,6 +41,7 @@ async function roll(sha: string, extra: NodeJS.ProcessEnv = {}): Promise<{ code:
         SHA: sha,
         ARTIFACT_BUCKET: ARTIFACTS,
         SERVER_GROUP: GROUP,
+        RELEASE_PARAMETER: POINTER,
         SHIP_ONE: `bash ${path.join(DEPLOY, 'test/fixtures/ship-one-locally.sh')}`,
         INSTANCES: path.join(work, 'instances'),
         ...extra,
@@ -53,6 +57,8 @@ async function roll(sha: string, extra: NodeJS.ProcessEnv = {}): Promise<{ code:
 
 const current = (home: string) => readlinkSync(path.join(home, 'current'));
 const calls = () => readFileSync(path.join(work, 'instances/calls.log'), 'utf8').trim().split('\n');
+const pointer = async () =>
+  (await aws<{ Parameter: { Value: string } }>('ssm', 'get-parameter', '--name', POINTER).catch(() => undefined))?.Parameter.Value;
 const ready = async (port: number) => (await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(10_000) })).status;
 
 beforeAll(async () => {
@@ -69,7 +75,9 @@ beforeAll(async () => {
     env: { ...process.env, RELEASE_SHA: A },
     maxBuffer: 16 * 1024 * 1024,
   });
-  copyFileSync(path.join(DEPLOY, 'release.sh'), path.join(out, 'release.sh'));
+  bundleSha256 = createHash('sha256')
+    .update(readFileSync(path.join(out, 'server.tgz')))
+    .digest('hex');
   // The same bundle without a dependency: what one server gets when its download went wrong.
   const tree = path.join(work, 'broken');
   mkdirSync(tree);
@@ -159,6 +167,8 @@ test('a release reaches every server of the group, one after the other, each rea
     expect(current(i.home)).toBe(`releases/${A}`);
     expect(await ready(i.port)).toBe(200);
   }
+  // Once every server succeeded, the pointer names the release and its bundle's digest.
+  expect(await pointer()).toBe(`${A} ${bundleSha256}`);
 }, 240_000);
 
 test('a server that fails stops the roll, and the servers already switched go back to the previous release', async () => {
@@ -168,7 +178,7 @@ test('a server that fails stops the roll, and the servers already switched go ba
     `${readFileSync(path.join(second.home, 'env'), 'utf8')}CHAT_BUNDLE_OVERRIDE='${broken}'\nCHAT_BUNDLE_OVERRIDE_SHA='${B}'\nCHAT_READY_TIMEOUT='12'\n`,
   );
   writeFileSync(path.join(work, 'instances/calls.log'), '');
-  const r = await roll(B, { PREVIOUS_SHA: A });
+  const r = await roll(B);
   expect([r.code, r.stderr]).toEqual([1, expect.any(String)]);
   expect(r.stderr).toContain(`server ${second.id}: failed`);
   expect(r.stderr).toContain(`server ${first.id}: back on aaaaaaaaaaaa`);
@@ -178,4 +188,6 @@ test('a server that fails stops the roll, and the servers already switched go ba
     expect(current(i.home)).toBe(`releases/${A}`);
     expect(await ready(i.port)).toBe(200);
   }
+  // The first server ran B for a while, but the roll did not finish: a server launched now must boot A.
+  expect(await pointer()).toBe(`${A} ${bundleSha256}`);
 }, 240_000);

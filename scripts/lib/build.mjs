@@ -1,22 +1,32 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, mtime, newestMtime, run } from './run.mjs';
+import { ROOT, mtime, newestMtime } from './run.mjs';
+import { CliError, runCommand, task } from '../../tools/cli/index.js';
+
+/** Whether node_modules is missing or older than the lock file. */
+export function needsInstall() {
+  const marker = 'node_modules/.package-lock.json';
+  return !fs.existsSync(path.join(ROOT, marker)) || mtime(marker) < mtime('package-lock.json');
+}
 
 /** Install dependencies when node_modules is missing or older than the lock file. */
 export async function ensureInstalled() {
-  const marker = 'node_modules/.package-lock.json';
-  if (fs.existsSync(path.join(ROOT, marker)) && mtime(marker) >= mtime('package-lock.json')) return;
-  console.log('Installing dependencies (npm ci)…');
-  const code = await run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } });
-  if (code !== 0) throw new Error('npm ci failed');
+  if (!needsInstall()) return;
+  const first = !fs.existsSync(path.join(ROOT, 'node_modules'));
+  await task(
+    first ? 'Installing dependencies (npm ci, one time)' : 'Updating dependencies (npm ci: package-lock.json changed)',
+    async () => {
+      const { code, output } = await runCommand('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT });
+      if (code !== 0)
+        throw new CliError('npm ci failed', 'see its output above; check access to the npm registry, then run this again', { output });
+    },
+    { expectSeconds: 120 },
+  );
 }
 
-/** Build the protocol and server (incremental tsc) and the web app when its sources are newer than its build. */
-export async function ensureBuilt({ web = true } = {}) {
-  if ((await run('npm', ['run', 'build', '-w', 'app/protocol', '-w', 'app/server', '-w', 'tools/local-aws', '--silent'])) !== 0) {
-    throw new Error('server build failed');
-  }
-  if (!web || !fs.existsSync(path.join(ROOT, 'app/web/angular.json'))) return;
+/** Whether the web app's sources are newer than its build. */
+export function webBuildStale() {
+  if (!fs.existsSync(path.join(ROOT, 'app/web/angular.json'))) return false;
   const built = mtime('app/web/dist/browser/index.html');
   const sources = newestMtime(
     'app/web/src',
@@ -26,7 +36,25 @@ export async function ensureBuilt({ web = true } = {}) {
     'app/web/tsconfig.app.json',
     'app/protocol/src',
   );
-  if (built >= sources) return;
-  console.log('Building the web app…');
-  if ((await run('npm', ['run', 'build', '-w', 'app/web', '--silent'])) !== 0) throw new Error('web build failed');
+  return built < sources;
+}
+
+/** `npm run build` of workspaces as one step; its output is shown only if it fails (or when not on a terminal). */
+export async function buildStep(title, workspaces, { expectSeconds } = {}) {
+  await task(
+    title,
+    async () => {
+      const { code, output } = await runCommand('npm', ['run', 'build', '--silent', ...workspaces.flatMap((w) => ['-w', w])], {
+        cwd: ROOT,
+      });
+      if (code !== 0) throw new CliError(`${title} failed`, 'fix the errors above, then run this again', { output });
+    },
+    { expectSeconds },
+  );
+}
+
+/** Build the protocol and server (incremental tsc) and the web app when its sources are newer than its build. */
+export async function ensureBuilt({ web = true } = {}) {
+  await buildStep('Building the server (tsc)', ['app/protocol', 'app/server', 'tools/local-aws'], { expectSeconds: 30 });
+  if (web && webBuildStale()) await buildStep('Building the web app (Angular)', ['app/web'], { expectSeconds: 90 });
 }

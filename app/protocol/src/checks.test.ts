@@ -45,6 +45,17 @@ const strings = [
   'ünïcode',
   '<script>',
   'a'.repeat(70) + '!',
+  // Names that do not render as typed: a right-to-left override, isolates, zero-width characters, a BOM inside.
+  'ann\u202Egpj.exe',
+  '\u2067bob\u2069',
+  'bo\u200Bb',
+  'bo\u200Db',
+  'bo\u2060b',
+  'a\uFEFFb',
+  'soft\u00ADhyphen',
+  // A zero-width joiner inside an emoji builds it, and stays.
+  '👩\u200D💻 dev',
+  '👨\u200D👩\u200D👧',
 ];
 const nonStrings = [undefined, null, 1, true, {}, [], ['a']];
 
@@ -76,6 +87,13 @@ describe('readChatMessage agrees with chatMessageSchema', () => {
     { ...full, id: undefined },
     { ...full, text: null },
     { ...full, author: ['ann'] },
+    { ...full, replyTo: '00000000000000000001', editedAt: '2026-01-01T00:01:00.000Z' },
+    { ...full, reactions: { '👍': 2, '🎉': 1 }, myReactions: ['👍'] },
+    { ...full, reactions: { '👍': 0 } },
+    { ...full, reactions: { '👍': 1.5 } },
+    { ...full, reactions: ['👍'] },
+    { ...full, myReactions: '👍' },
+    { ...full, myReactions: [1] },
     null,
     'a string',
     [full],
@@ -87,7 +105,8 @@ describe('readChatMessage agrees with chatMessageSchema', () => {
   });
 
   test('keeps every field the schema knows (a field added to the protocol must be added to the reader)', () => {
-    const every = Object.fromEntries(Object.keys(chatMessageSchema.shape).map((k) => [k, `v-${k}`]));
+    const special: Record<string, unknown> = { reactions: { '👍': 1 }, myReactions: ['👍'] };
+    const every = Object.fromEntries(Object.keys(chatMessageSchema.shape).map((k) => [k, special[k] ?? `v-${k}`]));
     expect(readChatMessage(every)).toEqual(every);
   });
 });
@@ -117,6 +136,11 @@ describe('readWebConfig agrees with webConfigSchema', () => {
     { ...good, imageTypes: [1] },
     { ...good, protocolVersion: 1.2 },
     { ...good, protocolVersion: undefined },
+    { ...good, reactions: ['👍', '🎉'], push: { vapidPublicKey: 'BPk' } },
+    { ...good, reactions: '👍' },
+    { ...good, reactions: [1] },
+    { ...good, push: {} },
+    { ...good, push: 'BPk' },
     null,
     [],
   ];
@@ -129,7 +153,7 @@ describe('readWebConfig agrees with webConfigSchema', () => {
   });
 
   test('keeps every field the schema knows', () => {
-    const parsed = readWebConfig({ ...good, auth: signedIn });
+    const parsed = readWebConfig({ ...good, auth: signedIn, reactions: ['👍'], push: { vapidPublicKey: 'BPk' } });
     expect(parsed.ok && Object.keys(parsed.value).sort()).toEqual(Object.keys(webConfigSchema.shape).sort());
     expect(parsed.ok && Object.keys(parsed.value.auth!).sort()).toEqual(Object.keys(webAuthConfigSchema.shape).sort());
   });

@@ -17,15 +17,30 @@ export function codePoints(s: string): number {
 /** C0/C1 controls other than tab and newlines have no place in a chat line or a name. */
 export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
+/**
+ * Invisible format characters (Unicode category Cf): bidirectional overrides and isolates that make a name read
+ * backwards or flip the line after it, zero-width spaces and joiners that make two names look alike, the BOM, soft
+ * hyphens. A zero-width joiner between two emoji builds one emoji (👩‍💻) and is allowed there.
+ */
+export function hasFormatChars(s: string): boolean {
+  return FORMAT_CHARS.test(s.replace(EMOJI_JOINER, '$1'));
+}
+const EMOJI_JOINER = /(\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
+const FORMAT_CHARS = /\p{Cf}/u;
+
+/** Why a display name with such characters is refused (the same words from the server and the client). */
+export const AUTHOR_FORMAT_CHARS = 'author: no invisible or direction-changing characters';
+
 const fail = (code: ErrorBody['code'], message: string): Parsed<never> => ({ ok: false, error: { code, message } });
 
-/** A display name: trimmed, 1–40 characters, no control characters (the `author` field of `sendMessage`). */
+/** A display name: trimmed, 1–40 characters, no control or invisible format characters (`sendMessage`'s `author`). */
 export function checkAuthor(input: unknown): Parsed<string> {
   if (typeof input !== 'string') return fail('invalid', 'author: expected a string');
   const name = input.trim();
   if (name.length === 0) return fail('invalid', 'author: required');
   if (codePoints(name) > AUTHOR_MAX) return fail('too_large', `author: at most ${AUTHOR_MAX} characters`);
   if (CONTROL_CHARS.test(name) || /[\r\n\t]/.test(name)) return fail('invalid', 'author: no control characters');
+  if (hasFormatChars(name)) return fail('invalid', AUTHOR_FORMAT_CHARS);
   return { ok: true, value: name };
 }
 
@@ -50,7 +65,7 @@ export function checkRoom(input: unknown): Parsed<string> {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Fields of a `ChatMessage`: required ones must be strings, optional ones strings when present. */
-const CHAT_MESSAGE_FIELDS: Record<keyof ChatMessage, 'required' | 'optional'> = {
+const CHAT_MESSAGE_FIELDS: Record<Exclude<keyof ChatMessage, 'reactions' | 'myReactions'>, 'required' | 'optional'> = {
   id: 'required',
   room: 'required',
   author: 'required',
@@ -60,17 +75,33 @@ const CHAT_MESSAGE_FIELDS: Record<keyof ChatMessage, 'required' | 'optional'> = 
   seq: 'required',
   deletedAt: 'optional',
   authorId: 'optional',
+  replyTo: 'optional',
+  editedAt: 'optional',
 };
+
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+/** `reactions`: emoji → a positive integer count. */
+const isCounts = (v: unknown): v is Record<string, number> =>
+  isRecord(v) && Object.values(v).every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 1);
 
 /** A message from `newMessage` or `/history`, with only its known fields; undefined when it is not one. */
 export function readChatMessage(input: unknown): ChatMessage | undefined {
   if (!isRecord(input)) return undefined;
-  const out: Record<string, string> = {};
+  const out: Record<string, unknown> = {};
   for (const [field, need] of Object.entries(CHAT_MESSAGE_FIELDS)) {
     const value = input[field];
     if (value === undefined && need === 'optional') continue;
     if (typeof value !== 'string') return undefined;
     out[field] = value;
+  }
+  const { reactions, myReactions } = input;
+  if (reactions !== undefined) {
+    if (!isCounts(reactions)) return undefined;
+    out['reactions'] = { ...reactions };
+  }
+  if (myReactions !== undefined) {
+    if (!isStringList(myReactions)) return undefined;
+    out['myReactions'] = [...myReactions];
   }
   return out as ChatMessage;
 }
@@ -88,6 +119,15 @@ export function readWebConfig(input: unknown): Parsed<WebConfig> {
     return fail('invalid', 'imageTypes: a list of strings');
   if (typeof protocolVersion !== 'number' || !Number.isSafeInteger(protocolVersion)) return fail('invalid', 'protocolVersion: an integer');
   const value: WebConfig = { apiUrl, maxUploadBytes, imageTypes: [...imageTypes] as string[], protocolVersion };
+  const { reactions, push } = input;
+  if (reactions !== undefined) {
+    if (!isStringList(reactions)) return fail('invalid', 'reactions: a list of strings');
+    value.reactions = [...reactions];
+  }
+  if (push !== undefined) {
+    if (!isRecord(push) || typeof push['vapidPublicKey'] !== 'string') return fail('invalid', 'push: { vapidPublicKey }');
+    value.push = { vapidPublicKey: push['vapidPublicKey'] };
+  }
   const auth = input['auth'];
   if (auth === undefined) return { ok: true, value };
   // One message for every way `auth` can be wrong: the browser only shows it.

@@ -19,6 +19,14 @@ import type {
   ChatMessage,
   DeleteAck,
   DeleteMessageInput,
+  EditAck,
+  EditMessageInput,
+  MessageEditedEvent,
+  ReactAck,
+  ReactInput,
+  ReactionsEvent,
+  SubscribePushInput,
+  UnsubscribePushInput,
   IdentifyAck,
   IdentifyInput,
   JoinAck,
@@ -39,6 +47,9 @@ export interface ServerToClientEvents {
   presence: (presence: PresenceEvent) => void;
   typing: (typing: TypingEvent) => void;
   messageDeleted: (deleted: MessageDeletedEvent) => void;
+  // Additions for edits and reactions.
+  messageEdited: (edited: MessageEditedEvent) => void;
+  reactions: (reactions: ReactionsEvent) => void;
   // Additions for sign-in: only a signed-in socket receives them.
   /** Who this socket is: at connect and after each accepted `authenticate`. */
   session: (session: Session) => void;
@@ -58,6 +69,11 @@ export interface ClientToServerEvents {
   getPresence: (room: string, ack: (result: PresenceAck) => void) => void;
   typing: (typing: TypingInput, ack?: (result: TypingAck) => void) => void;
   deleteMessage: (request: DeleteMessageInput, ack: (result: DeleteAck) => void) => void;
+  // Additions for edits, reactions and Web Push.
+  editMessage: (request: EditMessageInput, ack: (result: EditAck) => void) => void;
+  react: (request: ReactInput, ack: (result: ReactAck) => void) => void;
+  subscribePush: (request: SubscribePushInput, ack: (result: OkAck) => void) => void;
+  unsubscribePush: (request: UnsubscribePushInput, ack: (result: OkAck) => void) => void;
   // Additions for sign-in, private rooms, invites and roles (signed-in mode; open mode answers `invalid`).
   /** A refreshed token for this socket, which stays connected. */
   authenticate: (request: AuthenticateInput, ack: (result: AuthenticateAck) => void) => void;

@@ -125,3 +125,18 @@ export function formatSeq(n: number | bigint): string {
 export function imageKeyRoom(key: string): string | undefined {
   return IMAGE_KEY_PATTERN.exec(key)?.[1];
 }
+
+// ---- Additions for edits, reactions, replies and Web Push; a v1 client never sees or needs them. ----
+
+/** The reactions a server accepts unless configured otherwise (`REACTION_EMOJI`); `/config.json` lists the set in use. */
+export const DEFAULT_REACTION_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const;
+/** An emoji as sent: one emoji is a few code units (a flag or a family is longer), never more than this. */
+export const EMOJI_MAX = 32;
+/** Per-room Web Push preference: a push for messages that mention you, or for every message. */
+export const PUSH_LEVELS = ['mentions', 'all'] as const;
+export type PushLevel = (typeof PUSH_LEVELS)[number];
+/** Rooms one push subscription may set a preference for. */
+export const PUSH_ROOMS_MAX = 100;
+/** A push service's endpoint URL, and a subscription key (base64url), as browsers make them: well under these. */
+export const PUSH_ENDPOINT_MAX = 2048;
+export const PUSH_KEY_MAX = 256;

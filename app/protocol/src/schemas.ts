@@ -32,8 +32,13 @@ import {
   ROOM_PATTERN,
   SEQ_PATTERN,
   TEXT_MAX,
+  EMOJI_MAX,
+  PUSH_ENDPOINT_MAX,
+  PUSH_KEY_MAX,
+  PUSH_LEVELS,
+  PUSH_ROOMS_MAX,
 } from './limits';
-import { CONTROL_CHARS, codePoints } from './checks';
+import { AUTHOR_FORMAT_CHARS, CONTROL_CHARS, codePoints, hasFormatChars } from './checks';
 
 export const messageIdSchema = z
   .string()
@@ -52,6 +57,7 @@ export const authorSchema = z
   .min(1, 'author: required')
   .refine((s) => codePoints(s) <= AUTHOR_MAX, { message: `author: at most ${AUTHOR_MAX} characters`, params: { tooLarge: true } })
   .refine((s) => !CONTROL_CHARS.test(s) && !/[\r\n\t]/.test(s), 'author: no control characters')
+  .refine((s) => !hasFormatChars(s), AUTHOR_FORMAT_CHARS)
   .meta({ maxLength: AUTHOR_MAX });
 
 export const textSchema = z
@@ -85,6 +91,8 @@ export const sendMessageSchema = z
     image: z.strictObject({ key: imageKeySchema }).optional(),
     /** An addition to v1: the browser's secret for deleting this message later; only its SHA-256 is stored, never sent on. */
     deleteKey: deleteKeySchema.optional(),
+    /** An addition to v1: the `seq` of the message (in the same room) this one answers. */
+    replyTo: seqSchema.optional(),
   })
   .refine((m) => (m.text === undefined) !== (m.image === undefined), {
     message: 'exactly one of text or image',
@@ -106,6 +114,14 @@ export const chatMessageSchema = z.object({
   deletedAt: z.string().optional(),
   /** An addition to v1, signed-in mode only: the author's user id (`SessionUser.id`), so a client knows its own messages on any device. */
   authorId: z.string().optional(),
+  /** An addition to v1: the `seq` (stored, zero-padded form) of the message of the same room this one answers. */
+  replyTo: z.string().optional(),
+  /** An addition to v1: when the text was last edited (ISO 8601); `text` is the latest. Absent if never edited. */
+  editedAt: z.string().optional(),
+  /** An addition to v1, in history only: how many people reacted with each emoji (only emoji with a count > 0). */
+  reactions: z.record(z.string(), z.int().min(1)).optional(),
+  /** An addition to v1, in history only: the emoji the asking person reacted with (signed in, or `clientId` given). */
+  myReactions: z.array(z.string()).optional(),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
@@ -228,6 +244,136 @@ export interface ModeratorDeleteResponse {
   ok: true;
   room: string;
   seq: string;
+}
+
+// ---- Edits, reactions, Web Push: additions to v1. ----
+
+/**
+ * `editMessage({ room, seq, text, deleteKey? }, ack)`: the author replaces the text of their text message, proving
+ * authorship as for `deleteMessage` (the key it was sent with; signed in, without a key: being its author). The
+ * text follows a new message's rules. Codes: `invalid` (also: an image message, a deleted one), `too_large`,
+ * `forbidden`, `not_found`, `rate_limited`, `unavailable`. Sending the same edit again is `ok` and changes nothing.
+ */
+export const editMessageSchema = z.strictObject({
+  room: roomSchema,
+  seq: seqSchema,
+  text: textSchema,
+  deleteKey: deleteKeySchema.optional(),
+});
+export type EditMessageInput = z.input<typeof editMessageSchema>;
+/** `seq` is the stored (zero-padded) form; `editedAt` the edit's time as stored (the one `messageEdited` carries). */
+export const editAckSchema = ackSchema({ room: z.string(), seq: z.string(), editedAt: z.string() });
+export type EditAck = z.infer<typeof editAckSchema>;
+
+/**
+ * Server → room `messageEdited`: the message's text is now `text`. The store orders the edits of one message and
+ * gives each a later `editedAt` than the one before: events from different servers may arrive out of that order, so
+ * apply one only if its `editedAt` is later than the one you hold.
+ */
+export const messageEditedEventSchema = z.object({
+  room: z.string(),
+  seq: z.string(),
+  id: z.string(),
+  text: z.string(),
+  editedAt: z.string(),
+});
+export type MessageEditedEvent = z.infer<typeof messageEditedEventSchema>;
+
+export const emojiSchema = z.string().min(1, 'emoji: required').max(EMOJI_MAX, `emoji: at most ${EMOJI_MAX} characters`);
+
+/**
+ * `react({ room, seq, emoji, on }, ack)`: from an identified socket (a `clientId`, or signed in) in that room, turn
+ * this person's `emoji` reaction on the message on or off. One per person, emoji and message: sending the same
+ * again changes nothing. `emoji` is one of the server's set (`/config.json` `reactions`). Codes: `invalid` (not in
+ * the set, not identified, a deleted message), `forbidden`, `not_found`, `rate_limited`, `unavailable`.
+ */
+export const reactSchema = z.strictObject({
+  room: roomSchema,
+  seq: seqSchema,
+  emoji: emojiSchema,
+  on: z.boolean({ message: 'on: true or false' }),
+});
+export type ReactInput = z.input<typeof reactSchema>;
+/** How many people reacted with each emoji; emoji without a reaction are left out. */
+export const reactionCountsSchema = z.record(z.string(), z.int().min(1));
+export type ReactionCounts = z.infer<typeof reactionCountsSchema>;
+/**
+ * A message's reactions change in one order, numbered by the store: `version` counts the changes. Events from
+ * different servers may arrive out of that order: apply counts only if their `version` is above the one you hold
+ * (history's counts are version 0).
+ */
+export const reactionsVersionSchema = z.int().min(0);
+/** The message's counts after this reaction (at `version`), and the asking person's own reactions on it. */
+export const reactAckSchema = ackSchema({
+  room: z.string(),
+  seq: z.string(),
+  counts: reactionCountsSchema,
+  version: reactionsVersionSchema,
+  mine: z.array(z.string()),
+});
+export type ReactAck = z.infer<typeof reactAckSchema>;
+
+/** Server → room `reactions`: a message's counts now (a snapshot: replace), coalesced a fraction of a second after toggles. */
+export const reactionsEventSchema = z.object({
+  room: z.string(),
+  seq: z.string(),
+  counts: reactionCountsSchema,
+  version: reactionsVersionSchema,
+});
+export type ReactionsEvent = z.infer<typeof reactionsEventSchema>;
+
+/** A browser's push subscription, as `PushSubscription.toJSON()` gives it (`expirationTime` is ignored). */
+export const pushSubscriptionSchema = z.object({
+  endpoint: z
+    .string()
+    .max(PUSH_ENDPOINT_MAX, `subscription.endpoint: at most ${PUSH_ENDPOINT_MAX} characters`)
+    // http only for a push service on loopback in tests: the server refuses it unless configured to allow it.
+    .regex(/^https?:\/\/[^\s]+$/, 'subscription.endpoint: a URL'),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.strictObject({
+    p256dh: z
+      .string()
+      .max(PUSH_KEY_MAX)
+      .regex(/^[A-Za-z0-9_-]+=*$/, 'subscription.keys.p256dh: base64url'),
+    auth: z
+      .string()
+      .max(PUSH_KEY_MAX)
+      .regex(/^[A-Za-z0-9_-]+=*$/, 'subscription.keys.auth: base64url'),
+  }),
+});
+export type PushSubscriptionInput = z.input<typeof pushSubscriptionSchema>;
+
+/**
+ * `subscribePush({ subscription, rooms }, ack)`: from an identified socket, this browser wants Web Push for these rooms
+ * (`mentions`: messages that mention the person's name as `@name`; `all`: every message). Sending it again replaces
+ * the rooms. Nothing is pushed for a room a socket of the person is in at the time. Codes: `invalid` (also: push is
+ * not configured on this server), `too_large`, `rate_limited`, `unavailable`.
+ */
+export const subscribePushSchema = z.strictObject({
+  subscription: pushSubscriptionSchema,
+  rooms: z
+    .record(roomSchema, z.enum(PUSH_LEVELS, { message: `rooms: each ${PUSH_LEVELS.join(' or ')}` }))
+    .refine((r) => Object.keys(r).length <= PUSH_ROOMS_MAX, { message: `rooms: at most ${PUSH_ROOMS_MAX}`, params: { tooLarge: true } })
+    .meta({ maxProperties: PUSH_ROOMS_MAX }),
+});
+export type SubscribePushInput = z.input<typeof subscribePushSchema>;
+
+/** `unsubscribePush({ endpoint }, ack)`: no more pushes to that subscription; unknown endpoints are `ok`. */
+export const unsubscribePushSchema = z.strictObject({
+  endpoint: z.string().max(PUSH_ENDPOINT_MAX, `endpoint: at most ${PUSH_ENDPOINT_MAX} characters`),
+});
+export type UnsubscribePushInput = z.input<typeof unsubscribePushSchema>;
+
+/** What a push message's payload is (JSON, encrypted for the subscription): enough for a notification and a link. */
+export interface PushPayload {
+  room: string;
+  seq: string;
+  id: string;
+  author: string;
+  /** The text, shortened; absent for an image. */
+  text?: string;
+  /** Why it was pushed: it mentions you, or the room is set to every message. */
+  reason: 'mention' | 'all';
 }
 
 // ---- Sign-in, private rooms, invites and roles: additions to v1 (AUTH_MODE=signed-in). ----
@@ -385,6 +531,8 @@ export const historyQuerySchema = z.object({
     .pipe(z.number().int().min(1, 'limit: at least 1').max(HISTORY_LIMIT_MAX, `limit: at most ${HISTORY_LIMIT_MAX}`))
     .default(HISTORY_LIMIT_DEFAULT),
   before: seqSchema.optional(),
+  /** An addition: open mode, the asker's `clientId`, for `myReactions` (signed-in mode takes the token's identity). */
+  clientId: clientIdSchema.optional(),
 });
 export type HistoryQuery = z.output<typeof historyQuerySchema>;
 
@@ -446,5 +594,9 @@ export const webConfigSchema = z.object({
   imageTypes: z.array(z.string()),
   protocolVersion: z.number().int(),
   auth: webAuthConfigSchema.optional(),
+  /** An addition: the reactions this server accepts, in the order to show them. */
+  reactions: z.array(z.string()).optional(),
+  /** An addition, present when Web Push is configured: the VAPID public key (base64url) for `pushManager.subscribe`. */
+  push: z.object({ vapidPublicKey: z.string() }).optional(),
 });
 export type WebConfig = z.infer<typeof webConfigSchema>;

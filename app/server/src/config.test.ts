@@ -42,13 +42,50 @@ describe('loadConfig', () => {
 
   test('operations settings: limits per address on, no exemption, a readiness cache, metrics on loopback only', () => {
     expect(loadConfig({})).toMatchObject({
-      abuse: { socketsPerAddress: 40, addressMessagePoints: 60, joinsPerMinute: 120, uploadUrlsPerHour: 120, exempt: [] },
+      abuse: {
+        socketsPerAddress: 40,
+        addressMessagePoints: 15,
+        historyPerMinute: 120,
+        joinsPerMinute: 120,
+        uploadUrlsPerHour: 120,
+        exempt: [],
+      },
       readyCacheMs: 5000,
       metricsToken: undefined,
       pendingUploadHours: 24,
       uploadsQuotaBytes: 1024 * 1024 * 1024,
     });
     expect(loadConfig({ ABUSE_EXEMPT_ADDRESSES: '127.0.0.1, ::1 ,10.1.0.0/16' }).abuse.exempt).toEqual(['127.0.0.1', '::1', '10.1.0.0/16']);
+  });
+
+  test('the store budget: 25/25 units in aws mode unless set, none in embedded mode unless set', () => {
+    const capacity = { writeUnits: 25, readUnits: 25, roomSharePercent: 50, addressSharePercent: 25, windowSeconds: 10 };
+    expect(loadConfig(AWS).store).toEqual(capacity);
+    expect(loadConfig({}).store).toBeUndefined();
+    expect(loadConfig({ STORE_WRITE_UNITS: '100' }).store).toEqual({ ...capacity, writeUnits: 100 });
+    expect(loadConfig({ ...AWS, STORE_READ_UNITS: '5', STORE_ROOM_SHARE_PERCENT: '20' }).store).toEqual({
+      ...capacity,
+      readUnits: 5,
+      roomSharePercent: 20,
+    });
+  });
+
+  test('the per-address message budget derives from the write budget unless set', () => {
+    // 25 units/s × 10 s × 25 % ÷ 4 units a short message.
+    expect(loadConfig({}).abuse.addressMessagePoints).toBe(15);
+    expect(loadConfig({ STORE_WRITE_UNITS: '100' }).abuse.addressMessagePoints).toBe(62);
+    expect(loadConfig({ STORE_WRITE_UNITS: '100', STORE_ADDRESS_SHARE_PERCENT: '50' }).abuse.addressMessagePoints).toBe(125);
+    expect(loadConfig({ ADDRESS_RATE_LIMIT_POINTS: '60' }).abuse.addressMessagePoints).toBe(60);
+  });
+
+  test('the front door: no trusted proxy and no origin secret by default; two secrets while rotating', () => {
+    expect(loadConfig({})).toMatchObject({ trustedProxies: [], originSecrets: [], abuse: { connectionsPerMinute: 300 } });
+    const a = 'A'.repeat(32);
+    const b = 'b_-'.repeat(20);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.42.0.0/16', ORIGIN_SECRET: `${a}, ${b}` })).toMatchObject({
+      trustedProxies: ['10.42.0.0/16'],
+      originSecrets: [a, b],
+    });
   });
 
   test('every socket and moderation limit is a setting, each pair of points and window read together', () => {
@@ -68,6 +105,30 @@ describe('loadConfig', () => {
     });
   });
 
+  test('Web Push needs all three VAPID settings, or none', () => {
+    expect(loadConfig({}).push).toBeUndefined();
+    const keys = { VAPID_PUBLIC_KEY: 'B'.repeat(87), VAPID_PRIVATE_KEY: 'k'.repeat(43), VAPID_SUBJECT: 'mailto:ops@example.com' };
+    expect(loadConfig(keys).push).toEqual({
+      vapidPublicKey: keys.VAPID_PUBLIC_KEY,
+      vapidPrivateKey: keys.VAPID_PRIVATE_KEY,
+      subject: keys.VAPID_SUBJECT,
+      allowHttp: false,
+    });
+    expect(() => loadConfig({ VAPID_PUBLIC_KEY: keys.VAPID_PUBLIC_KEY })).toThrow(
+      /Web Push needs VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT/,
+    );
+    expect(() => loadConfig({ ...keys, VAPID_SUBJECT: 'ops@example.com' })).toThrow(/VAPID_SUBJECT must be a mailto: or https: URL/);
+  });
+
+  test('edit and reaction limits and the reaction set have defaults, and a bad set is named', () => {
+    const d = loadConfig({});
+    expect(d.abuse).toMatchObject({ edits: { points: 10, windowSeconds: 10 }, reactions: { points: 30, windowSeconds: 10 } });
+    expect(d.reactionEmoji).toEqual(['👍', '❤️', '😂', '🎉', '😮', '😢']);
+    expect(loadConfig({ REACTION_EMOJI: ' 👍 , 🚀 ' }).reactionEmoji).toEqual(['👍', '🚀']);
+    for (const bad of ['👍,👍', 'a b', 'x#y', ',', Array.from({ length: 21 }, (_, i) => `e${i}`).join(',')])
+      expect(() => loadConfig({ REACTION_EMOJI: bad })).toThrow(/REACTION_EMOJI: 1-20 distinct emoji/);
+  });
+
   test.each([
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be at most 65535/],
@@ -76,6 +137,9 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'https://ok.example, not-an-origin' }, /CORS_ORIGINS: "not-an-origin"/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ MAX_UPLOAD_BYTES: '0' }, /MAX_UPLOAD_BYTES must be at least 1/],
+    [{ STORE_WRITE_UNITS: '0' }, /STORE_WRITE_UNITS must be at least 1/],
+    [{ STORE_READ_UNITS: 'lots' }, /STORE_READ_UNITS must be a whole number/],
+    [{ STORE_ROOM_SHARE_PERCENT: '101' }, /STORE_ROOM_SHARE_PERCENT must be at most 100/],
     [{ ...AWS, REDIS_URL: 'http://cache:6379' }, /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
     [{ ...AWS, REDIS_URL: 'not a url' }, /REDIS_URL must be a URL/],
     [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /REDIS_URL needs aws mode/],
@@ -91,6 +155,11 @@ describe('loadConfig', () => {
     [{ MAX_FRAME_BYTES: '1024' }, /MAX_FRAME_BYTES must be at least 16384/],
     [{ ABUSE_EXEMPT_ADDRESSES: '127.0.0.1, example.com' }, /ABUSE_EXEMPT_ADDRESSES: "example.com" is not an IP address or CIDR/],
     [{ ABUSE_EXEMPT_ADDRESSES: '10.0.0.0/33' }, /ABUSE_EXEMPT_ADDRESSES: "10.0.0.0\/33"/],
+    [{ TRUSTED_PROXIES: 'lb.internal' }, /TRUSTED_PROXIES: "lb.internal" is not an IP address or CIDR/],
+    [{ ORIGIN_SECRET: 'short' }, /ORIGIN_SECRET must be one value, or two/],
+    [{ ORIGIN_SECRET: `${'a'.repeat(32)},${'b'.repeat(32)},${'c'.repeat(32)}` }, /ORIGIN_SECRET must be one value, or two/],
+    [{ ORIGIN_SECRET: `${'a'.repeat(31)}!` }, /ORIGIN_SECRET must be one value, or two/],
+    [{ CONNECTIONS_PER_MINUTE: '0' }, /CONNECTIONS_PER_MINUTE must be at least 1/],
     [{ READY_CACHE_MS: '600000' }, /READY_CACHE_MS must be at most 300000/],
     [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16 characters/],
     [{ PENDING_UPLOAD_HOURS: '0' }, /PENDING_UPLOAD_HOURS must be at least 1/],

@@ -1,7 +1,9 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_MAX_UPLOAD_BYTES } from '@chat/protocol';
+import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_REACTION_EMOJI, EMOJI_MAX } from '@chat/protocol';
+import type { StoreCapacity } from './limits/store-budget';
+import { SHORT_MESSAGE_WRITE_UNITS } from './limits/store-units';
 
 /** Every setting the server reads, validated in this one place. A bad or missing value stops startup naming it. */
 
@@ -29,7 +31,20 @@ const optionalText = z
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
 
-const envSchema = z.object({
+/** Comma-separated IP addresses and CIDRs. */
+const addressList = (name: string) =>
+  optionalText.transform((v, ctx) => {
+    const entries = (v ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
+    for (const a of entries) {
+      if (!isAddressOrSubnet(a)) ctx.addIssue({ code: 'custom', message: `${name}: "${a}" is not an IP address or CIDR like 10.0.0.0/8` });
+    }
+    return entries;
+  });
+
+export const envSchema = z.object({
   PORT: intSetting('PORT', 3000, 0, 65535),
   HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
   DATA_DIR: optionalText.transform((v) => path.resolve(v ?? path.join(REPO_ROOT, '.data'))),
@@ -59,6 +74,19 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: intSetting('RATE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
   HTTP_RATE_LIMIT_PER_MINUTE: intSetting('HTTP_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
   TRUST_PROXY: intSetting('TRUST_PROXY', 0, 0, 10),
+  // The front door (infra/README "Security"): proxies whose X-Forwarded-For counts, and CloudFront's secret header.
+  TRUSTED_PROXIES: addressList('TRUSTED_PROXIES'),
+  ORIGIN_SECRET: optionalText.transform((v, ctx) => {
+    if (v === undefined) return [];
+    const secrets = v.split(',').map((s) => s.trim());
+    if (secrets.length > 2 || !secrets.every((s) => /^[A-Za-z0-9_-]{32,128}$/.test(s))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'ORIGIN_SECRET must be one value, or two separated by a comma while rotating, each 32-128 of A-Za-z0-9_-',
+      });
+    }
+    return secrets;
+  }),
   BACKEND_TIMEOUT_MS: intSetting('BACKEND_TIMEOUT_MS', 5000, 100, 60_000),
   // Unset: the queue's own long-poll wait (adapters/aws/table-shape.ts).
   SQS_WAIT_SECONDS: optionalIntSetting('SQS_WAIT_SECONDS', 1, 20),
@@ -74,7 +102,17 @@ const envSchema = z.object({
   // Limits against floods: every message costs an SQS send and a DynamoDB write, every presence read a round to
   // every server, every upload URL up to MAX_UPLOAD_BYTES of storage.
   SOCKETS_PER_ADDRESS: intSetting('SOCKETS_PER_ADDRESS', 40, 1, 100_000),
-  ADDRESS_RATE_LIMIT_POINTS: intSetting('ADDRESS_RATE_LIMIT_POINTS', 60, 1, 1_000_000),
+  // Unset: derived from the store budget (an address's share of the write units, in short messages).
+  ADDRESS_RATE_LIMIT_POINTS: optionalIntSetting('ADDRESS_RATE_LIMIT_POINTS', 1, 1_000_000),
+  // The history table's capacity, which the server spends as a budget (limits/store-budget.ts). The data stack's
+  // default is 25 each, the always-free allowance; the stacks pass the table's own figures.
+  STORE_WRITE_UNITS: optionalIntSetting('STORE_WRITE_UNITS', 1, 10_000_000),
+  STORE_READ_UNITS: optionalIntSetting('STORE_READ_UNITS', 1, 10_000_000),
+  STORE_ROOM_SHARE_PERCENT: intSetting('STORE_ROOM_SHARE_PERCENT', 50, 1, 100),
+  STORE_ADDRESS_SHARE_PERCENT: intSetting('STORE_ADDRESS_SHARE_PERCENT', 25, 1, 100),
+  // A burst may spend this many seconds' worth of capacity at once (DynamoDB's burst credit holds up to 300).
+  STORE_BUDGET_WINDOW_SECONDS: intSetting('STORE_BUDGET_WINDOW_SECONDS', 10, 1, 3600),
+  HISTORY_REQUESTS_PER_MINUTE: intSetting('HISTORY_REQUESTS_PER_MINUTE', 120, 1, 1_000_000),
   JOINS_PER_MINUTE: intSetting('JOINS_PER_MINUTE', 120, 1, 100_000),
   ROOMS_PER_SOCKET: intSetting('ROOMS_PER_SOCKET', 50, 1, 10_000),
   // A client sends `typing` at most every 2 s while typing, plus a stop: this leaves room for a few rooms.
@@ -82,27 +120,61 @@ const envSchema = z.object({
   TYPING_LIMIT_WINDOW_SECONDS: intSetting('TYPING_LIMIT_WINDOW_SECONDS', 5, 1, 3600),
   PRESENCE_LIMIT_POINTS: intSetting('PRESENCE_LIMIT_POINTS', 20, 1, 100_000),
   PRESENCE_LIMIT_WINDOW_SECONDS: intSetting('PRESENCE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  // The same events per client address (over the same windows), whatever number of sockets it opens: each typing
+  // event, presence change and join fans out to a whole room.
+  ADDRESS_TYPING_POINTS: intSetting('ADDRESS_TYPING_POINTS', 40, 1, 1_000_000),
+  ADDRESS_PRESENCE_POINTS: intSetting('ADDRESS_PRESENCE_POINTS', 60, 1, 1_000_000),
+  ADDRESS_JOINS_PER_MINUTE: intSetting('ADDRESS_JOINS_PER_MINUTE', 240, 1, 1_000_000),
   DELETE_LIMIT_POINTS: intSetting('DELETE_LIMIT_POINTS', 10, 1, 100_000),
   DELETE_LIMIT_WINDOW_SECONDS: intSetting('DELETE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  EDIT_LIMIT_POINTS: intSetting('EDIT_LIMIT_POINTS', 10, 1, 100_000),
+  EDIT_LIMIT_WINDOW_SECONDS: intSetting('EDIT_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  REACT_LIMIT_POINTS: intSetting('REACT_LIMIT_POINTS', 30, 1, 100_000),
+  REACT_LIMIT_WINDOW_SECONDS: intSetting('REACT_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+  // The reactions offered: a small fixed set keeps the count items small and the picker simple.
+  REACTION_EMOJI: optionalText.transform((v, ctx) => {
+    if (v === undefined) return [...DEFAULT_REACTION_EMOJI];
+    const set = v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const bad = set.find((x) => x.length > EMOJI_MAX || /[\s#:]/.test(x));
+    if (set.length === 0 || set.length > 20 || new Set(set).size !== set.length || bad !== undefined)
+      ctx.addIssue({ code: 'custom', message: 'REACTION_EMOJI: 1-20 distinct emoji, comma-separated' });
+    return set;
+  }),
   MODERATOR_REQUESTS_PER_MINUTE: intSetting('MODERATOR_REQUESTS_PER_MINUTE', 30, 1, 100_000),
   UPLOAD_URLS_PER_HOUR: intSetting('UPLOAD_URLS_PER_HOUR', 120, 1, 1_000_000),
   // A message is at most a few KB: a larger frame is protocol abuse, and its socket is dropped.
   MAX_FRAME_BYTES: intSetting('MAX_FRAME_BYTES', 64 * 1024, 16 * 1024, 16 * 1024 * 1024),
-  ABUSE_EXEMPT_ADDRESSES: optionalText.transform((v, ctx) => {
-    const entries = (v ?? '')
-      .split(',')
-      .map((a) => a.trim())
-      .filter(Boolean);
-    for (const a of entries) {
-      if (!isAddressOrSubnet(a))
-        ctx.addIssue({ code: 'custom', message: `ABUSE_EXEMPT_ADDRESSES: "${a}" is not an IP address or CIDR like 10.0.0.0/8` });
-    }
-    return entries;
-  }),
+  // New sockets (handshakes, recovered sessions included) per address per minute: a reconnect loop costs a handshake each.
+  CONNECTIONS_PER_MINUTE: intSetting('CONNECTIONS_PER_MINUTE', 300, 1, 1_000_000),
+  ABUSE_EXEMPT_ADDRESSES: addressList('ABUSE_EXEMPT_ADDRESSES'),
   READY_CACHE_MS: intSetting('READY_CACHE_MS', 5000, 0, 300_000),
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional()),
   PENDING_UPLOAD_HOURS: intSetting('PENDING_UPLOAD_HOURS', 24, 1, 24 * 30),
   UPLOADS_QUOTA_BYTES: intSetting('UPLOADS_QUOTA_BYTES', 1024 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER),
+  // Web Push (VAPID): all three or none; none disables push.
+  VAPID_PUBLIC_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{80,100}$/, 'VAPID_PUBLIC_KEY must be a base64url P-256 public key (npx web-push generate-vapid-keys)')
+      .optional(),
+  ),
+  VAPID_PRIVATE_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{40,50}$/, 'VAPID_PRIVATE_KEY must be a base64url P-256 private key')
+      .optional(),
+  ),
+  VAPID_SUBJECT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(mailto:|https:\/\/)\S+$/, 'VAPID_SUBJECT must be a mailto: or https: URL the push services can reach you at')
+      .optional(),
+  ),
+  // Tests only: a push service on loopback without TLS.
+  PUSH_ALLOW_HTTP: z.enum(['true', 'false'], { message: 'PUSH_ALLOW_HTTP must be true or false' }).default('false'),
   // Moderator deletes; unset disables them.
   ADMIN_TOKEN: optionalText.pipe(
     z
@@ -123,6 +195,17 @@ function isAddressOrSubnet(a: string): boolean {
 }
 
 type Env = z.output<typeof envSchema>;
+
+/** The data stack's default capacity per direction: the always-free allowance. */
+export const DEFAULT_STORE_UNITS = 25;
+
+/**
+ * Messages one address may send per message window by default: its share of the write capacity over that window, in
+ * short messages (4 units each). 25 units/s × 10 s × 25 % ÷ 4 = 15.
+ */
+export function addressMessagePoints(capacity: StoreCapacity, windowSeconds: number): number {
+  return Math.max(1, Math.floor((capacity.writeUnits * windowSeconds * capacity.addressSharePercent) / 100 / SHORT_MESSAGE_WRITE_UNITS));
+}
 
 export interface AwsSettings {
   queueUrl: string;
@@ -153,8 +236,15 @@ export interface Config {
   rateLimit: RateLimit;
   /** Requests per client address per minute to the HTTP API (history, upload URLs, uploads). */
   httpRateLimitPerMinute: number;
-  /** Proxy hops in front of the server (CloudFront, a load balancer) whose X-Forwarded-For is trusted for the client address. */
+  /**
+   * Proxy hops in front of the server (CloudFront, a load balancer) whose X-Forwarded-For is trusted for the client
+   * address; ignored once `trustedProxies` or `originSecrets` is set (transport/client-address.ts).
+   */
   trustProxy: number;
+  /** CIDRs of the proxies whose X-Forwarded-For counts (the load balancer's VPC). */
+  trustedProxies: string[];
+  /** Values of CloudFront's X-Origin-Secret header (two while rotating); empty: no front-door check. */
+  originSecrets: string[];
   backendTimeoutMs: number;
   /** Long-poll wait of a receive; undefined: the queue's own. */
   sqsWaitSeconds: number | undefined;
@@ -163,10 +253,16 @@ export interface Config {
   /** Per client address and per socket limits against floods (transport/abuse-limits.ts, the socket concerns). */
   abuse: {
     socketsPerAddress: number;
+    /** New sockets per address per minute. */
+    connectionsPerMinute: number;
     /** Messages per address per `rateLimit.windowSeconds`, on top of the per-socket limit. */
     addressMessagePoints: number;
-    /** `join`s per socket per minute. */
+    /** `GET /history` requests per address per minute (besides the store budget's read share). */
+    historyPerMinute: number;
+    /** `join`s per socket per minute (and `leave`s, counted apart). */
     joinsPerMinute: number;
+    /** Per client address, over the per-socket windows: `typing`; `identify` and `getPresence`; `join` and `leave`. */
+    perAddress: { typingPoints: number; presencePoints: number; joinsPerMinute: number };
     /** Rooms one socket may be in at once. */
     roomsPerSocket: number;
     /** `typing` events per socket. */
@@ -175,6 +271,10 @@ export interface Config {
     presence: RateLimit;
     /** `deleteMessage`s per socket. */
     deletes: RateLimit;
+    /** `editMessage`s per socket. */
+    edits: RateLimit;
+    /** `react`s per socket. */
+    reactions: RateLimit;
     /** Moderator delete requests per client address per minute, counted before the token is checked. */
     moderatorRequestsPerMinute: number;
     uploadUrlsPerHour: number;
@@ -191,12 +291,21 @@ export interface Config {
   pendingUploadHours: number;
   /** Embedded mode: the most bytes the uploads directory may hold. */
   uploadsQuotaBytes: number;
+  /**
+   * The table's capacity, spent as a budget before the queue or the table is touched. aws mode always has one (25/25
+   * unless set); embedded mode only when STORE_WRITE_UNITS or STORE_READ_UNITS is set (SQLite has no capacity).
+   */
+  store: StoreCapacity | undefined;
   /** Present in aws mode; absent means embedded mode. */
   aws: AwsSettings | undefined;
   /** Set when several servers share the queue: their Socket.IO adapter's Redis. Absent: a single server. */
   redisUrl: string | undefined;
   /** Bearer token for moderator deletes (`DELETE /messages/:room/:seq`); undefined disables the route. */
   adminToken: string | undefined;
+  /** The emoji `react` accepts, in the order clients show them. */
+  reactionEmoji: string[];
+  /** Web Push's VAPID keys and contact; undefined: push is off. */
+  push: { vapidPublicKey: string; vapidPrivateKey: string; subject: string; allowHttp: boolean } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -227,6 +336,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
       });
   problems.push(...awsModeProblems(env));
+  const vapid = ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'].filter((n) => (env[n] ?? '').trim() !== '');
+  if (vapid.length > 0 && vapid.length < 3)
+    problems.push(`Web Push needs VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT (only ${vapid.join(', ')} set)`);
   if ((env['REDIS_URL'] ?? '').trim() !== '' && (env['QUEUE_URL'] ?? '').trim() === '') {
     problems.push('REDIS_URL needs aws mode: servers behind one load balancer share the SQS queue and the DynamoDB table');
   }
@@ -242,6 +354,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         deadLetterQueueUrl: e.DEAD_LETTER_QUEUE_URL,
       }
     : undefined;
+  const storeGiven = e.STORE_WRITE_UNITS !== undefined || e.STORE_READ_UNITS !== undefined;
+  const capacity: StoreCapacity = {
+    writeUnits: e.STORE_WRITE_UNITS ?? DEFAULT_STORE_UNITS,
+    readUnits: e.STORE_READ_UNITS ?? DEFAULT_STORE_UNITS,
+    roomSharePercent: e.STORE_ROOM_SHARE_PERCENT,
+    addressSharePercent: e.STORE_ADDRESS_SHARE_PERCENT,
+    windowSeconds: e.STORE_BUDGET_WINDOW_SECONDS,
+  };
   return {
     port: e.PORT,
     host: e.HOST,
@@ -254,17 +374,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { points: e.RATE_LIMIT_POINTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
     httpRateLimitPerMinute: e.HTTP_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
+    trustedProxies: e.TRUSTED_PROXIES,
+    originSecrets: e.ORIGIN_SECRET,
     backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
     sqsWaitSeconds: e.SQS_WAIT_SECONDS,
     idempotencySeconds: e.IDEMPOTENCY_WINDOW_HOURS * 3600,
     abuse: {
       socketsPerAddress: e.SOCKETS_PER_ADDRESS,
-      addressMessagePoints: e.ADDRESS_RATE_LIMIT_POINTS,
+      connectionsPerMinute: e.CONNECTIONS_PER_MINUTE,
+      addressMessagePoints: e.ADDRESS_RATE_LIMIT_POINTS ?? addressMessagePoints(capacity, e.RATE_LIMIT_WINDOW_SECONDS),
+      historyPerMinute: e.HISTORY_REQUESTS_PER_MINUTE,
       joinsPerMinute: e.JOINS_PER_MINUTE,
+      perAddress: {
+        typingPoints: e.ADDRESS_TYPING_POINTS,
+        presencePoints: e.ADDRESS_PRESENCE_POINTS,
+        joinsPerMinute: e.ADDRESS_JOINS_PER_MINUTE,
+      },
       roomsPerSocket: e.ROOMS_PER_SOCKET,
       typing: { points: e.TYPING_LIMIT_POINTS, windowSeconds: e.TYPING_LIMIT_WINDOW_SECONDS },
       presence: { points: e.PRESENCE_LIMIT_POINTS, windowSeconds: e.PRESENCE_LIMIT_WINDOW_SECONDS },
       deletes: { points: e.DELETE_LIMIT_POINTS, windowSeconds: e.DELETE_LIMIT_WINDOW_SECONDS },
+      edits: { points: e.EDIT_LIMIT_POINTS, windowSeconds: e.EDIT_LIMIT_WINDOW_SECONDS },
+      reactions: { points: e.REACT_LIMIT_POINTS, windowSeconds: e.REACT_LIMIT_WINDOW_SECONDS },
       moderatorRequestsPerMinute: e.MODERATOR_REQUESTS_PER_MINUTE,
       uploadUrlsPerHour: e.UPLOAD_URLS_PER_HOUR,
       maxFrameBytes: e.MAX_FRAME_BYTES,
@@ -274,8 +405,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     pendingUploadHours: e.PENDING_UPLOAD_HOURS,
     uploadsQuotaBytes: e.UPLOADS_QUOTA_BYTES,
+    store: aws || storeGiven ? capacity : undefined,
     aws,
     redisUrl: e.REDIS_URL,
     adminToken: e.ADMIN_TOKEN,
+    reactionEmoji: e.REACTION_EMOJI,
+    push:
+      e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY && e.VAPID_SUBJECT
+        ? {
+            vapidPublicKey: e.VAPID_PUBLIC_KEY,
+            vapidPrivateKey: e.VAPID_PRIVATE_KEY,
+            subject: e.VAPID_SUBJECT,
+            allowHttp: e.PUSH_ALLOW_HTTP === 'true',
+          }
+        : undefined,
   };
 }

@@ -55,5 +55,8 @@ export function instrumentBackends<B extends Backends>(backends: B, metrics: Cha
     queue: instrument(backends.queue, 'queue', metrics, { receive }),
     store: instrument(backends.store, 'store', metrics, { append }),
     uploads: instrument(backends.uploads, 'uploads', metrics),
+    edits: instrument(backends.edits, 'store', metrics),
+    reactions: instrument(backends.reactions, 'store', metrics),
+    push: instrument(backends.push, 'store', metrics),
   };
 }

@@ -11,6 +11,13 @@ async function main(): Promise<void> {
       console.error(err.message);
       process.exit(78); // EX_CONFIG: systemd and shells see a configuration problem, not a crash
     }
+    const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+    if (e.code === 'EADDRINUSE') {
+      console.error(
+        `Port ${e.port} on ${e.address} is already in use by another process — stop it, or choose another port: PORT=<free port>`,
+      );
+      process.exit(1);
+    }
     throw err;
   }
   console.log(`Chat ready at ${server.url} (${server.config.aws ? 'aws' : 'embedded'} mode)`);
@@ -30,7 +37,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-main().catch((err) => {
-  console.error(err);
+main().catch((err: unknown) => {
+  // One line; the stack trace only when asked for (it names our code, not what to do).
+  const debug = ['debug', 'trace'].includes(process.env['LOG_LEVEL'] ?? '');
+  console.error(debug || !(err instanceof Error) ? err : `${err.message.split('\n')[0]} (LOG_LEVEL=debug shows the stack trace)`);
   process.exit(1);
 });

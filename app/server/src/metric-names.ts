@@ -16,6 +16,8 @@ export const METRIC_NAMES = {
   socketsRefused: 'chat_sockets_refused_total',
   connectedSockets: 'chat_connected_sockets',
   rooms: 'chat_rooms',
+  awsRequests: 'chat_aws_requests_total',
+  dynamoUnits: 'chat_dynamodb_capacity_units_total',
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

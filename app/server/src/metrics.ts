@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
+import type { AwsUsage } from './adapters/aws/aws-usage';
 import { METRIC_NAMES as N } from './metric-names';
 
 /** Seconds buckets for calls that are a few ms on loopback and up to the backend timeout on AWS. */
@@ -73,7 +74,28 @@ export class ChatMetrics {
     registers: [this.registry],
   });
 
-  constructor(gauges: { sockets: () => number; rooms: () => number }) {
+  /** `usage`: what the aws adapters asked of AWS (nothing in embedded mode), read when /metrics is scraped. */
+  constructor(gauges: { sockets: () => number; rooms: () => number }, usage?: AwsUsage) {
+    new Counter({
+      name: N.awsRequests,
+      help: 'HTTP requests to AWS (retries included), by service and operation',
+      labelNames: ['service', 'operation'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const r of usage?.requestCounts() ?? []) this.inc({ service: r.service, operation: r.operation }, r.count);
+      },
+    });
+    new Counter({
+      name: N.dynamoUnits,
+      help: 'DynamoDB capacity units: as DynamoDB reported them (source=reported) and by its billing rules over the items (source=rules)',
+      labelNames: ['kind', 'source'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const u of usage?.unitCounts() ?? []) this.inc({ kind: u.kind, source: u.source }, u.units);
+      },
+    });
     new Gauge({
       name: N.connectedSockets,
       help: 'Sockets connected to this server',

@@ -1,4 +1,11 @@
-import type { ImageContentType, MessageDeletedEvent, UploadUrlResponse } from '@chat/protocol';
+import type {
+  ImageContentType,
+  PushLevel,
+  MessageDeletedEvent,
+  MessageEditedEvent,
+  ReactionsEvent,
+  UploadUrlResponse,
+} from '@chat/protocol';
 
 /**
  * The seams between the chat and the world around it: four backends (queue, store, deletes, uploads), which aws and
@@ -15,6 +22,8 @@ export interface AcceptedMessage {
   imageKey?: string;
   /** SHA-256 (hex) of the author's delete key, when they sent one; stored, never sent to clients. */
   deleteHash?: string;
+  /** The seq (zero-padded) of the message of the same room this one answers; checked to exist when accepted. */
+  replyTo?: string;
 }
 
 /** A message with its place in the room's order: what history holds. */
@@ -23,6 +32,8 @@ export interface SequencedMessage extends AcceptedMessage {
   sentAt: string;
   /** Set once deleted; a deleted row keeps id, author, seq, sentAt and deleteHash, never text or imageKey. */
   deletedAt?: string;
+  /** Set by each edit (`MessageEdits`), later each time; `text` is then the latest. */
+  editedAt?: string;
 }
 
 export interface Delivery {
@@ -104,8 +115,11 @@ export interface MessageStore {
    * call after a timeout is safe: it succeeds if the first one did, or reports `id_known` with the same seqs.
    */
   append(room: string, messages: SequencedMessage[]): Promise<AppendResult>;
-  /** Newest first; `before` excludes that seq and later ones. */
-  page(room: string, limit: number, before?: string): Promise<HistoryPage>;
+  /**
+   * Newest first; `before` excludes that seq and later ones. Consistent unless `consistent: false`, which may miss
+   * what was written in the last second: for pages that cannot change (older than a seq already seen), at half the cost.
+   */
+  page(room: string, limit: number, before?: string, opts?: { consistent?: boolean }): Promise<HistoryPage>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -121,21 +135,88 @@ export interface MessageDeletes {
   markDeleted(room: string, seq: string, deletedAt: string): Promise<{ before: SequencedMessage; after: SequencedMessage } | undefined>;
 }
 
+/** Why an edit changed nothing. */
+export type EditRefusal = 'not_found' | 'deleted' | 'not_text';
+
+export type EditResult = { ok: true; row: SequencedMessage; changed: boolean } | { ok: false; reason: EditRefusal; row?: SequencedMessage };
+
+/**
+ * Editing a message's text, beside MessageStore like deletes. The store orders the edits of one row: each is a
+ * conditional write on the `editedAt` it read, and gets an `editedAt` later than that one, so every reader (history,
+ * and clients comparing `editedAt`) sees one order of edits, whichever server made them.
+ */
+export interface MessageEdits {
+  /**
+   * Replace the text of the text message at `seq` (not deleted) with `text`, its `editedAt` `at` or, if that is not
+   * later than the row's, 1 ms after the row's. The same text as now changes nothing (`changed: false`: a retry).
+   */
+  edit(room: string, seq: string, text: string, at: Date): Promise<EditResult>;
+}
+
+/** One message's reactions: counts per emoji (only those above 0), and the asking person's own. */
+export interface ReactionSummary {
+  counts: Record<string, number>;
+  /** How many changes made these counts: the store numbers a message's reaction changes, so readers can order them. */
+  version: number;
+  mine: string[];
+}
+
+/**
+ * Reactions, one per person, emoji and message: a per-person record written only if absent (removed only if
+ * present) together with the message's count, so retries and concurrent toggles never count twice.
+ */
+export interface MessageReactions {
+  /** Turn `person`'s `emoji` on `seq` on or off; `changed` false when it already was so. Counts after the change. */
+  set(room: string, seq: string, person: string, emoji: string, on: boolean): Promise<ReactionSummary & { changed: boolean }>;
+  /** The reactions of `seqs` (those without any are left out); `mine` for `person` when given, else empty. */
+  summaries(room: string, seqs: string[], person?: string): Promise<Map<string, ReactionSummary>>;
+}
+
+/** A browser's Web Push subscription and whom it belongs to. */
+export interface PushTarget {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+  /** The person (clientId, or signed-in user id): no push for a room one of their sockets is in. */
+  person: string;
+  /** Their display name, for `@name` mentions. */
+  name: string;
+}
+
+/** Which browsers want Web Push for a room, and at what level. */
+export interface PushSubscriptions {
+  /** Store `target` with a level per room, replacing the rooms it had (rooms left out no longer push). */
+  put(target: PushTarget, rooms: Record<string, PushLevel>): Promise<void>;
+  /** Forget the subscription everywhere; unknown endpoints are no error. */
+  remove(endpoint: string): Promise<void>;
+  /** The subscriptions of a room. */
+  forRoom(room: string): Promise<(PushTarget & { level: PushLevel })[]>;
+}
+
 export type ImageResponse =
   { kind: 'redirect'; url: string } | { kind: 'file'; path: string; contentType: ImageContentType } | { kind: 'missing' };
+
+export type ClaimOutcome = 'claimed' | 'missing' | 'taken' | 'not_an_image';
+
+/** The message that owns an image: room and id name it (ids are unique within a room). */
+export const imageOwner = (room: string, id: string): string => `${room}/${id}`;
 
 export interface UploadStore {
   /** A URL the browser uploads to directly; the storage itself refuses a body over `maxBytes`. */
   createUpload(key: string, contentType: ImageContentType, maxBytes: number): Promise<UploadUrlResponse>;
   exists(key: string): Promise<boolean>;
   /**
-   * Keep an uploaded image for good because a message uses it: until then it is pending and expires. False when
-   * nothing was uploaded under `key`; claiming again is a no-op (a retried send).
+   * Keep an uploaded image for good because the message `owner` (imageOwner) uses it: until then it is pending and
+   * expires. The first message to claim a key owns it: another owner's claim is `taken`, the same owner's again is
+   * `claimed` (a retried send). `missing` when nothing was uploaded under `key`; `not_an_image` when what was
+   * uploaded does not start like the image type the key was issued for.
    */
-  claim(key: string): Promise<boolean>;
+  claim(key: string, owner: string): Promise<ClaimOutcome>;
   image(key: string): Promise<ImageResponse>;
-  /** Remove an uploaded object (a deleted message's image); removing what is not there is no error. */
-  remove(key: string): Promise<void>;
+  /**
+   * Remove an uploaded object (a deleted message's image) if `owner` owns it: a message reusing another's key must
+   * never take the image away. Removing what is not there is no error.
+   */
+  remove(key: string, owner: string): Promise<void>;
   /** Origins the browser contacts for uploads and images, for the Content-Security-Policy. */
   origins(): string[];
   ping(): Promise<void>;
@@ -148,6 +229,9 @@ export interface Backends {
   store: MessageStore;
   /** Over the same history as `store`. */
   deletes: MessageDeletes;
+  edits: MessageEdits;
+  reactions: MessageReactions;
+  push: PushSubscriptions;
   uploads: UploadStore;
   /** Express routes the embedded uploads need (signed PUT); none in aws mode. */
   routes?: import('express').Router;
@@ -162,4 +246,8 @@ export interface RoomEvents {
   newMessage(message: SequencedMessage): void;
   /** A message was deleted: to every socket of its room. */
   messageDeleted(event: MessageDeletedEvent): void;
+  /** A message was edited: to every socket of its room. */
+  messageEdited(event: MessageEditedEvent): void;
+  /** A message's reactions changed: to every socket of its room (coalesced by the caller). */
+  reactions(event: ReactionsEvent): void;
 }

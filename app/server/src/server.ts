@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
+import { AwsUsage } from './adapters/aws/aws-usage';
 import { createBackends } from './backends';
 import { instrumentBackends } from './instrumented-backends';
 import { ChatMetrics } from './metrics';
@@ -9,9 +10,16 @@ import { Acks } from './acks/acks';
 import { QueueConsumer } from './consumer/queue-consumer';
 import { SendMessage } from './chat/send-message';
 import { DeleteMessage } from './chat/delete-message';
+import { EditMessage } from './chat/edit-message';
+import { ReactionBroadcast } from './chat/reaction-broadcast';
+import { ReactToMessage } from './chat/react-to-message';
+import { PushNotifier } from './chat/push-notifier';
+import { WebPushSender } from './push/web-push-sender';
+import { History } from './chat/history';
+import { StoreBudget } from './limits/store-budget';
 import { connectRedis } from './cluster/redis-link';
 import { gateQueue } from './cluster/gated-queue';
-import type { Backends } from './ports';
+import type { Backends, RoomEvents } from './ports';
 import { AddressLimits } from './transport/abuse-limits';
 import { createHttpApp } from './transport/http/app';
 import { attachSocketHandlers } from './transport/sockets/handlers';
@@ -31,7 +39,7 @@ export interface StartOptions {
    * Ports to use instead of the configured ones, made from them: how a test injects a fault at a port (a crash right
    * after a store). Code only, never a setting: `main` passes none.
    */
-  ports?: (backends: Backends) => Partial<Pick<Backends, 'queue' | 'store' | 'deletes' | 'uploads'>>;
+  ports?: (backends: Backends) => Partial<Pick<Backends, 'queue' | 'store' | 'deletes' | 'edits' | 'reactions' | 'push' | 'uploads'>>;
 }
 
 /**
@@ -45,25 +53,80 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config = loadConfig(env);
   const logger = log ?? createLogger(config.logLevel);
-  const created = await createBackends(config, logger);
+  const usage = new AwsUsage();
+  const created = await createBackends(config, logger, usage);
   const raw = opts.ports ? { ...created, ...opts.ports(created) } : created;
   // Scale-out (REDIS_URL): broadcasts, stored notices and recovery sessions go through Redis to every server.
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
   const io = createSocketServer(config, redis?.adapter);
-  const metrics = new ChatMetrics(socketGauges(io));
+  const metrics = new ChatMetrics(socketGauges(io), usage);
   const backends = instrumentBackends(raw, metrics);
   const queue = redis ? gateQueue(backends.queue, redis, config.backendTimeoutMs) : backends.queue;
 
-  const acks = new Acks(backends.store);
-  const roomEvents = new SocketRoomEvents(io, { publicUrl: config.publicUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });
-  const consumer = new QueueConsumer({ queue, store: backends.store, rows: backends.deletes, acks, events: roomEvents }, logger);
-  const send = new SendMessage(queue, backends.uploads, acks, config.backendTimeoutMs, logger);
-  const deletes = new DeleteMessage(backends.deletes, backends.uploads, roomEvents, config.backendTimeoutMs, logger);
+  // Per-address limits, shared by HTTP and sockets, and the table's capacity as a budget: in Redis when scaled out.
+  const limits = new AddressLimits(config, redis?.limiters);
+  const budget = config.store ? new StoreBudget(config.store, limits.limiters, limits.exempt) : undefined;
+  const history = new History(backends.store, backends.reactions, {
+    publicUrl: config.publicUrl,
+    timeoutMs: config.backendTimeoutMs,
+    budget,
+  });
 
-  // Per-address limits, shared by HTTP and sockets.
-  const limits = new AddressLimits(config);
-  const sockets = attachSocketHandlers(io, { config, log: logger, send, deletes, limits, metrics });
-  const app = createHttpApp({ config, log: logger, backends, deletes, limits, metrics, ...(redis ? { readyChecks: { redis } } : {}) });
+  const acks = new Acks(backends.store);
+  const socketEvents = new SocketRoomEvents(io, { publicUrl: config.publicUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });
+  // Web Push (when configured) follows each stored message, on the server that stored it.
+  const notifier = config.push
+    ? new PushNotifier(
+        backends.push,
+        new WebPushSender(config.push, config.backendTimeoutMs),
+        async (room) => new Set((await io.in(room).fetchSockets()).map((s) => s.data.clientId).filter((c) => c !== undefined)),
+        logger,
+      )
+    : undefined;
+  // A stored, deleted or edited message makes the room's cached newest page stale, here and (told through Redis)
+  // elsewhere; reaction counts are read with every page, so they need no forgetting.
+  const roomEvents: RoomEvents = {
+    newMessage: (m) => {
+      history.forget(m.room);
+      socketEvents.newMessage(m);
+      if (notifier) void notifier.messageStored(m);
+    },
+    messageDeleted: (e) => {
+      history.forget(e.room);
+      socketEvents.messageDeleted(e);
+    },
+    messageEdited: (e) => {
+      history.forget(e.room);
+      socketEvents.messageEdited(e);
+    },
+    reactions: (e) => socketEvents.reactions(e),
+  };
+  if (redis) io.on('chat:stored', (room: unknown) => typeof room === 'string' && history.forget(room));
+  const consumer = new QueueConsumer({ queue, store: backends.store, rows: backends.deletes, acks, events: roomEvents }, logger);
+  const send = new SendMessage(queue, backends.uploads, acks, config.backendTimeoutMs, logger, backends.deletes, budget);
+  const deletes = new DeleteMessage(backends.deletes, backends.uploads, roomEvents, config.backendTimeoutMs, logger);
+  const edits = new EditMessage(backends.deletes, backends.edits, roomEvents, config.backendTimeoutMs, logger);
+  const reactionBroadcast = new ReactionBroadcast(backends.reactions, roomEvents, logger);
+  const react = new ReactToMessage(
+    backends.deletes,
+    backends.reactions,
+    reactionBroadcast,
+    config.reactionEmoji,
+    config.backendTimeoutMs,
+    logger,
+  );
+
+  const sockets = attachSocketHandlers(io, { config, log: logger, send, deletes, edits, react, push: backends.push, limits, metrics });
+  const app = createHttpApp({
+    config,
+    log: logger,
+    backends,
+    deletes,
+    history,
+    limits,
+    metrics,
+    ...(redis ? { readyChecks: { redis } } : {}),
+  });
   const httpServer = http.createServer(app);
   io.attach(httpServer);
   try {
@@ -73,6 +136,7 @@ export async function startServer(
     });
   } catch (err) {
     sockets.close();
+    reactionBroadcast.close();
     io.close();
     await redis?.close();
     await backends.close();
@@ -93,6 +157,7 @@ export async function startServer(
       (closing ??= (async () => {
         // Stop taking work first, then let the consumer finish its batch, then release the backends.
         sockets.close();
+        reactionBroadcast.close();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());
           httpServer.closeAllConnections();

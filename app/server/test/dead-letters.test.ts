@@ -57,7 +57,7 @@ describe('dead letters and redrive (moto)', () => {
       refuse && ms.some((m) => m.id === 'poison') ? { error: new UnwritableMessage('item too large') } : undefined;
     const queue = new SqsQueue(aws, 10_000, 1, () => {});
     const acks = new Acks(faulty);
-    const noRoom = { newMessage: () => {}, messageDeleted: () => {} };
+    const noRoom = { newMessage: () => {}, messageDeleted: () => {}, messageEdited: () => {}, reactions: () => {} };
     const rows = new DynamoDeletes(dynamo, r.TABLE_NAME);
     const consumer = new QueueConsumer({ queue, store: faulty, rows, acks, events: noRoom }, pino({ level: 'silent' }), {
       retry: { baseMs: 5, capMs: 50 },

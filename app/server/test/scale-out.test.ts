@@ -74,12 +74,7 @@ describe('scale-out: two servers behind HAProxy, Redis streams adapter, one SQS 
   beforeAll(async () => {
     await cluster.start({ servers: 2 });
     [a, b] = cluster.servers as [ServerProcess, ServerProcess];
-    await eventually(
-      async () => Object.values(await cluster.lb.up()).every(Boolean),
-      60_000,
-      'both servers up behind the LB',
-      async () => JSON.stringify(await cluster.lb.up()),
-    );
+    await cluster.untilAllUp();
   }, 180_000);
   afterAll(async () => {
     for (const m of members.splice(0)) m.close();

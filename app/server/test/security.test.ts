@@ -89,6 +89,7 @@ describe('web app serving', () => {
       maxUploadBytes: 5242880,
       imageTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'],
       protocolVersion: 1,
+      reactions: ['👍', '❤️', '😂', '🎉', '😮', '😢'],
     });
   });
 

@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { launchBrowser } from './support/browser';
 import { messages, openChat, send } from './support/chat-page';
 import { makePng } from './support/png';
 import { startChat, tempDataDir } from './support/server';
 
 /**
- * Regenerates docs/screenshot.png, docs/screenshot-basics.png and docs/screenshot-sign-in.png, the pictures in the READMEs. Not part of the normal run (the image is
+ * Regenerates docs/screenshot.png, docs/screenshot-basics.png, docs/screenshot-sign-in.png and
+ * docs/screenshot-edit-react-reply.png, the pictures in the READMEs. Not part of the normal run (the image is
  * committed; jest.config.js ignores this file unless asked):
  * `UPDATE_README_SCREENSHOT=1 npx jest --config app/web/e2e/jest.config.js readme-screenshot`.
  */
@@ -110,6 +112,46 @@ test('README screenshot of the sign-in', async () => {
     await page.getByRole('heading', { name: 'Sign in to the chat' }).waitFor();
     await page.locator('.sign-in-invite').waitFor();
     await page.screenshot({ path: path.resolve(__dirname, '../../../docs/screenshot-sign-in.png') });
+  } finally {
+    await browser.close();
+    await server.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('README screenshot of an edit, reactions, a reply and a mention', async () => {
+  const dataDir = tempDataDir();
+  const server = await startChat(dataDir);
+  const browser = await launchBrowser();
+  const viewport = { width: 720, height: 760 };
+  const bubble = async (page: Page, text: string) => {
+    const b = messages(page, text);
+    await b.locator('.msg-reply').waitFor();
+    return b;
+  };
+  try {
+    const ann = await openChat(await browser.newContext({ viewport, deviceScaleFactor: 1 }), server.url, 'Ann', '/r/team');
+    const bob = await openChat(await browser.newContext({ viewport, deviceScaleFactor: 1 }), server.url, 'Bob', '/r/team');
+    await send(ann, 'Release notes are up, please review by 3 pm');
+    await (await bubble(bob, 'Release notes')).getByRole('button', { name: 'React', exact: true }).click();
+    await bob.getByRole('button', { name: 'React with 🎉' }).click();
+    await messages(ann, 'Release notes').locator('.chip', { hasText: '🎉' }).waitFor();
+    await (await bubble(ann, 'Release notes')).getByRole('button', { name: 'React', exact: true }).click();
+    await ann.getByRole('button', { name: 'React with 👍' }).click();
+    await messages(bob, 'Release notes').locator('.chip', { hasText: '👍' }).waitFor();
+    await (await bubble(bob, 'Release notes')).getByRole('button', { name: 'Reply' }).click();
+    await send(bob, 'Looks good. One typo in the upgrade section.');
+    await (await bubble(ann, 'One typo')).getByRole('button', { name: 'Reply' }).click();
+    await send(ann, 'Fixed, thanks @Bob');
+    const mine = await bubble(ann, 'Fixed, thanks');
+    await mine.getByRole('button', { name: /^Edit/ }).click();
+    const box = ann.getByLabel('Edit your message');
+    await box.fill('Fixed, thanks @Bob! Also moved the date to Friday.');
+    await box.press('Enter');
+    await (await bubble(bob, 'moved the date')).locator('.msg-edited').waitFor();
+    await bob.getByLabel(/^Message to #/).pressSequentially('@a');
+    await bob.getByRole('option', { name: '@Ann' }).waitFor();
+    await bob.screenshot({ path: path.resolve(__dirname, '../../../docs/screenshot-edit-react-reply.png') });
   } finally {
     await browser.close();
     await server.close();

@@ -5,14 +5,13 @@
  * which terraform would read as an interpolation.
  */
 
-import type { BootStep } from '../user-data';
+import { SERVER_LOG_FILE } from '../names';
+import type { BootStep } from './boot-step';
 
 /** CloudWatch namespace of the server's own metrics (the dashboard and alarms read them there). */
 export const SERVER_METRICS_NAMESPACE = 'Chat';
 /** The job label of the scrape: the single dimension every published server metric has. */
 export const SCRAPE_JOB = 'chat';
-/** The file the systemd unit appends the server's JSON log lines (pino) to; the agent tails it. */
-export const SERVER_LOG_FILE = '/var/log/chat/server.log';
 
 const AGENT_DIR = '/opt/aws/amazon-cloudwatch-agent';
 const AGENT_CONFIG = `${AGENT_DIR}/etc/amazon-cloudwatch-agent.json`;

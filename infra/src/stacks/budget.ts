@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
-import { BaseStack } from '../base-stack';
+import { BaseStack } from './base-stack';
 import type { InfraConfig } from '../config';
 
 /** The free-tier guard: an e-mail at the first cent actually charged, and when the month is forecast to exceed the budget. */

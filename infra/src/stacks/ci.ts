@@ -4,11 +4,11 @@ import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aw
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import { skipCheck } from '../checkov';
-import { BaseStack } from '../base-stack';
-import { SERVER_ROLE_TAG } from '../scale-out';
+import { skipCheck } from '../checkov/skip';
+import { BaseStack } from './base-stack';
+import { SERVER_ROLE_TAG } from '../constructs/scale-out';
 import type { InfraConfig } from '../config';
-import { policyDocument, type Statement } from '../policy';
+import { policyDocument, type Statement } from '../constructs/policy';
 import type { ComputeStack } from './compute';
 import type { WebStack } from './web';
 

@@ -3,11 +3,11 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { DEAD_LETTER_QUEUE_ATTRIBUTES, ID_RECORD_TTL_ATTRIBUTE, MAX_RECEIVE_COUNT, QUEUE_ATTRIBUTES } from '@chat/server/table-shape';
-import { BaseStack } from '../base-stack';
+import { BaseStack } from './base-stack';
 import type { InfraConfig } from '../config';
-import { skipCheck } from '../checkov';
+import { skipCheck } from '../checkov/skip';
 import { bucketName, deadLetterQueueName, queueName, tableName } from '../names';
-import { PrivateBucket } from '../private-bucket';
+import { PrivateBucket } from '../constructs/private-bucket';
 import { PENDING_UPLOAD_PREFIX } from '@chat/server/iam';
 
 /** The server's three backends; their lifetime is the data's, longer than any instance or site build. */
@@ -82,7 +82,9 @@ export class DataStack extends BaseStack {
       bucket: bucketName(config.prefix, 'uploads', this.accountId, config.region),
       expireDays: config.uploadExpiryDays,
       expirePrefix: 'rooms/',
-      noVersioningReason: 'Upload keys are server-chosen ULIDs, written once and never overwritten; versions would only add storage.',
+      versioning: {
+        noneBecause: 'Upload keys are server-chosen ULIDs, written once and never overwritten; versions would only add storage.',
+      },
       // Uploaded but never sent in a message: S3 expires at day granularity, so a day is the shortest it can be.
       alsoExpire: [{ id: 'expire-unsent-uploads', prefix: PENDING_UPLOAD_PREFIX, days: 1 }],
     });

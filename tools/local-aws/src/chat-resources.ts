@@ -12,7 +12,16 @@ export interface ChatResources {
   AWS_ENDPOINT_URL: string;
   /** Where the queue moves a message after its last receive, as in the data stack (`npm run redrive` reads it). */
   DEAD_LETTER_QUEUE_URL: string;
+  /**
+   * The table's capacity, as the stacks pass it: moto's table never throttles, so a budget tests never reach (they
+   * measure the chat, not the budget; the budget's own tests set theirs).
+   */
+  STORE_WRITE_UNITS: string;
+  STORE_READ_UNITS: string;
 }
+
+/** A capacity far past what loopback tests spend. */
+const UNTHROTTLED_UNITS = '1000000';
 
 export interface ChatResourceOptions {
   /** The queue's visibility timeout instead of the data stack's; tests of redelivery use a short one. */
@@ -61,6 +70,8 @@ export async function createChatResources(
       AWS_REGION: MOTO_REGION,
       AWS_ENDPOINT_URL: endpoint,
       DEAD_LETTER_QUEUE_URL: dlq.QueueUrl!,
+      STORE_WRITE_UNITS: UNTHROTTLED_UNITS,
+      STORE_READ_UNITS: UNTHROTTLED_UNITS,
     };
   } finally {
     sqs.destroy();

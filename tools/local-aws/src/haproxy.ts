@@ -26,7 +26,16 @@ const IDLE_TIMEOUT_S = 60;
  * that holds the session), health check `GET /readyz` so a server whose backends fail takes no new clients, and a
  * connection refused by a dead server retried on another one.
  */
-export function haproxyConfig(port: number, backends: number[], opts: { checkIntervalMs?: number; statsPort?: number } = {}): string {
+export interface HaproxyOptions {
+  checkIntervalMs?: number;
+  /**
+   * Append the client's address to X-Forwarded-For, as the ALB does (`option forwardfor`): for tests of what servers
+   * make of it. Off by default, so requests through it keep coming from loopback as the servers see them.
+   */
+  forwardFor?: boolean;
+}
+
+export function haproxyConfig(port: number, backends: number[], opts: HaproxyOptions & { statsPort?: number } = {}): string {
   const inter = opts.checkIntervalMs ?? 1000;
   return [
     // No maxconn: HAProxy sizes it from this process's file descriptor limit.
@@ -43,6 +52,7 @@ export function haproxyConfig(port: number, backends: number[], opts: { checkInt
     '  timeout check 10s',
     '  retries 3',
     '  option redispatch',
+    ...(opts.forwardFor ? ['  option forwardfor'] : []),
     ...(opts.statsPort
       ? ['frontend stats', `  bind 127.0.0.1:${opts.statsPort}`, '  stats enable', '  stats uri /stats', '  stats refresh 0']
       : []),
@@ -63,7 +73,7 @@ export function haproxyConfig(port: number, backends: number[], opts: { checkInt
 }
 
 /** Debian's HAProxy on a free loopback port in front of the given loopback server ports. */
-export async function startHaproxy(backends: number[], opts: { logFile?: string; checkIntervalMs?: number } = {}): Promise<LoadBalancer> {
+export async function startHaproxy(backends: number[], opts: HaproxyOptions & { logFile?: string } = {}): Promise<LoadBalancer> {
   const bin = systemTool('haproxy', 'haproxy');
   const port = await freePort();
   const statsPort = await freePort();

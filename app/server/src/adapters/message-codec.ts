@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authorSchema, imageKeySchema, messageIdSchema, roomSchema, textSchema } from '@chat/protocol';
+import { authorSchema, imageKeySchema, messageIdSchema, roomSchema, SEQ_PATTERN, textSchema } from '@chat/protocol';
 import type { AcceptedMessage } from '../ports';
 
 /**
@@ -16,22 +16,32 @@ const acceptedSchema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
+  replyTo: z.string().regex(SEQ_PATTERN).optional(),
 });
 
 export function encodeMessage(m: AcceptedMessage): string {
-  return JSON.stringify({ id: m.id, room: m.room, author: m.author, text: m.text, imageKey: m.imageKey, deleteHash: m.deleteHash });
+  return JSON.stringify({
+    id: m.id,
+    room: m.room,
+    author: m.author,
+    text: m.text,
+    imageKey: m.imageKey,
+    deleteHash: m.deleteHash,
+    replyTo: m.replyTo,
+  });
 }
 
 export function decodeMessage(body: string): AcceptedMessage | undefined {
   try {
     const parsed = acceptedSchema.safeParse(JSON.parse(body));
     if (!parsed.success) return undefined;
-    const { text, imageKey, deleteHash, ...rest } = parsed.data;
+    const { text, imageKey, deleteHash, replyTo, ...rest } = parsed.data;
     return {
       ...rest,
       ...(text !== undefined ? { text } : {}),
       ...(imageKey !== undefined ? { imageKey } : {}),
       ...(deleteHash !== undefined ? { deleteHash } : {}),
+      ...(replyTo !== undefined ? { replyTo } : {}),
     };
   } catch {
     return undefined;

@@ -1,12 +1,4 @@
-import { AUTHOR_MAX, CONTROL_CHARS, codePoints } from '@chat/protocol';
-
-/**
- * Invisible format characters (Unicode category Cf): bidirectional overrides and isolates that make a name read
- * backwards, zero-width spaces and joiners that make two names look alike, the BOM, soft hyphens. A zero-width
- * joiner between two emoji builds one emoji (👩‍💻) and is allowed there.
- */
-const EMOJI_JOINER = /(\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
-const FORMAT_CHARS = /\p{Cf}/u;
+import { AUTHOR_MAX, CONTROL_CHARS, codePoints, hasFormatChars } from '@chat/protocol';
 
 /**
  * A name as the chat shows it: NFC, trimmed, inner runs of white space as one space. Undefined when it cannot be
@@ -16,7 +8,7 @@ export function cleanDisplayName(input: unknown): string | undefined {
   if (typeof input !== 'string') return undefined;
   const composed = input.normalize('NFC');
   // Checked before white space is folded: JavaScript's \s counts the BOM as a space.
-  if (CONTROL_CHARS.test(composed) || FORMAT_CHARS.test(composed.replace(EMOJI_JOINER, '$1'))) return undefined;
+  if (CONTROL_CHARS.test(composed) || hasFormatChars(composed)) return undefined;
   const name = composed.trim().replace(/\s+/gu, ' ');
   if (name === '' || codePoints(name) > AUTHOR_MAX) return undefined;
   return name;

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SendAck } from '@chat/protocol';
 import { Acks } from '../acks/acks';
+import { AwsUsage } from '../adapters/aws/aws-usage';
 import { createBackends } from '../backends';
 import { SendMessage } from '../chat/send-message';
 import { QueueConsumer } from '../consumer/queue-consumer';
@@ -35,18 +36,32 @@ export interface HotPathResult {
   wallUsPerMessage: number;
   /** the first refusal, to tell a broken set-up from a slow one */
   firstError?: string;
+  /** aws mode: requests (by `service:Operation`) and DynamoDB units (by the billing rules) per message */
+  aws?: { requests: Record<string, number>; writeUnits: number; readUnits: number };
+}
+
+/** What `usage` counted since `before`, per message. */
+function perMessage(usage: AwsUsage, before: AwsUsage['requests'], unitsBefore: AwsUsage['units'], messages: number) {
+  const requests: Record<string, number> = {};
+  for (const r of usage.requestCounts()) {
+    const n = r.count - (before.get(`${r.service}\u0000${r.operation}`) ?? 0);
+    if (n > 0) requests[`${r.service}:${r.operation}`] = n / messages;
+  }
+  const units = (kind: string) => ((usage.units.get(`${kind}\u0000rules`) ?? 0) - (unitsBefore.get(`${kind}\u0000rules`) ?? 0)) / messages;
+  return { requests, writeUnits: units('write'), readUnits: units('read') };
 }
 
 export async function runHotPath(o: HotPathOptions): Promise<HotPathResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-hot-path-'));
   const config = loadConfig({ ...(o.env ?? process.env), DATA_DIR: dataDir, LOG_LEVEL: process.env.HOT_PATH_LOG_LEVEL ?? 'error' });
   const log = createLogger(config.logLevel);
-  const backends = await createBackends(config, log);
+  const usage = new AwsUsage();
+  const backends = await createBackends(config, log, usage);
   let broadcasts = 0;
   const acks = new Acks(backends.store);
-  const counted = { newMessage: () => void broadcasts++, messageDeleted: () => {} };
+  const counted = { newMessage: () => void broadcasts++, messageDeleted: () => {}, messageEdited: () => {}, reactions: () => {} };
   const consumer = new QueueConsumer({ queue: backends.queue, store: backends.store, rows: backends.deletes, acks, events: counted }, log);
-  const send = new SendMessage(backends.queue, backends.uploads, acks, config.backendTimeoutMs, log);
+  const send = new SendMessage(backends.queue, backends.uploads, acks, config.backendTimeoutMs, log, backends.deletes);
   consumer.start();
   const tag = Date.now().toString(36);
   const round = async (n: number, name: string): Promise<SendAck[]> => {
@@ -70,6 +85,8 @@ export async function runHotPath(o: HotPathOptions): Promise<HotPathResult> {
   try {
     await round(Math.min(2000, o.messages), 'warm');
     broadcasts = 0;
+    const requestsBefore = new Map(usage.requests);
+    const unitsBefore = new Map(usage.units);
     const cpu = process.cpuUsage();
     const wall = performance.now();
     const acks = await round(o.messages, 'm');
@@ -82,6 +99,7 @@ export async function runHotPath(o: HotPathOptions): Promise<HotPathResult> {
       broadcasts,
       cpuUsPerMessage: (used.user + used.system) / o.messages,
       wallUsPerMessage: ((performance.now() - wall) * 1000) / o.messages,
+      ...(backends.mode === 'aws' ? { aws: perMessage(usage, requestsBefore, unitsBefore, o.messages) } : {}),
     };
   } finally {
     await consumer.stop();
@@ -103,6 +121,10 @@ if (require.main === module) {
       console.log(
         `${r.acked}/${r.messages} acked, ${r.broadcasts} broadcast: ${r.cpuUsPerMessage.toFixed(1)} µs CPU and ${r.wallUsPerMessage.toFixed(1)} µs wall per message`,
       );
+      if (r.aws) {
+        const requests = Object.entries(r.aws.requests).map(([k, v]) => `${k} ${v.toFixed(2)}`);
+        console.log(`per message: ${requests.join(', ')}; ${r.aws.writeUnits.toFixed(2)} WCU, ${r.aws.readUnits.toFixed(2)} RCU`);
+      }
       if (r.firstError) console.log(`first refusal: ${r.firstError}`);
       process.exit(r.acked === r.messages && r.broadcasts === r.messages ? 0 : 1);
     },

@@ -1,6 +1,6 @@
 import { deleteMessageSchema, formatSeq, parseWith, roomSchema, seqSchema, type DeleteAck, type ErrorBody } from '@chat/protocol';
 import type { Logger } from '../logger';
-import type { MessageDeletes, RoomEvents, SequencedMessage, UploadStore } from '../ports';
+import { imageOwner, type MessageDeletes, type RoomEvents, type SequencedMessage, type UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
 import { deleteKeyMatches } from './delete-key';
 
@@ -52,7 +52,7 @@ export class DeleteMessage {
       if (!row) return fail('not_found', `no message ${seq} in ${room}`);
       if (!allowed(row)) return fail('forbidden', 'not the delete key this message was sent with');
       if (row.deletedAt !== undefined) return { ok: true, room, seq };
-      if (row.imageKey !== undefined) await withTimeout(this.uploads.remove(row.imageKey), left(), 'uploads');
+      if (row.imageKey !== undefined) await withTimeout(this.uploads.remove(row.imageKey, imageOwner(room, row.id)), left(), 'uploads');
       const changed = await withTimeout(this.deletes.markDeleted(room, seq, new Date().toISOString()), left(), 'history');
       if (!changed) return fail('not_found', `no message ${seq} in ${room}`);
       if (changed.before.deletedAt === undefined) {

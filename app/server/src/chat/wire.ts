@@ -15,5 +15,7 @@ export function toWire(m: SequencedMessage, publicUrl: string | undefined): Chat
     sentAt: m.sentAt,
     seq: m.seq,
     ...(m.deletedAt !== undefined ? { deletedAt: m.deletedAt } : {}),
+    ...(m.replyTo !== undefined ? { replyTo: m.replyTo } : {}),
+    ...(m.deletedAt === undefined && m.editedAt !== undefined ? { editedAt: m.editedAt } : {}),
   };
 }

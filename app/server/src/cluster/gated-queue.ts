@@ -23,7 +23,16 @@ export function gateQueue(queue: MessageQueue, redis: RedisLink, barrierMs: numb
         await redis.untilReady(PAUSE_MS, signal);
         return [];
       }
-      return queue.receive(signal, maxWaitSeconds);
+      const batch = await queue.receive(signal, maxWaitSeconds);
+      // A long poll that began before Redis went away can return after. Stored now, these messages would reach this
+      // server's sockets when Redis is back, before the others' messages stored meanwhile (earlier seqs) that this
+      // server has yet to read from Redis: out of order. Back to the queue, for a server that can broadcast them.
+      if (batch.length > 0 && !redis.ready()) {
+        // Not released: they come back after their visibility timeout, as after a crash.
+        await queue.release(batch.map((d) => d.receipt)).catch(() => undefined);
+        return [];
+      }
+      return batch;
     },
     delete: async (receipts) => {
       // A failed barrier leaves the batch in SQS: redelivered later, it is recognised by id and not stored again.

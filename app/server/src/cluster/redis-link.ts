@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from '../logger';
+import { redisLimiters, type Limiters } from '../limits/limiter';
 import { withTimeout } from '../util/timeout';
 
 /** How often a lasting Redis outage is logged (every failed reconnect would flood the log). */
@@ -10,6 +11,8 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
 export interface RedisLink {
   /** Give to `new Server(…, { adapter })`. */
   adapter: ReturnType<typeof createAdapter>;
+  /** Where every per-address and global limit keeps its counters, so the servers enforce one budget. */
+  limiters: Limiters;
   /** Connected right now (a send accepted now can reach the other servers). */
   ready(): boolean;
   /** Resolves when connected, after `ms`, or when `signal` aborts, whichever comes first. */
@@ -58,6 +61,7 @@ export function connectRedis(url: string, log: Logger): RedisLink {
   const ready = () => client.status === 'ready';
   return {
     adapter: createAdapter(client, { streamName: 'chat', channelPrefix: 'chat' }),
+    limiters: redisLimiters(client),
     ready,
     untilReady: (ms, signal) =>
       new Promise<void>((resolve) => {

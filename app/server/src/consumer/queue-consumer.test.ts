@@ -59,7 +59,7 @@ describe.each([
         store: s,
         rows,
         acks,
-        events: { newMessage: (m) => seen.push(m), messageDeleted: () => {} },
+        events: { newMessage: (m) => seen.push(m), messageDeleted: () => {}, messageEdited: () => {}, reactions: () => {} },
       },
       log,
       { retry: { baseMs: 5, capMs: 50 }, heartbeatMs: 100, visibilitySeconds: 1, ...opts },

@@ -9,13 +9,28 @@ import { MOTO_CREDENTIALS, MOTO_REGION } from '@chat/local-aws';
 import { decodeMessage } from '../../src/adapters/message-codec';
 import { DynamoStore } from '../../src/adapters/aws/dynamo-store';
 import { DynamoDeletes } from '../../src/adapters/aws/dynamo-deletes';
+import { DynamoEdits } from '../../src/adapters/aws/dynamo-edits';
+import { DynamoReactions } from '../../src/adapters/aws/dynamo-reactions';
+import { DynamoPush } from '../../src/adapters/aws/dynamo-push';
 import { SqsQueue } from '../../src/adapters/aws/sqs-queue';
 import { S3Uploads } from '../../src/adapters/aws/s3-uploads';
 import { FileUploads } from '../../src/adapters/embedded/file-uploads';
 import { MemoryQueue } from '../../src/adapters/embedded/memory-queue';
 import { SqliteStore } from '../../src/adapters/embedded/sqlite-store';
 import { SqliteDeletes } from '../../src/adapters/embedded/sqlite-deletes';
-import type { AcceptedMessage, MessageDeletes, MessageQueue, MessageStore, UploadStore } from '../../src/ports';
+import { SqliteEdits } from '../../src/adapters/embedded/sqlite-edits';
+import { SqliteReactions } from '../../src/adapters/embedded/sqlite-reactions';
+import { SqlitePush } from '../../src/adapters/embedded/sqlite-push';
+import type {
+  AcceptedMessage,
+  MessageDeletes,
+  MessageEdits,
+  MessageQueue,
+  MessageReactions,
+  MessageStore,
+  PushSubscriptions,
+  UploadStore,
+} from '../../src/ports';
 import { createResources, startMoto, type Moto } from '../support/moto';
 
 export type AdapterKind = 'embedded' | 'aws';
@@ -47,33 +62,59 @@ export class AdapterBackend {
 
   /**
    * A fresh, empty store, and a way to open another connection to the same data (a second server, a restart);
-   * `deletes()` opens the MessageDeletes adapter over that same history.
+   * `deletes()`, `edits()` and `reactions()` open those adapters over that same history (each call a new connection).
    */
-  async store(): Promise<{ store: MessageStore; connect(): MessageStore; deletes(): MessageDeletes }> {
+  async store(): Promise<{
+    store: MessageStore;
+    connect(): MessageStore;
+    deletes(): MessageDeletes;
+    edits(): MessageEdits;
+    reactions(): MessageReactions;
+    push(): PushSubscriptions;
+  }> {
+    type Closable = { close?(): Promise<void> };
     let connect: () => MessageStore;
-    let deletes: () => MessageDeletes & { close?(): Promise<void> };
+    let deletes: () => MessageDeletes & Closable;
+    let edits: () => MessageEdits & Closable;
+    let reactions: () => MessageReactions & Closable;
+    let push: () => PushSubscriptions & Closable;
     if (this.kind === 'embedded') {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-store-'));
       this.dirs.push(dir);
       connect = () => new SqliteStore(path.join(dir, 'history.sqlite'), DAY);
       deletes = () => new SqliteDeletes(path.join(dir, 'history.sqlite'));
+      edits = () => new SqliteEdits(path.join(dir, 'history.sqlite'));
+      reactions = () => new SqliteReactions(path.join(dir, 'history.sqlite'));
+      push = () => new SqlitePush(path.join(dir, 'history.sqlite'));
     } else {
       const r = await createResources(this.moto!.endpoint, this.name());
       const client = () => new DynamoDBClient({ region: MOTO_REGION, endpoint: r.AWS_ENDPOINT_URL, credentials: MOTO_CREDENTIALS });
       connect = () => new DynamoStore(client(), r.TABLE_NAME, DAY);
       deletes = () => new DynamoDeletes(client(), r.TABLE_NAME);
+      edits = () => new DynamoEdits(client(), r.TABLE_NAME);
+      reactions = () => new DynamoReactions(client(), r.TABLE_NAME);
+      push = () => new DynamoPush(client(), r.TABLE_NAME);
     }
     const open = () => {
       const s = connect();
       this.closers.push(() => s.close());
       return s;
     };
-    const openDeletes = () => {
-      const d = deletes();
-      if (d.close) this.closers.push(() => d.close!());
-      return d;
+    const closing =
+      <T extends Closable>(make: () => T) =>
+      () => {
+        const d = make();
+        if (d.close) this.closers.push(() => d.close!());
+        return d;
+      };
+    return {
+      store: open(),
+      connect: open,
+      deletes: closing(deletes),
+      edits: closing(edits),
+      reactions: closing(reactions),
+      push: closing(push),
     };
-    return { store: open(), connect: open, deletes: openDeletes };
   }
 
   /** A fresh queue with its dead-letter queue; `deadLetters` reads what moved there. */

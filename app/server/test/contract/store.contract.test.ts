@@ -92,6 +92,8 @@ describe.each(ADAPTERS)('MessageStore contract: %s', (kind) => {
     const last = await store.page('r', 5, formatSeq(3));
     expect(last).toEqual({ messages: [at(2), at(1)], more: false });
     expect((await store.page('r', 200)).messages).toHaveLength(12);
+    // An older page read eventually consistent (history's cheaper read) holds the same rows once they are settled.
+    expect(await store.page('r', 5, formatSeq(8), { consistent: false })).toEqual(older);
   });
 
   test('lookup answers for many ids at once (more than one DynamoDB batch)', async () => {
@@ -100,6 +102,37 @@ describe.each(ADAPTERS)('MessageStore contract: %s', (kind) => {
     const found = await store.lookup('r', [...many.map((m) => m.id), 'id-0', 'absent'], { consistent: true });
     expect(found.size).toBe(130);
     expect(found.get('id-129')).toBe(formatSeq(130));
+  });
+
+  test('appends to several rooms at once are answered each on its own: a conflict in one room leaves the others written', async () => {
+    await store.append('r', [at(1)]);
+    const results = await Promise.all([
+      store.append('a', [at(1, 'a1', 'a'), at(2, 'a2', 'a')]),
+      store.append('r', [at(1, 'clash')]),
+      store.append('b', [at(1, 'b1', 'b')]),
+      store.append('r2', [at(1, 'm1', 'r2')]),
+    ]);
+    expect(results).toEqual([{ ok: true }, { ok: false, conflict: { kind: 'seq_taken', seq: formatSeq(1) } }, { ok: true }, { ok: true }]);
+    expect((await store.page('a', 10)).messages.map((m) => m.id)).toEqual(['a2', 'a1']);
+    expect((await store.page('r', 10)).messages.map((m) => m.id)).toEqual(['m1']);
+    expect(await store.lookup('b', ['b1'], { consistent: true })).toEqual(new Map([['b1', formatSeq(1)]]));
+    expect(await store.lookup('r', ['clash'], { consistent: true })).toEqual(new Map());
+    // Written at once, and again at once (a retry after lost answers): the same seqs, nothing twice.
+    const again = await Promise.all([store.append('a', [at(1, 'a1', 'a'), at(2, 'a2', 'a')]), store.append('b', [at(1, 'b1', 'b')])]);
+    expect(again).toEqual([
+      { ok: false, conflict: { kind: 'id_known', id: 'a1', seq: formatSeq(1) } },
+      { ok: false, conflict: { kind: 'id_known', id: 'b1', seq: formatSeq(1) } },
+    ]);
+    expect(await store.head('a')).toBe(2n);
+  });
+
+  test('a message the store can never hold, appended with other rooms at once, is refused alone', async () => {
+    const huge = { ...at(1, 'huge', 'h'), text: 'x'.repeat(450 * 1024) };
+    const [bad, good] = await Promise.allSettled([store.append('h', [huge]), store.append('g', [at(1, 'fine', 'g')])]);
+    expect(bad.status === 'rejected' && bad.reason instanceof UnwritableMessage).toBe(true);
+    expect(good).toEqual({ status: 'fulfilled', value: { ok: true } });
+    expect(await store.head('h')).toBe(0n);
+    expect(await store.head('g')).toBe(1n);
   });
 
   test('a message the store can never hold is refused as UnwritableMessage, and nothing is written', async () => {

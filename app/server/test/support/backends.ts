@@ -34,6 +34,7 @@ export class TestBackend {
       // Every test client shares one loopback address: the per-address limits (abuse.test.ts) would see one
       // client with dozens of sockets. Per-socket limits keep their defaults.
       SOCKETS_PER_ADDRESS: '10000',
+      CONNECTIONS_PER_MINUTE: '1000000',
       ADDRESS_RATE_LIMIT_POINTS: '1000000',
     };
     if (this.mode === 'moto') {

@@ -18,14 +18,19 @@ export class ChatClient {
   private listeners: (() => void)[] = [];
 
   /** Without `auth` it is a protocol-v1 client: it sends only v1 events and no handshake auth. */
-  constructor(url: string, opts: { reconnection?: boolean; auth?: HandshakeAuth; extraHeaders?: Record<string, string> } = {}) {
+  constructor(
+    url: string,
+    opts: { reconnection?: boolean; auth?: HandshakeAuth; extraHeaders?: Record<string, string>; localAddress?: string } = {},
+  ) {
     this.socket = io(url, {
       transports: ['websocket'],
       reconnection: opts.reconnection ?? false,
       forceNew: true,
       ...(opts.auth ? { auth: opts.auth } : {}),
       ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
-    });
+      // Node only (the ws transport binds the connection there): a client at another loopback address.
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+    } as Parameters<typeof io>[1]);
     this.socket.on('newMessage', (m) => {
       this.received.push(m);
       for (const l of this.listeners) l();
@@ -94,6 +99,13 @@ export class ChatClient {
       };
       this.listeners.push(check);
     });
+  }
+
+  /** Any event with its ack, untyped: for the events and payloads a test sends on purpose, wrong ones included. */
+  request(event: string, ...args: unknown[]): Promise<unknown> {
+    return (this.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> } })
+      .timeout(15_000)
+      .emitWithAck(event, ...args);
   }
 
   close(): void {

@@ -1,107 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  ChatProcess,
   createChatResources,
   freePort,
   startHaproxy,
   startMoto,
   startRedis,
-  waitForPort,
   type LoadBalancer,
   type Moto,
   type Redis,
 } from '@chat/local-aws';
 // Not through ../../src: the servers run as their own processes, and the test needs only the table's shape.
 import { chatResourceShape } from '../../src';
+import { eventually } from './eventually';
 
-const MAIN = path.resolve(__dirname, '../../dist/main.js');
 /** A test entry over the built server that SIGKILLs itself right after storing the message CRASH_AFTER_STORING names. */
 export const CRASH_AFTER_STORE = path.resolve(__dirname, 'crash-after-store.mts');
 
 /** One chat server as its own process (so SIGKILL is a real crash), on a fixed loopback port it keeps across restarts. */
-export class ServerProcess {
-  child: ChildProcess | undefined;
-  readonly url: string;
-  /** Every JSON log line it printed, across restarts. */
-  readonly logs: Record<string, unknown>[] = [];
-  private out = '';
-
-  constructor(
-    readonly name: string,
-    readonly port: number,
-    private readonly env: Record<string, string>,
-    private readonly logFile: string,
-    private readonly entry = MAIN,
-  ) {
-    this.url = `http://127.0.0.1:${port}`;
-  }
-
-  async start(): Promise<void> {
-    if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: npm run build -w app/server`);
-    const child = spawn(process.execPath, [this.entry], {
-      env: { PATH: process.env['PATH'] ?? '', ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    const log = fs.createWriteStream(this.logFile, { flags: 'a' });
-    let partial = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      log.write(d);
-      partial += d.toString();
-      const lines = partial.split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) {
-        if (!line.startsWith('{')) continue;
-        try {
-          this.logs.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          // not a log line
-        }
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      log.write(d);
-      this.out = (this.out + d.toString()).slice(-2000);
-    });
-    child.once('exit', () => log.end());
-    try {
-      await waitForPort(this.port, 60_000, () => this.exited);
-    } catch (err) {
-      throw new Error(`server ${this.name} did not start: ${(err as Error).message}\n${this.out}`);
-    }
-  }
-
-  /** Whether the process has ended (killed, crashed or stopped). */
-  get exited(): boolean {
-    return !this.child || this.child.exitCode !== null || this.child.signalCode !== null;
-  }
-
-  /** A crash: no graceful stop, no session saved, nothing flushed. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || this.exited) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || this.exited) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(force);
-  }
-
-  /** Message ids this server stored (its debug log line per message). */
-  stored(): string[] {
-    return this.logs.filter((l) => l['msg'] === 'message delivered').map((l) => String(l['id']));
-  }
-}
+export type ServerProcess = ChatProcess;
 
 /**
  * Scale-out on loopback, for real: moto (SQS, DynamoDB, S3), Debian's redis-server, two chat servers as child
@@ -137,12 +56,22 @@ export class Cluster {
     const count = opts.servers ?? 2;
     for (let i = 0; i < count; i++) {
       const name = String.fromCharCode(97 + i);
-      this.servers.push(new ServerProcess(name, await freePort(), env, path.join(this.dir, `server-${name}.log`), opts.entry));
+      this.servers.push(new ChatProcess(name, await freePort(), env, path.join(this.dir, `server-${name}.log`), opts.entry));
     }
     await Promise.all(this.servers.map((s) => s.start()));
     this.lb = await startHaproxy(
       this.servers.map((s) => s.port),
       { logFile: path.join(this.dir, 'haproxy.log') },
+    );
+  }
+
+  /** Resolves once the load balancer's health checks see every server up. */
+  async untilAllUp(): Promise<void> {
+    await eventually(
+      async () => Object.values(await this.lb.up()).every(Boolean),
+      60_000,
+      'every server up behind the LB',
+      async () => JSON.stringify(await this.lb.up()),
     );
   }
 

@@ -7,7 +7,7 @@ export class Recorder<T> {
   readonly items: T[] = [];
   private listeners: (() => void)[] = [];
 
-  constructor(socket: ClientSocket, event: 'presence' | 'typing' | 'messageDeleted' | 'newMessage') {
+  constructor(socket: ClientSocket, event: 'presence' | 'typing' | 'messageDeleted' | 'newMessage' | 'messageEdited' | 'reactions') {
     (socket as unknown as { on(e: string, f: (x: T) => void): void }).on(event, (x: T) => {
       this.items.push(x);
       for (const l of [...this.listeners]) l();

@@ -6,7 +6,10 @@
 export const SERVER_IAM_ACTIONS = {
   /** SendMessageBatch is authorised as SendMessage, DeleteMessageBatch as DeleteMessage, ChangeMessageVisibilityBatch as ChangeMessageVisibility. */
   queue: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
-  /** TransactWriteItems is authorised as the PutItem of each item it holds; GetItem and UpdateItem delete a message (read the row, then blank it). */
+  /**
+   * TransactWriteItems is authorised as the PutItem, UpdateItem or DeleteItem of each item it holds (a reaction: the
+   * person's record put or deleted, the count updated); GetItem and UpdateItem delete or edit a message.
+   */
   table: [
     'dynamodb:PutItem',
     'dynamodb:BatchGetItem',
@@ -14,10 +17,11 @@ export const SERVER_IAM_ACTIONS = {
     'dynamodb:DescribeTable',
     'dynamodb:GetItem',
     'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
   ],
   /** Images sent in a message, under rooms/: CopyObject's target (PutObject), presigned GET and HeadObject (GetObject); DeleteObject for a deleted message's image. */
   uploadObjects: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
-  /** Uploads not yet sent, under PENDING_UPLOAD_PREFIX: presigned POST, CopyObject's source and its HeadObject, DeleteObject once copied. */
+  /** Uploads not yet sent, under PENDING_UPLOAD_PREFIX: presigned POST, CopyObject's source, its first bytes (the image check) and its HeadObject, DeleteObject once copied. */
   pendingUploadObjects: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
   /** HeadBucket, for /readyz. */
   uploadsBucket: ['s3:ListBucket'],

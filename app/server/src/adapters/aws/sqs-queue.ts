@@ -8,8 +8,10 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { AwsSettings } from '../../config';
 import type { AcceptedMessage, Delivery, MessageQueue, QueueCapabilities } from '../../ports';
+import type { AwsUsage } from './aws-usage';
 import { clientConfig } from './clients';
 import { decodeMessage, encodeMessage } from '../message-codec';
+import { RequestBatcher } from '../../util/request-batcher';
 import { QUEUE_ATTRIBUTES, QUEUE_BATCH_MAX as MAX_BATCH } from './table-shape';
 
 /**
@@ -20,7 +22,7 @@ function receiveCount(attributes: Partial<Record<string, string>> | undefined): 
   const n = Number(attributes?.['ApproximateReceiveCount']);
   return Number.isInteger(n) && n > 0 ? n : 2;
 }
-/** SendMessageBatch requests on their way at once. */
+/** SendMessageBatch (and DeleteMessageBatch) requests on their way at once. */
 const MAX_SENDS_IN_FLIGHT = 4;
 
 /** SQS FIFO: the room is the message group (order per room, rooms in parallel); the client's id is the dedup id. */
@@ -39,59 +41,53 @@ export class SqsQueue implements MessageQueue {
     /** Undefined: the queue's own. */
     waitSeconds: number | undefined,
     private readonly onPoison: (body: string) => void,
+    usage?: AwsUsage,
   ) {
     this.waitSeconds = waitSeconds ?? QUEUE_ATTRIBUTES.receiveWaitTimeSeconds;
-    this.client = new SQSClient(clientConfig(aws, timeoutMs));
-    this.pollClient = new SQSClient(clientConfig(aws, (this.waitSeconds + 10) * 1000));
+    // No MD5 of every body sent and received: TLS already guarantees what arrives is what was sent.
+    this.client = new SQSClient({ ...clientConfig(aws, timeoutMs), md5: false });
+    this.pollClient = new SQSClient({ ...clientConfig(aws, (this.waitSeconds + 10) * 1000), md5: false });
+    usage?.attach('sqs', this.client);
+    usage?.attach('sqs', this.pollClient);
   }
 
   /**
-   * Sends go out together, up to ten per SendMessageBatch, at most MAX_SENDS_IN_FLIGHT requests at a time: the sends
-   * made while those are on their way go in the next ones. Under load that is a tenth of the requests (and of the
-   * SQS bill) and no request storm on a slow endpoint; alone, a message waits for nothing.
+   * Sends go out together, up to ten per SendMessageBatch, at most MAX_SENDS_IN_FLIGHT requests at a time. Under
+   * load that is a tenth of the requests (and of the SQS bill) and no request storm on a slow endpoint.
    */
+  private readonly sends = new RequestBatcher<AcceptedMessage>(MAX_BATCH, MAX_SENDS_IN_FLIGHT, async (messages) => {
+    const out = await this.client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: this.aws.queueUrl,
+        Entries: messages.map((message, n) => ({
+          Id: String(n),
+          MessageBody: encodeMessage(message),
+          MessageGroupId: message.room,
+          MessageDeduplicationId: message.id,
+        })),
+      }),
+    );
+    return new Map(
+      (out.Failed ?? []).map((f) => [
+        Number(f.Id),
+        new Error(`SQS refused message ${messages[Number(f.Id)]?.id}: ${f.Code} ${f.Message ?? ''}`),
+      ]),
+    );
+  });
+
+  /** Deletes too: the rooms of one receive finish at about the same time, and their deletes share a request. */
+  private readonly deletes = new RequestBatcher<string>(MAX_BATCH, MAX_SENDS_IN_FLIGHT, async (receipts) => {
+    const out = await this.client.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: this.aws.queueUrl,
+        Entries: receipts.map((ReceiptHandle, n) => ({ Id: String(n), ReceiptHandle })),
+      }),
+    );
+    return new Map((out.Failed ?? []).map((f) => [Number(f.Id), new Error(`SQS did not delete a message: ${f.Code} ${f.Message ?? ''}`)]));
+  });
+
   send(message: AcceptedMessage): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.outbox.push({ message, resolve, reject });
-      if (this.outbox.length === 1) setImmediate(() => this.flush());
-    });
-  }
-
-  private readonly outbox: { message: AcceptedMessage; resolve: () => void; reject: (err: Error) => void }[] = [];
-  private sending = 0;
-
-  private flush(): void {
-    while (this.outbox.length > 0 && this.sending < MAX_SENDS_IN_FLIGHT) {
-      const chunk = this.outbox.splice(0, MAX_BATCH);
-      this.sending++;
-      this.client
-        .send(
-          new SendMessageBatchCommand({
-            QueueUrl: this.aws.queueUrl,
-            Entries: chunk.map(({ message }, n) => ({
-              Id: String(n),
-              MessageBody: encodeMessage(message),
-              MessageGroupId: message.room,
-              MessageDeduplicationId: message.id,
-            })),
-          }),
-        )
-        .then(
-          (out) => {
-            const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
-            chunk.forEach((entry, n) => {
-              const f = failed.get(String(n));
-              if (f) entry.reject(new Error(`SQS refused message ${entry.message.id}: ${f.Code} ${f.Message ?? ''}`));
-              else entry.resolve();
-            });
-          },
-          (err: Error) => chunk.forEach((entry) => entry.reject(err)),
-        )
-        .finally(() => {
-          this.sending--;
-          this.flush();
-        });
-    }
+    return this.sends.add(message);
   }
 
   async receive(signal: AbortSignal, maxWaitSeconds?: number): Promise<Delivery[]> {
@@ -127,16 +123,7 @@ export class SqsQueue implements MessageQueue {
   }
 
   async delete(receipts: string[]): Promise<void> {
-    for (let i = 0; i < receipts.length; i += MAX_BATCH) {
-      const chunk = receipts.slice(i, i + MAX_BATCH);
-      const out = await this.client.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.aws.queueUrl,
-          Entries: chunk.map((ReceiptHandle, n) => ({ Id: String(n), ReceiptHandle })),
-        }),
-      );
-      if (out.Failed?.length) throw new Error(`SQS did not delete ${out.Failed.length} messages: ${out.Failed[0]!.Code}`);
-    }
+    await Promise.all(receipts.map((r) => this.deletes.add(r)));
   }
 
   async release(receipts: string[]): Promise<void> {

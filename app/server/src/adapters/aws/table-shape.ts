@@ -10,6 +10,23 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * `i`, so every history query bounds `seq` below this prefix and never sees an id record.
  */
 export const ID_PREFIX = 'id#';
+/**
+ * Reactions live in the room's partition too, above the id records in sort order (`r` > `i`), so history and head
+ * queries (bounded below `id#`) never see them: a count item per message (`rc#<seq>`, one number attribute per emoji,
+ * named `REACTION_COUNT_PREFIX + emoji`) and a record per person, message and emoji (`rp#<person>#<seq>#<emoji>`).
+ */
+export const REACTION_COUNT_KEY_PREFIX = 'rc#';
+export const REACTION_PERSON_KEY_PREFIX = 'rp#';
+export const REACTION_COUNT_PREFIX = 'n:';
+/** The count item's number of changes (ADD 1 with each), so readers can order count snapshots. */
+export const REACTION_VERSION_ATTRIBUTE = 'version';
+/**
+ * Web Push subscriptions: in the room's partition, an item per subscription (`ps#<sha256 of the endpoint>`), above
+ * the id records like reactions; and under PUSH_REGISTRY_PARTITION (not a valid room name) the item of the same key
+ * listing its rooms, so that an unsubscribe finds them all.
+ */
+export const PUSH_KEY_PREFIX = 'ps#';
+export const PUSH_REGISTRY_PARTITION = '#push';
 /** The id records' TTL attribute (epoch seconds); the data stack enables TTL on it. */
 export const ID_RECORD_TTL_ATTRIBUTE = 'expiresAt';
 

@@ -5,13 +5,15 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import express from 'express';
 import { IMAGE_KEY_PATTERN, IMAGE_TYPES, type ImageContentType, type UploadUrlResponse } from '@chat/protocol';
-import type { ImageResponse, UploadStore } from '../../ports';
-import { looksLike } from './image-signature';
+import type { ClaimOutcome, ImageResponse, UploadStore } from '../../ports';
+import { imageTypeOfKey, looksLike, SIGNATURE_BYTES } from '../image-signature';
 
 const UPLOAD_EXPIRES_S = 300;
 
 /** Where uploads wait, under the uploads directory, until a message claims them. */
 const PENDING_DIR = 'pending';
+/** Which message claimed each image (its imageOwner), one small file per key. */
+const OWNERS_DIR = 'owners';
 
 export interface FileUploadLimits {
   /** A pending upload older than this is deleted. */
@@ -46,7 +48,11 @@ export class FileUploads implements UploadStore {
     private readonly limits: FileUploadLimits = { pendingMs: 24 * 3600 * 1000, quotaBytes: Number.MAX_SAFE_INTEGER },
   ) {
     fs.mkdirSync(path.join(dir, PENDING_DIR), { recursive: true });
-    this.used = filesUnder(dir).reduce((sum, f) => sum + f.size, 0);
+    // Images only: the owner records are a few bytes each, outside the quota.
+    const owners = path.join(dir, OWNERS_DIR) + path.sep;
+    this.used = filesUnder(dir)
+      .filter((f) => !f.path.startsWith(owners))
+      .reduce((sum, f) => sum + f.size, 0);
     // The embedded counterpart of the bucket's lifecycle rule: at start, then a few times per expiry period.
     this.sweepPending();
     this.sweeper = setInterval(() => this.sweepPending(), Math.min(limits.pendingMs / 4, 3600 * 1000));
@@ -87,34 +93,57 @@ export class FileUploads implements UploadStore {
     return isFile(this.filePath(key));
   }
 
-  async claim(key: string): Promise<boolean> {
-    if (await this.exists(key)) return true;
+  async claim(key: string, owner: string): Promise<ClaimOutcome> {
+    const ownedBy = async () => ((await this.ownerOf(key)) === owner ? ('claimed' as const) : ('taken' as const));
+    if (await this.exists(key)) return ownedBy();
+    if (!(await isFile(this.pendingPath(key)))) return 'missing';
+    // The owner record is created exclusively: of two messages racing for one key, exactly one writes it.
+    const record = this.ownerPath(key);
+    await fs.promises.mkdir(path.dirname(record), { recursive: true });
+    const created = await fs.promises.writeFile(record, owner, { flag: 'wx' }).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EEXIST') return false;
+        throw err;
+      },
+    );
+    if (!created && (await this.ownerOf(key)) !== owner) return 'taken';
     const target = this.filePath(key);
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
     return fs.promises.rename(this.pendingPath(key), target).then(
-      () => true,
-      (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return this.exists(key); // never uploaded, or claimed just now by a retry
-        throw err;
+      () => 'claimed' as const,
+      async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+        // Claimed just now by a retry of the same message; or swept, and a record without its image is nothing.
+        if (await this.exists(key)) return ownedBy();
+        if (created) await fs.promises.rm(record, { force: true });
+        return 'missing' as const;
       },
     );
   }
 
+  /** The message that claimed `key`; undefined for none (or an image claimed before owners were recorded). */
+  private ownerOf(key: string): Promise<string | undefined> {
+    return fs.promises.readFile(this.ownerPath(key), 'utf8').catch(() => undefined);
+  }
+
   async image(key: string): Promise<ImageResponse> {
-    const match = IMAGE_KEY_PATTERN.exec(key);
-    if (!match || !(await this.exists(key))) return { kind: 'missing' };
-    const contentType = (Object.keys(IMAGE_TYPES) as ImageContentType[]).find((t) => IMAGE_TYPES[t] === match[3])!;
+    const contentType = imageTypeOfKey(key);
+    if (!contentType || !(await this.exists(key))) return { kind: 'missing' };
     return { kind: 'file', path: this.filePath(key), contentType };
   }
 
-  async remove(key: string): Promise<void> {
+  async remove(key: string, owner: string): Promise<void> {
     if (!IMAGE_KEY_PATTERN.test(key)) return;
+    const recorded = await this.ownerOf(key);
+    if (recorded !== undefined && recorded !== owner) return;
     const size = await fs.promises.stat(this.filePath(key)).then(
       (st) => st.size,
       () => 0,
     );
     await fs.promises.rm(this.filePath(key), { force: true });
     this.used -= size;
+    // The record stays: a removed key is never claimed again (an upload under it is refused as already used).
   }
 
   origins(): string[] {
@@ -170,7 +199,7 @@ export class FileUploads implements UploadStore {
     if (Number.isFinite(declared) && declared > max) {
       throw new UploadRefused(413, 'too_large', `upload is ${declared} bytes; the limit is ${max}`);
     }
-    if ((await this.exists(key)) || (await isFile(this.pendingPath(key))))
+    if ((await this.exists(key)) || (await isFile(this.pendingPath(key))) || (await isFile(this.ownerPath(key))))
       throw new UploadRefused(409, 'invalid', 'this key was already uploaded');
     const quota = this.limits.quotaBytes;
     if (this.used + (Number.isFinite(declared) ? declared : 1) > quota) {
@@ -186,7 +215,7 @@ export class FileUploads implements UploadStore {
     const guard = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
-        if (head.length < 12) head = Buffer.concat([head, chunk.subarray(0, 12 - head.length)]);
+        if (head.length < SIGNATURE_BYTES) head = Buffer.concat([head, chunk.subarray(0, SIGNATURE_BYTES - head.length)]);
         if (size > max) return done(new UploadRefused(413, 'too_large', `upload is over the limit of ${max} bytes`));
         if (used() + size > quota) return done(new UploadRefused(507, 'unavailable', 'upload storage is full; try again later'));
         done(null, chunk);
@@ -214,6 +243,10 @@ export class FileUploads implements UploadStore {
   private filePath(key: string): string {
     // Keys match IMAGE_KEY_PATTERN before they get here, so they cannot climb out of `dir`.
     return path.join(this.dir, ...key.split('/'));
+  }
+
+  private ownerPath(key: string): string {
+    return path.join(this.dir, OWNERS_DIR, ...key.split('/'));
   }
 
   private pendingPath(key: string): string {

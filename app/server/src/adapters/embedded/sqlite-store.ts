@@ -19,10 +19,12 @@ export interface Row {
   sent_at: string;
   delete_hash: string | null;
   deleted_at: string | null;
+  reply_to: string | null;
+  edited_at: string | null;
 }
 
 /** The message columns, in the order `Row` and the inserts use. */
-export const MESSAGE_COLUMNS = 'room, seq, id, author, text, image_key, sent_at, delete_hash, deleted_at';
+export const MESSAGE_COLUMNS = 'room, seq, id, author, text, image_key, sent_at, delete_hash, deleted_at, reply_to, edited_at';
 
 /** A row as a message; NULL columns stay absent. */
 export function messageOfRow(r: Row): SequencedMessage {
@@ -36,6 +38,8 @@ export function messageOfRow(r: Row): SequencedMessage {
     ...(r.image_key !== null ? { imageKey: r.image_key } : {}),
     ...(r.delete_hash !== null ? { deleteHash: r.delete_hash } : {}),
     ...(r.deleted_at !== null ? { deletedAt: r.deleted_at } : {}),
+    ...(r.reply_to !== null ? { replyTo: r.reply_to } : {}),
+    ...(r.edited_at !== null ? { editedAt: r.edited_at } : {}),
   };
 }
 
@@ -77,15 +81,16 @@ export class SqliteStore implements MessageStore {
     this.checkpointer = new WalCheckpointer(file, () => {
       if (this.db.isOpen) this.db.exec('PRAGMA wal_autocheckpoint = 1000');
     });
-    // A history file written before messages could be deleted gains their two columns.
+    // A history file written before deletes, replies or edits gains their columns.
     const columns = new Set((this.db.prepare('PRAGMA table_info(messages)').all() as { name: string }[]).map((c) => c.name));
-    for (const c of ['delete_hash', 'deleted_at']) if (!columns.has(c)) this.db.exec(`ALTER TABLE messages ADD COLUMN ${c} TEXT`);
+    for (const c of ['delete_hash', 'deleted_at', 'reply_to', 'edited_at'])
+      if (!columns.has(c)) this.db.exec(`ALTER TABLE messages ADD COLUMN ${c} TEXT`);
     const cols = MESSAGE_COLUMNS;
     this.q = {
       head: this.db.prepare('SELECT seq FROM messages WHERE room = ? ORDER BY seq DESC LIMIT 1'),
       seqTaken: this.db.prepare('SELECT 1 AS x FROM messages WHERE room = ? AND seq = ?'),
       idSeq: this.db.prepare('SELECT seq FROM message_ids WHERE room = ? AND id = ?'),
-      insertRow: this.db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`),
+      insertRow: this.db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)`),
       insertId: this.db.prepare('INSERT INTO message_ids (room, id, seq, expires_at) VALUES (?, ?, ?, ?)'),
       page: this.db.prepare(`SELECT ${cols} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?`),
       pageBefore: this.db.prepare(`SELECT ${cols} FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
@@ -120,7 +125,17 @@ export class SqliteStore implements MessageStore {
         const known = this.q.idSeq.get(room, m.id) as { seq: string } | undefined;
         if (known) return this.rollback({ ok: false, conflict: { kind: 'id_known', id: m.id, seq: known.seq } });
         if (this.q.seqTaken.get(room, m.seq)) return this.rollback({ ok: false, conflict: { kind: 'seq_taken', seq: m.seq } });
-        this.q.insertRow.run(room, m.seq, m.id, m.author, m.text ?? null, m.imageKey ?? null, m.sentAt, m.deleteHash ?? null);
+        this.q.insertRow.run(
+          room,
+          m.seq,
+          m.id,
+          m.author,
+          m.text ?? null,
+          m.imageKey ?? null,
+          m.sentAt,
+          m.deleteHash ?? null,
+          m.replyTo ?? null,
+        );
         this.q.insertId.run(room, m.id, m.seq, Math.floor(Date.parse(m.sentAt) / 1000) + this.idempotencySeconds);
       }
       this.db.exec('COMMIT');

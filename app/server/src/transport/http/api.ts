@@ -3,14 +3,14 @@ import { IMAGE_KEY_PATTERN, type ErrorBody } from '@chat/protocol';
 import type { Config } from '../../config';
 import type { Backends } from '../../ports';
 import type { DeleteMessage } from '../../chat/delete-message';
-import { readHistory } from '../../chat/history';
+import type { History } from '../../chat/history';
 import { createUploadUrl } from '../../chat/upload-url';
 import type { ChatMetrics } from '../../metrics';
 import { withTimeout } from '../../util/timeout';
-import { keyedLimit, type AddressLimits } from '../abuse-limits';
+import type { AddressLimits } from '../abuse-limits';
 import { clientAddress } from '../client-address';
 import { sendError } from './errors';
-import { metricsRoute } from './metrics-route';
+import { fromOperator, metricsRoute } from './metrics-route';
 import { moderatorRoutes } from './moderation';
 import { limitedBy } from './rate-limit';
 import { readinessCheck } from './ready-check';
@@ -34,6 +34,7 @@ export interface ApiDeps {
   config: Config;
   backends: Backends;
   deletes: DeleteMessage;
+  history: History;
   limits: AddressLimits;
   metrics: ChatMetrics;
   /** More dependencies /readyz checks besides the backends (the servers' Redis when scaled out). */
@@ -47,20 +48,21 @@ export interface ApiDeps {
 export function apiRouter(deps: ApiDeps): express.Router {
   const { config, backends, limits } = deps;
   const router = express.Router();
-  const addressOf = (req: express.Request) => clientAddress(req, config.trustProxy);
+  const addressOf = (req: express.Request) => clientAddress(req, config);
 
   router.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
 
   const readiness = readinessCheck(backends, config.readyCacheMs, deps.readyChecks);
-  router.get('/readyz', async (_req, res, next) => {
+  // Ready or not to everyone; which backend fails only to the operator (this host, or with METRICS_TOKEN).
+  router.get('/readyz', async (req, res, next) => {
     try {
       const r = await readiness();
       res
         .status(r.ok ? 200 : 503)
         .set('Cache-Control', 'no-store')
-        .json(r);
+        .json(fromOperator(req, config.metricsToken) ? r : { ok: r.ok });
     } catch (err) {
       next(err);
     }
@@ -68,11 +70,14 @@ export function apiRouter(deps: ApiDeps): express.Router {
 
   router.get('/metrics', metricsRoute(deps.metrics, config.metricsToken));
 
-  const perMinute = keyedLimit(config.httpRateLimitPerMinute, 60);
-  const requests = (a: string) => (limits.exempt(a) ? Promise.resolve({ ok: true } as const) : perMinute(a));
   router.use(
     ['/history', '/upload-url', '/uploads'],
-    limitedBy(requests, addressOf, `${config.httpRateLimitPerMinute} requests per minute`),
+    limitedBy((a) => limits.request(a), addressOf, `${config.httpRateLimitPerMinute} requests per minute`),
+  );
+  // Every history page is a store read: its own, smaller budget.
+  router.use(
+    '/history',
+    limitedBy((a) => limits.history(a), addressOf, `${config.abuse.historyPerMinute} history requests per minute`),
   );
   // Each upload URL lets a client store up to MAX_UPLOAD_BYTES: far fewer of those than reads.
   router.use(
@@ -80,16 +85,13 @@ export function apiRouter(deps: ApiDeps): express.Router {
     limitedBy((a) => limits.uploadUrl(a), addressOf, `${config.abuse.uploadUrlsPerHour} upload URLs per hour`),
   );
 
-  router.get(
-    '/history',
-    answer((query) => readHistory(backends.store, query, config.publicUrl, config.backendTimeoutMs)),
-  );
+  router.get('/history', (req, res, next) => answer((query) => deps.history.read(query, { address: addressOf(req) }))(req, res, next));
   router.get(
     '/upload-url',
     answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)),
   );
 
-  router.use(moderatorRoutes(config, deps.deletes));
+  router.use(moderatorRoutes(config, deps.deletes, limits));
 
   router.get('/images/*key', async (req, res, next) => {
     const key = (req.params as { key: string[] }).key.join('/');

@@ -12,7 +12,7 @@ export function createHttpApp(deps: ApiDeps & { log: Logger }): express.Express 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.set('trust proxy', config.trustProxy);
+  // No 'trust proxy': the client's address is transport/client-address.ts's, one reading for HTTP and sockets.
   app.use(securityRouter(config, deps.backends.uploads.origins()));
   // The web app's bundle is ~400 kB raw, ~120 kB gzipped; Socket.IO has its own per-message compression.
   app.use(compression());

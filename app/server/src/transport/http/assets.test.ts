@@ -16,7 +16,7 @@ describe('serving the web build', () => {
     fs.writeFileSync(path.join(web, 'manifest.webmanifest'), '{"name":"Chat"}');
     fs.writeFileSync(path.join(web, 'chunk-EGDUX52C.js'), 'export {};');
     const app = express();
-    app.use(assetsRouter({ webDir: web, maxUploadBytes: 1024 }));
+    app.use(assetsRouter({ webDir: web, maxUploadBytes: 1024, reactionEmoji: ['👍', '🎉'] }));
     app.use((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'not found' } }));
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -43,10 +43,10 @@ describe('serving the web build', () => {
     expect(route.headers.get('cache-control')).toBe('no-cache');
   });
 
-  test('config.json tells the app its API and upload limits, revalidated on every load', async () => {
+  test('config.json tells the app its API, upload limits and reactions, revalidated on every load', async () => {
     const res = await fetch(`${url}/config.json`);
     expect(res.headers.get('cache-control')).toBe('no-cache');
-    expect(await res.json()).toMatchObject({ apiUrl: '', maxUploadBytes: 1024 });
+    expect(await res.json()).toMatchObject({ apiUrl: '', maxUploadBytes: 1024, reactions: ['👍', '🎉'] });
   });
 
   test('the manifest is served with its web type', async () => {

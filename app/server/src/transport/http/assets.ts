@@ -24,7 +24,9 @@ export function webCacheControl(file: string): string {
  * hashed assets cached for good, index.html always revalidated, and unknown paths (the app's own routes such as
  * /r/<room>) answered with index.html. Before the app is built, a page that says how.
  */
-export function assetsRouter(config: Pick<Config, 'maxUploadBytes' | 'webDir'>): express.Router {
+export function assetsRouter(
+  config: Pick<Config, 'maxUploadBytes' | 'webDir' | 'reactionEmoji'> & Partial<Pick<Config, 'push'>>,
+): express.Router {
   const router = express.Router();
   router.get('/config.json', (_req, res) => {
     const body: WebConfig = {
@@ -32,6 +34,8 @@ export function assetsRouter(config: Pick<Config, 'maxUploadBytes' | 'webDir'>):
       maxUploadBytes: config.maxUploadBytes,
       imageTypes: IMAGE_CONTENT_TYPES,
       protocolVersion: PROTOCOL_VERSION,
+      reactions: config.reactionEmoji,
+      ...(config.push ? { push: { vapidPublicKey: config.push.vapidPublicKey } } : {}),
     };
     res.set('Cache-Control', 'no-cache').json(body);
   });

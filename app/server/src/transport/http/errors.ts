@@ -28,10 +28,13 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       log.warn({ err, path: req.path }, 'backend timeout');
       return void sendError(res, { code: 'unavailable', message: 'the chat backend is not answering; try again' });
     }
-    // Errors Express and its middleware raise for the request itself (bad JSON, a file gone) keep their status.
+    // Errors Express and its middleware raise for the request itself (bad JSON, a file gone) keep their status, with
+    // a generic body: their messages can name files on the server. The detail goes to the log.
     const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
-      return void res.status(status).json({ error: { code: status === 404 ? 'not_found' : 'invalid', message: (err as Error).message } });
+      log.info({ err, path: req.path, status }, 'request refused');
+      const error: ErrorBody = status === 404 ? { code: 'not_found', message: 'not found' } : { code: 'invalid', message: 'bad request' };
+      return void res.status(status).json({ error });
     }
     log.error({ err, path: req.path }, 'request failed');
     // A backend error (throttling, network) is the backend's unavailability, not the client's fault.

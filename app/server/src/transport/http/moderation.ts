@@ -1,25 +1,26 @@
-import crypto from 'node:crypto';
 import express from 'express';
 import type { ModeratorDeleteResponse } from '@chat/protocol';
 import type { Config } from '../../config';
 import type { DeleteMessage } from '../../chat/delete-message';
-import { httpRateLimit } from './rate-limit';
+import type { AddressLimits } from '../abuse-limits';
+import { clientAddress } from '../client-address';
+import { limitedBy } from './rate-limit';
 import { sendError } from './errors';
-
-const digest = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest();
-
-/** Constant-time whatever the lengths: both sides are hashed to 32 bytes first. */
-export function tokenMatches(given: string, expected: string): boolean {
-  return crypto.timingSafeEqual(digest(given), digest(expected));
-}
+import { tokenMatches } from '../../util/token-matches';
 
 /**
  * `DELETE /messages/:room/:seq` with `Authorization: Bearer <ADMIN_TOKEN>`: a moderator deletes any message. Requests
  * are limited per client address before the token is checked, so guessing it is as slow as that limit.
  */
-export function moderatorRoutes(config: Config, deletes: DeleteMessage): express.Router {
+export function moderatorRoutes(config: Config, deletes: DeleteMessage, limits: AddressLimits): express.Router {
   const router = express.Router();
-  router.delete('/messages/:room/:seq', httpRateLimit(config.abuse.moderatorRequestsPerMinute), async (req, res, next) => {
+  const perMinute = config.abuse.moderatorRequestsPerMinute;
+  const limit = limitedBy(
+    limits.perAddress('moderator', perMinute, 60, false),
+    (req) => clientAddress(req, config),
+    `${perMinute} requests per minute`,
+  );
+  router.delete('/messages/:room/:seq', limit, async (req, res, next) => {
     res.set('Cache-Control', 'no-store');
     if (config.adminToken === undefined) {
       return void sendError(res, { code: 'not_found', message: 'moderator deletes are disabled (ADMIN_TOKEN is not set)' });

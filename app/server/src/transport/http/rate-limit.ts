@@ -1,13 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { keyedLimit, type LimitOutcome } from '../abuse-limits';
-
-/**
- * Requests per client address per minute (Express's `req.ip`: the same X-Forwarded-For reading as
- * transport/client-address.ts for a numeric TRUST_PROXY).
- */
-export function httpRateLimit(perMinute: number): RequestHandler {
-  return limitedBy(keyedLimit(perMinute, 60), (req) => req.ip ?? 'unknown', `${perMinute} requests per minute`);
-}
+import type { LimitOutcome } from '../abuse-limits';
 
 /**
  * A per-client-address limit as Express middleware: 429 `rate_limited` with Retry-After past it. `address`

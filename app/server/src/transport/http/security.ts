@@ -3,13 +3,18 @@ import helmet from 'helmet';
 import cors from 'cors';
 import type { Config } from '../../config';
 import { hostAllowed } from '../loopback-host';
+import { throughFrontDoor } from '../front-door';
 
 /**
- * What every request passes first: the Host check against DNS rebinding, the security headers with a
+ * What every request passes first: the front door (the origin secret), the Host check against DNS rebinding, the security headers with a
  * Content-Security-Policy that names where uploads and images live, and CORS only for the configured origins.
  */
 export function securityRouter(config: Config, uploadOrigins: string[]): express.Router {
   const router = express.Router();
+  router.use((req, res, next) => {
+    if (throughFrontDoor(req, config)) return next();
+    res.status(403).json({ error: { code: 'forbidden', message: 'forbidden' } });
+  });
   router.use((req, res, next) => {
     if (hostAllowed(config.host, req)) return next();
     res.status(421).json({ error: { code: 'invalid', message: 'this server answers only to its loopback address' } });

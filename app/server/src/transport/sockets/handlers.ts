@@ -1,4 +1,7 @@
 import type { DeleteMessage } from '../../chat/delete-message';
+import type { EditMessage } from '../../chat/edit-message';
+import type { ReactToMessage } from '../../chat/react-to-message';
+import type { PushSubscriptions } from '../../ports';
 import type { SendMessage } from '../../chat/send-message';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
@@ -6,6 +9,9 @@ import type { ChatMetrics } from '../../metrics';
 import type { AddressLimits } from '../abuse-limits';
 import { admission } from './admission';
 import { deletes } from './deletes';
+import { edits } from './edits';
+import { push } from './push';
+import { reactions } from './reactions';
 import { handshakeIdentity } from './identity';
 import { messages } from './messages';
 import { presence } from './presence';
@@ -18,6 +24,9 @@ export interface SocketDeps {
   log: Logger;
   send: SendMessage;
   deletes: DeleteMessage;
+  edits: EditMessage;
+  react: ReactToMessage;
+  push: PushSubscriptions;
   limits: AddressLimits;
   metrics: ChatMetrics;
 }
@@ -31,11 +40,14 @@ export function attachSocketHandlers(io: ChatServer, deps: SocketDeps): { close(
   const concerns: SocketConcern[] = [
     admission(deps),
     { admit: handshakeIdentity },
-    rooms(deps.config),
+    rooms(deps.config, deps.limits),
     messages({ ...deps, typing: relay }),
-    typing(io, relay, deps.config),
-    presence(io, relay, deps.config, deps.log),
+    typing(io, relay, deps.config, deps.limits),
+    presence(io, relay, deps.config, deps.log, deps.limits),
     deletes(deps),
+    edits(deps),
+    reactions(deps),
+    push(deps),
   ];
   for (const c of concerns) if (c.admit) io.use(c.admit);
   io.on('connection', (socket) => {

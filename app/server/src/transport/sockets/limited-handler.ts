@@ -1,5 +1,5 @@
 import type { ErrorBody, Parsed } from '@chat/protocol';
-import { keyedLimit, type LimitOutcome } from '../abuse-limits';
+import { keyedLimit, type AddressLimits, type LimitOutcome } from '../abuse-limits';
 
 type Refusal = { ok: false; error: ErrorBody };
 
@@ -15,6 +15,22 @@ export function perKey(points: number, seconds: number, what: string): (key: str
   const limit = keyedLimit(points, seconds);
   const refusal = `${points} ${what} per ${seconds} s`;
   return (key) => ({ take: () => limit(key), refusal });
+}
+
+/**
+ * `points` events per `seconds` per client address (AddressLimits: keyed by addressKey, shared by the servers), for an
+ * event that fans out to a room: many sockets from one address share it.
+ */
+export function perAddressBudget(
+  limits: AddressLimits,
+  name: string,
+  points: number,
+  seconds: number,
+  what: string,
+): (address: string) => Budget {
+  const limit = limits.perAddress(name, points, seconds);
+  const refusal = `${points} ${what} per ${seconds} s from one address`;
+  return (address) => ({ take: () => limit(address), refusal });
 }
 
 export interface LimitedHandler<P, A> {

@@ -29,10 +29,10 @@ export function messages(deps: {
   const perAddress = `${config.abuse.addressMessagePoints} messages per ${windowSeconds} s from one address`;
   return {
     connected: (socket) => {
-      const address = clientAddress(socket.request, config.trustProxy);
+      const address = clientAddress(socket.request, config);
       const handler = limitedHandler<unknown, SendAck>({
         budgets: [perSocket(socket.id), { take: () => limits.message(address), refusal: perAddress }],
-        handle: async (payload, reply) => reply(await send.execute(payload)),
+        handle: async (payload, reply) => reply(await send.execute(payload, { address })),
         observe: () => metrics.ackTimer(),
       });
       socket.on('sendMessage', (...args: unknown[]) => {

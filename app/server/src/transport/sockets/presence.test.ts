@@ -38,3 +38,29 @@ test('one computation per room at a time; a change during one is not lost, and u
   ]);
   presence.close();
 });
+
+test('getPresence is answered from one shared snapshot until something changes in the room', async () => {
+  let fetchCount = 0;
+  let answer!: (sockets: { data: object }[]) => void;
+  const io = {
+    in: () => ({
+      fetchSockets: () => {
+        fetchCount++;
+        return new Promise<{ data: object }[]>((resolve) => (answer = resolve));
+      },
+    }),
+    to: () => ({ emit: () => undefined }),
+  } as unknown as ChatServer;
+  const presence = new Presence(io, pino({ level: 'silent' }));
+  const asked = Array.from({ length: 50 }, () => presence.current('r'));
+  answer([{ data: { clientId: 'a', author: 'Ann', identifiedAt: 1 } }]);
+  for (const p of await Promise.all(asked)) expect(p).toEqual({ room: 'r', members: [{ clientId: 'a', author: 'Ann' }], count: 1 });
+  expect(fetchCount).toBe(1);
+  // A change here makes it stale at once: the next asker gets a new computation.
+  presence.changed('r');
+  const next = presence.current('r');
+  answer([]);
+  expect(await next).toEqual({ room: 'r', members: [], count: 0 });
+  expect(fetchCount).toBe(2);
+  presence.close();
+});

@@ -12,12 +12,21 @@ import {
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import { isListed, type SocketData } from './identity';
-import { limitedHandler, perKey } from './limited-handler';
+import type { AddressLimits } from '../abuse-limits';
+import { clientAddress } from '../client-address';
+import { limitedHandler, perAddressBudget, perKey } from './limited-handler';
 import type { ChatServer, SocketConcern } from './socket-server';
 import type { TypingRelay } from './typing';
 
 /** Changes in a room within this window make one presence update (a page of tabs reconnecting at once, say). */
 const COALESCE_MS = 150;
+/**
+ * How long a computed snapshot answers `getPresence` when nothing changed here meanwhile (a change on another server
+ * is seen at most this late by an asker; its own broadcast is not delayed).
+ */
+const SNAPSHOT_REUSE_MS = 1000;
+/** Rooms whose snapshot is kept at most; past it, expired ones are dropped. */
+const MAX_SNAPSHOTS = 1000;
 
 /**
  * Who is in a room, computed when asked from the sockets themselves (`fetchSockets`, which asks every server
@@ -26,6 +35,8 @@ const COALESCE_MS = 150;
 export class Presence {
   /** Per room with an update coming: its timer, or `running` while computed, or `dirty` if it changed meanwhile. */
   private readonly pending = new Map<string, NodeJS.Timeout | 'running' | 'dirty'>();
+  /** The last snapshot of each room (or the one being computed), shared by every asker until it is stale. */
+  private readonly snapshots = new Map<string, { at: number; snapshot: Promise<PresenceEvent> }>();
   private closed = false;
 
   constructor(
@@ -38,6 +49,7 @@ export class Presence {
    * computation per room at a time, so a slow one can never be emitted after a newer one.
    */
   changed(room: string): void {
+    this.snapshots.delete(room);
     const state = this.pending.get(room);
     if (state === undefined) this.schedule(room);
     else if (state === 'running') this.pending.set(room, 'dirty');
@@ -53,13 +65,34 @@ export class Presence {
   private async run(room: string): Promise<void> {
     this.pending.set(room, 'running');
     try {
-      const presence = await this.snapshot(room);
+      const presence = await this.current(room);
       if (!this.closed) this.io.to(room).emit('presence', presence);
     } catch (err) {
       this.log.warn({ err, room }, 'presence not computed');
     }
     if (this.pending.get(room) === 'dirty') this.schedule(room);
     else this.pending.delete(room);
+  }
+
+  /**
+   * The room's presence: the snapshot computed last if it is fresh and nothing changed here since, else one
+   * computation shared by everyone asking while it runs. So a flood of `getPresence` costs one `fetchSockets` a second.
+   */
+  current(room: string): Promise<PresenceEvent> {
+    const now = Date.now();
+    const known = this.snapshots.get(room);
+    if (known && now - known.at < SNAPSHOT_REUSE_MS) return known.snapshot;
+    // Fresh from when it is computed, so one that takes long is still shared by those asking meanwhile.
+    const entry = { at: Infinity, snapshot: this.snapshot(room) };
+    this.snapshots.set(room, entry);
+    entry.snapshot.then(
+      () => (entry.at = Date.now()),
+      () => this.snapshots.get(room) === entry && this.snapshots.delete(room),
+    );
+    if (this.snapshots.size > MAX_SNAPSHOTS) {
+      for (const [r, e] of this.snapshots) if (now - e.at >= SNAPSHOT_REUSE_MS) this.snapshots.delete(r);
+    }
+    return entry.snapshot;
   }
 
   async snapshot(room: string): Promise<PresenceEvent> {
@@ -81,6 +114,7 @@ export class Presence {
     this.closed = true;
     for (const state of this.pending.values()) if (typeof state !== 'string') clearTimeout(state);
     this.pending.clear();
+    this.snapshots.clear();
   }
 }
 
@@ -90,10 +124,11 @@ export class Presence {
  * nothing. `identify` and `getPresence` share one budget: each costs a `fetchSockets`, a round to every server once
  * there are several.
  */
-export function presence(io: ChatServer, typing: TypingRelay, config: Config, log: Logger): SocketConcern {
+export function presence(io: ChatServer, typing: TypingRelay, config: Config, log: Logger, limits: AddressLimits): SocketConcern {
   const rooms = new Presence(io, log);
   const { points, windowSeconds } = config.abuse.presence;
   const budget = perKey(points, windowSeconds, 'identify/getPresence');
+  const fromAddress = perAddressBudget(limits, 'presence', config.abuse.perAddress.presencePoints, windowSeconds, 'identify/getPresence');
   const nsp = io.of('/');
   const onMembership = (room: string, socketId: string) => {
     if (room === socketId) return; // every socket's own room
@@ -107,6 +142,7 @@ export function presence(io: ChatServer, typing: TypingRelay, config: Config, lo
   return {
     connected: (socket) => {
       const data = socket.data as SocketData;
+      const address = fromAddress(clientAddress(socket.request, config));
       const chatRooms = () => [...socket.rooms].filter((room) => room !== socket.id);
       // A recovered session got its rooms back before its identity: the rooms' presence is recomputed now.
       if (socket.recovered && isListed(data)) for (const room of chatRooms()) rooms.changed(room);
@@ -115,7 +151,7 @@ export function presence(io: ChatServer, typing: TypingRelay, config: Config, lo
         'identify',
         limitedHandler<IdentifyInput, IdentifyAck>({
           parse: (payload) => parseWith(identifySchema, payload),
-          budgets: [budget(socket.id)],
+          budgets: [budget(socket.id), address],
           handle: ({ clientId, author }, reply) => {
             typing.stoppedEverywhere(socket.id, data);
             Object.assign(data, { clientId, author, identifiedAt: Date.now() });
@@ -130,10 +166,10 @@ export function presence(io: ChatServer, typing: TypingRelay, config: Config, lo
         limitedHandler<string, PresenceAck>({
           parse: (room) => parseWith(roomSchema, room),
           refuse: (room) => (socket.rooms.has(room) ? undefined : { code: 'invalid', message: `room: join ${room} first` }),
-          budgets: [budget(socket.id)],
+          budgets: [budget(socket.id), address],
           handle: async (room, reply) => {
             try {
-              reply({ ok: true, ...(await rooms.snapshot(room)) });
+              reply({ ok: true, ...(await rooms.current(room)) });
             } catch (err) {
               log.warn({ err, room }, 'getPresence failed');
               reply({ ok: false, error: { code: 'unavailable', message: 'presence could not be read; try again' } });

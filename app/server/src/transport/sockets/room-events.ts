@@ -1,4 +1,4 @@
-import type { MessageDeletedEvent } from '@chat/protocol';
+import type { MessageDeletedEvent, MessageEditedEvent, ReactionsEvent } from '@chat/protocol';
 import type { Acks } from '../../acks/acks';
 import { toWire } from '../../chat/wire';
 import type { ChatMetrics } from '../../metrics';
@@ -44,5 +44,13 @@ export class SocketRoomEvents implements RoomEvents {
 
   messageDeleted(event: MessageDeletedEvent): void {
     this.io.to(event.room).emit('messageDeleted', event);
+  }
+
+  messageEdited(event: MessageEditedEvent): void {
+    this.io.to(event.room).emit('messageEdited', event);
+  }
+
+  reactions(event: ReactionsEvent): void {
+    this.io.to(event.room).emit('reactions', event);
   }
 }

@@ -2,6 +2,7 @@ import { Server, type ExtendedError, type ServerOptions, type Socket } from 'soc
 import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from '@chat/protocol';
 import type { Config } from '../../config';
 import { hostAllowed } from '../loopback-host';
+import { throughFrontDoor } from '../front-door';
 import { originAllowed } from '../origin';
 import type { SocketData } from './identity';
 
@@ -24,7 +25,9 @@ export function createSocketServer(config: Config, adapter?: ServerOptions['adap
     // A larger frame is protocol abuse (a message is at most a few KB): the socket is dropped.
     maxHttpBufferSize: config.abuse.maxFrameBytes,
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins } : undefined,
-    allowRequest: (req, callback) => callback(null, hostAllowed(config.host, req) && originAllowed(req, config.corsOrigins)),
+    // Asked for every handshake (never for the requests of a session already open); a refusal is a 403.
+    allowRequest: (req, callback) =>
+      callback(null, throughFrontDoor(req, config) && hostAllowed(config.host, req) && originAllowed(req, config.corsOrigins)),
     // Every broadcast is buffered this long for recovery, so keep it short; a client away longer catches up from history.
     connectionStateRecovery: { maxDisconnectionDuration: 30 * 1000, skipMiddlewares: true },
     ...(adapter ? { adapter } : {}),

@@ -1,7 +1,9 @@
 import { parseWith, typingInputSchema, type TypingAck, type TypingEvent, type TypingInput } from '@chat/protocol';
 import type { Config } from '../../config';
 import { isListed, type ListedData, type SocketData } from './identity';
-import { limitedHandler, perKey } from './limited-handler';
+import type { AddressLimits } from '../abuse-limits';
+import { clientAddress } from '../client-address';
+import { limitedHandler, perAddressBudget, perKey } from './limited-handler';
 import type { ChatServer, SocketConcern } from './socket-server';
 
 /**
@@ -51,15 +53,17 @@ export class TypingRelay {
  * `typing` from an identified socket in that room, relayed to the others; a leave (or a disconnect, which leaves every
  * room) says it stopped.
  */
-export function typing(io: ChatServer, relay: TypingRelay, config: Config): SocketConcern {
+export function typing(io: ChatServer, relay: TypingRelay, config: Config, limits: AddressLimits): SocketConcern {
   const { points, windowSeconds } = config.abuse.typing;
   const budget = perKey(points, windowSeconds, 'typing events');
+  const fromAddress = perAddressBudget(limits, 'typing', config.abuse.perAddress.typingPoints, windowSeconds, 'typing events');
   const nsp = io.of('/');
   nsp.adapter.on('leave-room', (room: string, id: string) => {
     if (room !== id) relay.stopped(id, room, nsp.sockets.get(id)?.data);
   });
   return {
     connected: (socket) => {
+      const address = fromAddress(clientAddress(socket.request, config));
       socket.on(
         'typing',
         limitedHandler<TypingInput, TypingAck>({
@@ -69,7 +73,7 @@ export function typing(io: ChatServer, relay: TypingRelay, config: Config): Sock
             if (!socket.rooms.has(room)) return { code: 'invalid', message: `room: join ${room} first` };
             return undefined;
           },
-          budgets: [budget(socket.id)],
+          budgets: [budget(socket.id), address],
           handle: ({ room, typing: isTyping }, reply) => {
             relay.relay(socket.id, room, isTyping, socket.data as ListedData);
             reply({ ok: true });

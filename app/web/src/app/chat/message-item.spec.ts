@@ -23,6 +23,9 @@ async function render(entry: Entry, apiUrl = '', socket = new FakeChatSocket()) 
   const fixture = TestBed.createComponent(MessageItem);
   fixture.componentRef.setInput('entry', entry);
   await fixture.whenStable();
+  // The message's actions (Delete among them) are a chunk of their own.
+  await import('./message-actions');
+  await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;
   (el as HTMLElement & { fixture: typeof fixture }).fixture = fixture;
   return el;

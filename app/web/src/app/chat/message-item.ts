@@ -2,10 +2,10 @@ import {
   ChangeDetectionStrategy,
   Component,
   DOCUMENT,
-  ElementRef,
-  Injector,
-  afterNextRender,
+  DestroyRef,
+  ViewContainerRef,
   computed,
+  effect,
   inject,
   input,
   signal,
@@ -13,8 +13,6 @@ import {
 } from '@angular/core';
 import { RuntimeConfig } from '../config/runtime-config';
 import { SendStore } from '../sending/send-store';
-import { ActiveRoom } from '../rooms/active-room';
-import { AuthSession } from '../session/auth-session';
 import { linkify } from './linkify';
 import type { Entry, Outgoing } from '../messages/room-store';
 import { timeLabel } from './time-format';
@@ -40,26 +38,11 @@ import { timeLabel } from './time-format';
         @if (e.outgoing?.status === 'sent') {
           <span class="msg-sent" title="Sent"><span aria-hidden="true">✓</span><span class="visually-hidden">Sent</span></span>
         }
-        @if (canDelete() && !confirming()) {
-          <button #deleteButton type="button" class="link-button msg-delete" (click)="askDelete()" [attr.aria-label]="deleteLabel()">
-            Delete
-          </button>
-        }
       </header>
       @if (e.deletedAt) {
         <p class="msg-deleted">Message deleted</p>
       }
-      @if (confirming()) {
-        <div class="msg-confirm" role="group" aria-label="Confirm delete">
-          <span>Delete this message for everyone?</span>
-          <button #confirmButton type="button" class="danger" (click)="confirmDelete()" [disabled]="deleting()">Delete</button>
-          <button type="button" class="secondary" (click)="cancelDelete()" [disabled]="deleting()">Cancel</button>
-        </div>
-      }
-      @if (deleteError(); as message) {
-        <p class="msg-status failed" role="alert">{{ message }}</p>
-      }
-      @if (e.text !== undefined) {
+      @if (e.text !== undefined && !editing()) {
         <!-- On one line: the text is pre-wrap, so any whitespace between these blocks would show in the message.
              Its direction follows its first strong letter; a link reads left to right, isolated from the text around it,
              with its real host beside it when its text could pass for another (linkify). -->
@@ -77,6 +60,8 @@ import { timeLabel } from './time-format';
           <img [src]="src" [alt]="'Image from ' + e.author" loading="lazy" decoding="async" />
         </a>
       }
+      <!-- Reply, edit, delete and reactions: a chunk of its own (message-actions), under the message. -->
+      <ng-container #actions />
       @if (e.outgoing; as o) {
         @switch (o.status) {
           @case ('uploading') {
@@ -101,38 +86,17 @@ import { timeLabel } from './time-format';
 export class MessageItem {
   private readonly config = inject(RuntimeConfig);
   private readonly sending = inject(SendStore);
-  private readonly auth = inject(AuthSession);
-  private readonly active = inject(ActiveRoom);
   private readonly document = inject(DOCUMENT);
-  private readonly injector = inject(Injector);
   readonly entry = input.required<Entry>();
-  protected readonly confirming = signal(false);
-  protected readonly deleting = signal(false);
-  protected readonly deleteError = signal<string | null>(null);
-  private readonly deleteButton = viewChild<ElementRef<HTMLButtonElement>>('deleteButton');
-  private readonly confirmButton = viewChild<ElementRef<HTMLButtonElement>>('confirmButton');
+  /** Set by the actions while the text is being edited in place. */
+  readonly editing = signal(false);
+  private readonly actions = viewChild('actions', { read: ViewContainerRef });
 
   /**
    * Own means sent from this tab (the store keeps those ids and marks their entries with `outgoing`):
    * names are not unique, so anyone else using the same display name is not "me".
    */
   protected readonly own = computed(() => !!this.entry().outgoing);
-  /**
-   * This browser's own stored messages (it holds their deleteKey); signed in, also the person's messages from any
-   * device and, for a moderator, every message. Nobody else is offered the button.
-   */
-  protected readonly canDelete = computed(() => {
-    const e = this.entry();
-    const me = this.auth.user();
-    const mine = e.outgoing?.status === 'sent' || (!!me && (me.id === e.authorId || me.roles.includes('moderator')));
-    return mine && !!e.seq && !e.deletedAt;
-  });
-  /** Names the message, so that a list of Delete buttons can be told apart by ear. */
-  protected readonly deleteLabel = computed(() => {
-    const text = this.entry().text;
-    const what = text === undefined ? 'image' : text.length > 40 ? `${text.slice(0, 40)}…` : text;
-    return `Delete this message: ${what}`;
-  });
   protected readonly parts = computed(() => linkify(this.entry().text ?? ''));
   protected readonly time = computed(() => (this.entry().sentAt ? timeLabel(this.entry().sentAt!) : ''));
   protected readonly fullTime = computed(() => (this.entry().sentAt ? new Date(this.entry().sentAt!).toLocaleString() : ''));
@@ -142,28 +106,12 @@ export class MessageItem {
     return url ? this.config.resolve(url) : null;
   });
 
-  protected askDelete(): void {
-    this.deleteError.set(null);
-    this.confirming.set(true);
-    afterNextRender(() => this.confirmButton()?.nativeElement.focus(), { injector: this.injector });
-  }
-
-  protected cancelDelete(): void {
-    this.confirming.set(false);
-    afterNextRender(() => this.deleteButton()?.nativeElement.focus(), { injector: this.injector });
-  }
-
-  protected async confirmDelete(): Promise<void> {
-    const e = this.entry();
-    this.deleting.set(true);
-    // Own messages know their room; others' (a moderator's delete) are the open room's.
-    const problem = await this.sending.deleteMessage(e.outgoing?.room ?? this.active.name()!, e.id);
-    this.deleting.set(false);
-    this.confirming.set(false);
-    this.deleteError.set(problem);
-    // The buttons are gone with the message's content: continue in the message box.
-    if (!problem) this.document.getElementById('composer-text')?.focus();
-    else afterNextRender(() => this.deleteButton()?.nativeElement.focus(), { injector: this.injector });
+  constructor() {
+    const host = inject(DestroyRef);
+    effect(() => {
+      const slot = this.actions();
+      if (slot) void import('./message-actions').then((m) => host.destroyed || slot.length || slot.createComponent(m.MessageActions));
+    });
   }
 
   protected retry(o: Outgoing): void {

@@ -72,6 +72,8 @@ describe('MessageList', () => {
     sending.sendText('global', 'ann', 'stuck');
     await fixture.whenStable();
     socket.reconnect(true);
+    // From the bottom, up.
+    scrollTo(el, 1600);
     scrollTo(el, 100);
     socket.emit('newMessage', msg('m3', 3));
     await fixture.whenStable();
@@ -101,6 +103,18 @@ describe('MessageList', () => {
     socket.emit('newMessage', msg('m3', 3));
     await fixture.whenStable();
     expect(announcer.textContent!.trim()).toBe('bob: text m3');
+  });
+
+  it('announces what a message is now: a deleted one leaves nothing behind', async () => {
+    const { socket, el, fixture } = await setup([msg('m1', 1)]);
+    const announcer = el.querySelector('[aria-live=polite]')!;
+    socket.emit('newMessage', msg('m2', 2));
+    await fixture.whenStable();
+    expect(announcer.textContent).toContain('text m2');
+    socket.emit('messageDeleted', { room: 'global', seq: formatSeq(2), id: 'm2', deletedAt: new Date().toISOString() });
+    await fixture.whenStable();
+    expect(announcer.textContent!.trim()).toBe('');
+    expect(el.textContent).not.toContain('text m2');
   });
 
   it('styles as own only what this tab sent, not everything under the same name', async () => {

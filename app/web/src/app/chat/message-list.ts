@@ -112,6 +112,10 @@ export class MessageList {
   });
 
   private atBottom = true;
+  /** A message kept where it is on screen while content above it grows (after older messages came). */
+  private pin: { el: Element; top: number } | null = null;
+  /** scrollTop at the last scroll event. */
+  private top = 0;
   /** What the last render showed; growth is judged on stored messages, as own unsent ones stay last. */
   private shown: { room?: string; first?: string; last?: string; count: number; sending: number } = { count: 0, sending: 0 };
   /** Scroll geometry saved when older messages were asked for, to keep the reader's place when they arrive. */
@@ -137,6 +141,9 @@ export class MessageList {
       if (this.anchor && first !== prev.first) {
         el.scrollTop = this.anchor.top + (el.scrollHeight - this.anchor.height);
         this.anchor = null;
+        // The older messages' actions arrive a moment later and make them taller: keep the one read in its place.
+        const a = el.querySelector(`[data-id="${prev.first}"]`);
+        this.pin = a && { el: a, top: a.getBoundingClientRect().top };
       }
       if (sending > prev.sending) {
         // The reader just sent something: show it.
@@ -152,14 +159,17 @@ export class MessageList {
       const el = this.scroller().nativeElement;
       const follow = () => {
         if (this.atBottom) this.stickToBottom(el);
+        else if (this.pin) el.scrollTop += this.pin.el.getBoundingClientRect().top - this.pin.top;
       };
       // Images load after layout; keep a reader who follows the bottom at the bottom.
       el.addEventListener('load', follow, true);
       // So does a change of the list's own height (the presence or typing line, a growing message box, a
-      // phone's keyboard): scrollTop stays put while the bottom moves.
+      // phone's keyboard), or of its messages' (their actions arrive a moment after them, in a chunk of their own):
+      // scrollTop stays put while the bottom moves.
       if (typeof ResizeObserver !== 'undefined') {
         const observer = new ResizeObserver(follow);
         observer.observe(el);
+        observer.observe(el.lastElementChild!);
         this.destroyRef.onDestroy(() => observer.disconnect());
       }
     });
@@ -167,7 +177,12 @@ export class MessageList {
 
   protected onScroll(): void {
     const el = this.scroller().nativeElement;
-    this.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
+    // Only a move up leaves the bottom: content that grows between a scroll and its event (messages' actions, images)
+    // must not.
+    this.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK || (this.atBottom && el.scrollTop >= this.top);
+    this.top = el.scrollTop;
+    // The reader moved: what they see now is what stays in place.
+    if (this.pin) this.pin.top = this.pin.el.getBoundingClientRect().top;
     if (this.atBottom) this.unseen.set(0);
     if (el.scrollTop < TOP_TRIGGER && el.scrollHeight > el.clientHeight) this.loadOlder();
   }

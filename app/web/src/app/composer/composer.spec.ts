@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { TEXT_MAX } from '@chat/protocol';
+import { TEXT_MAX, formatSeq } from '@chat/protocol';
 import { RoomMessages } from '../messages/room-messages';
 import { IdentityStore } from '../identity/identity-store';
 import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
@@ -43,6 +43,18 @@ describe('Composer', () => {
     expect(socket.sent.map((s) => s.message)).toMatchObject([{ room: 'global', author: 'ann', text: 'hello there' }]);
     expect(box.value).toBe('');
     expect(store.room('global').outgoing()[0]!.status).toBe('pending');
+  });
+
+  it('sends a reply with replyTo once, then plain messages again', async () => {
+    const { type, key, socket, store } = await setup();
+    store.room('global').replyTo.set(formatSeq(5));
+    await type('yes');
+    await key({});
+    await type('and you?');
+    await key({});
+    await socket.nthSend(1);
+    expect(socket.sent.map((s) => s.message.replyTo)).toEqual([formatSeq(5), undefined]);
+    expect(store.room('global').replyTo()).toBeNull();
   });
 
   it('keeps Shift+Enter for a new line', async () => {

@@ -22,6 +22,8 @@ const COUNT_FROM = Math.floor(TEXT_MAX * 0.8);
           <button type="button" class="link-button" (click)="error.set(null)" aria-label="Dismiss">×</button>
         </p>
       }
+      <!-- What the next message answers, and @name completion: reply-preview, mounted by the first message's actions. -->
+      <div id="composer-extras"></div>
       <div class="composer-row">
         <input
           #file
@@ -84,7 +86,8 @@ export class Composer {
   protected readonly max = TEXT_MAX;
   protected readonly countFrom = COUNT_FROM;
   /** Each room keeps its own draft: switching rooms shows that room's, switching back restores this one. */
-  protected readonly draft = computed(() => this.messages.room(this.room()).draft);
+  private readonly store = computed(() => this.messages.room(this.room()));
+  protected readonly draft = computed(() => this.store().draft);
   protected readonly text = computed(() => this.draft()());
   protected readonly error = signal<string | null>(null);
   protected readonly length = computed(() => codePointLength(this.text().trim()));
@@ -126,7 +129,9 @@ export class Composer {
       return;
     }
     this.typing.stop();
-    this.sending.sendText(room, author, text);
+    const store = this.store();
+    this.sending.sendText(room, author, text, store.replyTo() ?? undefined);
+    store.replyTo.set(null);
     draft.set('');
     this.error.set(null);
     this.box().nativeElement.focus();

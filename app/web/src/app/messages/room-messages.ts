@@ -72,6 +72,9 @@ export class RoomMessages {
     });
     // Deletions reach every room's store: they change no order and leave no gap.
     this.socket.on('messageDeleted', (e) => this.rooms.get(e?.room)?.markDeleted(e.id, e.deletedAt));
+    // So do edits and reaction counts (the store keeps the latest edit when they arrive out of order).
+    this.socket.on('messageEdited', (e) => this.rooms.get(e?.room)?.update(e.seq, { text: e.text, editedAt: e.editedAt }));
+    this.socket.on('reactions', (e) => this.rooms.get(e?.room)?.update(e.seq, { reactions: e.counts, reactionsVersion: e.version }));
     inject(DestroyRef).onDestroy(() => clearTimeout(this.retryTimer));
   }
 

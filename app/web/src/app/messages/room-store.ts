@@ -1,6 +1,6 @@
 import { computed, signal } from '@angular/core';
 import type { ChatMessage } from '@chat/protocol';
-import { mergeMessages } from './message-merge';
+import { mergeMessages, type Versioned } from './message-merge';
 import { loadSentIds, saveSentIds } from './sent-ids';
 
 export type OutgoingStatus = 'uploading' | 'pending' | 'sent' | 'failed';
@@ -11,6 +11,8 @@ export interface Outgoing {
   room: string;
   author: string;
   text?: string;
+  /** The seq of the message this one answers. */
+  replyTo?: string;
   /** `file` is dropped once uploaded. */
   image?: { file?: File; previewUrl: string; key?: string; uploaded: boolean };
   status: OutgoingStatus;
@@ -34,6 +36,11 @@ export interface Entry {
   imageUrl?: string;
   sentAt?: string;
   outgoing?: Outgoing;
+  /** Stored messages only: see ChatMessage. */
+  editedAt?: string;
+  replyTo?: string;
+  reactions?: Record<string, number>;
+  myReactions?: string[];
 }
 
 export type RoomPhase = 'loading' | 'ready' | 'error';
@@ -46,13 +53,23 @@ export class RoomStore {
   readonly phase = signal<RoomPhase>('loading');
   readonly loadError = signal<string | null>(null);
   readonly loadingOlder = signal(false);
-  /** The latest message that arrived live (not from history), for the screen-reader announcement. */
-  readonly live = signal<ChatMessage | null>(null);
+  private readonly liveId = signal<string | null>(null);
+  /**
+   * The latest message that arrived live (not from history), as it is now, for the screen-reader announcement:
+   * an edit shows its new text, a deletion leaves nothing, so no deleted words stay in the page.
+   */
+  readonly live = computed(() => {
+    const id = this.liveId();
+    const m = id ? this.messages().findLast((x) => x.id === id) : undefined;
+    return m && !m.deletedAt ? m : null;
+  });
   /**
    * Unsent text typed for this room. It lives here, not in the composer, because the composer stays
    * alive across room changes and a shared draft could be sent to the wrong room.
    */
   readonly draft = signal('');
+  /** The message the composer's next message answers, if any (its seq). */
+  readonly replyTo = signal<string | null>(null);
   /** Whether the first page was ever loaded: older pages only make sense after it. */
   loaded = false;
   /**
@@ -71,12 +88,11 @@ export class RoomStore {
       seen.add(m.id);
       const outgoing = own.get(m.id) ?? (this.sentIds.has(m.id) ? sentMark(m) : undefined);
       const deletedAt = m.deletedAt;
-      return deletedAt
-        ? { id: m.id, seq: m.seq, author: m.author, sentAt: m.sentAt, deletedAt, outgoing }
-        : { id: m.id, seq: m.seq, author: m.author, authorId: m.authorId, text: m.text, imageUrl: m.imageUrl, sentAt: m.sentAt, outgoing };
+      return deletedAt ? { id: m.id, seq: m.seq, author: m.author, sentAt: m.sentAt, deletedAt, outgoing } : { ...m, outgoing };
     });
     for (const o of this.outgoing()) {
-      if (!seen.has(o.id)) list.push({ id: o.id, author: o.author, text: o.text, imageUrl: o.image?.previewUrl, outgoing: o });
+      if (!seen.has(o.id))
+        list.push({ id: o.id, author: o.author, text: o.text, imageUrl: o.image?.previewUrl, replyTo: o.replyTo, outgoing: o });
     }
     return list;
   });
@@ -122,7 +138,7 @@ export class RoomStore {
     // Own messages are already on screen (and were typed by the reader): no need to read them out.
     const announce = !this.isStored(m.id) && !this.findOutgoing(m.id);
     this.merge([m]);
-    if (announce) this.live.set(m);
+    if (announce) this.liveId.set(m.id);
   }
 
   /** Starts over from `messages` (a contiguous run), e.g. when a catch-up could not reach what we had. */
@@ -168,6 +184,12 @@ export class RoomStore {
     if (!m) return;
     const { text: _text, imageUrl: _imageUrl, ...rest } = m;
     this.merge([{ ...rest, deletedAt }]);
+  }
+
+  /** A later state of the stored message `seq`, from the server (an edit, reaction counts): merged as history is. */
+  update(seq: string, change: Partial<Versioned>): void {
+    const m = this.messages().find((x) => x.seq === seq);
+    if (m) this.merge([{ ...m, ...change }]);
   }
 
   isStored(id: string): boolean {

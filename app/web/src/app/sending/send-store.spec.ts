@@ -9,6 +9,7 @@ import { msg } from '../testing/chat-message';
 import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { fakeFetch } from '../testing/fake-fetch';
 import { SendStore } from './send-store';
+import { OwnChanges } from './own-changes';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
@@ -153,13 +154,13 @@ describe('SendStore', () => {
     socket.emit('newMessage', { ...msg(o.id, 2), author: 'ann', text: 'new' });
     expect([room.isOwn('old1'), room.isOwn(o.id)]).toEqual([true, true]);
 
-    const oldDeleted = sending.deleteMessage('global', 'old1');
+    const oldDeleted = TestBed.inject(OwnChanges).deleteMessage('global', 'old1');
     await vi.waitFor(() => expect(socket.deletes).toHaveLength(1));
     expect(socket.deletes[0]!.body).toEqual({ room: 'global', seq: formatSeq(1), deleteKey: deleteSecret() });
     socket.deletes[0]!.reply({ ok: true, room: 'global', seq: formatSeq(1) });
     expect(await oldDeleted).toBeNull();
 
-    const newDeleted = sending.deleteMessage('global', o.id);
+    const newDeleted = TestBed.inject(OwnChanges).deleteMessage('global', o.id);
     await vi.waitFor(() => expect(socket.deletes).toHaveLength(2));
     expect(socket.deletes[1]!.body).toEqual({
       room: 'global',

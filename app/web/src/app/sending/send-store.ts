@@ -4,17 +4,17 @@ import { FETCH, XHR_FACTORY } from '../config/fetch';
 import { errorMessage } from '../config/http-error';
 import { RuntimeConfig } from '../config/runtime-config';
 import { ChatSocket } from '../connection/chat-socket';
-import { deleteSecret, MESSAGE_DELETE_KEY } from '../identity/browser-identity';
-import type { Outgoing, RoomStore } from '../messages/room-store';
+import { MESSAGE_DELETE_KEY } from '../identity/browser-identity';
+import type { Outgoing } from '../messages/room-store';
 import { RoomMessages } from '../messages/room-messages';
 import { newMessageId } from '../shared/random-token';
 import { AuthSession } from '../session/auth-session';
 import { checkImage } from './image-check';
-import { describeDeleteFailure, describeFailure } from './send-failure';
+import { describeFailure } from './send-failure';
 
 /**
  * This tab's own messages on their way: text and images (uploaded first), shown at once as outgoing entries of
- * their room's store, sent, retried with the same `id`, and deleted later with this browser's proof.
+ * their room's store, sent and retried with the same `id` (their edits and deletes are OwnChanges').
  */
 @Injectable({ providedIn: 'root' })
 export class SendStore {
@@ -31,8 +31,8 @@ export class SendStore {
    */
   private lastKey: Promise<unknown> = Promise.resolve();
 
-  sendText(room: string, author: string, text: string): Outgoing {
-    const o: Outgoing = { id: newMessageId(), room, author, text, status: 'pending', progress: null, error: null };
+  sendText(room: string, author: string, text: string, replyTo?: string): Outgoing {
+    const o: Outgoing = { id: newMessageId(), room, author, text, replyTo, status: 'pending', progress: null, error: null };
     this.messages.room(room).addOutgoing(o);
     void this.transmit(o);
     return o;
@@ -54,33 +54,6 @@ export class SendStore {
     this.messages.room(room).addOutgoing(o);
     void this.uploadThenTransmit(o);
     return null;
-  }
-
-  /**
-   * Deletes one of this browser's own messages (proved by its deleteKey), or signed in, any message the token lets
-   * this person delete (their own, or any for a moderator: the server decides); returns the reason when refused.
-   */
-  async deleteMessage(room: string, id: string): Promise<string | null> {
-    const store = this.messages.room(room);
-    const m = store.messages().find((x) => x.id === id);
-    const signedIn = !!this.auth.token;
-    if (!m || !(signedIn || store.isOwn(id))) return 'Only your own messages can be deleted';
-    let key: string | undefined;
-    try {
-      key = signedIn ? undefined : await this.keyOf(store, id);
-    } catch {
-      return NOT_LOADED;
-    }
-    const ack = await this.socket.deleteMessage(room, m.seq, key);
-    if (!ack.ok) return describeDeleteFailure(ack.error);
-    // The broadcast says so too; this one shows it at once, whichever arrives first.
-    store.markDeleted(id, new Date().toISOString());
-    return null;
-  }
-
-  /** The key an own message was sent with, which proves it is ours: its own proof, or for one from before those, the secret. */
-  private keyOf(store: RoomStore, id: string): Promise<string> {
-    return store.sentWithSecret(id) ? Promise.resolve(deleteSecret()) : this.messageDeleteKey(store.name, id);
   }
 
   /** Sends the very same message again, same `id`: the server stores it at most once. */
@@ -132,7 +105,7 @@ export class SendStore {
       const deleteKey = await key;
       const message: SendMessageInput = o.image?.key
         ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key }, deleteKey }
-        : { id: o.id, room: o.room, author: o.author, text: o.text, deleteKey };
+        : { id: o.id, room: o.room, author: o.author, text: o.text, deleteKey, replyTo: o.replyTo };
       ack = await this.socket.send(message);
     } catch {
       ack = { ok: false, error: { code: 'unavailable', message: NOT_LOADED } };
@@ -143,4 +116,4 @@ export class SendStore {
 }
 
 /** The key's code is a chunk of its own: when it cannot be fetched (offline since the page opened, a new release), nothing is sent. */
-const NOT_LOADED = 'Part of the page could not be loaded: retry, or reload the page';
+export const NOT_LOADED = 'Part of the page could not be loaded: retry, or reload the page';

@@ -19,8 +19,13 @@ import { UnreadStore } from './unread-store';
             <a [href]="'r/' + room" (click)="open($event, room)" [attr.aria-current]="room === current() ? 'page' : null">
               #{{ room }}
               @if (u) {
-                <span class="unread-badge" aria-hidden="true">{{ u.count }}{{ u.more ? '+' : '' }}</span>
-                <span class="visually-hidden">, {{ u.count }}{{ u.more ? ' or more' : '' }} unread</span>
+                <!-- Mentions of the reader counted apart: "@1 · 5". -->
+                <span class="unread-badge" [class.mention-badge]="u.mentions" aria-hidden="true"
+                  >{{ u.mentions ? '@' + u.mentions + ' · ' : '' }}{{ u.count }}{{ u.more ? '+' : '' }}</span
+                >
+                <span class="visually-hidden"
+                  >, {{ u.count }}{{ u.more ? ' or more' : '' }} unread{{ u.mentions ? ', ' + u.mentions + ' mentioning you' : '' }}</span
+                >
               }
             </a>
             @if (room !== defaultRoom) {

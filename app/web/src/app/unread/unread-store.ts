@@ -7,6 +7,8 @@ import { isDeleted } from '../messages/message-merge';
 import { ChatSocket } from '../connection/chat-socket';
 import { PageVisibility } from '../shared/page-visibility';
 import { RoomListStore } from '../rooms/room-list-store';
+import { IdentityStore } from '../identity/identity-store';
+import { mentions } from '../shared/mentions';
 
 const KEY = 'chat.lastRead';
 /** How far back the count from history looks after being away; more shows as "100+". */
@@ -16,6 +18,8 @@ export interface Unread {
   count: number;
   /** There were more than could be counted. */
   more: boolean;
+  /** Of those, the ones that mention the reader (`@name`). */
+  mentions: number;
 }
 
 /**
@@ -35,6 +39,9 @@ export class UnreadStore {
   /** Unread ids per room (ids, so a message seen both live and in history counts once). */
   private readonly unreadIds = signal<ReadonlyMap<string, ReadonlySet<string>>>(new Map());
   private readonly overflow = signal<ReadonlySet<string>>(new Set());
+  /** Ids of unread messages that mention the reader, in any room. */
+  private readonly mentionIds = signal<ReadonlySet<string>>(new Set());
+  private readonly identity = inject(IdentityStore);
 
   /** Where "New messages" goes in the open room: after this seq (the last one read before entering). */
   readonly divider = signal<{ room: string; after: string } | null>(null);
@@ -42,7 +49,10 @@ export class UnreadStore {
 
   readonly byRoom = computed<ReadonlyMap<string, Unread>>(() => {
     const out = new Map<string, Unread>();
-    for (const [room, ids] of this.unreadIds()) if (ids.size) out.set(room, { count: ids.size, more: this.overflow().has(room) });
+    const mentioned = this.mentionIds();
+    for (const [room, ids] of this.unreadIds())
+      if (ids.size)
+        out.set(room, { count: ids.size, more: this.overflow().has(room), mentions: [...ids].filter((id) => mentioned.has(id)).length });
     return out;
   });
   readonly total = computed(() => [...this.byRoom().values()].reduce((n, u) => n + u.count, 0));
@@ -87,7 +97,7 @@ export class UnreadStore {
             // Opened meanwhile: it is being read.
             if (room === this.active.name() && this.page.visible()) return;
             const fresh = page.messages.filter((m) => this.counts(m));
-            for (const m of fresh) this.add(room, m.id);
+            for (const m of fresh) this.add(room, m);
             if (page.nextBefore && fresh.length === page.messages.length && fresh.length > 0)
               this.overflow.update((s) => new Set(s).add(room));
           } catch {
@@ -122,7 +132,7 @@ export class UnreadStore {
   private onLive(m: ChatMessage): void {
     if (!m || typeof m.room !== 'string') return;
     if (m.room === this.active.name() && this.page.visible()) return; // read as it arrives (effect above)
-    if (this.counts(m)) this.add(m.room, m.id);
+    if (this.counts(m)) this.add(m.room, m);
   }
 
   /** Someone else's message, not deleted, after the last one read. */
@@ -132,8 +142,9 @@ export class UnreadStore {
     return !last || compareSeq(m.seq, last) > 0;
   }
 
-  private add(room: string, id: string): void {
+  private add(room: string, { id, text }: ChatMessage): void {
     if (this.unreadIds().get(room)?.has(id)) return;
+    if (mentions(text, this.identity.name())) this.mentionIds.update((s) => new Set(s).add(id));
     this.unreadIds.update((map) => new Map(map).set(room, new Set(map.get(room)).add(id)));
   }
 

@@ -11,6 +11,8 @@ import { msg } from '../testing/chat-message';
 import { fakeFetch } from '../testing/fake-fetch';
 import { RoomListStore } from '../rooms/room-list-store';
 import { UnreadStore } from './unread-store';
+import { RoomList } from './room-list';
+import { IdentityStore } from '../identity/identity-store';
 
 function setup(history: Record<string, ChatMessage[]> = {}, storage: Record<string, unknown> = {}) {
   localStorage.clear();
@@ -32,6 +34,23 @@ function setup(history: Record<string, ChatMessage[]> = {}, storage: Record<stri
 const counts = (unread: UnreadStore) => Object.fromEntries([...unread.byRoom()].map(([room, u]) => [room, u.count]));
 
 describe('UnreadStore', () => {
+  it('counts the unread messages that mention the reader apart, in the room list too', async () => {
+    const { socket, chat, unread } = setup({ team: [msg('t1', 1, 'team')] });
+    expect(TestBed.inject(IdentityStore).set('Ann')).toBeNull();
+    await chat.enter('team');
+    TestBed.tick();
+    await chat.enter('global');
+    TestBed.tick();
+    socket.emit('newMessage', msg('t2', 2, 'team', { text: '@ann can you look?' }));
+    socket.emit('newMessage', msg('t3', 3, 'team', { text: 'and @anna too' }));
+    expect(unread.byRoom().get('team')).toEqual({ count: 2, more: false, mentions: 1 });
+    const list = TestBed.createComponent(RoomList);
+    await list.whenStable();
+    const team = (list.nativeElement as HTMLElement).querySelector('[data-room=team]')!;
+    expect(team.querySelector('.mention-badge')!.textContent!.trim()).toBe('@1 · 2');
+    expect(team.textContent).toContain('2 unread, 1 mentioning you');
+  });
+
   it("counts others' live messages in the rooms not open, and clears a room on entering it, marking where the new part starts", async () => {
     const { sending, socket, chat, unread } = setup({ team: [msg('t1', 1, 'team')] });
     await chat.enter('team');

@@ -1,0 +1,42 @@
+// npm run lint: typescript-eslint's type-aware rules over every TypeScript workspace. The compiler already enforces
+// strictness; these catch what it cannot: promises nobody awaits or that are passed where a callback returns nothing,
+// unsafe `any` flowing into typed code, assertions the types make unnecessary, unused code.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const TESTS = ['**/test/**/*.ts', '**/*.test.ts', '**/*.spec.ts', '**/e2e/**/*.ts', '**/testing/**/*.ts'];
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/cdktf.out/**', '**/.angular/**', '**/coverage/**', '.tools/**', '.venv/**'],
+  },
+  { files: ['**/*.ts'], extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      // An async method that does not await yet keeps its interface's promise type; not a defect.
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    // Tests read JSON and library internals on purpose, and pass expect's methods around.
+    files: TESTS,
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // Unit tests beside their module in src/ are outside the packages' build tsconfigs: linted without type information.
+    files: ['app/protocol/src/**/*.test.ts', 'app/server/src/**/*.test.ts'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { parserOptions: { projectService: false } },
+  },
+);
