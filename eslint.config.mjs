@@ -8,7 +8,16 @@ const TESTS = ['**/test/**/*.ts', '**/*.test.ts', '**/*.spec.ts', '**/e2e/**/*.t
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/cdktf.out/**', '**/.angular/**', '**/coverage/**', '.tools/**', '.venv/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/cdktf.out/**',
+      '**/.angular/**',
+      '**/coverage/**',
+      '.tools/**',
+      '.venv/**',
+      '**/*.d.ts',
+    ],
   },
   { files: ['**/*.ts'], extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked] },
   {
@@ -34,8 +43,15 @@ export default tseslint.config(
     },
   },
   {
-    // Unit tests beside their module in src/ are outside the packages' build tsconfigs: linted without type information.
-    files: ['app/protocol/src/**/*.test.ts', 'app/server/src/**/*.test.ts'],
+    // Tests outside the packages' build tsconfigs (unit tests beside their module, the release and script tests):
+    // linted without type information.
+    files: [
+      'app/protocol/src/**/*.test.ts',
+      'app/server/src/**/*.test.ts',
+      'loadtest/src/**/*.test.ts',
+      'release/test/**/*.ts',
+      'scripts/test/**/*.ts',
+    ],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { parserOptions: { projectService: false } },
   },

@@ -3,12 +3,12 @@
  *   API: GET <api>/readyz is 200 (the server and its backends are up)
  *   site: GET <site>/index.html and <site>/config.json are 200 (the published build, pointing at that API)
  *
- *   node release/dist/live.js <api-url> <site-url> [--timeout 600000] [--label text]
+ *   node release/dist/live.js <api-url> <site-url> [--timeout 600000] [--label text]   (SMOKE_TOKEN: a signed-in deployment's round trip)
  *
  * `npm run deploy` ends with it. A new instance needs a few minutes (boot, Node, release), so the wait is long but
  * bounded, and every request has its own short timeout.
  */
-import { endpoint, runSmoke, type SmokeResult } from './smoke';
+import { endpoint, runSmoke, smokeToken, type SmokeResult } from './smoke';
 
 export interface LiveOptions {
   timeoutMs?: number;
@@ -58,7 +58,7 @@ export async function waitUntilLive(apiUrl: string, siteUrl: string, options: Li
     options.intervalMs ?? 3000,
     log,
   );
-  return runSmoke(apiUrl, { label: options.label, timeoutMs: 30_000, log });
+  return runSmoke(apiUrl, { label: options.label, timeoutMs: 30_000, log, token: smokeToken() });
 }
 
 if (require.main === module) {

@@ -83,6 +83,16 @@ phase('set-up');
   }
   phase('format');
 }
+// 0b. Lint: typescript-eslint's type-aware rules (eslint.config.mjs), counted as one test too.
+{
+  const code = await run('npx', ['eslint', '--max-warnings', '0', '.']);
+  if (code === 0) totals.passed++;
+  else {
+    totals.failed++;
+    problems.push('lint: eslint found problems (npm run lint lists them)');
+  }
+  phase('lint');
+}
 // 1. jest: protocol, server, infra, load test, pipeline and the browser end-to-end tests, one run.
 const jestJson = path.join(results, 'jest.json');
 fs.rmSync(jestJson, { force: true });

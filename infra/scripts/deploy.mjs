@@ -90,6 +90,7 @@ if (live === sha) {
 }
 
 const { waitFor200, waitUntilLive } = require(path.join(repoRoot, 'release/dist/live.js'));
+const { describeSmoke } = require(path.join(repoRoot, 'release/dist/smoke.js'));
 const liveTimeout = Number(process.env.CHAT_LIVE_TIMEOUT_MS || 900_000);
 const log = (l) => console.log(`  ${l}`);
 step(`Wait for the API at ${outputs.API_URL}`);
@@ -115,7 +116,7 @@ step('Wait until site and API answer through the public URL, then the smoke test
 const smoke = await waitUntilLive(outputs.API_URL, outputs.SITE_URL, { timeoutMs: liveTimeout, label: sha.slice(0, 12), log }).catch((e) =>
   fail(`Not live: ${e.message}`),
 );
-console.log(`  smoke test passed: message ${smoke.id} came back in ${smoke.roundTripMs} ms and is in history`);
+console.log(`  smoke test passed: ${describeSmoke(smoke)}`);
 
 if (ids.some((id) => id.endsWith('-ci'))) {
   console.log(

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import { MOTO_P99_MS, MOTO_RATE, parseArgs, perUserRate, UsageError } from './args';
 
 describe('parseArgs', () => {
@@ -65,6 +68,35 @@ describe('parseArgs', () => {
     [['--servers', '9', '--backend', 'moto']],
   ])('rejects %j', (argv) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
+  });
+
+  describe('--token-file', () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'loadtest-tokens-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const file = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+
+    it('takes a file of JWTs for a --target', () => {
+      const tokens = file('ok.txt', 'eyJh.eyJz.c2ln\n\neyJh.eyJ0.c2ln\n');
+      expect(parseArgs(['--target', 'https://chat.example.com', '--token-file', tokens]).tokenFile).toBe(tokens);
+    });
+
+    it.each([
+      [['--token-file', 'OK'], /signs in to a --target/],
+      [['--target', 'https://c.example', '--token-file', '/nonexistent/tokens'], /cannot read/],
+      [['--target', 'https://c.example', '--token-file', 'EMPTY'], /holds no token/],
+      [['--target', 'https://c.example', '--token-file', 'BAD'], /line 2 .* is not a JWT/],
+    ])('refuses %j', (argv, message) => {
+      const fixtures: Record<string, () => string> = {
+        OK: () => file('one.txt', 'a.b.c\n'),
+        EMPTY: () => file('empty.txt', '\n \n'),
+        BAD: () => file('bad.txt', 'a.b.c\nnot a token\n'),
+      };
+      const args = argv.map((a) => fixtures[a]?.() ?? a);
+      expect(() => parseArgs(args)).toThrow(message);
+    });
   });
 
   it('computes what each sender sends per second', () => {

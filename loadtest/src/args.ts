@@ -1,4 +1,6 @@
 /** Command-line options of `npm run loadtest`. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { formatUsage, parseCommand, UsageError, type CommandSpec } from '@chat/cli';
 import { SCENARIOS, type ScenarioName } from './plan';
 
@@ -25,6 +27,8 @@ export interface CliOptions {
   servers: number;
   /** write a CPU profile of the local chat server into the report directory */
   profile: boolean;
+  /** a signed-in target: a file of ID tokens, one per line, handed to the users in turn (absolute path) */
+  tokenFile?: string;
   help: boolean;
 }
 
@@ -68,6 +72,11 @@ export const LOADTEST_COMMAND: CommandSpec = {
     },
     { flag: '--flood-rate', value: 'R', default: '20', description: 'flood: messages/s of the flooding client' },
     { flag: '--p99', value: 'MS', default: `500; moto ${MOTO_P99_MS}`, description: 'fail when p99 of ack or e2e latency exceeds this' },
+    {
+      flag: '--token-file',
+      value: 'FILE',
+      description: 'signed-in --target: ID tokens, one per line, handed to the users in turn (sent as the handshake auth.token)',
+    },
     { flag: '--out', value: 'DIR', default: 'loadtest/reports', description: 'report directory' },
     { flag: '--profile', description: 'write a V8 CPU profile of the local chat server (report dir, profile/*.cpuprofile)' },
     { flag: '--verbose', description: "show Artillery's own output, and stack traces" },
@@ -159,6 +168,7 @@ export function parseArgs(argv: string[]): CliOptions {
     if (!text('out')) throw new UsageError('--out needs a directory');
     o.outDir = text('out');
   }
+  if (given('token-file')) o.tokenFile = readTokenFile(text('token-file'));
   o.profile = values['profile'] === true;
   o.verbose = values['verbose'] === true;
   // Senders are few in fanout, so the default total rate is what they can send within the per-connection limit.
@@ -169,8 +179,26 @@ export function parseArgs(argv: string[]): CliOptions {
   if (o.servers > 1 && (o.target || o.backend !== 'moto'))
     throw new UsageError('--servers needs --backend moto (the servers share one SQS queue), not --target');
   if (o.servers > 1 && o.profile) throw new UsageError('--profile profiles one server; it cannot be combined with --servers');
+  if (o.tokenFile && !o.target) throw new UsageError('--token-file signs in to a --target; the local server runs open');
   if (o.target && given('backend')) throw new UsageError('--backend starts a local server; it cannot be combined with --target');
   return o;
+}
+
+/** The token file as an absolute path, once it is known to hold at least one token and nothing else. */
+function readTokenFile(file: string): string {
+  if (!file) throw new UsageError('--token-file needs a file');
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--token-file: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 0) throw new UsageError(`--token-file: ${file} holds no token`);
+  const bad = lines.findIndex((l) => !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(l.trim()));
+  if (bad >= 0) throw new UsageError(`--token-file: line ${bad + 1} of ${file} is not a JWT (one token per line)`);
+  return path;
 }
 
 /** Messages per second each sending user emits (the server limits this per connection). */

@@ -25,14 +25,26 @@ export interface ArtilleryOptions {
   label: string;
   statsDir: string;
   verbose?: boolean;
+  /**
+   * A signed-in target: the token file (`--token-file`); the processor's `pickToken` gives each user the next token
+   * (round again when there are fewer tokens than users) for its handshake, as the web client sends it.
+   */
+  tokenFile?: string;
   /** called when Artillery starts its arrival phase (the users begin to connect) */
   onPhaseStarted?: () => void;
 }
 
-/** The CLI's settings as Artillery overrides: one arrival phase for all users, thresholds from the command line. */
-export function overridesFor(vars: RunVars, p99Ms: number): Record<string, unknown> {
+/**
+ * The CLI's settings as Artillery overrides: one arrival phase for all users, thresholds from the command line; with
+ * a token file, the handshake's `auth` carries the token the processor's `pickToken` gave the user (the next one,
+ * round again when there are fewer tokens than users), as the web client sends it.
+ */
+export function overridesFor(vars: RunVars, p99Ms: number, tokenFile?: string): Record<string, unknown> {
   return {
     config: {
+      ...(tokenFile
+        ? { engines: { 'socketio-v3': { transports: ['websocket'], reconnection: false, auth: { token: '{{ token }}' } } } }
+        : {}),
       phases: [{ name: 'connect', duration: Math.max(1, Math.ceil(vars.ramp)), arrivalCount: vuCount(vars) }],
       ensure: {
         thresholds: [{ 'chat.e2e_ms.p99': p99Ms }, { 'chat.ack_ms.p99': p99Ms }],
@@ -67,7 +79,14 @@ export function runArtillery(o: ArtilleryOptions): Promise<ArtilleryRun> {
     o.scenarioFile,
   ];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true', LOADTEST_STATS_DIR: o.statsDir, NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: {
+      ...process.env,
+      ARTILLERY_DISABLE_TELEMETRY: 'true',
+      LOADTEST_STATS_DIR: o.statsDir,
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+      ...(o.tokenFile ? { LOADTEST_TOKEN_FILE: o.tokenFile } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const killOnExit = () => child.kill('SIGKILL');

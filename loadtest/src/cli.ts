@@ -198,6 +198,7 @@ export async function runLoadtest(o: CliOptions, log: Log = console.log, { progr
               label: t.label,
               statsDir,
               verbose: o.verbose,
+              ...(o.tokenFile ? { tokenFile: o.tokenFile } : {}),
               onPhaseStarted: () => (started ||= Date.now()),
             });
           } finally {

@@ -40,7 +40,7 @@ export async function startScaledOut(
     const cpu = await Promise.all(servers.map((s) => s.stop()));
     await lb?.stop();
     await redis.stop();
-    return cpu.every((c) => c !== undefined) ? cpu.reduce((a, b) => a! + b!, 0) : undefined;
+    return cpu.every((c) => c !== undefined) ? cpu.reduce((a, b) => a + b, 0) : undefined;
   };
   try {
     const ports = await Promise.all(Array.from({ length: count }, () => freePort()));

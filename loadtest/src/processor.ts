@@ -6,7 +6,7 @@
  *
  * Artillery runs this file inside a worker thread; state below is per worker.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
@@ -91,6 +91,26 @@ function clockFor(context: Context): Clock {
 
 const second = (c: Clock, at: number): number => Math.floor((at - c.startAt) / 1000);
 
+/** `--token-file`'s tokens (the harness names the file in LOADTEST_TOKEN_FILE), read once per worker. */
+let tokens: string[] | undefined;
+let tokenCounter = 0;
+
+/**
+ * Before `connect`: a signed-in run gives each user the next token, which the scenario's `connect: { auth: "{{ auth }}" }`
+ * puts in the handshake. Without a token file, nothing (no `auth`: a v1 client's handshake).
+ */
+export function pickToken(context: Context, _events: Emitter, done: Done): void {
+  const file = process.env['LOADTEST_TOKEN_FILE'];
+  if (file) {
+    tokens ??= readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    context.vars['auth'] = { token: tokens[(threadId + tokenCounter++) % tokens.length] };
+  }
+  done();
+}
+
 export function joinRoom(context: Context, events: Emitter, done: Done): void {
   const socket = context.sockets[''];
   if (!socket) return done(new Error('no socket: the scenario must `connect` before joinRoom'));
@@ -154,7 +174,7 @@ export function sendNext(context: Context, events: Emitter, done: Done): void {
   }
   setTimeout(
     () => {
-      send(c, vu, (vu.floodSocket as ClientSocket | undefined) ?? context.sockets[''], events);
+      send(c, vu, (vu.floodSocket) ?? context.sockets[''], events);
       if (vu.floodSocket) void floodHistory(c, vu, events);
       vu.next++;
       done();

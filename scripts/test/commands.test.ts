@@ -12,7 +12,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const rootScripts: Record<string, string> = JSON.parse(read('package.json')).scripts;
 /** npm's own lifecycle and the tooling scripts; every other root script is a command with a --help. */
-const NOT_COMMANDS = new Set(['start', 'test', 'build', 'synth', 'format', 'format:check']);
+const NOT_COMMANDS = new Set(['start', 'test', 'build', 'synth', 'format', 'format:check', 'lint']);
 const commands = Object.keys(rootScripts).filter((n) => !NOT_COMMANDS.has(n));
 const READMES = ['README.md', 'infra/README.md', 'loadtest/README.md', 'app/web/README.md', 'release/README.md'];
 

@@ -7,6 +7,7 @@ import type { AwsUsage } from './adapters/aws/aws-usage';
 import { clientConfig } from './adapters/aws/clients';
 import { DynamoStore } from './adapters/aws/dynamo-store';
 import { DynamoDeletes } from './adapters/aws/dynamo-deletes';
+import { DynamoMemberships } from './adapters/aws/dynamo-memberships';
 import { DynamoEdits } from './adapters/aws/dynamo-edits';
 import { DynamoReactions } from './adapters/aws/dynamo-reactions';
 import { DynamoPush } from './adapters/aws/dynamo-push';
@@ -16,6 +17,7 @@ import { FileUploads } from './adapters/embedded/file-uploads';
 import { MemoryQueue } from './adapters/embedded/memory-queue';
 import { SqliteStore, sqliteFile } from './adapters/embedded/sqlite-store';
 import { SqliteDeletes } from './adapters/embedded/sqlite-deletes';
+import { SqliteMemberships } from './adapters/embedded/sqlite-memberships';
 import { SqliteEdits } from './adapters/embedded/sqlite-edits';
 import { SqliteReactions } from './adapters/embedded/sqlite-reactions';
 import { SqlitePush } from './adapters/embedded/sqlite-push';
@@ -43,6 +45,7 @@ export async function createBackends(config: Config, log: Logger, usage?: AwsUsa
     const reactions = new DynamoReactions(dynamo, aws.tableName);
     const push = new DynamoPush(dynamo, aws.tableName);
     const uploads = new S3Uploads(aws, t, usage);
+    const memberships = new DynamoMemberships(dynamo, aws.tableName);
     return {
       mode: 'aws',
       queue,
@@ -52,14 +55,25 @@ export async function createBackends(config: Config, log: Logger, usage?: AwsUsa
       reactions,
       push,
       uploads,
+      memberships,
       close: async () => {
-        await Promise.all([queue.close(), store.close(), deletes.close(), edits.close(), reactions.close(), push.close(), uploads.close()]);
+        await Promise.all([
+          queue.close(),
+          store.close(),
+          deletes.close(),
+          edits.close(),
+          reactions.close(),
+          push.close(),
+          uploads.close(),
+          memberships.close(),
+        ]);
       },
     };
   }
 
   const store = new SqliteStore(sqliteFile(config.dataDir), config.idempotencySeconds);
   const deletes = new SqliteDeletes(sqliteFile(config.dataDir));
+  const memberships = new SqliteMemberships(sqliteFile(config.dataDir));
   const edits = new SqliteEdits(sqliteFile(config.dataDir));
   const reactions = new SqliteReactions(sqliteFile(config.dataDir));
   const push = new SqlitePush(sqliteFile(config.dataDir));
@@ -77,10 +91,11 @@ export async function createBackends(config: Config, log: Logger, usage?: AwsUsa
     reactions,
     push,
     uploads,
+    memberships,
     routes: uploads.routes(),
     close: async () => {
       await Promise.all([queue.close(), uploads.close()]);
-      await Promise.all([deletes.close(), edits.close(), reactions.close(), push.close()]);
+      await Promise.all([deletes.close(), edits.close(), reactions.close(), push.close(), memberships.close()]);
       await store.close();
     },
   };

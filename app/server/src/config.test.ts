@@ -16,6 +16,29 @@ describe('loadConfig', () => {
     expect(loadConfig({ ADMIN_TOKEN: ' x'.padEnd(40, 'y') + ' ' }).adminToken).toBe('x'.padEnd(39, 'y'));
   });
 
+  test('AUTH_MODE: open unless signed-in is asked for, which takes the issuer, the client id and the roles claim', () => {
+    expect(loadConfig({}).auth).toEqual({ mode: 'open' });
+    expect(loadConfig({ AUTH_MODE: 'open' }).auth).toEqual({ mode: 'open' });
+    const signedIn = {
+      AUTH_MODE: 'signed-in',
+      AUTH_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
+      AUTH_AUDIENCE: 'web',
+    };
+    expect(loadConfig(signedIn).auth).toEqual({
+      mode: 'signed-in',
+      issuer: signedIn.AUTH_ISSUER,
+      audience: 'web',
+      rolesClaim: 'cognito:groups',
+      scopes: 'openid profile email',
+    });
+    expect(loadConfig({ ...signedIn, AUTH_ROLES_CLAIM: 'realm_access.roles', AUTH_SCOPES: 'openid email' }).auth).toMatchObject({
+      rolesClaim: 'realm_access.roles',
+      scopes: 'openid email',
+    });
+    // Tests run their issuer on loopback over plain http.
+    expect(loadConfig({ ...signedIn, AUTH_ISSUER: 'http://127.0.0.1:4100' }).auth).toMatchObject({ issuer: 'http://127.0.0.1:4100' });
+  });
+
   test('all aws settings: aws mode', () => {
     const c = loadConfig({
       QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/chat.fifo',
@@ -166,6 +189,15 @@ describe('loadConfig', () => {
     [{ UPLOADS_QUOTA_BYTES: '1000' }, /UPLOADS_QUOTA_BYTES must be at least 1048576/],
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 16/],
     [{ ADMIN_TOKEN: 'sixteen chars and spaces' }, /ADMIN_TOKEN must be printable ASCII/],
+    [{ AUTH_MODE: 'closed' }, /AUTH_MODE must be one of open, signed-in/],
+    [{ AUTH_MODE: 'signed-in' }, /AUTH_MODE=signed-in also needs AUTH_ISSUER and AUTH_AUDIENCE/],
+    [{ AUTH_MODE: 'signed-in', AUTH_ISSUER: 'https://id.example' }, /also needs AUTH_AUDIENCE/],
+    [{ AUTH_MODE: 'signed-in', AUTH_ISSUER: 'http://id.example', AUTH_AUDIENCE: 'web' }, /AUTH_ISSUER must use https:\/\//],
+    [{ AUTH_ISSUER: 'https://id.example' }, /AUTH_ISSUER set but AUTH_MODE is not signed-in/],
+    [
+      { AUTH_MODE: 'signed-in', AUTH_ISSUER: 'https://id.example', AUTH_AUDIENCE: 'web', AUTH_SCOPES: 'email' },
+      /AUTH_SCOPES must include openid/,
+    ],
   ])('%j stops startup naming the setting', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,7 +1,9 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_REACTION_EMOJI, EMOJI_MAX } from '@chat/protocol';
+import { AUTH_MODES, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_REACTION_EMOJI, EMOJI_MAX } from '@chat/protocol';
+import { DEFAULT_ROLE_RULES } from './auth/roles';
+import { secureUrl } from './auth/secure-url';
 import type { StoreCapacity } from './limits/store-budget';
 import { SHORT_MESSAGE_WRITE_UNITS } from './limits/store-units';
 
@@ -184,6 +186,28 @@ export const envSchema = z.object({
       .regex(/^[\x21-\x7e]+$/, 'ADMIN_TOKEN must be printable ASCII without spaces (it travels in an HTTP header)')
       .optional(),
   ),
+  // Who may use the chat: `open` (anyone, v1) or `signed-in` (OpenID Connect tokens from AUTH_ISSUER).
+  AUTH_MODE: optionalText.pipe(z.enum(AUTH_MODES, { message: `AUTH_MODE must be one of ${AUTH_MODES.join(', ')}` }).optional()),
+  AUTH_ISSUER: optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    try {
+      // Kept as written: it must equal the tokens' `iss` exactly.
+      secureUrl(v, 'AUTH_ISSUER');
+      return v;
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return undefined;
+    }
+  }),
+  AUTH_AUDIENCE: optionalText,
+  AUTH_ROLES_CLAIM: optionalText.pipe(z.string().max(200, 'AUTH_ROLES_CLAIM must be at most 200 characters').optional()),
+  AUTH_SCOPES: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, 'AUTH_SCOPES must be scope names separated by single spaces')
+      .refine((s) => s.split(' ').includes('openid'), 'AUTH_SCOPES must include openid')
+      .optional(),
+  ),
 });
 
 function isAddressOrSubnet(a: string): boolean {
@@ -306,7 +330,23 @@ export interface Config {
   reactionEmoji: string[];
   /** Web Push's VAPID keys and contact; undefined: push is off. */
   push: { vapidPublicKey: string; vapidPrivateKey: string; subject: string; allowHttp: boolean } | undefined;
+  auth: AuthSettings;
 }
+
+/** `open`: anyone, as v1. `signed-in`: tokens of `issuer` for the client `audience` on every socket and API route. */
+export type AuthSettings =
+  | { mode: 'open' }
+  | {
+      mode: 'signed-in';
+      /** The OpenID Connect issuer (its `iss`): https, or http on loopback. */
+      issuer: string;
+      /** The client id: ID tokens' `aud`, Cognito access tokens' `client_id`; also the browser's client id. */
+      audience: string;
+      /** The claim that holds a user's groups (admin, moderator). */
+      rolesClaim: string;
+      /** What the browser asks the issuer for. */
+      scopes: string;
+    };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -327,6 +367,17 @@ function awsModeProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+/** Signed-in mode needs its issuer and client id; either without the mode is a mistake worth naming. */
+function authProblems(env: Record<string, string | undefined>): string[] {
+  const set = (n: string) => (env[n] ?? '').trim() !== '';
+  if ((env['AUTH_MODE'] ?? '').trim() === 'signed-in') {
+    const missing = ['AUTH_ISSUER', 'AUTH_AUDIENCE'].filter((n) => !set(n));
+    return missing.length ? [`AUTH_MODE=signed-in also needs ${missing.join(' and ')}`] : [];
+  }
+  const stray = ['AUTH_ISSUER', 'AUTH_AUDIENCE'].filter(set);
+  return stray.length ? [`${stray.join(' and ')} set but AUTH_MODE is not signed-in: set AUTH_MODE=signed-in, or unset them`] : [];
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success
@@ -342,6 +393,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((env['REDIS_URL'] ?? '').trim() !== '' && (env['QUEUE_URL'] ?? '').trim() === '') {
     problems.push('REDIS_URL needs aws mode: servers behind one load balancer share the SQS queue and the DynamoDB table');
   }
+  problems.push(...authProblems(env));
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
   const aws: AwsSettings | undefined = e.QUEUE_URL
@@ -419,5 +471,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             allowHttp: e.PUSH_ALLOW_HTTP === 'true',
           }
         : undefined,
+    auth:
+      e.AUTH_MODE === 'signed-in'
+        ? {
+            mode: 'signed-in',
+            issuer: e.AUTH_ISSUER!,
+            audience: e.AUTH_AUDIENCE!,
+            rolesClaim: e.AUTH_ROLES_CLAIM ?? DEFAULT_ROLE_RULES.claim,
+            scopes: e.AUTH_SCOPES ?? 'openid profile email',
+          }
+        : { mode: 'open' },
   };
 }

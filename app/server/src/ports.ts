@@ -24,6 +24,8 @@ export interface AcceptedMessage {
   deleteHash?: string;
   /** The seq (zero-padded) of the message of the same room this one answers; checked to exist when accepted. */
   replyTo?: string;
+  /** Signed-in mode: the author's user id (their token's identity), which proves authorship without a key. */
+  authorId?: string;
 }
 
 /** A message with its place in the room's order: what history holds. */
@@ -233,6 +235,7 @@ export interface Backends {
   reactions: MessageReactions;
   push: PushSubscriptions;
   uploads: UploadStore;
+  memberships: Memberships;
   /** Express routes the embedded uploads need (signed PUT); none in aws mode. */
   routes?: import('express').Router;
 }
@@ -250,4 +253,75 @@ export interface RoomEvents {
   messageEdited(event: MessageEditedEvent): void;
   /** A message's reactions changed: to every socket of its room (coalesced by the caller). */
   reactions(event: ReactionsEvent): void;
+}
+
+/** A private room's record. A room without one is public. */
+export interface PrivateRoom {
+  room: string;
+  /** The creator's user id. */
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface RoomMemberRecord {
+  id: string;
+  name: string;
+}
+
+/** An invite to a private room; its token (signed by the server) names `id` and `room`, the store holds the rest. */
+export interface InviteRecord {
+  id: string;
+  room: string;
+  /** ISO 8601. */
+  expiresAt: string;
+  singleUse: boolean;
+  /** The creator's display name. */
+  createdBy: string;
+  /** Set once revoked, or once a single-use invite was used. */
+  revokedAt?: string;
+  usedAt?: string;
+}
+
+/** Why `useInvite` admitted nobody. */
+export type InviteRefusal = 'unknown' | 'expired' | 'revoked' | 'used';
+
+/**
+ * Private rooms, their members and their invites, shared by every server (SQLite beside the history in embedded mode,
+ * the history table's reserved partitions in aws mode). Writes are conditional where two servers could race: a
+ * room is created once, a single-use invite admits one person.
+ */
+export interface Memberships {
+  /** False when a private room of that name exists already. */
+  createRoom(room: PrivateRoom, creator: RoomMemberRecord): Promise<boolean>;
+  /** The private room's record; undefined: the room is public. */
+  privateRoom(room: string): Promise<PrivateRoom | undefined>;
+  /** Every private room, by name. */
+  privateRooms(limit: number): Promise<PrivateRoom[]>;
+  isMember(room: string, userId: string): Promise<boolean>;
+  /** Adding a member again keeps one entry (with the newer name). */
+  addMember(room: string, member: RoomMemberRecord): Promise<void>;
+  /** False when they were not a member. */
+  removeMember(room: string, userId: string): Promise<boolean>;
+  /** Sorted by name, then id. */
+  members(room: string, limit: number): Promise<RoomMemberRecord[]>;
+  /** The private rooms `userId` is a member of, by name. */
+  roomsOf(userId: string, limit: number): Promise<string[]>;
+  createInvite(invite: InviteRecord): Promise<void>;
+  invite(room: string, id: string): Promise<InviteRecord | undefined>;
+  /** The room's invites, revoked and expired ones included, newest expiry last. */
+  invites(room: string): Promise<InviteRecord[]>;
+  /** Revoking again, or an unknown invite, is no error. */
+  revokeInvite(room: string, id: string, at: string): Promise<void>;
+  /**
+   * Admit one person with this invite at `at`: refused when unknown, expired, revoked, or single-use and used (of
+   * two servers using one single-use invite at once, one wins). Does not add the member.
+   */
+  useInvite(room: string, id: string, at: string): Promise<{ ok: true } | { ok: false; reason: InviteRefusal }>;
+  /**
+   * The deployment's secret for signing invites and image links, the same on every server: made by whichever asks
+   * first, kept for good.
+   */
+  signingSecret(): Promise<Buffer>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
 }

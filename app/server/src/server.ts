@@ -20,6 +20,13 @@ import { StoreBudget } from './limits/store-budget';
 import { connectRedis } from './cluster/redis-link';
 import { gateQueue } from './cluster/gated-queue';
 import type { Backends, RoomEvents } from './ports';
+import { createAuthenticator, createTokenVerifier, DEFAULT_ROLE_RULES } from './auth';
+import { signInOrigins } from './auth/browser-origins';
+import { plainImageUrl, SignedImageLinks } from './chat/image-links';
+import { PrivateRooms } from './chat/private-rooms';
+import { RoomAccess } from './chat/room-access';
+import { Signer } from './chat/signer';
+import { withTimeout } from './util/timeout';
 import { AddressLimits } from './transport/abuse-limits';
 import { createHttpApp } from './transport/http/app';
 import { attachSocketHandlers } from './transport/sockets/handlers';
@@ -43,6 +50,32 @@ export interface StartOptions {
 }
 
 /**
+ * Signed-in mode's parts: the token check (warmed up, so the first sign-in does not wait for the issuer's keys),
+ * the deployment's signing secret for invites and image links, who may use which room, and the origins the page
+ * signs in with. An issuer that does not answer yet is logged, not fatal: tokens are refused `unavailable` until it does.
+ */
+async function signInParts(auth: Extract<Config['auth'], { mode: 'signed-in' }>, backends: Backends, config: Config, log: Logger) {
+  const authenticator = createAuthenticator(
+    createTokenVerifier({ issuer: auth.issuer, audience: auth.audience, timeoutMs: config.backendTimeoutMs }),
+    { ...DEFAULT_ROLE_RULES, claim: auth.rolesClaim },
+  );
+  const [secret, origins] = await Promise.all([
+    withTimeout(backends.memberships.signingSecret(), config.backendTimeoutMs, 'memberships'),
+    signInOrigins(auth.issuer, config.backendTimeoutMs),
+    authenticator.warmUp().catch((err: Error) => log.warn({ err: err.message, issuer: auth.issuer }, 'issuer not reachable yet')),
+  ]);
+  if (origins.problem) log.warn({ issuer: auth.issuer, problem: origins.problem }, 'issuer discovery failed: CSP allows its origin only');
+  const signer = new Signer(secret);
+  return {
+    authenticator,
+    access: new RoomAccess(backends.memberships, config.backendTimeoutMs),
+    rooms: new PrivateRooms(backends.memberships, backends.store, signer, config.backendTimeoutMs),
+    imageLinks: new SignedImageLinks(signer),
+    origins: origins.origins,
+  };
+}
+
+/**
  * The composition root, in one direction: config → backends → the Socket.IO server and metrics → acks and the room's
  * events → the consumer and the use cases → socket handlers and the HTTP app → one port.
  */
@@ -63,17 +96,16 @@ export async function startServer(
   const backends = instrumentBackends(raw, metrics);
   const queue = redis ? gateQueue(backends.queue, redis, config.backendTimeoutMs) : backends.queue;
 
+  const signedIn = config.auth.mode === 'signed-in' ? await signInParts(config.auth, backends, config, logger) : undefined;
+  const imageUrl = signedIn ? signedIn.imageLinks.url(config.publicUrl) : plainImageUrl(config.publicUrl);
+
   // Per-address limits, shared by HTTP and sockets, and the table's capacity as a budget: in Redis when scaled out.
   const limits = new AddressLimits(config, redis?.limiters);
   const budget = config.store ? new StoreBudget(config.store, limits.limiters, limits.exempt) : undefined;
-  const history = new History(backends.store, backends.reactions, {
-    publicUrl: config.publicUrl,
-    timeoutMs: config.backendTimeoutMs,
-    budget,
-  });
+  const history = new History(backends.store, backends.reactions, { imageUrl, timeoutMs: config.backendTimeoutMs, budget });
 
   const acks = new Acks(backends.store);
-  const socketEvents = new SocketRoomEvents(io, { publicUrl: config.publicUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });
+  const socketEvents = new SocketRoomEvents(io, { imageUrl, metrics, ...(redis ? { acrossServers: acks } : {}) });
   // Web Push (when configured) follows each stored message, on the server that stored it.
   const notifier = config.push
     ? new PushNotifier(
@@ -123,7 +155,18 @@ export async function startServer(
     logger,
   );
 
-  const sockets = attachSocketHandlers(io, { config, log: logger, send, deletes, edits, react, push: backends.push, limits, metrics });
+  const sockets = attachSocketHandlers(io, {
+    config,
+    log: logger,
+    send,
+    deletes,
+    edits,
+    react,
+    push: backends.push,
+    limits,
+    metrics,
+    ...(signedIn ? { signedIn } : {}),
+  });
   const app = createHttpApp({
     config,
     log: logger,
@@ -132,6 +175,7 @@ export async function startServer(
     history,
     limits,
     metrics,
+    ...(signedIn ? { signedIn, signInOrigins: signedIn.origins } : {}),
     ...(redis ? { readyChecks: { redis } } : {}),
   });
   const httpServer = http.createServer(app);

@@ -104,7 +104,7 @@ export function checkRegion(config: InfraConfig, env: PreflightOptions['env']): 
 export function checkTerraform(env: PreflightOptions['env']): CheckResult & { binary?: string } {
   const candidates = [env.TERRAFORM_BINARY_NAME, 'terraform', 'tofu'].filter((c): c is string => Boolean(c));
   for (const bin of candidates) {
-    const r = spawnSync(bin, ['version', '-json'], { encoding: 'utf8', env: env as NodeJS.ProcessEnv });
+    const r = spawnSync(bin, ['version', '-json'], { encoding: 'utf8', env: env });
     if (r.status !== 0) continue;
     let version = '';
     try {

@@ -61,7 +61,7 @@ export class ChatProcess {
     this.child = child;
     const log = fs.createWriteStream(this.logFile, { flags: 'a' });
     let partial = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       log.write(d);
       partial += d.toString();
       const lines = partial.split('\n');
@@ -75,7 +75,7 @@ export class ChatProcess {
         }
       }
     });
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       log.write(d);
       this.out = (this.out + d.toString()).slice(-2000);
     });

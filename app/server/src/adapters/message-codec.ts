@@ -17,6 +17,10 @@ const acceptedSchema = z.object({
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
   replyTo: z.string().regex(SEQ_PATTERN).optional(),
+  authorId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
 });
 
 export function encodeMessage(m: AcceptedMessage): string {
@@ -28,6 +32,7 @@ export function encodeMessage(m: AcceptedMessage): string {
     imageKey: m.imageKey,
     deleteHash: m.deleteHash,
     replyTo: m.replyTo,
+    authorId: m.authorId,
   });
 }
 
@@ -35,13 +40,14 @@ export function decodeMessage(body: string): AcceptedMessage | undefined {
   try {
     const parsed = acceptedSchema.safeParse(JSON.parse(body));
     if (!parsed.success) return undefined;
-    const { text, imageKey, deleteHash, replyTo, ...rest } = parsed.data;
+    const { text, imageKey, deleteHash, replyTo, authorId, ...rest } = parsed.data;
     return {
       ...rest,
       ...(text !== undefined ? { text } : {}),
       ...(imageKey !== undefined ? { imageKey } : {}),
       ...(deleteHash !== undefined ? { deleteHash } : {}),
       ...(replyTo !== undefined ? { replyTo } : {}),
+      ...(authorId !== undefined ? { authorId } : {}),
     };
   } catch {
     return undefined;

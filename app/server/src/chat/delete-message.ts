@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { imageOwner, type MessageDeletes, type RoomEvents, type SequencedMessage, type UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
 import { deleteKeyMatches } from './delete-key';
+import type { Person } from './room-access';
 
 const fail = (code: ErrorBody['code'], message: string): DeleteAck => ({ ok: false, error: { code, message } });
 
@@ -20,13 +21,18 @@ export class DeleteMessage {
     private readonly log: Logger,
   ) {}
 
-  byAuthor(input: unknown): Promise<DeleteAck> {
+  /**
+   * With the key the message was sent with; or, signed in (`person`) and without a key, by the identity: its author's
+   * or a moderator's.
+   */
+  byAuthor(input: unknown, person?: Person): Promise<DeleteAck> {
     const parsed = parseWith(deleteMessageSchema, input);
     if (!parsed.ok) return Promise.resolve({ ok: false, error: parsed.error });
     const { room, seq, deleteKey } = parsed.value;
-    // The protocol lets a signed-in socket leave the key out (its identity proves authorship); open mode needs it.
-    if (deleteKey === undefined) return Promise.resolve(fail('invalid', 'deleteKey: required'));
-    return this.run(room, seq, 'author', (row) => deleteKeyMatches(deleteKey, row.deleteHash));
+    if (deleteKey !== undefined) return this.run(room, seq, 'author', (row) => deleteKeyMatches(deleteKey, row.deleteHash));
+    if (!person) return Promise.resolve(fail('invalid', 'deleteKey: required'));
+    if (person.roles.includes('moderator')) return this.run(room, seq, 'moderator', () => true);
+    return this.run(room, seq, 'author', (row) => row.authorId === person.id, 'neither its author nor a moderator');
   }
 
   byModerator(room: unknown, seq: unknown): Promise<DeleteAck> {
@@ -42,6 +48,7 @@ export class DeleteMessage {
     rawSeq: string,
     by: 'author' | 'moderator',
     allowed: (row: SequencedMessage) => boolean,
+    refusal = 'not the delete key this message was sent with',
   ): Promise<DeleteAck> {
     // Clients may send a seq without its zero padding, as for history.
     const seq = formatSeq(BigInt(rawSeq));
@@ -50,7 +57,7 @@ export class DeleteMessage {
     try {
       const row = await withTimeout(this.deletes.find(room, seq), left(), 'history');
       if (!row) return fail('not_found', `no message ${seq} in ${room}`);
-      if (!allowed(row)) return fail('forbidden', 'not the delete key this message was sent with');
+      if (!allowed(row)) return fail('forbidden', refusal);
       if (row.deletedAt !== undefined) return { ok: true, room, seq };
       if (row.imageKey !== undefined) await withTimeout(this.uploads.remove(row.imageKey, imageOwner(room, row.id)), left(), 'uploads');
       const changed = await withTimeout(this.deletes.markDeleted(room, seq, new Date().toISOString()), left(), 'history');

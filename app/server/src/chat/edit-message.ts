@@ -3,12 +3,13 @@ import type { Logger } from '../logger';
 import type { MessageDeletes, MessageEdits, RoomEvents } from '../ports';
 import { withTimeout } from '../util/timeout';
 import { deleteKeyMatches } from './delete-key';
+import type { Person } from './room-access';
 
 const fail = (code: ErrorBody['code'], message: string): EditAck => ({ ok: false, error: { code, message } });
 
 /**
  * `editMessage`: the author replaces their text message's text, proving authorship with the delete key the message
- * was sent with (as for deletes). The store orders concurrent edits (MessageEdits); the room hears each edit that
+ * was sent with (as for deletes) or, signed in (`person`) and without a key, by being its author. The store orders concurrent edits (MessageEdits); the room hears each edit that
  * changed the text, with the `editedAt` the store gave it. The same edit again is `ok` and broadcasts nothing.
  */
 export class EditMessage {
@@ -20,11 +21,11 @@ export class EditMessage {
     private readonly log: Logger,
   ) {}
 
-  async execute(input: unknown): Promise<EditAck> {
+  async execute(input: unknown, person?: Person): Promise<EditAck> {
     const parsed = parseWith(editMessageSchema, input);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const { room, text, deleteKey } = parsed.value;
-    if (deleteKey === undefined) return fail('invalid', 'deleteKey: required');
+    if (deleteKey === undefined && !person) return fail('invalid', 'deleteKey: required');
     // Clients may send a seq without its zero padding, as for history.
     const seq = formatSeq(BigInt(parsed.value.seq));
     const deadline = Date.now() + this.timeoutMs;
@@ -33,7 +34,9 @@ export class EditMessage {
       const row = await withTimeout(this.rows.find(room, seq), left(), 'history');
       if (!row) return fail('not_found', `no message ${seq} in ${room}`);
       // The key is checked before anything about the row is told: a stranger learns nothing but `forbidden`.
-      if (!deleteKeyMatches(deleteKey, row.deleteHash)) return fail('forbidden', 'not the delete key this message was sent with');
+      if (deleteKey !== undefined) {
+        if (!deleteKeyMatches(deleteKey, row.deleteHash)) return fail('forbidden', 'not the delete key this message was sent with');
+      } else if (row.authorId !== person!.id) return fail('forbidden', 'only its author can edit a message');
       const result = await withTimeout(this.edits.edit(room, seq, text, new Date()), left(), 'history');
       if (!result.ok) {
         if (result.reason === 'not_found') return fail('not_found', `no message ${seq} in ${room}`);

@@ -1,4 +1,5 @@
 import type { HistoryPage, MessageReactions, MessageStore, SequencedMessage } from '../ports';
+import { plainImageUrl } from './image-links';
 import { History } from './history';
 
 const row = (seq: number): SequencedMessage => ({
@@ -25,16 +26,13 @@ function gatedStore() {
   return { store, reads, open };
 }
 
-/** No message has reactions: these tests are about reading pages. */
-const noReactions: MessageReactions = {
-  set: () => Promise.reject(new Error('not used')),
-  summaries: async () => new Map(),
-};
+/** No reactions: these tests are about reading pages. */
+const NO_REACTIONS = { summaries: async () => new Map() } as unknown as MessageReactions;
 
 describe('History', () => {
   it('reads the newest page once for every request that wants it while it is being read', async () => {
     const { store, reads, open } = gatedStore();
-    const history = new History(store, noReactions, { publicUrl: undefined, timeoutMs: 5000 });
+    const history = new History(store, NO_REACTIONS, { imageUrl: plainImageUrl(undefined), timeoutMs: 5000 });
     const answers = Array.from({ length: 20 }, () => history.read({ room: 'r' }));
     open();
     for (const a of await Promise.all(answers)) expect(a).toMatchObject({ ok: true, value: { messages: [{ id: 'm1' }, { id: 'm2' }] } });
@@ -51,7 +49,7 @@ describe('History', () => {
   it('reads a page before a seq eventually consistent, every time', async () => {
     const { store, reads, open } = gatedStore();
     open();
-    const history = new History(store, noReactions, { publicUrl: undefined, timeoutMs: 5000 });
+    const history = new History(store, NO_REACTIONS, { imageUrl: plainImageUrl(undefined), timeoutMs: 5000 });
     await history.read({ room: 'r', before: '5' });
     await history.read({ room: 'r', before: '5' });
     expect(reads).toEqual([

@@ -3,6 +3,7 @@ import type { StoreBudget } from '../limits/store-budget';
 import { pageReadUnits } from '../limits/store-units';
 import type { HistoryPage, MessageReactions, MessageStore } from '../ports';
 import { withTimeout } from '../util/timeout';
+import type { ImageUrl } from './image-links';
 import { toWire } from './wire';
 
 type Outcome = { ok: true; value: HistoryResponse } | { ok: false; error: ErrorBody };
@@ -33,7 +34,7 @@ export class History {
   constructor(
     private readonly store: MessageStore,
     private readonly reactions: MessageReactions,
-    private readonly opts: { publicUrl: string | undefined; timeoutMs: number; budget?: StoreBudget | undefined },
+    private readonly opts: { imageUrl: ImageUrl; timeoutMs: number; budget?: StoreBudget | undefined },
   ) {}
 
   /** A message was stored or deleted in `room`: its newest page is no longer the newest. */
@@ -46,11 +47,19 @@ export class History {
     this.newest.clear();
   }
 
-  /** `from.person`: the signed-in user, else the query's `clientId`, whose own reactions are marked. */
-  async read(query: unknown, from: { address: string; person?: string } = { address: 'unknown' }): Promise<Outcome> {
+  /**
+   * `from.person`: the signed-in user, else the query's `clientId`, whose own reactions are marked; `from.mayRead`:
+   * signed in, whether they may read the room (an error when not), asked before anything is read.
+   */
+  async read(
+    query: unknown,
+    from: { address: string; person?: string; mayRead?: (room: string) => Promise<ErrorBody | undefined> } = { address: 'unknown' },
+  ): Promise<Outcome> {
     const parsed = parseWith(historyQuerySchema, query);
     if (!parsed.ok) return parsed;
     const { room, limit, before, clientId } = parsed.value;
+    const refused = await from.mayRead?.(room);
+    if (refused) return { ok: false, error: refused };
     const person = from.person ?? clientId;
     const deadline = Date.now() + this.opts.timeoutMs;
     let page: HistoryPage;
@@ -71,7 +80,7 @@ export class History {
     const reactions = await withTimeout(this.reactions.summaries(room, live, person), Math.max(1, deadline - Date.now()), 'history');
     const messages = page.messages
       .map((m) => {
-        const wire = toWire(m, this.opts.publicUrl);
+        const wire = toWire(m, this.opts.imageUrl);
         const r = reactions.get(m.seq);
         if (r && Object.keys(r.counts).length > 0) wire.reactions = r.counts;
         if (r && r.mine.length > 0) wire.myReactions = r.mine;

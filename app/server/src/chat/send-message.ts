@@ -7,6 +7,7 @@ import type { Acks } from '../acks/acks';
 import { imageOwner, type AcceptedMessage, type ClaimOutcome, type MessageDeletes, type MessageQueue, type UploadStore } from '../ports';
 import { withTimeout } from '../util/timeout';
 import { hashDeleteKey } from './delete-key';
+import type { Person } from './room-access';
 import { parseSendMessage } from './send-message-input';
 
 /**
@@ -58,10 +59,18 @@ export class SendMessage {
     });
   }
 
-  /** `from`: the client's address, which the store budget's per-address share is charged to. */
-  async execute(input: unknown, from: { address: string } = { address: 'unknown' }): Promise<SendAck> {
+  /**
+   * `from.address`: the client's address, which the store budget's per-address share is charged to; `from.sender`:
+   * signed in, the token's person, whose name is the author whatever the payload says.
+   */
+  async execute(
+    input: unknown,
+    from: { address: string; sender?: Pick<Person, 'id' | 'name'> } = { address: 'unknown' },
+  ): Promise<SendAck> {
+    const { sender } = from;
     // The seed's client sends a bare string: text from anonymous in global, with an id we make up.
-    const candidate = typeof input === 'string' ? { id: ulid(), room: DEFAULT_ROOM, author: ANONYMOUS_AUTHOR, text: input } : input;
+    const bare = typeof input === 'string' ? { id: ulid(), room: DEFAULT_ROOM, author: ANONYMOUS_AUTHOR, text: input } : input;
+    const candidate = sender && typeof bare === 'object' && bare !== null && !Array.isArray(bare) ? { ...bare, author: sender.name } : bare;
     const parsed = parseSendMessage(candidate);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const { id, room, author, text, image, deleteKey } = parsed.value;
@@ -104,6 +113,7 @@ export class SendMessage {
         ...(text !== undefined ? { text } : { imageKey: image!.key }),
         ...(deleteKey !== undefined ? { deleteHash: hashDeleteKey(deleteKey) } : {}),
         ...(replyTo !== undefined ? { replyTo } : {}),
+        ...(sender ? { authorId: sender.id } : {}),
       };
       try {
         await withTimeout(this.queue.send(accepted), left(), 'queue');

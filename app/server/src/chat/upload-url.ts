@@ -12,10 +12,14 @@ export async function createUploadUrl(
   query: unknown,
   maxBytes: number,
   timeoutMs: number,
+  /** Signed-in mode: whether the requester may post to `room` (an error when not). */
+  mayPost?: (room: string) => Promise<ErrorBody | undefined>,
 ): Promise<{ ok: true; value: UploadUrlResponse } | { ok: false; error: ErrorBody }> {
   const parsed = parseWith(uploadUrlQuerySchema, query);
   if (!parsed.ok) return parsed;
   const { contentType, size, room } = parsed.value;
+  const refused = await mayPost?.(room);
+  if (refused) return { ok: false, error: refused };
   if (size > maxBytes) return { ok: false, error: { code: 'too_large', message: `size: at most ${maxBytes} bytes` } };
   const key = `rooms/${room}/${ulid()}.${IMAGE_TYPES[contentType]}`;
   return { ok: true, value: await withTimeout(uploads.createUpload(key, contentType, maxBytes), timeoutMs, 'uploads') };

@@ -21,8 +21,11 @@ import { SqliteDeletes } from '../../src/adapters/embedded/sqlite-deletes';
 import { SqliteEdits } from '../../src/adapters/embedded/sqlite-edits';
 import { SqliteReactions } from '../../src/adapters/embedded/sqlite-reactions';
 import { SqlitePush } from '../../src/adapters/embedded/sqlite-push';
+import { SqliteMemberships } from '../../src/adapters/embedded/sqlite-memberships';
+import { DynamoMemberships } from '../../src/adapters/aws/dynamo-memberships';
 import type {
   AcceptedMessage,
+  Memberships,
   MessageDeletes,
   MessageEdits,
   MessageQueue,
@@ -196,6 +199,35 @@ export class AdapterBackend {
     );
     this.closers.push(() => uploads.close());
     return { uploads, origin: r.AWS_ENDPOINT_URL };
+  }
+
+  /**
+   * A fresh, empty membership store, and a way to open another connection to the same data (a second server): SQLite
+   * in a temp directory, or the history table on moto.
+   */
+  async memberships(): Promise<{ memberships: Memberships; connect(): Memberships }> {
+    let connect: () => Memberships;
+    if (this.kind === 'embedded') {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-members-'));
+      this.dirs.push(dir);
+      // The history creates the file first, as the server does.
+      const store = new SqliteStore(path.join(dir, 'history.sqlite'), DAY);
+      this.closers.push(() => store.close());
+      connect = () => new SqliteMemberships(path.join(dir, 'history.sqlite'));
+    } else {
+      const r = await createResources(this.moto!.endpoint, this.name());
+      connect = () =>
+        new DynamoMemberships(
+          new DynamoDBClient({ region: MOTO_REGION, endpoint: r.AWS_ENDPOINT_URL, credentials: MOTO_CREDENTIALS }),
+          r.TABLE_NAME,
+        );
+    }
+    const open = () => {
+      const m = connect();
+      this.closers.push(() => m.close());
+      return m;
+    };
+    return { memberships: open(), connect: open };
   }
 
   private name(): string {

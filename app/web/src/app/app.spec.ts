@@ -17,7 +17,7 @@ describe('App', () => {
     try {
       const skip = [...el.querySelectorAll<HTMLElement>('.skip-link')];
       expect(skip.map((s) => s.tagName)).toEqual(['BUTTON']);
-      skip[0]!.click();
+      skip[0].click();
       expect(document.activeElement).toBe(box);
     } finally {
       if (!own) box.remove();
@@ -54,7 +54,7 @@ describe('App', () => {
     el.querySelector<HTMLFormElement>('.identity-form')!.dispatchEvent(new Event('submit'));
     await fixture.whenStable();
     expect(el.querySelector('.me-name')!.textContent).toBe('Ann');
-    [...el.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Change name')!.click();
+    [...el.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Change name')!.click();
     await vi.waitFor(async () => {
       await fixture.whenStable();
       expect(el.querySelector<HTMLInputElement>('#name-panel #name-input')?.value).toBe('Ann');

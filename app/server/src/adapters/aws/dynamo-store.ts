@@ -31,6 +31,7 @@ export function messageOfItem(i: Record<string, unknown>): SequencedMessage {
     ...(i['deletedAt'] !== undefined ? { deletedAt: String(i['deletedAt']) } : {}),
     ...(i['replyTo'] !== undefined ? { replyTo: String(i['replyTo']) } : {}),
     ...(i['editedAt'] !== undefined ? { editedAt: String(i['editedAt']) } : {}),
+    ...(i['authorId'] !== undefined ? { authorId: String(i['authorId']) } : {}),
   };
 }
 
@@ -160,6 +161,7 @@ export class DynamoStore implements MessageStore {
         sentAt: m.sentAt,
         deleteHash: m.deleteHash,
         replyTo: m.replyTo,
+        authorId: m.authorId,
       },
       // Derived from sentAt, not the clock: a retried call sends identical items, as its request token requires.
       {

@@ -14,6 +14,7 @@ const ACTION_OF: Record<string, string | null> = {
   QueryCommand: 'dynamodb:Query',
   DescribeTableCommand: 'dynamodb:DescribeTable',
   GetCommand: 'dynamodb:GetItem',
+  PutCommand: 'dynamodb:PutItem',
   UpdateCommand: 'dynamodb:UpdateItem',
   DeleteObjectCommand: 's3:DeleteObject',
   HeadObjectCommand: 's3:GetObject',

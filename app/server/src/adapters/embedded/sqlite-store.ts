@@ -21,10 +21,11 @@ export interface Row {
   deleted_at: string | null;
   reply_to: string | null;
   edited_at: string | null;
+  author_id: string | null;
 }
 
 /** The message columns, in the order `Row` and the inserts use. */
-export const MESSAGE_COLUMNS = 'room, seq, id, author, text, image_key, sent_at, delete_hash, deleted_at, reply_to, edited_at';
+export const MESSAGE_COLUMNS = 'room, seq, id, author, text, image_key, sent_at, delete_hash, deleted_at, reply_to, edited_at, author_id';
 
 /** A row as a message; NULL columns stay absent. */
 export function messageOfRow(r: Row): SequencedMessage {
@@ -40,6 +41,7 @@ export function messageOfRow(r: Row): SequencedMessage {
     ...(r.deleted_at !== null ? { deletedAt: r.deleted_at } : {}),
     ...(r.reply_to !== null ? { replyTo: r.reply_to } : {}),
     ...(r.edited_at !== null ? { editedAt: r.edited_at } : {}),
+    ...(r.author_id !== null ? { authorId: r.author_id } : {}),
   };
 }
 
@@ -67,7 +69,7 @@ export class SqliteStore implements MessageStore {
       PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS messages (
         room TEXT NOT NULL, seq TEXT NOT NULL, id TEXT NOT NULL, author TEXT NOT NULL,
-        text TEXT, image_key TEXT, sent_at TEXT NOT NULL, delete_hash TEXT, deleted_at TEXT,
+        text TEXT, image_key TEXT, sent_at TEXT NOT NULL, delete_hash TEXT, deleted_at TEXT, author_id TEXT,
         PRIMARY KEY (room, seq)
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS message_ids (
@@ -81,16 +83,16 @@ export class SqliteStore implements MessageStore {
     this.checkpointer = new WalCheckpointer(file, () => {
       if (this.db.isOpen) this.db.exec('PRAGMA wal_autocheckpoint = 1000');
     });
-    // A history file written before deletes, replies or edits gains their columns.
+    // A history file written before deletes, replies, edits or sign-in gains their columns.
     const columns = new Set((this.db.prepare('PRAGMA table_info(messages)').all() as { name: string }[]).map((c) => c.name));
-    for (const c of ['delete_hash', 'deleted_at', 'reply_to', 'edited_at'])
+    for (const c of ['delete_hash', 'deleted_at', 'reply_to', 'edited_at', 'author_id'])
       if (!columns.has(c)) this.db.exec(`ALTER TABLE messages ADD COLUMN ${c} TEXT`);
     const cols = MESSAGE_COLUMNS;
     this.q = {
       head: this.db.prepare('SELECT seq FROM messages WHERE room = ? ORDER BY seq DESC LIMIT 1'),
       seqTaken: this.db.prepare('SELECT 1 AS x FROM messages WHERE room = ? AND seq = ?'),
       idSeq: this.db.prepare('SELECT seq FROM message_ids WHERE room = ? AND id = ?'),
-      insertRow: this.db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)`),
+      insertRow: this.db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, ?)`),
       insertId: this.db.prepare('INSERT INTO message_ids (room, id, seq, expires_at) VALUES (?, ?, ?, ?)'),
       page: this.db.prepare(`SELECT ${cols} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?`),
       pageBefore: this.db.prepare(`SELECT ${cols} FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
@@ -135,6 +137,7 @@ export class SqliteStore implements MessageStore {
           m.sentAt,
           m.deleteHash ?? null,
           m.replyTo ?? null,
+          m.authorId ?? null,
         );
         this.q.insertId.run(room, m.id, m.seq, Math.floor(Date.parse(m.sentAt) / 1000) + this.idempotencySeconds);
       }

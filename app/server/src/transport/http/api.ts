@@ -7,6 +7,12 @@ import type { History } from '../../chat/history';
 import { createUploadUrl } from '../../chat/upload-url';
 import type { ChatMetrics } from '../../metrics';
 import { withTimeout } from '../../util/timeout';
+import type { Authenticator } from '../../auth';
+import type { SignedImageLinks } from '../../chat/image-links';
+import type { RoomAccess } from '../../chat/room-access';
+import type { Logger } from '../../logger';
+import type { SignedInUser } from '../sockets/identity';
+import { requireSignIn } from './sign-in';
 import type { AddressLimits } from '../abuse-limits';
 import { clientAddress } from '../client-address';
 import { sendError } from './errors';
@@ -19,10 +25,10 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 
 /** A use case's outcome as an HTTP answer: its value, or its error with the matching status; never cached. */
 const answer =
-  <T>(useCase: (query: unknown) => Promise<Outcome<T>>): RequestHandler =>
+  <T>(useCase: (query: unknown, user: SignedInUser | undefined) => Promise<Outcome<T>>): RequestHandler =>
   async (req, res, next) => {
     try {
-      const result = await useCase(req.query);
+      const result = await useCase(req.query, res.locals['user'] as SignedInUser | undefined);
       if (!result.ok) return void sendError(res, result.error);
       res.set('Cache-Control', 'no-store').json(result.value);
     } catch (err) {
@@ -32,6 +38,7 @@ const answer =
 
 export interface ApiDeps {
   config: Config;
+  log: Logger;
   backends: Backends;
   deletes: DeleteMessage;
   history: History;
@@ -39,6 +46,8 @@ export interface ApiDeps {
   metrics: ChatMetrics;
   /** More dependencies /readyz checks besides the backends (the servers' Redis when scaled out). */
   readyChecks?: Record<string, { ping(): Promise<void> }>;
+  /** Signed-in mode: the token check, who may use which room, and the image links' signatures. */
+  signedIn?: { authenticator: Authenticator; access: RoomAccess; imageLinks: SignedImageLinks };
 }
 
 /**
@@ -79,16 +88,27 @@ export function apiRouter(deps: ApiDeps): express.Router {
     '/history',
     limitedBy((a) => limits.history(a), addressOf, `${config.abuse.historyPerMinute} history requests per minute`),
   );
+  // Signed in, the API needs a token (after the address limit, so a flood of bad tokens costs no verification).
+  const { signedIn } = deps;
+  if (signedIn) router.use(['/history', '/upload-url', '/uploads'], requireSignIn(signedIn.authenticator, deps.log));
+  const mayUse = (user: SignedInUser | undefined) => (signedIn && user ? (room: string) => signedIn.access.refusal(room, user) : undefined);
   // Each upload URL lets a client store up to MAX_UPLOAD_BYTES: far fewer of those than reads.
   router.use(
     '/upload-url',
     limitedBy((a) => limits.uploadUrl(a), addressOf, `${config.abuse.uploadUrlsPerHour} upload URLs per hour`),
   );
 
-  router.get('/history', (req, res, next) => answer((query) => deps.history.read(query, { address: addressOf(req) }))(req, res, next));
+  router.get('/history', (req, res, next) =>
+    answer((query, user) =>
+      deps.history.read(query, {
+        address: addressOf(req),
+        ...(signedIn && user ? { person: user.id, mayRead: mayUse(user)! } : {}),
+      }),
+    )(req, res, next),
+  );
   router.get(
     '/upload-url',
-    answer((query) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs)),
+    answer((query, user) => createUploadUrl(backends.uploads, query, config.maxUploadBytes, config.backendTimeoutMs, mayUse(user))),
   );
 
   router.use(moderatorRoutes(config, deps.deletes, limits));
@@ -96,6 +116,10 @@ export function apiRouter(deps: ApiDeps): express.Router {
   router.get('/images/*key', async (req, res, next) => {
     const key = (req.params as { key: string[] }).key.join('/');
     if (!IMAGE_KEY_PATTERN.test(key)) return void sendError(res, { code: 'not_found', message: 'no such image' });
+    // Signed in, an image link carries its own expiring signature (an <img> sends no token), given to readers only.
+    if (signedIn && !signedIn.imageLinks.valid(key, req.query['exp'], req.query['sig'])) {
+      return void sendError(res, { code: 'forbidden', message: 'this image link is not valid (or has expired): reload the room' });
+    }
     try {
       const image = await withTimeout(backends.uploads.image(key), config.backendTimeoutMs, 'uploads');
       if (image.kind === 'missing') return void sendError(res, { code: 'not_found', message: 'no such image' });
@@ -106,7 +130,8 @@ export function apiRouter(deps: ApiDeps): express.Router {
       // Keys are never reused, so an image never changes. The CSP sandbox keeps a hostile file inert.
       res.set({
         'Content-Type': image.contentType,
-        'Cache-Control': 'public, max-age=31536000, immutable',
+        // Signed in, never in a shared cache: one that ignored the query would serve it without the signature.
+        'Cache-Control': signedIn ? 'private, max-age=86400, immutable' : 'public, max-age=31536000, immutable',
         'Content-Security-Policy': "default-src 'none'; sandbox",
       });
       res.sendFile(image.path);

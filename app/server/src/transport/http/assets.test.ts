@@ -16,7 +16,7 @@ describe('serving the web build', () => {
     fs.writeFileSync(path.join(web, 'manifest.webmanifest'), '{"name":"Chat"}');
     fs.writeFileSync(path.join(web, 'chunk-EGDUX52C.js'), 'export {};');
     const app = express();
-    app.use(assetsRouter({ webDir: web, maxUploadBytes: 1024, reactionEmoji: ['👍', '🎉'] }));
+    app.use(assetsRouter({ webDir: web, maxUploadBytes: 1024, reactionEmoji: ['👍', '🎉'], auth: { mode: 'open' } }));
     app.use((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'not found' } }));
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

@@ -25,7 +25,7 @@ export function webCacheControl(file: string): string {
  * /r/<room>) answered with index.html. Before the app is built, a page that says how.
  */
 export function assetsRouter(
-  config: Pick<Config, 'maxUploadBytes' | 'webDir' | 'reactionEmoji'> & Partial<Pick<Config, 'push'>>,
+  config: Pick<Config, 'maxUploadBytes' | 'webDir' | 'reactionEmoji' | 'auth'> & Partial<Pick<Config, 'push'>>,
 ): express.Router {
   const router = express.Router();
   router.get('/config.json', (_req, res) => {
@@ -36,6 +36,9 @@ export function assetsRouter(
       protocolVersion: PROTOCOL_VERSION,
       reactions: config.reactionEmoji,
       ...(config.push ? { push: { vapidPublicKey: config.push.vapidPublicKey } } : {}),
+      ...(config.auth.mode === 'signed-in'
+        ? { auth: { mode: 'signed-in', issuer: config.auth.issuer, clientId: config.auth.audience, scopes: config.auth.scopes } }
+        : {}),
     };
     res.set('Cache-Control', 'no-cache').json(body);
   });

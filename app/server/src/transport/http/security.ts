@@ -9,7 +9,7 @@ import { throughFrontDoor } from '../front-door';
  * What every request passes first: the front door (the origin secret), the Host check against DNS rebinding, the security headers with a
  * Content-Security-Policy that names where uploads and images live, and CORS only for the configured origins.
  */
-export function securityRouter(config: Config, uploadOrigins: string[]): express.Router {
+export function securityRouter(config: Config, uploadOrigins: string[], signInOrigins: string[] = []): express.Router {
   const router = express.Router();
   router.use((req, res, next) => {
     if (throughFrontDoor(req, config)) return next();
@@ -26,7 +26,8 @@ export function securityRouter(config: Config, uploadOrigins: string[]): express
           // Only where the site really is https: on plain http (a LAN address) the upgrade would break its own assets.
           'upgrade-insecure-requests': config.publicUrl?.startsWith('https:') ? [] : null,
           'img-src': ["'self'", 'data:', 'blob:', ...uploadOrigins],
-          'connect-src': ["'self'", ...uploadOrigins, ...config.corsOrigins],
+          // Signed in, the page itself talks to the issuer: discovery, keys, the token endpoint.
+          'connect-src': ["'self'", ...uploadOrigins, ...config.corsOrigins, ...signInOrigins],
         },
       },
       // Images may be shown by the web app on another origin (the S3 website calling the EC2 API).
@@ -34,6 +35,8 @@ export function securityRouter(config: Config, uploadOrigins: string[]): express
     }),
   );
   // No CORS headers unless origins are configured: same origin only by default.
-  if (config.corsOrigins.length > 0) router.use(cors({ origin: config.corsOrigins, maxAge: 600 }));
+  if (config.corsOrigins.length > 0) {
+    router.use(cors({ origin: config.corsOrigins, maxAge: 600, allowedHeaders: ['Authorization', 'Content-Type'] }));
+  }
   return router;
 }

@@ -3,8 +3,12 @@ import type { DeleteMessage } from '../../chat/delete-message';
 import type { Config } from '../../config';
 import { limitedHandler, perKey } from './limited-handler';
 import type { SocketConcern } from './socket-server';
+import type { SocketData } from './identity';
 
-/** `deleteMessage`: the author deletes a message with the key it was sent with; the use case validates and answers. */
+/**
+ * `deleteMessage`: the author deletes a message with the key it was sent with, or (signed in) the author or a
+ * moderator by their identity; the use case validates and answers.
+ */
 export function deletes(deps: { config: Config; deletes: DeleteMessage }): SocketConcern {
   const { points, windowSeconds } = deps.config.abuse.deletes;
   const budget = perKey(points, windowSeconds, 'deletes');
@@ -14,7 +18,7 @@ export function deletes(deps: { config: Config; deletes: DeleteMessage }): Socke
         'deleteMessage',
         limitedHandler<unknown, DeleteAck>({
           budgets: [budget(socket.id)],
-          handle: async (payload, reply) => reply(await deps.deletes.byAuthor(payload)),
+          handle: async (payload, reply) => reply(await deps.deletes.byAuthor(payload, (socket.data as SocketData).user)),
         }),
       );
     },

@@ -4,10 +4,12 @@ import type { Config } from '../../config';
 import type { AddressLimits } from '../abuse-limits';
 import { clientAddress } from '../client-address';
 import { limitedHandler, perKey } from './limited-handler';
+import type { SocketData } from './identity';
 import type { SocketConcern } from './socket-server';
 
 /**
- * `editMessage`: the author edits a message with the key it was sent with; the use case validates and answers.
+ * `editMessage`: the author edits a message with the key it was sent with, or signed in as its author; the use case
+ * validates and answers.
  * Charged to the socket and, as a store write, to its address's message budget.
  */
 export function edits(deps: { config: Config; edits: EditMessage; limits: AddressLimits }): SocketConcern {
@@ -22,7 +24,7 @@ export function edits(deps: { config: Config; edits: EditMessage; limits: Addres
         'editMessage',
         limitedHandler<unknown, EditAck>({
           budgets: [budget(socket.id), { take: () => limits.message(address), refusal: perAddress }],
-          handle: async (payload, reply) => reply(await deps.edits.execute(payload)),
+          handle: async (payload, reply) => reply(await deps.edits.execute(payload, (socket.data as SocketData).user)),
         }),
       );
     },

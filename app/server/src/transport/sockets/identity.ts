@@ -1,5 +1,5 @@
 import type { ExtendedError, Socket } from 'socket.io';
-import { handshakeAuthSchema, parseWith } from '@chat/protocol';
+import { handshakeAuthSchema, parseWith, type Role } from '@chat/protocol';
 
 /**
  * What a socket carries about its person, in `socket.data`: kept with a recovered session and read
@@ -10,6 +10,19 @@ export interface SocketData {
   author?: string;
   /** When this identity was set (ms): of two tabs of one browser with different names, the later one is shown. */
   identifiedAt?: number;
+  /** Signed-in mode: who the socket's token proves it is; then `clientId` is `user.id` and `author` `user.name`. */
+  user?: SignedInUser;
+}
+
+/** A signed-in socket's person, as its token says (plain values: it travels with the socket's data). */
+export interface SignedInUser {
+  id: string;
+  name: string;
+  /** Sets two people of one name apart in presence. */
+  tag: string;
+  roles: Role[];
+  /** When the token expires (ms since the epoch): the socket is signed out then unless it sent a fresh one. */
+  expiresAt: number;
 }
 
 export type ListedData = Required<SocketData>;

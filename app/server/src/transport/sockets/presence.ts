@@ -11,6 +11,7 @@ import {
 } from '@chat/protocol';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
+import { distinctNames } from '../../auth/distinct-names';
 import { isListed, type SocketData } from './identity';
 import type { AddressLimits } from '../abuse-limits';
 import { clientAddress } from '../client-address';
@@ -98,14 +99,19 @@ export class Presence {
   async snapshot(room: string): Promise<PresenceEvent> {
     const sockets = await this.io.in(room).fetchSockets();
     // Tabs of one browser share a clientId: one member, under the name it set last.
-    const byClient = new Map<string, { author: string; at: number }>();
+    const byClient = new Map<string, { author: string; at: number; tag: string | undefined }>();
     for (const s of sockets) {
       const data = s.data as SocketData;
       if (!isListed(data)) continue;
       const seen = byClient.get(data.clientId);
-      if (!seen || data.identifiedAt > seen.at) byClient.set(data.clientId, { author: data.author, at: data.identifiedAt });
+      if (!seen || data.identifiedAt > seen.at) {
+        byClient.set(data.clientId, { author: data.author, at: data.identifiedAt, tag: data.user?.tag });
+      }
     }
-    const members: PresenceMember[] = [...byClient].map(([clientId, { author }]) => ({ clientId, author }));
+    // Signed in: two people of one name are told apart (their e-mail domain, or part of their id).
+    const signedIn = [...byClient].flatMap(([id, p]) => (p.tag === undefined ? [] : [{ id, name: p.author, tag: p.tag }]));
+    const labels = signedIn.length > 1 ? distinctNames(signedIn) : new Map<string, string>();
+    const members: PresenceMember[] = [...byClient].map(([clientId, { author }]) => ({ clientId, author: labels.get(clientId) ?? author }));
     members.sort((a, b) => a.author.localeCompare(b.author) || (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
     return { room, members: members.slice(0, PRESENCE_MEMBERS_MAX), count: members.length };
   }
@@ -153,6 +159,8 @@ export function presence(io: ChatServer, typing: TypingRelay, config: Config, lo
           parse: (payload) => parseWith(identifySchema, payload),
           budgets: [budget(socket.id), address],
           handle: ({ clientId, author }, reply) => {
+            // Signed in, the token says who this is: a name or id of the client's own changes nothing.
+            if (data.user) return reply({ ok: true });
             typing.stoppedEverywhere(socket.id, data);
             Object.assign(data, { clientId, author, identifiedAt: Date.now() });
             for (const room of chatRooms()) rooms.changed(room);

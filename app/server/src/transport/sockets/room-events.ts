@@ -1,5 +1,6 @@
 import type { MessageDeletedEvent, MessageEditedEvent, ReactionsEvent } from '@chat/protocol';
 import type { Acks } from '../../acks/acks';
+import type { ImageUrl } from '../../chat/image-links';
 import { toWire } from '../../chat/wire';
 import type { ChatMetrics } from '../../metrics';
 import type { RoomEvents, SequencedMessage } from '../../ports';
@@ -8,8 +9,8 @@ import type { ChatServer } from './socket-server';
 const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 
 export interface RoomEventsOptions {
-  /** Absolute base of image URLs (`PUBLIC_URL`), else relative. */
-  publicUrl: string | undefined;
+  /** How stored image keys become `imageUrl`s. */
+  imageUrl: ImageUrl;
   metrics: ChatMetrics;
   /**
    * Scaled out: the acks of this server. A sender waits on its own server, but whichever server received the message
@@ -37,7 +38,7 @@ export class SocketRoomEvents implements RoomEvents {
   }
 
   newMessage(m: SequencedMessage): void {
-    this.io.to(m.room).emit('newMessage', toWire(m, this.opts.publicUrl));
+    this.io.to(m.room).emit('newMessage', toWire(m, this.opts.imageUrl));
     this.opts.metrics.broadcast.inc();
     if (this.opts.acrossServers) this.io.serverSideEmit('chat:stored', m.room, m.id, m.seq);
   }

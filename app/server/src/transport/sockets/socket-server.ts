@@ -29,7 +29,9 @@ export function createSocketServer(config: Config, adapter?: ServerOptions['adap
     allowRequest: (req, callback) =>
       callback(null, throughFrontDoor(req, config) && hostAllowed(config.host, req) && originAllowed(req, config.corsOrigins)),
     // Every broadcast is buffered this long for recovery, so keep it short; a client away longer catches up from history.
-    connectionStateRecovery: { maxDisconnectionDuration: 30 * 1000, skipMiddlewares: true },
+    // Signed in, none: a recovered session would skip the token check and get back rooms (and the messages missed
+    // in them) that its person was removed from meanwhile; a reconnect catches up from history instead.
+    ...(config.auth.mode === 'open' ? { connectionStateRecovery: { maxDisconnectionDuration: 30 * 1000, skipMiddlewares: true } } : {}),
     ...(adapter ? { adapter } : {}),
   });
 }

@@ -26,7 +26,7 @@ export function linkify(text: string): TextPart[] {
     // What a reader takes for the host: from after `//` to the first / ? # or \ (which browsers read as /).
     const typed = match[0]
       .slice(match[0].indexOf('//') + 2)
-      .split(/[/?#\\]/)[0]!
+      .split(/[/?#\\]/)[0]
       .toLowerCase();
     parts.push({ kind: 'link', text: match[0], href: url.href, ...(typed === url.host ? {} : { host: url.host }) });
     last = start + match[0].length;

@@ -46,7 +46,7 @@ async function setup() {
   };
   const options = () =>
     [...el.querySelectorAll('[role=option]')].map(
-      (o) => `${o.textContent!.trim()}${o.getAttribute('aria-selected') === 'true' ? '*' : ''}`,
+      (o) => `${o.textContent.trim()}${o.getAttribute('aria-selected') === 'true' ? '*' : ''}`,
     );
   return { fixture, el, box, type, key, options };
 }

@@ -64,7 +64,7 @@ export class MentionComplete {
     const names = (this.presence.current()?.members ?? []).filter((m) => m.clientId !== this.socket.clientId).map((m) => m.author);
     const offered = [...new Set(names.filter((n) => n.toLowerCase().startsWith(q)))].slice(0, OFFERED);
     // A name typed in full needs no list, and Enter sends again.
-    return offered.length === 1 && offered[0]!.toLowerCase() === q ? [] : offered;
+    return offered.length === 1 && offered[0].toLowerCase() === q ? [] : offered;
   });
   private readonly box = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement.closest('form')?.querySelector('textarea') ?? null;
 
@@ -93,7 +93,7 @@ export class MentionComplete {
     const box = this.box!;
     const before = box.value.slice(0, box.selectionStart ?? box.value.length);
     const m = /(?:^|\s)@([^\s@]*)$/.exec(before);
-    this.query.set(m ? m[1]! : null);
+    this.query.set(m ? m[1] : null);
     this.chosen.set(0);
     this.describe();
   }
@@ -103,7 +103,7 @@ export class MentionComplete {
     if (!names.length || event.isComposing) return;
     const step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
     if (step) this.chosen.set((this.chosen() + step + names.length) % names.length);
-    else if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') this.take(names[this.chosen()]!);
+    else if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') this.take(names[this.chosen()]);
     else if (event.key === 'Escape') this.close();
     else return;
     event.preventDefault();

@@ -26,7 +26,7 @@ async function setup(pages: ChatMessage[][]) {
   const net = fakeFetch((url) => {
     const before = url.searchParams.get('before');
     const i = before ? pages.findIndex((p) => p.at(-1)!.seq < before) : 0;
-    return { body: { messages: pages[i] ?? [], nextBefore: pages[i + 1] ? pages[i]![0]!.seq : null } };
+    return { body: { messages: pages[i] ?? [], nextBefore: pages[i + 1] ? pages[i][0].seq : null } };
   });
   TestBed.configureTestingModule({ providers: [provideFakeSocket(socket), { provide: FETCH, useValue: net.fetch }] });
   localStorage.clear();
@@ -44,7 +44,7 @@ async function setup(pages: ChatMessage[][]) {
   const stable = () => fixture.whenStable();
   const article = (id: string) => el.querySelector<HTMLElement>(`.msg[data-id="${id}"]`)!;
   const button = (id: string, name: string) =>
-    [...article(id).querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent!.trim() === name || b.ariaLabel === name)!;
+    [...article(id).querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent.trim() === name || b.ariaLabel === name)!;
   return { socket, chat, el, net, stable, article, button, store: chat.room('global') };
 }
 
@@ -53,7 +53,7 @@ describe('MessageActions', () => {
     const { socket, el, stable, article, button, store } = await setup([[msg('m1', 1)]]);
     TestBed.inject(SendStore).sendText('global', 'ann', 'helo');
     await stable();
-    const own = store.outgoing()[0]!;
+    const own = store.outgoing()[0];
     (await socket.nthSend(0)).reply({ ok: true, id: own.id, seq: formatSeq(2) });
     socket.emit('newMessage', msg(own.id, 2, { author: 'ann', text: 'helo' }));
     socket.emit('newMessage', msg('m3', 3));
@@ -105,7 +105,7 @@ describe('MessageActions', () => {
   it('shows reactions as chips with counts, own ones pressed, and toggles one from a chip or the picker', async () => {
     const { socket, stable, article, button } = await setup([[msg('m1', 1, { reactions: { '👍': 2, '🎉': 1 }, myReactions: ['👍'] })]]);
     const chips = () =>
-      [...article('m1').querySelectorAll('.msg-actions .chip')].map((c) => `${c.textContent!.trim()} ${c.getAttribute('aria-pressed')}`);
+      [...article('m1').querySelectorAll('.msg-actions .chip')].map((c) => `${c.textContent.trim()} ${c.getAttribute('aria-pressed')}`);
     expect(chips()).toEqual(['👍 2 true', '🎉 1 false']);
 
     const reacts: unknown[] = [];

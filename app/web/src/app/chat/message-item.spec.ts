@@ -145,11 +145,11 @@ describe('MessageItem', () => {
     expect(socket.deletes.map((d) => d.body)).toEqual([
       { room: 'global', seq, deleteKey: deriveDeleteKey(deleteSecret(), 'global', 'own1') },
     ]);
-    socket.deletes[0]!.reply({ ok: false, error: { code: 'forbidden', message: 'not yours' } });
+    socket.deletes[0].reply({ ok: false, error: { code: 'forbidden', message: 'not yours' } });
     await vi.waitFor(() =>
       expect(el.querySelector('[role=alert]')?.textContent).toContain('Only the browser that sent this message can delete it'),
     );
-    expect(room.messages()[0]!.deletedAt).toBeUndefined();
+    expect(room.messages()[0].deletedAt).toBeUndefined();
   });
 
   it("signed in: a moderator is offered Delete on anyone's message, the author on theirs from any device, sent without a key", async () => {
@@ -187,9 +187,9 @@ describe('MessageItem', () => {
     await fixture.whenStable();
     [...el.querySelectorAll<HTMLButtonElement>('.msg-confirm button')].find((b) => b.textContent === 'Delete')!.click();
     await vi.waitFor(() => expect(socket.deletes).toHaveLength(1));
-    expect(socket.deletes[0]!.body).toEqual({ room: 'global', seq, deleteKey: undefined });
-    socket.deletes[0]!.reply({ ok: true, room: 'global', seq });
-    await vi.waitFor(() => expect(TestBed.inject(RoomMessages).room('global').messages()[0]!.deletedAt).toBeDefined());
+    expect(socket.deletes[0].body).toEqual({ room: 'global', seq, deleteKey: undefined });
+    socket.deletes[0].reply({ ok: true, room: 'global', seq });
+    await vi.waitFor(() => expect(TestBed.inject(RoomMessages).room('global').messages()[0].deletedAt).toBeDefined());
   });
 
   it('shows a deleted message as "Message deleted", without text, image or delete button', async () => {

@@ -99,10 +99,10 @@ describe('MessageList', () => {
     const log = el.querySelector('[role=log]')!;
     expect(log.getAttribute('aria-live')).toBe('off');
     const announcer = el.querySelector('[aria-live=polite]')!;
-    expect(announcer.textContent!.trim()).toBe('');
+    expect(announcer.textContent.trim()).toBe('');
     socket.emit('newMessage', msg('m3', 3));
     await fixture.whenStable();
-    expect(announcer.textContent!.trim()).toBe('bob: text m3');
+    expect(announcer.textContent.trim()).toBe('bob: text m3');
   });
 
   it('announces what a message is now: a deleted one leaves nothing behind', async () => {
@@ -113,7 +113,7 @@ describe('MessageList', () => {
     expect(announcer.textContent).toContain('text m2');
     socket.emit('messageDeleted', { room: 'global', seq: formatSeq(2), id: 'm2', deletedAt: new Date().toISOString() });
     await fixture.whenStable();
-    expect(announcer.textContent!.trim()).toBe('');
+    expect(announcer.textContent.trim()).toBe('');
     expect(el.textContent).not.toContain('text m2');
   });
 
@@ -122,11 +122,11 @@ describe('MessageList', () => {
     sending.sendText('global', 'ann', 'mine');
     await fixture.whenStable();
     const [own] = chat.room('global').outgoing();
-    (await socket.nthSend(0)).reply({ ok: true, id: own!.id, seq: formatSeq(2) });
-    socket.emit('newMessage', { ...msg(own!.id, 2), author: 'ann', text: 'mine' });
+    (await socket.nthSend(0)).reply({ ok: true, id: own.id, seq: formatSeq(2) });
+    socket.emit('newMessage', { ...msg(own.id, 2), author: 'ann', text: 'mine' });
     await fixture.whenStable();
     expect(el.querySelector('.msg[data-id="other-ann"]')!.classList).not.toContain('own');
-    expect(el.querySelector(`.msg[data-id="${own!.id}"]`)!.classList).toContain('own');
+    expect(el.querySelector(`.msg[data-id="${own.id}"]`)!.classList).toContain('own');
   });
 
   it('moves focus to the message box after Retry, as the button goes away', async () => {

@@ -42,7 +42,7 @@ describe('Composer', () => {
     await socket.nthSend(0);
     expect(socket.sent.map((s) => s.message)).toMatchObject([{ room: 'global', author: 'ann', text: 'hello there' }]);
     expect(box.value).toBe('');
-    expect(store.room('global').outgoing()[0]!.status).toBe('pending');
+    expect(store.room('global').outgoing()[0].status).toBe('pending');
   });
 
   it('sends a reply with replyTo once, then plain messages again', async () => {

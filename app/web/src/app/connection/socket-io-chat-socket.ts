@@ -118,7 +118,7 @@ export class SocketIoChatSocket implements ChatSocket {
       },
       // Server events only (the lifecycle's are not among them), each to its listeners; listeners check their payloads.
       (event, payload) => this.listeners.emit(event as keyof ServerToClientEvents, payload as never),
-    ) as ChatIo;
+    );
     this.socket = socket;
   }
 
@@ -179,7 +179,7 @@ type Failure = { ok: false; error: { code: 'unavailable'; message: string } };
 
 /** The event maps declare the ack optional, which socket.io's typings cannot combine with `timeout()`. */
 function untyped(socket: ChatIo): Socket {
-  return socket as unknown as Socket;
+  return socket;
 }
 
 function failure(message: string): Failure {

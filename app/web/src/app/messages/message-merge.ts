@@ -24,7 +24,7 @@ export function mergeMessages(current: readonly ChatMessage[], incoming: readonl
   const last = current.at(-1);
   fresh.sort((a, b) => compareSeq(a.seq, b.seq));
   // The common case, a live message after everything else, needs no full sort.
-  if (!last || compareSeq(last.seq, fresh[0]!.seq) < 0) return [...current, ...fresh];
+  if (!last || compareSeq(last.seq, fresh[0].seq) < 0) return [...current, ...fresh];
   return [...current, ...fresh].sort((a, b) => compareSeq(a.seq, b.seq));
 }
 

@@ -15,7 +15,7 @@ function historyServer(rooms: Record<string, ChatMessage[]>) {
     const limit = Number(url.searchParams.get('limit') ?? 50);
     const older = before ? all.filter((m) => m.seq < before) : all;
     const page = older.slice(-limit);
-    return { body: { messages: page, nextBefore: older.length > page.length ? page[0]!.seq : null } };
+    return { body: { messages: page, nextBefore: older.length > page.length ? page[0].seq : null } };
   });
 }
 
@@ -55,7 +55,7 @@ describe('RoomMessages', () => {
 
     await store.loadOlder('global');
     expect(room.messages()).toHaveLength(62);
-    expect(room.messages()[0]!.id).toBe('m1');
+    expect(room.messages()[0].id).toBe('m1');
     expect(room.nextBefore()).toBeNull();
   });
 
@@ -77,7 +77,7 @@ describe('RoomMessages', () => {
     const { store, socket, rooms } = setup({ global: all });
     await store.enter('global');
     // 450 messages arrive while this tab is away: more than one catch-up page.
-    for (let i = 6; i <= 455; i++) rooms['global']!.push(msg(`m${i}`, i));
+    for (let i = 6; i <= 455; i++) rooms['global'].push(msg(`m${i}`, i));
     socket.reconnect(false);
     await vi.waitFor(() => expect(store.room('global').messages()).toHaveLength(455));
     const ids = store
@@ -98,7 +98,7 @@ describe('RoomMessages', () => {
     await flush();
     expect(reads()).toBe(before);
     // 4 was stored and never broadcast; 5 arrives live.
-    rooms['global']!.push(msg('d', 4), msg('e', 5));
+    rooms['global'].push(msg('d', 4), msg('e', 5));
     socket.emit('newMessage', msg('e', 5));
     await vi.waitFor(() =>
       expect(
@@ -189,7 +189,7 @@ describe('RoomMessages', () => {
     await store.enter('a');
     socket.disconnect();
     await store.enter('b');
-    rooms['b']!.push(msg('b2', 2, 'b'));
+    rooms['b'].push(msg('b2', 2, 'b'));
     socket.reconnect(true);
     await vi.waitFor(() => expect([...socket.rooms].sort()).toEqual(['a', 'b', 'global']));
     expect(socket.joined).toContain('b');
@@ -261,13 +261,13 @@ describe('RoomMessages', () => {
     const all = Array.from({ length: 5 }, (_, i) => msg(`m${i + 1}`, i + 1));
     const { store, socket, rooms } = setup({ global: all });
     await store.enter('global');
-    for (let i = 6; i <= 2105; i++) rooms['global']!.push(msg(`m${i}`, i));
+    for (let i = 6; i <= 2105; i++) rooms['global'].push(msg(`m${i}`, i));
     socket.reconnect(false);
     const room = store.room('global');
     await vi.waitFor(() => expect(room.nextBefore()).not.toBeNull());
     expect(room.messages()).toHaveLength(2000);
-    expect(room.messages()[0]!.id).toBe('m106');
+    expect(room.messages()[0].id).toBe('m106');
     while (room.nextBefore()) await store.loadOlder('global');
-    expect(room.messages().map((m) => m.id)).toEqual(rooms['global']!.map((m) => m.id));
+    expect(room.messages().map((m) => m.id)).toEqual(rooms['global'].map((m) => m.id));
   });
 });

@@ -32,6 +32,6 @@ describe('RoomStore own messages', () => {
     localStorage.setItem('chat.sent.team', '{not json');
     const store = new RoomStore('team');
     store.merge([stored('x', 1)]);
-    expect(store.entries()[0]!.outgoing).toBeUndefined();
+    expect(store.entries()[0].outgoing).toBeUndefined();
   });
 });

@@ -73,7 +73,7 @@ async function render(user: SessionUser, room = 'team') {
     }
   };
   await settle();
-  const button = (name: string) => [...el.querySelectorAll('button')].find((b) => b.textContent!.trim() === name)!;
+  const button = (name: string) => [...el.querySelectorAll('button')].find((b) => b.textContent.trim() === name)!;
   return { socket, fixture, el, settle, button };
 }
 
@@ -85,7 +85,7 @@ describe('RoomsPanel', () => {
     expect(el.textContent).toContain('Members of #team');
     expect([...el.querySelectorAll('.rooms-list bdi')].map((b) => b.textContent)).toEqual(['Carol', 'Dave', 'Carol']);
     // Carol may leave; she is no admin, so she cannot remove Dave.
-    expect([...el.querySelectorAll('.rooms-list button')].map((b) => b.textContent!.trim())).toEqual(['Leave', 'Revoke']);
+    expect([...el.querySelectorAll('.rooms-list button')].map((b) => b.textContent.trim())).toEqual(['Leave', 'Revoke']);
   });
 
   it('creates an invite link (for how long, for one person), shows it once, and revokes invites', async () => {

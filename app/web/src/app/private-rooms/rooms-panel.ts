@@ -177,7 +177,7 @@ export class RoomsPanel {
   protected readonly rooms = signal<RoomSummary[]>([]);
   protected readonly members = signal<RoomMember[]>([]);
   protected readonly invites = signal<InviteSummary[]>([]);
-  protected readonly lifetimeSeconds = signal(LIFETIMES[2]!.seconds);
+  protected readonly lifetimeSeconds = signal(LIFETIMES[2].seconds);
   protected readonly singleUse = signal(false);
   protected readonly link = signal<string | null>(null);
   protected readonly copied = signal(false);

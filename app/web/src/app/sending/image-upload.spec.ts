@@ -71,7 +71,7 @@ describe('uploadImage', () => {
     const progress: number[] = [];
     const done = uploadImage(d, file, 'global', (f) => progress.push(f));
     const xhr = await opened();
-    const asked = net.calls[0]!;
+    const asked = net.calls[0];
     expect(asked.pathname).toBe('/upload-url');
     expect(Object.fromEntries(asked.searchParams)).toEqual({ filename: 'cat.png', contentType: 'image/png', size: '4', room: 'global' });
     expect([xhr.method, xhr.url]).toEqual(['POST', 'https://bucket.s3.amazonaws.com/']);
@@ -92,7 +92,7 @@ describe('uploadImage', () => {
     );
     const done = uploadImage(d, file, 'global', () => {});
     const xhr = await opened();
-    expect(net.calls[0]!.origin).toBe('http://api.example.com:3000');
+    expect(net.calls[0].origin).toBe('http://api.example.com:3000');
     expect([xhr.method, xhr.url]).toEqual(['PUT', 'http://api.example.com:3000/uploads/abc?sig=1']);
     expect(xhr.headers).toEqual({ 'Content-Type': 'image/png' });
     expect(xhr.body).toBe(file);

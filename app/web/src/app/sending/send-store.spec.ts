@@ -74,7 +74,7 @@ describe('SendStore', () => {
 
     socket.emit('newMessage', { ...msg(o.id, 1), author: 'ann', text: 'hello' });
     expect(room.entries()).toHaveLength(1);
-    expect(room.entries()[0]!.sentAt).toBeDefined();
+    expect(room.entries()[0].sentAt).toBeDefined();
   });
 
   it('marks a refused send failed with the reason, and a retry reuses the same id', async () => {
@@ -91,7 +91,7 @@ describe('SendStore', () => {
     expect(room.findOutgoing(o.id)?.status).toBe('pending');
     const again = await socket.nthSend(1);
     expect(again.message.id).toBe(o.id);
-    expect(again.message.deleteKey).toBe(socket.sent[0]!.message.deleteKey);
+    expect(again.message.deleteKey).toBe(socket.sent[0].message.deleteKey);
     again.reply({ ok: true, id: o.id, seq: formatSeq(7) });
     await flush();
     expect(room.findOutgoing(o.id)?.status).toBe('sent');
@@ -131,9 +131,9 @@ describe('SendStore', () => {
       expect(sending.sendImage('global', 'ann', file)).toBeNull();
       await vi.waitFor(() => expect(socket.sent).toHaveLength(1));
       const room = store.room('global');
-      const id = socket.sent[0]!.message.id;
+      const id = socket.sent[0].message.id;
       expect(room.findOutgoing(id)?.image).toEqual({ previewUrl: 'blob:preview', key: 'rooms/global/k.png', uploaded: true });
-      socket.sent[0]!.reply({ ok: true, id, seq: formatSeq(1) });
+      socket.sent[0].reply({ ok: true, id, seq: formatSeq(1) });
       socket.emit('newMessage', { ...msg(id, 1), author: 'ann', text: undefined, imageUrl: '/images/rooms/global/k.png' });
       expect(room.outgoing()).toEqual([]);
       expect(revoke).toHaveBeenCalledWith('blob:preview');
@@ -156,18 +156,18 @@ describe('SendStore', () => {
 
     const oldDeleted = TestBed.inject(OwnChanges).deleteMessage('global', 'old1');
     await vi.waitFor(() => expect(socket.deletes).toHaveLength(1));
-    expect(socket.deletes[0]!.body).toEqual({ room: 'global', seq: formatSeq(1), deleteKey: deleteSecret() });
-    socket.deletes[0]!.reply({ ok: true, room: 'global', seq: formatSeq(1) });
+    expect(socket.deletes[0].body).toEqual({ room: 'global', seq: formatSeq(1), deleteKey: deleteSecret() });
+    socket.deletes[0].reply({ ok: true, room: 'global', seq: formatSeq(1) });
     expect(await oldDeleted).toBeNull();
 
     const newDeleted = TestBed.inject(OwnChanges).deleteMessage('global', o.id);
     await vi.waitFor(() => expect(socket.deletes).toHaveLength(2));
-    expect(socket.deletes[1]!.body).toEqual({
+    expect(socket.deletes[1].body).toEqual({
       room: 'global',
       seq: formatSeq(2),
       deleteKey: deriveDeleteKey(deleteSecret(), 'global', o.id),
     });
-    socket.deletes[1]!.reply({ ok: true, room: 'global', seq: formatSeq(2) });
+    socket.deletes[1].reply({ ok: true, room: 'global', seq: formatSeq(2) });
     expect(await newDeleted).toBeNull();
 
     // What the next page load reads: both still own, and which key each takes. The first list keeps its old form.

@@ -31,7 +31,7 @@ describe('the ID token on API requests', () => {
   it('without a token (signed out), nothing is added and a 401 is only an answer', async () => {
     const { fetch, seen, unauthorized } = setup(undefined);
     await fetch('https://api.example.com/history?room=a');
-    expect(seen[0]!.authorization).toBeNull();
+    expect(seen[0].authorization).toBeNull();
     expect(unauthorized).not.toHaveBeenCalled();
   });
 

@@ -225,7 +225,7 @@ describe('SignInFlow', () => {
     client.kept = signedIn(1);
     const { flow, auth } = await setup({ client });
     const assign = vi.fn();
-    vi.spyOn(window, 'location', 'get').mockReturnValue({ ...window.location, assign } as Location);
+    vi.spyOn(window, 'location', 'get').mockReturnValue({ ...window.location, assign });
     await flow.signOut();
     vi.restoreAllMocks();
     expect(client.calls).toContain('signOut');

@@ -89,7 +89,7 @@ export class FakeChatSocket implements ChatSocket {
   /** The `n`th send to reach the server, once it has (a send first derives its deleteKey, in a lazy chunk). */
   async nthSend(n: number): Promise<FakeChatSocket['sent'][number]> {
     while (this.sent.length <= n) await new Promise<void>((resolve) => this.sendWaiters.push(resolve));
-    return this.sent[n]!;
+    return this.sent[n];
   }
   private readonly sendWaiters: (() => void)[] = [];
 

@@ -7,5 +7,5 @@ export function fakeFetch(answer: (url: URL) => { status?: number; body: unknown
     const { status = 200, body } = await answer(url);
     return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   };
-  return { fetch: fn as typeof fetch, calls };
+  return { fetch: fn, calls };
 }

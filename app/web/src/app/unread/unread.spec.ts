@@ -47,7 +47,7 @@ describe('UnreadStore', () => {
     const list = TestBed.createComponent(RoomList);
     await list.whenStable();
     const team = (list.nativeElement as HTMLElement).querySelector('[data-room=team]')!;
-    expect(team.querySelector('.mention-badge')!.textContent!.trim()).toBe('@1 · 2');
+    expect(team.querySelector('.mention-badge')!.textContent.trim()).toBe('@1 · 2');
     expect(team.textContent).toContain('2 unread, 1 mentioning you');
   });
 
