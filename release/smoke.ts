@@ -294,7 +294,7 @@ function parseArgs(argv: string[]): { url: string; options: SmokeOptions } {
 }
 
 if (require.main === module) {
-  (async () => {
+  void (async () => {
     try {
       const { url, options } = parseArgs(process.argv.slice(2));
       const result = await runSmoke(url, { ...options, log: (line) => console.error(`smoke: ${line}`) });

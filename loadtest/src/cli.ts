@@ -14,7 +14,7 @@ import { vuCount } from './plan';
 import { startMotoBackend, type MotoBackend } from './moto';
 import { formatProfileSummary, summarizeProfileFile } from './profile-summary';
 import { writeReport } from './report';
-import { cpuBetween, startChildServer, type ChildServer, type CpuSample } from './servers';
+import { cpuBetween, startChildServer, type CpuSample } from './servers';
 import { startScaledOut, withRedis, type ServedBy } from './cluster';
 import { RunStats, type StatsData } from './stats';
 import { costRows, formatCost, scrapeUsage, usageBetween } from './cost';

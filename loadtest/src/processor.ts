@@ -174,7 +174,7 @@ export function sendNext(context: Context, events: Emitter, done: Done): void {
   }
   setTimeout(
     () => {
-      send(c, vu, (vu.floodSocket) ?? context.sockets[''], events);
+      send(c, vu, vu.floodSocket ?? context.sockets[''], events);
       if (vu.floodSocket) void floodHistory(c, vu, events);
       vu.next++;
       done();

@@ -188,7 +188,7 @@ export async function startServer(
   } catch (err) {
     sockets.close();
     reactionBroadcast.close();
-    io.close();
+    await io.close();
     await redis?.close();
     await backends.close();
     throw err;
@@ -210,7 +210,7 @@ export async function startServer(
         sockets.close();
         reactionBroadcast.close();
         await new Promise<void>((resolve) => {
-          io.close(() => resolve());
+          void io.close(() => resolve());
           httpServer.closeAllConnections();
         });
         await consumer.stop();

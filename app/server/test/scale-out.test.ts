@@ -212,9 +212,9 @@ describe('scale-out: two servers behind HAProxy, Redis streams adapter, one SQS 
     await Promise.all(
       group.map((m) =>
         eventually(
-          () => m.known.size >= total && m.live.some((l) => l.id === `post-${group[0]!.name}-2`),
+          () => m.known.size >= total && m.live.some((l) => l.id === `post-${group[0].name}-2`),
           120_000,
-          `${m.name} to have all ${total} messages and post-${group[0]!.name}-2 live`,
+          `${m.name} to have all ${total} messages and post-${group[0].name}-2 live`,
           () => missing(cluster.lb.url, m),
         ),
       ),

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { HOSTILE_KINDS, startOidcProvider, type OidcProvider } from '@chat/local-aws';
-import type { Session } from '@chat/protocol';
+import type { HistoryResponse, Session } from '@chat/protocol';
 import type { RunningServer } from '../src';
 import { TestBackend } from './support/backends';
 import { ChatClient } from './support/chat-client';
@@ -95,8 +95,8 @@ describe('signed-in mode', () => {
     await eventually(
       async () =>
         dave.client.socket.connected &&
-        (await (await fetch(`${server.url}/history?room=edits`, bearer(await provider.mint(user('dave'))))).json()).messages[0]?.text ===
-          'second',
+        ((await (await fetch(`${server.url}/history?room=edits`, bearer(await provider.mint(user('dave'))))).json()) as HistoryResponse)
+          .messages[0]?.text === 'second',
       60_000,
       'the edit in history',
     );

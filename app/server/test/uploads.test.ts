@@ -61,7 +61,7 @@ describe.each(MODES)('uploads in %s mode', (mode) => {
       // The storage itself refuses the body, whatever size was declared when asking for the URL.
       const res = await upload(server.url, target, pngOfSize(5000));
       expect(res.status).toBe(413);
-      expect(await (await fetch(`${server.url}/images/${target.key}`)).status).toBe(404);
+      expect((await fetch(`${server.url}/images/${target.key}`)).status).toBe(404);
     } else {
       // moto does not evaluate POST policies; S3 does. Check the signed policy carries the cap and the type.
       const policy = JSON.parse(Buffer.from(target.fields!['Policy']!, 'base64').toString('utf8')) as { conditions: unknown[] };

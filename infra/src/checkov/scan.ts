@@ -78,7 +78,7 @@ export function scanStacks(stacksDir: string, checkov = findCheckov()): StackSca
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, BC_SKIP_MAPPING: 'TRUE', LOG_LEVEL: 'ERROR' } },
     );
   } catch (e) {
-    throw new Error(`checkov failed to run: ${(e as Error).message}`);
+    throw new Error(`checkov failed to run: ${(e as Error).message}`, { cause: e });
   }
   const parsed = JSON.parse(stdout) as CheckovReport | CheckovReport[];
   const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter((r) => r.check_type === 'terraform_json');

@@ -89,7 +89,7 @@ export class ChatProcess {
     try {
       await waitForPort(this.port, 60_000, () => child.exitCode !== null || child.signalCode !== null);
     } catch (err) {
-      throw new Error(`server ${this.name} did not start: ${(err as Error).message}\n${this.out}`);
+      throw new Error(`server ${this.name} did not start: ${(err as Error).message}\n${this.out}`, { cause: err });
     }
   }
 

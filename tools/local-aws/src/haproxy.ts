@@ -91,7 +91,7 @@ export async function startHaproxy(backends: number[], opts: HaproxyOptions & { 
     await waitForPort(port, 15_000, () => daemon.child.exitCode !== null);
   } catch (err) {
     await stop();
-    throw new Error(`haproxy did not start: ${(err as Error).message}\n${daemon.tail()}\n${config}`);
+    throw new Error(`haproxy did not start: ${(err as Error).message}\n${daemon.tail()}\n${config}`, { cause: err });
   }
   const stats = async () => {
     const csv = await (await fetch(`http://127.0.0.1:${statsPort}/stats;csv`, { signal: AbortSignal.timeout(5000) })).text();

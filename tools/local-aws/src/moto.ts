@@ -151,7 +151,7 @@ export async function startMoto(opts: { logFile?: string; atomicDynamo?: boolean
     await waitForPort(port, 30_000, () => child.exitCode !== null);
   } catch (err) {
     await stop();
-    throw new Error(`moto server did not start: ${(err as Error).message}\n${daemon.tail()}`);
+    throw new Error(`moto server did not start: ${(err as Error).message}\n${daemon.tail()}`, { cause: err });
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -216,7 +216,7 @@ export async function startOidcProvider(opts: OidcProviderOptions = {}): Promise
     }
     const match = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/([a-z]+))?$/.exec(path);
     if (!match) {
-      callback(req, res);
+      void callback(req, res);
       return;
     }
     interaction(req, res, match[1]!, match[2]).catch((err: Error) => {

@@ -30,7 +30,7 @@ export async function startRedis(opts: { logFile?: string } = {}): Promise<Redis
       await waitForPort(port, 15_000, () => d.child.exitCode !== null);
     } catch (err) {
       await d.stop();
-      throw new Error(`redis-server did not start: ${(err as Error).message}\n${d.tail()}`);
+      throw new Error(`redis-server did not start: ${(err as Error).message}\n${d.tail()}`, { cause: err });
     }
   };
   await launch();

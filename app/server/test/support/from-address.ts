@@ -38,7 +38,7 @@ export function socketFrom(
   opts: { headers?: Record<string, string>; auth?: Record<string, unknown> } = {},
 ): Promise<{ client?: ChatClient; refusal?: { message: string; data?: unknown } }> {
   return new Promise((resolve) => {
-    const c = new ChatClient(url, { extraHeaders: opts.headers ?? {}, localAddress, ...(opts.auth ? { auth: opts.auth as never } : {}) });
+    const c = new ChatClient(url, { extraHeaders: opts.headers ?? {}, localAddress, ...(opts.auth ? { auth: opts.auth } : {}) });
     c.socket.once('connect', () => resolve({ client: c }));
     c.socket.once('connect_error', (err: Error & { data?: unknown }) => {
       c.close();

@@ -33,7 +33,9 @@ export async function saveScreenshots(pages: Page[]): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await Promise.all(
     pages.map((page, i) =>
-      page.isClosed() ? undefined : page.screenshot({ path: path.join(ARTIFACTS, `${name}-${i + 1}.png`) }).catch(() => undefined),
+      page.isClosed()
+        ? Promise.resolve(undefined)
+        : page.screenshot({ path: path.join(ARTIFACTS, `${name}-${i + 1}.png`) }).catch(() => undefined),
     ),
   );
 }

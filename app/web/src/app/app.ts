@@ -79,14 +79,14 @@ export class App {
     // Signed in, the socket starts once there is a token: the sign-in chunk (oidc-client-ts, its screens) starts it.
     afterNextRender(() =>
       this.signedIn
-        ? import('./sign-in/sign-in').then(
+        ? void import('./sign-in/sign-in').then(
             (m) => m.startSignIn(injector),
             () => this.config.problem.set('The sign-in could not be loaded: reload the page'),
           )
         : socket.start(),
     );
     inject(UnreadTitle);
-    afterNextRender(() => import('./notifications/notify-toggle').then((m) => mountInto(injector, 'notify', m.NotifyToggle)));
+    afterNextRender(() => void import('./notifications/notify-toggle').then((m) => mountInto(injector, 'notify', m.NotifyToggle)));
     lazyNameForm(this.nameForm, (form) => {
       form.setInput('cancellable', true);
       form.instance.done.subscribe(() => this.editingName.set(false));

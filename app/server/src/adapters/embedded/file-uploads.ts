@@ -162,7 +162,7 @@ export class FileUploads implements UploadStore {
   routes(): express.Router {
     const router = express.Router();
     router.put('/uploads/*key', async (req, res) => {
-      const key = (req.params as { key: string[] }).key.join('/');
+      const key = req.params.key.join('/');
       try {
         await this.receive(key, req);
         res.status(201).json({ key });

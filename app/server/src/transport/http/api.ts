@@ -114,7 +114,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
   router.use(moderatorRoutes(config, deps.deletes, limits));
 
   router.get('/images/*key', async (req, res, next) => {
-    const key = (req.params as { key: string[] }).key.join('/');
+    const key = req.params.key.join('/');
     if (!IMAGE_KEY_PATTERN.test(key)) return void sendError(res, { code: 'not_found', message: 'no such image' });
     // Signed in, an image link carries its own expiring signature (an <img> sends no token), given to readers only.
     if (signedIn && !signedIn.imageLinks.valid(key, req.query['exp'], req.query['sig'])) {

@@ -3,7 +3,6 @@ import type { DeleteMessage } from '../../chat/delete-message';
 import type { Config } from '../../config';
 import { limitedHandler, perKey } from './limited-handler';
 import type { SocketConcern } from './socket-server';
-import type { SocketData } from './identity';
 
 /**
  * `deleteMessage`: the author deletes a message with the key it was sent with, or (signed in) the author or a
@@ -18,7 +17,7 @@ export function deletes(deps: { config: Config; deletes: DeleteMessage }): Socke
         'deleteMessage',
         limitedHandler<unknown, DeleteAck>({
           budgets: [budget(socket.id)],
-          handle: async (payload, reply) => reply(await deps.deletes.byAuthor(payload, (socket.data as SocketData).user)),
+          handle: async (payload, reply) => reply(await deps.deletes.byAuthor(payload, socket.data.user)),
         }),
       );
     },

@@ -4,7 +4,6 @@ import type { Config } from '../../config';
 import type { AddressLimits } from '../abuse-limits';
 import { clientAddress } from '../client-address';
 import { limitedHandler, perKey } from './limited-handler';
-import type { SocketData } from './identity';
 import type { SocketConcern } from './socket-server';
 
 /**
@@ -24,7 +23,7 @@ export function edits(deps: { config: Config; edits: EditMessage; limits: Addres
         'editMessage',
         limitedHandler<unknown, EditAck>({
           budgets: [budget(socket.id), { take: () => limits.message(address), refusal: perAddress }],
-          handle: async (payload, reply) => reply(await deps.edits.execute(payload, (socket.data as SocketData).user)),
+          handle: async (payload, reply) => reply(await deps.edits.execute(payload, socket.data.user)),
         }),
       );
     },

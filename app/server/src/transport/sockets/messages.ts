@@ -8,7 +8,6 @@ import { clientAddress } from '../client-address';
 import { limitedHandler, perKey } from './limited-handler';
 import type { SocketConcern } from './socket-server';
 import type { TypingRelay } from './typing';
-import type { SocketData } from './identity';
 
 /** The room a `sendMessage` payload names, read loosely (it is validated later): the end of typing there. */
 const roomOf = (payload: unknown): unknown =>
@@ -36,7 +35,7 @@ export function messages(deps: {
       const handler = limitedHandler<unknown, SendAck>({
         budgets: [perSocket(socket.id), { take: () => limits.message(address), refusal: perAddress }],
         handle: async (payload, reply) => {
-          const user = (socket.data as SocketData).user;
+          const user = socket.data.user;
           if (!user) return reply(await send.execute(payload, { address }));
           // Signed in: a room this socket joined was checked at the join (and a removal makes it leave); any other is checked now.
           const room = roomOf(payload);

@@ -12,7 +12,7 @@ import {
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import { distinctNames } from '../../auth/distinct-names';
-import { isListed, type SocketData } from './identity';
+import { isListed } from './identity';
 import type { AddressLimits } from '../abuse-limits';
 import { clientAddress } from '../client-address';
 import { limitedHandler, perAddressBudget, perKey } from './limited-handler';
@@ -101,7 +101,7 @@ export class Presence {
     // Tabs of one browser share a clientId: one member, under the name it set last.
     const byClient = new Map<string, { author: string; at: number; tag: string | undefined }>();
     for (const s of sockets) {
-      const data = s.data as SocketData;
+      const data = s.data;
       if (!isListed(data)) continue;
       const seen = byClient.get(data.clientId);
       if (!seen || data.identifiedAt > seen.at) {
@@ -147,7 +147,7 @@ export function presence(io: ChatServer, typing: TypingRelay, config: Config, lo
 
   return {
     connected: (socket) => {
-      const data = socket.data as SocketData;
+      const data = socket.data;
       const address = fromAddress(clientAddress(socket.request, config));
       const chatRooms = () => [...socket.rooms].filter((room) => room !== socket.id);
       // A recovered session got its rooms back before its identity: the rooms' presence is recomputed now.

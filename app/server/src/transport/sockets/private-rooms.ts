@@ -13,7 +13,7 @@ import {
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import type { PrivateRooms } from '../../chat/private-rooms';
-import type { SignedInUser, SocketData } from './identity';
+import type { SignedInUser } from './identity';
 import { limitedHandler, perKey, type Budget } from './limited-handler';
 import type { ChatServer, ChatSocket, SocketConcern } from './socket-server';
 
@@ -27,7 +27,7 @@ type AckOf<E extends RoomEvent> = Parameters<Parameters<ClientToServerEvents[E]>
  * creator only, a removed member stops receiving at once.
  */
 export async function evict(io: ChatServer, room: string, keep: (userId: string | undefined) => boolean): Promise<void> {
-  for (const s of await io.in(room).fetchSockets()) if (!keep((s.data as SocketData).user?.id)) s.leave(room);
+  for (const s of await io.in(room).fetchSockets()) if (!keep(s.data.user?.id)) s.leave(room);
 }
 
 /**
@@ -47,17 +47,16 @@ export function privateRooms(deps: { io: ChatServer; config: Config; rooms: Priv
   ): void {
     // Socket.IO's typed `on` cannot follow a generic event name; the handler answers with AckOf<E> all the same.
     socket.on(
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the compiler needs it to pick the overload
       event as RoomEvent,
       limitedHandler<P, AckOf<E>>({
         parse,
         refuse: () =>
-          rooms && (socket.data as SocketData).user
-            ? undefined
-            : { code: 'invalid', message: `${event}: needs sign-in (AUTH_MODE=signed-in)` },
+          rooms && socket.data.user ? undefined : { code: 'invalid', message: `${event}: needs sign-in (AUTH_MODE=signed-in)` },
         budgets,
         handle: async (payload, reply) => {
           try {
-            await handle(payload, (socket.data as SocketData).user!, reply);
+            await handle(payload, socket.data.user!, reply);
           } catch (err) {
             log.warn({ err, event }, 'room request failed');
             reply({ ok: false, error: { code: 'unavailable', message: 'the chat backend is not answering; try again' } });

@@ -1,7 +1,6 @@
 import { DEFAULT_ROOM, parseWith, roomSchema, type JoinAck } from '@chat/protocol';
 import type { RoomAccess } from '../../chat/room-access';
 import type { Config } from '../../config';
-import type { SocketData } from './identity';
 import { keyedLimit, type AddressLimits } from '../abuse-limits';
 import { clientAddress } from '../client-address';
 import { limitedHandler, perAddressBudget } from './limited-handler';
@@ -33,7 +32,7 @@ export function rooms(config: Config, limits: AddressLimits, access?: RoomAccess
             if (!socket.rooms.has(room) && socket.rooms.size > max) {
               return reply({ ok: false, error: { code: 'invalid', message: `at most ${max} rooms per connection` } });
             }
-            const user = (socket.data as SocketData).user;
+            const user = socket.data.user;
             if (access && user) {
               const refused = await access.refusal(room, user).catch(() => ({
                 code: 'unavailable' as const,

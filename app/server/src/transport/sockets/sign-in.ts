@@ -85,7 +85,7 @@ export function signIn(deps: { authenticator: Authenticator | undefined; log: Lo
           const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
           sessionUser(authenticator, token).then(
             (user) => {
-              adopt(socket.data as SocketData, user);
+              adopt(socket.data, user);
               next();
             },
             (err: unknown) => {
@@ -97,7 +97,7 @@ export function signIn(deps: { authenticator: Authenticator | undefined; log: Lo
       : undefined,
 
     connected: (socket) => {
-      const data = socket.data as SocketData;
+      const data = socket.data;
       socket.on(
         'authenticate',
         limitedHandler<AuthenticateInput, AuthenticateAck>({

@@ -69,7 +69,7 @@ export class ChatPage {
   constructor() {
     lazyNameForm(this.nameForm);
     const injector = inject(Injector);
-    afterNextRender(() => import('../presence/presence-bar').then((m) => mountInto(injector, 'presence', m.PresenceBar)));
+    afterNextRender(() => void import('../presence/presence-bar').then((m) => mountInto(injector, 'presence', m.PresenceBar)));
     effect(() => {
       const n = this.normalized();
       // A hand-typed URL like /r/Team%20Chat goes to the room it means; nonsense goes home.

@@ -45,9 +45,7 @@ async function setup() {
     return event;
   };
   const options = () =>
-    [...el.querySelectorAll('[role=option]')].map(
-      (o) => `${o.textContent.trim()}${o.getAttribute('aria-selected') === 'true' ? '*' : ''}`,
-    );
+    [...el.querySelectorAll('[role=option]')].map((o) => `${o.textContent.trim()}${o.getAttribute('aria-selected') === 'true' ? '*' : ''}`);
   return { fixture, el, box, type, key, options };
 }
 

@@ -67,7 +67,7 @@ describe('MessageList', () => {
   });
 
   it('counts new messages for a reader scrolled up even while an own unsent message is last', async () => {
-    const { sending, chat, socket, el, fixture } = await setup([msg('m1', 1), msg('m2', 2)]);
+    const { sending, socket, el, fixture } = await setup([msg('m1', 1), msg('m2', 2)]);
     socket.disconnect();
     sending.sendText('global', 'ann', 'stuck');
     await fixture.whenStable();
@@ -81,7 +81,7 @@ describe('MessageList', () => {
   });
 
   it('follows new messages at the bottom even while an own unsent message is last', async () => {
-    const { sending, chat, socket, el, fixture } = await setup([msg('m1', 1)]);
+    const { sending, socket, el, fixture } = await setup([msg('m1', 1)]);
     socket.disconnect();
     sending.sendText('global', 'ann', 'stuck');
     await fixture.whenStable();
@@ -130,7 +130,7 @@ describe('MessageList', () => {
   });
 
   it('moves focus to the message box after Retry, as the button goes away', async () => {
-    const { sending, chat, socket, el, fixture } = await setup([]);
+    const { sending, socket, el, fixture } = await setup([]);
     const box = document.createElement('textarea');
     box.id = 'composer-text';
     document.body.append(box);

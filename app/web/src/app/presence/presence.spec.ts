@@ -15,7 +15,7 @@ function setup() {
 
 describe('PresenceStore and PresenceBar', () => {
   it("asks for the open room's members on entering, then follows the server's presence events", async () => {
-    const { socket, chat, presence } = setup();
+    const { socket, presence } = setup();
     socket.presence.set('team', { room: 'team', members: [{ clientId: 'b1', author: 'Bo' }], count: 1 });
     await chat.enter('team');
     TestBed.tick();
@@ -52,7 +52,7 @@ describe('PresenceStore and PresenceBar', () => {
   });
 
   it('shows at most four names and how many more', async () => {
-    const { socket, chat, presence } = setup();
+    const { socket, presence } = setup();
     TestBed.inject(ActiveRoom).set('global');
     const members = ['Cy', 'Di', 'Ed', 'Flo', 'Gus', 'Hal'].map((author, i) => ({ clientId: `c${i}`, author }));
     presence.apply({ room: 'global', members, count: 6 });
