@@ -134,6 +134,13 @@ export async function startServer(
     reactions: (e) => socketEvents.reactions(e),
   };
   if (redis) io.on('chat:stored', (room: unknown) => typeof room === 'string' && history.forget(room));
+  // Broadcasts this server had not read when Redis lost them can never reach its sockets: their clients reconnect
+  // (a transport close, so they do it by themselves), find their session gone, and catch up from history, read
+  // afresh: the stored notices that would have made cached pages stale went with Redis too.
+  redis?.onReplaced(() => {
+    history.forgetAll();
+    for (const socket of io.sockets.sockets.values()) socket.conn.close();
+  });
   const consumer = new QueueConsumer({ queue, store: backends.store, rows: backends.deletes, acks, events: roomEvents }, logger);
   const send = new SendMessage(queue, backends.uploads, acks, config.backendTimeoutMs, logger, backends.deletes, budget);
   const deletes = new DeleteMessage(backends.deletes, backends.uploads, roomEvents, config.backendTimeoutMs, logger);

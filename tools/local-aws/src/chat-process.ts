@@ -103,6 +103,16 @@ export class ChatProcess {
     return this.end('SIGTERM', graceMs);
   }
 
+  /** Pause the process (SIGSTOP): it reads nothing meanwhile, while the kernel still buffers what peers send it. */
+  freeze(): void {
+    if (this.running) this.child!.kill('SIGSTOP');
+  }
+
+  /** Resume a frozen process (SIGCONT). */
+  thaw(): void {
+    if (this.running) this.child!.kill('SIGCONT');
+  }
+
   /** Message ids this server stored (its debug log line per message). */
   stored(): string[] {
     return this.logs.filter((l) => l['msg'] === 'message delivered').map((l) => String(l['id']));

@@ -42,6 +42,11 @@ export class History {
     for (const key of this.newest.keys()) if (key.startsWith(`${room}\n`)) this.newest.delete(key);
   }
 
+  /** Every room's newest page: the notices that would have said which rooms changed may have been lost. */
+  forgetAll(): void {
+    this.newest.clear();
+  }
+
   /**
    * `from.person`: the signed-in user, else the query's `clientId`, whose own reactions are marked; `from.mayRead`:
    * signed in, whether they may read the room (an error when not), asked before anything is read.

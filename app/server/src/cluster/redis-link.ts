@@ -24,6 +24,12 @@ export interface RedisLink {
    * applied by Redis: commands on one connection run in order. Rejects after `ms`.
    */
   barrier(ms: number): Promise<void>;
+  /**
+   * Calls `listener` when the link comes back to a Redis that is not the one it left (another run: restarted empty,
+   * or a replica promoted). Stream entries this server had not yet read are gone with the old one, though their
+   * senders were acked and the queue has deleted them.
+   */
+  onReplaced(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -52,9 +58,24 @@ export function connectRedis(url: string, log: Logger): RedisLink {
     lastErrorLog = now;
     log.warn({ err: { name: err.name, message: err.message } }, 'redis connection failed; reconnecting');
   });
+  // Which Redis run the link is on: a new run_id after a reconnect means what it held (the stream) is gone.
+  let runId: string | undefined;
+  const replaced: (() => void)[] = [];
   client.on('ready', () => {
     lastErrorLog = 0;
     log.info('redis connected');
+    client.info('server').then(
+      (info) => {
+        const now = /^run_id:(\w+)/m.exec(info)?.[1];
+        if (now === undefined) return;
+        const before = runId;
+        runId = now;
+        if (before === undefined || before === now) return;
+        log.warn({ before, now }, 'redis came back as a new run: broadcasts not yet read here are lost');
+        for (const listener of replaced) listener();
+      },
+      (err: unknown) => log.warn({ err }, 'redis run id unreadable'),
+    );
   });
   client.on('close', () => log.debug('redis connection closed'));
 
@@ -86,6 +107,7 @@ export function connectRedis(url: string, log: Logger): RedisLink {
         ms,
         'redis',
       ),
+    onReplaced: (listener) => void replaced.push(listener),
     close: async () => {
       await withTimeout(client.quit(), 2000, 'redis quit').catch(() => client.disconnect());
     },

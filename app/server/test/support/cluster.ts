@@ -31,6 +31,8 @@ export class Cluster {
   redis!: Redis;
   lb!: LoadBalancer;
   servers: ServerProcess[] = [];
+  /** What every server is started with (queue URL, endpoint, …). */
+  env: Record<string, string> = {};
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-cluster-'));
 
   /** `entry`: the script the servers run (default dist/main.js), e.g. CRASH_AFTER_STORE. */
@@ -53,6 +55,7 @@ export class Cluster {
       DATA_DIR: this.dir,
       ...opts.env,
     };
+    this.env = env;
     const count = opts.servers ?? 2;
     for (let i = 0; i < count; i++) {
       const name = String.fromCharCode(97 + i);
