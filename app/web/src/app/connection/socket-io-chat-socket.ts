@@ -66,18 +66,14 @@ export class SocketIoChatSocket implements ChatSocket {
     // The browser knows about a lost network long before a heartbeat would: say so at once, and
     // reconnect as soon as it is back.
     globalThis.addEventListener?.('offline', () => {
-      this.status.set('offline');
-      this.settleFirst();
+      this.offline();
       this.socket?.disconnect();
     });
     globalThis.addEventListener?.('online', () => {
-      this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
+      this.trying();
       this.socket?.connect();
     });
-    if (globalThis.navigator && globalThis.navigator.onLine === false) {
-      this.status.set('offline');
-      this.settleFirst();
-    }
+    if (globalThis.navigator?.onLine === false) this.offline();
     import('./open-socket').then(
       ({ openSocket }) => this.connect(openSocket),
       (err: Error) => {
@@ -113,13 +109,24 @@ export class SocketIoChatSocket implements ChatSocket {
         connect_error: (err: Error & { data?: ErrorBody }) => {
           this.settleFirst();
           if (err.data?.code) this.listeners.emit('refused', err.data);
-          if (this.status() !== 'offline') this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
+          if (this.status() !== 'offline') this.trying();
         },
       },
       // Server events only (the lifecycle's are not among them), each to its listeners; listeners check their payloads.
       (event, payload) => this.listeners.emit(event as keyof ServerToClientEvents, payload as never),
     );
     this.socket = socket;
+  }
+
+  /** The network is gone (the browser says so): no attempt until it is back. */
+  private offline(): void {
+    this.status.set('offline');
+    this.settleFirst();
+  }
+
+  /** Not connected and trying: `reconnecting` once it has been connected, else still `connecting`. */
+  private trying(): void {
+    this.status.set(this.everConnected ? 'reconnecting' : 'connecting');
   }
 
   get connected(): boolean {

@@ -3,7 +3,6 @@
  * person with the same name (presence), and the delete secret from which each message's deleteKey is derived
  * (the server keeps only the key's hash). Without storage they last for the page only.
  */
-import { InjectionToken } from '@angular/core';
 import { randomToken } from '../shared/random-token';
 
 const CLIENT_ID_KEY = 'chat.clientId';
@@ -24,12 +23,6 @@ export async function messageDeleteKey(room: string, id: string): Promise<string
   const { deriveDeleteKey } = await import('./delete-proof');
   return deriveDeleteKey(deleteSecret(), room, id);
 }
-
-/** `messageDeleteKey` as the app uses it; a test can give one that takes its time (a chunk still loading). */
-export const MESSAGE_DELETE_KEY = new InjectionToken<typeof messageDeleteKey>('message delete key', {
-  providedIn: 'root',
-  factory: () => messageDeleteKey,
-});
 
 const memory = new Map<string, string>();
 

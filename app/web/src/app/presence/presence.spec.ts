@@ -15,7 +15,7 @@ function setup() {
 
 describe('PresenceStore and PresenceBar', () => {
   it("asks for the open room's members on entering, then follows the server's presence events", async () => {
-    const { socket, presence } = setup();
+    const { socket, chat, presence } = setup();
     socket.presence.set('team', { room: 'team', members: [{ clientId: 'b1', author: 'Bo' }], count: 1 });
     await chat.enter('team');
     TestBed.tick();

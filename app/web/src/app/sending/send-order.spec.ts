@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { FETCH } from '../config/fetch';
-import { MESSAGE_DELETE_KEY, messageDeleteKey } from '../identity/browser-identity';
+import { messageDeleteKey } from '../identity/browser-identity';
 import { RoomMessages } from '../messages/room-messages';
 import { FakeChatSocket, provideFakeSocket } from '../testing/fake-chat-socket';
 import { fakeFetch } from '../testing/fake-fetch';
@@ -20,10 +20,11 @@ describe('SendStore order', () => {
     const socket = new FakeChatSocket();
     const net = fakeFetch(() => ({ body: { messages: [], nextBefore: null } }));
     TestBed.configureTestingModule({
-      providers: [provideFakeSocket(socket), { provide: FETCH, useValue: net.fetch }, { provide: MESSAGE_DELETE_KEY, useValue: slowFirst }],
+      providers: [provideFakeSocket(socket), { provide: FETCH, useValue: net.fetch }],
     });
     const store = TestBed.inject(RoomMessages);
     const sending = TestBed.inject(SendStore);
+    sending.keyOf = slowFirst;
     await store.enter('global');
 
     sending.sendText('global', 'ann', 'one');

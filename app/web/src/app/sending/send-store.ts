@@ -4,7 +4,7 @@ import { FETCH, XHR_FACTORY } from '../config/fetch';
 import { errorMessage } from '../config/http-error';
 import { RuntimeConfig } from '../config/runtime-config';
 import { ChatSocket } from '../connection/chat-socket';
-import { MESSAGE_DELETE_KEY } from '../identity/browser-identity';
+import { messageDeleteKey } from '../identity/browser-identity';
 import type { Outgoing } from '../messages/room-store';
 import { RoomMessages } from '../messages/room-messages';
 import { newMessageId } from '../shared/random-token';
@@ -24,12 +24,13 @@ export class SendStore {
   private readonly xhr = inject(XHR_FACTORY);
   private readonly config = inject(RuntimeConfig);
   private readonly auth = inject(AuthSession);
-  private readonly messageDeleteKey = inject(MESSAGE_DELETE_KEY);
+  /** How a message's key is derived; a test replaces it with one that takes its time (a chunk still loading). */
+  keyOf = messageDeleteKey;
   /**
    * The last send's key: each send derives its key after the one before, so sends leave in the order they were made.
    * The key's code is a lazy chunk, and two sends that both waited for it to load could otherwise go out swapped.
    */
-  private lastKey: Promise<unknown> = Promise.resolve();
+  private prevKey: Promise<unknown> = Promise.resolve();
 
   sendText(room: string, author: string, text: string, replyTo?: string): Outgoing {
     const o: Outgoing = { id: newMessageId(), room, author, text, replyTo, status: 'pending', progress: null, error: null };
@@ -100,8 +101,8 @@ export class SendStore {
     try {
       // A key for this message alone (the same on a retry): the server keeps its hash, so that only this browser
       // can delete the message later, and a frame that leaks it exposes this one message only.
-      const key = this.lastKey.then(() => this.messageDeleteKey(o.room, o.id));
-      this.lastKey = key.catch(() => undefined);
+      const key = this.prevKey.then(() => this.keyOf(o.room, o.id));
+      this.prevKey = key.catch(() => undefined);
       const deleteKey = await key;
       const message: SendMessageInput = o.image?.key
         ? { id: o.id, room: o.room, author: o.author, image: { key: o.image.key }, deleteKey }
