@@ -112,7 +112,7 @@ describe('CHAT_INSTANCES=2', () => {
   test('a server the group launches serves the current release by itself: the boot script reads the release pointer', () => {
     const userData = String(Object.values(parse(compute).locals ?? {})[0]);
     const version = fs.readFileSync(path.join(__dirname, '../../.nvmrc'), 'utf8').trim();
-    // The single instance's boot script (issue 11): pinned Node, the release pointer, the bucket its bundles are in.
+    // The single instance's boot script: pinned Node, the release pointer, the bucket its bundles are in.
     expect(userData).toMatch(/^#!\/bin\/bash\n/);
     expect(userData).toContain(`NODE_SHA256_X64='${NODE_CHECKSUMS[version]!.x64}'`);
     expect(userData).toContain("AWS_REGION='us-east-1'");

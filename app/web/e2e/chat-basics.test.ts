@@ -8,7 +8,7 @@ import { messages, openChat, roomChip, send, setHidden, socketFrames, texts, wai
 import { startChat, tempDataDir, type ChatServer } from './support/server';
 import { eventually } from '../../server/test/support/eventually';
 
-/** Presence, typing, unread rooms, notifications and deletes (issue 12), with two and three people. */
+/** Presence, typing, unread rooms, notifications and deletes, with two and three people. */
 const ADMIN_TOKEN = 'e2e-moderator-token-0123456789abcdef';
 
 let server: ChatServer;
