@@ -81,16 +81,15 @@ export class StoreBudget {
     await this.reads.table.charge('table', units);
   }
 
+  /**
+   * Every part at once (with REDIS_URL each is a round trip, and this is on the message path: one wait, not three);
+   * if any refuses, the parts that took their units give them back.
+   */
   private async takeAll(parts: { limit: UnitLimit; key: string }[], units: number): Promise<LimitOutcome> {
-    const taken: typeof parts = [];
-    for (const part of parts) {
-      const outcome = await part.limit.take(part.key, units);
-      if (!outcome.ok) {
-        await Promise.all(taken.map((t) => t.limit.give(t.key, units)));
-        return outcome;
-      }
-      taken.push(part);
-    }
-    return { ok: true };
+    const outcomes = await Promise.all(parts.map((p) => p.limit.take(p.key, units)));
+    const refusals = outcomes.filter((o): o is Extract<LimitOutcome, { ok: false }> => !o.ok);
+    if (refusals.length === 0) return { ok: true };
+    await Promise.all(parts.filter((_, i) => outcomes[i]!.ok).map((p) => p.limit.give(p.key, units)));
+    return { ok: false, retryInSeconds: Math.max(...refusals.map((r) => r.retryInSeconds)) };
   }
 }
